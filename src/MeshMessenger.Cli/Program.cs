@@ -1,10 +1,24 @@
+using System.CommandLine;
+using MeshMessenger.Cli.Commands;
+
 namespace MeshMessenger.Cli;
 
+/// <summary>
+/// Entry point of <c>meshmsg</c>. Exit codes: 0 success, 1 the command ran and found a failure
+/// (a check did not hold, a benchmark could not run), 2 bad usage (System.CommandLine's parse errors).
+/// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
-        Console.WriteLine("meshmsg");
-        return args.Length;
+        var root = new RootCommand(
+            "MeshMessenger: an off-grid, end-to-end encrypted mesh messenger.\n\n" +
+            "Examples:\n" +
+            "  meshmsg demo                      two identities exchange a signed, sealed message\n" +
+            "  meshmsg bench crypto              compare managed crypto with BouncyCastle and NSec\n" +
+            "  meshmsg bench crypto --json r.json --seconds 2");
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        return root.Parse(args).Invoke();
     }
 }

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace MeshMessenger.Cli.Benchmarks;
+
+/// <summary>
+/// Measures operations per second, single-threaded, for every operation of every suite. Each measurement warms up
+/// (JIT tiering, caches), then runs batches that double in size until the time budget is spent, and divides the
+/// iterations by the elapsed time of the timed batches only.
+/// </summary>
+public sealed class CryptoBenchmark(TimeSpan perMeasurement)
+{
+    public CryptoBenchmarkReport Run(Action<string>? progress = null)
+    {
+        var inputs = new BenchmarkInputs();
+        using var nsec = new NSecCryptoSuite(inputs);
+        CryptoSuite[] suites = [new ManagedCryptoSuite(inputs), new BouncyCastleCryptoSuite(inputs), nsec];
+        foreach (CryptoSuite suite in suites)
+        {
+            suite.SelfCheck();
+        }
+
+        var started = DateTimeOffset.UtcNow;
+        var rows = new List<CryptoBenchmarkRow>();
+        foreach (string operation in CryptoSuite.Operations)
+        {
+            var rates = new double[suites.Length];
+            for (int i = 0; i < suites.Length; i++)
+            {
+                progress?.Invoke($"{operation}: {suites[i].Name}");
+                rates[i] = Measure(suites[i].Operation(operation));
+            }
+
+            rows.Add(new CryptoBenchmarkRow(operation, rates[0], rates[1], rates[2]));
+        }
+
+        return new CryptoBenchmarkReport(
+            started,
+            $"{RuntimeInformation.OSDescription} {RuntimeInformation.ProcessArchitecture}",
+            Environment.ProcessorCount,
+            RuntimeInformation.FrameworkDescription,
+            perMeasurement.TotalSeconds,
+            rows);
+    }
+
+    private double Measure(Action operation)
+    {
+        RunFor(operation, perMeasurement / 4);
+        (long iterations, TimeSpan elapsed) = RunFor(operation, perMeasurement);
+        return iterations / elapsed.TotalSeconds;
+    }
+
+    private static (long Iterations, TimeSpan Elapsed) RunFor(Action operation, TimeSpan budget)
+    {
+        long iterations = 0;
+        long batch = 1;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < budget)
+        {
+            for (long i = 0; i < batch; i++)
+            {
+                operation();
+            }
+
+            iterations += batch;
+            batch = Math.Min(batch * 2, 4096);
+        }
+
+        return (iterations, clock.Elapsed);
+    }
+}

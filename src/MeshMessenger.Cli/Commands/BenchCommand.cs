@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using MeshMessenger.Cli.Benchmarks;
+using Spectre.Console;
+
+namespace MeshMessenger.Cli.Commands;
+
+/// <summary><c>meshmsg bench ...</c>: benchmark commands that print figures and write JSON under results/.</summary>
+public static class BenchCommand
+{
+    public const string DefaultCryptoJson = "results/bench-crypto.json";
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public static Command Create()
+    {
+        var json = new Option<FileInfo>("--json")
+        {
+            Description = "Where to write the figures as JSON.",
+            DefaultValueFactory = _ => new FileInfo(DefaultCryptoJson),
+        };
+        var seconds = new Option<double>("--seconds")
+        {
+            Description = "Time spent measuring each operation of each implementation (after a warm-up of a quarter of it).",
+            DefaultValueFactory = _ => 1.0,
+        };
+        seconds.Validators.Add(result =>
+        {
+            double value = result.GetValueOrDefault<double>();
+            if (value <= 0 || value > 600)
+            {
+                result.AddError("--seconds must be more than 0 and at most 600.");
+            }
+        });
+
+        var crypto = new Command(
+            "crypto",
+            "Operations per second, single-threaded, for Ed25519 sign and verify, X25519, ChaCha20-Poly1305 seal and open of a 200-byte message " +
+            "and SHA-512: MeshMessenger's managed subset code, BouncyCastle and NSec (libsodium) side by side, with the ratios.\n\n" +
+            "Examples:\n  meshmsg bench crypto\n  meshmsg bench crypto --seconds 3 --json results/crypto-pi.json");
+        crypto.Options.Add(json);
+        crypto.Options.Add(seconds);
+        crypto.SetAction(parse => RunCrypto(parse.GetValue(seconds), parse.GetValue(json)!, AnsiConsole.Console));
+
+        var bench = new Command("bench", "Benchmarks that print figures and write JSON under results/.");
+        bench.Subcommands.Add(crypto);
+        return bench;
+    }
+
+    public static int RunCrypto(double seconds, FileInfo json, IAnsiConsole console)
+    {
+        CryptoBenchmarkReport report = null!;
+        console.Status().Start("measuring", context =>
+        {
+            report = new CryptoBenchmark(TimeSpan.FromSeconds(seconds)).Run(step => context.Status($"measuring {Markup.Escape(step)}"));
+        });
+
+        var table = new Table()
+            .Title($"operations per second, one thread ({Markup.Escape(report.Runtime)}, {report.ProcessorCount} cores)")
+            .AddColumns("operation", "managed", "BouncyCastle", "NSec (libsodium)", "managed / BC", "managed / NSec");
+        foreach (CryptoBenchmarkRow row in report.Rows)
+        {
+            table.AddRow(
+                Markup.Escape(row.Operation),
+                Rate(row.Managed),
+                Rate(row.BouncyCastle),
+                Rate(row.NSec),
+                Ratio(row.ManagedVsBouncyCastle),
+                Ratio(row.ManagedVsNSec));
+        }
+
+        console.Write(table);
+
+        json.Directory?.Create();
+        File.WriteAllText(json.FullName, JsonSerializer.Serialize(report, JsonOptions));
+        console.MarkupLineInterpolated($"figures written to [bold]{json.FullName}[/]");
+        return 0;
+    }
+
+    private static string Rate(double opsPerSecond) => opsPerSecond.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Ratio(double ratio) => ratio.ToString("0.00", CultureInfo.InvariantCulture) + "x";
+}

@@ -1,0 +1,3 @@
+namespace MeshMessenger.Cli.Demo;
+
+public sealed record DemoOpenResult(DemoOpenStatus Status, byte[]? Plaintext);

@@ -1,0 +1,9 @@
+namespace MeshMessenger.Cli.Demo;
+
+public enum DemoOpenStatus
+{
+    Opened,
+    Malformed,
+    BadSignature,
+    CannotDecrypt,
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs on a fresh Debian machine; safe to run again. Each later component adds its
+# own step here (MQTT broker, Ethereum dev node, browser), so tests never depend on a hand-prepared machine.
+set -euo pipefail
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "The .NET 10 SDK is required (https://dot.net); it is not in Debian's archive, so install it first." >&2
+  exit 1
+fi
+
+major=$(dotnet --version | cut -d. -f1)
+if [ "$major" -lt 10 ]; then
+  echo "The .NET SDK 10 or later is required; found $(dotnet --version)." >&2
+  exit 1
+fi
+echo "setup: .NET SDK $(dotnet --version)"
