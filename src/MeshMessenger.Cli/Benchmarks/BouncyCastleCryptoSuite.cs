@@ -16,6 +16,7 @@ public sealed class BouncyCastleCryptoSuite : CryptoSuite
     private readonly byte[] _shared = new byte[32];
     private readonly byte[] _sealed;
     private readonly byte[] _opened;
+    private readonly byte[] _sealScratch = new byte[216];
     private readonly byte[] _fixedNonce = new byte[12];
     private readonly byte[] _digest = new byte[64];
     private readonly KeyParameter _key;
@@ -33,7 +34,7 @@ public sealed class BouncyCastleCryptoSuite : CryptoSuite
         _key = new KeyParameter(_in.AeadKey);
         _sealed = new byte[_in.Message.Length + 16];
         _opened = new byte[_in.Message.Length];
-        Encrypt(_fixedNonce);
+        Encrypt(_fixedNonce, _sealed);
     }
 
     public override string Name => "BouncyCastle";
@@ -41,10 +42,10 @@ public sealed class BouncyCastleCryptoSuite : CryptoSuite
     public override Action Operation(string operation) => operation switch
     {
         Sign => () => BcEd25519.Sign(_in.SigningSeed, 0, _in.Message, 0, _in.Message.Length, _signature, 0),
-        Verify => () => BcEd25519.Verify(_signature, 0, _publicKey, 0, _in.Message, 0, _in.Message.Length),
+        Verify => () => Check(BcEd25519.Verify(_signature, 0, _publicKey, 0, _in.Message, 0, _in.Message.Length)),
         Agree => () => BcX25519.CalculateAgreement(_in.AgreementPrivateKey, 0, _peerPublic, 0, _shared, 0),
-        Seal => () => Encrypt(NextNonce(ref _counter)),
-        Open => () => Decrypt(),
+        Seal => () => Encrypt(NextNonce(ref _counter), _sealScratch),
+        Open => () => Check(Decrypt()),
         Hash => () =>
         {
             _sha512.BlockUpdate(_in.HashInput, 0, _in.HashInput.Length);
@@ -60,8 +61,8 @@ public sealed class BouncyCastleCryptoSuite : CryptoSuite
             throw new InvalidOperationException("BouncyCastle Ed25519 rejected its own signature");
         }
 
-        Encrypt(NextNonce(ref _counter));
-        Encrypt(_fixedNonce);
+        Encrypt(NextNonce(ref _counter), _sealScratch);
+        Encrypt(_fixedNonce, _sealed);
         if (!Decrypt() || !_opened.AsSpan().SequenceEqual(_in.Message))
         {
             throw new InvalidOperationException("BouncyCastle ChaCha20-Poly1305 did not round-trip");
@@ -73,11 +74,11 @@ public sealed class BouncyCastleCryptoSuite : CryptoSuite
         }
     }
 
-    private void Encrypt(byte[] nonce)
+    private void Encrypt(byte[] nonce, byte[] output)
     {
         _aead.Init(true, new AeadParameters(_key, 128, nonce, _in.Associated));
-        int n = _aead.ProcessBytes(_in.Message, 0, _in.Message.Length, _sealed, 0);
-        _aead.DoFinal(_sealed, n);
+        int n = _aead.ProcessBytes(_in.Message, 0, _in.Message.Length, output, 0);
+        _aead.DoFinal(output, n);
     }
 
     private bool Decrypt()

@@ -24,6 +24,15 @@ public abstract class CryptoSuite
     /// <summary>Runs every operation once and checks its result, so a benchmark never times a failing path.</summary>
     public abstract void SelfCheck();
 
+    /// <summary>Fails the measurement if an operation that must succeed did not: a rejected path is faster and would flatter the figure.</summary>
+    protected static void Check(bool succeeded)
+    {
+        if (!succeeded)
+        {
+            throw new InvalidOperationException("a benchmarked verification or decryption failed");
+        }
+    }
+
     protected static byte[] NextNonce(ref ulong counter)
     {
         // A fresh nonce per seal: BouncyCastle refuses nonce reuse, and so would a real sender.

@@ -12,6 +12,7 @@ public sealed class ManagedCryptoSuite : CryptoSuite
     private readonly byte[] _shared = new byte[32];
     private readonly byte[] _sealed;
     private readonly byte[] _opened;
+    private readonly byte[] _sealScratch = new byte[216];
     private readonly byte[] _fixedNonce = new byte[12];
     private readonly byte[] _digest = new byte[64];
     private readonly ChaCha20Poly1305 _aead;
@@ -34,14 +35,14 @@ public sealed class ManagedCryptoSuite : CryptoSuite
     public override Action Operation(string operation) => operation switch
     {
         Sign => () => Ed25519.Sign(_in.SigningSeed, 0, _publicKey, 0, _in.Message, 0, _in.Message.Length, _signature, 0),
-        Verify => () => Ed25519.Verify(_publicKey, 0, _in.Message, 0, _in.Message.Length, _signature, 0),
+        Verify => () => Check(Ed25519.Verify(_publicKey, 0, _in.Message, 0, _in.Message.Length, _signature, 0)),
         Agree => () => X25519.ScalarMult(_in.AgreementPrivateKey, 0, _peerPublic, 0, _shared, 0),
         Seal => () =>
         {
             byte[] nonce = NextNonce(ref _counter);
-            _aead.Encrypt(nonce, 0, 12, _in.Message, 0, _in.Message.Length, _in.Associated, 0, _in.Associated.Length, _sealed, 0);
+            _aead.Encrypt(nonce, 0, 12, _in.Message, 0, _in.Message.Length, _in.Associated, 0, _in.Associated.Length, _sealScratch, 0);
         },
-        Open => () => _aead.Decrypt(_fixedNonce, 0, 12, _sealed, 0, _sealed.Length, _in.Associated, 0, _in.Associated.Length, _opened, 0),
+        Open => () => Check(_aead.Decrypt(_fixedNonce, 0, 12, _sealed, 0, _sealed.Length, _in.Associated, 0, _in.Associated.Length, _opened, 0)),
         Hash => () => Sha512.Hash(_in.HashInput, 0, _in.HashInput.Length, _digest, 0),
         _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "unknown operation"),
     };

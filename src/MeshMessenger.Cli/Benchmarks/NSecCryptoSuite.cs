@@ -5,8 +5,6 @@ namespace MeshMessenger.Cli.Benchmarks;
 /// <summary>NSec.Cryptography, a .NET API over libsodium's native C and assembly: the speed ceiling on a host.</summary>
 public sealed class NSecCryptoSuite : CryptoSuite, IDisposable
 {
-    private static readonly KeyCreationParameters Exportable = new() { ExportPolicy = KeyExportPolicies.AllowPlaintextExport };
-
     private readonly BenchmarkInputs _in;
     private readonly Key _signingKey;
     private readonly Key _agreementKey;
@@ -15,6 +13,7 @@ public sealed class NSecCryptoSuite : CryptoSuite, IDisposable
     private readonly byte[] _signature = new byte[64];
     private readonly byte[] _sealed;
     private readonly byte[] _opened;
+    private readonly byte[] _sealScratch = new byte[216];
     private readonly byte[] _fixedNonce = new byte[12];
     private readonly byte[] _digest = new byte[64];
     private ulong _counter;
@@ -22,11 +21,11 @@ public sealed class NSecCryptoSuite : CryptoSuite, IDisposable
     public NSecCryptoSuite(BenchmarkInputs inputs)
     {
         _in = inputs;
-        _signingKey = Key.Import(SignatureAlgorithm.Ed25519, _in.SigningSeed, KeyBlobFormat.RawPrivateKey, Exportable);
-        _agreementKey = Key.Import(KeyAgreementAlgorithm.X25519, _in.AgreementPrivateKey, KeyBlobFormat.RawPrivateKey, Exportable);
-        using var peer = Key.Import(KeyAgreementAlgorithm.X25519, _in.PeerAgreementPrivateKey, KeyBlobFormat.RawPrivateKey, Exportable);
+        _signingKey = Key.Import(SignatureAlgorithm.Ed25519, _in.SigningSeed, KeyBlobFormat.RawPrivateKey, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
+        _agreementKey = Key.Import(KeyAgreementAlgorithm.X25519, _in.AgreementPrivateKey, KeyBlobFormat.RawPrivateKey, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
+        using var peer = Key.Import(KeyAgreementAlgorithm.X25519, _in.PeerAgreementPrivateKey, KeyBlobFormat.RawPrivateKey, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
         _peerPublic = peer.PublicKey;
-        _aeadKey = Key.Import(AeadAlgorithm.ChaCha20Poly1305, _in.AeadKey, KeyBlobFormat.RawSymmetricKey, Exportable);
+        _aeadKey = Key.Import(AeadAlgorithm.ChaCha20Poly1305, _in.AeadKey, KeyBlobFormat.RawSymmetricKey, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
         _sealed = new byte[_in.Message.Length + 16];
         _opened = new byte[_in.Message.Length];
         SignatureAlgorithm.Ed25519.Sign(_signingKey, _in.Message, _signature);
@@ -38,10 +37,10 @@ public sealed class NSecCryptoSuite : CryptoSuite, IDisposable
     public override Action Operation(string operation) => operation switch
     {
         Sign => () => SignatureAlgorithm.Ed25519.Sign(_signingKey, _in.Message, _signature),
-        Verify => () => SignatureAlgorithm.Ed25519.Verify(_signingKey.PublicKey, _in.Message, _signature),
+        Verify => () => Check(SignatureAlgorithm.Ed25519.Verify(_signingKey.PublicKey, _in.Message, _signature)),
         Agree => () => KeyAgreementAlgorithm.X25519.Agree(_agreementKey, _peerPublic)?.Dispose(),
-        Seal => () => AeadAlgorithm.ChaCha20Poly1305.Encrypt(_aeadKey, NextNonce(ref _counter), _in.Associated, _in.Message, _sealed),
-        Open => () => AeadAlgorithm.ChaCha20Poly1305.Decrypt(_aeadKey, _fixedNonce, _in.Associated, _sealed, _opened),
+        Seal => () => AeadAlgorithm.ChaCha20Poly1305.Encrypt(_aeadKey, NextNonce(ref _counter), _in.Associated, _in.Message, _sealScratch),
+        Open => () => Check(AeadAlgorithm.ChaCha20Poly1305.Decrypt(_aeadKey, _fixedNonce, _in.Associated, _sealed, _opened)),
         Hash => () => HashAlgorithm.Sha512.Hash(_in.HashInput, _digest),
         _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "unknown operation"),
     };

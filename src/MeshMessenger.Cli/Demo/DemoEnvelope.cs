@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ChaCha20Poly1305 = MeshMessenger.Crypto.ChaCha20Poly1305;
 using System.Text;
 using MeshMessenger.Crypto;
 
