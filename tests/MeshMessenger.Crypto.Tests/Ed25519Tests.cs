@@ -1,0 +1,117 @@
+using CsCheck;
+using MeshMessenger.Crypto.Tests.Support;
+using BcEd25519 = Org.BouncyCastle.Math.EC.Rfc8032.Ed25519;
+
+namespace MeshMessenger.Crypto.Tests;
+
+public sealed class Ed25519Tests
+{
+    [Fact]
+    public void Rfc8032_section_7_1_vectors()
+    {
+        RfcVectorFile file = RfcVectorFile.Load("rfc8032-ed25519.txt");
+        Assert.Equal(4, file.Cases.Count);
+        foreach (RfcVector v in file.Cases)
+        {
+            byte[] seed = v.Bytes("secret");
+            byte[] message = v.Bytes("message");
+            byte[] publicKey = new byte[32];
+            Ed25519.GeneratePublicKey(seed, 0, publicKey, 0);
+            Assert.True(v.Bytes("public").AsSpan().SequenceEqual(publicKey), $"{v} public {Hex.Encode(publicKey)}");
+            byte[] signature = new byte[64];
+            Ed25519.Sign(seed, 0, publicKey, 0, message, 0, message.Length, signature, 0);
+            Assert.True(v.Bytes("signature").AsSpan().SequenceEqual(signature), $"{v} signature {Hex.Encode(signature)}");
+            Assert.True(Ed25519.Verify(publicKey, 0, message, 0, message.Length, signature, 0), v.ToString());
+        }
+    }
+
+    [Fact]
+    public void Wycheproof_ed25519()
+    {
+        WycheproofFile file = WycheproofFile.Load("ed25519_test.json");
+        var failures = new List<string>();
+        foreach (WycheproofCase c in file.Cases)
+        {
+            byte[] publicKey = c.GroupBytes("publicKey.pk");
+            byte[] msg = c.Bytes("msg");
+            byte[] sig = c.Bytes("sig");
+            bool accepted = publicKey.Length == 32 && sig.Length == 64 && Ed25519.Verify(publicKey, 0, msg, 0, msg.Length, sig, 0);
+            if (accepted != (c.Result == "valid"))
+            {
+                failures.Add(c.ToString());
+            }
+        }
+
+        Assert.Equal(file.NumberOfTests, file.Cases.Count);
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public void Matches_BouncyCastle_on_10000_random_keys_and_messages_and_rejects_tampering()
+    {
+        Gen.Select(Gen.Byte.Array[32], Gen.Byte.Array[0, 300], Gen.Int[0, int.MaxValue]).Sample((seed, message, pick) =>
+        {
+            byte[] publicKey = new byte[32];
+            Ed25519.GeneratePublicKey(seed, 0, publicKey, 0);
+            byte[] referenceKey = new byte[32];
+            BcEd25519.GeneratePublicKey(seed, 0, referenceKey, 0);
+            byte[] signature = new byte[64];
+            Ed25519.Sign(seed, 0, publicKey, 0, message, 0, message.Length, signature, 0);
+            byte[] referenceSignature = new byte[64];
+            BcEd25519.Sign(seed, 0, message, 0, message.Length, referenceSignature, 0);
+            if (!publicKey.AsSpan().SequenceEqual(referenceKey) || !signature.AsSpan().SequenceEqual(referenceSignature))
+            {
+                return false;
+            }
+
+            if (!Ed25519.Verify(publicKey, 0, message, 0, message.Length, referenceSignature, 0))
+            {
+                return false;
+            }
+
+            byte[] badSignature = (byte[])signature.Clone();
+            badSignature[pick % 64] ^= (byte)(1 << ((pick >> 8) % 8));
+            if (Ed25519.Verify(publicKey, 0, message, 0, message.Length, badSignature, 0))
+            {
+                return false;
+            }
+
+            if (message.Length > 0)
+            {
+                byte[] badMessage = (byte[])message.Clone();
+                badMessage[pick % message.Length] ^= (byte)(1 << ((pick >> 8) % 8));
+                if (Ed25519.Verify(publicKey, 0, badMessage, 0, badMessage.Length, signature, 0))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }, iter: 10_000);
+    }
+
+    [Fact]
+    public void Rejects_high_S_and_small_order_keys()
+    {
+        byte[] seed = new byte[32];
+        byte[] publicKey = new byte[32];
+        Ed25519.GeneratePublicKey(seed, 0, publicKey, 0);
+        byte[] message = [1, 2, 3];
+        byte[] signature = new byte[64];
+        Ed25519.Sign(seed, 0, publicKey, 0, message, 0, message.Length, signature, 0);
+
+        // S + L is the same scalar mod L: a malleated signature that a lax verifier accepts.
+        var s = new System.Numerics.BigInteger(signature.AsSpan(32, 32), isUnsigned: true);
+        var l = System.Numerics.BigInteger.Pow(2, 252) + System.Numerics.BigInteger.Parse("27742317777372353535851937790883648493");
+        byte[] high = (s + l).ToByteArray(isUnsigned: true);
+        byte[] malleated = (byte[])signature.Clone();
+        Array.Clear(malleated, 32, 32);
+        high.CopyTo(malleated, 32);
+        Assert.False(Ed25519.Verify(publicKey, 0, message, 0, message.Length, malleated, 0));
+
+        // The identity (y = 1) is a small-order public key.
+        byte[] identity = new byte[32];
+        identity[0] = 1;
+        Assert.False(Ed25519.Verify(identity, 0, message, 0, message.Length, signature, 0));
+    }
+}
