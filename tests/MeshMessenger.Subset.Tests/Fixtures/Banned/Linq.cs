@@ -1,0 +1,7 @@
+// expect: RS0030 N:System.Linq
+namespace F;
+
+public static class C
+{
+    public static int Count(int[] a) => System.Linq.Enumerable.Count(a);
+}

@@ -1,0 +1,7 @@
+// expect: MMS001
+namespace F;
+
+public sealed class Box<T>
+{
+    public int Count;
+}

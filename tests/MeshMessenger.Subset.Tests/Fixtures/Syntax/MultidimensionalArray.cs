@@ -1,0 +1,7 @@
+// expect: MMS007
+namespace F;
+
+public static class C
+{
+    public static int[,] Grid() => new int[2, 2];
+}
