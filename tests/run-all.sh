@@ -20,18 +20,23 @@ dotnet build MeshMessenger.sln -c Release -nologo -v minimal
 echo "== test"
 set +e
 dotnet test MeshMessenger.sln -c Release --no-build -nologo \
-  --logger "console;verbosity=normal" --logger "trx" --results-directory "$results" 2>&1 | tee "$log"
+  --logger "console;verbosity=minimal" --logger "trx" --results-directory "$results" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 
-# Sum the per-assembly summaries ("Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ...").
-read -r passed failed skipped < <(grep -E '(Passed|Failed)! +- Failed: ' "$log" | awk -F'[:,]' '
-  { f += $2; p += $4; s += $6 } END { printf "%d %d %d\n", p, f, s }')
-assemblies=$(grep -cE '(Passed|Failed)! +- Failed: ' "$log" || true)
+# One TRX file per test assembly; sum their counters (the console output of parallel runs interleaves).
+attr() { grep -ho "<Counters [^>]*>" "$results"/*.trx 2>/dev/null | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' | awk '{ s += $1 } END { print s + 0 }'; }
+passed=$(attr passed)
+failed=$(( $(attr failed) + $(attr error) + $(attr timeout) + $(attr aborted) ))
+skipped=$(attr notExecuted)
+assemblies=$(find "$results" -maxdepth 1 -name '*.trx' | wc -l)
 expected=$(find tests -name '*.Tests.csproj' | wc -l)
 if [ "$assemblies" -ne "$expected" ]; then
   echo "expected $expected test assemblies to report, saw $assemblies" >&2
   failed=$((failed + 1))
+  status=1
+fi
+if [ "$failed" -gt 0 ]; then
   status=1
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
