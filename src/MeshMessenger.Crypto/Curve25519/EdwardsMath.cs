@@ -116,47 +116,33 @@ internal static class EdwardsMath
     /// <summary>r = p + q for an affine, pre-processed q (add-2008-hwcd-3 with Z2 = 1); negate subtracts.</summary>
     public static void AddNiels(out EdwardsPoint r, ref EdwardsPoint p, ref NielsPoint q)
     {
-        FieldElement a, b, c, d, e, f, g, h, t;
+        FieldElement a, b, c, d, t;
         FieldElement.Sub(out t, ref p.Y, ref p.X);
         FieldElement.Mul(out a, ref t, ref q.YMinusX);
         FieldElement.Add(out t, ref p.Y, ref p.X);
         FieldElement.Mul(out b, ref t, ref q.YPlusX);
         FieldElement.Mul(out c, ref p.T, ref q.XY2D);
         FieldElement.Add(out d, ref p.Z, ref p.Z);
-        FieldElement.Sub(out e, ref b, ref a);
-        FieldElement.Sub(out f, ref d, ref c);
-        FieldElement.Add(out g, ref d, ref c);
-        FieldElement.Add(out h, ref b, ref a);
-        FieldElement.Mul(out r.X, ref e, ref f);
-        FieldElement.Mul(out r.Y, ref g, ref h);
-        FieldElement.Mul(out r.T, ref e, ref h);
-        FieldElement.Mul(out r.Z, ref f, ref g);
+        Complete(out r, ref a, ref b, ref c, ref d, false);
     }
 
     /// <summary>r = p - q for an affine, pre-processed q.</summary>
     public static void SubNiels(out EdwardsPoint r, ref EdwardsPoint p, ref NielsPoint q)
     {
-        FieldElement a, b, c, d, e, f, g, h, t;
+        FieldElement a, b, c, d, t;
         FieldElement.Sub(out t, ref p.Y, ref p.X);
         FieldElement.Mul(out a, ref t, ref q.YPlusX);
         FieldElement.Add(out t, ref p.Y, ref p.X);
         FieldElement.Mul(out b, ref t, ref q.YMinusX);
         FieldElement.Mul(out c, ref p.T, ref q.XY2D);
         FieldElement.Add(out d, ref p.Z, ref p.Z);
-        FieldElement.Sub(out e, ref b, ref a);
-        FieldElement.Add(out f, ref d, ref c);
-        FieldElement.Sub(out g, ref d, ref c);
-        FieldElement.Add(out h, ref b, ref a);
-        FieldElement.Mul(out r.X, ref e, ref f);
-        FieldElement.Mul(out r.Y, ref g, ref h);
-        FieldElement.Mul(out r.T, ref e, ref h);
-        FieldElement.Mul(out r.Z, ref f, ref g);
+        Complete(out r, ref a, ref b, ref c, ref d, true);
     }
 
     /// <summary>r = p + q (add-2008-hwcd-3).</summary>
     public static void AddCached(out EdwardsPoint r, ref EdwardsPoint p, ref CachedPoint q)
     {
-        FieldElement a, b, c, d, e, f, g, h, t;
+        FieldElement a, b, c, d, t;
         FieldElement.Sub(out t, ref p.Y, ref p.X);
         FieldElement.Mul(out a, ref t, ref q.YMinusX);
         FieldElement.Add(out t, ref p.Y, ref p.X);
@@ -164,20 +150,13 @@ internal static class EdwardsMath
         FieldElement.Mul(out c, ref p.T, ref q.T2D);
         FieldElement.Mul(out t, ref p.Z, ref q.Z);
         FieldElement.Add(out d, ref t, ref t);
-        FieldElement.Sub(out e, ref b, ref a);
-        FieldElement.Sub(out f, ref d, ref c);
-        FieldElement.Add(out g, ref d, ref c);
-        FieldElement.Add(out h, ref b, ref a);
-        FieldElement.Mul(out r.X, ref e, ref f);
-        FieldElement.Mul(out r.Y, ref g, ref h);
-        FieldElement.Mul(out r.T, ref e, ref h);
-        FieldElement.Mul(out r.Z, ref f, ref g);
+        Complete(out r, ref a, ref b, ref c, ref d, false);
     }
 
     /// <summary>r = p - q.</summary>
     public static void SubCached(out EdwardsPoint r, ref EdwardsPoint p, ref CachedPoint q)
     {
-        FieldElement a, b, c, d, e, f, g, h, t;
+        FieldElement a, b, c, d, t;
         FieldElement.Sub(out t, ref p.Y, ref p.X);
         FieldElement.Mul(out a, ref t, ref q.YPlusX);
         FieldElement.Add(out t, ref p.Y, ref p.X);
@@ -185,14 +164,7 @@ internal static class EdwardsMath
         FieldElement.Mul(out c, ref p.T, ref q.T2D);
         FieldElement.Mul(out t, ref p.Z, ref q.Z);
         FieldElement.Add(out d, ref t, ref t);
-        FieldElement.Sub(out e, ref b, ref a);
-        FieldElement.Add(out f, ref d, ref c);
-        FieldElement.Sub(out g, ref d, ref c);
-        FieldElement.Add(out h, ref b, ref a);
-        FieldElement.Mul(out r.X, ref e, ref f);
-        FieldElement.Mul(out r.Y, ref g, ref h);
-        FieldElement.Mul(out r.T, ref e, ref h);
-        FieldElement.Mul(out r.Z, ref f, ref g);
+        Complete(out r, ref a, ref b, ref c, ref d, true);
     }
 
     public static void ToCached(out CachedPoint r, ref EdwardsPoint p)
@@ -396,6 +368,32 @@ internal static class EdwardsMath
                 SubNiels(out r, ref r, ref BaseOdd[(-bDigits[i]) >> 1]);
             }
         }
+    }
+
+    /// <summary>
+    /// The shared end of add-2008-hwcd-3: from A = (Y1-X1)(Y2-X2), B = (Y1+X1)(Y2+X2), C = T1·2d·T2 and
+    /// D = 2·Z1·Z2, r = (E·F : G·H : F·G : E·H). Subtracting negates the second point, which swaps C's sign.
+    /// </summary>
+    private static void Complete(out EdwardsPoint r, ref FieldElement a, ref FieldElement b, ref FieldElement c, ref FieldElement d, bool subtract)
+    {
+        FieldElement e, f, g, h;
+        FieldElement.Sub(out e, ref b, ref a);
+        FieldElement.Add(out h, ref b, ref a);
+        if (subtract)
+        {
+            FieldElement.Add(out f, ref d, ref c);
+            FieldElement.Sub(out g, ref d, ref c);
+        }
+        else
+        {
+            FieldElement.Sub(out f, ref d, ref c);
+            FieldElement.Add(out g, ref d, ref c);
+        }
+
+        FieldElement.Mul(out r.X, ref e, ref f);
+        FieldElement.Mul(out r.Y, ref g, ref h);
+        FieldElement.Mul(out r.T, ref e, ref h);
+        FieldElement.Mul(out r.Z, ref f, ref g);
     }
 
     /// <summary>Constant-time t = digit * row[0] (row[j] = (j + 1) * P), for digit in [-8, 8].</summary>
