@@ -1,5 +1,3 @@
-using System;
-
 namespace MeshMessenger.Crypto;
 
 /// <summary>SHA-512 (FIPS 180-4 §6.4). Incremental; no allocation after construction.</summary>
@@ -31,12 +29,11 @@ public sealed class Sha512
 
     private readonly ulong[] _state = new ulong[8];
     private readonly ulong[] _w = new ulong[80];
-    private readonly byte[] _buffer = new byte[BlockSize];
-    private int _buffered;
-    private ulong _length;
+    private readonly HashBlockBuffer _blocks;
 
     public Sha512()
     {
+        _blocks = new HashBlockBuffer(BlockSize, Compress);
         Reset();
     }
 
@@ -51,69 +48,18 @@ public sealed class Sha512
         _state[5] = 0x9b05688c2b3e6c1f;
         _state[6] = 0x1f83d9abfb41bd6b;
         _state[7] = 0x5be0cd19137e2179;
-        _buffered = 0;
-        _length = 0;
-        CryptoBytes.Wipe(_buffer, 0, BlockSize);
+        _blocks.Reset();
     }
 
     public void Update(byte[] data, int offset, int count)
     {
-        CryptoBytes.CheckRange(data, offset, count, nameof(data));
-        _length += (ulong)count;
-        if (_buffered > 0)
-        {
-            int take = BlockSize - _buffered;
-            if (take > count)
-            {
-                take = count;
-            }
-
-            Array.Copy(data, offset, _buffer, _buffered, take);
-            _buffered += take;
-            offset += take;
-            count -= take;
-            if (_buffered < BlockSize)
-            {
-                return;
-            }
-
-            Compress(_buffer, 0);
-            _buffered = 0;
-        }
-
-        while (count >= BlockSize)
-        {
-            Compress(data, offset);
-            offset += BlockSize;
-            count -= BlockSize;
-        }
-
-        if (count > 0)
-        {
-            Array.Copy(data, offset, _buffer, 0, count);
-            _buffered = count;
-        }
+        _blocks.Update(data, offset, count);
     }
 
     public void Finish(byte[] output, int offset)
     {
         CryptoBytes.CheckRange(output, offset, HashSize, nameof(output));
-
-        // FIPS 180-4 §5.1.2: append 0x80, zeros, and the 128-bit message length in bits (we count < 2^64 bytes).
-        ulong bits = _length << 3;
-        ulong high = _length >> 61;
-        _buffer[_buffered++] = 0x80;
-        if (_buffered > BlockSize - 16)
-        {
-            CryptoBytes.Wipe(_buffer, _buffered, BlockSize - _buffered);
-            Compress(_buffer, 0);
-            _buffered = 0;
-        }
-
-        CryptoBytes.Wipe(_buffer, _buffered, BlockSize - 16 - _buffered);
-        CryptoBytes.StoreUInt64BigEndian(high, _buffer, BlockSize - 16);
-        CryptoBytes.StoreUInt64BigEndian(bits, _buffer, BlockSize - 8);
-        Compress(_buffer, 0);
+        _blocks.Pad(16);
 
         for (int i = 0; i < 8; i++)
         {
