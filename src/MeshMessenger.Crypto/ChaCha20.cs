@@ -20,6 +20,15 @@ public static class ChaCha20
     /// <summary>XORs <paramref name="count"/> bytes with the keystream starting at block <paramref name="initialCounter"/>; in place is fine.</summary>
     public static void Xor(byte[] key, int keyOffset, byte[] nonce, int nonceOffset, uint initialCounter, byte[] input, int inputOffset, int count, byte[] output, int outputOffset)
     {
+        CryptoBytes.CheckRange(input, inputOffset, count, nameof(input));
+        CryptoBytes.CheckRange(output, outputOffset, count, nameof(output));
+
+        // RFC 8439 §2.3: the block counter is 32 bits; running past 2^32 - 1 would wrap and reuse keystream.
+        if (initialCounter + (((ulong)count + BlockSize - 1) / BlockSize) > 0x100000000UL)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), "the 32-bit ChaCha20 block counter would wrap (RFC 8439 §2.3)");
+        }
+
         var state = new uint[16];
         InitState(state, key, keyOffset, nonce, nonceOffset, initialCounter);
         XorStream(state, new byte[BlockSize], input, inputOffset, count, output, outputOffset);

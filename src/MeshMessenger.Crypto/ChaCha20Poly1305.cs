@@ -31,6 +31,7 @@ public sealed class ChaCha20Poly1305
     public void Encrypt(byte[] nonce, int nonceOffset, int nonceCount, byte[] plaintext, int plaintextOffset, int plaintextCount, byte[]? aad, int aadOffset, int aadCount, byte[] output, int outputOffset)
     {
         CheckNonce(nonce, nonceOffset, nonceCount);
+        CheckAad(aad, aadOffset, aadCount);
         CryptoBytes.CheckRange(plaintext, plaintextOffset, plaintextCount, nameof(plaintext));
         CryptoBytes.CheckRange(output, outputOffset, plaintextCount + TagSize, nameof(output));
 
@@ -47,6 +48,7 @@ public sealed class ChaCha20Poly1305
     public bool Decrypt(byte[] nonce, int nonceOffset, int nonceCount, byte[] input, int inputOffset, int inputCount, byte[]? aad, int aadOffset, int aadCount, byte[] output, int outputOffset)
     {
         CheckNonce(nonce, nonceOffset, nonceCount);
+        CheckAad(aad, aadOffset, aadCount);
         if (inputCount < TagSize)
         {
             return false;
@@ -88,6 +90,25 @@ public sealed class ChaCha20Poly1305
         CryptoBytes.CheckRange(nonce, nonceOffset, nonceCount, nameof(nonce));
     }
 
+    /// <summary>
+    /// Validates the associated data before anything is written, so that a bad range cannot leave a half-sealed
+    /// (or, in place, half-overwritten) buffer behind. Null means none and then requires a zero count.
+    /// </summary>
+    private static void CheckAad(byte[]? aad, int aadOffset, int aadCount)
+    {
+        if (aad == null)
+        {
+            if (aadCount != 0)
+            {
+                throw new ArgumentNullException(nameof(aad));
+            }
+
+            return;
+        }
+
+        CryptoBytes.CheckRange(aad, aadOffset, aadCount, nameof(aad));
+    }
+
     /// <summary>RFC 8439 §2.6: the one-time Poly1305 key is the first 32 bytes of ChaCha20 block 0.</summary>
     private void StartPoly(byte[] nonce, int nonceOffset)
     {
@@ -103,7 +124,6 @@ public sealed class ChaCha20Poly1305
     {
         if (aad != null && aadCount > 0)
         {
-            CryptoBytes.CheckRange(aad, aadOffset, aadCount, nameof(aad));
             _poly.Update(aad, aadOffset, aadCount);
             _poly.Update(ZeroPad, 0, (16 - (aadCount & 15)) & 15);
         }

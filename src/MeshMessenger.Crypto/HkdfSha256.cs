@@ -13,6 +13,11 @@ public static class HkdfSha256
     /// <summary>RFC 5869 §2.2: PRK = HMAC(salt, IKM); a missing or empty salt is HashLen zeros.</summary>
     public static void Extract(byte[]? salt, int saltOffset, int saltCount, byte[] ikm, int ikmOffset, int ikmCount, byte[] prk, int prkOffset)
     {
+        if (salt != null)
+        {
+            CryptoBytes.CheckRange(salt, saltOffset, saltCount, nameof(salt));
+        }
+
         if (salt == null || saltCount == 0)
         {
             salt = ZeroSalt;
