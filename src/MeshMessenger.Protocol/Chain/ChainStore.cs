@@ -1,0 +1,263 @@
+using System.Collections;
+using MeshMessenger.Crypto;
+using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Wire;
+
+namespace MeshMessenger.Protocol.Chain;
+
+/// <summary>
+/// The gate between untrusted entries and an <see cref="IEntryStore"/>. Verifies each entry's signature
+/// under its author's key, then its place in the author's chain, and stores it only if it extends the held
+/// run with matching links. Replays, forks, broken links and gaps come back as <see cref="ChainVerdict"/>s;
+/// forks are also kept as <see cref="ForkEvidence"/>.
+/// </summary>
+public sealed class ChainStore
+{
+    /// <summary>Fork evidence kept, oldest dropped first (bounded memory).</summary>
+    public const int MaxForkEvidence = 32;
+
+    private readonly IEntryStore _store;
+    private readonly Hashtable _profiles = new Hashtable();
+    private readonly ArrayList _forks = new ArrayList();
+
+    /// <summary>Gates <paramref name="store"/>.</summary>
+    public ChainStore(IEntryStore store)
+    {
+        _store = store;
+    }
+
+    /// <summary>The underlying store.</summary>
+    public IEntryStore Store => _store;
+
+    /// <summary>Forks seen, as <see cref="ForkEvidence"/>.</summary>
+    public ArrayList Forks => _forks;
+
+    /// <summary>
+    /// The author's profile: from a contact card, or from their sequence-0 entry (later profile entries
+    /// update name and wallet, never keys). Null if unknown.
+    /// </summary>
+    public Profile? ProfileOf(uint author)
+    {
+        var known = (Profile?)_profiles[author];
+        if (known != null)
+        {
+            return known;
+        }
+
+        StoredEntry? genesis = _store.Get(author, 0);
+        if (genesis == null)
+        {
+            return null;
+        }
+
+        Profile? profile = ReadProfile(genesis.Entry);
+        if (profile != null)
+        {
+            _profiles[author] = profile;
+        }
+
+        return profile;
+    }
+
+    /// <summary>Learns a key from a verified contact card; refuses one whose id is taken by a different key.</summary>
+    public bool AddContact(Profile profile)
+    {
+        Profile? known = ProfileOf(profile.NodeId);
+        if (known != null && !CryptoBytes.ConstantTimeEquals(known.SigningKey, 0, profile.SigningKey, 0, 32))
+        {
+            return false;
+        }
+
+        _profiles[profile.NodeId] = profile;
+        return true;
+    }
+
+    /// <summary>Every author whose key is known.</summary>
+    public Profile[] KnownProfiles()
+    {
+        uint[] authors = _store.Authors();
+        for (int i = 0; i < authors.Length; i++)
+        {
+            ProfileOf(authors[i]);
+        }
+
+        var result = new Profile[_profiles.Count];
+        int n = 0;
+        foreach (object value in _profiles.Values)
+        {
+            result[n++] = (Profile)value;
+        }
+
+        return result;
+    }
+
+    /// <summary>The hash of the held entry at (author, sequence), or null.</summary>
+    public byte[]? HashOf(uint author, uint sequence)
+    {
+        StoredEntry? stored = _store.Get(author, sequence);
+        return stored == null ? null : stored.Hash;
+    }
+
+    /// <summary>Verifies one entry and stores it if it extends the author's run.</summary>
+    public ChainVerdict Accept(Entry entry)
+    {
+        Profile? key = ProfileOf(entry.Author);
+        Profile? introduced = null;
+        if (entry.Kind == EntryKind.Profile)
+        {
+            introduced = ReadProfile(entry);
+            if (introduced == null || introduced.NodeId != entry.Author)
+            {
+                return ChainVerdict.Invalid;
+            }
+
+            if (key == null && entry.Sequence == 0)
+            {
+                key = introduced;
+            }
+            else if (key != null && !CryptoBytes.ConstantTimeEquals(key.SigningKey, 0, introduced.SigningKey, 0, 32))
+            {
+                return ChainVerdict.Invalid;
+            }
+        }
+
+        if (key == null)
+        {
+            return ChainVerdict.UnknownAuthor;
+        }
+
+        byte[] hash = EntryHash.Of(entry, key.SigningKey);
+        if (!EntryHash.Verify(entry, key.SigningKey, hash))
+        {
+            return ChainVerdict.BadSignature;
+        }
+
+        StoredEntry? held = _store.Get(entry.Author, entry.Sequence);
+        if (held != null)
+        {
+            if (CryptoBytes.ConstantTimeEquals(held.Hash, 0, hash, 0, EntryHash.Size))
+            {
+                return ChainVerdict.Duplicate;
+            }
+
+            return RecordFork(held.Entry, entry, ChainVerdict.Fork);
+        }
+
+        uint low;
+        uint high;
+        if (_store.TryGetRange(entry.Author, out low, out high))
+        {
+            if (high != uint.MaxValue && entry.Sequence == high + 1)
+            {
+                StoredEntry before = _store.Get(entry.Author, high)!;
+                if (!LinksTo(entry, before.Hash))
+                {
+                    return RecordFork(before.Entry, entry, ChainVerdict.BrokenLink);
+                }
+            }
+            else if (low != 0 && entry.Sequence == low - 1)
+            {
+                StoredEntry after = _store.Get(entry.Author, low)!;
+                if (!LinksTo(after.Entry, hash))
+                {
+                    return RecordFork(after.Entry, entry, ChainVerdict.BrokenLink);
+                }
+            }
+            else
+            {
+                return ChainVerdict.Gap;
+            }
+        }
+
+        _store.Put(new StoredEntry(entry, hash));
+        if (introduced != null && (entry.Sequence == 0 || _profiles[entry.Author] != null))
+        {
+            _profiles[entry.Author] = introduced;
+        }
+
+        return ChainVerdict.Accepted;
+    }
+
+    /// <summary>
+    /// Verifies a segment of one or more chains: entries are taken in sequence order so a segment that
+    /// fills a run end to end is accepted whole. Verdicts come back in the order of <paramref name="entries"/>.
+    /// </summary>
+    public ChainVerdict[] AcceptSegment(Entry[] entries)
+    {
+        // Insertion sort of indices by (author, sequence): segments are short and Array.Sort is not in the subset.
+        var order = new int[entries.Length];
+        for (int i = 0; i < order.Length; i++)
+        {
+            int j = i;
+            while (j > 0 && Before(entries[i], entries[order[j - 1]]))
+            {
+                order[j] = order[j - 1];
+                j--;
+            }
+
+            order[j] = i;
+        }
+
+        var verdicts = new ChainVerdict[entries.Length];
+        for (int i = 0; i < order.Length; i++)
+        {
+            verdicts[order[i]] = Accept(entries[order[i]]);
+        }
+
+        // A backward segment (newest first) is accepted entry by entry from the low end; retry gaps once
+        // the rest of the segment is in, so order within a segment never matters.
+        for (int i = 0; i < order.Length; i++)
+        {
+            if (verdicts[order[i]] == ChainVerdict.Gap)
+            {
+                verdicts[order[i]] = Accept(entries[order[i]]);
+            }
+        }
+
+        return verdicts;
+    }
+
+    private static bool Before(Entry a, Entry b)
+    {
+        return a.Author < b.Author || (a.Author == b.Author && a.Sequence < b.Sequence);
+    }
+
+    /// <summary>True if <paramref name="next"/> names <paramref name="previousHash"/> as its predecessor; a checkpoint must name all 32 bytes.</summary>
+    private static bool LinksTo(Entry next, byte[] previousHash)
+    {
+        if (!EntryHash.Links(next.Previous, previousHash))
+        {
+            return false;
+        }
+
+        return next.Kind != EntryKind.Checkpoint || CryptoBytes.ConstantTimeEquals(next.Encoded, next.BodyOffset, previousHash, 0, EntryHash.Size);
+    }
+
+    private ChainVerdict RecordFork(Entry held, Entry conflicting, ChainVerdict verdict)
+    {
+        if (_forks.Count == MaxForkEvidence)
+        {
+            _forks.RemoveAt(0);
+        }
+
+        _forks.Add(new ForkEvidence(held, conflicting, verdict));
+        return verdict;
+    }
+
+    private static Profile? ReadProfile(Entry entry)
+    {
+        if (entry.Kind != EntryKind.Profile)
+        {
+            return null;
+        }
+
+        Profile? profile;
+        var reader = new ByteReader(entry.Encoded, entry.BodyOffset, entry.BodyLength);
+        if (Profile.TryRead(reader, out profile) != ProtocolError.None || reader.Remaining != 0)
+        {
+            return null;
+        }
+
+        return profile;
+    }
+}

@@ -1,0 +1,29 @@
+namespace MeshMessenger.Protocol.Chain;
+
+/// <summary>What an entry is. The low six bits of an entry's first byte (docs/protocol.md, "Entry").</summary>
+public enum EntryKind
+{
+    /// <summary>A direct message's text; sealed to one recipient.</summary>
+    Text = 1,
+
+    /// <summary>A message to a channel; sealed under the channel key.</summary>
+    ChannelPost = 2,
+
+    /// <summary>A public post for the news feed; signed, in the clear.</summary>
+    PublicPost = 3,
+
+    /// <summary>"These entries of yours reached me"; sealed to their author.</summary>
+    DeliveryReceipt = 4,
+
+    /// <summary>"I have read these entries of yours"; sealed to their author.</summary>
+    ReadReceipt = 5,
+
+    /// <summary>Keys, name and wallet (<see cref="Identity.Profile"/>); sequence 0 of every chain.</summary>
+    Profile = 6,
+
+    /// <summary>The full 32-byte hash of the previous entry, for anchoring and long-range integrity.</summary>
+    Checkpoint = 7,
+
+    /// <summary>One piece of a larger object (a photo, a signed transaction), sealed as its context requires.</summary>
+    BlobFragment = 8,
+}

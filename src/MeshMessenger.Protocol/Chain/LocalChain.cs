@@ -1,0 +1,133 @@
+using MeshMessenger.Protocol.Identity;
+
+namespace MeshMessenger.Protocol.Chain;
+
+/// <summary>
+/// The node's own chain, the only one it appends to. It never reuses a sequence number: a node restored
+/// from its backup starts with an unknown head and refuses to append until neighbours have given back
+/// its chain up to the highest head any of them advertised. This is the lesson of Secure Scuttlebutt,
+/// where posting from a restored key before the old feed arrived forked it for good (manyverse 111,
+/// ssb-server 410).
+/// </summary>
+public sealed class LocalChain
+{
+    private readonly NodeIdentity _identity;
+    private readonly ChainStore _chains;
+    private bool _restoring;
+    private bool _headAdvertised;
+    private uint _advertisedHigh;
+
+    /// <summary>Appends to <paramref name="identity"/>'s chain in <paramref name="chains"/>.</summary>
+    public LocalChain(NodeIdentity identity, ChainStore chains)
+    {
+        _identity = identity;
+        _chains = chains;
+    }
+
+    /// <summary>True when appending is safe: the node is not restoring, and holds its chain from 0 or nothing at all.</summary>
+    public bool HeadKnown
+    {
+        get
+        {
+            uint low;
+            uint high;
+            return !_restoring && (!_chains.Store.TryGetRange(_identity.Id, out low, out high) || low == 0);
+        }
+    }
+
+    /// <summary>True while a restored node waits for its own chain.</summary>
+    public bool Restoring => _restoring;
+
+    /// <summary>The sequence number the next entry will get.</summary>
+    public uint NextSequence
+    {
+        get
+        {
+            uint low;
+            uint high;
+            return _chains.Store.TryGetRange(_identity.Id, out low, out high) ? high + 1 : 0;
+        }
+    }
+
+    /// <summary>Starts a new chain with its genesis profile entry. Refused if any entry of this identity is held.</summary>
+    public Entry StartNew(Profile profile, uint time)
+    {
+        uint low;
+        uint high;
+        if (_restoring || _chains.Store.TryGetRange(_identity.Id, out low, out high))
+        {
+            throw new ProtocolException(ProtocolError.InvalidField, "this identity already has a chain; a second genesis would fork it");
+        }
+
+        return Commit(EntryKind.Profile, BodySealing.Clear, 0, time, profile.Encode());
+    }
+
+    /// <summary>Marks the node as restored from backup: appending waits for the chain to come back.</summary>
+    public void BeginRestore()
+    {
+        _restoring = true;
+        _headAdvertised = false;
+        _advertisedHigh = 0;
+    }
+
+    /// <summary>A neighbour says it holds this identity's chain up to <paramref name="high"/>.</summary>
+    public void NoteAdvertisedHead(uint high)
+    {
+        if (!_headAdvertised || high > _advertisedHigh)
+        {
+            _advertisedHigh = high;
+        }
+
+        _headAdvertised = true;
+    }
+
+    /// <summary>Ends the restore once the whole chain up to the highest advertised head is held; true if it ended.</summary>
+    public bool TryFinishRestore()
+    {
+        uint low;
+        uint high;
+        if (_restoring && _headAdvertised && _chains.Store.TryGetRange(_identity.Id, out low, out high) && low == 0 && high >= _advertisedHigh)
+        {
+            _restoring = false;
+        }
+
+        return !_restoring;
+    }
+
+    /// <summary>The header of the next entry, to seal its body against (the header is the associated data).</summary>
+    public byte[] NextHeader(EntryKind kind, BodySealing sealing, byte hint, uint time)
+    {
+        if (!HeadKnown)
+        {
+            throw new ProtocolException(ProtocolError.InvalidField, "the chain head is not known yet (restoring from backup); appending now could reuse a sequence number");
+        }
+
+        uint sequence = NextSequence;
+        byte[] previous = sequence == 0 ? new byte[EntryCodec.LinkSize] : EntryHash.LinkOf(_chains.HashOf(_identity.Id, sequence - 1)!);
+        return EntryCodec.EncodeHeader(kind, sealing, _identity.Id, sequence, time, previous, hint);
+    }
+
+    /// <summary>Signs and stores the entry whose header came from <see cref="NextHeader"/>.</summary>
+    public Entry Append(byte[] header, byte[] body)
+    {
+        Entry entry = EntryCodec.Sign(_identity, header, body);
+        if (entry.Sequence != NextSequence)
+        {
+            throw new ProtocolException(ProtocolError.InvalidField, "the chain moved since the header was made");
+        }
+
+        ChainVerdict verdict = _chains.Accept(entry);
+        if (verdict != ChainVerdict.Accepted)
+        {
+            throw new ProtocolException(ProtocolError.InvalidField, "own entry refused: " + verdict);
+        }
+
+        return entry;
+    }
+
+    /// <summary>Appends an entry whose body needs no sealing.</summary>
+    public Entry Commit(EntryKind kind, BodySealing sealing, byte hint, uint time, byte[] body)
+    {
+        return Append(NextHeader(kind, sealing, hint, time), body);
+    }
+}

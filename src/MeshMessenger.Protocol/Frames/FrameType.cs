@@ -1,0 +1,20 @@
+namespace MeshMessenger.Protocol.Frames;
+
+/// <summary>What a frame carries: the low five bits of its first byte.</summary>
+public enum FrameType
+{
+    /// <summary>One whole entry.</summary>
+    Entry = 1,
+
+    /// <summary>One piece of an entry too large for a frame.</summary>
+    Fragment = 2,
+
+    /// <summary>Sync: the chain heads a node holds.</summary>
+    Heads = 3,
+
+    /// <summary>Sync: ranges of entries a node asks for.</summary>
+    Want = 4,
+
+    /// <summary>Hop-level acknowledgement of an entry (routing; not a delivery receipt).</summary>
+    Ack = 5,
+}

@@ -1,0 +1,693 @@
+using System;
+using System.Collections;
+using MeshMessenger.Protocol.Chain;
+using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Platform;
+using MeshMessenger.Protocol.Receipts;
+using MeshMessenger.Protocol.Sealing;
+using MeshMessenger.Protocol.Sync;
+using MeshMessenger.Protocol.Wire;
+
+namespace MeshMessenger.Protocol.Node;
+
+/// <summary>
+/// The messenger's protocol logic for one node, without I/O: compose and seal entries, take frames in,
+/// verify, store, open what is addressed to this node, answer with receipts, and sync chains with
+/// neighbours. Frames to transmit collect in an outbox the host drains (<see cref="TakeOutbox"/>); the
+/// firmware, the emulator and the gateway drive the same class. Routing (whether to relay what is heard)
+/// belongs to the router on top of it.
+/// </summary>
+public sealed class MessengerNode
+{
+    /// <summary>Fragmented entries in progress at once.</summary>
+    public const int ReassemblySlots = 4;
+
+    /// <summary>How long a fragmented entry may take to arrive.</summary>
+    public const long ReassemblyTimeoutMilliseconds = 60000;
+
+    /// <summary>Entries sent in answer to one want message.</summary>
+    public const int MaxEntriesPerAnswer = 64;
+
+    private readonly NodeIdentity _identity;
+    private readonly IClock _clock;
+    private readonly int _maxFrameSize;
+    private readonly ChainStore _chains;
+    private readonly LocalChain _own;
+    private readonly Reassembler _reassembler;
+    private readonly DeliveryTracker _tracker = new DeliveryTracker();
+    private readonly Hashtable _channels = new Hashtable();
+    private readonly ArrayList _outbox = new ArrayList();
+    private readonly ArrayList _messages = new ArrayList();
+    private readonly ArrayList _pendingReceipts = new ArrayList();
+    private readonly Profile _profile;
+    private int _headsOffset;
+
+    /// <summary>
+    /// Creates a node. A fresh node (<paramref name="restoring"/> false, nothing stored) starts its chain with
+    /// its profile; a restored one waits for its chain from neighbours before it appends anything.
+    /// </summary>
+    public MessengerNode(NodeIdentity identity, string name, IEntryStore store, IClock clock, int maxFrameSize, bool restoring)
+    {
+        _identity = identity;
+        _clock = clock;
+        _maxFrameSize = maxFrameSize;
+        _chains = new ChainStore(store);
+        _own = new LocalChain(identity, _chains);
+        _reassembler = new Reassembler(ReassemblySlots, ReassemblyTimeoutMilliseconds);
+        _profile = Profile.Of(identity, name, null);
+        _chains.AddContact(_profile);
+        if (restoring)
+        {
+            _own.BeginRestore();
+            Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(true, new ChainHead[0]).Encode()));
+        }
+        else if (_own.NextSequence == 0)
+        {
+            _own.StartNew(_profile, _clock.EntrySeconds);
+        }
+        else
+        {
+            RebuildFromStore();
+        }
+    }
+
+    /// <summary>This node's id.</summary>
+    public uint Id => _identity.Id;
+
+    /// <summary>This node's profile.</summary>
+    public Profile Profile => _profile;
+
+    /// <summary>The low byte of the id, written as the relay byte of frames this node sends.</summary>
+    public byte Hint => NodeId.HintOf(_identity.Id);
+
+    /// <summary>The verified entries this node holds.</summary>
+    public ChainStore Chains => _chains;
+
+    /// <summary>This node's own chain.</summary>
+    public LocalChain OwnChain => _own;
+
+    /// <summary>Sent / relayed / delivered / read state of this node's direct messages.</summary>
+    public DeliveryTracker Tracker => _tracker;
+
+    /// <summary>Fragment reassembly.</summary>
+    public Reassembler Reassembler => _reassembler;
+
+    /// <summary>What happened to incoming frames.</summary>
+    public NodeCounters Counters { get; } = new NodeCounters();
+
+    /// <summary>Readable messages, sent and received, in the order this node learned them (<see cref="MessageRecord"/>).</summary>
+    public ArrayList Messages => _messages;
+
+    /// <summary>Frames waiting for transmission.</summary>
+    public int OutboxCount => _outbox.Count;
+
+    /// <summary>Hands the queued frames (encoded) to the host and empties the outbox.</summary>
+    public byte[][] TakeOutbox()
+    {
+        var frames = new byte[_outbox.Count][];
+        _outbox.CopyTo(frames);
+        _outbox.Clear();
+        return frames;
+    }
+
+    /// <summary>Learns a contact from a verified card.</summary>
+    public bool AddContact(ContactCard card)
+    {
+        return _chains.AddContact(card.Profile);
+    }
+
+    /// <summary>Joins a channel: its posts become readable and <see cref="PostToChannel"/> can use it.</summary>
+    public void JoinChannel(ChannelKey channel)
+    {
+        _channels[(int)channel.Hint] = channel;
+    }
+
+    /// <summary>The largest direct-message text, in UTF-8 bytes, that fits one frame at the next sequence number.</summary>
+    public int SingleFrameTextCapacity()
+    {
+        return EntryCodec.MaxBodySize(_own.NextSequence, _maxFrameSize - FrameLimits.HeaderSize) - BodyCipher.Overhead;
+    }
+
+    /// <summary>Sends a direct message; returns its sequence number. The recipient's key must be known.</summary>
+    public uint SendText(uint recipient, string text)
+    {
+        Profile peer = RequireProfile(recipient);
+        byte[] key = RequireDirectKey(_profile, peer);
+        byte[] header = _own.NextHeader(EntryKind.Text, BodySealing.Direct, NodeId.HintOf(recipient), _clock.EntrySeconds);
+        Entry entry = _own.Append(header, BodyCipher.Seal(key, _own.NextSequence, header, Utf8Text.GetBytes(text)));
+        _tracker.Sent(entry.Sequence, recipient);
+        _messages.Add(new MessageRecord(Id, entry.Sequence, EntryKind.Text, recipient, 0, text, entry.Time, true));
+        Transmit(entry, true);
+        return entry.Sequence;
+    }
+
+    /// <summary>Posts to a joined channel; returns the sequence number.</summary>
+    public uint PostToChannel(uint channelId, string text)
+    {
+        ChannelKey? channel = ChannelById(channelId);
+        if (channel == null)
+        {
+            throw new ProtocolException(ProtocolError.InvalidField, "not a member of channel " + channelId.ToString("x8"));
+        }
+
+        byte[] header = _own.NextHeader(EntryKind.ChannelPost, BodySealing.Channel, channel.Hint, _clock.EntrySeconds);
+        Entry entry = _own.Append(header, BodyCipher.Seal(channel.AuthorKey(_identity.SigningKey), _own.NextSequence, header, Utf8Text.GetBytes(text)));
+        _messages.Add(new MessageRecord(Id, entry.Sequence, EntryKind.ChannelPost, 0, channel.Id, text, entry.Time, true));
+        Transmit(entry, false);
+        return entry.Sequence;
+    }
+
+    /// <summary>Posts to the public feed (signed, in the clear); returns the sequence number.</summary>
+    public uint PostPublic(string text)
+    {
+        Entry entry = _own.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, _clock.EntrySeconds, Utf8Text.GetBytes(text));
+        _messages.Add(new MessageRecord(Id, entry.Sequence, EntryKind.PublicPost, 0, 0, text, entry.Time, true));
+        Transmit(entry, false);
+        return entry.Sequence;
+    }
+
+    /// <summary>Tells <paramref name="author"/> that this node has read their messages up to and including <paramref name="sequence"/> (one receipt for the run).</summary>
+    public void MarkRead(uint author, uint sequence)
+    {
+        SendReceipt(EntryKind.ReadReceipt, author, ReadRun(author, sequence));
+    }
+
+    /// <summary>Advertises this node's chain heads to its neighbours (hop limit 0), optionally asking for theirs.</summary>
+    public void AnnounceHeads(bool requestReply)
+    {
+        int fit = HeadsMessage.Fit(_maxFrameSize - FrameLimits.HeaderSize);
+        ChainHead[] heads = SyncPlanner.HeadsOf(_chains, _headsOffset, fit);
+        _headsOffset += heads.Length;
+        Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(requestReply, heads).Encode()));
+    }
+
+    /// <summary>
+    /// Takes one frame heard on a link. Untrusted: returns why it was refused, never throws; every
+    /// outcome is counted in <see cref="Counters"/>.
+    /// </summary>
+    public ProtocolError Receive(byte[] data, int offset, int count)
+    {
+        Counters.FramesIn++;
+        Frame? frame;
+        ProtocolError error = FrameCodec.TryDecode(data, offset, count, _maxFrameSize, out frame);
+        if (error == ProtocolError.None)
+        {
+            error = Dispatch(frame!);
+        }
+
+        if (error != ProtocolError.None)
+        {
+            Counters.Count(error);
+        }
+
+        return error;
+    }
+
+    /// <summary>
+    /// Re-reads every held entry: own messages, conversations, channel posts and receipts. Used after a
+    /// restore, when the chains have come back from neighbours.
+    /// </summary>
+    public void RebuildFromStore()
+    {
+        _messages.Clear();
+        uint low;
+        uint high;
+        if (_chains.Store.TryGetRange(Id, out low, out high))
+        {
+            for (uint s = low; s <= high; s++)
+            {
+                Read(_chains.Store.Get(Id, s)!.Entry, false);
+            }
+        }
+
+        uint[] authors = _chains.Store.Authors();
+        for (int i = 0; i < authors.Length; i++)
+        {
+            if (authors[i] != Id && _chains.Store.TryGetRange(authors[i], out low, out high))
+            {
+                for (uint s = low; s <= high; s++)
+                {
+                    Read(_chains.Store.Get(authors[i], s)!.Entry, false);
+                }
+            }
+        }
+    }
+
+    private ProtocolError Dispatch(Frame frame)
+    {
+        switch (frame.Type)
+        {
+            case FrameType.Entry:
+                return TakeEntry(frame.Payload, frame.Relay);
+            case FrameType.Fragment:
+                return TakeFragment(frame);
+            case FrameType.Heads:
+                return TakeHeads(frame.Payload);
+            case FrameType.Want:
+                return TakeWant(frame.Payload);
+            default:
+                return TakeAck(frame.Payload);
+        }
+    }
+
+    private ProtocolError TakeFragment(Frame frame)
+    {
+        Fragment? fragment;
+        ProtocolError error = Fragment.TryDecode(frame.Payload, out fragment);
+        if (error != ProtocolError.None)
+        {
+            return error;
+        }
+
+        byte[]? whole;
+        ReassemblyStatus status = _reassembler.Offer(fragment!, _clock.MonotonicMilliseconds, out whole);
+        Counters.Count(status);
+        return status == ReassemblyStatus.Completed ? TakeEntry(whole!, frame.Relay) : ProtocolError.None;
+    }
+
+    private ProtocolError TakeEntry(byte[] bytes, byte relay)
+    {
+        Entry? entry;
+        ProtocolError error = EntryCodec.TryDecode(bytes, 0, bytes.Length, out entry);
+        if (error != ProtocolError.None)
+        {
+            return error;
+        }
+
+        if (entry!.Author == Id && relay != Hint)
+        {
+            // Our own entry, heard from a neighbour: it was relayed (not yet delivered).
+            _tracker.Relayed(entry.Sequence);
+        }
+
+        ChainVerdict verdict = _chains.Accept(entry);
+        Counters.Count(verdict);
+        switch (verdict)
+        {
+            case ChainVerdict.Accepted:
+                OnAccepted(entry);
+                break;
+            case ChainVerdict.UnknownAuthor:
+                AskFor(entry.Author, 0, entry.Sequence);
+                break;
+            case ChainVerdict.Gap:
+                AskForGap(entry);
+                break;
+            case ChainVerdict.BadSignature:
+                return ProtocolError.BadSignature;
+        }
+
+        return ProtocolError.None;
+    }
+
+    private void OnAccepted(Entry entry)
+    {
+        if (entry.Author == Id && _own.Restoring)
+        {
+            if (_own.TryFinishRestore())
+            {
+                RebuildFromStore();
+                FlushPendingReceipts();
+            }
+
+            return;
+        }
+
+        Read(entry, true);
+    }
+
+    private ProtocolError TakeHeads(byte[] payload)
+    {
+        HeadsMessage? heads;
+        ProtocolError error = HeadsMessage.TryDecode(payload, out heads);
+        if (error != ProtocolError.None)
+        {
+            return error;
+        }
+
+        for (int i = 0; i < heads!.Heads.Length; i++)
+        {
+            if (heads.Heads[i].Author == Id && _own.Restoring)
+            {
+                _own.NoteAdvertisedHead(heads.Heads[i].High);
+            }
+        }
+
+        SequenceRange[] wants = SyncPlanner.Wants(_chains, heads.Heads);
+        if (wants.Length > 0)
+        {
+            Queue(new Frame(FrameType.Want, 0, 0, false, 0, Hint, new WantMessage(wants).Encode()));
+        }
+
+        if (heads.RequestReply)
+        {
+            AnnounceHeads(false);
+        }
+
+        return ProtocolError.None;
+    }
+
+    private ProtocolError TakeWant(byte[] payload)
+    {
+        WantMessage? want;
+        ProtocolError error = WantMessage.TryDecode(payload, out want);
+        if (error != ProtocolError.None)
+        {
+            return error;
+        }
+
+        int sent = 0;
+        for (int i = 0; i < want!.Ranges.Length && sent < MaxEntriesPerAnswer; i++)
+        {
+            SequenceRange range = want.Ranges[i];
+            for (uint s = range.From; sent < MaxEntriesPerAnswer; s++)
+            {
+                StoredEntry? stored = _chains.Store.Get(range.Author, s);
+                if (stored != null)
+                {
+                    QueueEntry(stored.Entry, 0, false);
+                    sent++;
+                }
+
+                if (s == range.To)
+                {
+                    break;
+                }
+            }
+        }
+
+        return ProtocolError.None;
+    }
+
+    private ProtocolError TakeAck(byte[] payload)
+    {
+        var reader = new ByteReader(payload, 0, payload.Length);
+        uint author;
+        uint sequence;
+        if (!reader.TryReadUInt32(out author) || !reader.TryReadVarint(out sequence))
+        {
+            return ProtocolError.Truncated;
+        }
+
+        if (reader.Remaining != 0)
+        {
+            return ProtocolError.TrailingBytes;
+        }
+
+        if (author == Id)
+        {
+            _tracker.Relayed(sequence);
+        }
+
+        return ProtocolError.None;
+    }
+
+    /// <summary>Opens what this node can read of a verified entry and records it; <paramref name="live"/> entries also get receipts.</summary>
+    private void Read(Entry entry, bool live)
+    {
+        if (entry.Sealing == BodySealing.Clear)
+        {
+            if (entry.Kind == EntryKind.PublicPost)
+            {
+                string? text = Utf8Text.Decode(entry.Encoded, entry.BodyOffset, entry.BodyLength);
+                if (text != null)
+                {
+                    _messages.Add(new MessageRecord(entry.Author, entry.Sequence, entry.Kind, 0, 0, text, entry.Time, entry.Author == Id));
+                }
+            }
+
+            return;
+        }
+
+        if (entry.Sealing == BodySealing.Channel)
+        {
+            ReadChannelPost(entry);
+            return;
+        }
+
+        if (entry.Author == Id)
+        {
+            ReadOwnDirect(entry);
+        }
+        else if (entry.Hint == Hint)
+        {
+            ReadDirect(entry, live);
+        }
+    }
+
+    private void ReadChannelPost(Entry entry)
+    {
+        var channel = (ChannelKey?)_channels[(int)entry.Hint];
+        Profile? author = _chains.ProfileOf(entry.Author);
+        if (channel == null || author == null || entry.Kind != EntryKind.ChannelPost)
+        {
+            return;
+        }
+
+        byte[]? plain = BodyCipher.Open(channel.AuthorKey(author.SigningKey), entry);
+        string? text = plain == null ? null : Utf8Text.Decode(plain, 0, plain.Length);
+        if (text == null)
+        {
+            Counters.OpenFailures++;
+            return;
+        }
+
+        _messages.Add(new MessageRecord(entry.Author, entry.Sequence, entry.Kind, 0, channel.Id, text, entry.Time, entry.Author == Id));
+    }
+
+    private void ReadDirect(Entry entry, bool live)
+    {
+        Profile? author = _chains.ProfileOf(entry.Author);
+        byte[]? key = author == null ? null : DirectKey.Derive(_identity, author, _profile);
+        byte[]? plain = key == null ? null : BodyCipher.Open(key, entry);
+        if (plain == null)
+        {
+            Counters.OpenFailures++;
+            return;
+        }
+
+        if (entry.Kind == EntryKind.Text)
+        {
+            string? text = Utf8Text.Decode(plain, 0, plain.Length);
+            if (text == null)
+            {
+                Counters.OpenFailures++;
+                return;
+            }
+
+            _messages.Add(new MessageRecord(entry.Author, entry.Sequence, entry.Kind, entry.Author, 0, text, entry.Time, false));
+            if (live)
+            {
+                SendReceipt(EntryKind.DeliveryReceipt, entry.Author, new[] { new SequenceRange(entry.Author, entry.Sequence, entry.Sequence) });
+            }
+        }
+        else if (entry.Kind == EntryKind.DeliveryReceipt || entry.Kind == EntryKind.ReadReceipt)
+        {
+            ReceiptBody? receipt;
+            if (ReceiptBody.TryDecode(plain, Id, out receipt) == ProtocolError.None)
+            {
+                _tracker.ApplyReceipt(entry.Author, receipt!, entry.Kind == EntryKind.ReadReceipt ? MessageState.Read : MessageState.Delivered);
+            }
+        }
+    }
+
+    /// <summary>Own sealed entries (seen again after a restore): find the recipient among known profiles by hint.</summary>
+    private void ReadOwnDirect(Entry entry)
+    {
+        Profile[] candidates = _chains.KnownProfiles();
+        for (int i = 0; i < candidates.Length; i++)
+        {
+            Profile peer = candidates[i];
+            if (peer.NodeId == Id || NodeId.HintOf(peer.NodeId) != entry.Hint)
+            {
+                continue;
+            }
+
+            byte[]? key = DirectKey.Derive(_identity, _profile, peer);
+            byte[]? plain = key == null ? null : BodyCipher.Open(key, entry);
+            if (plain == null)
+            {
+                continue;
+            }
+
+            if (entry.Kind == EntryKind.Text)
+            {
+                _tracker.Sent(entry.Sequence, peer.NodeId);
+                _messages.Add(new MessageRecord(Id, entry.Sequence, entry.Kind, peer.NodeId, 0, Utf8Text.Decode(plain, 0, plain.Length) ?? string.Empty, entry.Time, true));
+            }
+
+            return;
+        }
+    }
+
+    private void SendReceipt(EntryKind kind, uint author, SequenceRange[] ranges)
+    {
+        if (!_own.HeadKnown)
+        {
+            _pendingReceipts.Add(new PendingReceipt(kind, author, ranges));
+            return;
+        }
+
+        Profile peer = RequireProfile(author);
+        byte[] key = RequireDirectKey(_profile, peer);
+        byte[] header = _own.NextHeader(kind, BodySealing.Direct, NodeId.HintOf(author), _clock.EntrySeconds);
+        Entry entry = _own.Append(header, BodyCipher.Seal(key, _own.NextSequence, header, new ReceiptBody(ranges).Encode()));
+        Transmit(entry, false);
+    }
+
+    private void FlushPendingReceipts()
+    {
+        var pending = new PendingReceipt[_pendingReceipts.Count];
+        _pendingReceipts.CopyTo(pending);
+        _pendingReceipts.Clear();
+        for (int i = 0; i < pending.Length; i++)
+        {
+            SendReceipt(pending[i].Kind, pending[i].Author, pending[i].Ranges);
+        }
+    }
+
+    /// <summary>The received messages of <paramref name="author"/> up to <paramref name="sequence"/>, as ranges for one read receipt.</summary>
+    private SequenceRange[] ReadRun(uint author, uint sequence)
+    {
+        var list = new ArrayList();
+        for (int i = 0; i < _messages.Count; i++)
+        {
+            var m = (MessageRecord)_messages[i]!;
+            if (!m.Outgoing && m.Author == author && m.Kind == EntryKind.Text && m.Sequence <= sequence)
+            {
+                list.Add(m.Sequence);
+            }
+        }
+
+        var sequences = new uint[list.Count];
+        for (int i = 0; i < sequences.Length; i++)
+        {
+            sequences[i] = (uint)list[i]!;
+        }
+
+        // Messages arrive in order almost always; an insertion sort handles the rest (Array.Sort is outside the subset).
+        for (int i = 1; i < sequences.Length; i++)
+        {
+            uint v = sequences[i];
+            int j = i - 1;
+            while (j >= 0 && sequences[j] > v)
+            {
+                sequences[j + 1] = sequences[j];
+                j--;
+            }
+
+            sequences[j + 1] = v;
+        }
+
+        if (sequences.Length == 0)
+        {
+            throw new ProtocolException(ProtocolError.InvalidField, "no message of " + NodeId.ToText(author) + " up to " + sequence + " to mark read");
+        }
+
+        uint[] tail = sequences;
+        if (sequences.Length > ReceiptBody.MaxRanges)
+        {
+            tail = new uint[ReceiptBody.MaxRanges];
+            Array.Copy(sequences, sequences.Length - ReceiptBody.MaxRanges, tail, 0, ReceiptBody.MaxRanges);
+        }
+
+        return ReceiptBody.RangesOf(author, tail);
+    }
+
+    private void AskFor(uint author, uint from, uint to)
+    {
+        if (to - from >= WantMessage.MaxRangeLength)
+        {
+            to = from + WantMessage.MaxRangeLength - 1;
+        }
+
+        Queue(new Frame(FrameType.Want, 0, 0, false, 0, Hint, new WantMessage(new[] { new SequenceRange(author, from, to) }).Encode()));
+    }
+
+    private void AskForGap(Entry entry)
+    {
+        uint low;
+        uint high;
+        if (_chains.Store.TryGetRange(entry.Author, out low, out high) && entry.Sequence > high)
+        {
+            AskFor(entry.Author, high + 1, entry.Sequence - 1);
+        }
+        else if (entry.Sequence < low)
+        {
+            AskFor(entry.Author, entry.Sequence + 1, low - 1);
+        }
+    }
+
+    private void Transmit(Entry entry, bool wantAck)
+    {
+        QueueEntry(entry, FrameLimits.MaxHops > 3 ? 3 : FrameLimits.MaxHops, wantAck);
+    }
+
+    private void QueueEntry(Entry entry, int hopLimit, bool wantAck)
+    {
+        Frame[] frames = Fragmenter.Split(entry.Encoded, _maxFrameSize, hopLimit, wantAck, Hint);
+        for (int i = 0; i < frames.Length; i++)
+        {
+            Queue(frames[i]);
+        }
+    }
+
+    private void Queue(Frame frame)
+    {
+        _outbox.Add(FrameCodec.Encode(frame, _maxFrameSize));
+        Counters.FramesOut++;
+    }
+
+    private ChannelKey? ChannelById(uint channelId)
+    {
+        foreach (object value in _channels.Values)
+        {
+            var channel = (ChannelKey)value;
+            if (channel.Id == channelId)
+            {
+                return channel;
+            }
+        }
+
+        return null;
+    }
+
+    private Profile RequireProfile(uint node)
+    {
+        Profile? profile = _chains.ProfileOf(node);
+        if (profile == null)
+        {
+            throw new ProtocolException(ProtocolError.InvalidKey, "no key known for " + NodeId.ToText(node) + "; add their contact card or sync their chain first");
+        }
+
+        return profile;
+    }
+
+    private byte[] RequireDirectKey(Profile author, Profile recipient)
+    {
+        byte[]? key = DirectKey.Derive(_identity, author, recipient);
+        if (key == null)
+        {
+            throw new ProtocolException(ProtocolError.InvalidKey, "the peer's agreement key has low order");
+        }
+
+        return key;
+    }
+
+    private sealed class PendingReceipt
+    {
+        public PendingReceipt(EntryKind kind, uint author, SequenceRange[] ranges)
+        {
+            Kind = kind;
+            Author = author;
+            Ranges = ranges;
+        }
+
+        public EntryKind Kind { get; }
+
+        public uint Author { get; }
+
+        public SequenceRange[] Ranges { get; }
+    }
+}

@@ -1,0 +1,109 @@
+using MeshMessenger.Protocol.Chain;
+using MeshMessenger.Protocol.Wire;
+
+namespace MeshMessenger.Protocol.Sync;
+
+/// <summary>
+/// A <see cref="Frames.FrameType.Heads"/> payload: the chains a node holds.
+/// <code>
+/// flags   1   bit 0: please answer with your heads; other bits 0
+/// count   1   0..
+/// heads   count × (author 4, low varint, high varint, head link 8)
+/// </code>
+/// Heads are exchanged between neighbours only (hop limit 0); a node with more chains than fit one frame
+/// sends several, starting from a rotating offset so every chain is advertised in turn.
+/// </summary>
+public sealed class HeadsMessage
+{
+    private const int FlagRequest = 1;
+
+    /// <summary>Creates a heads message.</summary>
+    public HeadsMessage(bool requestReply, ChainHead[] heads)
+    {
+        RequestReply = requestReply;
+        Heads = heads;
+    }
+
+    /// <summary>The sender wants the receiver's heads in return.</summary>
+    public bool RequestReply { get; }
+
+    /// <summary>The heads.</summary>
+    public ChainHead[] Heads { get; }
+
+    /// <summary>Largest encoding of one head.</summary>
+    public const int MaxHeadSize = 4 + Varint.MaxSize + Varint.MaxSize + EntryCodec.LinkSize;
+
+    /// <summary>How many heads always fit a payload of <paramref name="payloadSize"/> bytes.</summary>
+    public static int Fit(int payloadSize)
+    {
+        return (payloadSize - 2) / MaxHeadSize;
+    }
+
+    /// <summary>Encodes the payload.</summary>
+    public byte[] Encode()
+    {
+        var writer = new ByteWriter(2 + Heads.Length * MaxHeadSize);
+        writer.WriteByte(RequestReply ? FlagRequest : 0);
+        writer.WriteByte(Heads.Length);
+        for (int i = 0; i < Heads.Length; i++)
+        {
+            writer.WriteUInt32(Heads[i].Author);
+            writer.WriteVarint(Heads[i].Low);
+            writer.WriteVarint(Heads[i].High);
+            writer.WriteBytes(Heads[i].HeadLink);
+        }
+
+        return writer.ToArray();
+    }
+
+    /// <summary>Decodes a payload from untrusted bytes; never throws.</summary>
+    public static ProtocolError TryDecode(byte[] payload, out HeadsMessage? message)
+    {
+        message = null;
+        var reader = new ByteReader(payload, 0, payload.Length);
+        int flags = reader.ReadByte();
+        int count = reader.ReadByte();
+        if (flags < 0 || count < 0)
+        {
+            return ProtocolError.Truncated;
+        }
+
+        if ((flags & ~FlagRequest) != 0 || count * (4 + 1 + 1 + EntryCodec.LinkSize) > reader.Remaining)
+        {
+            return (flags & ~FlagRequest) != 0 ? ProtocolError.InvalidField : ProtocolError.Truncated;
+        }
+
+        var heads = new ChainHead[count];
+        for (int i = 0; i < count; i++)
+        {
+            uint author;
+            uint low;
+            uint high;
+            if (!reader.TryReadUInt32(out author) || !reader.TryReadVarint(out low) || !reader.TryReadVarint(out high))
+            {
+                return ProtocolError.Truncated;
+            }
+
+            byte[]? link = reader.ReadBytes(EntryCodec.LinkSize);
+            if (link == null)
+            {
+                return ProtocolError.Truncated;
+            }
+
+            if (high < low)
+            {
+                return ProtocolError.InvalidField;
+            }
+
+            heads[i] = new ChainHead(author, low, high, link);
+        }
+
+        if (reader.Remaining != 0)
+        {
+            return ProtocolError.TrailingBytes;
+        }
+
+        message = new HeadsMessage((flags & FlagRequest) != 0, heads);
+        return ProtocolError.None;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Collections;
+using MeshMessenger.Protocol.Chain;
+using MeshMessenger.Protocol.Wire;
+
+namespace MeshMessenger.Protocol.Sync;
+
+/// <summary>
+/// Decides what to advertise and what to ask for. Like Secure Scuttlebutt's replication, peers compare
+/// per-author positions; unlike it, the heads carry the held run and a link, so a peer can ask for whole
+/// ranges at either end and spot a forked head without fetching anything.
+/// </summary>
+public static class SyncPlanner
+{
+    /// <summary>Heads of the chains held, <paramref name="max"/> of them from <paramref name="offset"/> (wrapping).</summary>
+    public static ChainHead[] HeadsOf(ChainStore chains, int offset, int max)
+    {
+        uint[] authors = chains.Store.Authors();
+        int n = authors.Length < max ? authors.Length : max;
+        var heads = new ChainHead[n];
+        for (int i = 0; i < n; i++)
+        {
+            uint author = authors[(offset + i) % authors.Length];
+            uint low;
+            uint high;
+            chains.Store.TryGetRange(author, out low, out high);
+            heads[i] = new ChainHead(author, low, high, EntryHash.LinkOf(chains.HashOf(author, high)!));
+        }
+
+        return heads;
+    }
+
+    /// <summary>
+    /// The ranges to ask a peer for, given its heads: newer entries past the local head, older entries
+    /// before the local low end, the head entry itself when the links disagree (to obtain fork evidence),
+    /// and whole chains not held yet if their author's key is known or the run starts at 0.
+    /// </summary>
+    public static SequenceRange[] Wants(ChainStore chains, ChainHead[] remote)
+    {
+        var wants = new ArrayList();
+        for (int i = 0; i < remote.Length && wants.Count < WantMessage.MaxRanges; i++)
+        {
+            ChainHead head = remote[i];
+            uint low;
+            uint high;
+            if (!chains.Store.TryGetRange(head.Author, out low, out high))
+            {
+                if (head.Low == 0 || chains.ProfileOf(head.Author) != null)
+                {
+                    AddSplit(wants, head.Author, head.Low, head.High);
+                }
+
+                continue;
+            }
+
+            if (head.High > high && head.Low <= high + 1)
+            {
+                AddSplit(wants, head.Author, high + 1, head.High);
+            }
+            else if (head.High == high && !EntryHash.Links(head.HeadLink, chains.HashOf(head.Author, high)!))
+            {
+                AddSplit(wants, head.Author, high, high);
+            }
+
+            if (head.Low < low && head.High + 1 >= low)
+            {
+                AddSplit(wants, head.Author, head.Low, low - 1);
+            }
+        }
+
+        var result = new SequenceRange[wants.Count];
+        wants.CopyTo(result);
+        return result;
+    }
+
+    private static void AddSplit(ArrayList wants, uint author, uint from, uint to)
+    {
+        uint start = from;
+        while (wants.Count < WantMessage.MaxRanges)
+        {
+            uint end = to - start >= WantMessage.MaxRangeLength ? start + WantMessage.MaxRangeLength - 1 : to;
+            wants.Add(new SequenceRange(author, start, end));
+            if (end == to)
+            {
+                return;
+            }
+
+            start = end + 1;
+        }
+    }
+}
