@@ -39,7 +39,7 @@ public sealed class MessengerNode
     private readonly Hashtable _channels = new Hashtable();
     private readonly ArrayList _outbox = new ArrayList();
     private readonly ArrayList _messages = new ArrayList();
-    private readonly ArrayList _pendingReceipts = new ArrayList();
+    private readonly Hashtable _acknowledged = new Hashtable();
     private readonly Profile _profile;
     private int _headsOffset;
 
@@ -64,7 +64,8 @@ public sealed class MessengerNode
         }
         else if (_own.NextSequence == 0)
         {
-            _own.StartNew(_profile, _clock.EntrySeconds);
+            // Announce the genesis so neighbours learn the keys that verify everything after it.
+            Transmit(_own.StartNew(_profile, _clock.EntrySeconds), false);
         }
         else
         {
@@ -211,6 +212,7 @@ public sealed class MessengerNode
     public void RebuildFromStore()
     {
         _messages.Clear();
+        _acknowledged.Clear();
         uint low;
         uint high;
         if (_chains.Store.TryGetRange(Id, out low, out high))
@@ -308,13 +310,14 @@ public sealed class MessengerNode
             if (_own.TryFinishRestore())
             {
                 RebuildFromStore();
-                FlushPendingReceipts();
+                AcknowledgeUnreceipted();
             }
 
             return;
         }
 
-        Read(entry, true);
+        // While restoring, what arrives is history: receipts wait until the chain head is known.
+        Read(entry, !_own.Restoring);
     }
 
     private ProtocolError TakeHeads(byte[] payload)
@@ -511,7 +514,12 @@ public sealed class MessengerNode
                 continue;
             }
 
-            if (entry.Kind == EntryKind.Text)
+            ReceiptBody? receipt;
+            if (entry.Kind == EntryKind.DeliveryReceipt && ReceiptBody.TryDecode(plain, peer.NodeId, out receipt) == ProtocolError.None)
+            {
+                RecordAcknowledged(peer.NodeId, receipt!);
+            }
+            else if (entry.Kind == EntryKind.Text)
             {
                 _tracker.Sent(entry.Sequence, peer.NodeId);
                 _messages.Add(new MessageRecord(Id, entry.Sequence, entry.Kind, peer.NodeId, 0, Utf8Text.Decode(plain, 0, plain.Length) ?? string.Empty, entry.Time, true));
@@ -523,28 +531,59 @@ public sealed class MessengerNode
 
     private void SendReceipt(EntryKind kind, uint author, SequenceRange[] ranges)
     {
-        if (!_own.HeadKnown)
-        {
-            _pendingReceipts.Add(new PendingReceipt(kind, author, ranges));
-            return;
-        }
-
         Profile peer = RequireProfile(author);
         byte[] key = RequireDirectKey(_profile, peer);
         byte[] header = _own.NextHeader(kind, BodySealing.Direct, NodeId.HintOf(author), _clock.EntrySeconds);
-        Entry entry = _own.Append(header, BodyCipher.Seal(key, _own.NextSequence, header, new ReceiptBody(ranges).Encode()));
+        var receipt = new ReceiptBody(ranges);
+        Entry entry = _own.Append(header, BodyCipher.Seal(key, _own.NextSequence, header, receipt.Encode()));
+        if (kind == EntryKind.DeliveryReceipt)
+        {
+            RecordAcknowledged(author, receipt);
+        }
+
         Transmit(entry, false);
     }
 
-    private void FlushPendingReceipts()
+    private void RecordAcknowledged(uint author, ReceiptBody receipt)
     {
-        var pending = new PendingReceipt[_pendingReceipts.Count];
-        _pendingReceipts.CopyTo(pending);
-        _pendingReceipts.Clear();
-        for (int i = 0; i < pending.Length; i++)
+        var receipts = (ArrayList?)_acknowledged[author];
+        if (receipts == null)
         {
-            SendReceipt(pending[i].Kind, pending[i].Author, pending[i].Ranges);
+            receipts = new ArrayList();
+            _acknowledged[author] = receipts;
         }
+
+        receipts.Add(receipt);
+    }
+
+    /// <summary>After a restore: delivery receipts for received messages that no receipt in the own chain covers.</summary>
+    private void AcknowledgeUnreceipted()
+    {
+        for (int i = 0; i < _messages.Count; i++)
+        {
+            var m = (MessageRecord)_messages[i]!;
+            if (!m.Outgoing && m.Kind == EntryKind.Text && !IsAcknowledged(m.Author, m.Sequence))
+            {
+                SendReceipt(EntryKind.DeliveryReceipt, m.Author, new[] { new SequenceRange(m.Author, m.Sequence, m.Sequence) });
+            }
+        }
+    }
+
+    private bool IsAcknowledged(uint author, uint sequence)
+    {
+        var receipts = (ArrayList?)_acknowledged[author];
+        if (receipts != null)
+        {
+            for (int i = 0; i < receipts.Count; i++)
+            {
+                if (((ReceiptBody)receipts[i]!).Covers(sequence))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The received messages of <paramref name="author"/> up to <paramref name="sequence"/>, as ranges for one read receipt.</summary>
@@ -675,19 +714,4 @@ public sealed class MessengerNode
         return key;
     }
 
-    private sealed class PendingReceipt
-    {
-        public PendingReceipt(EntryKind kind, uint author, SequenceRange[] ranges)
-        {
-            Kind = kind;
-            Author = author;
-            Ranges = ranges;
-        }
-
-        public EntryKind Kind { get; }
-
-        public uint Author { get; }
-
-        public SequenceRange[] Ranges { get; }
-    }
 }

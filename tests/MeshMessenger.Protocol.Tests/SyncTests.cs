@@ -1,0 +1,95 @@
+using MeshMessenger.Protocol.Chain;
+using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Node;
+using MeshMessenger.Protocol.Receipts;
+using MeshMessenger.Protocol.Sync;
+using MeshMessenger.Protocol.Tests.Support;
+using MeshMessenger.Protocol.Wire;
+
+namespace MeshMessenger.Protocol.Tests;
+
+public sealed class SyncTests
+{
+    [Fact]
+    public void A_wiped_device_rebuilds_its_history_from_a_neighbour_and_never_reuses_a_sequence()
+    {
+        var clock = new TestClock();
+        MessengerNode alice = TestLink.Node(1, "alice", clock);
+        MessengerNode bob = TestLink.Node(2, "bob", clock);
+        new TestLink(alice, bob).Run();
+        uint s1 = alice.SendText(bob.Id, "first");
+        new TestLink(alice, bob).Run();
+        bob.SendText(alice.Id, "reply from bob");
+        new TestLink(alice, bob).Run();
+        bob.MarkRead(alice.Id, s1);
+        alice.SendText(bob.Id, "second");
+        new TestLink(alice, bob).Run();
+        uint bobNext = bob.OwnChain.NextSequence;
+        int bobMessages = bob.Messages.Count;
+
+        // Bob's storage is wiped; his key comes back from the backup code.
+        Assert.Equal(ProtocolError.None, BackupCode.TryRestore(BackupCode.Create(Identities.Fixed(2)), out NodeIdentity? restoredKey));
+        var wiped = new MessengerNode(restoredKey!, "bob", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
+        Assert.False(wiped.OwnChain.HeadKnown);
+        var refused = Assert.Throws<ProtocolException>(() => wiped.PostPublic("too early"));
+        Assert.Contains("not known", refused.Message);
+
+        var link = new TestLink(alice, wiped);
+        link.Run();
+
+        Assert.True(wiped.OwnChain.HeadKnown);
+        Assert.Equal(bobNext, wiped.OwnChain.NextSequence);
+        Assert.True(bobMessages == wiped.Messages.Count, string.Join(" | ", wiped.Messages.Cast<MessageRecord>().Select(m => $"{m.Author:x}/{m.Sequence}/{m.Text}/{m.Outgoing}")) + " vs " + string.Join(" | ", bob.Messages.Cast<MessageRecord>().Select(m => $"{m.Author:x}/{m.Sequence}/{m.Text}/{m.Outgoing}")));
+        Assert.Contains(wiped.Messages.Cast<MessageRecord>(), m => m.Outgoing && m.Text == "reply from bob");
+        Assert.Contains(wiped.Messages.Cast<MessageRecord>(), m => !m.Outgoing && m.Text == "second");
+
+        // The sync asked for ranges, not single entries.
+        var wants = link.Carried
+            .Select(b => { FrameCodec.TryDecode(b, 0, b.Length, FrameLimits.Ip, out Frame? f); return f!; })
+            .Where(f => f.Type == FrameType.Want)
+            .Select(f => { WantMessage.TryDecode(f.Payload, out WantMessage? w); return w!; })
+            .ToList();
+        Assert.Contains(wants, w => w.Ranges.Any(r => r.Author == bob.Id && r.From == 0 && r.To == bobNext - 1));
+
+        // Bob writes again at the next number; Alice accepts it as the continuation, not a fork.
+        uint next = wiped.SendText(alice.Id, "I'm back");
+        Assert.Equal(bobNext, next);
+        link.Run();
+        Assert.Empty(alice.Chains.Forks);
+        Assert.Contains(alice.Messages.Cast<MessageRecord>(), m => m.Text == "I'm back");
+        Assert.Equal(MessageState.Delivered, wiped.Tracker.StateOf(next));
+    }
+
+    [Fact]
+    public void Heads_and_wants_round_trip_and_refuse_bad_ranges()
+    {
+        var heads = new HeadsMessage(true, [new ChainHead(7, 0, 300, [1, 2, 3, 4, 5, 6, 7, 8])]);
+        Assert.Equal(ProtocolError.None, HeadsMessage.TryDecode(heads.Encode(), out HeadsMessage? h));
+        Assert.True(h!.RequestReply);
+        Assert.Equal(300u, h.Heads[0].High);
+        Assert.Equal(ProtocolError.InvalidField, HeadsMessage.TryDecode([2, 0], out _));
+
+        var want = new WantMessage([new SequenceRange(7, 10, 73)]);
+        Assert.Equal(ProtocolError.None, WantMessage.TryDecode(want.Encode(), out WantMessage? w));
+        Assert.Equal(64, w!.Ranges[0].Length);
+        Assert.Equal(ProtocolError.InvalidField, WantMessage.TryDecode(new WantMessage([new SequenceRange(7, 10, 74)]).Encode(), out _));
+        Assert.Equal(ProtocolError.InvalidField, WantMessage.TryDecode([0], out _));
+    }
+
+    [Fact]
+    public void Planner_asks_for_newer_and_older_entries_in_ranges_of_at_most_64()
+    {
+        var author = new AuthorLog(1);
+        List<Entry> posts = author.Posts(200);
+        var chains = new ChainStore(new MemoryEntryStore());
+        chains.AddContact(Profile.Of(author.Identity, "a", null));
+        for (int i = 99; i < 120; i++)
+        {
+            chains.Accept(posts[i]);
+        }
+
+        SequenceRange[] wants = SyncPlanner.Wants(chains, [new ChainHead(author.Identity.Id, 0, 200, new byte[8])]);
+        Assert.Equal([(121u, 184u), (185u, 200u), (0u, 63u), (64u, 99u)], wants.Select(r => (r.From, r.To)));
+    }
+}
