@@ -52,8 +52,7 @@ public sealed class ReceiptBody
         writer.WriteByte(Ranges.Length);
         for (int i = 0; i < Ranges.Length; i++)
         {
-            writer.WriteVarint(Ranges[i].From);
-            writer.WriteVarint(Ranges[i].To);
+            Ranges[i].WriteBounds(writer);
         }
 
         return writer.ToArray();
@@ -63,43 +62,14 @@ public sealed class ReceiptBody
     public static ProtocolError TryDecode(byte[] data, uint author, out ReceiptBody? body)
     {
         body = null;
-        var reader = new ByteReader(data, 0, data.Length);
-        int count = reader.ReadByte();
-        if (count < 0)
+        SequenceRange[]? ranges;
+        ProtocolError error = SequenceRange.TryReadList(new ByteReader(data, 0, data.Length), MaxRanges, false, author, uint.MaxValue + 1L, out ranges);
+        if (error == ProtocolError.None)
         {
-            return ProtocolError.Truncated;
+            body = new ReceiptBody(ranges!);
         }
 
-        if (count < 1 || count > MaxRanges)
-        {
-            return ProtocolError.InvalidField;
-        }
-
-        var ranges = new SequenceRange[count];
-        for (int i = 0; i < count; i++)
-        {
-            uint from;
-            uint to;
-            if (!reader.TryReadVarint(out from) || !reader.TryReadVarint(out to))
-            {
-                return ProtocolError.Truncated;
-            }
-
-            if (to < from)
-            {
-                return ProtocolError.InvalidField;
-            }
-
-            ranges[i] = new SequenceRange(author, from, to);
-        }
-
-        if (reader.Remaining != 0)
-        {
-            return ProtocolError.TrailingBytes;
-        }
-
-        body = new ReceiptBody(ranges);
-        return ProtocolError.None;
+        return error;
     }
 
     /// <summary>Collapses sorted, distinct sequence numbers into ranges (at most <see cref="MaxRanges"/>; the rest are left for another receipt).</summary>

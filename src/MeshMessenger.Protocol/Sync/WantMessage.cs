@@ -35,8 +35,7 @@ public sealed class WantMessage
         for (int i = 0; i < Ranges.Length; i++)
         {
             writer.WriteUInt32(Ranges[i].Author);
-            writer.WriteVarint(Ranges[i].From);
-            writer.WriteVarint(Ranges[i].To);
+            Ranges[i].WriteBounds(writer);
         }
 
         return writer.ToArray();
@@ -46,43 +45,13 @@ public sealed class WantMessage
     public static ProtocolError TryDecode(byte[] payload, out WantMessage? message)
     {
         message = null;
-        var reader = new ByteReader(payload, 0, payload.Length);
-        int count = reader.ReadByte();
-        if (count < 0)
+        SequenceRange[]? ranges;
+        ProtocolError error = SequenceRange.TryReadList(new ByteReader(payload, 0, payload.Length), MaxRanges, true, 0, MaxRangeLength, out ranges);
+        if (error == ProtocolError.None)
         {
-            return ProtocolError.Truncated;
+            message = new WantMessage(ranges!);
         }
 
-        if (count < 1 || count > MaxRanges)
-        {
-            return ProtocolError.InvalidField;
-        }
-
-        var ranges = new SequenceRange[count];
-        for (int i = 0; i < count; i++)
-        {
-            uint author;
-            uint from;
-            uint to;
-            if (!reader.TryReadUInt32(out author) || !reader.TryReadVarint(out from) || !reader.TryReadVarint(out to))
-            {
-                return ProtocolError.Truncated;
-            }
-
-            if (to < from || to - from >= MaxRangeLength)
-            {
-                return ProtocolError.InvalidField;
-            }
-
-            ranges[i] = new SequenceRange(author, from, to);
-        }
-
-        if (reader.Remaining != 0)
-        {
-            return ProtocolError.TrailingBytes;
-        }
-
-        message = new WantMessage(ranges);
-        return ProtocolError.None;
+        return error;
     }
 }
