@@ -14,10 +14,14 @@ public static class Program
         var root = new RootCommand(
             "MeshMessenger: an off-grid, end-to-end encrypted mesh messenger.\n\n" +
             "Examples:\n" +
-            "  meshmsg demo                      two identities exchange a signed, sealed message\n" +
+            "  meshmsg demo                      two nodes exchange messages and receipts; one is wiped and rebuilds\n" +
+            "  meshmsg keygen --name Amina       create your identity (prints the backup code)\n" +
+            "  meshmsg contact show              your contact card as text and QR code\n" +
             "  meshmsg bench crypto              compare managed crypto with BouncyCastle and NSec\n" +
             "  meshmsg bench crypto --json r.json --seconds 2");
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(KeygenCommand.Create());
+        root.Subcommands.Add(ContactCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root.Parse(args).Invoke();
     }

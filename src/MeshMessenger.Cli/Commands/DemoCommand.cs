@@ -1,69 +1,121 @@
 using System.CommandLine;
 using System.Text;
 using MeshMessenger.Cli.Demo;
+using MeshMessenger.Cli.Host;
+using MeshMessenger.Protocol;
+using MeshMessenger.Protocol.Chain;
+using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Node;
+using MeshMessenger.Protocol.Receipts;
 using Spectre.Console;
 
 namespace MeshMessenger.Cli.Commands;
 
 /// <summary>
-/// <c>meshmsg demo</c>: Alice and Bob create identities, Alice seals and signs a message to Bob, Bob verifies and
-/// opens it, and the demo shows that a tampered envelope and a third party are both turned away.
+/// <c>meshmsg demo</c>: two nodes running the protocol core exchange direct messages and receipts over a
+/// shared channel; then Bob's device is wiped, restored from his backup code, and rebuilds its history
+/// from Alice without reusing a sequence number.
 /// </summary>
 public static class DemoCommand
 {
     public const string DefaultText =
-        "Meet at the old water tower at dusk. Bring the spare antenna and the solar panel; the valley relay is down.";
+        "Water pump at the school is fixed. Bring jerrycans tomorrow at 7, the queue was long today. Battery at 40%, solar panel needs cleaning. See you soon! -A";
 
     public static Command Create()
     {
         var text = new Option<string>("--text")
         {
-            Description = "The message Alice sends to Bob.",
+            Description = "The first message Alice sends to Bob.",
             DefaultValueFactory = _ => DefaultText,
         };
-        var command = new Command("demo", "Two identities exchange a signed, end-to-end sealed message.\n\nExample:\n  meshmsg demo --text \"hello from the valley\"");
-        command.Options.Add(text);
+        var command = new Command(
+            "demo",
+            "Two nodes exchange signed, end-to-end encrypted messages and receipts; one is wiped and rebuilds its history from the other.\n\n" +
+            "Example:\n  meshmsg demo --text \"hello from the valley\"")
+        {
+            text,
+        };
         command.SetAction(parse => Run(parse.GetValue(text) ?? DefaultText, AnsiConsole.Console));
         return command;
     }
 
-    /// <summary>Runs the exchange; returns 0 when every check holds, 1 otherwise.</summary>
+    /// <summary>Runs the demo; returns 0 when every check holds, 1 otherwise.</summary>
     public static int Run(string text, IAnsiConsole console)
     {
-        var alice = DemoIdentity.Create("alice");
-        var bob = DemoIdentity.Create("bob");
-        var mallory = DemoIdentity.Create("mallory");
-
-        var identities = new Table().AddColumns("name", "node id", "Ed25519 public key", "X25519 public key");
-        foreach (DemoIdentity id in new[] { alice, bob })
-        {
-            identities.AddRow(id.Name, id.NodeIdHex, Convert.ToHexStringLower(id.SigningPublicKey), Convert.ToHexStringLower(id.AgreementPublicKey));
-        }
-
-        console.Write(identities);
-
-        byte[] plaintext = Encoding.UTF8.GetBytes(text);
-        byte[] envelope = DemoEnvelope.Seal(alice, bob.AgreementPublicKey, plaintext);
-        console.MarkupLineInterpolated($"Alice seals {plaintext.Length} bytes of text to Bob: envelope of [bold]{envelope.Length}[/] bytes ({DemoEnvelope.Overhead} bytes of header, nonce, tag and signature).");
-        console.MarkupLineInterpolated($"[grey]{Convert.ToHexStringLower(envelope)}[/]");
-
         var checks = new List<(string Check, bool Held)>();
+        var clock = new FixedClock(entrySeconds: 60_000_000);
+        NodeIdentity aliceKey = NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)1, 32).ToArray());
+        NodeIdentity bobKey = NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)2, 32).ToArray());
+        string bobBackup = BackupCode.Create(bobKey);
 
-        DemoOpenResult opened = DemoEnvelope.Open(bob, alice.SigningPublicKey, alice.AgreementPublicKey, envelope);
-        bool roundTrip = opened.Status == DemoOpenStatus.Opened && opened.Plaintext is not null && opened.Plaintext.AsSpan().SequenceEqual(plaintext);
-        checks.Add(("Bob verifies Alice's signature and opens the text", roundTrip));
-        if (roundTrip)
+        var alice = new MessengerNode(aliceKey, "Alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: false);
+        var bob = new MessengerNode(bobKey, "Bob", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: false);
+        var link = new DemoLink(("Alice", alice), ("Bob", bob));
+
+        var ids = new Table().AddColumns("node", "id", "contact card (QR text)");
+        ids.AddRow("Alice", NodeId.ToText(alice.Id), Markup.Escape(ContactCard.Create(aliceKey, "Alice", null).ToText()));
+        ids.AddRow("Bob", NodeId.ToText(bob.Id), Markup.Escape(ContactCard.Create(bobKey, "Bob", null).ToText()));
+        console.Write(ids);
+        checks.Add(("Alice and Bob add each other from contact cards", alice.AddContact(ContactCard.Create(bobKey, "Bob", null)) && bob.AddContact(ContactCard.Create(aliceKey, "Alice", null))));
+        link.Run(); // genesis profiles
+
+        int capacity = alice.SingleFrameTextCapacity();
+        uint first = alice.SendText(bob.Id, text);
+        console.MarkupLineInterpolated($"Alice → Bob, {Encoding.UTF8.GetByteCount(text)} bytes of text (one frame holds up to {capacity}): state [bold]{alice.Tracker.StateOf(first)}[/]");
+        List<(string From, byte[] Frame)> carried = link.Run();
+        byte[] dmFrame = carried.First(c => c.From == "Alice").Frame;
+        console.MarkupLineInterpolated($"  on air: {carried.Count(c => c.From == "Alice")} frame(s) from Alice, the message frame is {dmFrame.Length} bytes (signed, sealed, ≤ 255)");
+        checks.Add(("A ~150-byte signed, sealed DM fits one 255-byte LoRa frame", Encoding.UTF8.GetByteCount(text) > capacity || (carried.Count(c => c.From == "Alice") == 1 && dmFrame.Length <= FrameLimits.LoRa)));
+        MessageRecord? received = bob.Messages.Cast<MessageRecord>().FirstOrDefault(m => m.Author == alice.Id && m.Sequence == first);
+        console.MarkupLineInterpolated($"  Bob reads: [green]{received?.Text ?? "(nothing)"}[/]");
+        checks.Add(("Bob verifies and opens Alice's message", received?.Text == text));
+        console.MarkupLineInterpolated($"  Bob's delivery receipt reached Alice: state [bold]{alice.Tracker.StateOf(first)}[/]");
+        checks.Add(("Alice sees Delivered from Bob's signed receipt", alice.Tracker.StateOf(first) == MessageState.Delivered));
+
+        bob.MarkRead(alice.Id, first);
+        link.Run();
+        console.MarkupLineInterpolated($"  Bob opens the chat; his read receipt reaches Alice: state [bold]{alice.Tracker.StateOf(first)}[/]");
+        checks.Add(("Alice sees Read from Bob's read receipt", alice.Tracker.StateOf(first) == MessageState.Read));
+
+        uint reply = bob.SendText(alice.Id, "Thanks! I'll bring two jerrycans and the spare panel cable.");
+        alice.SendText(bob.Id, "Great, see you at 7.");
+        link.Run();
+        checks.Add(("Bob's reply is delivered", bob.Tracker.StateOf(reply) == MessageState.Delivered));
+        uint bobNext = bob.OwnChain.NextSequence;
+        int bobHistory = bob.Messages.Count;
+        console.MarkupLineInterpolated($"Bob's chain holds {bobNext} entries (messages and receipts); his device shows {bobHistory} messages.");
+
+        // The wipe: same key (from the backup code), empty storage.
+        link.Detach(bob);
+        ProtocolError restore = BackupCode.TryRestore(bobBackup, out NodeIdentity? restoredKey);
+        var wiped = new MessengerNode(restoredKey!, "Bob", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
+        console.MarkupLineInterpolated($"[yellow]Bob's device is wiped[/] and restored from his backup code ({restore}); it holds {wiped.Chains.Store.Count} entries, head known: {wiped.OwnChain.HeadKnown}");
+        bool refused;
+        try
         {
-            console.MarkupLineInterpolated($"Bob reads: [green]{Encoding.UTF8.GetString(opened.Plaintext!)}[/]");
+            wiped.SendText(alice.Id, "too early");
+            refused = false;
+        }
+        catch (ProtocolException e)
+        {
+            refused = e.Message.Contains("head is not known", StringComparison.Ordinal);
+            console.MarkupLineInterpolated($"  sending before the chain is back is refused: [grey]{e.Message}[/]");
         }
 
-        byte[] tampered = (byte[])envelope.Clone();
-        tampered[DemoEnvelope.HeaderSize] ^= 0x01;
-        checks.Add(("A relay flips one ciphertext bit: rejected (bad signature)", DemoEnvelope.Open(bob, alice.SigningPublicKey, alice.AgreementPublicKey, tampered).Status == DemoOpenStatus.BadSignature));
+        checks.Add(("A restored device refuses to append before it knows its head", restore == ProtocolError.None && refused));
 
-        checks.Add(("Mallory holds the envelope but cannot open it", DemoEnvelope.Open(mallory, alice.SigningPublicKey, alice.AgreementPublicKey, envelope).Status == DemoOpenStatus.CannotDecrypt));
+        link.Attach("Bob (restored)", wiped);
+        int syncFrames = link.Run().Count;
+        console.MarkupLineInterpolated($"  sync with Alice: {syncFrames} frames; Bob now holds {wiped.Chains.Store.Count} entries, shows {wiped.Messages.Count} messages, next sequence {wiped.OwnChain.NextSequence}");
+        checks.Add(($"Bob rebuilt his history ({wiped.Messages.Count} of {bobHistory} messages)", wiped.Messages.Count == bobHistory));
+        checks.Add(($"Bob's next sequence is {bobNext}, never reused", wiped.OwnChain.HeadKnown && wiped.OwnChain.NextSequence == bobNext));
 
-        checks.Add(("Mallory's signature over Alice's envelope is refused", DemoEnvelope.Open(bob, mallory.SigningPublicKey, alice.AgreementPublicKey, envelope).Status == DemoOpenStatus.BadSignature));
+        uint back = wiped.SendText(alice.Id, "Back online after the reset. Did I miss anything?");
+        link.Run();
+        bool aliceGotIt = alice.Messages.Cast<MessageRecord>().Any(m => m.Author == bob.Id && m.Sequence == back);
+        console.MarkupLineInterpolated($"  restored Bob → Alice at sequence {back}: state [bold]{wiped.Tracker.StateOf(back)}[/]; forks seen by Alice: {alice.Chains.Forks.Count}");
+        checks.Add(("Alice accepts restored Bob's next message (no fork)", aliceGotIt && alice.Chains.Forks.Count == 0 && wiped.Tracker.StateOf(back) == MessageState.Delivered));
 
         var results = new Table().AddColumns("check", "result");
         foreach ((string check, bool held) in checks)

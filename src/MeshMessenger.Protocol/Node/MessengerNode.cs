@@ -133,9 +133,8 @@ public sealed class MessengerNode
     /// <summary>Sends a direct message; returns its sequence number. The recipient's key must be known.</summary>
     public uint SendText(uint recipient, string text)
     {
-        Profile peer = RequireProfile(recipient);
-        byte[] key = RequireDirectKey(_profile, peer);
         byte[] header = _own.NextHeader(EntryKind.Text, BodySealing.Direct, NodeId.HintOf(recipient), _clock.EntrySeconds);
+        byte[] key = RequireDirectKey(_profile, RequireProfile(recipient));
         Entry entry = _own.Append(header, BodyCipher.Seal(key, _own.NextSequence, header, Utf8Text.GetBytes(text)));
         _tracker.Sent(entry.Sequence, recipient);
         _messages.Add(new MessageRecord(Id, entry.Sequence, EntryKind.Text, recipient, 0, text, entry.Time, true));
@@ -531,9 +530,8 @@ public sealed class MessengerNode
 
     private void SendReceipt(EntryKind kind, uint author, SequenceRange[] ranges)
     {
-        Profile peer = RequireProfile(author);
-        byte[] key = RequireDirectKey(_profile, peer);
         byte[] header = _own.NextHeader(kind, BodySealing.Direct, NodeId.HintOf(author), _clock.EntrySeconds);
+        byte[] key = RequireDirectKey(_profile, RequireProfile(author));
         var receipt = new ReceiptBody(ranges);
         Entry entry = _own.Append(header, BodyCipher.Seal(key, _own.NextSequence, header, receipt.Encode()));
         if (kind == EntryKind.DeliveryReceipt)

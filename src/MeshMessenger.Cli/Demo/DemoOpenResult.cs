@@ -1,3 +1,0 @@
-namespace MeshMessenger.Cli.Demo;
-
-public sealed record DemoOpenResult(DemoOpenStatus Status, byte[]? Plaintext);

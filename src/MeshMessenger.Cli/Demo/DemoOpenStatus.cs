@@ -1,9 +1,0 @@
-namespace MeshMessenger.Cli.Demo;
-
-public enum DemoOpenStatus
-{
-    Opened,
-    Malformed,
-    BadSignature,
-    CannotDecrypt,
-}
