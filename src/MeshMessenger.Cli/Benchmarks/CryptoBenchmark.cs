@@ -1,12 +1,9 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace MeshMessenger.Cli.Benchmarks;
 
 /// <summary>
-/// Measures operations per second, single-threaded, for every operation of every suite. Each measurement warms up
-/// (JIT tiering, caches), then runs batches that double in size until the time budget is spent, and divides the
-/// iterations by the elapsed time of the timed batches only.
+/// Measures operations per second, single-threaded, for every operation of every suite (<see cref="OperationTimer"/>).
 /// </summary>
 public sealed class CryptoBenchmark(TimeSpan perMeasurement)
 {
@@ -43,29 +40,5 @@ public sealed class CryptoBenchmark(TimeSpan perMeasurement)
             rows);
     }
 
-    private double Measure(Action operation)
-    {
-        RunFor(operation, perMeasurement / 4);
-        (long iterations, TimeSpan elapsed) = RunFor(operation, perMeasurement);
-        return iterations / elapsed.TotalSeconds;
-    }
-
-    private static (long Iterations, TimeSpan Elapsed) RunFor(Action operation, TimeSpan budget)
-    {
-        long iterations = 0;
-        long batch = 1;
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < budget)
-        {
-            for (long i = 0; i < batch; i++)
-            {
-                operation();
-            }
-
-            iterations += batch;
-            batch = Math.Min(batch * 2, 4096);
-        }
-
-        return (iterations, clock.Elapsed);
-    }
+    private double Measure(Action operation) => OperationTimer.Rate(operation, perMeasurement);
 }

@@ -11,6 +11,8 @@ public static class BenchCommand
 {
     public const string DefaultCryptoJson = "results/bench-crypto.json";
 
+    public const string DefaultProtocolJson = "results/bench-protocol.json";
+
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public static Command Create()
@@ -43,9 +45,48 @@ public static class BenchCommand
         crypto.Options.Add(seconds);
         crypto.SetAction(parse => RunCrypto(parse.GetValue(seconds), parse.GetValue(json)!, AnsiConsole.Console));
 
+        var protocolJson = new Option<FileInfo>("--json")
+        {
+            Description = "Where to write the figures as JSON.",
+            DefaultValueFactory = _ => new FileInfo(DefaultProtocolJson),
+        };
+        var protocol = new Command(
+            "protocol",
+            "Operations per second, single-threaded, of the protocol core: composing a direct message, checking a received frame " +
+            "(what a relay or gateway does before storing), opening it, and accepting a chain into a store.\n\n" +
+            "Examples:\n  meshmsg bench protocol\n  meshmsg bench protocol --seconds 3 --json results/protocol-pi.json");
+        protocol.Options.Add(protocolJson);
+        protocol.Options.Add(seconds);
+        protocol.SetAction(parse => RunProtocol(parse.GetValue(seconds), parse.GetValue(protocolJson)!, AnsiConsole.Console));
+
         var bench = new Command("bench", "Benchmarks that print figures and write JSON under results/.");
         bench.Subcommands.Add(crypto);
+        bench.Subcommands.Add(protocol);
         return bench;
+    }
+
+    public static int RunProtocol(double seconds, FileInfo json, IAnsiConsole console)
+    {
+        ProtocolBenchmarkReport report = null!;
+        console.Status().Start("measuring", context =>
+        {
+            report = new ProtocolBenchmark(TimeSpan.FromSeconds(seconds)).Run(step => context.Status($"measuring {Markup.Escape(step)}"));
+        });
+
+        var table = new Table()
+            .Title($"protocol core, one thread ({Markup.Escape(report.Runtime)}, {report.ProcessorCount} cores)")
+            .AddColumns("operation", "per second");
+        foreach (ProtocolBenchmarkRow row in report.Rows)
+        {
+            table.AddRow(Markup.Escape(row.Operation), Rate(row.PerSecond));
+        }
+
+        console.Write(table);
+        console.MarkupLineInterpolated($"a signed, sealed direct message carries {report.SingleFrameTextBytes} bytes of text in a {report.DirectMessageFrameBytes}-byte LoRa frame");
+        json.Directory?.Create();
+        File.WriteAllText(json.FullName, JsonSerializer.Serialize(report, JsonOptions));
+        console.MarkupLineInterpolated($"figures written to [bold]{json.FullName}[/]");
+        return 0;
     }
 
     public static int RunCrypto(double seconds, FileInfo json, IAnsiConsole console)

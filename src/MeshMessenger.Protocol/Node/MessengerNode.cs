@@ -40,6 +40,7 @@ public sealed class MessengerNode
     private readonly ArrayList _outbox = new ArrayList();
     private readonly ArrayList _messages = new ArrayList();
     private readonly Hashtable _acknowledged = new Hashtable();
+    private readonly Hashtable _directKeys = new Hashtable();
     private readonly Profile _profile;
     private int _headsOffset;
 
@@ -461,7 +462,7 @@ public sealed class MessengerNode
     private void ReadDirect(Entry entry, bool live)
     {
         Profile? author = _chains.ProfileOf(entry.Author);
-        byte[]? key = author == null ? null : DirectKey.Derive(_identity, author, _profile);
+        byte[]? key = author == null ? null : CachedDirectKey(author, _profile);
         byte[]? plain = key == null ? null : BodyCipher.Open(key, entry);
         if (plain == null)
         {
@@ -506,7 +507,7 @@ public sealed class MessengerNode
                 continue;
             }
 
-            byte[]? key = DirectKey.Derive(_identity, _profile, peer);
+            byte[]? key = CachedDirectKey(_profile, peer);
             byte[]? plain = key == null ? null : BodyCipher.Open(key, entry);
             if (plain == null)
             {
@@ -676,6 +677,26 @@ public sealed class MessengerNode
         Counters.FramesOut++;
     }
 
+    /// <summary>
+    /// Direct keys are cached per (author, recipient): X25519 is the costliest step of sealing and opening
+    /// (tens of milliseconds on a microcontroller), and a key only changes with a profile, which v1 forbids.
+    /// </summary>
+    private byte[]? CachedDirectKey(Profile author, Profile recipient)
+    {
+        string slot = (author.NodeId == Id ? ">" : "<") + NodeId.ToText(author.NodeId == Id ? recipient.NodeId : author.NodeId);
+        var key = (byte[]?)_directKeys[slot];
+        if (key == null)
+        {
+            key = DirectKey.Derive(_identity, author, recipient);
+            if (key != null)
+            {
+                _directKeys[slot] = key;
+            }
+        }
+
+        return key;
+    }
+
     private ChannelKey? ChannelById(uint channelId)
     {
         foreach (object value in _channels.Values)
@@ -703,7 +724,7 @@ public sealed class MessengerNode
 
     private byte[] RequireDirectKey(Profile author, Profile recipient)
     {
-        byte[]? key = DirectKey.Derive(_identity, author, recipient);
+        byte[]? key = CachedDirectKey(author, recipient);
         if (key == null)
         {
             throw new ProtocolException(ProtocolError.InvalidKey, "the peer's agreement key has low order");
