@@ -26,6 +26,9 @@ public sealed class MessengerNode
     /// <summary>How long a fragmented entry may take to arrive.</summary>
     public const long ReassemblyTimeoutMilliseconds = 60000;
 
+    /// <summary>Hop limit of new entries: Meshtastic's default of 3, which the router (issue 4) may tune.</summary>
+    public const int DefaultHopLimit = 3;
+
     /// <summary>Entries sent in answer to one want message.</summary>
     public const int MaxEntriesPerAnswer = 64;
 
@@ -659,7 +662,7 @@ public sealed class MessengerNode
 
     private void Transmit(Entry entry, bool wantAck)
     {
-        QueueEntry(entry, FrameLimits.MaxHops > 3 ? 3 : FrameLimits.MaxHops, wantAck);
+        QueueEntry(entry, DefaultHopLimit, wantAck);
     }
 
     private void QueueEntry(Entry entry, int hopLimit, bool wantAck)
