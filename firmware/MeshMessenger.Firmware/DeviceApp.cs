@@ -1,0 +1,341 @@
+using System.Collections;
+using MeshMessenger.Firmware.Airtime;
+using MeshMessenger.Firmware.Platform;
+using MeshMessenger.Firmware.Routing;
+using MeshMessenger.Protocol;
+using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Node;
+using MeshMessenger.Protocol.Platform;
+using MeshMessenger.Radio.LoRa;
+
+namespace MeshMessenger.Firmware;
+
+/// <summary>
+/// The device application: a synchronous state machine, no threads. The platform calls
+/// <see cref="OnReceive"/> when the radio delivers a frame, <see cref="OnTransmitDone"/> when a transmission
+/// ends, and <see cref="Tick"/> at <see cref="NextWakeupMs"/> (or any time). In between the app receives,
+/// drops duplicates, routes through its <see cref="RoutingPolicy"/>, delivers to the protocol node
+/// (verify, store, open, receipts, sync), listens before talking, and keeps within the regional duty cycle.
+/// A board, the emulator and the gateway drive these same sources.
+/// </summary>
+public sealed class DeviceApp
+{
+    private readonly IRadioPort _radio;
+    private readonly IClock _clock;
+    private readonly LoRaModulation _modulation;
+    private readonly Region _region;
+    private readonly RoutingContext _context;
+    private readonly DuplicateFilter _duplicates;
+    private readonly RollingWindow _channelUse = new RollingWindow(6, 10000);
+    private readonly RollingWindow _txUse = new RollingWindow(60, 60000);
+    private readonly ArrayList _queue = new ArrayList();
+    private readonly ArrayList _awaiting = new ArrayList();
+    private QueuedFrame? _onAir;
+
+    /// <summary>Creates the application around a protocol node and a radio.</summary>
+    public DeviceApp(MessengerNode node, IRadioPort radio, IClock clock, IRandomSource random, LoRaModulation modulation, Region region, bool useLearnedRoutes)
+    {
+        Node = node;
+        _radio = radio;
+        _clock = clock;
+        _modulation = modulation;
+        _region = region;
+        _context = new RoutingContext(node.Hint, modulation, random);
+        Policy = useLearnedRoutes ? new LearnedRoutePolicy(_context) : (RoutingPolicy)new ManagedFloodingPolicy(_context);
+        _duplicates = new DuplicateFilter(Policy.DuplicateCapacity);
+        DrainNode();
+    }
+
+    /// <summary>The protocol node (identity, chains, messages, receipts).</summary>
+    public MessengerNode Node { get; }
+
+    /// <summary>The routing policy in use.</summary>
+    public RoutingPolicy Policy { get; }
+
+    /// <summary>Radio activity counters.</summary>
+    public DeviceCounters Counters { get; } = new DeviceCounters();
+
+    /// <summary>Frames waiting for the radio.</summary>
+    public int QueueLength => _queue.Count;
+
+    /// <summary>Channel utilisation over the last minute, 0..1 (Meshtastic's ChUtil).</summary>
+    public double ChannelUtilisation => _channelUse.Utilisation(_clock.MonotonicMilliseconds);
+
+    /// <summary>Own transmit time over the last hour, 0..1 (Meshtastic's AirUtilTX).</summary>
+    public double TxUtilisation => _txUse.Utilisation(_clock.MonotonicMilliseconds);
+
+    /// <summary>When <see cref="Tick"/> next has work; <see cref="long.MaxValue"/> if none.</summary>
+    public long NextWakeupMs
+    {
+        get
+        {
+            long next = long.MaxValue;
+            for (int i = 0; i < _queue.Count; i++)
+            {
+                var q = (QueuedFrame)_queue[i]!;
+                next = q.NotBeforeMs < next ? q.NotBeforeMs : next;
+            }
+
+            for (int i = 0; i < _awaiting.Count; i++)
+            {
+                var a = (QueuedFrame)_awaiting[i]!;
+                next = a.AckDeadlineMs < next ? a.AckDeadlineMs : next;
+            }
+
+            return next;
+        }
+    }
+
+    /// <summary>Sends a direct message; returns its sequence number.</summary>
+    public uint SendText(uint recipient, string text)
+    {
+        uint sequence = Node.SendText(recipient, text);
+        DrainNode();
+        return sequence;
+    }
+
+    /// <summary>Posts to a joined channel; returns its sequence number.</summary>
+    public uint PostToChannel(uint channelId, string text)
+    {
+        uint sequence = Node.PostToChannel(channelId, text);
+        DrainNode();
+        return sequence;
+    }
+
+    /// <summary>Marks a peer's messages read (sends a read receipt).</summary>
+    public void MarkRead(uint author, uint sequence)
+    {
+        Node.MarkRead(author, sequence);
+        DrainNode();
+    }
+
+    /// <summary>The radio delivered an intact frame heard at <paramref name="rssiDbm"/> and <paramref name="snrDb"/>.</summary>
+    public void OnReceive(byte[] bytes, double rssiDbm, double snrDb)
+    {
+        long now = _clock.MonotonicMilliseconds;
+        Counters.RxFrames++;
+        int airtime = TimeOnAir.Milliseconds(_modulation, bytes.Length);
+        _channelUse.Add(now - airtime < 0 ? 0 : now - airtime, airtime);
+
+        PacketInfo? info;
+        if (PacketInfo.TryRead(bytes, FrameLimits.LoRa, out info) != ProtocolError.None)
+        {
+            Counters.Malformed++;
+            return;
+        }
+
+        PacketInfo p = info!;
+        if (p.IsTraffic && p.Author == Node.Id && p.Author != 0)
+        {
+            OnOwnEcho(p, now);
+            Node.Receive(bytes, 0, bytes.Length);
+            return;
+        }
+
+        int heard = _duplicates.Hear(p.Key);
+        if (heard > 0)
+        {
+            Counters.Duplicates++;
+            QueuedFrame? queued = FindQueuedRelay(p.Key);
+            if (queued != null && Policy.CancelOnDuplicate(p, snrDb, heard, now))
+            {
+                queued.Cancelled = true;
+                _queue.Remove(queued);
+                Counters.RelaysCancelled++;
+            }
+
+            return;
+        }
+
+        Policy.Learn(p, snrDb, now);
+        bool forMe = p.IsDirect && p.DestinationHint == Node.Hint;
+        if (forMe || !p.IsDirect || p.Frame.Type != FrameType.Entry)
+        {
+            Node.Receive(bytes, 0, bytes.Length);
+            DrainNode();
+        }
+
+        if (!forMe)
+        {
+            int delay = Policy.RelayDelayMs(p, snrDb, now);
+            if (delay >= 0)
+            {
+                Frame relayed = p.Frame.Relayed(Node.Hint, Policy.RelayNextHop(p, now));
+                _queue.Add(new QueuedFrame(relayed, p.Key, true, p.IsDirect, p.DestinationHint, now + delay));
+                Counters.RelaysQueued++;
+            }
+        }
+    }
+
+    /// <summary>The radio finished transmitting.</summary>
+    public void OnTransmitDone()
+    {
+        long now = _clock.MonotonicMilliseconds;
+        QueuedFrame? sent = _onAir;
+        _onAir = null;
+        if (sent != null && !sent.IsRelay && sent.Frame.WantAck && sent.Frame.HopLimit > 0)
+        {
+            sent.SentAtMs = now;
+            sent.AckDeadlineMs = now + Policy.AckTimeoutMs(sent.AirtimeMs, now);
+            _awaiting.Add(sent);
+        }
+
+        Tick();
+    }
+
+    /// <summary>Runs due work: retransmissions, then the next transmission if the channel and the duty cycle allow.</summary>
+    public void Tick()
+    {
+        long now = _clock.MonotonicMilliseconds;
+        _context.ChannelUtilisation = _channelUse.Utilisation(now);
+        CheckAcknowledgements(now);
+        if (_onAir != null || _radio.IsTransmitting)
+        {
+            return;
+        }
+
+        QueuedFrame? next = null;
+        for (int i = 0; i < _queue.Count; i++)
+        {
+            var q = (QueuedFrame)_queue[i]!;
+            if (q.NotBeforeMs <= now && (next == null || q.NotBeforeMs < next.NotBeforeMs))
+            {
+                next = q;
+            }
+        }
+
+        if (next == null)
+        {
+            return;
+        }
+
+        if (_radio.IsChannelBusy)
+        {
+            // Listen before talk (Meshtastic mesh-alg.mdx, layer 1): back off a random number of slots.
+            next.NotBeforeMs = now + ((_context.Next(1 << RoutingPolicy.CwMin) + 1) * _context.SlotMs);
+            Counters.LbtDeferrals++;
+            return;
+        }
+
+        byte[] bytes = FrameCodec.Encode(next.Frame, FrameLimits.LoRa);
+        int airtime = TimeOnAir.Milliseconds(_modulation, bytes.Length);
+        if (_region.DutyCyclePercent < 100 && _txUse.BusyMs(now) + airtime > _txUse.WindowMs * _region.DutyCyclePercent / 100)
+        {
+            if (next.IsRelay)
+            {
+                _queue.Remove(next);
+                Counters.DutyCycleDrops++;
+            }
+            else
+            {
+                next.NotBeforeMs = now + 60000;
+                Counters.DutyCycleDeferrals++;
+            }
+
+            return;
+        }
+
+        if (!_radio.Transmit(bytes))
+        {
+            next.NotBeforeMs = now + _context.SlotMs;
+            return;
+        }
+
+        _queue.Remove(next);
+        _onAir = next;
+        next.AirtimeMs = airtime;
+        _txUse.Add(now, airtime);
+        _channelUse.Add(now, airtime);
+        Counters.TxFrames++;
+        Counters.TxAirtimeMs += airtime;
+        if (next.IsRelay)
+        {
+            Counters.RelaysSent++;
+        }
+    }
+
+    /// <summary>Takes the node's queued frames (new entries, receipts, sync answers) into the radio queue.</summary>
+    private void DrainNode()
+    {
+        long now = _clock.MonotonicMilliseconds;
+        byte[][] frames = Node.TakeOutbox();
+        for (int i = 0; i < frames.Length; i++)
+        {
+            PacketInfo? info;
+            if (PacketInfo.TryRead(frames[i], FrameLimits.Ip, out info) != ProtocolError.None)
+            {
+                continue;
+            }
+
+            PacketInfo p = info!;
+            Frame frame = p.Frame;
+            if (p.IsDirect && frame.HopLimit > 0)
+            {
+                frame = new Frame(frame.Type, frame.HopLimit, frame.HopStart, frame.WantAck, Policy.OwnNextHop(p.DestinationHint, 0, now), Node.Hint, frame.Payload);
+            }
+
+            _duplicates.Hear(p.Key);
+            _queue.Add(new QueuedFrame(frame, p.Key, false, p.IsDirect, p.DestinationHint, now + Policy.OriginDelayMs(now)));
+        }
+    }
+
+    private void OnOwnEcho(PacketInfo p, long now)
+    {
+        for (int i = 0; i < _awaiting.Count; i++)
+        {
+            var a = (QueuedFrame)_awaiting[i]!;
+            if (a.Key == p.Key)
+            {
+                _awaiting.RemoveAt(i);
+                Counters.EchoAcks++;
+                Policy.OnEcho(p, p.Frame.Relay, now - a.SentAtMs, now);
+                return;
+            }
+        }
+
+        if (p.IsDirect)
+        {
+            Policy.OnEcho(p, p.Frame.Relay, 0, now);
+        }
+    }
+
+    private void CheckAcknowledgements(long now)
+    {
+        for (int i = _awaiting.Count - 1; i >= 0; i--)
+        {
+            var a = (QueuedFrame)_awaiting[i]!;
+            if (a.AckDeadlineMs > now)
+            {
+                continue;
+            }
+
+            _awaiting.RemoveAt(i);
+            if (a.Attempt >= Policy.MaxRetransmissions)
+            {
+                Policy.OnUnacknowledged(a.DestinationHint, a.Frame.NextHop, now);
+                Counters.Unacknowledged++;
+                continue;
+            }
+
+            byte nextHop = a.IsDirect ? Policy.OwnNextHop(a.DestinationHint, a.Attempt + 1, now) : (byte)0;
+            var again = new QueuedFrame(new Frame(a.Frame.Type, a.Frame.HopStart, a.Frame.HopStart, a.Frame.WantAck, nextHop, Node.Hint, a.Frame.Payload), a.Key, false, a.IsDirect, a.DestinationHint, now + Policy.OriginDelayMs(now));
+            again.Attempt = a.Attempt + 1;
+            _queue.Add(again);
+            Counters.Retransmissions++;
+        }
+    }
+
+    private QueuedFrame? FindQueuedRelay(long key)
+    {
+        for (int i = 0; i < _queue.Count; i++)
+        {
+            var q = (QueuedFrame)_queue[i]!;
+            if (q.IsRelay && q.Key == key)
+            {
+                return q;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,47 @@
+namespace MeshMessenger.Firmware;
+
+/// <summary>What a device did on air, for the emulator's metrics and a board's status page.</summary>
+public sealed class DeviceCounters
+{
+    /// <summary>Frames transmitted.</summary>
+    public int TxFrames { get; internal set; }
+
+    /// <summary>Milliseconds spent transmitting.</summary>
+    public long TxAirtimeMs { get; internal set; }
+
+    /// <summary>Frames received intact.</summary>
+    public int RxFrames { get; internal set; }
+
+    /// <summary>Frames that did not parse.</summary>
+    public int Malformed { get; internal set; }
+
+    /// <summary>Copies of frames already heard.</summary>
+    public int Duplicates { get; internal set; }
+
+    /// <summary>Relays queued.</summary>
+    public int RelaysQueued { get; internal set; }
+
+    /// <summary>Relays transmitted.</summary>
+    public int RelaysSent { get; internal set; }
+
+    /// <summary>Queued relays cancelled because others repeated the frame first.</summary>
+    public int RelaysCancelled { get; internal set; }
+
+    /// <summary>Own frames sent again because no neighbour was heard repeating them.</summary>
+    public int Retransmissions { get; internal set; }
+
+    /// <summary>Own frames given up after the last retransmission.</summary>
+    public int Unacknowledged { get; internal set; }
+
+    /// <summary>Own frames heard repeated by a neighbour (implicit acknowledgement).</summary>
+    public int EchoAcks { get; internal set; }
+
+    /// <summary>Transmissions put off because the channel was busy (listen before talk).</summary>
+    public int LbtDeferrals { get; internal set; }
+
+    /// <summary>Own transmissions put off by the regional duty-cycle limit.</summary>
+    public int DutyCycleDeferrals { get; internal set; }
+
+    /// <summary>Relays dropped by the regional duty-cycle limit.</summary>
+    public int DutyCycleDrops { get; internal set; }
+}

@@ -1,0 +1,126 @@
+namespace MeshMessenger.Firmware.Routing;
+
+/// <summary>
+/// MeshMessenger's policy, built to spend less airtime per delivered message than managed flooding and to
+/// deliver more as the mesh grows:
+/// <list type="bullet">
+/// <item>Routes are learned from every frame heard (the author is reachable through the node that
+/// transmitted it, at the hops it took), not only from replies, and only over links with at least
+/// 3 dB of SNR above the demodulation floor, so a marginal one-way link is not chosen.</item>
+/// <item>A direct frame whose recipient hint maps to one known destination is sent to a named next hop;
+/// only that relay repeats it, without the CLIENT contention wait, and names its own next hop, so a
+/// routed message costs one transmission per hop.</item>
+/// <item>Floods (broadcasts, and direct frames with no route) use Meshtastic's SNR-weighted contention,
+/// but a repeat heard from a weak neighbour (SNR below 0 dB, another area) does not cancel a queued
+/// relay, which covers nodes hidden behind the first relay (Meshtastic firmware#8274); two repeats do.</item>
+/// <item>Retransmission timeouts adapt to the echo delays actually seen (EWMA) instead of a fixed
+/// 4.5 s, with 2 retries; a route that failed is forgotten and the retry floods.</item>
+/// <item>Load shaping: above 40 % channel utilisation, floods are not relayed beyond the second hop.</item>
+/// </list>
+/// </summary>
+public sealed class LearnedRoutePolicy : RoutingPolicy
+{
+    private const double LinkMarginDb = 3.0;
+    private readonly RouteTable _routes = new RouteTable(512, 30L * 60 * 1000);
+    private double _echoDelayMs = -1;
+
+    /// <summary>Creates the policy.</summary>
+    public LearnedRoutePolicy(RoutingContext context)
+        : base(context)
+    {
+    }
+
+    /// <inheritdoc />
+    public override string Name => "learned-routes";
+
+    /// <inheritdoc />
+    public override int DuplicateCapacity => 1024;
+
+    /// <inheritdoc />
+    public override int MaxRetransmissions => 2;
+
+    /// <inheritdoc />
+    public override void Learn(PacketInfo packet, double snrDb, long nowMs)
+    {
+        if (packet.Author == 0 || packet.Frame.Type != Protocol.Frames.FrameType.Entry)
+        {
+            return;
+        }
+
+        if (snrDb < Context.Modulation.DemodulationFloorDb + LinkMarginDb)
+        {
+            return;
+        }
+
+        int hops = packet.Frame.HopsTaken + 1;
+        byte via = packet.Frame.HopsTaken == 0 ? (byte)packet.Author : packet.Frame.Relay;
+        if (via != 0)
+        {
+            _routes.Learn(packet.Author, via, hops, nowMs);
+        }
+    }
+
+    /// <inheritdoc />
+    public override int RelayDelayMs(PacketInfo packet, double snrDb, long nowMs)
+    {
+        if (packet.Frame.HopLimit == 0 || !packet.IsTraffic)
+        {
+            return -1;
+        }
+
+        if (packet.Frame.NextHop != 0)
+        {
+            // Directed: only the named relay repeats, promptly.
+            return packet.Frame.NextHop == Context.SelfHint ? Context.Next(1 << CwMin) * Context.SlotMs : -1;
+        }
+
+        if (Context.ChannelUtilisation > 0.40 && packet.Frame.HopsTaken >= 2)
+        {
+            return -1;
+        }
+
+        return (2 * CwMax * Context.SlotMs) + (Context.Next(1 << CwFromSnr(snrDb)) * Context.SlotMs);
+    }
+
+    /// <inheritdoc />
+    public override byte RelayNextHop(PacketInfo packet, long nowMs)
+    {
+        uint destination;
+        return packet.IsDirect ? _routes.NextHopForHint(packet.DestinationHint, nowMs, out destination) : (byte)0;
+    }
+
+    /// <inheritdoc />
+    public override bool CancelOnDuplicate(PacketInfo packet, double snrDb, int timesHeard, long nowMs)
+    {
+        return timesHeard >= 2 || snrDb >= 0;
+    }
+
+    /// <inheritdoc />
+    public override byte OwnNextHop(byte destinationHint, int attempt, long nowMs)
+    {
+        uint destination;
+        return attempt >= 1 ? (byte)0 : _routes.NextHopForHint(destinationHint, nowMs, out destination);
+    }
+
+    /// <inheritdoc />
+    public override long AckTimeoutMs(int airtimeMs, long nowMs)
+    {
+        double echo = _echoDelayMs < 0 ? 2 * CwMax * Context.SlotMs + (1 << CwMax) * Context.SlotMs : _echoDelayMs;
+        return (2L * airtimeMs) + (long)(1.5 * echo) + (8L * Context.SlotMs);
+    }
+
+    /// <inheritdoc />
+    public override void OnEcho(PacketInfo packet, byte relay, long delayMs, long nowMs)
+    {
+        _echoDelayMs = _echoDelayMs < 0 ? delayMs : (0.875 * _echoDelayMs) + (0.125 * delayMs); // RFC 6298-style smoothing
+    }
+
+    /// <inheritdoc />
+    public override void OnUnacknowledged(byte destinationHint, byte nextHop, long nowMs)
+    {
+        if (nextHop != 0)
+        {
+            _routes.ForgetVia(nextHop);
+        }
+    }
+}

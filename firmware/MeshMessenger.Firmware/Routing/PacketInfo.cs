@@ -1,0 +1,102 @@
+using MeshMessenger.Protocol;
+using MeshMessenger.Protocol.Chain;
+using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Wire;
+
+namespace MeshMessenger.Firmware.Routing;
+
+/// <summary>
+/// What a relay reads from a frame without verifying or decrypting it: the 4-byte frame header and, for
+/// entry frames, the clear entry header (author, sequence, kind, hint). Parsed from untrusted bytes.
+/// </summary>
+public sealed class PacketInfo
+{
+    private PacketInfo()
+    {
+    }
+
+    /// <summary>The decoded frame.</summary>
+    public Frame Frame { get; private set; } = null!;
+
+    /// <summary>Duplicate key: author and sequence for entries, message id and index for fragments, a hash otherwise.</summary>
+    public long Key { get; private set; }
+
+    /// <summary>Author of the entry (0 for fragments after the first, and for sync frames).</summary>
+    public uint Author { get; private set; }
+
+    /// <summary>Entry sequence number.</summary>
+    public uint Sequence { get; private set; }
+
+    /// <summary>True for a direct (one-recipient) entry.</summary>
+    public bool IsDirect { get; private set; }
+
+    /// <summary>Recipient hint of a direct entry.</summary>
+    public byte DestinationHint { get; private set; }
+
+    /// <summary>True if the frame carries an entry or a fragment (relayable traffic).</summary>
+    public bool IsTraffic => Frame.Type == FrameType.Entry || Frame.Type == FrameType.Fragment;
+
+    /// <summary>Reads a frame; returns the error for untrusted bytes that are not a frame. Never throws.</summary>
+    public static ProtocolError TryRead(byte[] bytes, int maxFrameSize, out PacketInfo? info)
+    {
+        info = null;
+        Frame? frame;
+        ProtocolError error = FrameCodec.TryDecode(bytes, 0, bytes.Length, maxFrameSize, out frame);
+        if (error != ProtocolError.None)
+        {
+            return error;
+        }
+
+        var p = new PacketInfo();
+        p.Frame = frame!;
+        byte[] payload = frame!.Payload;
+        if (frame.Type == FrameType.Entry)
+        {
+            // Only the clear header: kind byte, author, sequence varint, then time, link and hint.
+            var reader = new ByteReader(payload, 0, payload.Length);
+            int kindByte = reader.ReadByte();
+            uint author;
+            uint sequence;
+            uint time;
+            if (kindByte < 0 || !reader.TryReadUInt32(out author) || !reader.TryReadVarint(out sequence) || !reader.TryReadUInt32(out time) || !reader.Skip(EntryCodec.LinkSize))
+            {
+                return ProtocolError.Truncated;
+            }
+
+            int hint = reader.ReadByte();
+            if (hint < 0)
+            {
+                return ProtocolError.Truncated;
+            }
+
+            p.Author = author;
+            p.Sequence = sequence;
+            p.IsDirect = (kindByte >> 6) == (int)BodySealing.Direct;
+            p.DestinationHint = (byte)hint;
+            p.Key = ((long)author << 32) | sequence;
+        }
+        else if (frame.Type == FrameType.Fragment && payload.Length > Fragment.HeaderSize)
+        {
+            p.Key = (1L << 62) | ((long)payload[0] << 32) | ((long)payload[1] << 24) | ((long)payload[2] << 16) | ((long)payload[3] << 8) | payload[4];
+        }
+        else
+        {
+            p.Key = (2L << 60) | Checksum(payload);
+        }
+
+        info = p;
+        return ProtocolError.None;
+    }
+
+    private static long Checksum(byte[] payload)
+    {
+        // FNV-1a, 32 bits: sync frames are never relayed, so the key only stops reprocessing an identical copy.
+        uint h = 2166136261;
+        for (int i = 0; i < payload.Length; i++)
+        {
+            h = (h ^ payload[i]) * 16777619;
+        }
+
+        return h;
+    }
+}
