@@ -88,17 +88,25 @@ public sealed class ChainStoreTests
     }
 
     [Fact]
-    public void Gap_is_reported_and_nothing_past_it_is_stored()
+    public void Gap_is_reported_and_the_links_are_checked_when_it_fills()
     {
         var author = new AuthorLog(1);
         List<Entry> posts = author.Posts(4);
         ChainStore peer = Peer();
         peer.Accept(author.Genesis);
         peer.Accept(posts[0]);
-        Assert.Equal(ChainVerdict.Gap, peer.Accept(posts[2]));
-        Assert.Null(peer.Store.Get(author.Identity.Id, 3));
+        Assert.Equal(ChainVerdict.Gap, peer.Accept(posts[2])); // sequence 3 while 2 is missing: kept, reported
+        Assert.NotNull(peer.Store.Get(author.Identity.Id, 3));
+
+        // A forged-free but foreign sequence 2 (another branch of the same key) must link to both neighbours.
+        var twin = new AuthorLog(1);
+        twin.Post("post 1");
+        Entry otherTwo = twin.Post("a different second post");
+        Assert.Equal(ChainVerdict.BrokenLink, peer.Accept(otherTwo));
+        Assert.Null(peer.Store.Get(author.Identity.Id, 2));
+
         Assert.Equal(ChainVerdict.Accepted, peer.Accept(posts[1]));
-        Assert.Equal(ChainVerdict.Accepted, peer.Accept(posts[2]));
+        Assert.Equal(ChainVerdict.Accepted, peer.Accept(posts[3]));
     }
 
     [Fact]

@@ -62,6 +62,52 @@ public sealed class SyncTests
     }
 
     [Fact]
+    public void A_recipient_reads_every_message_addressed_to_it_though_the_author_wrote_to_others_between()
+    {
+        var clock = new TestClock();
+        MessengerNode alice = TestLink.Node(1, "alice", clock);
+        MessengerNode bob = TestLink.Node(2, "bob", clock);
+        MessengerNode carol = TestLink.Node(3, "carol", clock);
+        new TestLink(alice, bob, carol).Run();
+        alice.SendText(bob.Id, "one for bob");
+        new TestLink(alice, bob).Run();            // carol is away
+        alice.SendText(carol.Id, "one for carol");
+        new TestLink(alice, carol).Run();          // bob is away
+        uint third = alice.SendText(bob.Id, "another for bob");
+        new TestLink(alice, bob).Run();
+
+        Assert.Contains(bob.Messages.Cast<MessageRecord>(), m => m.Text == "another for bob");
+        Assert.True(bob.Counters.Verdicts(ChainVerdict.Gap) >= 1);
+        Assert.Equal(MessageState.Delivered, alice.Tracker.StateOf(third));
+    }
+
+    [Fact]
+    public void A_restored_node_that_cannot_get_every_entry_back_adopts_the_advertised_head()
+    {
+        var clock = new TestClock();
+        MessengerNode alice = TestLink.Node(1, "alice", clock);
+        MessengerNode bob = TestLink.Node(2, "bob", clock);
+        MessengerNode carol = TestLink.Node(3, "carol", clock);
+        new TestLink(alice, bob, carol).Run();
+        bob.SendText(carol.Id, "for carol only");
+        new TestLink(bob, carol).Run();
+        bob.SendText(alice.Id, "for alice");
+        new TestLink(alice, bob).Run();
+        uint bobNext = bob.OwnChain.NextSequence;
+
+        // Only Alice is in reach after the wipe; she lacks Bob's entries for Carol.
+        var wiped = new MessengerNode(Identities.Fixed(2), "bob", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
+        new TestLink(alice, wiped).Run();
+        Assert.False(wiped.OwnChain.HeadKnown);
+        Assert.True(wiped.FinishRestore());
+        Assert.Equal(bobNext, wiped.OwnChain.NextSequence);
+        wiped.SendText(alice.Id, "continuing");
+        new TestLink(alice, wiped).Run();
+        Assert.Empty(alice.Chains.Forks);
+        Assert.Contains(alice.Messages.Cast<MessageRecord>(), m => m.Text == "continuing");
+    }
+
+    [Fact]
     public void Heads_and_wants_round_trip_and_refuse_bad_ranges()
     {
         var heads = new HeadsMessage(true, [new ChainHead(7, 0, 300, [1, 2, 3, 4, 5, 6, 7, 8])]);

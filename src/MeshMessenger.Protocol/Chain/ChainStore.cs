@@ -1,15 +1,16 @@
 using System.Collections;
 using MeshMessenger.Crypto;
 using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Platform;
 using MeshMessenger.Protocol.Wire;
 
 namespace MeshMessenger.Protocol.Chain;
 
 /// <summary>
 /// The gate between untrusted entries and an <see cref="IEntryStore"/>. Verifies each entry's signature
-/// under its author's key, then its place in the author's chain, and stores it only if it extends the held
-/// run with matching links. Replays, forks, broken links and gaps come back as <see cref="ChainVerdict"/>s;
-/// forks are also kept as <see cref="ForkEvidence"/>.
+/// under its author's key, then its links to whatever neighbouring entries of that author are held, and
+/// stores it only if they match. Replays, forks, broken links and gaps come back as
+/// <see cref="ChainVerdict"/>s; forks are also kept as <see cref="ForkEvidence"/>.
 /// </summary>
 public sealed class ChainStore
 {
@@ -17,13 +18,21 @@ public sealed class ChainStore
     public const int MaxForkEvidence = 32;
 
     private readonly IEntryStore _store;
+    private readonly ISignatureVerifier _verifier;
     private readonly Hashtable _profiles = new Hashtable();
     private readonly ArrayList _forks = new ArrayList();
 
-    /// <summary>Gates <paramref name="store"/>.</summary>
+    /// <summary>Gates <paramref name="store"/>, verifying with the managed Ed25519.</summary>
     public ChainStore(IEntryStore store)
+        : this(store, new Ed25519SignatureVerifier())
+    {
+    }
+
+    /// <summary>Gates <paramref name="store"/> with the given verifier.</summary>
+    public ChainStore(IEntryStore store, ISignatureVerifier verifier)
     {
         _store = store;
+        _verifier = verifier;
     }
 
     /// <summary>The underlying store.</summary>
@@ -127,7 +136,7 @@ public sealed class ChainStore
         }
 
         byte[] hash = EntryHash.Of(entry, key.SigningKey);
-        if (!EntryHash.Verify(entry, key.SigningKey, hash))
+        if (!_verifier.Verify(key.SigningKey, hash, entry.Encoded, entry.SignedLength))
         {
             return ChainVerdict.BadSignature;
         }
@@ -143,44 +152,33 @@ public sealed class ChainStore
             return RecordFork(held.Entry, entry, ChainVerdict.Fork);
         }
 
-        uint low;
-        uint high;
-        if (_store.TryGetRange(entry.Author, out low, out high))
+        StoredEntry? before = entry.Sequence == 0 ? null : _store.Get(entry.Author, entry.Sequence - 1);
+        if (before != null && !LinksTo(entry, before.Hash))
         {
-            if (high != uint.MaxValue && entry.Sequence == high + 1)
-            {
-                StoredEntry before = _store.Get(entry.Author, high)!;
-                if (!LinksTo(entry, before.Hash))
-                {
-                    return RecordFork(before.Entry, entry, ChainVerdict.BrokenLink);
-                }
-            }
-            else if (low != 0 && entry.Sequence == low - 1)
-            {
-                StoredEntry after = _store.Get(entry.Author, low)!;
-                if (!LinksTo(after.Entry, hash))
-                {
-                    return RecordFork(after.Entry, entry, ChainVerdict.BrokenLink);
-                }
-            }
-            else
-            {
-                return ChainVerdict.Gap;
-            }
+            return RecordFork(before.Entry, entry, ChainVerdict.BrokenLink);
         }
 
+        StoredEntry? after = entry.Sequence == uint.MaxValue ? null : _store.Get(entry.Author, entry.Sequence + 1);
+        if (after != null && !LinksTo(after.Entry, hash))
+        {
+            return RecordFork(after.Entry, entry, ChainVerdict.BrokenLink);
+        }
+
+        uint low;
+        uint high;
+        bool gap = entry.Sequence != 0 && before == null && _store.TryGetRange(entry.Author, out low, out high) && low < entry.Sequence;
         _store.Put(new StoredEntry(entry, hash));
         if (introduced != null && (entry.Sequence == 0 || _profiles[entry.Author] != null))
         {
             _profiles[entry.Author] = introduced;
         }
 
-        return ChainVerdict.Accepted;
+        return gap ? ChainVerdict.Gap : ChainVerdict.Accepted;
     }
 
     /// <summary>
-    /// Verifies a segment of one or more chains: entries are taken in sequence order so a segment that
-    /// fills a run end to end is accepted whole. Verdicts come back in the order of <paramref name="entries"/>.
+    /// Verifies a segment of one or more chains: entries are taken in sequence order, so a consecutive
+    /// segment is accepted whole with every link checked. Verdicts come back in the order of <paramref name="entries"/>.
     /// </summary>
     public ChainVerdict[] AcceptSegment(Entry[] entries)
     {
@@ -202,16 +200,6 @@ public sealed class ChainStore
         for (int i = 0; i < order.Length; i++)
         {
             verdicts[order[i]] = Accept(entries[order[i]]);
-        }
-
-        // A backward segment (newest first) is accepted entry by entry from the low end; retry gaps once
-        // the rest of the segment is in, so order within a segment never matters.
-        for (int i = 0; i < order.Length; i++)
-        {
-            if (verdicts[order[i]] == ChainVerdict.Gap)
-            {
-                verdicts[order[i]] = Accept(entries[order[i]]);
-            }
         }
 
         return verdicts;

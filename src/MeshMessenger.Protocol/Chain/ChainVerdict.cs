@@ -1,12 +1,12 @@
 namespace MeshMessenger.Protocol.Chain;
 
 /// <summary>
-/// What <see cref="ChainStore"/> decided about one entry. Only <see cref="Accepted"/> stores anything;
-/// every other verdict is reported and nothing is merged silently.
+/// What <see cref="ChainStore"/> decided about one entry. <see cref="Accepted"/> and <see cref="Gap"/>
+/// store the entry; every other verdict stores nothing. Nothing is merged silently: a gap is reported.
 /// </summary>
 public enum ChainVerdict
 {
-    /// <summary>Verified and stored: it starts the author's run or extends it at either end with a matching link.</summary>
+    /// <summary>Verified and stored; its links to the held neighbouring sequence numbers match (or it is the first held).</summary>
     Accepted,
 
     /// <summary>The same entry (same hash) is already held: a duplicate, or a replay.</summary>
@@ -15,10 +15,10 @@ public enum ChainVerdict
     /// <summary>A different entry with the same author and sequence is held: the author forked the chain.</summary>
     Fork,
 
-    /// <summary>Adjacent to the held run but its link does not match the neighbour's hash (a fork one step away).</summary>
+    /// <summary>Its link to a held neighbour (the entry before or after) does not match: a fork one step away. Not stored.</summary>
     BrokenLink,
 
-    /// <summary>Not adjacent to the held run; the missing sequence numbers must be synced first.</summary>
+    /// <summary>Verified and stored, but entries of this author are held and the one just before it is not: the link is checked when the gap fills.</summary>
     Gap,
 
     /// <summary>The signature does not verify under the author's key (forgery or corruption).</summary>

@@ -16,6 +16,8 @@ public sealed class LocalChain
     private bool _restoring;
     private bool _headAdvertised;
     private uint _advertisedHigh;
+    private byte[]? _advertisedLink;
+    private bool _adopted;
 
     /// <summary>Appends to <paramref name="identity"/>'s chain in <paramref name="chains"/>.</summary>
     public LocalChain(NodeIdentity identity, ChainStore chains)
@@ -24,16 +26,8 @@ public sealed class LocalChain
         _chains = chains;
     }
 
-    /// <summary>True when appending is safe: the node is not restoring, and holds its chain from 0 or nothing at all.</summary>
-    public bool HeadKnown
-    {
-        get
-        {
-            uint low;
-            uint high;
-            return !_restoring && (!_chains.Store.TryGetRange(_identity.Id, out low, out high) || low == 0);
-        }
-    }
+    /// <summary>True when appending is safe: the node is not restoring (it started the chain, or caught up, or adopted an advertised head).</summary>
+    public bool HeadKnown => !_restoring;
 
     /// <summary>True while a restored node waits for its own chain.</summary>
     public bool Restoring => _restoring;
@@ -45,7 +39,8 @@ public sealed class LocalChain
         {
             uint low;
             uint high;
-            return _chains.Store.TryGetRange(_identity.Id, out low, out high) ? high + 1 : 0;
+            uint held = _chains.Store.TryGetRange(_identity.Id, out low, out high) ? high + 1 : 0;
+            return _adopted && _advertisedHigh + 1 > held ? _advertisedHigh + 1 : held;
         }
     }
 
@@ -70,15 +65,32 @@ public sealed class LocalChain
         _advertisedHigh = 0;
     }
 
-    /// <summary>A neighbour says it holds this identity's chain up to <paramref name="high"/>.</summary>
-    public void NoteAdvertisedHead(uint high)
+    /// <summary>A neighbour says this identity's chain reaches <paramref name="high"/>, whose hash begins with <paramref name="link"/>.</summary>
+    public void NoteAdvertisedHead(uint high, byte[] link)
     {
         if (!_headAdvertised || high > _advertisedHigh)
         {
             _advertisedHigh = high;
+            _advertisedLink = link;
         }
 
         _headAdvertised = true;
+    }
+
+    /// <summary>
+    /// Ends the restore at the highest advertised head without holding every entry before it: the next
+    /// entry links to the advertised head link. False if no neighbour advertised this chain.
+    /// </summary>
+    public bool AdoptAdvertisedHead()
+    {
+        if (!_restoring || !_headAdvertised)
+        {
+            return !_restoring;
+        }
+
+        _adopted = true;
+        _restoring = false;
+        return true;
     }
 
     /// <summary>Ends the restore once the whole chain up to the highest advertised head is held; true if it ended.</summary>
@@ -86,12 +98,25 @@ public sealed class LocalChain
     {
         uint low;
         uint high;
-        if (_restoring && _headAdvertised && _chains.Store.TryGetRange(_identity.Id, out low, out high) && low == 0 && high >= _advertisedHigh)
+        if (_restoring && _headAdvertised && _chains.Store.TryGetRange(_identity.Id, out low, out high) && high >= _advertisedHigh && HoldsAll(high))
         {
             _restoring = false;
         }
 
         return !_restoring;
+    }
+
+    private bool HoldsAll(uint high)
+    {
+        for (uint s = 0; s <= high; s++)
+        {
+            if (_chains.Store.Get(_identity.Id, s) == null)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The header of the next entry, to seal its body against (the header is the associated data).</summary>
@@ -103,7 +128,8 @@ public sealed class LocalChain
         }
 
         uint sequence = NextSequence;
-        byte[] previous = sequence == 0 ? new byte[EntryCodec.LinkSize] : EntryHash.LinkOf(_chains.HashOf(_identity.Id, sequence - 1)!);
+        byte[]? held = sequence == 0 ? null : _chains.HashOf(_identity.Id, sequence - 1);
+        byte[] previous = sequence == 0 ? new byte[EntryCodec.LinkSize] : (held != null ? EntryHash.LinkOf(held) : _advertisedLink!);
         return EntryCodec.EncodeHeader(kind, sealing, _identity.Id, sequence, time, previous, hint);
     }
 
@@ -117,7 +143,7 @@ public sealed class LocalChain
         }
 
         ChainVerdict verdict = _chains.Accept(entry);
-        if (verdict != ChainVerdict.Accepted)
+        if (verdict != ChainVerdict.Accepted && verdict != ChainVerdict.Gap)
         {
             throw new ProtocolException(ProtocolError.InvalidField, "own entry refused: " + verdict);
         }

@@ -29,13 +29,10 @@ public sealed class MemoryEntryStore : IEntryStore
             log = new AuthorLog(sequence);
             _logs[author] = log;
         }
-        else if (sequence + 1 == log.Low)
+        else
         {
-            log.Low = sequence;
-        }
-        else if (sequence == log.High + 1)
-        {
-            log.High = sequence;
+            log.Low = sequence < log.Low ? sequence : log.Low;
+            log.High = sequence > log.High ? sequence : log.High;
         }
 
         if (log.Entries[sequence] == null)

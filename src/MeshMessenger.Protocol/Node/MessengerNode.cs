@@ -52,11 +52,17 @@ public sealed class MessengerNode
     /// its profile; a restored one waits for its chain from neighbours before it appends anything.
     /// </summary>
     public MessengerNode(NodeIdentity identity, string name, IEntryStore store, IClock clock, int maxFrameSize, bool restoring)
+        : this(identity, name, store, clock, maxFrameSize, restoring, new Ed25519SignatureVerifier())
+    {
+    }
+
+    /// <summary>Creates a node that verifies signatures with <paramref name="verifier"/>.</summary>
+    public MessengerNode(NodeIdentity identity, string name, IEntryStore store, IClock clock, int maxFrameSize, bool restoring, ISignatureVerifier verifier)
     {
         _identity = identity;
         _clock = clock;
         _maxFrameSize = maxFrameSize;
-        _chains = new ChainStore(store);
+        _chains = new ChainStore(store, verifier);
         _own = new LocalChain(identity, _chains);
         _reassembler = new Reassembler(ReassemblySlots, ReassemblyTimeoutMilliseconds);
         _profile = Profile.Of(identity, name, null);
@@ -209,6 +215,28 @@ public sealed class MessengerNode
     }
 
     /// <summary>
+    /// Ends a restore with the highest head neighbours advertised, even if not every own entry came back
+    /// (a recipient holds only what was sent to it). The host calls this after a settling time; true if the
+    /// node can append again. Entries arriving later are still read.
+    /// </summary>
+    public bool FinishRestore()
+    {
+        if (!_own.Restoring)
+        {
+            return true;
+        }
+
+        if (!_own.AdoptAdvertisedHead())
+        {
+            return false;
+        }
+
+        RebuildFromStore();
+        AcknowledgeUnreceipted();
+        return true;
+    }
+
+    /// <summary>
     /// Re-reads every held entry: own messages, conversations, channel posts and receipts. Used after a
     /// restore, when the chains have come back from neighbours.
     /// </summary>
@@ -222,7 +250,11 @@ public sealed class MessengerNode
         {
             for (uint s = low; s <= high; s++)
             {
-                Read(_chains.Store.Get(Id, s)!.Entry, false);
+                StoredEntry? own = _chains.Store.Get(Id, s);
+                if (own != null)
+                {
+                    Read(own.Entry, false);
+                }
             }
         }
 
@@ -233,7 +265,11 @@ public sealed class MessengerNode
             {
                 for (uint s = low; s <= high; s++)
                 {
-                    Read(_chains.Store.Get(authors[i], s)!.Entry, false);
+                    StoredEntry? held = _chains.Store.Get(authors[i], s);
+                    if (held != null)
+                    {
+                        Read(held.Entry, false);
+                    }
                 }
             }
         }
@@ -291,13 +327,12 @@ public sealed class MessengerNode
         switch (verdict)
         {
             case ChainVerdict.Accepted:
+            case ChainVerdict.Gap:
+                // A recipient holds only the entries addressed to it, so gaps are normal; sync fills them on request.
                 OnAccepted(entry);
                 break;
             case ChainVerdict.UnknownAuthor:
                 AskFor(entry.Author, 0, entry.Sequence);
-                break;
-            case ChainVerdict.Gap:
-                AskForGap(entry);
                 break;
             case ChainVerdict.BadSignature:
                 return ProtocolError.BadSignature;
@@ -336,7 +371,7 @@ public sealed class MessengerNode
         {
             if (heads.Heads[i].Author == Id && _own.Restoring)
             {
-                _own.NoteAdvertisedHead(heads.Heads[i].High);
+                _own.NoteAdvertisedHead(heads.Heads[i].High, heads.Heads[i].HeadLink);
             }
         }
 
@@ -644,20 +679,6 @@ public sealed class MessengerNode
         }
 
         Queue(new Frame(FrameType.Want, 0, 0, false, 0, Hint, new WantMessage(new[] { new SequenceRange(author, from, to) }).Encode()));
-    }
-
-    private void AskForGap(Entry entry)
-    {
-        uint low;
-        uint high;
-        if (_chains.Store.TryGetRange(entry.Author, out low, out high) && entry.Sequence > high)
-        {
-            AskFor(entry.Author, high + 1, entry.Sequence - 1);
-        }
-        else if (entry.Sequence < low)
-        {
-            AskFor(entry.Author, entry.Sequence + 1, low - 1);
-        }
     }
 
     private void Transmit(Entry entry, bool wantAck)

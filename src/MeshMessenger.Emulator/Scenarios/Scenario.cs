@@ -1,0 +1,140 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MeshMessenger.Emulator.Scenarios;
+
+/// <summary>
+/// An emulation scenario, read from a JSON file (examples in scenarios/). Every field has a default, so
+/// <c>{"nodes": 100}</c> is a valid scenario. Units are in the names.
+/// </summary>
+public sealed class Scenario
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    /// <summary>Name used in results.</summary>
+    public string Name { get; set; } = "scenario";
+
+    /// <summary>Seed of every random choice; the same seed gives the same run.</summary>
+    public int Seed { get; set; } = 1;
+
+    /// <summary>Number of devices (ignored when placement lists coordinates).</summary>
+    public int Nodes { get; set; } = 30;
+
+    /// <summary>Where devices stand.</summary>
+    public PlacementSpec Placement { get; set; } = new();
+
+    /// <summary>Modem preset name (LongFast, MediumFast, ...).</summary>
+    public string Preset { get; set; } = "LongFast";
+
+    /// <summary>Region name (EU_868, US, EU_433): frequency, power limit, duty cycle.</summary>
+    public string Region { get; set; } = "EU_868";
+
+    /// <summary>Transmit power.</summary>
+    public double TxPowerDbm { get; set; } = 20;
+
+    /// <summary>Antenna gain, each end.</summary>
+    public double AntennaGainDbi { get; set; }
+
+    /// <summary>Antenna height above ground, for Okumura-Hata.</summary>
+    public double HeightM { get; set; } = 1.5;
+
+    /// <summary>Receiver noise figure (Meshtasticator uses 6 dB).</summary>
+    public double NoiseFigureDb { get; set; } = 6;
+
+    /// <summary>Propagation model.</summary>
+    public PathLossSpec PathLoss { get; set; } = new();
+
+    /// <summary>Simulated time.</summary>
+    public double DurationMinutes { get; set; } = 60;
+
+    /// <summary>What the people using the devices send.</summary>
+    public TrafficSpec Traffic { get; set; } = new();
+
+    /// <summary>Devices switched off, on, or wiped during the run.</summary>
+    public List<ScenarioEvent> Events { get; set; } = [];
+
+    /// <summary>Devices that also have Wi-Fi (UDP) links to each other.</summary>
+    public WifiSpec Wifi { get; set; } = new();
+
+    /// <summary>Routing policies to run, each on the same scenario and seed.</summary>
+    public List<string> Policies { get; set; } = ["managed-flooding", "learned-routes"];
+
+    /// <summary>Loads and checks a scenario file; errors name the field.</summary>
+    public static Scenario Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ScenarioException($"no scenario file at {path}");
+        }
+
+        Scenario? scenario;
+        try
+        {
+            scenario = JsonSerializer.Deserialize<Scenario>(File.ReadAllText(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new ScenarioException($"{path}: {e.Message}");
+        }
+
+        if (scenario is null)
+        {
+            throw new ScenarioException($"{path} is empty");
+        }
+
+        scenario.Validate();
+        return scenario;
+    }
+
+    /// <summary>The scenario as JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>A copy with another node count and name.</summary>
+    public Scenario WithNodes(int nodes)
+    {
+        Scenario copy = JsonSerializer.Deserialize<Scenario>(ToJson(), Json)!;
+        copy.Nodes = nodes;
+        copy.Name = $"{Name}-{nodes}";
+        return copy;
+    }
+
+    /// <summary>Throws <see cref="ScenarioException"/> naming the first bad field.</summary>
+    public void Validate()
+    {
+        void Check(bool ok, string message)
+        {
+            if (!ok)
+            {
+                throw new ScenarioException(message);
+            }
+        }
+
+        Check(Placement.Kind == PlacementKind.List ? Placement.Points.Count >= 2 : Nodes is >= 2 and <= 20_000, "nodes must be 2..20000 (or placement.points must list at least 2 points)");
+        Check(Radio.LoRa.ModemPreset.Find(Preset) is not null, $"preset '{Preset}' is unknown; use one of {string.Join(", ", Radio.LoRa.ModemPreset.All().Select(p => p.Name))}");
+        Check(Radio.LoRa.Region.Find(Region) is not null, $"region '{Region}' is unknown; use one of {string.Join(", ", Radio.LoRa.Region.All().Select(r => r.Name))}");
+        Check(DurationMinutes is > 0 and <= 7 * 24 * 60, "durationMinutes must be more than 0 and at most a week");
+        Check(Placement.SpacingM > 0, "placement.spacingM must be positive");
+        Check(Traffic.DmPerNodePerHour >= 0 && Traffic.ChannelPostsPerNodePerHour >= 0, "traffic rates must not be negative");
+        Check(Traffic.Friends >= 1, "traffic.friends must be at least 1");
+        Check(Traffic.TextBytesMin >= 1 && Traffic.TextBytesMax >= Traffic.TextBytesMin && Traffic.TextBytesMax <= 1500, "traffic.textBytesMin/Max must satisfy 1 ≤ min ≤ max ≤ 1500");
+        Check(Traffic.ReadShare is >= 0 and <= 1, "traffic.readShare must be 0..1");
+        Check(PathLoss.ShadowingSigmaDb is >= 0 and <= 20, "pathLoss.shadowingSigmaDb must be 0..20");
+        Check(Policies.Count >= 1 && Policies.All(p => p is "managed-flooding" or "learned-routes"), "policies must be 'managed-flooding' and/or 'learned-routes'");
+        foreach (ScenarioEvent e in Events)
+        {
+            Check(e.AtMinute >= 0 && e.AtMinute <= DurationMinutes, $"event at minute {e.AtMinute} is outside the run");
+            Check(e.Node >= 0 && e.Node < NodeCount, $"event node {e.Node} does not exist (0..{NodeCount - 1})");
+        }
+    }
+
+    /// <summary>Devices in the scenario.</summary>
+    public int NodeCount => Placement.Kind == PlacementKind.List ? Placement.Points.Count : Nodes;
+}

@@ -1,0 +1,14 @@
+namespace MeshMessenger.Emulator.Scenarios;
+
+/// <summary>What happens to a device during a run.</summary>
+public enum ScenarioEventKind
+{
+    /// <summary>Switched off: hears and sends nothing; its queue is lost.</summary>
+    Off,
+
+    /// <summary>Switched back on with its storage intact.</summary>
+    On,
+
+    /// <summary>Storage wiped; restored from its backup code; rebuilds from neighbours.</summary>
+    Wipe,
+}
