@@ -31,6 +31,10 @@ public sealed class DeviceApp
     private readonly ArrayList _queue = new ArrayList();
     private readonly ArrayList _awaiting = new ArrayList();
     private QueuedFrame? _onAir;
+    private long _restoreDeadlineMs = -1;
+
+    /// <summary>How long a restored device collects its neighbours' heads before it adopts the highest (docs/protocol.md §8.3).</summary>
+    public const long RestoreSettleMs = 60000;
 
     /// <summary>Creates the application around a protocol node and a radio.</summary>
     public DeviceApp(MessengerNode node, IRadioPort radio, IClock clock, IRandomSource random, LoRaModulation modulation, Region region, bool useLearnedRoutes)
@@ -43,6 +47,11 @@ public sealed class DeviceApp
         _context = new RoutingContext(node.Hint, modulation, random);
         Policy = useLearnedRoutes ? new LearnedRoutePolicy(_context) : (RoutingPolicy)new ManagedFloodingPolicy(_context);
         _duplicates = new DuplicateFilter(Policy.DuplicateCapacity);
+        if (node.OwnChain.Restoring)
+        {
+            _restoreDeadlineMs = clock.MonotonicMilliseconds + RestoreSettleMs;
+        }
+
         DrainNode();
     }
 
@@ -69,7 +78,7 @@ public sealed class DeviceApp
     {
         get
         {
-            long next = long.MaxValue;
+            long next = _restoreDeadlineMs >= 0 ? _restoreDeadlineMs : long.MaxValue;
             for (int i = 0; i < _queue.Count; i++)
             {
                 var q = (QueuedFrame)_queue[i]!;
@@ -188,6 +197,13 @@ public sealed class DeviceApp
     {
         long now = _clock.MonotonicMilliseconds;
         _context.ChannelUtilisation = _channelUse.Utilisation(now);
+        if (_restoreDeadlineMs >= 0 && now >= _restoreDeadlineMs)
+        {
+            _restoreDeadlineMs = -1;
+            Node.FinishRestore();
+            DrainNode();
+        }
+
         CheckAcknowledgements(now);
         if (_onAir != null || _radio.IsTransmitting)
         {

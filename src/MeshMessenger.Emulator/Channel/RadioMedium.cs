@@ -1,0 +1,187 @@
+using MeshMessenger.Radio.LoRa;
+
+namespace MeshMessenger.Emulator.Channel;
+
+/// <summary>
+/// The shared LoRa channel: who hears whom at what power, which receptions survive overlapping
+/// transmissions, half duplex, and what a listen-before-talk check sees. One channel, one spreading
+/// factor: every device uses the scenario's preset, so every overlap is co-channel and same-SF.
+/// </summary>
+public sealed class RadioMedium
+{
+    /// <summary>Capture threshold: a packet survives an overlapping one at least this much weaker (Meshtasticator, after Bor et al. 2016).</summary>
+    public const double CaptureThresholdDb = 6;
+
+    private readonly (int To, double RssiDbm)[][] _links;
+    private readonly List<Reception>[] _active;
+    private readonly bool[] _transmitting;
+    private readonly long[] _busyUntil;
+    private readonly long[] _busyMs;
+    private readonly LinkBudget _budget;
+    private readonly double _symbolMs;
+    private readonly int _preamble;
+
+    /// <summary>A channel over precomputed links (each device's audible neighbours and received power).</summary>
+    public RadioMedium((int To, double RssiDbm)[][] links, LoRaModulation modulation, LinkBudget budget)
+    {
+        _links = links;
+        _active = new List<Reception>[links.Length];
+        for (int i = 0; i < links.Length; i++)
+        {
+            _active[i] = [];
+        }
+
+        _transmitting = new bool[links.Length];
+        _busyUntil = new long[links.Length];
+        _busyMs = new long[links.Length];
+        _budget = budget;
+        _symbolMs = modulation.SymbolMicroseconds / 1000.0;
+        _preamble = modulation.PreambleSymbols;
+        Modulation = modulation;
+    }
+
+    /// <summary>The modulation in use.</summary>
+    public LoRaModulation Modulation { get; }
+
+    /// <summary>Receptions above the demodulation floor ("sensed", Meshtasticator's term).</summary>
+    public long Sensed { get; private set; }
+
+    /// <summary>Sensed receptions destroyed by an overlapping transmission.</summary>
+    public long Collided { get; private set; }
+
+    /// <summary>Sensed receptions lost because the receiver was transmitting.</summary>
+    public long HalfDuplexLosses { get; private set; }
+
+    /// <summary>True if 'other' destroys 'victim': it overlaps the victim's critical section and the victim is not at least <see cref="CaptureThresholdDb"/> stronger.</summary>
+    public static bool Destroys(Reception other, Reception victim) =>
+        other.Transmission.StartMs < victim.Transmission.EndMs
+        && other.Transmission.EndMs > victim.Transmission.CriticalStartMs
+        && victim.RssiDbm - other.RssiDbm < CaptureThresholdDb;
+
+    /// <summary>The transmission a device starts now, with its timing.</summary>
+    public Transmission CreateTransmission(int sender, byte[] bytes, long nowMs)
+    {
+        long airtime = (TimeOnAir.Microseconds(Modulation, bytes.Length) + 999) / 1000;
+        long critical = nowMs + (long)Math.Round((_preamble - 5) * _symbolMs);
+        return new Transmission(sender, bytes, nowMs, nowMs + airtime, critical);
+    }
+
+    /// <summary>
+    /// Puts a transmission on air: the sender stops hearing (half duplex), and every device that can hear it
+    /// gets a reception, checked against what it is already hearing. <paramref name="listening"/> says
+    /// which devices are switched on.
+    /// </summary>
+    public List<Reception> Start(Transmission tx, Func<int, bool> listening)
+    {
+        int sender = tx.Sender;
+        _transmitting[sender] = true;
+        AddBusy(sender, tx.StartMs, tx.EndMs);
+        foreach (Reception ongoing in _active[sender])
+        {
+            if (!ongoing.Missed && ongoing.Demodulable)
+            {
+                HalfDuplexLosses++;
+            }
+
+            ongoing.Missed = true;
+        }
+
+        var receptions = new List<Reception>(_links[sender].Length);
+        foreach ((int to, double rssi) in _links[sender])
+        {
+            if (!listening(to))
+            {
+                continue;
+            }
+
+            var r = new Reception(tx, to, rssi, rssi >= _budget.SensitivityDbm);
+            if (r.Demodulable)
+            {
+                Sensed++;
+                AddBusy(to, tx.StartMs, tx.EndMs);
+            }
+
+            if (_transmitting[to])
+            {
+                r.Missed = true;
+                if (r.Demodulable)
+                {
+                    HalfDuplexLosses++;
+                }
+            }
+
+            foreach (Reception other in _active[to])
+            {
+                if (Destroys(other, r))
+                {
+                    r.Collided = true;
+                }
+
+                if (Destroys(r, other))
+                {
+                    other.Collided = true;
+                }
+            }
+
+            _active[to].Add(r);
+            receptions.Add(r);
+        }
+
+        return receptions;
+    }
+
+    /// <summary>The transmission is over: the sender listens again.</summary>
+    public void EndTransmission(Transmission tx) => _transmitting[tx.Sender] = false;
+
+    /// <summary>A reception is over; true if the receiver gets the frame.</summary>
+    public bool EndReception(Reception r)
+    {
+        _active[r.Receiver].Remove(r);
+        if (r.Demodulable && r.Collided && !r.Missed)
+        {
+            Collided++;
+        }
+
+        return r.Demodulable && !r.Collided && !r.Missed;
+    }
+
+    /// <summary>Listen before talk: true if a transmission above the CAD threshold is on air at the device.</summary>
+    public bool IsBusy(int device)
+    {
+        foreach (Reception r in _active[device])
+        {
+            if (r.RssiDbm >= _budget.CadThresholdDbm)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True while the device transmits.</summary>
+    public bool IsTransmitting(int device) => _transmitting[device];
+
+    /// <summary>Milliseconds the device's channel was busy (its own transmissions and demodulable receptions, overlaps counted once).</summary>
+    public long BusyMs(int device) => _busyMs[device];
+
+    /// <summary>The device's audible neighbours.</summary>
+    public (int To, double RssiDbm)[] LinksOf(int device) => _links[device];
+
+    /// <summary>Received power of a link, for the SNR reported with a frame.</summary>
+    public double SnrDb(double rssiDbm) => _budget.SnrDb(rssiDbm);
+
+    private void AddBusy(int device, long start, long end)
+    {
+        if (start >= _busyUntil[device])
+        {
+            _busyMs[device] += end - start;
+            _busyUntil[device] = end;
+        }
+        else if (end > _busyUntil[device])
+        {
+            _busyMs[device] += end - _busyUntil[device];
+            _busyUntil[device] = end;
+        }
+    }
+}

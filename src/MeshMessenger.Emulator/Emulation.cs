@@ -1,0 +1,538 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using MeshMessenger.Emulator.Channel;
+using MeshMessenger.Emulator.Engine;
+using MeshMessenger.Emulator.Metrics;
+using MeshMessenger.Emulator.Scenarios;
+using MeshMessenger.Firmware;
+using MeshMessenger.Protocol.Chain;
+using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Node;
+using MeshMessenger.Protocol.Sealing;
+using MeshMessenger.Radio.LoRa;
+
+namespace MeshMessenger.Emulator;
+
+/// <summary>
+/// One run of a scenario under one routing policy: places devices, computes links, drives every device's
+/// firmware (<see cref="DeviceApp"/>) from a discrete-event queue, and measures. Deterministic: the same
+/// scenario, seed and policy give the same result.
+/// </summary>
+public sealed class Emulation
+{
+    private readonly Scenario _scenario;
+    private readonly string _policy;
+    private readonly EventQueue _events = new();
+    private readonly SimulationClock _clock;
+    private readonly LoRaModulation _modulation;
+    private readonly Region _region;
+    private readonly LinkBudget _budget;
+    private readonly MemoizingVerifier _verifier = new();
+    private readonly ChannelKey _channel;
+    private readonly Random _random;
+    private readonly Dictionary<(uint Author, uint Sequence), MessageTrack> _messages = [];
+    private readonly HashSet<(int Device, ulong Frame)> _heard = [];
+    private readonly List<WipeReport> _wipes = [];
+    private readonly List<(int Device, double AtMinute, int Before, uint NextBefore, HashSet<(uint, uint)> Known, long SyncStartMs)> _pendingWipes = [];
+    private long _receptions;
+    private long _newReceptions;
+    private long _wifiFrames;
+    private long _syncAirtimeMs;
+
+    /// <summary>Prepares a run; nothing happens until <see cref="Run"/>.</summary>
+    public Emulation(Scenario scenario, string policy)
+    {
+        scenario.Validate();
+        _scenario = scenario;
+        _policy = policy;
+        _clock = new SimulationClock(_events, 60_000_000);
+        _modulation = ModemPreset.Find(scenario.Preset)!.Modulation;
+        _region = Region.Find(scenario.Region)!;
+        _budget = new LinkBudget(_modulation, Math.Min(scenario.TxPowerDbm, _region.MaxPowerDbm), scenario.AntennaGainDbi, scenario.NoiseFigureDb);
+        _random = new Random(scenario.Seed);
+        _channel = new ChannelKey("mesh", SHA256.HashData(Encoding.UTF8.GetBytes($"channel/{scenario.Seed}")));
+        Devices = Place();
+        Medium = new RadioMedium(ComputeLinks(), _modulation, _budget);
+    }
+
+    /// <summary>The devices.</summary>
+    public IReadOnlyList<VirtualDevice> Devices { get; }
+
+    /// <summary>The channel.</summary>
+    public RadioMedium Medium { get; }
+
+    /// <summary>The link budget in use.</summary>
+    public LinkBudget Budget => _budget;
+
+    /// <summary>Runs the scenario; <paramref name="progress"/> gets the simulated fraction done.</summary>
+    public EmulationResult Run(Action<double>? progress = null)
+    {
+        var wall = Stopwatch.StartNew();
+        long duration = (long)(_scenario.DurationMinutes * 60_000);
+        StartDevices();
+        ScheduleTraffic(duration);
+        ScheduleScenarioEvents();
+        long nextReport = 0;
+        while (_events.RunNext(duration))
+        {
+            if (progress is not null && _events.Now >= nextReport)
+            {
+                progress((double)_events.Now / duration);
+                nextReport = _events.Now + (duration / 200);
+            }
+        }
+
+        _events.AdvanceTo(duration);
+        progress?.Invoke(1.0);
+        wall.Stop();
+        return Measure(duration, wall.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Starts a transmission for a device's radio; called by <see cref="EmulatedRadio"/>.</summary>
+    internal bool StartTransmission(int device, byte[] frame)
+    {
+        VirtualDevice sender = Devices[device];
+        if (!sender.On || Medium.IsTransmitting(device))
+        {
+            return false;
+        }
+
+        Transmission tx = Medium.CreateTransmission(device, frame, _events.Now);
+        if (frame.Length > 1 && ((frame[1] >> 2) & 7) == 0)
+        {
+            _syncAirtimeMs += tx.EndMs - tx.StartMs; // hop start 0: neighbour-only sync traffic
+        }
+
+        foreach (Reception r in Medium.Start(tx, i => Devices[i].On))
+        {
+            _events.At(tx.EndMs, () => EndReception(r));
+        }
+
+        _events.At(tx.EndMs, () =>
+        {
+            Medium.EndTransmission(tx);
+            if (sender.On)
+            {
+                sender.App.OnTransmitDone();
+                Wake(sender);
+            }
+        });
+
+        if (sender.Wifi)
+        {
+            foreach (VirtualDevice peer in Devices.Where(d => d.Wifi && d != sender && Distance(d, sender) <= _scenario.Wifi.RangeM))
+            {
+                _wifiFrames++;
+                _events.At(_events.Now + (long)_scenario.Wifi.LatencyMs, () => Deliver(peer, frame, -40, 30));
+            }
+        }
+
+        return true;
+    }
+
+    private void EndReception(Reception r)
+    {
+        if (Medium.EndReception(r))
+        {
+            Deliver(Devices[r.Receiver], r.Transmission.Bytes, r.RssiDbm, Medium.SnrDb(r.RssiDbm));
+        }
+    }
+
+    private void Deliver(VirtualDevice device, byte[] frame, double rssi, double snr)
+    {
+        if (!device.On)
+        {
+            return;
+        }
+
+        _receptions++;
+        if (_heard.Add((device.Index, Fnv1a(frame))))
+        {
+            _newReceptions++;
+        }
+
+        device.App.OnReceive(frame, rssi, snr);
+        NoteDeliveries(device);
+        Wake(device);
+    }
+
+    private void NoteDeliveries(VirtualDevice device)
+    {
+        var list = device.App.Node.Messages;
+        if (list.Count < device.SeenMessages)
+        {
+            device.SeenMessages = 0; // rebuilt after a restore
+        }
+
+        for (int i = device.SeenMessages; i < list.Count; i++)
+        {
+            var m = (MessageRecord)list[i]!;
+            if (!m.Outgoing && _messages.TryGetValue((m.Author, m.Sequence), out MessageTrack? track) && !track.ReceivedAt.ContainsKey(device.Index))
+            {
+                if (!track.IsDirect || track.Recipient == device.Index)
+                {
+                    track.ReceivedAt[device.Index] = _events.Now;
+                }
+
+                if (track.IsDirect && track.Recipient == device.Index && _random.NextDouble() < _scenario.Traffic.ReadShare)
+                {
+                    uint author = m.Author;
+                    uint sequence = m.Sequence;
+                    _events.At(_events.Now + 10_000 + _random.Next(290_000), () =>
+                    {
+                        if (device.On && device.App.Node.OwnChain.HeadKnown)
+                        {
+                            device.App.MarkRead(author, sequence);
+                            Wake(device);
+                        }
+                    });
+                }
+            }
+        }
+
+        device.SeenMessages = list.Count;
+    }
+
+    private void Wake(VirtualDevice device)
+    {
+        long next = device.App.NextWakeupMs;
+        if (next == long.MaxValue || !device.On)
+        {
+            return;
+        }
+
+        next = Math.Max(next, _events.Now);
+        if (device.ScheduledWakeMs <= next && device.ScheduledWakeMs >= _events.Now)
+        {
+            return; // an earlier or equal wake-up is already pending
+        }
+
+        device.ScheduledWakeMs = next;
+        _events.At(next, () =>
+        {
+            if (device.ScheduledWakeMs != next || !device.On)
+            {
+                return;
+            }
+
+            device.ScheduledWakeMs = long.MaxValue;
+            device.App.Tick();
+            NoteDeliveries(device);
+            Wake(device);
+        });
+    }
+
+    private List<VirtualDevice> Place()
+    {
+        var points = new List<(double X, double Y)>();
+        PlacementSpec p = _scenario.Placement;
+        switch (p.Kind)
+        {
+            case PlacementKind.List:
+                points.AddRange(p.Points.Select(xy => (xy[0], xy[1])));
+                break;
+            case PlacementKind.Grid:
+                int side = (int)Math.Ceiling(Math.Sqrt(_scenario.Nodes));
+                for (int i = 0; i < _scenario.Nodes; i++)
+                {
+                    points.Add((i % side * p.SpacingM, i / side * p.SpacingM));
+                }
+
+                break;
+            default:
+                double area = Math.Sqrt(_scenario.Nodes) * p.SpacingM;
+                for (int i = 0; i < _scenario.Nodes; i++)
+                {
+                    points.Add((_random.NextDouble() * area, _random.NextDouble() * area));
+                }
+
+                break;
+        }
+
+        var devices = new List<VirtualDevice>(points.Count);
+        for (int i = 0; i < points.Count; i++)
+        {
+            byte[] root = SHA256.HashData(Encoding.UTF8.GetBytes($"device/{_scenario.Seed}/{i}"));
+            devices.Add(new VirtualDevice(i, points[i].X, points[i].Y, NodeIdentity.FromRootSecret(root))
+            {
+                Wifi = _random.NextDouble() < _scenario.Wifi.Share,
+            });
+        }
+
+        return devices;
+    }
+
+    private (int To, double RssiDbm)[][] ComputeLinks()
+    {
+        double frequencyMHz = _region.DefaultFrequencyHz / 1e6;
+        PathLossModel model = PathLossModel.Create(_scenario.PathLoss.Model, frequencyMHz, _scenario.HeightM);
+        double sigma = _scenario.PathLoss.ShadowingSigmaDb;
+        double floor = _budget.SensitivityDbm - 10; // weaker signals neither decode nor matter as interference
+        var links = new List<(int, double)>[Devices.Count];
+        for (int i = 0; i < links.Length; i++)
+        {
+            links[i] = [];
+        }
+
+        // Links are symmetric (one shadowing draw per pair, reciprocity); pairs in a fixed order keep runs deterministic.
+        for (int i = 0; i < Devices.Count; i++)
+        {
+            for (int j = i + 1; j < Devices.Count; j++)
+            {
+                double loss = model.LossDb(Distance(Devices[i], Devices[j])) + (sigma * Gaussian());
+                double rssi = _budget.RssiDbm(loss);
+                if (rssi >= floor)
+                {
+                    links[i].Add((j, rssi));
+                    links[j].Add((i, rssi));
+                }
+            }
+        }
+
+        return links.Select(l => l.ToArray()).ToArray();
+    }
+
+    private void StartDevices()
+    {
+        var profiles = Devices.Select(d => Profile.Of(d.Identity, $"n{d.Index}", null)).ToArray();
+        double radius = _scenario.Traffic.FriendRadiusM;
+        foreach (VirtualDevice d in Devices)
+        {
+            List<int> near = Devices.Where(o => o != d && Distance(o, d) <= radius).Select(o => o.Index).ToList();
+            Shuffle(near);
+            d.Friends.AddRange(near.Take(_scenario.Traffic.Friends));
+        }
+
+        foreach (VirtualDevice d in Devices)
+        {
+            d.App = CreateApp(d, profiles, restoring: false);
+        }
+    }
+
+    private DeviceApp CreateApp(VirtualDevice d, Profile[] profiles, bool restoring)
+    {
+        var node = new MessengerNode(d.Identity, $"n{d.Index}", new MemoryEntryStore(), _clock, FrameLimits.LoRa, restoring, _verifier);
+        // Contacts were exchanged by QR code before deployment: friends both ways, so either side can verify.
+        foreach (VirtualDevice other in Devices)
+        {
+            if (d.Friends.Contains(other.Index) || other.Friends.Contains(d.Index))
+            {
+                node.Chains.AddContact(profiles[other.Index]);
+            }
+        }
+
+        node.JoinChannel(_channel);
+        if (!restoring)
+        {
+            node.TakeOutbox(); // genesis profiles travel with the contact cards, not over the air
+        }
+
+        return new DeviceApp(node, new EmulatedRadio(this, d.Index), _clock, new SeededRandomSource(HashCode.Combine(_scenario.Seed, d.Index, 17)), _modulation, _region, _policy == "learned-routes");
+    }
+
+    private void ScheduleTraffic(long durationMs)
+    {
+        long end = durationMs - (long)(_scenario.Traffic.QuietTailMinutes * 60_000);
+        TrafficSpec t = _scenario.Traffic;
+        foreach (VirtualDevice d in Devices)
+        {
+            foreach (long at in Arrivals(t.DmPerNodePerHour, end))
+            {
+                if (d.Friends.Count == 0)
+                {
+                    break;
+                }
+
+                int to = d.Friends[_random.Next(d.Friends.Count)];
+                string text = Text(_random.Next(t.TextBytesMin, t.TextBytesMax + 1));
+                _events.At(at, () => Send(d, to, text));
+            }
+
+            foreach (long at in Arrivals(t.ChannelPostsPerNodePerHour, end))
+            {
+                string text = Text(_random.Next(t.TextBytesMin, t.TextBytesMax + 1));
+                _events.At(at, () => Post(d, text));
+            }
+        }
+    }
+
+    private void Send(VirtualDevice d, int to, string text)
+    {
+        if (!d.On || !d.App.Node.OwnChain.HeadKnown)
+        {
+            return;
+        }
+
+        uint seq = d.App.SendText(Devices[to].Identity.Id, text);
+        _messages[(d.Identity.Id, seq)] = new MessageTrack(true, d.Index, to, _events.Now);
+        Wake(d);
+    }
+
+    private void Post(VirtualDevice d, string text)
+    {
+        if (!d.On || !d.App.Node.OwnChain.HeadKnown)
+        {
+            return;
+        }
+
+        uint seq = d.App.PostToChannel(_channel.Id, text);
+        _messages[(d.Identity.Id, seq)] = new MessageTrack(false, d.Index, -1, _events.Now);
+        Wake(d);
+    }
+
+    private void ScheduleScenarioEvents()
+    {
+        var profiles = Devices.Select(d => Profile.Of(d.Identity, $"n{d.Index}", null)).ToArray();
+        foreach (ScenarioEvent e in _scenario.Events)
+        {
+            VirtualDevice d = Devices[e.Node];
+            _events.At((long)(e.AtMinute * 60_000), () =>
+            {
+                switch (e.Action)
+                {
+                    case ScenarioEventKind.Off:
+                        d.On = false;
+                        break;
+                    case ScenarioEventKind.On:
+                        d.On = true;
+                        Wake(d);
+                        break;
+                    case ScenarioEventKind.Wipe:
+                        MessengerNode old = d.App.Node;
+                        var known = old.Messages.Cast<MessageRecord>().Select(m => (m.Author, m.Sequence)).ToHashSet();
+                        _pendingWipes.Add((d.Index, e.AtMinute, known.Count, old.OwnChain.NextSequence, known, _events.Now));
+                        d.App = CreateApp(d, profiles, restoring: true);
+                        d.SeenMessages = 0;
+                        d.ScheduledWakeMs = long.MaxValue;
+                        d.On = true;
+                        Wake(d);
+                        break;
+                }
+            });
+        }
+    }
+
+    private EmulationResult Measure(long durationMs, double wallSeconds)
+    {
+        foreach (var w in _pendingWipes)
+        {
+            MessengerNode node = Devices[w.Device].App.Node;
+            int recovered = node.Messages.Cast<MessageRecord>().Count(m => w.Known.Contains((m.Author, m.Sequence)));
+            int forks = Devices.Sum(d => d.App.Node.Chains.Forks.Cast<ForkEvidence>().Count(f => f.Held.Author == node.Id));
+            _wipes.Add(new WipeReport(w.Device, w.AtMinute, w.Before, recovered, w.Before == 0 ? 100 : 100.0 * recovered / w.Before, node.OwnChain.HeadKnown, w.NextBefore, node.OwnChain.NextSequence, forks, _syncAirtimeMs / 1000.0));
+        }
+
+        List<MessageTrack> dms = _messages.Values.Where(m => m.IsDirect).ToList();
+        List<MessageTrack> posts = _messages.Values.Where(m => !m.IsDirect).ToList();
+        int delivered = dms.Count(m => m.ReceivedAt.ContainsKey(m.Recipient));
+        int acknowledged = _messages.Where(kv => kv.Value.IsDirect).Count(kv =>
+            Devices[kv.Value.Sender].App.Node.Tracker.StateOf(kv.Key.Sequence) >= Protocol.Receipts.MessageState.Delivered);
+        long postReceptions = posts.Sum(p => p.ReceivedAt.Count);
+        var delays = _messages.Values.SelectMany(m => m.ReceivedAt.Values.Select(t => (double)(t - m.CreatedMs))).Order().ToList();
+        long airtime = Devices.Sum(d => d.App.Counters.TxAirtimeMs);
+        int n = Devices.Count;
+        var process = Process.GetCurrentProcess();
+        return new EmulationResult
+        {
+            Scenario = _scenario.Name,
+            Policy = _policy,
+            Nodes = n,
+            Seed = _scenario.Seed,
+            Preset = _scenario.Preset,
+            Region = _region.Name,
+            DurationMinutes = _scenario.DurationMinutes,
+            MeanNeighbours = Devices.Average(d => Medium.LinksOf(d.Index).Count(l => l.RssiDbm >= _budget.SensitivityDbm)),
+            DmsCreated = dms.Count,
+            DmsDelivered = delivered,
+            DmDeliveryPercent = dms.Count == 0 ? 0 : 100.0 * delivered / dms.Count,
+            DmAcknowledgedPercent = dms.Count == 0 ? 0 : 100.0 * acknowledged / dms.Count,
+            PostsCreated = posts.Count,
+            ReachabilityPercent = posts.Count == 0 ? 0 : posts.Average(p => 100.0 * p.ReceivedAt.Count / (n - 1)),
+            UsefulnessPercent = _receptions == 0 ? 0 : 100.0 * _newReceptions / _receptions,
+            CollisionPercent = Medium.Sensed == 0 ? 0 : 100.0 * Medium.Collided / Medium.Sensed,
+            MeanDelayMs = delays.Count == 0 ? 0 : delays.Average(),
+            P95DelayMs = delays.Count == 0 ? 0 : delays[(int)Math.Min(delays.Count - 1, Math.Ceiling(0.95 * delays.Count) - 1)],
+            TxAirUtilisationPercent = 100.0 * airtime / n / durationMs,
+            ChannelUtilisationPercent = 100.0 * Devices.Average(d => (double)Medium.BusyMs(d.Index)) / durationMs,
+            TotalAirtimeSeconds = airtime / 1000.0,
+            AirtimePerDeliveredMs = delivered + postReceptions == 0 ? 0 : (double)airtime / (delivered + postReceptions),
+            FramesSent = Devices.Sum(d => (long)d.App.Counters.TxFrames),
+            RelaysSent = Devices.Sum(d => (long)d.App.Counters.RelaysSent),
+            RelaysCancelled = Devices.Sum(d => (long)d.App.Counters.RelaysCancelled),
+            Retransmissions = Devices.Sum(d => (long)d.App.Counters.Retransmissions),
+            DutyCycleHolds = Devices.Sum(d => (long)d.App.Counters.DutyCycleDeferrals + d.App.Counters.DutyCycleDrops),
+            LbtDeferrals = Devices.Sum(d => (long)d.App.Counters.LbtDeferrals),
+            HalfDuplexLosses = Medium.HalfDuplexLosses,
+            WifiFrames = _wifiFrames,
+            Wipes = _wipes,
+            WallSeconds = wallSeconds,
+            SpeedUp = wallSeconds <= 0 ? 0 : durationMs / 1000.0 / wallSeconds,
+            Events = _events.Processed,
+            EventsPerSecond = wallSeconds <= 0 ? 0 : _events.Processed / wallSeconds,
+            PeakMemoryMb = process.PeakWorkingSet64 / 1048576.0,
+            SignaturesVerified = _verifier.Computed,
+            Delays = delays,
+        };
+    }
+
+    private IEnumerable<long> Arrivals(double perHour, long endMs)
+    {
+        if (perHour <= 0)
+        {
+            yield break;
+        }
+
+        double meanMs = 3_600_000 / perHour;
+        double t = -Math.Log(1 - _random.NextDouble()) * meanMs;
+        while (t < endMs)
+        {
+            yield return (long)t;
+            t += -Math.Log(1 - _random.NextDouble()) * meanMs;
+        }
+    }
+
+    private string Text(int length)
+    {
+        const string Letters = "abcdefghijklmnopqrstuvwxyz      ";
+        var chars = new char[length];
+        for (int i = 0; i < length; i++)
+        {
+            chars[i] = Letters[_random.Next(Letters.Length)];
+        }
+
+        return new string(chars);
+    }
+
+    private double Gaussian()
+    {
+        // Box-Muller
+        double u1 = 1 - _random.NextDouble();
+        double u2 = _random.NextDouble();
+        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+    }
+
+    private void Shuffle(List<int> list)
+    {
+        for (int i = list.Count - 1; i > 0; i--)
+        {
+            int j = _random.Next(i + 1);
+            (list[i], list[j]) = (list[j], list[i]);
+        }
+    }
+
+    private static double Distance(VirtualDevice a, VirtualDevice b) => Math.Sqrt(((a.X - b.X) * (a.X - b.X)) + ((a.Y - b.Y) * (a.Y - b.Y)));
+
+    private static ulong Fnv1a(byte[] frame)
+    {
+        // The payload (bytes 4..) identifies the frame whatever the relay header says.
+        ulong h = 14695981039346656037;
+        for (int i = 4; i < frame.Length; i++)
+        {
+            h = (h ^ frame[i]) * 1099511628211;
+        }
+
+        return h;
+    }
+}
