@@ -79,7 +79,8 @@ public sealed class DeviceApp
         get
         {
             long next = _restoreDeadlineMs >= 0 ? _restoreDeadlineMs : long.MaxValue;
-            for (int i = 0; i < _queue.Count; i++)
+            bool radioFree = _onAir == null && !_radio.IsTransmitting; // else OnTransmitDone runs the queue
+            for (int i = 0; radioFree && i < _queue.Count; i++)
             {
                 var q = (QueuedFrame)_queue[i]!;
                 next = q.NotBeforeMs < next ? q.NotBeforeMs : next;
