@@ -40,6 +40,7 @@ public sealed class DeviceApp
     public DeviceApp(MessengerNode node, IRadioPort radio, IClock clock, IRandomSource random, LoRaModulation modulation, Region region, bool useLearnedRoutes)
     {
         Node = node;
+        node.SyncAllChains = false; // a device fetches its own chain and its contacts', not the whole mesh
         _radio = radio;
         _clock = clock;
         _modulation = modulation;

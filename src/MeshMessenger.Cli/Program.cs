@@ -17,11 +17,14 @@ public static class Program
             "  meshmsg demo                      two nodes exchange messages and receipts; one is wiped and rebuilds\n" +
             "  meshmsg keygen --name Amina       create your identity (prints the backup code)\n" +
             "  meshmsg contact show              your contact card as text and QR code\n" +
+            "  meshmsg emulate village-30        30 virtual devices, both routing policies, table and plots\n" +
+            "  meshmsg emulate sweep             10 to 1,000 devices: managed flooding against learned routes\n" +
             "  meshmsg bench crypto              compare managed crypto with BouncyCastle and NSec\n" +
             "  meshmsg bench crypto --json r.json --seconds 2");
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(KeygenCommand.Create());
         root.Subcommands.Add(ContactCommand.Create());
+        root.Subcommands.Add(EmulateCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root.Parse(args).Invoke();
     }

@@ -100,9 +100,9 @@ public sealed class Emulation
         }
 
         Transmission tx = Medium.CreateTransmission(device, frame, _events.Now);
-        if (frame.Length > 1 && ((frame[1] >> 2) & 7) == 0)
+        if (_pendingWipes.Count > 0 && frame.Length > 1 && ((frame[1] >> 2) & 7) == 0)
         {
-            _syncAirtimeMs += tx.EndMs - tx.StartMs; // hop start 0: neighbour-only sync traffic
+            _syncAirtimeMs += tx.EndMs - tx.StartMs; // hop start 0 after a wipe: the restore's sync traffic
         }
 
         foreach (Reception r in Medium.Start(tx, i => Devices[i].On))
@@ -314,13 +314,11 @@ public sealed class Emulation
     private DeviceApp CreateApp(VirtualDevice d, Profile[] profiles, bool restoring)
     {
         var node = new MessengerNode(d.Identity, $"n{d.Index}", new MemoryEntryStore(), _clock, FrameLimits.LoRa, restoring, _verifier);
-        // Contacts were exchanged by QR code before deployment: friends both ways, so either side can verify.
-        foreach (VirtualDevice other in Devices)
+        // The mesh has been running before the measured time: every device has heard every profile
+        // (genesis entry) once, so it can verify anyone's channel posts. Friends exchanged contact cards.
+        foreach (Profile profile in profiles)
         {
-            if (d.Friends.Contains(other.Index) || other.Friends.Contains(d.Index))
-            {
-                node.Chains.AddContact(profiles[other.Index]);
-            }
+            node.Chains.AddContact(profile);
         }
 
         node.JoinChannel(_channel);
@@ -329,7 +327,7 @@ public sealed class Emulation
             node.TakeOutbox(); // genesis profiles travel with the contact cards, not over the air
         }
 
-        return new DeviceApp(node, new EmulatedRadio(this, d.Index), _clock, new SeededRandomSource(HashCode.Combine(_scenario.Seed, d.Index, 17)), _modulation, _region, _policy == "learned-routes");
+        return new DeviceApp(node, new EmulatedRadio(this, d.Index), _clock, new SeededRandomSource(unchecked((_scenario.Seed * 1_000_003) + (d.Index * 7_919) + 17)), _modulation, _region, _policy == "learned-routes");
     }
 
     private void ScheduleTraffic(long durationMs)

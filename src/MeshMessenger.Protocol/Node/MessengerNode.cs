@@ -44,6 +44,7 @@ public sealed class MessengerNode
     private readonly ArrayList _messages = new ArrayList();
     private readonly Hashtable _acknowledged = new Hashtable();
     private readonly Hashtable _directKeys = new Hashtable();
+    private readonly Hashtable _acknowledgedScanned = new Hashtable();
     private readonly Profile _profile;
     private int _headsOffset;
 
@@ -70,7 +71,9 @@ public sealed class MessengerNode
         if (restoring)
         {
             _own.BeginRestore();
-            Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(true, new ChainHead[0]).Encode()));
+            // Ask neighbours about our own chain first (a query head), and for their heads in general.
+            var query = new ChainHead[] { new ChainHead(identity.Id, 0, 0, new byte[EntryCodec.LinkSize]) };
+            Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(true, true, query).Encode()));
         }
         else if (_own.NextSequence == 0)
         {
@@ -183,12 +186,43 @@ public sealed class MessengerNode
         SendReceipt(EntryKind.ReadReceipt, author, ReadRun(author, sequence));
     }
 
+    /// <summary>
+    /// Whether sync fetches every chain neighbours advertise, whenever heads are heard (a gateway or an
+    /// archive), or only while restoring, and then only the own chain and known contacts' (a device:
+    /// less airtime and storage). Default true.
+    /// </summary>
+    public bool SyncAllChains { get; set; } = true;
+
     /// <summary>Advertises this node's chain heads to its neighbours (hop limit 0), optionally asking for theirs.</summary>
     public void AnnounceHeads(bool requestReply)
     {
+        AnnounceHeads(requestReply, null);
+    }
+
+    private void AnnounceHeads(bool requestReply, ChainHead[]? asked)
+    {
         int fit = HeadsMessage.Fit(_maxFrameSize - FrameLimits.HeaderSize);
-        ChainHead[] heads = SyncPlanner.HeadsOf(_chains, _headsOffset, fit);
-        _headsOffset += heads.Length;
+        var list = new ArrayList();
+        if (asked != null)
+        {
+            var authors = new uint[asked.Length];
+            for (int i = 0; i < asked.Length; i++)
+            {
+                authors[i] = asked[i].Author;
+            }
+
+            list.AddRange(SyncPlanner.HeadsOf(_chains, authors, 0, fit));
+            if (list.Count == 0)
+            {
+                return; // nothing to say about what was asked; stay quiet rather than spend airtime
+            }
+        }
+
+        ChainHead[] more = SyncPlanner.HeadsOf(_chains, _headsOffset, fit - list.Count);
+        _headsOffset += more.Length;
+        list.AddRange(more);
+        var heads = new ChainHead[list.Count];
+        list.CopyTo(heads);
         Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(requestReply, heads).Encode()));
     }
 
@@ -244,6 +278,7 @@ public sealed class MessengerNode
     {
         _messages.Clear();
         _acknowledged.Clear();
+        _acknowledgedScanned.Clear();
         uint low;
         uint high;
         if (_chains.Store.TryGetRange(Id, out low, out high))
@@ -284,9 +319,9 @@ public sealed class MessengerNode
             case FrameType.Fragment:
                 return TakeFragment(frame);
             case FrameType.Heads:
-                return TakeHeads(frame.Payload);
+                return TakeHeads(frame);
             case FrameType.Want:
-                return TakeWant(frame.Payload);
+                return TakeWant(frame);
             default:
                 return TakeAck(frame.Payload);
         }
@@ -332,7 +367,7 @@ public sealed class MessengerNode
                 OnAccepted(entry);
                 break;
             case ChainVerdict.UnknownAuthor:
-                AskFor(entry.Author, 0, entry.Sequence);
+                AskFor(entry.Author, 0, 0); // the profile, whose key verifies the rest
                 break;
             case ChainVerdict.BadSignature:
                 return ProtocolError.BadSignature;
@@ -356,12 +391,16 @@ public sealed class MessengerNode
 
         // While restoring, what arrives is history: receipts wait until the chain head is known.
         Read(entry, !_own.Restoring);
+        if (entry.Kind == EntryKind.Profile && entry.Sequence == 0 && entry.Author != Id)
+        {
+            ReadOwnMessagesTo(entry.Author);
+        }
     }
 
-    private ProtocolError TakeHeads(byte[] payload)
+    private ProtocolError TakeHeads(Frame frame)
     {
         HeadsMessage? heads;
-        ProtocolError error = HeadsMessage.TryDecode(payload, out heads);
+        ProtocolError error = HeadsMessage.TryDecode(frame.Payload, out heads);
         if (error != ProtocolError.None)
         {
             return error;
@@ -375,27 +414,35 @@ public sealed class MessengerNode
             }
         }
 
-        SequenceRange[] wants = SyncPlanner.Wants(_chains, heads.Heads);
+        // A device (SyncAllChains off) fetches only while restoring; an archive or gateway fetches whatever it hears of.
+        bool fetch = !heads.Query && (SyncAllChains || _own.Restoring);
+        SequenceRange[] wants = fetch ? SyncPlanner.Wants(_chains, heads.Heads, SyncAllChains) : new SequenceRange[0];
         if (wants.Length > 0)
         {
-            Queue(new Frame(FrameType.Want, 0, 0, false, 0, Hint, new WantMessage(wants).Encode()));
+            // Addressed to the neighbour that advertised, so the others do not answer with the same entries.
+            Queue(new Frame(FrameType.Want, 0, 0, false, frame.Relay, Hint, new WantMessage(wants).Encode()));
         }
 
         if (heads.RequestReply)
         {
-            AnnounceHeads(false);
+            AnnounceHeads(false, heads.Query ? heads.Heads : null);
         }
 
         return ProtocolError.None;
     }
 
-    private ProtocolError TakeWant(byte[] payload)
+    private ProtocolError TakeWant(Frame frame)
     {
         WantMessage? want;
-        ProtocolError error = WantMessage.TryDecode(payload, out want);
+        ProtocolError error = WantMessage.TryDecode(frame.Payload, out want);
         if (error != ProtocolError.None)
         {
             return error;
+        }
+
+        if (frame.NextHop != 0 && frame.NextHop != Hint)
+        {
+            return ProtocolError.None; // asked of another neighbour
         }
 
         int sent = 0;
@@ -518,7 +565,7 @@ public sealed class MessengerNode
             }
 
             _messages.Add(new MessageRecord(entry.Author, entry.Sequence, entry.Kind, entry.Author, 0, text, entry.Time, false));
-            if (live)
+            if (live && !IsAcknowledged(entry.Author, entry.Sequence))
             {
                 SendReceipt(EntryKind.DeliveryReceipt, entry.Author, new[] { new SequenceRange(entry.Author, entry.Sequence, entry.Sequence) });
             }
@@ -531,6 +578,40 @@ public sealed class MessengerNode
                 _tracker.ApplyReceipt(entry.Author, receipt!, entry.Kind == EntryKind.ReadReceipt ? MessageState.Read : MessageState.Delivered);
             }
         }
+    }
+
+    /// <summary>A peer's key just became known: own direct messages to it (back from a restore) can now be read.</summary>
+    private void ReadOwnMessagesTo(uint peer)
+    {
+        uint low;
+        uint high;
+        if (!_chains.Store.TryGetRange(Id, out low, out high))
+        {
+            return;
+        }
+
+        for (uint s = low; s <= high; s++)
+        {
+            StoredEntry? own = _chains.Store.Get(Id, s);
+            if (own != null && own.Entry.Kind == EntryKind.Text && own.Entry.Hint == NodeId.HintOf(peer) && !HasMessage(Id, s))
+            {
+                ReadOwnDirect(own.Entry);
+            }
+        }
+    }
+
+    private bool HasMessage(uint author, uint sequence)
+    {
+        for (int i = 0; i < _messages.Count; i++)
+        {
+            var m = (MessageRecord)_messages[i]!;
+            if (m.Author == author && m.Sequence == sequence)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Own sealed entries (seen again after a restore): find the recipient among known profiles by hint.</summary>
@@ -608,6 +689,11 @@ public sealed class MessengerNode
 
     private bool IsAcknowledged(uint author, uint sequence)
     {
+        if (_acknowledgedScanned[author] == null)
+        {
+            ScanOwnReceipts(author);
+        }
+
         var receipts = (ArrayList?)_acknowledged[author];
         if (receipts != null)
         {
@@ -621,6 +707,36 @@ public sealed class MessengerNode
         }
 
         return false;
+    }
+
+    /// <summary>Finds the delivery receipts this node already wrote to <paramref name="author"/> (after a restore they came back from neighbours).</summary>
+    private void ScanOwnReceipts(uint author)
+    {
+        Profile? peer = _chains.ProfileOf(author);
+        uint low;
+        uint high;
+        if (peer == null || !_chains.Store.TryGetRange(Id, out low, out high))
+        {
+            return; // not marked scanned: try again once the key is known
+        }
+
+        _acknowledgedScanned[author] = true;
+        byte[]? key = CachedDirectKey(_profile, peer);
+        for (uint s = low; key != null && s <= high; s++)
+        {
+            StoredEntry? own = _chains.Store.Get(Id, s);
+            if (own == null || own.Entry.Kind != EntryKind.DeliveryReceipt || own.Entry.Hint != NodeId.HintOf(author))
+            {
+                continue;
+            }
+
+            byte[]? plain = BodyCipher.Open(key, own.Entry);
+            ReceiptBody? receipt;
+            if (plain != null && ReceiptBody.TryDecode(plain, author, out receipt) == ProtocolError.None)
+            {
+                RecordAcknowledged(author, receipt!);
+            }
+        }
     }
 
     /// <summary>The received messages of <paramref name="author"/> up to <paramref name="sequence"/>, as ranges for one read receipt.</summary>

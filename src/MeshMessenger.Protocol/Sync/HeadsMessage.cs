@@ -6,7 +6,8 @@ namespace MeshMessenger.Protocol.Sync;
 /// <summary>
 /// A <see cref="Frames.FrameType.Heads"/> payload: the chains a node holds.
 /// <code>
-/// flags   1   bit 0: please answer with your heads; other bits 0
+/// flags   1   bit 0: please answer with your heads; bit 1: the heads listed are questions (the sender
+///             holds nothing of these chains, low/high/link are 0) to be answered first; other bits 0
 /// count   1   0..
 /// heads   count × (author 4, low varint, high varint, head link 8)
 /// </code>
@@ -16,13 +17,24 @@ namespace MeshMessenger.Protocol.Sync;
 public sealed class HeadsMessage
 {
     private const int FlagRequest = 1;
+    private const int FlagQuery = 2;
 
     /// <summary>Creates a heads message.</summary>
     public HeadsMessage(bool requestReply, ChainHead[] heads)
+        : this(requestReply, false, heads)
+    {
+    }
+
+    /// <summary>Creates a heads message; with <paramref name="query"/> the heads are questions, not holdings.</summary>
+    public HeadsMessage(bool requestReply, bool query, ChainHead[] heads)
     {
         RequestReply = requestReply;
+        Query = query;
         Heads = heads;
     }
+
+    /// <summary>The listed heads are chains the sender asks about (it holds nothing of them).</summary>
+    public bool Query { get; }
 
     /// <summary>The sender wants the receiver's heads in return.</summary>
     public bool RequestReply { get; }
@@ -43,7 +55,7 @@ public sealed class HeadsMessage
     public byte[] Encode()
     {
         var writer = new ByteWriter(2 + Heads.Length * MaxHeadSize);
-        writer.WriteByte(RequestReply ? FlagRequest : 0);
+        writer.WriteByte((RequestReply ? FlagRequest : 0) | (Query ? FlagQuery : 0));
         writer.WriteByte(Heads.Length);
         for (int i = 0; i < Heads.Length; i++)
         {
@@ -68,9 +80,9 @@ public sealed class HeadsMessage
             return ProtocolError.Truncated;
         }
 
-        if ((flags & ~FlagRequest) != 0 || count * (4 + 1 + 1 + EntryCodec.LinkSize) > reader.Remaining)
+        if ((flags & ~(FlagRequest | FlagQuery)) != 0 || count * (4 + 1 + 1 + EntryCodec.LinkSize) > reader.Remaining)
         {
-            return (flags & ~FlagRequest) != 0 ? ProtocolError.InvalidField : ProtocolError.Truncated;
+            return (flags & ~(FlagRequest | FlagQuery)) != 0 ? ProtocolError.InvalidField : ProtocolError.Truncated;
         }
 
         var heads = new ChainHead[count];
@@ -103,7 +115,7 @@ public sealed class HeadsMessage
             return ProtocolError.TrailingBytes;
         }
 
-        message = new HeadsMessage((flags & FlagRequest) != 0, heads);
+        message = new HeadsMessage((flags & FlagRequest) != 0, (flags & FlagQuery) != 0, heads);
         return ProtocolError.None;
     }
 }

@@ -14,27 +14,36 @@ public static class SyncPlanner
     /// <summary>Heads of the chains held, <paramref name="max"/> of them from <paramref name="offset"/> (wrapping).</summary>
     public static ChainHead[] HeadsOf(ChainStore chains, int offset, int max)
     {
-        uint[] authors = chains.Store.Authors();
-        int n = authors.Length < max ? authors.Length : max;
-        var heads = new ChainHead[n];
-        for (int i = 0; i < n; i++)
+        return HeadsOf(chains, chains.Store.Authors(), offset, max);
+    }
+
+    /// <summary>Heads of the given authors that are held, <paramref name="max"/> of them from <paramref name="offset"/> (wrapping).</summary>
+    public static ChainHead[] HeadsOf(ChainStore chains, uint[] authors, int offset, int max)
+    {
+        var list = new ArrayList();
+        for (int i = 0; i < authors.Length && list.Count < max; i++)
         {
             uint author = authors[(offset + i) % authors.Length];
             uint low;
             uint high;
-            chains.Store.TryGetRange(author, out low, out high);
-            heads[i] = new ChainHead(author, low, high, EntryHash.LinkOf(chains.HashOf(author, high)!));
+            if (chains.Store.TryGetRange(author, out low, out high))
+            {
+                list.Add(new ChainHead(author, low, high, EntryHash.LinkOf(chains.HashOf(author, high)!)));
+            }
         }
 
+        var heads = new ChainHead[list.Count];
+        list.CopyTo(heads);
         return heads;
     }
 
     /// <summary>
     /// The ranges to ask a peer for, given its heads: newer entries past the local head, older entries
     /// before the local low end, the head entry itself when the links disagree (to obtain fork evidence),
-    /// and whole chains not held yet if their author's key is known or the run starts at 0.
+    /// and whole chains not held yet if their author's key is known or (with <paramref name="allChains"/>,
+    /// as a gateway or an archive does) the run starts at 0.
     /// </summary>
-    public static SequenceRange[] Wants(ChainStore chains, ChainHead[] remote)
+    public static SequenceRange[] Wants(ChainStore chains, ChainHead[] remote, bool allChains)
     {
         var wants = new ArrayList();
         for (int i = 0; i < remote.Length && wants.Count < WantMessage.MaxRanges; i++)
@@ -44,7 +53,7 @@ public static class SyncPlanner
             uint high;
             if (!chains.Store.TryGetRange(head.Author, out low, out high))
             {
-                if (head.Low == 0 || chains.ProfileOf(head.Author) != null)
+                if ((allChains && head.Low == 0) || chains.ProfileOf(head.Author) != null)
                 {
                     AddSplit(wants, head.Author, head.Low, head.High);
                 }
