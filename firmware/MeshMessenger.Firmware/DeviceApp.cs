@@ -32,6 +32,14 @@ public sealed class DeviceApp
     private readonly ArrayList _awaiting = new ArrayList();
     private QueuedFrame? _onAir;
     private long _restoreDeadlineMs = -1;
+    private long _dutyHoldUntilMs;
+
+    /// <summary>
+    /// Frames the radio queue holds at most (about 12 KB of 255-byte LoRa frames, within an ESP32's budget).
+    /// When it is full a relay is dropped before an own frame; an own entry that is dropped stays in the
+    /// author's chain and reaches its recipient by sync.
+    /// </summary>
+    public const int MaxQueueLength = 48;
 
     /// <summary>How long a restored device collects its neighbours' heads before it adopts the highest (docs/protocol.md §8.3).</summary>
     public const long RestoreSettleMs = 60000;
@@ -84,7 +92,8 @@ public sealed class DeviceApp
             for (int i = 0; radioFree && i < _queue.Count; i++)
             {
                 var q = (QueuedFrame)_queue[i]!;
-                next = q.NotBeforeMs < next ? q.NotBeforeMs : next;
+                long due = q.NotBeforeMs > _dutyHoldUntilMs ? q.NotBeforeMs : _dutyHoldUntilMs;
+                next = due < next ? due : next;
             }
 
             for (int i = 0; i < _awaiting.Count; i++)
@@ -172,8 +181,10 @@ public sealed class DeviceApp
             if (delay >= 0)
             {
                 Frame relayed = p.Frame.Relayed(Node.Hint, Policy.RelayNextHop(p, now));
-                _queue.Add(new QueuedFrame(relayed, p.Key, true, p.IsDirect, p.DestinationHint, now + delay));
-                Counters.RelaysQueued++;
+                if (Enqueue(new QueuedFrame(relayed, p.Key, true, p.IsDirect, p.DestinationHint, now + delay)))
+                {
+                    Counters.RelaysQueued++;
+                }
             }
         }
     }
@@ -212,6 +223,12 @@ public sealed class DeviceApp
             return;
         }
 
+        if (now < _dutyHoldUntilMs)
+        {
+            DropDueRelays(now);
+            return;
+        }
+
         QueuedFrame? next = null;
         for (int i = 0; i < _queue.Count; i++)
         {
@@ -239,17 +256,12 @@ public sealed class DeviceApp
         int airtime = TimeOnAir.Milliseconds(_modulation, bytes.Length);
         if (_region.DutyCyclePercent < 100 && _txUse.BusyMs(now) + airtime > _txUse.WindowMs * _region.DutyCyclePercent / 100)
         {
-            if (next.IsRelay)
-            {
-                _queue.Remove(next);
-                Counters.DutyCycleDrops++;
-            }
-            else
-            {
-                next.NotBeforeMs = now + 60000;
-                Counters.DutyCycleDeferrals++;
-            }
-
+            // Over the regional limit (ETSI EN 300 220 via Meshtastic's AirTime.cpp): relays are dropped,
+            // own frames wait until the oldest bucket of the hour leaves the window. One hold for the whole
+            // queue keeps the device from rescanning every frame on every wake-up.
+            _dutyHoldUntilMs = ((now / _txUse.BucketMs) + 1) * _txUse.BucketMs;
+            Counters.DutyCycleDeferrals++;
+            DropDueRelays(now);
             return;
         }
 
@@ -293,7 +305,45 @@ public sealed class DeviceApp
             }
 
             _duplicates.Hear(p.Key);
-            _queue.Add(new QueuedFrame(frame, p.Key, false, p.IsDirect, p.DestinationHint, now + Policy.OriginDelayMs(now)));
+            Enqueue(new QueuedFrame(frame, p.Key, false, p.IsDirect, p.DestinationHint, now + Policy.OriginDelayMs(now)));
+        }
+    }
+
+    /// <summary>Adds a frame within <see cref="MaxQueueLength"/>; false if the frame itself was refused.</summary>
+    private bool Enqueue(QueuedFrame frame)
+    {
+        if (_queue.Count >= MaxQueueLength)
+        {
+            int victim = -1;
+            for (int i = 0; i < _queue.Count && victim < 0; i++)
+            {
+                victim = ((QueuedFrame)_queue[i]!).IsRelay ? i : -1;
+            }
+
+            if (victim < 0 && frame.IsRelay)
+            {
+                Counters.QueueDrops++;
+                return false;
+            }
+
+            _queue.RemoveAt(victim < 0 ? 0 : victim);
+            Counters.QueueDrops++;
+        }
+
+        _queue.Add(frame);
+        return true;
+    }
+
+    private void DropDueRelays(long now)
+    {
+        for (int i = _queue.Count - 1; i >= 0; i--)
+        {
+            var q = (QueuedFrame)_queue[i]!;
+            if (q.IsRelay && q.NotBeforeMs <= now)
+            {
+                _queue.RemoveAt(i);
+                Counters.DutyCycleDrops++;
+            }
         }
     }
 
@@ -338,7 +388,7 @@ public sealed class DeviceApp
             byte nextHop = a.IsDirect ? Policy.OwnNextHop(a.DestinationHint, a.Attempt + 1, now) : (byte)0;
             var again = new QueuedFrame(new Frame(a.Frame.Type, a.Frame.HopStart, a.Frame.HopStart, a.Frame.WantAck, nextHop, Node.Hint, a.Frame.Payload), a.Key, false, a.IsDirect, a.DestinationHint, now + Policy.OriginDelayMs(now));
             again.Attempt = a.Attempt + 1;
-            _queue.Add(again);
+            Enqueue(again);
             Counters.Retransmissions++;
         }
     }

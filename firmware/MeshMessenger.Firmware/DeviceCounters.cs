@@ -39,7 +39,10 @@ public sealed class DeviceCounters
     /// <summary>Transmissions put off because the channel was busy (listen before talk).</summary>
     public int LbtDeferrals { get; internal set; }
 
-    /// <summary>Own transmissions put off by the regional duty-cycle limit.</summary>
+    /// <summary>Frames dropped because the radio queue was full (<see cref="DeviceApp.MaxQueueLength"/>).</summary>
+    public int QueueDrops { get; internal set; }
+
+    /// <summary>Times the regional duty-cycle limit held the queue back.</summary>
     public int DutyCycleDeferrals { get; internal set; }
 
     /// <summary>Relays dropped by the regional duty-cycle limit.</summary>

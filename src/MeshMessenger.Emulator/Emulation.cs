@@ -462,6 +462,7 @@ public sealed class Emulation
             Retransmissions = Devices.Sum(d => (long)d.App.Counters.Retransmissions),
             DutyCycleHolds = Devices.Sum(d => (long)d.App.Counters.DutyCycleDeferrals + d.App.Counters.DutyCycleDrops),
             LbtDeferrals = Devices.Sum(d => (long)d.App.Counters.LbtDeferrals),
+            QueueDrops = Devices.Sum(d => (long)d.App.Counters.QueueDrops),
             HalfDuplexLosses = Medium.HalfDuplexLosses,
             WifiFrames = _wifiFrames,
             Wipes = _wipes,

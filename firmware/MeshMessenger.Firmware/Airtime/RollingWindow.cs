@@ -18,6 +18,9 @@ public sealed class RollingWindow
         _bucketMs = bucketMs;
     }
 
+    /// <summary>Bucket length in milliseconds: busy time leaves the window a bucket at a time.</summary>
+    public long BucketMs => _bucketMs;
+
     /// <summary>Window length in milliseconds.</summary>
     public long WindowMs => _buckets.Length * _bucketMs;
 

@@ -201,6 +201,7 @@ public static class EmulateCommand
         Row("airtime per delivered message s", r => $"{r.AirtimePerDeliveredMs / 1000:F2}");
         Row("frames (relays, retransmissions)", r => $"{r.FramesSent} ({r.RelaysSent}, {r.Retransmissions})");
         Row("duty-cycle holds / LBT deferrals", r => $"{r.DutyCycleHolds} / {r.LbtDeferrals}");
+        Row("queue-full drops", r => $"{r.QueueDrops}");
         Row("speed-up over real time", r => $"{r.SpeedUp:F0}×");
         console.Write(table);
         foreach (WipeReport w in results.SelectMany(r => r.Wipes))

@@ -43,6 +43,8 @@ public sealed record EmulationResult
     public required long Retransmissions { get; init; }
     public required long DutyCycleHolds { get; init; }
     public required long LbtDeferrals { get; init; }
+    /// <summary>Frames dropped because a device's radio queue was full.</summary>
+    public required long QueueDrops { get; init; }
     public required long HalfDuplexLosses { get; init; }
     public required long WifiFrames { get; init; }
     public required List<WipeReport> Wipes { get; init; }

@@ -1,0 +1,95 @@
+using MeshMessenger.Firmware.Routing;
+using MeshMessenger.Protocol;
+using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Platform;
+using MeshMessenger.Radio.LoRa;
+
+namespace MeshMessenger.Emulator.Tests;
+
+public sealed class RoutingPolicyTests
+{
+    private sealed class FixedRandom(byte value) : IRandomSource
+    {
+        public void Fill(byte[] buffer, int offset, int count) => Array.Fill(buffer, value, offset, count);
+    }
+
+    private static PacketInfo Packet(int hopLimit, byte nextHop, byte relay, uint author = 0x01020304)
+    {
+        // Entry header: direct text (0x41), author, sequence 5, time 0, link, recipient hint 0x42.
+        var header = new byte[] { 0x41, (byte)(author >> 24), (byte)(author >> 16), (byte)(author >> 8), (byte)author, 5, 0, 0, 0, 0, 9, 9, 9, 9, 9, 9, 9, 9, 0x42 };
+        byte[] payload = [.. header, .. new byte[80]];
+        byte[] frame = FrameCodec.Encode(new Frame(FrameType.Entry, hopLimit, 3, false, nextHop, relay, payload), FrameLimits.LoRa);
+        Assert.Equal(ProtocolError.None, PacketInfo.TryRead(frame, FrameLimits.LoRa, out PacketInfo? info));
+        return info!;
+    }
+
+    [Fact]
+    public void Slot_time_on_LongFast_is_28_ms()
+    {
+        var context = new RoutingContext(1, ModemPreset.LongFast.Modulation, new FixedRandom(0));
+        Assert.Equal(28, context.SlotMs); // 2.5 · 8.192 + 0.2 + 0.4 + 7 = 28.08 ms
+    }
+
+    [Theory]
+    [InlineData(-30.0, 3)]
+    [InlineData(-20.0, 3)]
+    [InlineData(-5.0, 6)]
+    [InlineData(10.0, 8)]
+    [InlineData(25.0, 8)]
+    public void Managed_flooding_waits_2_CWmax_slots_plus_an_SNR_weighted_window(double snr, int cw)
+    {
+        var low = new ManagedFloodingPolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
+        var high = new ManagedFloodingPolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0xFF)));
+        PacketInfo p = Packet(2, 0, 9);
+        Assert.Equal(2 * 8 * 28, low.RelayDelayMs(p, snr, 0));
+        Assert.Equal((2 * 8 * 28) + (((1 << cw) - 1) * 28), high.RelayDelayMs(p, snr, 0));
+    }
+
+    [Fact]
+    public void Managed_flooding_cancels_on_any_repeat_and_stops_at_hop_limit_0()
+    {
+        var policy = new ManagedFloodingPolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(1)));
+        Assert.True(policy.CancelOnDuplicate(Packet(2, 0, 9), -15, 1, 0));
+        Assert.Equal(-1, policy.RelayDelayMs(Packet(0, 0, 9), 0, 0));
+        Assert.Equal(3, policy.MaxRetransmissions);
+        // getRetransmissionMsec: 2·airtime + (2^CW + 2·CWmax + 2^5)·slot + 4500 ms, CW 3 on an idle channel.
+        Assert.Equal((2 * 1000) + ((8 + 16 + 32) * 28) + 4500, policy.AckTimeoutMs(1000, 0));
+    }
+
+    [Fact]
+    public void Only_the_named_next_hop_relays_a_directed_frame()
+    {
+        var me = new LearnedRoutePolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
+        Assert.Equal(-1, me.RelayDelayMs(Packet(2, 8, 9), 0, 0));
+        Assert.True(me.RelayDelayMs(Packet(2, 7, 9), 0, 0) >= 0);
+        var reference = new ManagedFloodingPolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
+        Assert.Equal(-1, reference.RelayDelayMs(Packet(2, 8, 9), 0, 0));
+    }
+
+    [Fact]
+    public void Learned_routes_come_from_any_frame_over_a_good_link_and_need_a_unique_hint()
+    {
+        var me = new LearnedRoutePolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
+        PacketInfo heard = Packet(2, 0, 0x55, author: 0x0A0B0C42); // one hop taken, relayed by 0x55
+        me.Learn(heard, -16, 0);                                   // below floor + 3 dB: not learned
+        Assert.Equal(0, me.OwnNextHop(0x42, 0, 1));
+        me.Learn(heard, 0, 0);
+        Assert.Equal(0x55, me.OwnNextHop(0x42, 0, 1));
+        Assert.Equal(0, me.OwnNextHop(0x42, 1, 1));                // the retry floods
+        me.Learn(Packet(2, 0, 0x66, author: 0x0D0E0F42), 0, 0);    // a second destination with hint 0x42
+        Assert.Equal(0, me.OwnNextHop(0x42, 0, 1));                // ambiguous: flood
+    }
+
+    [Fact]
+    public void Duplicate_filter_forgets_the_oldest_beyond_capacity()
+    {
+        var filter = new DuplicateFilter(3);
+        Assert.Equal(0, filter.Hear(1));
+        Assert.Equal(1, filter.Hear(1));
+        filter.Hear(2);
+        filter.Hear(3);
+        filter.Hear(4);
+        Assert.False(filter.Contains(1));
+        Assert.True(filter.Contains(4));
+    }
+}
