@@ -81,6 +81,56 @@ public sealed class RoutingPolicyTests
     }
 
     [Fact]
+    public void Learned_routes_keep_a_relay_when_a_weak_neighbour_repeats_but_cancel_on_a_strong_one_or_two_repeats()
+    {
+        var me = new LearnedRoutePolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
+        PacketInfo p = Packet(2, 0, 9);
+        Assert.False(me.CancelOnDuplicate(p, -8, 1, 0)); // a far relay covers another area (firmware#8274)
+        Assert.True(me.CancelOnDuplicate(p, 3, 1, 0));
+        Assert.True(me.CancelOnDuplicate(p, -8, 2, 0));
+    }
+
+    [Fact]
+    public void Learned_routes_stop_flooding_beyond_the_second_hop_above_40_percent_channel_use()
+    {
+        var context = new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0));
+        var me = new LearnedRoutePolicy(context);
+        PacketInfo secondHop = Packet(1, 0, 9);            // hop start 3, hop limit 1: two hops taken
+        PacketInfo firstHop = Packet(2, 0, 9);
+        Assert.True(me.RelayDelayMs(secondHop, 0, 0) >= 0);
+        context.ChannelUtilisation = 0.45;
+        Assert.Equal(-1, me.RelayDelayMs(secondHop, 0, 0));
+        Assert.True(me.RelayDelayMs(firstHop, 0, 0) >= 0);
+    }
+
+    [Fact]
+    public void Learned_routes_adapt_the_retransmission_timeout_to_the_echo_delays_seen()
+    {
+        var me = new LearnedRoutePolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
+        long initial = me.AckTimeoutMs(1000, 0);
+        Assert.Equal(2000 + (long)(1.5 * ((2 * 8 * 28) + (256 * 28))) + (8 * 28), initial);
+        PacketInfo echo = Packet(2, 0, 9);
+        for (int i = 0; i < 20; i++)
+        {
+            me.OnEcho(echo, 9, 600, 0);
+        }
+
+        long adapted = me.AckTimeoutMs(1000, 0);
+        Assert.Equal(2000 + 900 + 224, adapted); // 2·airtime + 1.5·600 ms + 8 slots
+        Assert.Equal(2, me.MaxRetransmissions);
+    }
+
+    [Fact]
+    public void A_failed_route_is_forgotten_and_the_next_send_floods()
+    {
+        var me = new LearnedRoutePolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
+        me.Learn(Packet(2, 0, 0x55, author: 0x0A0B0C42), 0, 0);
+        Assert.Equal(0x55, me.OwnNextHop(0x42, 0, 1));
+        me.OnUnacknowledged(0x42, 0x55, 2);
+        Assert.Equal(0, me.OwnNextHop(0x42, 0, 3));
+    }
+
+    [Fact]
     public void Duplicate_filter_forgets_the_oldest_beyond_capacity()
     {
         var filter = new DuplicateFilter(3);

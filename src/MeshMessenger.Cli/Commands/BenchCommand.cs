@@ -2,6 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using MeshMessenger.Cli.Benchmarks;
+using MeshMessenger.Emulator;
+using MeshMessenger.Emulator.Metrics;
+using MeshMessenger.Emulator.Scenarios;
 using Spectre.Console;
 
 namespace MeshMessenger.Cli.Commands;
@@ -12,6 +15,8 @@ public static class BenchCommand
     public const string DefaultCryptoJson = "results/bench-crypto.json";
 
     public const string DefaultProtocolJson = "results/bench-protocol.json";
+
+    public const string DefaultEmulatorJson = "results/bench-emulator.json";
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
@@ -59,9 +64,31 @@ public static class BenchCommand
         protocol.Options.Add(seconds);
         protocol.SetAction(parse => RunProtocol(parse.GetValue(seconds), parse.GetValue(protocolJson)!, AnsiConsole.Console));
 
+        var emulatorJson = new Option<FileInfo>("--json")
+        {
+            Description = "Where to write the figures as JSON.",
+            DefaultValueFactory = _ => new FileInfo(DefaultEmulatorJson),
+        };
+        var emulatorScenario = new Option<string>("--scenario")
+        {
+            Description = "Scenario file or bundled name to run.",
+            DefaultValueFactory = _ => "bench-1000",
+        };
+        var emulatorNodes = new Option<int?>("--nodes") { Description = "Replace the scenario's node count." };
+        var emulator = new Command(
+            "emulator",
+            "How fast the emulator runs a large mesh: by default 1,000 devices on LongFast for one simulated hour with one routing " +
+            "policy. Prints wall time, speed-up over real time, events per second and peak memory.\n\n" +
+            "Examples:\n  meshmsg bench emulator\n  meshmsg bench emulator --nodes 300 --json results/emulator-300.json")
+        {
+            emulatorJson, emulatorScenario, emulatorNodes,
+        };
+        emulator.SetAction(parse => RunEmulator(parse.GetValue(emulatorScenario)!, parse.GetValue(emulatorNodes), parse.GetValue(emulatorJson)!, AnsiConsole.Console));
+
         var bench = new Command("bench", "Benchmarks that print figures and write JSON under results/.");
         bench.Subcommands.Add(crypto);
         bench.Subcommands.Add(protocol);
+        bench.Subcommands.Add(emulator);
         return bench;
     }
 
@@ -83,6 +110,69 @@ public static class BenchCommand
 
         console.Write(table);
         console.MarkupLineInterpolated($"a signed, sealed direct message carries {report.SingleFrameTextBytes} bytes of text in a {report.DirectMessageFrameBytes}-byte LoRa frame");
+        json.Directory?.Create();
+        File.WriteAllText(json.FullName, JsonSerializer.Serialize(report, JsonOptions));
+        console.MarkupLineInterpolated($"figures written to [bold]{json.FullName}[/]");
+        return 0;
+    }
+
+    public static int RunEmulator(string scenarioName, int? nodes, FileInfo json, IAnsiConsole console)
+    {
+        Scenario scenario;
+        try
+        {
+            scenario = EmulateCommand.LoadScenario(scenarioName);
+            if (nodes is { } count)
+            {
+                scenario = scenario.WithNodes(count);
+                scenario.Validate();
+            }
+        }
+        catch (ScenarioException e)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 1;
+        }
+
+        string policy = scenario.Policies[0];
+        DateTimeOffset started = DateTimeOffset.UtcNow;
+        EmulationResult result = null!;
+        console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn()).Start(ctx =>
+        {
+            ProgressTask task = ctx.AddTask(Markup.Escape($"{scenario.Nodes} devices, {policy}"), maxValue: 1.0);
+            result = new Emulation(scenario, policy).Run(f => task.Value = f);
+            task.Value = 1.0;
+        });
+
+        var report = new EmulatorBenchmarkReport(
+            started,
+            Environment.MachineName,
+            Environment.ProcessorCount,
+            System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
+            scenario.Name,
+            policy,
+            result.Nodes,
+            result.Preset,
+            result.DurationMinutes,
+            result.WallSeconds,
+            result.SpeedUp,
+            result.Events,
+            result.EventsPerSecond,
+            result.FramesSent,
+            result.SignaturesVerified,
+            result.PeakMemoryMb,
+            result.DmDeliveryPercent);
+        var table = new Table()
+            .Title($"emulator, {report.Nodes} devices on {Markup.Escape(report.Preset)}, {report.SimulatedMinutes:F0} simulated minutes ({Markup.Escape(report.Runtime)}, {report.ProcessorCount} cores)")
+            .AddColumns("figure", "value");
+        table.AddRow("wall time", $"{report.WallSeconds:F1} s");
+        table.AddRow("speed-up over real time", $"{report.SpeedUp:F0}×");
+        table.AddRow("events / events per second", $"{Rate(report.Events)} / {Rate(report.EventsPerSecond)}");
+        table.AddRow("frames sent", Rate(report.FramesSent));
+        table.AddRow("signatures verified", Rate(report.SignaturesVerified));
+        table.AddRow("peak memory (process working set)", $"{report.PeakMemoryMb:F0} MB");
+        table.AddRow("DM delivery", $"{report.DmDeliveryPercent:F1} %");
+        console.Write(table);
         json.Directory?.Create();
         File.WriteAllText(json.FullName, JsonSerializer.Serialize(report, JsonOptions));
         console.MarkupLineInterpolated($"figures written to [bold]{json.FullName}[/]");

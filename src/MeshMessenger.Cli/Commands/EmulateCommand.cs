@@ -182,11 +182,27 @@ public static class EmulateCommand
             return;
         }
 
+        console.Write(results.Select(r => r.Nodes).Distinct().Count() > 1 ? SweepTable(results) : PolicyTable(results));
+        foreach (WipeReport w in results.SelectMany(r => r.Wipes))
+        {
+            console.MarkupLineInterpolated($"wipe of device {w.Device} at minute {w.AtMinute}: {w.MessagesRecovered} of {w.MessagesBefore} messages rebuilt ({w.CompletenessPercent:F0} %), head recovered: {w.HeadRecovered}, next sequence {w.NextSequenceAfter} (was {w.NextSequenceBefore}), forks seen by others: {w.ForksSeenByOthers}, sync airtime {w.SyncAirtimeSeconds:F1} s");
+        }
+
+        console.MarkupLineInterpolated($"results: [bold]{file}[/]");
+        foreach (string plot in plots)
+        {
+            console.MarkupLineInterpolated($"plot: [bold]{plot}[/]");
+        }
+    }
+
+    /// <summary>One column per policy, one row per metric: the detail of a single scenario.</summary>
+    private static Table PolicyTable(List<EmulationResult> results)
+    {
         var table = new Table().Title("emulation results (Meshtasticator's metric names where they overlap)");
         table.AddColumn("metric");
         foreach (EmulationResult r in results)
         {
-            table.AddColumn(new TableColumn(Markup.Escape(results.Select(x => x.Nodes).Distinct().Count() > 1 ? $"{r.Policy} {r.Nodes}" : r.Policy)).RightAligned());
+            table.AddColumn(new TableColumn(Markup.Escape(r.Policy)).RightAligned());
         }
 
         void Row(string metric, Func<EmulationResult, string> value) => table.AddRow([metric, .. results.Select(value)]);
@@ -203,16 +219,29 @@ public static class EmulateCommand
         Row("duty-cycle holds / LBT deferrals", r => $"{r.DutyCycleHolds} / {r.LbtDeferrals}");
         Row("queue-full drops", r => $"{r.QueueDrops}");
         Row("speed-up over real time", r => $"{r.SpeedUp:F0}×");
-        console.Write(table);
-        foreach (WipeReport w in results.SelectMany(r => r.Wipes))
+        return table;
+    }
+
+    /// <summary>One row per run, the headline metrics only, so a sweep fits a terminal.</summary>
+    private static Table SweepTable(List<EmulationResult> results)
+    {
+        var table = new Table().Title("sweep (full figures in results.json)")
+            .AddColumns("policy", "nodes", "DM %", "acked %", "reach %", "useful %", "coll %", "p95 s", "air/msg s", "ChUtil %");
+        foreach (EmulationResult r in results)
         {
-            console.MarkupLineInterpolated($"wipe of device {w.Device} at minute {w.AtMinute}: {w.MessagesRecovered} of {w.MessagesBefore} messages rebuilt ({w.CompletenessPercent:F0} %), head recovered: {w.HeadRecovered}, next sequence {w.NextSequenceAfter} (was {w.NextSequenceBefore}), forks seen by others: {w.ForksSeenByOthers}, sync airtime {w.SyncAirtimeSeconds:F1} s");
+            table.AddRow(
+                Markup.Escape(r.Policy),
+                $"{r.Nodes}",
+                $"{r.DmDeliveryPercent:F1}",
+                $"{r.DmAcknowledgedPercent:F1}",
+                $"{r.ReachabilityPercent:F1}",
+                $"{r.UsefulnessPercent:F1}",
+                $"{r.CollisionPercent:F1}",
+                $"{r.P95DelayMs / 1000:F1}",
+                $"{r.AirtimePerDeliveredMs / 1000:F2}",
+                $"{r.ChannelUtilisationPercent:F1}");
         }
 
-        console.MarkupLineInterpolated($"results: [bold]{file}[/]");
-        foreach (string plot in plots)
-        {
-            console.MarkupLineInterpolated($"plot: [bold]{plot}[/]");
-        }
+        return table;
     }
 }

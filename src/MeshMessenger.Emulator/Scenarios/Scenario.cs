@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace MeshMessenger.Emulator.Scenarios;
 
 /// <summary>
-/// An emulation scenario, read from a JSON file (examples in scenarios/). Every field has a default, so
+/// An emulation scenario, read from a JSON file (bundled examples in ScenarioFiles/). Every field has a default, so
 /// <c>{"nodes": 100}</c> is a valid scenario. Units are in the names.
 /// </summary>
 public sealed class Scenario

@@ -1,0 +1,127 @@
+using System.Text.Json;
+using MeshMessenger.Cli.Commands;
+
+namespace MeshMessenger.Cli.Tests;
+
+public sealed class EmulateTests : IDisposable
+{
+    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("meshmsg-emulate-").FullName;
+
+    public EmulateTests()
+    {
+        File.WriteAllText(ScenarioPath, """
+            {
+              "name": "tiny",
+              "seed": 4,
+              "nodes": 12,
+              "placement": { "kind": "grid", "spacingM": 400 },
+              "durationMinutes": 15,
+              "traffic": { "dmPerNodePerHour": 8, "channelPostsPerNodePerHour": 2, "friends": 3, "friendRadiusM": 1200, "quietTailMinutes": 3 }
+            }
+            """);
+    }
+
+    private string ScenarioPath => Path.Combine(_dir, "tiny.json");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Emulate_runs_both_policies_prints_the_table_and_writes_json_and_plots()
+    {
+        var console = new RecordingConsole();
+        string outDir = Path.Combine(_dir, "out");
+        Assert.Equal(0, EmulateCommand.Run(ScenarioPath, outDir, json: false, console.Console));
+        Assert.Contains("DM delivery %", console.Text);
+        Assert.Contains("managed-flooding", console.Text);
+        Assert.Contains("learned-routes", console.Text);
+
+        using JsonDocument results = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")));
+        Assert.Equal(["managed-flooding", "learned-routes"], results.RootElement.EnumerateArray().Select(r => r.GetProperty("policy").GetString()));
+        Assert.All(results.RootElement.EnumerateArray(), r =>
+        {
+            Assert.Equal(12, r.GetProperty("nodes").GetInt32());
+            Assert.True(r.GetProperty("dmsCreated").GetInt32() > 0);
+            Assert.InRange(r.GetProperty("dmDeliveryPercent").GetDouble(), 0, 100);
+        });
+        AssertPng(Path.Combine(outDir, "map.png"));
+        AssertPng(Path.Combine(outDir, "latency.png"));
+    }
+
+    [Fact]
+    public void Emulate_with_json_prints_only_json()
+    {
+        var console = new RecordingConsole();
+        Assert.Equal(0, EmulateCommand.Run(ScenarioPath, Path.Combine(_dir, "out-json"), json: true, console.Console));
+        using JsonDocument printed = JsonDocument.Parse(console.Text);
+        Assert.Equal(2, printed.RootElement.GetArrayLength());
+    }
+
+    [Fact]
+    public void Sweep_runs_every_count_under_both_policies_and_draws_the_comparison()
+    {
+        var console = new RecordingConsole();
+        string outDir = Path.Combine(_dir, "sweep");
+        Assert.Equal(0, EmulateCommand.RunSweep(ScenarioPath, "6,10", outDir, json: false, console.Console));
+        Assert.Contains("air/msg s", console.Text);
+        using JsonDocument results = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")));
+        var runs = results.RootElement.EnumerateArray().Select(r => $"{r.GetProperty("policy").GetString()} {r.GetProperty("nodes").GetInt32()}").ToList();
+        Assert.Equal(4, runs.Count);
+        Assert.Contains("learned-routes 10", runs);
+        Assert.Contains("managed-flooding 6", runs);
+        foreach (string plot in new[] { "delivery.png", "airtime.png", "latency.png", "map.png" })
+        {
+            AssertPng(Path.Combine(outDir, plot));
+        }
+    }
+
+    [Theory]
+    [InlineData("no-such-scenario", "6", "no scenario file 'no-such-scenario'")]
+    [InlineData(null, "6,x", "--nodes must be comma-separated")]
+    [InlineData(null, "1", "--nodes must be comma-separated")]
+    public void Bad_input_is_refused_with_exit_code_1_and_a_reason(string? scenario, string nodes, string expected)
+    {
+        var console = new RecordingConsole();
+        Assert.Equal(1, EmulateCommand.RunSweep(scenario ?? ScenarioPath, nodes, Path.Combine(_dir, "bad"), json: false, console.Console));
+        Assert.Contains(expected, console.Text);
+    }
+
+    [Fact]
+    public void Bundled_scenarios_are_found_by_name_and_all_validate()
+    {
+        foreach (string name in new[] { "village-30", "wipe-30", "sweep", "bench-1000" })
+        {
+            Assert.Equal(name, EmulateCommand.LoadScenario(name).Name);
+        }
+    }
+
+    [Fact]
+    public void Emulator_bench_prints_speed_and_memory_and_writes_json()
+    {
+        var console = new RecordingConsole();
+        string path = Path.Combine(_dir, "bench-emulator.json");
+        Assert.Equal(0, BenchCommand.RunEmulator(ScenarioPath, 20, new FileInfo(path), console.Console));
+        Assert.Contains("speed-up over real time", console.Text);
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(path));
+        Assert.Equal(20, json.RootElement.GetProperty("nodes").GetInt32());
+        Assert.True(json.RootElement.GetProperty("speedUp").GetDouble() > 0);
+        Assert.True(json.RootElement.GetProperty("events").GetInt64() > 0);
+        Assert.True(json.RootElement.GetProperty("peakMemoryMb").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void Emulator_bench_refuses_a_node_count_out_of_range()
+    {
+        var console = new RecordingConsole();
+        Assert.Equal(1, BenchCommand.RunEmulator(ScenarioPath, 1, new FileInfo(Path.Combine(_dir, "x.json")), console.Console));
+        Assert.Contains("nodes must be", console.Text);
+    }
+
+    private static void AssertPng(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        Assert.True(bytes.Length > 2000, $"{path} is only {bytes.Length} bytes");
+        Assert.Equal(PngSignature, bytes[..8]);
+    }
+}
