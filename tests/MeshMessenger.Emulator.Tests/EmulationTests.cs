@@ -80,6 +80,21 @@ public sealed class EmulationTests
     }
 
     [Fact]
+    public void Devices_stand_at_listed_coordinates_and_on_a_grid()
+    {
+        Scenario listed = Small();
+        listed.Placement = new PlacementSpec { Kind = PlacementKind.List, Points = [[0, 0], [500, 0], [500, 700]] };
+        var e = new Emulation(listed, "learned-routes");
+        Assert.Equal([(0.0, 0.0), (500.0, 0.0), (500.0, 700.0)], e.Devices.Select(d => (d.X, d.Y)));
+
+        Scenario grid = Small(nodes: 9);
+        grid.Placement = new PlacementSpec { Kind = PlacementKind.Grid, SpacingM = 100 };
+        var g = new Emulation(grid, "learned-routes");
+        Assert.Equal(9, g.Devices.Select(d => (d.X, d.Y)).Distinct().Count());
+        Assert.All(g.Devices, d => Assert.True(d.X % 100 == 0 && d.Y % 100 == 0 && d.X <= 200 && d.Y <= 200, $"({d.X}, {d.Y})"));
+    }
+
+    [Fact]
     public void A_switched_off_device_receives_nothing()
     {
         Scenario s = Small();
