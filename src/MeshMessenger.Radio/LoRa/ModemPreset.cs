@@ -19,6 +19,9 @@ public sealed class ModemPreset
     /// <summary>The settings.</summary>
     public LoRaModulation Modulation { get; }
 
+    /// <summary>SF7 / 500 kHz / 4:5 (not legal in every region: 500 kHz does not fit EU_868's sub-band).</summary>
+    public static ModemPreset ShortTurbo => new ModemPreset("ShortTurbo", 7, 500000, 5);
+
     /// <summary>SF7 / 250 kHz / 4:5.</summary>
     public static ModemPreset ShortFast => new ModemPreset("ShortFast", 7, 250000, 5);
 
@@ -40,10 +43,13 @@ public sealed class ModemPreset
     /// <summary>SF12 / 125 kHz / 4:8.</summary>
     public static ModemPreset LongSlow => new ModemPreset("LongSlow", 12, 125000, 8);
 
+    /// <summary>SF11 / 500 kHz / 4:8.</summary>
+    public static ModemPreset LongTurbo => new ModemPreset("LongTurbo", 11, 500000, 8);
+
     /// <summary>All presets.</summary>
     public static ModemPreset[] All()
     {
-        return new ModemPreset[] { ShortFast, ShortSlow, MediumFast, MediumSlow, LongFast, LongModerate, LongSlow };
+        return new ModemPreset[] { ShortTurbo, ShortFast, ShortSlow, MediumFast, MediumSlow, LongFast, LongModerate, LongSlow, LongTurbo };
     }
 
     /// <summary>A preset by name (case-insensitive), or null.</summary>

@@ -1,20 +1,23 @@
+using System;
+
 namespace MeshMessenger.Radio.LoRa;
 
 /// <summary>
-/// A regulatory region: band, default frequency, transmit power limit and duty cycle. Figures from
-/// Meshtastic's RadioInterface.cpp region table, which follows ETSI EN 300 220 (EU_868 g3 sub-band,
-/// 869.4-869.65 MHz, 10 % duty cycle, 27 dBm ERP) and FCC Part 15.247 (US 902-928 MHz).
+/// A regulatory region: band, transmit power limit, duty cycle, and Meshtastic's channel plan. The figures
+/// are those of Meshtastic's region table (firmware src/mesh/RadioInterface.cpp, RDEF), which cites the
+/// regulations: ETSI EN 300 220 for EU_868 (869.4-869.65 MHz, 10 % duty cycle, 27 dBm), FCC Part 15.247
+/// for US (902-928 MHz), ARIB STD-T108 for JP, and so on. Keeping Meshtastic's names and slots means a
+/// MeshMessenger radio and a Meshtastic radio on the same preset land on the same frequency.
 /// </summary>
 public sealed class Region
 {
-    private Region(string name, long lowHz, long highHz, long defaultHz, int maxPowerDbm, int dutyCyclePercent)
+    private Region(string name, double lowMHz, double highMHz, int dutyCyclePercent, int maxPowerDbm)
     {
         Name = name;
-        LowHz = lowHz;
-        HighHz = highHz;
-        DefaultFrequencyHz = defaultHz;
-        MaxPowerDbm = maxPowerDbm;
+        LowHz = (long)Math.Round(lowMHz * 1000000);
+        HighHz = (long)Math.Round(highMHz * 1000000);
         DutyCyclePercent = dutyCyclePercent;
+        MaxPowerDbm = maxPowerDbm;
     }
 
     /// <summary>Region name (Meshtastic's).</summary>
@@ -26,8 +29,8 @@ public sealed class Region
     /// <summary>Highest frequency of the band.</summary>
     public long HighHz { get; }
 
-    /// <summary>Default centre frequency (the LongFast slot).</summary>
-    public long DefaultFrequencyHz { get; }
+    /// <summary>Default centre frequency: the slot of Meshtastic's default channel "LongFast" at 250 kHz.</summary>
+    public long DefaultFrequencyHz => FrequencyHz(250000, "LongFast");
 
     /// <summary>Highest transmit power.</summary>
     public int MaxPowerDbm { get; }
@@ -35,19 +38,45 @@ public sealed class Region
     /// <summary>Share of each hour a node may transmit, in percent (100 = no limit).</summary>
     public int DutyCyclePercent { get; }
 
-    /// <summary>EU 863-870 MHz, the 869.4-869.65 MHz sub-band: 10 % duty cycle, 27 dBm.</summary>
-    public static Region Eu868 => new Region("EU_868", 869400000, 869650000, 869525000, 27, 10);
+    /// <summary>EU 869.4-869.65 MHz (ETSI EN 300 220 sub-band g3): 10 % duty cycle, 27 dBm; one 250 kHz slot.</summary>
+    public static Region Eu868 => new Region("EU_868", 869.4, 869.65, 10, 27);
 
-    /// <summary>US 902-928 MHz: no duty cycle, 30 dBm.</summary>
-    public static Region Us915 => new Region("US", 902000000, 928000000, 906875000, 30, 100);
+    /// <summary>US 902-928 MHz: no duty cycle, 30 dBm; 104 slots of 250 kHz.</summary>
+    public static Region Us915 => new Region("US", 902.0, 928.0, 100, 30);
 
-    /// <summary>EU 433 MHz: 10 % duty cycle, 10 dBm.</summary>
-    public static Region Eu433 => new Region("EU_433", 433000000, 434000000, 433875000, 10, 10);
+    /// <summary>EU 433-434 MHz: 10 % duty cycle, 10 dBm.</summary>
+    public static Region Eu433 => new Region("EU_433", 433.0, 434.0, 10, 10);
 
-    /// <summary>All regions.</summary>
+    /// <summary>Every region, Meshtastic's order.</summary>
     public static Region[] All()
     {
-        return new Region[] { Eu868, Us915, Eu433 };
+        return new Region[]
+        {
+            Us915,
+            Eu433,
+            Eu868,
+            new Region("CN", 470.0, 510.0, 100, 19),
+            new Region("JP", 920.5, 923.5, 100, 13),
+            new Region("ANZ", 915.0, 928.0, 100, 30),
+            new Region("ANZ_433", 433.05, 434.79, 100, 14),
+            new Region("RU", 868.7, 869.2, 100, 20),
+            new Region("KR", 920.0, 923.0, 100, 23),
+            new Region("TW", 920.0, 925.0, 100, 27),
+            new Region("IN", 865.0, 867.0, 100, 30),
+            new Region("NZ_865", 864.0, 868.0, 100, 36),
+            new Region("TH", 920.0, 925.0, 10, 27),
+            new Region("UA_433", 433.0, 434.7, 10, 10),
+            new Region("UA_868", 868.0, 868.6, 1, 14),
+            new Region("MY_433", 433.0, 435.0, 100, 20),
+            new Region("SG_923", 917.0, 925.0, 100, 20),
+            new Region("PH_433", 433.0, 434.7, 100, 10),
+            new Region("PH_868", 868.0, 869.4, 100, 14),
+            new Region("PH_915", 915.0, 918.0, 100, 24),
+            new Region("KZ_433", 433.075, 434.775, 100, 10),
+            new Region("KZ_863", 863.0, 868.0, 100, 30),
+            new Region("NP_865", 865.0, 868.0, 100, 30),
+            new Region("BR_902", 902.0, 907.5, 100, 30),
+        };
     }
 
     /// <summary>A region by name (case-insensitive), or null.</summary>
@@ -63,5 +92,40 @@ public sealed class Region
         }
 
         return null;
+    }
+
+    /// <summary>How many channels of <paramref name="bandwidthHz"/> fit the band side by side.</summary>
+    public int ChannelCount(int bandwidthHz)
+    {
+        return (int)((HighHz - LowHz) / bandwidthHz);
+    }
+
+    /// <summary>
+    /// The centre frequency of a channel name's slot, as Meshtastic picks it: slot = djb2(name) mod the
+    /// number of channels, centre = low edge + bandwidth/2 + slot · bandwidth. Zero if the bandwidth does
+    /// not fit the band (500 kHz presets in EU_868).
+    /// </summary>
+    public long FrequencyHz(int bandwidthHz, string channelName)
+    {
+        int count = ChannelCount(bandwidthHz);
+        if (count < 1)
+        {
+            return 0;
+        }
+
+        uint slot = Djb2(channelName) % (uint)count;
+        return LowHz + (bandwidthHz / 2) + ((long)slot * bandwidthHz);
+    }
+
+    private static uint Djb2(string text)
+    {
+        // Bernstein's hash (h = h·33 + c from 5381), over the name's characters as bytes, as Meshtastic does.
+        uint hash = 5381;
+        for (int i = 0; i < text.Length; i++)
+        {
+            hash = unchecked((hash * 33) + (byte)text[i]);
+        }
+
+        return hash;
     }
 }

@@ -1,0 +1,14 @@
+namespace MeshMessenger.Radio.Hardware;
+
+/// <summary>The radio's control lines other than SPI: reset (output), busy and interrupt (inputs).</summary>
+public interface IRadioPins
+{
+    /// <summary>Drives NRESET: false holds the chip in reset.</summary>
+    void SetReset(bool high);
+
+    /// <summary>SX126x BUSY line (high while the chip cannot take a command); always false where the chip has none.</summary>
+    bool IsBusy { get; }
+
+    /// <summary>The interrupt line: DIO1 on the SX126x, DIO0 on the SX127x.</summary>
+    bool IsIrqHigh { get; }
+}

@@ -1,0 +1,172 @@
+using MeshMessenger.Radio.Drivers;
+using MeshMessenger.Radio.LoRa;
+
+namespace MeshMessenger.Radio.Tests;
+
+/// <summary>The SX1276 driver against a simulated SX1276 that implements the chip's register interface.</summary>
+public sealed class Sx1276DriverTests
+{
+    private static readonly byte[] Hello = "from an RFM95W on a Pi bonnet"u8.ToArray();
+
+    [Fact]
+    public void Initialisation_enters_LoRa_mode_through_sleep_and_programs_the_modem()
+    {
+        var bench = new RadioBench();
+        var (chip, driver) = bench.Sx1276();
+        driver.Initialize(RadioBench.EuLongFast(20));
+        Assert.True(chip.LoRaMode);
+        Assert.Equal(1, chip.Mode); // standby
+        Assert.InRange(chip.FrequencyHz, 869_524_940, 869_525_000); // one Frf step is 61 Hz
+        Assert.Equal(11, chip.Modulation.SpreadingFactor);
+        Assert.Equal(250_000, chip.Modulation.BandwidthHz);
+        Assert.Equal(5, chip.Modulation.CodingRateDenominator);
+        Assert.Equal(16, chip.Modulation.PreambleSymbols);
+        Assert.True(chip.Modulation.CrcOn && chip.Modulation.ExplicitHeader);
+        Assert.Equal(20, chip.TxPowerDbm);
+    }
+
+    [Fact]
+    public void The_chip_keeps_FSK_mode_if_LoRa_is_asked_for_outside_sleep()
+    {
+        // The rule the driver's sleep-first sequence exists for (RegOpMode bit 7, writable only in sleep).
+        var bench = new RadioBench();
+        var (chip, _) = bench.Sx1276();
+        chip.Transfer([0x81, 0x81], new byte[2], 2); // LoRa | standby, from FSK standby
+        Assert.False(chip.LoRaMode);
+        chip.Transfer([0x81, 0x00], new byte[2], 2); // FSK sleep
+        chip.Transfer([0x81, 0x80], new byte[2], 2); // LoRa sleep
+        Assert.True(chip.LoRaMode);
+    }
+
+    [Theory]
+    [InlineData(20.0)]  // SNR above 0: RSSI = -157 + 16/15 · PacketRssi
+    [InlineData(200.0)] // SNR below 0: RSSI = -157 + PacketRssi + SNR/4
+    public void A_packet_arrives_with_the_RSSI_and_SNR_the_channel_gives(double distance)
+    {
+        var bench = new RadioBench();
+        var (_, sender) = bench.Sx1276();
+        var (_, receiver) = bench.Sx1276(distance, 0);
+        LoRaRadioSettings settings = RadioBench.EuLongFast();
+        sender.Initialize(settings);
+        receiver.Initialize(settings);
+        receiver.StartReceive(0);
+        sender.Transmit(Hello, 0, Hello.Length);
+        var packet = new ReceivedPacket();
+        Assert.Equal(ReceiveStatus.Packet, receiver.PollReceive(packet));
+        Assert.Equal(Hello, packet.ToArray());
+        var (rssi, snr) = RadioBench.Expected(settings, distance);
+        Assert.Equal(distance < 40, snr > 0);
+        Assert.InRange(packet.SnrDb, snr - 0.25, snr + 0.25);
+        Assert.InRange(packet.RssiDbm, rssi - 1.1, rssi + 1.1); // one RegPktRssiValue step is 1 to 1.07 dB
+    }
+
+    [Fact]
+    public void A_corrupted_payload_sets_PayloadCrcError()
+    {
+        var bench = new RadioBench();
+        var (_, sender) = bench.Sx1276();
+        var (_, receiver) = bench.Sx1276(100, 0);
+        sender.Initialize(RadioBench.EuLongFast());
+        receiver.Initialize(RadioBench.EuLongFast());
+        receiver.StartReceive(0);
+        bench.Air.CorruptNextPacket();
+        sender.Transmit(Hello, 0, Hello.Length);
+        Assert.Equal(ReceiveStatus.CrcError, receiver.PollReceive(new ReceivedPacket()));
+    }
+
+    [Fact]
+    public void A_quiet_channel_ends_the_window_at_the_drivers_deadline_in_standby()
+    {
+        var bench = new RadioBench();
+        var (chip, driver) = bench.Sx1276();
+        driver.Initialize(RadioBench.EuLongFast());
+        long start = bench.Clock.NowMicroseconds;
+        Assert.Equal(ReceiveStatus.Timeout, driver.Receive(new ReceivedPacket(), 250));
+        Assert.InRange(bench.Clock.NowMicroseconds - start, 250_000, 252_000);
+        Assert.Equal(1, chip.Mode);
+    }
+
+    [Fact]
+    public void A_wrong_version_names_the_chip_it_found()
+    {
+        var bench = new RadioBench();
+        var (chip, driver) = bench.Sx1276();
+        chip.VersionValue = 0x22;
+        var ex = Assert.Throws<RadioException>(() => driver.Initialize(RadioBench.EuLongFast()));
+        Assert.Equal(RadioError.WrongChip, ex.Error);
+        Assert.Contains("RegVersion is 0x22, expected 0x12", ex.Message);
+        Assert.Contains("SX1272", ex.Message);
+    }
+
+    [Fact]
+    public void An_empty_bus_is_reported_as_no_chip()
+    {
+        var bench = new RadioBench();
+        var (chip, driver) = bench.Sx1276();
+        chip.Absent = true;
+        var ex = Assert.Throws<RadioException>(() => driver.Initialize(RadioBench.EuLongFast()));
+        Assert.Equal(RadioError.ChipNotFound, ex.Error);
+        Assert.Contains("RegVersion reads 0xFF", ex.Message);
+    }
+
+    [Fact]
+    public void A_dead_IRQ_line_is_a_clear_error_not_a_hang()
+    {
+        var bench = new RadioBench();
+        var (chip, driver) = bench.Sx1276();
+        driver.Initialize(RadioBench.EuLongFast());
+        chip.Absent = true; // the chip stops answering mid-run: DIO0 never rises
+        var ex = Assert.Throws<RadioException>(() => driver.Transmit(Hello, 0, 10));
+        Assert.Equal(RadioError.IrqTimeout, ex.Error);
+        Assert.Contains("IRQ pin", ex.Message);
+    }
+
+    [Fact]
+    public void RFO_output_is_capped_at_14_dBm()
+    {
+        var bench = new RadioBench();
+        var (_, driver) = bench.Sx1276();
+        LoRaRadioSettings settings = RadioBench.EuLongFast(17);
+        settings.PaBoost = false;
+        var ex = Assert.Throws<RadioException>(() => driver.Initialize(settings));
+        Assert.Contains("0 to 14 dBm on RFO", ex.Message);
+    }
+
+    [Fact]
+    public void An_SX1262_and_an_SX1276_on_the_same_settings_talk_to_each_other()
+    {
+        var bench = new RadioBench();
+        var (_, sx1262) = bench.Sx1262();
+        var (_, sx1276) = bench.Sx1276(100, 0);
+        LoRaRadioSettings settings = LoRaRadioSettings.For(Region.Us915, ModemPreset.MediumFast, 17);
+        sx1262.Initialize(settings);
+        sx1276.Initialize(settings);
+        var packet = new ReceivedPacket();
+
+        sx1276.StartReceive(0);
+        sx1262.Transmit(Hello, 0, Hello.Length);
+        Assert.Equal(ReceiveStatus.Packet, sx1276.PollReceive(packet));
+        Assert.Equal(Hello, packet.ToArray());
+
+        sx1262.StartReceive(0);
+        sx1276.Transmit(Hello, 3, 7);
+        Assert.Equal(ReceiveStatus.Packet, sx1262.PollReceive(packet));
+        Assert.Equal(Hello[3..10], packet.ToArray());
+    }
+
+    [Fact]
+    public void A_different_sync_word_keeps_networks_apart()
+    {
+        var bench = new RadioBench();
+        var (_, ours) = bench.Sx1276();
+        var (_, meshtastic) = bench.Sx1262(100, 0);
+        LoRaRadioSettings mine = RadioBench.EuLongFast();
+        LoRaRadioSettings theirs = RadioBench.EuLongFast();
+        theirs.SyncWord = 0x2B;
+        ours.Initialize(mine);
+        meshtastic.Initialize(theirs);
+        meshtastic.StartReceive(3000);
+        ours.Transmit(Hello, 0, Hello.Length);
+        Assert.Equal(ReceiveStatus.Timeout, meshtastic.Receive(new ReceivedPacket(), 3000));
+    }
+}
