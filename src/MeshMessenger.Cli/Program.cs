@@ -19,6 +19,8 @@ public static class Program
             "  meshmsg contact show              your contact card as text and QR code\n" +
             "  meshmsg emulate village-30        30 virtual devices, both routing policies, table and plots\n" +
             "  meshmsg emulate sweep             10 to 1,000 devices: managed flooding against learned routes\n" +
+            "  meshmsg hardware boards           the supported boards; `hardware show NAME` for wiring and parts\n" +
+            "  meshmsg hardware power heltec-wifi-lora-32-v3 --sent 20 --heard 200\n" +
             "  meshmsg bench crypto              compare managed crypto with BouncyCastle and NSec\n" +
             "  meshmsg bench crypto --json r.json --seconds 2");
         root.Subcommands.Add(DemoCommand.Create());
@@ -26,6 +28,7 @@ public static class Program
         root.Subcommands.Add(ContactCommand.Create());
         root.Subcommands.Add(EmulateCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(HardwareCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -39,6 +39,12 @@ public abstract class SimulatedChip(ChipAir air, ChipClock clock, double x, doub
     /// <inheritdoc />
     public abstract bool IsIrqHigh { get; }
 
+    /// <summary>Where the antenna switch points: true while the driver transmits.</summary>
+    public bool AntennaOnTransmit { get; private set; }
+
+    /// <inheritdoc />
+    public void SetRfSwitch(bool transmit) => AntennaOnTransmit = transmit;
+
     /// <inheritdoc />
     public void SetReset(bool high)
     {

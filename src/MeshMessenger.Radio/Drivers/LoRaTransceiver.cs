@@ -58,9 +58,17 @@ public abstract class LoRaTransceiver
 
         // Twice the time on air plus 100 ms: generous, but a stalled chip is still caught within seconds.
         long airtimeUs = TimeOnAir.Microseconds(settings.Modulation, count);
-        StartTransmit(payload, offset, count, (2 * airtimeUs) + 100000);
-        WaitForIrq((2 * airtimeUs) + 200000, "transmit");
-        FinishTransmit();
+        Pins.SetRfSwitch(true);
+        try
+        {
+            StartTransmit(payload, offset, count, (2 * airtimeUs) + 100000);
+            WaitForIrq((2 * airtimeUs) + 200000, "transmit");
+            FinishTransmit();
+        }
+        finally
+        {
+            Pins.SetRfSwitch(false);
+        }
     }
 
     /// <summary>Starts listening; <paramref name="timeoutMs"/> 0 listens until told otherwise.</summary>

@@ -11,4 +11,10 @@ public interface IRadioPins
 
     /// <summary>The interrupt line: DIO1 on the SX126x, DIO0 on the SX127x.</summary>
     bool IsIrqHigh { get; }
+
+    /// <summary>
+    /// Sets external antenna-switch lines (RXEN/TXEN on modules such as the Ebyte E22) for transmit or
+    /// receive; nothing to do where the chip's DIO2 or the board switches the antenna.
+    /// </summary>
+    void SetRfSwitch(bool transmit);
 }
