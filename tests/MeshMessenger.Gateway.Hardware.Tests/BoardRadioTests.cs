@@ -1,3 +1,4 @@
+using System.Device.Gpio;
 using MeshMessenger.Emulator.Channel;
 using MeshMessenger.Emulator.Chips;
 using MeshMessenger.Gateway.Hardware.Boards;
@@ -103,5 +104,48 @@ public sealed class BoardRadioTests
         var chip = new SimulatedSx1262(new ChipAir(new LogDistancePathLoss()), clock) { InjectedDeviceErrors = 0x20 };
         var ex = Assert.Throws<HardwareException>(() => BoardRadio.Initialize(board, Settings(), chip, chip, clock));
         Assert.Contains("TcxoVoltage", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("waveshare-sx1262-hat")]    // chip select on GPIO 21, driven by SpiDeviceBus
+    [InlineData("meshadv-mini-sx1262-hat")] // CE0, RXEN on GPIO 12
+    [InlineData("adafruit-rfm9x-bonnet")]   // CE1, no BUSY line
+    public void The_gateway_adapters_drive_the_chip_through_System_Device_Gpio(string name)
+    {
+        BoardProfile board = Source.Load(name);
+        var air = new ChipAir(new LogDistancePathLoss());
+        var clock = new ChipClock();
+        SimulatedChip chip = ChipFor(board, air, clock, 0);
+        SimulatedChip peer = ChipFor(board, air, clock, 60);
+        var hardware = new ChipOnGpio(chip, board);
+        using var bus = new SpiDeviceBus(hardware.Spi, board.Spi.ChipSelectLine < 0 ? hardware.Controller : null, board.Spi.ChipSelectLine < 0 ? board.Pins.ChipSelect!.Value : -1);
+        var pins = new GpioRadioPins(hardware.Controller, board.Pins);
+        LoRaTransceiver radio = BoardRadio.Initialize(board, Settings(), bus, pins, clock);
+        LoRaTransceiver listener = BoardRadio.Initialize(board, Settings(), peer, peer, clock);
+
+        listener.StartReceive(0);
+        byte[] frame = [9, 8, 7, 6];
+        radio.Transmit(frame, 0, frame.Length);
+        var packet = new ReceivedPacket();
+        Assert.Equal(ReceiveStatus.Packet, listener.PollReceive(packet));
+        Assert.Equal(frame, packet.ToArray());
+
+        radio.StartReceive(0);
+        listener.Transmit(frame, 1, 3);
+        Assert.Equal(ReceiveStatus.Packet, radio.PollReceive(packet));
+        Assert.Equal(frame[1..], packet.ToArray());
+
+        Assert.Equal(0, hardware.Spi.TransfersWithoutChipSelect);
+        Assert.Empty(hardware.Driver.Log);
+        Assert.Empty(chip.Violations);
+        if (board.Spi.ChipSelectLine < 0)
+        {
+            Assert.Equal(PinValue.High, hardware.Driver.Output(board.Pins.ChipSelect!.Value)); // released between transfers
+        }
+
+        if (board.Pins.RxEnable is int rxEnable)
+        {
+            Assert.Equal(PinValue.High, hardware.Driver.Output(rxEnable)); // back to receive after transmitting
+        }
     }
 }
