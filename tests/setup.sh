@@ -14,3 +14,12 @@ if [ "$major" -lt 10 ]; then
   exit 1
 fi
 echo "setup: .NET SDK $(dotnet --version)"
+
+# The gateway tests run a real MQTT broker and its command-line clients (Debian's mosquitto packages).
+if ! command -v mosquitto_sub >/dev/null 2>&1 || [ ! -x /usr/sbin/mosquitto ]; then
+  echo "setup: installing mosquitto and mosquitto-clients"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq mosquitto mosquitto-clients >/dev/null
+fi
+echo "setup: $(/usr/sbin/mosquitto -h 2>/dev/null | head -1)"

@@ -1,0 +1,26 @@
+namespace MeshMessenger.Gateway.Configuration;
+
+/// <summary>The "Gateway" section of appsettings.json (every setting can also come from the command line or environment).</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>This gateway's name: its MQTT client id and the origin it stamps on what it forwards.</summary>
+    public string Name { get; set; } = Environment.MachineName;
+
+    /// <summary>Region (frequency plan and MQTT topic level).</summary>
+    public string Region { get; set; } = "EU_868";
+
+    /// <summary>Folder for the SQLite file.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Frames a node may send per minute before the rest are dropped (0 = no limit).</summary>
+    public double RateLimitPerMinute { get; set; } = 120;
+
+    /// <summary>Wi-Fi devices over UDP.</summary>
+    public UdpOptions Udp { get; set; } = new();
+
+    /// <summary>The MQTT bridge.</summary>
+    public MqttOptions Mqtt { get; set; } = new();
+
+    /// <summary>The gateway's own LoRa radio.</summary>
+    public RadioOptions Radio { get; set; } = new();
+}

@@ -1,0 +1,58 @@
+using MeshMessenger.Gateway.Hardware.Boards;
+using MeshMessenger.Radio.LoRa;
+
+namespace MeshMessenger.Gateway.Configuration;
+
+/// <summary>Checks the configuration before anything starts; every problem names its setting ("Gateway:Radio:Board: ...").</summary>
+public static class GatewayOptionsValidator
+{
+    /// <summary>Throws <see cref="ConfigurationException"/> listing every problem; returns the board profile if a radio is configured.</summary>
+    public static BoardProfile? Validate(GatewayOptions o, BoardCatalog boards)
+    {
+        var problems = new List<string>();
+        void Check(bool ok, string setting, string message)
+        {
+            if (!ok)
+            {
+                problems.Add($"Gateway:{setting}: {message}");
+            }
+        }
+
+        Check(!string.IsNullOrWhiteSpace(o.Name) && o.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'), "Name", $"'{o.Name}' must be letters, digits, '-' or '_' (it is the MQTT client id)");
+        Check(LoRaRegion(o.Region) is not null, "Region", $"'{o.Region}' is unknown; use one of {string.Join(", ", Region.All().Select(r => r.Name))}");
+        Check(!string.IsNullOrWhiteSpace(o.DataDirectory), "DataDirectory", "must name a folder for the database");
+        Check(o.RateLimitPerMinute >= 0, "RateLimitPerMinute", "must not be negative");
+        Check(o.Udp.Port is >= 0 and <= 65535, "Udp:Port", $"{o.Udp.Port} is not a port (0 turns UDP off)");
+        Check(System.Net.IPAddress.TryParse(o.Udp.Bind, out _), "Udp:Bind", $"'{o.Udp.Bind}' is not an IP address");
+        Check(o.Udp.NeighbourSeconds > 0, "Udp:NeighbourSeconds", "must be positive");
+        Check(o.Mqtt.Mode is "embedded" or "external" or "off", "Mqtt:Mode", $"'{o.Mqtt.Mode}' must be embedded, external or off");
+        Check(o.Mqtt.Port is > 0 and <= 65535, "Mqtt:Port", $"{o.Mqtt.Port} is not a port");
+        Check(o.Mqtt.Mode != "external" || !string.IsNullOrWhiteSpace(o.Mqtt.Host), "Mqtt:Host", "an external broker needs a host");
+        Check(o.Mqtt.Password is null || o.Mqtt.Username is not null, "Mqtt:Username", "a password was given without a user name");
+        Check(!o.Mqtt.TopicRoot.Contains('#') && !o.Mqtt.TopicRoot.Contains('+') && !o.Mqtt.TopicRoot.EndsWith('/'), "Mqtt:TopicRoot", $"'{o.Mqtt.TopicRoot}' must not contain wildcards or end with '/'");
+        Check(ModemPreset.Find(o.Radio.Preset) is not null, "Radio:Preset", $"'{o.Radio.Preset}' is unknown; use one of {string.Join(", ", ModemPreset.All().Select(p => p.Name))}");
+
+        BoardProfile? board = null;
+        if (!string.IsNullOrEmpty(o.Radio.Board))
+        {
+            try
+            {
+                board = boards.Load(o.Radio.Board);
+                Check(board.IsRaspberryPi, "Radio:Board", $"'{o.Radio.Board}' is an {board.Host} board; the gateway runs on a Raspberry Pi board");
+            }
+            catch (BoardFileException e)
+            {
+                problems.Add($"Gateway:Radio:Board: {e.Message}");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ConfigurationException(problems);
+        }
+
+        return board;
+    }
+
+    private static Region? LoRaRegion(string name) => Region.Find(name);
+}

@@ -1,0 +1,32 @@
+namespace MeshMessenger.Gateway.Configuration;
+
+/// <summary>The MQTT bridge: the embedded MQTTnet broker by default, or any external broker.</summary>
+public sealed class MqttOptions
+{
+    /// <summary>"embedded" (a broker inside the gateway), "external" (Host/Port), or "off".</summary>
+    public string Mode { get; set; } = "embedded";
+
+    /// <summary>External broker host.</summary>
+    public string Host { get; set; } = "localhost";
+
+    /// <summary>Broker port (external), or the port the embedded broker listens on.</summary>
+    public int Port { get; set; } = 1883;
+
+    /// <summary>Connect with TLS.</summary>
+    public bool UseTls { get; set; }
+
+    /// <summary>User name, if the broker wants one.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>Password, if the broker wants one.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>First topic levels; the layout is docs/gateway.md §MQTT.</summary>
+    public string TopicRoot { get; set; } = "mm/1";
+
+    /// <summary>Publish what this gateway hears (uplink).</summary>
+    public bool Uplink { get; set; } = true;
+
+    /// <summary>Store and pass on to local devices what other gateways publish (downlink).</summary>
+    public bool Downlink { get; set; } = true;
+}

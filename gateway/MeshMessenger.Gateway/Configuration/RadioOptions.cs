@@ -1,0 +1,14 @@
+namespace MeshMessenger.Gateway.Configuration;
+
+/// <summary>The gateway's own LoRa radio.</summary>
+public sealed class RadioOptions
+{
+    /// <summary>Board name from hardware/boards (empty: no radio).</summary>
+    public string Board { get; set; } = "";
+
+    /// <summary>Modem preset.</summary>
+    public string Preset { get; set; } = "LongFast";
+
+    /// <summary>Transmit power; capped by the region and the module.</summary>
+    public int TxPowerDbm { get; set; } = 20;
+}

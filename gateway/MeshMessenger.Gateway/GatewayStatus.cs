@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text;
+using MeshMessenger.Gateway.Ingest;
+using MeshMessenger.Gateway.Links;
+using MeshMessenger.Gateway.Mqtt;
+using MeshMessenger.Gateway.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace MeshMessenger.Gateway;
+
+/// <summary>What /health and /metrics report.</summary>
+public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, MqttBridge mqtt, UdpLink udp)
+{
+    /// <summary>The health document: "ok" unless the broker is unreachable.</summary>
+    public object Health()
+    {
+        using SqliteConnection c = database.Open();
+        return new
+        {
+            status = mqtt.State is "connected" or "off" ? "ok" : "degraded",
+            mqtt = mqtt.State,
+            ingestQueue = ingest.QueueDepth,
+            outbox = GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM outbox"),
+            entries = GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM entries"),
+            chains = GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM chains"),
+            udpPort = udp.BoundPort,
+            udpNeighbours = udp.NeighbourCount,
+            schema = database.SchemaVersion,
+        };
+    }
+
+    /// <summary>Counters in Prometheus' text exposition format.</summary>
+    public string Metrics()
+    {
+        var text = new StringBuilder();
+        foreach (var (name, value) in counters.Snapshot())
+        {
+            text.Append(CultureInfo.InvariantCulture, $"meshmsg_gateway_{name}_total {value}\n");
+        }
+
+        using SqliteConnection c = database.Open();
+        text.Append(CultureInfo.InvariantCulture, $"meshmsg_gateway_ingest_queue {ingest.QueueDepth}\n");
+        text.Append(CultureInfo.InvariantCulture, $"meshmsg_gateway_outbox {GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM outbox")}\n");
+        text.Append(CultureInfo.InvariantCulture, $"meshmsg_gateway_entries {GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM entries")}\n");
+        text.Append(CultureInfo.InvariantCulture, $"meshmsg_gateway_mqtt_connected {(mqtt.State == "connected" ? 1 : 0)}\n");
+        return text.ToString();
+    }
+
+    /// <summary>Sequence numbers held per author (hex id → sorted list), for checks and tests.</summary>
+    public SortedDictionary<string, List<long>> Entries()
+    {
+        var result = new SortedDictionary<string, List<long>>(StringComparer.Ordinal);
+        using SqliteConnection c = database.Open();
+        using SqliteCommand command = c.CreateCommand();
+        command.CommandText = "SELECT author, seq FROM entries ORDER BY author, seq";
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            string author = ((uint)reader.GetInt64(0)).ToString("x8", CultureInfo.InvariantCulture);
+            if (!result.TryGetValue(author, out List<long>? list))
+            {
+                result[author] = list = [];
+            }
+
+            list.Add(reader.GetInt64(1));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,195 @@
+using System.Threading.Channels;
+using MeshMessenger.Gateway.Storage;
+using MeshMessenger.Protocol;
+using MeshMessenger.Protocol.Chain;
+using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Platform;
+using Microsoft.Data.Sqlite;
+
+namespace MeshMessenger.Gateway.Ingest;
+
+/// <summary>
+/// Every frame from every link goes through here: decoded, rate-limited per node, verified by the
+/// protocol's <see cref="ChainStore"/> (signature, duplicates, forks, links) and stored, all by one writer
+/// that commits in batches. A caller that awaits <see cref="IngestAsync"/> learns the outcome only after
+/// the commit, so an acknowledgement it sends (an MQTT PUBACK) never covers data that a crash could lose.
+/// New entries are queued for MQTT uplink in the same transaction and announced to the links afterwards.
+/// </summary>
+public sealed class FrameIngest : IAsyncDisposable
+{
+    /// <summary>Frames written per transaction at most.</summary>
+    public const int BatchSize = 512;
+
+    private readonly Channel<Item> _queue;
+    private readonly GatewayDatabase _database;
+    private readonly GatewayCounters _counters;
+    private readonly RateLimiter _rateLimiter;
+    private readonly Func<IngestedEntry, string?> _uplinkTopic;
+    private readonly Task _writer;
+
+    /// <summary>Starts the writer.</summary>
+    /// <param name="database">The store.</param>
+    /// <param name="counters">Where outcomes are counted.</param>
+    /// <param name="rateLimiter">Per-node limit.</param>
+    /// <param name="verifier">Signature verifier (libsodium on the gateway).</param>
+    /// <param name="uplinkTopic">The MQTT topic to queue a new entry under, or null not to uplink it.</param>
+    /// <param name="queueCapacity">Frames waiting at most; further callers wait (back-pressure, bounded memory).</param>
+    public FrameIngest(GatewayDatabase database, GatewayCounters counters, RateLimiter rateLimiter, ISignatureVerifier verifier, Func<IngestedEntry, string?> uplinkTopic, int queueCapacity = 8192)
+    {
+        _database = database;
+        _counters = counters;
+        _rateLimiter = rateLimiter;
+        _uplinkTopic = uplinkTopic;
+        _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(queueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _writer = Task.Run(() => WriteLoop(verifier));
+    }
+
+    /// <summary>Raised (on the writer's thread, after the commit) for each entry newly stored.</summary>
+    public event Action<IngestedEntry>? Stored;
+
+    /// <summary>Frames waiting for the writer.</summary>
+    public int QueueDepth => _queue.Reader.Count;
+
+    /// <summary>Queues a frame (header and payload, as a radio or UDP device sends it) and returns its outcome once committed.</summary>
+    public Task<IngestOutcome> IngestAsync(byte[] frame, IngestSource source, string? origin = null, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(new Item(frame, false, source, origin, NewCompletion()), cancellationToken);
+
+    /// <summary>Queues a bare encoded entry (as gateways exchange them over MQTT) and returns its outcome once committed.</summary>
+    public Task<IngestOutcome> IngestEntryAsync(byte[] entry, IngestSource source, string? origin = null, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(new Item(entry, true, source, origin, NewCompletion()), cancellationToken);
+
+    private static TaskCompletionSource<IngestOutcome> NewCompletion() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task<IngestOutcome> EnqueueAsync(Item item, CancellationToken cancellationToken)
+    {
+        await _queue.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+        return await item.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+    }
+
+    private async Task WriteLoop(ISignatureVerifier verifier)
+    {
+        using SqliteConnection connection = _database.Open();
+        var store = new SqliteEntryStore(connection);
+        var chains = new ChainStore(store, verifier);
+        var batch = new List<(Item Item, IngestOutcome Outcome, IngestedEntry? Entry)>(BatchSize);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            using (SqliteTransaction transaction = connection.BeginTransaction())
+            {
+                store.Transaction = transaction;
+                while (batch.Count < BatchSize && _queue.Reader.TryRead(out Item? item))
+                {
+                    IngestedEntry? stored = null;
+                    IngestOutcome outcome;
+                    try
+                    {
+                        outcome = Process(item, chains, store, connection, transaction, out stored);
+                    }
+                    catch (SqliteException)
+                    {
+                        outcome = IngestOutcome.Invalid;
+                    }
+
+                    batch.Add((item, outcome, stored));
+                }
+
+                transaction.Commit();
+                store.Transaction = null;
+            }
+
+            foreach (var (item, outcome, entry) in batch)
+            {
+                _counters.Add($"frames_in_{item.Source.ToString().ToLowerInvariant()}");
+                _counters.Add(outcome == IngestOutcome.Stored ? "stored" : $"dropped_{outcome.ToString().ToLowerInvariant()}");
+                if (entry is not null)
+                {
+                    Stored?.Invoke(entry);
+                }
+
+                item.Done.TrySetResult(outcome);
+            }
+        }
+    }
+
+    private IngestOutcome Process(Item item, ChainStore chains, SqliteEntryStore store, SqliteConnection connection, SqliteTransaction transaction, out IngestedEntry? stored)
+    {
+        stored = null;
+        byte[] payload = item.Bytes;
+        if (!item.IsEntry)
+        {
+            if (FrameCodec.TryDecode(item.Bytes, 0, item.Bytes.Length, FrameLimits.Ip, out Frame? frame) != ProtocolError.None)
+            {
+                return IngestOutcome.Malformed;
+            }
+
+            if (frame!.Type != FrameType.Entry)
+            {
+                return IngestOutcome.NotStored;
+            }
+
+            payload = frame.Payload;
+        }
+
+        if (EntryCodec.TryDecode(payload, 0, payload.Length, out Entry? entry) != ProtocolError.None)
+        {
+            return IngestOutcome.Malformed;
+        }
+
+        Entry e = entry!;
+        if (!_rateLimiter.Allow(e.Author, Environment.TickCount64))
+        {
+            return IngestOutcome.RateLimited;
+        }
+
+        store.CurrentSource = item.Source.ToString().ToLowerInvariant();
+        ChainVerdict verdict = chains.Accept(e);
+        switch (verdict)
+        {
+            case ChainVerdict.Accepted:
+            case ChainVerdict.Gap:
+                break;
+            case ChainVerdict.Duplicate:
+                return IngestOutcome.Duplicate;
+            case ChainVerdict.Fork:
+                return IngestOutcome.Fork;
+            case ChainVerdict.BadSignature:
+                return IngestOutcome.BadSignature;
+            case ChainVerdict.UnknownAuthor:
+                return IngestOutcome.UnknownAuthor;
+            case ChainVerdict.BrokenLink:
+                return IngestOutcome.BrokenLink;
+            default:
+                return IngestOutcome.Invalid;
+        }
+
+        if (e.Kind == EntryKind.Profile && chains.ProfileOf(e.Author) is Profile profile)
+        {
+            store.PutContact(e.Author, profile.SigningKey, profile.Name);
+        }
+
+        stored = new IngestedEntry(e.Author, e.Sequence, e.Hint, e.Encoded, item.Source, item.Origin);
+        if (_uplinkTopic(stored) is string topic)
+        {
+            using SqliteCommand outbox = connection.CreateCommand();
+            outbox.Transaction = transaction;
+            outbox.CommandText = "INSERT INTO outbox (topic, payload, created) VALUES ($t, $p, $c)";
+            outbox.Parameters.AddWithValue("$t", topic);
+            outbox.Parameters.AddWithValue("$p", e.Encoded);
+            outbox.Parameters.AddWithValue("$c", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            outbox.ExecuteNonQuery();
+        }
+
+        return IngestOutcome.Stored;
+    }
+
+    private sealed record Item(byte[] Bytes, bool IsEntry, IngestSource Source, string? Origin, TaskCompletionSource<IngestOutcome> Done);
+}

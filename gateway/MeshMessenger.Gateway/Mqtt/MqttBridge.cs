@@ -1,0 +1,212 @@
+using MeshMessenger.Gateway.Configuration;
+using MeshMessenger.Gateway.Ingest;
+using MeshMessenger.Gateway.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace MeshMessenger.Gateway.Mqtt;
+
+/// <summary>
+/// Connects the gateway to a broker: publishes the persistent outbox (rows are deleted only after the
+/// broker's PUBACK, so a broker restart loses nothing) and ingests what other gateways publish. The
+/// session is persistent (clean start off, QoS 1) and the subscription uses MQTT 5's No Local, so the
+/// broker keeps messages for the gateway while it is away and does not echo its own. An entry heard by
+/// two gateways is stored once by each: the second copy is a duplicate to the chain store.
+/// </summary>
+public sealed class MqttBridge(IOptions<GatewayOptions> options, GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, ILogger<MqttBridge> log) : BackgroundService
+{
+    private readonly TopicLayout _topics = new(options.Value.Mqtt.TopicRoot, options.Value.Region);
+    private IMqttClient? _client;
+    private volatile bool _subscribed;
+
+    /// <summary>"connected", "connecting" or "off", for the health endpoint.</summary>
+    public string State { get; private set; } = "off";
+
+    /// <summary>Rows waiting in the outbox.</summary>
+    public long OutboxDepth()
+    {
+        using SqliteConnection c = database.Open();
+        return GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM outbox");
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        MqttOptions mqtt = options.Value.Mqtt;
+        if (mqtt.Mode == "off")
+        {
+            return;
+        }
+
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        _client.DisconnectedAsync += _ =>
+        {
+            _subscribed = false; // a new connection may start without the old session: subscribe again
+            return Task.CompletedTask;
+        };
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!_client.IsConnected)
+                {
+                    State = "connecting";
+                    await ConnectAsync(mqtt, stoppingToken).ConfigureAwait(false);
+                    State = "connected";
+                    counters.Add("mqtt_connects");
+                    log.LogInformation("MQTT connected to {Host}:{Port}", BrokerHost(mqtt), mqtt.Port);
+                }
+
+                if (mqtt.Downlink && !_subscribed)
+                {
+                    await SubscribeAsync(stoppingToken).ConfigureAwait(false);
+                }
+
+                if (!await PublishOutboxAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    await Task.Delay(100, stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or MQTTnet.Adapter.MqttConnectingFailedException or TimeoutException)
+            {
+                State = "connecting";
+                counters.Add("mqtt_errors");
+                log.LogWarning("MQTT: {Message}; retrying in 1 s", e.Message);
+                await Task.Delay(1000, stoppingToken).ConfigureAwait(false);
+            }
+        }
+
+        State = "off";
+        if (_client.IsConnected)
+        {
+            await _client.DisconnectAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        }
+
+        _client.Dispose();
+    }
+
+    private static string BrokerHost(MqttOptions mqtt) => mqtt.Mode == "embedded" ? "127.0.0.1" : mqtt.Host;
+
+    private async Task ConnectAsync(MqttOptions mqtt, CancellationToken ct)
+    {
+        MqttClientOptionsBuilder builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(BrokerHost(mqtt), mqtt.Port)
+            .WithClientId(options.Value.Name)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval(7 * 24 * 3600)
+            .WithTimeout(TimeSpan.FromSeconds(5));
+        if (mqtt.Username is not null)
+        {
+            builder = builder.WithCredentials(mqtt.Username, mqtt.Password);
+        }
+
+        if (mqtt.UseTls)
+        {
+            builder = builder.WithTlsOptions(o => o.UseTls());
+        }
+
+        _subscribed = false;
+        await _client!.ConnectAsync(builder.Build(), ct).ConfigureAwait(false);
+    }
+
+    private async Task SubscribeAsync(CancellationToken ct)
+    {
+        MqttClientSubscribeOptions subscribe = new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(_topics.EntryFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithNoLocal(true))
+            .Build();
+        MqttClientSubscribeResult result = await _client!.SubscribeAsync(subscribe, ct).ConfigureAwait(false);
+        _subscribed = result.Items.All(i => (int)i.ResultCode <= 2); // granted QoS 0, 1 or 2
+        if (!_subscribed)
+        {
+            throw new InvalidOperationException($"the broker refused the subscription to {_topics.EntryFilter}: {string.Join(", ", result.Items.Select(i => i.ResultCode))}");
+        }
+    }
+
+    /// <summary>Publishes up to a batch of outbox rows; true if it sent any.</summary>
+    private async Task<bool> PublishOutboxAsync(CancellationToken ct)
+    {
+        var rows = new List<(long Id, string Topic, byte[] Payload)>();
+        using (SqliteConnection c = database.Open())
+        using (SqliteCommand select = c.CreateCommand())
+        {
+            select.CommandText = "SELECT id, topic, payload FROM outbox ORDER BY id LIMIT 256";
+            using SqliteDataReader reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add((reader.GetInt64(0), reader.GetString(1), (byte[])reader[2]));
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            return false;
+        }
+
+        var sent = new List<long>();
+        foreach (var (id, topic, payload) in rows)
+        {
+            MqttApplicationMessage message = new MqttApplicationMessageBuilder()
+                .WithTopic(topic)
+                .WithPayload(payload)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build();
+            MqttClientPublishResult result = await _client!.PublishAsync(message, ct).ConfigureAwait(false);
+            if (!result.IsSuccess)
+            {
+                counters.Add("mqtt_publish_refused");
+                break;
+            }
+
+            sent.Add(id);
+        }
+
+        using (SqliteConnection c = database.Open())
+        using (SqliteCommand delete = c.CreateCommand())
+        {
+            delete.CommandText = $"DELETE FROM outbox WHERE id IN ({string.Join(',', sent)})";
+            delete.ExecuteNonQuery();
+        }
+
+        counters.Add("frames_out_mqtt", sent.Count);
+        return sent.Count > 0;
+    }
+
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        uint? author = _topics.AuthorOf(e.ApplicationMessage.Topic);
+        byte[] payload = System.Buffers.BuffersExtensions.ToArray(e.ApplicationMessage.Payload);
+        if (author is null || payload.Length is 0 or > Protocol.Chain.EntryCodec.MaxEncodedSize)
+        {
+            counters.Add("dropped_mqtt_foreign");
+            return Task.CompletedTask;
+        }
+
+        // The PUBACK goes only after the entry is committed (or refused), so the broker redelivers whatever a
+        // crash lost; the receive loop is not held up meanwhile.
+        e.AutoAcknowledge = false;
+        _ = AcknowledgeAfterCommitAsync(e, payload);
+        return Task.CompletedTask;
+    }
+
+    private async Task AcknowledgeAfterCommitAsync(MqttApplicationMessageReceivedEventArgs e, byte[] payload)
+    {
+        try
+        {
+            await ingest.IngestEntryAsync(payload, IngestSource.Mqtt, e.ClientId).ConfigureAwait(false);
+            await e.AcknowledgeAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            counters.Add("mqtt_ack_errors");
+            log.LogWarning("MQTT: could not acknowledge a message: {Message}", ex.Message);
+        }
+    }
+}

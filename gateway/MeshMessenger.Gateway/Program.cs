@@ -1,0 +1,47 @@
+using MeshMessenger.Gateway;
+using MeshMessenger.Gateway.Configuration;
+using MeshMessenger.Gateway.Hardware.Boards;
+using MeshMessenger.Gateway.Ingest;
+using MeshMessenger.Gateway.Links;
+using MeshMessenger.Gateway.Mqtt;
+using MeshMessenger.Gateway.Storage;
+
+// meshmsg-gateway: the Raspberry Pi gateway service. Exit codes: 0 stopped cleanly, 2 bad configuration.
+WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection("Gateway"));
+var options = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
+try
+{
+    GatewayOptionsValidator.Validate(options, BoardCatalog.Default());
+}
+catch (ConfigurationException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+var topics = new TopicLayout(options.Mqtt.TopicRoot, options.Region);
+builder.Services.AddSingleton(new GatewayDatabase(Path.Combine(options.DataDirectory, "gateway.db")));
+builder.Services.AddSingleton<GatewayCounters>();
+builder.Services.AddSingleton(sp => new FrameIngest(
+    sp.GetRequiredService<GatewayDatabase>(),
+    sp.GetRequiredService<GatewayCounters>(),
+    new RateLimiter(options.RateLimitPerMinute, Math.Max(10, options.RateLimitPerMinute / 2)),
+    new NSecVerifier(),
+    entry => options.Mqtt.Mode != "off" && options.Mqtt.Uplink && entry.Source != IngestSource.Mqtt ? topics.EntryTopic(entry.Author) : null));
+builder.Services.AddHostedService<EmbeddedBroker>();
+builder.Services.AddSingleton<MqttBridge>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttBridge>());
+builder.Services.AddSingleton<StoreAndForward>();
+builder.Services.AddSingleton<UdpLink>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<UdpLink>());
+builder.Services.AddSingleton<GatewayStatus>();
+
+WebApplication app = builder.Build();
+app.MapGet("/health", (GatewayStatus status) => Results.Json(status.Health()));
+app.MapGet("/metrics", (GatewayStatus status) => Results.Text(status.Metrics(), "text/plain; version=0.0.4"));
+app.MapGet("/api/entries", (GatewayStatus status) => Results.Json(status.Entries()));
+app.Lifetime.ApplicationStopped.Register(() => app.Services.GetRequiredService<FrameIngest>().DisposeAsync().AsTask().GetAwaiter().GetResult());
+await app.RunAsync();
+return 0;

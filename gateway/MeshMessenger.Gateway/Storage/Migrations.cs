@@ -1,0 +1,71 @@
+namespace MeshMessenger.Gateway.Storage;
+
+/// <summary>
+/// The schema, as numbered steps. PRAGMA user_version holds the step a database has reached; opening it
+/// runs the steps after that, each in its own transaction, so an old database is upgraded in place and a
+/// crash mid-upgrade leaves it at the last whole step.
+/// </summary>
+public static class Migrations
+{
+    /// <summary>Every step, in order; step N brings the database to user_version N.</summary>
+    public static readonly IReadOnlyList<string> Steps =
+    [
+        // 1: verified entries, each author's chain summary, known profiles, receipts, non-entry frames seen,
+        //    and the persistent MQTT outbox.
+        """
+        CREATE TABLE entries (
+            author INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            hint INTEGER NOT NULL,
+            hash BLOB NOT NULL,
+            bytes BLOB NOT NULL,
+            source TEXT NOT NULL,
+            received_at INTEGER NOT NULL,
+            PRIMARY KEY (author, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE chains (
+            author INTEGER PRIMARY KEY,
+            low INTEGER NOT NULL,
+            high INTEGER NOT NULL,
+            head BLOB NOT NULL,
+            last_heard INTEGER NOT NULL
+        );
+        CREATE TABLE contacts (
+            author INTEGER PRIMARY KEY,
+            signing_key BLOB NOT NULL,
+            name TEXT NOT NULL
+        );
+        CREATE TABLE receipts (
+            author INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            recipient_hint INTEGER NOT NULL,
+            PRIMARY KEY (author, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE frames_seen (
+            key BLOB PRIMARY KEY,
+            first_seen INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            topic TEXT NOT NULL,
+            payload BLOB NOT NULL,
+            created INTEGER NOT NULL
+        );
+        """,
+
+        // 2: store-and-forward looks entries up by recipient hint.
+        """
+        CREATE INDEX entries_by_hint ON entries (hint, received_at);
+        """,
+
+        // 3: how far each device has been served by store-and-forward.
+        """
+        CREATE TABLE deliveries (
+            node INTEGER PRIMARY KEY,
+            delivered_until INTEGER NOT NULL
+        );
+        """,
+    ];
+}

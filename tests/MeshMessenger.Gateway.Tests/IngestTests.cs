@@ -1,0 +1,157 @@
+using MeshMessenger.Gateway.Ingest;
+using MeshMessenger.Gateway.Storage;
+using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Platform;
+using Microsoft.Data.Sqlite;
+
+namespace MeshMessenger.Gateway.Tests;
+
+/// <summary>The ingest path on a real SQLite file: every frame verified before it is stored, every drop counted by reason.</summary>
+public sealed class IngestTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("gw-ingest-").FullName;
+    private GatewayDatabase _db = null!;
+    private GatewayCounters _counters = null!;
+    private FrameIngest _ingest = null!;
+
+    public Task InitializeAsync()
+    {
+        _db = new GatewayDatabase(Path.Combine(_dir, "gateway.db"));
+        _counters = new GatewayCounters();
+        _ingest = new FrameIngest(_db, _counters, new RateLimiter(6, 20), new NSecVerifier(), e => e.Source == IngestSource.Mqtt ? null : $"t/{e.Author:x8}");
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _ingest.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_device_s_genesis_then_its_messages_are_stored_and_queued_for_uplink()
+    {
+        var alice = new TestDevice("alice");
+        var bob = new TestDevice("bob");
+        alice.Befriend(bob);
+        alice.Node.SendText(bob.Id, "hello through the gateway");
+        foreach (byte[] frame in alice.Take())
+        {
+            Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(frame, IngestSource.Udp, "10.0.0.2:4000"));
+        }
+
+        using SqliteConnection c = _db.Open();
+        Assert.Equal(2, GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM entries"));
+        Assert.Equal(2, GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM outbox"));
+        Assert.Equal(1, GatewayDatabase.Scalar(c, $"SELECT high FROM chains WHERE author = {alice.Id}"));
+        Assert.Equal(1, GatewayDatabase.Scalar(c, $"SELECT COUNT(*) FROM contacts WHERE author = {alice.Id} AND name = 'alice'"));
+        Assert.Equal(2, _counters.Get("frames_in_udp"));
+    }
+
+    [Fact]
+    public async Task Replays_forgeries_strangers_and_garbage_are_dropped_and_counted()
+    {
+        var alice = new TestDevice("alice");
+        var carol = new TestDevice("carol");
+        byte[][] genesis = alice.Take();
+        alice.Node.PostPublic("a public post");
+        byte[] post = alice.Take()[0];
+        carol.Take();
+        carol.Node.PostPublic("carol was never introduced");
+        byte[] stranger = carol.Take()[0];
+
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(genesis[0], IngestSource.Radio));
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(post, IngestSource.Radio));
+        Assert.Equal(IngestOutcome.Duplicate, await _ingest.IngestAsync(post, IngestSource.Udp)); // a replay
+        byte[] forged = (byte[])post.Clone();
+        forged[^70] ^= 0x01; // a bit of the signed body
+        Assert.Equal(IngestOutcome.BadSignature, await _ingest.IngestAsync(forged, IngestSource.Udp));
+        Assert.Equal(IngestOutcome.UnknownAuthor, await _ingest.IngestAsync(stranger, IngestSource.Udp));
+        Assert.Equal(IngestOutcome.Malformed, await _ingest.IngestAsync([0x10, 0x33, 0x00], IngestSource.Udp));
+        Assert.Equal(IngestOutcome.Malformed, await _ingest.IngestEntryAsync(new byte[40], IngestSource.Mqtt));
+
+        Assert.Equal(1, _counters.Get("dropped_duplicate"));
+        Assert.Equal(1, _counters.Get("dropped_badsignature"));
+        Assert.Equal(1, _counters.Get("dropped_unknownauthor"));
+        Assert.Equal(2, _counters.Get("dropped_malformed"));
+        using SqliteConnection c = _db.Open();
+        Assert.Equal(2, GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM entries"));
+    }
+
+    [Fact]
+    public async Task Two_entries_with_one_sequence_number_are_a_fork_and_the_first_stays()
+    {
+        var alice = new TestDevice("alice");
+        byte[] genesis = alice.Take()[0];
+        alice.Node.PostPublic("first version");
+        byte[] first = alice.Take()[0];
+
+        // The same identity on a second device that lost its state: it reuses sequence 1.
+        var twin = new Protocol.Node.MessengerNode(alice.Identity, "alice", new Protocol.Chain.MemoryEntryStore(), new FixedClock(), FrameLimits.Ip, restoring: false);
+        twin.TakeOutbox();
+        twin.PostPublic("second version");
+        byte[] second = twin.TakeOutbox()[0];
+
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(genesis, IngestSource.Radio));
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(first, IngestSource.Radio));
+        Assert.Equal(IngestOutcome.Fork, await _ingest.IngestAsync(second, IngestSource.Radio));
+        using SqliteConnection c = _db.Open();
+        Assert.Equal(2, GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM entries"));
+    }
+
+    [Fact]
+    public async Task A_node_that_floods_is_rate_limited()
+    {
+        var noisy = new TestDevice("noisy");
+        var frames = new List<byte[]>(noisy.Take());
+        for (int i = 0; i < 40; i++)
+        {
+            noisy.Node.PostPublic($"post {i}");
+            frames.AddRange(noisy.Take());
+        }
+
+        var outcomes = new List<IngestOutcome>();
+        foreach (byte[] f in frames)
+        {
+            outcomes.Add(await _ingest.IngestAsync(f, IngestSource.Udp));
+        }
+
+        Assert.Equal(20, outcomes.Count(o => o == IngestOutcome.Stored)); // the burst
+        Assert.Equal(21, outcomes.Count(o => o == IngestOutcome.RateLimited));
+    }
+
+    [Fact]
+    public async Task Entries_from_MQTT_are_stored_but_not_sent_back_up()
+    {
+        var alice = new TestDevice("alice");
+        byte[] frame = alice.Take()[0];
+        FrameCodec.TryDecode(frame, 0, frame.Length, FrameLimits.Ip, out Frame? f);
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestEntryAsync(f!.Payload, IngestSource.Mqtt));
+        using SqliteConnection c = _db.Open();
+        Assert.Equal(0, GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM outbox"));
+    }
+
+    [Fact]
+    public void The_schema_migrates_once_and_a_newer_file_is_refused()
+    {
+        Assert.Equal(Migrations.Steps.Count, _db.SchemaVersion);
+        var again = new GatewayDatabase(_db.Path);
+        Assert.Equal(Migrations.Steps.Count, again.SchemaVersion);
+        Assert.Equal("ok", again.IntegrityCheck());
+        using (SqliteConnection c = again.Open())
+        {
+            GatewayDatabase.Execute(c, "PRAGMA user_version = 99;");
+        }
+
+        var ex = Assert.Throws<InvalidOperationException>(() => new GatewayDatabase(_db.Path));
+        Assert.Contains("schema 99", ex.Message);
+    }
+
+    private sealed class FixedClock : IClock
+    {
+        public long MonotonicMilliseconds => 0;
+
+        public uint EntrySeconds => 1000;
+    }
+}

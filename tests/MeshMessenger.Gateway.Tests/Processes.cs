@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace MeshMessenger.Gateway.Tests;
+
+/// <summary>Free loopback ports for the processes a test starts.</summary>
+internal static class FreePort
+{
+    public static int Tcp()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    public static int Udp()
+    {
+        using var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
+    }
+}
+
+/// <summary>A real Mosquitto broker (Debian's package) on a free loopback port, with persistence in a temp folder.</summary>
+internal sealed class MosquittoBroker : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mosquitto-").FullName;
+    private Process? _process;
+
+    public MosquittoBroker()
+    {
+        Port = FreePort.Tcp();
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(_dir, (UnixFileMode)0x1FF); // Mosquitto started as root drops to its own user, which must write the persistence file
+        }
+        File.WriteAllText(Path.Combine(_dir, "mosquitto.conf"), $"listener {Port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location {_dir}/\nautosave_interval 1\nmax_queued_messages 20000\n");
+        Start();
+    }
+
+    public static string Executable => "/usr/sbin/mosquitto";
+
+    public int Port { get; }
+
+    public void Start()
+    {
+        _process = Process.Start(new ProcessStartInfo(Executable, ["-c", Path.Combine(_dir, "mosquitto.conf")]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        WaitUntil(() => CanConnect(), TimeSpan.FromSeconds(10), "mosquitto to listen");
+    }
+
+    /// <summary>A clean restart: SIGTERM (Mosquitto saves its persistence file), then start again on the same port.</summary>
+    public void Restart()
+    {
+        Process.Start("kill", ["-TERM", _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        _process.WaitForExit(10_000);
+        Start();
+    }
+
+    public void Dispose()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private bool CanConnect()
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, Port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    public static void WaitUntil(Func<bool> condition, TimeSpan timeout, string what, int pollMs = 100)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (watch.Elapsed > timeout)
+            {
+                throw new TimeoutException($"waited {timeout.TotalSeconds:F0} s for {what}");
+            }
+
+            Thread.Sleep(pollMs);
+        }
+    }
+}
+
+/// <summary>A gateway process (meshmsg-gateway.dll from this test's output), killable with SIGKILL and restartable on the same data.</summary>
+internal sealed class GatewayProcess : IDisposable
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly string[] _args;
+    private Process? _process;
+
+    public GatewayProcess(string name, string dataDirectory, int mqttPort, string mqttMode = "external")
+    {
+        Name = name;
+        DataDirectory = dataDirectory;
+        UdpPort = FreePort.Udp();
+        HttpPort = FreePort.Tcp();
+        _args =
+        [
+            Path.Combine(AppContext.BaseDirectory, "meshmsg-gateway.dll"),
+            $"--Gateway:Name={name}",
+            $"--Gateway:DataDirectory={dataDirectory}",
+            $"--Gateway:Udp:Port={UdpPort}",
+            "--Gateway:Udp:Bind=127.0.0.1",
+            $"--Gateway:Mqtt:Mode={mqttMode}",
+            "--Gateway:Mqtt:Host=127.0.0.1",
+            $"--Gateway:Mqtt:Port={mqttPort}",
+            "--Gateway:RateLimitPerMinute=0",
+            $"--Urls=http://127.0.0.1:{HttpPort}",
+        ];
+    }
+
+    public string Name { get; }
+
+    public string DataDirectory { get; }
+
+    public int UdpPort { get; }
+
+    public int HttpPort { get; }
+
+    public GatewayProcess Start()
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in _args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        _process = Process.Start(info)!;
+        Directory.CreateDirectory(DataDirectory);
+        var log = new StreamWriter(Path.Combine(DataDirectory, "gateway.log"), append: true) { AutoFlush = true };
+        _process.OutputDataReceived += (_, e) => { lock (log) { log.WriteLine(e.Data); } };
+        _process.ErrorDataReceived += (_, e) => { lock (log) { log.WriteLine(e.Data); } };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        MosquittoBroker.WaitUntil(() => Health()?.GetProperty("mqtt").GetString() == "connected", TimeSpan.FromSeconds(30), $"{Name} to connect to the broker");
+        return this;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs.</summary>
+    public void Kill9()
+    {
+        _process!.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public JsonElement? Health()
+    {
+        try
+        {
+            return Http.GetFromJsonAsync<JsonElement>($"http://127.0.0.1:{HttpPort}/health").GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    public Dictionary<string, List<long>> Entries() =>
+        Http.GetFromJsonAsync<Dictionary<string, List<long>>>($"http://127.0.0.1:{HttpPort}/api/entries").GetAwaiter().GetResult()!;
+
+    public string Metrics() => Http.GetStringAsync($"http://127.0.0.1:{HttpPort}/metrics").GetAwaiter().GetResult();
+
+    public void Dispose()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+}
