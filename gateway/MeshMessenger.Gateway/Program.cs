@@ -6,7 +6,16 @@ using MeshMessenger.Gateway.Links;
 using MeshMessenger.Gateway.Mqtt;
 using MeshMessenger.Gateway.Storage;
 
-// meshmsg-gateway: the Raspberry Pi gateway service. Exit codes: 0 stopped cleanly, 2 bad configuration.
+// meshmsg-gateway: the Raspberry Pi gateway service. Exit codes: 0 stopped cleanly, 1 a benchmark failed,
+// 2 bad configuration. `meshmsg-gateway bench [JSON] [NODES] [POSTS]` runs the benchmarks instead.
+if (args.Length > 0 && args[0] == "bench")
+{
+    return await MeshMessenger.Gateway.Benchmarks.GatewayBenchmark.RunAsync(
+        args.Length > 1 ? args[1] : "results/bench-gateway.json",
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1000,
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 39);
+}
+
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection("Gateway"));

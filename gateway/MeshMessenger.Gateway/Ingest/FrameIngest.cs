@@ -27,6 +27,7 @@ public sealed class FrameIngest : IAsyncDisposable
     private readonly RateLimiter _rateLimiter;
     private readonly Func<IngestedEntry, string?> _uplinkTopic;
     private readonly Task _writer;
+    private readonly PreverifiedSignatures _signatures;
 
     /// <summary>Starts the writer.</summary>
     /// <param name="database">The store.</param>
@@ -42,7 +43,8 @@ public sealed class FrameIngest : IAsyncDisposable
         _rateLimiter = rateLimiter;
         _uplinkTopic = uplinkTopic;
         _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(queueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        _writer = Task.Run(() => WriteLoop(verifier));
+        _signatures = new PreverifiedSignatures(verifier);
+        _writer = Task.Run(() => WriteLoop(_signatures));
     }
 
     /// <summary>Raised (on the writer's thread, after the commit) for each entry newly stored.</summary>
@@ -63,6 +65,7 @@ public sealed class FrameIngest : IAsyncDisposable
 
     private async Task<IngestOutcome> EnqueueAsync(Item item, CancellationToken cancellationToken)
     {
+        Preverify(item);
         await _queue.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
         return await item.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -72,6 +75,25 @@ public sealed class FrameIngest : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+    }
+
+    /// <summary>Checks the signature on the caller's thread when the author's key is already known, so that verification spreads over the cores.</summary>
+    private void Preverify(Item item)
+    {
+        byte[]? payload = item.IsEntry ? item.Bytes : null;
+        if (payload is null
+            && FrameCodec.TryDecode(item.Bytes, 0, item.Bytes.Length, FrameLimits.Ip, out Frame? frame) == ProtocolError.None
+            && frame!.Type == FrameType.Entry)
+        {
+            payload = frame.Payload;
+        }
+
+        if (payload is not null
+            && EntryCodec.TryDecode(payload, 0, payload.Length, out Entry? entry) == ProtocolError.None
+            && _signatures.KeyOf(entry!.Author) is byte[] key)
+        {
+            _signatures.Preverify(key, EntryHash.Of(entry, key), entry.Encoded, entry.SignedLength);
+        }
     }
 
     private async Task WriteLoop(ISignatureVerifier verifier)
@@ -171,9 +193,15 @@ public sealed class FrameIngest : IAsyncDisposable
                 return IngestOutcome.Invalid;
         }
 
-        if (e.Kind == EntryKind.Profile && chains.ProfileOf(e.Author) is Profile profile)
+        Profile? known = chains.ProfileOf(e.Author);
+        if (known is not null)
         {
-            store.PutContact(e.Author, profile.SigningKey, profile.Name);
+            _signatures.RememberKey(e.Author, known.SigningKey);
+        }
+
+        if (e.Kind == EntryKind.Profile && known is not null)
+        {
+            store.PutContact(e.Author, known.SigningKey, known.Name);
         }
 
         stored = new IngestedEntry(e.Author, e.Sequence, e.Hint, e.Encoded, item.Source, item.Origin);

@@ -11,6 +11,13 @@ namespace MeshMessenger.Gateway.Storage;
 /// </summary>
 public sealed class SqliteEntryStore(SqliteConnection connection) : IEntryStore
 {
+    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+
+    // Write-through cache of each author's latest stored entry: the chain store checks the link to the
+    // previous entry on every append, which would otherwise be a query and a decode per frame.
+    private readonly Dictionary<uint, StoredEntry> _latest = [];
+    private const int LatestCapacity = 50_000;
+
     /// <summary>The transaction writes join; set by the writer around each batch.</summary>
     public SqliteTransaction? Transaction { get; set; }
 
@@ -23,7 +30,12 @@ public sealed class SqliteEntryStore(SqliteConnection connection) : IEntryStore
     /// <inheritdoc />
     public StoredEntry? Get(uint author, uint sequence)
     {
-        using SqliteCommand command = Command("SELECT hash, bytes FROM entries WHERE author = $a AND seq = $s");
+        if (_latest.TryGetValue(author, out StoredEntry? latest) && latest.Entry.Sequence == sequence)
+        {
+            return latest;
+        }
+
+        SqliteCommand command = Command("SELECT hash, bytes FROM entries WHERE author = $a AND seq = $s");
         command.Parameters.AddWithValue("$a", (long)author);
         command.Parameters.AddWithValue("$s", (long)sequence);
         using SqliteDataReader reader = command.ExecuteReader();
@@ -42,38 +54,44 @@ public sealed class SqliteEntryStore(SqliteConnection connection) : IEntryStore
     {
         Entry e = stored.Entry;
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        using (SqliteCommand insert = Command("INSERT INTO entries (author, seq, kind, hint, hash, bytes, source, received_at) VALUES ($a, $s, $k, $h, $hash, $bytes, $src, $t)"))
+        if (!_latest.TryGetValue(e.Author, out StoredEntry? latest) || latest.Entry.Sequence < e.Sequence)
         {
-            insert.Parameters.AddWithValue("$a", (long)e.Author);
-            insert.Parameters.AddWithValue("$s", (long)e.Sequence);
-            insert.Parameters.AddWithValue("$k", (int)e.Kind);
-            insert.Parameters.AddWithValue("$h", (int)e.Hint);
-            insert.Parameters.AddWithValue("$hash", stored.Hash);
-            insert.Parameters.AddWithValue("$bytes", e.Encoded);
-            insert.Parameters.AddWithValue("$src", CurrentSource);
-            insert.Parameters.AddWithValue("$t", now);
-            insert.ExecuteNonQuery();
+            if (_latest.Count >= LatestCapacity)
+            {
+                _latest.Clear();
+            }
+
+            _latest[e.Author] = stored;
         }
 
-        using (SqliteCommand chain = Command("""
+        SqliteCommand insert = Command("INSERT INTO entries (author, seq, kind, hint, hash, bytes, source, received_at) VALUES ($a, $s, $k, $h, $hash, $bytes, $src, $t)");
+        insert.Parameters.AddWithValue("$a", (long)e.Author);
+        insert.Parameters.AddWithValue("$s", (long)e.Sequence);
+        insert.Parameters.AddWithValue("$k", (int)e.Kind);
+        insert.Parameters.AddWithValue("$h", (int)e.Hint);
+        insert.Parameters.AddWithValue("$hash", stored.Hash);
+        insert.Parameters.AddWithValue("$bytes", e.Encoded);
+        insert.Parameters.AddWithValue("$src", CurrentSource);
+        insert.Parameters.AddWithValue("$t", now);
+        insert.ExecuteNonQuery();
+
+        SqliteCommand chain = Command("""
             INSERT INTO chains (author, low, high, head, last_heard) VALUES ($a, $s, $s, $hash, $t)
             ON CONFLICT (author) DO UPDATE SET
               low = min(low, excluded.low),
               head = CASE WHEN excluded.high > high THEN excluded.head ELSE head END,
               high = max(high, excluded.high),
               last_heard = excluded.last_heard
-            """))
-        {
-            chain.Parameters.AddWithValue("$a", (long)e.Author);
-            chain.Parameters.AddWithValue("$s", (long)e.Sequence);
-            chain.Parameters.AddWithValue("$hash", stored.Hash);
-            chain.Parameters.AddWithValue("$t", now);
-            chain.ExecuteNonQuery();
-        }
+            """);
+        chain.Parameters.AddWithValue("$a", (long)e.Author);
+        chain.Parameters.AddWithValue("$s", (long)e.Sequence);
+        chain.Parameters.AddWithValue("$hash", stored.Hash);
+        chain.Parameters.AddWithValue("$t", now);
+        chain.ExecuteNonQuery();
 
         if (e.Kind is EntryKind.DeliveryReceipt or EntryKind.ReadReceipt)
         {
-            using SqliteCommand receipt = Command("INSERT OR IGNORE INTO receipts (author, seq, kind, recipient_hint) VALUES ($a, $s, $k, $h)");
+            SqliteCommand receipt = Command("INSERT OR IGNORE INTO receipts (author, seq, kind, recipient_hint) VALUES ($a, $s, $k, $h)");
             receipt.Parameters.AddWithValue("$a", (long)e.Author);
             receipt.Parameters.AddWithValue("$s", (long)e.Sequence);
             receipt.Parameters.AddWithValue("$k", (int)e.Kind);
@@ -85,7 +103,7 @@ public sealed class SqliteEntryStore(SqliteConnection connection) : IEntryStore
     /// <summary>Records a verified profile as a contact.</summary>
     public void PutContact(uint author, byte[] signingKey, string name)
     {
-        using SqliteCommand command = Command("INSERT INTO contacts (author, signing_key, name) VALUES ($a, $k, $n) ON CONFLICT (author) DO UPDATE SET name = excluded.name");
+        SqliteCommand command = Command("INSERT INTO contacts (author, signing_key, name) VALUES ($a, $k, $n) ON CONFLICT (author) DO UPDATE SET name = excluded.name");
         command.Parameters.AddWithValue("$a", (long)author);
         command.Parameters.AddWithValue("$k", signingKey);
         command.Parameters.AddWithValue("$n", name);
@@ -95,7 +113,7 @@ public sealed class SqliteEntryStore(SqliteConnection connection) : IEntryStore
     /// <inheritdoc />
     public bool TryGetRange(uint author, out uint low, out uint high)
     {
-        using SqliteCommand command = Command("SELECT low, high FROM chains WHERE author = $a");
+        SqliteCommand command = Command("SELECT low, high FROM chains WHERE author = $a");
         command.Parameters.AddWithValue("$a", (long)author);
         using SqliteDataReader reader = command.ExecuteReader();
         if (!reader.Read())
@@ -113,7 +131,7 @@ public sealed class SqliteEntryStore(SqliteConnection connection) : IEntryStore
     public uint[] Authors()
     {
         var authors = new List<uint>();
-        using SqliteCommand command = Command("SELECT author FROM chains ORDER BY author");
+        SqliteCommand command = Command("SELECT author FROM chains ORDER BY author");
         using SqliteDataReader reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -125,16 +143,23 @@ public sealed class SqliteEntryStore(SqliteConnection connection) : IEntryStore
 
     private long Query(string sql, Action<SqliteCommand> bind)
     {
-        using SqliteCommand command = Command(sql);
+        SqliteCommand command = Command(sql);
         bind(command);
         return Convert.ToInt64(command.ExecuteScalar() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>A prepared command for <paramref name="sql"/>, reused across calls (preparing costs more than running).</summary>
     private SqliteCommand Command(string sql)
     {
-        SqliteCommand command = connection.CreateCommand();
-        command.CommandText = sql;
+        if (!_prepared.TryGetValue(sql, out SqliteCommand? command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            _prepared[sql] = command;
+        }
+
+        command.Parameters.Clear();
         command.Transaction = Transaction;
-        return command;
+        return command; // owned by the cache: callers must not dispose it
     }
 }
