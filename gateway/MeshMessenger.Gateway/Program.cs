@@ -43,6 +43,8 @@ builder.Services.AddHostedService<EmbeddedBroker>();
 builder.Services.AddSingleton<MqttBridge>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttBridge>());
 builder.Services.AddSingleton<StoreAndForward>();
+builder.Services.AddSingleton<RadioLink>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<RadioLink>());
 builder.Services.AddSingleton<UdpLink>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<UdpLink>());
 builder.Services.AddSingleton<GatewayStatus>();

@@ -1,0 +1,192 @@
+using System.Collections.Concurrent;
+using MeshMessenger.Gateway.Configuration;
+using MeshMessenger.Gateway.Hardware.Boards;
+using MeshMessenger.Gateway.Hardware.Linux;
+using MeshMessenger.Gateway.Ingest;
+using MeshMessenger.Protocol;
+using MeshMessenger.Protocol.Chain;
+using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Radio.Drivers;
+using MeshMessenger.Radio.LoRa;
+using Microsoft.Extensions.Options;
+
+namespace MeshMessenger.Gateway.Links;
+
+/// <summary>
+/// The gateway's own LoRa radio (SX1262 or SX1276 on a Pi HAT, through the drivers in
+/// src/MeshMessenger.Radio). It listens all the time; every intact frame goes to ingest. Downlink is
+/// frugal, because airtime is the mesh's scarcest resource: only entries addressed to a node heard on the
+/// radio recently (its hint), sent with hop limit 0 so they stop at that neighbour, and only while the
+/// region's hourly duty cycle has room.
+/// </summary>
+public sealed class RadioLink : BackgroundService
+{
+    private readonly IOptions<GatewayOptions> _options;
+    private readonly FrameIngest _ingest;
+    private readonly GatewayCounters _counters;
+    private readonly ILogger<RadioLink> _log;
+    private readonly Func<LoRaTransceiver?> _open;
+    private readonly ConcurrentQueue<byte[]> _downlink = new();
+    private readonly ConcurrentDictionary<byte, long> _heardHints = new();
+    private readonly Queue<(long AtMs, long AirtimeMs)> _airtime = new();
+    private readonly ReceivedPacket _packet = new();
+    private LoRaTransceiver? _radio;
+
+    /// <summary>The link over the board named in the configuration (none if no board is set).</summary>
+    public RadioLink(IOptions<GatewayOptions> options, FrameIngest ingest, GatewayCounters counters, ILogger<RadioLink> log)
+        : this(options, ingest, counters, log, () => OpenBoard(options.Value))
+    {
+    }
+
+    /// <summary>The link over a radio supplied by <paramref name="open"/> (tests pass a driver over a simulated chip).</summary>
+    public RadioLink(IOptions<GatewayOptions> options, FrameIngest ingest, GatewayCounters counters, ILogger<RadioLink> log, Func<LoRaTransceiver?> open)
+    {
+        _options = options;
+        _ingest = ingest;
+        _counters = counters;
+        _log = log;
+        _open = open;
+        ingest.Stored += OnStored;
+    }
+
+    /// <summary>Frames waiting for airtime.</summary>
+    public int DownlinkQueue => _downlink.Count;
+
+    /// <summary>Opens the radio; call before <see cref="PollOnceAsync"/> when driving the link by hand.</summary>
+    public void Open() => _radio ??= _open();
+
+    /// <summary>One step: take a received frame to ingest, then send one queued downlink frame if the duty cycle allows.</summary>
+    public async Task PollOnceAsync(CancellationToken ct)
+    {
+        if (_radio is null)
+        {
+            return;
+        }
+
+        ReceiveStatus status = _radio.PollReceive(_packet);
+        if (status == ReceiveStatus.Packet)
+        {
+            byte[] frame = _packet.ToArray();
+            _counters.Add("radio_rx");
+            NoteHint(frame);
+            await _ingest.IngestAsync(frame, IngestSource.Radio, "radio", ct).ConfigureAwait(false);
+        }
+        else if (status == ReceiveStatus.CrcError)
+        {
+            _counters.Add("dropped_crc");
+        }
+        else if (status == ReceiveStatus.Timeout)
+        {
+            _radio.StartReceive(0);
+        }
+
+        if (_downlink.TryPeek(out byte[]? next) && HasAirtime(next.Length))
+        {
+            _downlink.TryDequeue(out _);
+            _radio.Transmit(next, 0, next.Length);
+            _counters.Add("frames_out_radio");
+            _radio.StartReceive(0);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            Open();
+        }
+        catch (Hardware.HardwareException e)
+        {
+            _log.LogError("radio: {Message}", e.Message);
+            throw;
+        }
+
+        if (_radio is null)
+        {
+            return;
+        }
+
+        _radio.StartReceive(0);
+        _log.LogInformation("radio listening at {Frequency:F3} MHz", _radio.Settings!.FrequencyHz / 1e6);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await PollOnceAsync(stoppingToken).ConfigureAwait(false);
+                await Task.Delay(5, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (RadioException e)
+            {
+                _counters.Add("radio_errors");
+                _log.LogWarning("radio: {Message}", e.Message);
+                await Task.Delay(1000, stoppingToken).ConfigureAwait(false);
+                _radio.StartReceive(0);
+            }
+        }
+
+        _radio.Sleep();
+    }
+
+    private static LoRaTransceiver? OpenBoard(GatewayOptions o)
+    {
+        if (string.IsNullOrEmpty(o.Radio.Board))
+        {
+            return null;
+        }
+
+        BoardProfile board = BoardCatalog.Default().Load(o.Radio.Board);
+        var settings = LoRaRadioSettings.For(Region.Find(o.Region)!, ModemPreset.Find(o.Radio.Preset)!, o.Radio.TxPowerDbm);
+        return BoardRadio.Open(board, settings);
+    }
+
+    private void NoteHint(byte[] frame)
+    {
+        if (FrameCodec.TryDecode(frame, 0, frame.Length, FrameLimits.LoRa, out Frame? f) == ProtocolError.None
+            && f!.Type == FrameType.Entry
+            && EntryCodec.TryDecode(f.Payload, 0, f.Payload.Length, out Entry? e) == ProtocolError.None)
+        {
+            _heardHints[NodeId.HintOf(e!.Author)] = Environment.TickCount64;
+        }
+    }
+
+    private void OnStored(IngestedEntry entry)
+    {
+        if (entry.Source == IngestSource.Radio || _radio is null || entry.Encoded.Length + 4 > FrameLimits.LoRa)
+        {
+            return;
+        }
+
+        bool neighbourAddressed = _heardHints.TryGetValue(entry.Hint, out long heard) && Environment.TickCount64 - heard < _options.Value.Udp.NeighbourSeconds * 1000L;
+        if (neighbourAddressed && _downlink.Count < 256)
+        {
+            _downlink.Enqueue(FrameCodec.Encode(new Frame(FrameType.Entry, 0, 0, false, 0, 0, entry.Encoded), FrameLimits.LoRa));
+        }
+    }
+
+    private bool HasAirtime(int bytes)
+    {
+        Region region = Region.Find(_options.Value.Region)!;
+        long now = Environment.TickCount64;
+        while (_airtime.Count > 0 && now - _airtime.Peek().AtMs > 3_600_000)
+        {
+            _airtime.Dequeue();
+        }
+
+        long airtime = TimeOnAir.Milliseconds(_radio!.Settings!.Modulation, bytes);
+        long used = _airtime.Sum(a => a.AirtimeMs);
+        if (used + airtime > 3_600_000L * region.DutyCyclePercent / 100)
+        {
+            _counters.Add("radio_duty_cycle_holds");
+            return false;
+        }
+
+        _airtime.Enqueue((now, airtime));
+        return true;
+    }
+}

@@ -1,0 +1,94 @@
+using MeshMessenger.Emulator.Channel;
+using MeshMessenger.Emulator.Chips;
+using MeshMessenger.Gateway.Configuration;
+using MeshMessenger.Gateway.Ingest;
+using MeshMessenger.Gateway.Links;
+using MeshMessenger.Gateway.Storage;
+using MeshMessenger.Radio.Drivers;
+using MeshMessenger.Radio.LoRa;
+using MeshMessenger.Radio.Sx126x;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace MeshMessenger.Gateway.Tests;
+
+/// <summary>The gateway's radio link over the real SX1262 driver and a simulated chip on the emulator's air.</summary>
+public sealed class RadioLinkTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("gw-radio-").FullName;
+    private readonly ChipAir _air = new(new LogDistancePathLoss());
+    private readonly ChipClock _clock = new();
+    private GatewayCounters _counters = null!;
+    private FrameIngest _ingest = null!;
+
+    public Task InitializeAsync()
+    {
+        _counters = new GatewayCounters();
+        _ingest = new FrameIngest(new GatewayDatabase(Path.Combine(_dir, "gateway.db")), _counters, new RateLimiter(0, 0), new NSecVerifier(), _ => null);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _ingest.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Frames_heard_on_the_radio_are_stored_and_a_direct_message_goes_back_to_the_neighbour()
+    {
+        Sx1262Driver gatewayRadio = Radio(0);
+        Sx1262Driver deviceRadio = Radio(150);
+        var options = Options.Create(new GatewayOptions { Region = "US" });
+        var link = new RadioLink(options, _ingest, _counters, NullLogger<RadioLink>.Instance, () => gatewayRadio);
+        link.Open();
+        gatewayRadio.StartReceive(0);
+
+        var device = new TestDevice("field");
+        var friend = new TestDevice("friend");
+        device.Befriend(friend);
+        byte[] genesis = device.Take()[0];
+        deviceRadio.Transmit(genesis, 0, genesis.Length);
+        await link.PollOnceAsync(CancellationToken.None);
+        Assert.Equal(1, _counters.Get("radio_rx"));
+        Assert.Equal(1, _counters.Get("stored"));
+
+        // A friend's direct message to the device arrives over UDP; the radio hands it to its neighbour.
+        await _ingest.IngestAsync(friend.Take()[0], IngestSource.Udp);
+        friend.Node.SendText(device.Id, "meet at the well at noon");
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(friend.Take()[0], IngestSource.Udp));
+        Assert.Equal(1, link.DownlinkQueue); // the friend's genesis is not for the device: only the message is
+        deviceRadio.StartReceive(0);
+        await link.PollOnceAsync(CancellationToken.None);
+        var packet = new ReceivedPacket();
+        Assert.Equal(ReceiveStatus.Packet, deviceRadio.PollReceive(packet));
+        Assert.Equal(Protocol.ProtocolError.None, device.Node.Receive(packet.Data, 0, packet.Length));
+        Assert.Contains(device.Node.Messages.Cast<Protocol.Node.MessageRecord>(), m => m.Text == "meet at the well at noon");
+    }
+
+    [Fact]
+    public async Task A_CRC_error_is_counted_and_nothing_is_stored()
+    {
+        Sx1262Driver gatewayRadio = Radio(0);
+        Sx1262Driver deviceRadio = Radio(100);
+        var link = new RadioLink(Options.Create(new GatewayOptions()), _ingest, _counters, NullLogger<RadioLink>.Instance, () => gatewayRadio);
+        link.Open();
+        gatewayRadio.StartReceive(0);
+        _air.CorruptNextPacket();
+        byte[] genesis = new TestDevice("noisy").Take()[0];
+        deviceRadio.Transmit(genesis, 0, genesis.Length);
+        await link.PollOnceAsync(CancellationToken.None);
+        Assert.Equal(1, _counters.Get("dropped_crc"));
+        Assert.Equal(0, _counters.Get("stored"));
+    }
+
+    private Sx1262Driver Radio(double x)
+    {
+        var chip = new SimulatedSx1262(_air, _clock, x);
+        var driver = new Sx1262Driver(chip, chip, _clock);
+        driver.Initialize(LoRaRadioSettings.For(Region.Us915, ModemPreset.LongFast, 20));
+        return driver;
+    }
+}
