@@ -16,6 +16,8 @@ if (args.Length > 0 && args[0] == "bench")
         args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 39);
 }
 
+// `--emulate N` is short for --Gateway:Emulate:Devices=N.
+args = [.. args.Select((a, i) => a == "--emulate" ? "--Gateway:Emulate:Devices" : a)];
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection("Gateway"));
@@ -43,6 +45,8 @@ builder.Services.AddHostedService<EmbeddedBroker>();
 builder.Services.AddSingleton<MqttBridge>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttBridge>());
 builder.Services.AddSingleton<StoreAndForward>();
+builder.Services.AddSingleton<EmulatedDevices>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<EmulatedDevices>());
 builder.Services.AddSingleton<RadioLink>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RadioLink>());
 builder.Services.AddSingleton<UdpLink>();

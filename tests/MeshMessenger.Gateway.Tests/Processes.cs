@@ -107,7 +107,7 @@ internal sealed class GatewayProcess : IDisposable
     private readonly string[] _args;
     private Process? _process;
 
-    public GatewayProcess(string name, string dataDirectory, int mqttPort, string mqttMode = "external")
+    public GatewayProcess(string name, string dataDirectory, int mqttPort, string mqttMode = "external", params string[] extra)
     {
         Name = name;
         DataDirectory = dataDirectory;
@@ -125,6 +125,7 @@ internal sealed class GatewayProcess : IDisposable
             $"--Gateway:Mqtt:Port={mqttPort}",
             "--Gateway:RateLimitPerMinute=0",
             $"--Urls=http://127.0.0.1:{HttpPort}",
+            .. extra,
         ];
     }
 

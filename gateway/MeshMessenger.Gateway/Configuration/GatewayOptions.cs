@@ -21,6 +21,9 @@ public sealed class GatewayOptions
     /// <summary>The MQTT bridge.</summary>
     public MqttOptions Mqtt { get; set; } = new();
 
+    /// <summary>Virtual devices run inside the gateway.</summary>
+    public EmulateOptions Emulate { get; set; } = new();
+
     /// <summary>The gateway's own LoRa radio.</summary>
     public RadioOptions Radio { get; set; } = new();
 }

@@ -30,6 +30,8 @@ public static class GatewayOptionsValidator
         Check(o.Mqtt.Mode != "external" || !string.IsNullOrWhiteSpace(o.Mqtt.Host), "Mqtt:Host", "an external broker needs a host");
         Check(o.Mqtt.Password is null || o.Mqtt.Username is not null, "Mqtt:Username", "a password was given without a user name");
         Check(!o.Mqtt.TopicRoot.Contains('#') && !o.Mqtt.TopicRoot.Contains('+') && !o.Mqtt.TopicRoot.EndsWith('/'), "Mqtt:TopicRoot", $"'{o.Mqtt.TopicRoot}' must not contain wildcards or end with '/'");
+        Check(o.Emulate.Devices is >= 0 and <= 10_000, "Emulate:Devices", $"{o.Emulate.Devices} must be 0 to 10000");
+        Check(o.Emulate.MessagesPerMinute is > 0 and <= 60_000, "Emulate:MessagesPerMinute", $"{o.Emulate.MessagesPerMinute} must be more than 0 and at most 60000");
         Check(ModemPreset.Find(o.Radio.Preset) is not null, "Radio:Preset", $"'{o.Radio.Preset}' is unknown; use one of {string.Join(", ", ModemPreset.All().Select(p => p.Name))}");
 
         BoardProfile? board = null;
