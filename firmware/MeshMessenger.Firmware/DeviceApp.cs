@@ -301,7 +301,7 @@ public sealed class DeviceApp
             Frame frame = p.Frame;
             if (p.IsDirect && frame.HopLimit > 0)
             {
-                frame = new Frame(frame.Type, frame.HopLimit, frame.HopStart, frame.WantAck, Policy.OwnNextHop(p.DestinationHint, 0, now), Node.Hint, frame.Payload);
+                frame = frame.Readdressed(frame.HopLimit, Policy.OwnNextHop(p.DestinationHint, 0, now), Node.Hint);
             }
 
             _duplicates.Hear(p.Key);
@@ -386,7 +386,7 @@ public sealed class DeviceApp
             }
 
             byte nextHop = a.IsDirect ? Policy.OwnNextHop(a.DestinationHint, a.Attempt + 1, now) : (byte)0;
-            var again = new QueuedFrame(new Frame(a.Frame.Type, a.Frame.HopStart, a.Frame.HopStart, a.Frame.WantAck, nextHop, Node.Hint, a.Frame.Payload), a.Key, false, a.IsDirect, a.DestinationHint, now + Policy.OriginDelayMs(now));
+            var again = new QueuedFrame(a.Frame.Readdressed(a.Frame.HopStart, nextHop, Node.Hint), a.Key, false, a.IsDirect, a.DestinationHint, now + Policy.OriginDelayMs(now));
             again.Attempt = a.Attempt + 1;
             Enqueue(again);
             Counters.Retransmissions++;

@@ -40,7 +40,7 @@ builder.Services.AddSingleton(sp => new FrameIngest(
     sp.GetRequiredService<GatewayCounters>(),
     new RateLimiter(options.RateLimitPerMinute, Math.Max(10, options.RateLimitPerMinute / 2)),
     new NSecVerifier(),
-    entry => options.Mqtt.Mode != "off" && options.Mqtt.Uplink && entry.Source != IngestSource.Mqtt ? topics.EntryTopic(entry.Author) : null));
+    entry => options.Mqtt.Mode != "off" && options.Mqtt.Uplink && entry.Source != IngestSource.Mqtt && !entry.LocalOnly ? topics.EntryTopic(entry.Author) : null));
 builder.Services.AddHostedService<EmbeddedBroker>();
 builder.Services.AddSingleton<MqttBridge>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttBridge>());

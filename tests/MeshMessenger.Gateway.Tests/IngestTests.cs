@@ -18,7 +18,7 @@ public sealed class IngestTests : IAsyncLifetime
     {
         _db = new GatewayDatabase(Path.Combine(_dir, "gateway.db"));
         _counters = new GatewayCounters();
-        _ingest = new FrameIngest(_db, _counters, new RateLimiter(6, 20), new NSecVerifier(), e => e.Source == IngestSource.Mqtt ? null : $"t/{e.Author:x8}");
+        _ingest = new FrameIngest(_db, _counters, new RateLimiter(6, 20), new NSecVerifier(), e => e.Source == IngestSource.Mqtt || e.LocalOnly ? null : $"t/{e.Author:x8}");
         return Task.CompletedTask;
     }
 
@@ -130,6 +130,19 @@ public sealed class IngestTests : IAsyncLifetime
         Assert.Equal(IngestOutcome.Stored, await _ingest.IngestEntryAsync(f!.Payload, IngestSource.Mqtt));
         using SqliteConnection c = _db.Open();
         Assert.Equal(0, GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM outbox"));
+    }
+
+    [Fact]
+    public async Task A_message_sent_without_uplink_consent_is_stored_but_never_queued_for_MQTT()
+    {
+        var alice = new TestDevice("alice");
+        await _ingest.IngestAsync(alice.Take()[0], IngestSource.Udp);
+        alice.Node.UplinkConsent = false;
+        alice.Node.PostPublic("for the valley only");
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(alice.Take()[0], IngestSource.Udp));
+        using SqliteConnection c = _db.Open();
+        Assert.Equal(2, GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM entries"));
+        Assert.Equal(1, GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM outbox")); // the genesis only
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Node;
 using MeshMessenger.Protocol.Tests.Support;
 
@@ -64,6 +65,32 @@ public sealed class FrameTests
         Assert.Equal(2, bob.Counters.Verdicts(ChainVerdict.Accepted)); // alice's genesis, then the post
     }
 
+    [Fact]
+    public void The_local_only_flag_is_bit_0_of_byte_1_and_survives_relaying_and_resending()
+    {
+        var frame = new Frame(FrameType.Entry, 3, 3, true, 0, 0x11, [1, 2, 3], localOnly: true);
+        byte[] bytes = FrameCodec.Encode(frame, FrameLimits.LoRa);
+        Assert.Equal((3 << 5) | (3 << 2) | 2 | 1, bytes[1]);
+        Assert.Equal(ProtocolError.None, FrameCodec.TryDecode(bytes, 0, bytes.Length, FrameLimits.LoRa, out Frame? decoded));
+        Assert.True(decoded!.LocalOnly);
+        Assert.True(decoded.Relayed(0x22, 0).LocalOnly);
+        Assert.True(decoded.Readdressed(3, 0x33, 0x11).LocalOnly);
+        Assert.False(new Frame(FrameType.Entry, 3, 3, false, 0, 0x11, [1]).LocalOnly);
+    }
+
+    [Fact]
+    public void A_node_marks_what_it_sends_without_uplink_consent_local_only()
+    {
+        var alice = new MessengerNode(NodeIdentity.FromRootSecret(new byte[32]), "alice", new MemoryEntryStore(), new TestClock(), FrameLimits.LoRa, false);
+        alice.TakeOutbox();
+        alice.UplinkConsent = false;
+        alice.PostPublic("only for the valley");
+        alice.UplinkConsent = true;
+        alice.PostPublic("for everyone");
+        byte[][] frames = alice.TakeOutbox();
+        Assert.Equal([true, false], frames.Select(f => (f[1] & 1) == 1));
+    }
+
     [Theory]
     [InlineData(0, ProtocolError.Truncated)]
     [InlineData(4, ProtocolError.Truncated)]
@@ -86,7 +113,6 @@ public sealed class FrameTests
     {
         Assert.Equal(ProtocolError.UnsupportedVersion, FrameCodec.TryDecode([0x41, 0, 0, 0, 1], 0, 5, 255, out _));
         Assert.Equal(ProtocolError.UnknownType, FrameCodec.TryDecode([0x26, 0, 0, 0, 1], 0, 5, 255, out _));
-        Assert.Equal(ProtocolError.InvalidField, FrameCodec.TryDecode([0x21, 0x01, 0, 0, 1], 0, 5, 255, out _)); // reserved bit
         Assert.Equal(ProtocolError.InvalidField, FrameCodec.TryDecode([0x21, 0x64, 0, 0, 1], 0, 5, 255, out _)); // limit 3 > start 1
     }
 

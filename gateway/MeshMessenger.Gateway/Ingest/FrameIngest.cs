@@ -146,6 +146,7 @@ public sealed class FrameIngest : IAsyncDisposable
     {
         stored = null;
         byte[] payload = item.Bytes;
+        bool localOnly = false;
         if (!item.IsEntry)
         {
             if (FrameCodec.TryDecode(item.Bytes, 0, item.Bytes.Length, FrameLimits.Ip, out Frame? frame) != ProtocolError.None)
@@ -159,6 +160,7 @@ public sealed class FrameIngest : IAsyncDisposable
             }
 
             payload = frame.Payload;
+            localOnly = frame.LocalOnly;
         }
 
         if (EntryCodec.TryDecode(payload, 0, payload.Length, out Entry? entry) != ProtocolError.None)
@@ -204,7 +206,7 @@ public sealed class FrameIngest : IAsyncDisposable
             store.PutContact(e.Author, known.SigningKey, known.Name);
         }
 
-        stored = new IngestedEntry(e.Author, e.Sequence, e.Hint, e.Encoded, item.Source, item.Origin);
+        stored = new IngestedEntry(e.Author, e.Sequence, e.Hint, e.Encoded, item.Source, item.Origin, localOnly);
         if (_uplinkTopic(stored) is string topic)
         {
             using SqliteCommand outbox = connection.CreateCommand();

@@ -11,6 +11,12 @@ public sealed class Frame
 {
     /// <summary>Creates a frame.</summary>
     public Frame(FrameType type, int hopLimit, int hopStart, bool wantAck, byte nextHop, byte relay, byte[] payload)
+        : this(type, hopLimit, hopStart, wantAck, nextHop, relay, payload, false)
+    {
+    }
+
+    /// <summary>Creates a frame, marked <paramref name="localOnly"/> if the sender does not consent to it leaving the mesh.</summary>
+    public Frame(FrameType type, int hopLimit, int hopStart, bool wantAck, byte nextHop, byte relay, byte[] payload, bool localOnly)
     {
         if (hopLimit < 0 || hopLimit > FrameLimits.MaxHops || hopStart < hopLimit || hopStart > FrameLimits.MaxHops)
         {
@@ -24,6 +30,7 @@ public sealed class Frame
         NextHop = nextHop;
         Relay = relay;
         Payload = payload;
+        LocalOnly = localOnly;
     }
 
     /// <summary>What the payload is.</summary>
@@ -47,6 +54,12 @@ public sealed class Frame
     /// <summary>The payload (an entry, a fragment, or a sync message).</summary>
     public byte[] Payload { get; }
 
+    /// <summary>
+    /// The sender asks that this frame stay on the mesh: gateways store and relay it locally but never publish
+    /// it to MQTT or any other network (docs/protocol.md §5.1). Relays keep the flag.
+    /// </summary>
+    public bool LocalOnly { get; }
+
     /// <summary>Hops taken so far.</summary>
     public int HopsTaken => HopStart - HopLimit;
 
@@ -58,6 +71,18 @@ public sealed class Frame
             throw new InvalidOperationException("a frame with hop limit 0 must not be relayed");
         }
 
-        return new Frame(Type, HopLimit - 1, HopStart, WantAck, nextHop, relay, Payload);
+        return new Frame(Type, HopLimit - 1, HopStart, WantAck, nextHop, relay, Payload, LocalOnly);
+    }
+
+    /// <summary>The same frame sent again by its originator: a new hop limit, next hop and relay byte; type, hop start, flags and payload kept.</summary>
+    public Frame Readdressed(int hopLimit, byte nextHop, byte relay)
+    {
+        return new Frame(Type, hopLimit, HopStart, WantAck, nextHop, relay, Payload, LocalOnly);
+    }
+
+    /// <summary>A copy marked <see cref="LocalOnly"/>.</summary>
+    public Frame AsLocalOnly()
+    {
+        return new Frame(Type, HopLimit, HopStart, WantAck, NextHop, Relay, Payload, true);
     }
 }

@@ -7,7 +7,7 @@ namespace MeshMessenger.Protocol.Frames;
 /// The one place that encodes and decodes frames:
 /// <code>
 /// byte 0   version (bits 7-5, now 1) | type (bits 4-0)
-/// byte 1   hop limit (bits 7-5) | hop start (bits 4-2) | want ack (bit 1) | reserved, 0 (bit 0)
+/// byte 1   hop limit (bits 7-5) | hop start (bits 4-2) | want ack (bit 1) | local only (bit 0)
 /// byte 2   next hop: low byte of the chosen relay's id, 0 = any
 /// byte 3   relay: low byte of the transmitter's id
 /// 4..      payload, at least 1 byte
@@ -24,7 +24,7 @@ public static class FrameCodec
     {
         var writer = new ByteWriter(Math.Min(maxFrameSize, FrameLimits.HeaderSize + frame.Payload.Length));
         writer.WriteByte((Version << 5) | (int)frame.Type);
-        writer.WriteByte((frame.HopLimit << 5) | (frame.HopStart << 2) | (frame.WantAck ? 2 : 0));
+        writer.WriteByte((frame.HopLimit << 5) | (frame.HopStart << 2) | (frame.WantAck ? 2 : 0) | (frame.LocalOnly ? 1 : 0));
         writer.WriteByte(frame.NextHop);
         writer.WriteByte(frame.Relay);
         writer.WriteBytes(frame.Payload);
@@ -68,14 +68,14 @@ public static class FrameCodec
 
         int hopLimit = b1 >> 5;
         int hopStart = (b1 >> 2) & 7;
-        if ((b1 & 1) != 0 || hopLimit > hopStart)
+        if (hopLimit > hopStart)
         {
             return ProtocolError.InvalidField;
         }
 
         var payload = new byte[count - FrameLimits.HeaderSize];
         Array.Copy(data, offset + FrameLimits.HeaderSize, payload, 0, payload.Length);
-        frame = new Frame((FrameType)type, hopLimit, hopStart, (b1 & 2) != 0, data[offset + 2], data[offset + 3], payload);
+        frame = new Frame((FrameType)type, hopLimit, hopStart, (b1 & 2) != 0, data[offset + 2], data[offset + 3], payload, (b1 & 1) != 0);
         return ProtocolError.None;
     }
 }

@@ -89,6 +89,12 @@ public sealed class MessengerNode
     /// <summary>This node's id.</summary>
     public uint Id => _identity.Id;
 
+    /// <summary>
+    /// Whether the person consents to what they send now leaving the mesh through a gateway. While false,
+    /// new entries go out in frames marked local-only (docs/protocol.md §5.1). Set it per message.
+    /// </summary>
+    public bool UplinkConsent { get; set; } = true;
+
     /// <summary>This node's profile.</summary>
     public Profile Profile => _profile;
 
@@ -807,7 +813,7 @@ public sealed class MessengerNode
         Frame[] frames = Fragmenter.Split(entry.Encoded, _maxFrameSize, hopLimit, wantAck, Hint);
         for (int i = 0; i < frames.Length; i++)
         {
-            Queue(frames[i]);
+            Queue(UplinkConsent ? frames[i] : frames[i].AsLocalOnly());
         }
     }
 
