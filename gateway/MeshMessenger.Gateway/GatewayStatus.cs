@@ -9,7 +9,7 @@ using Microsoft.Data.Sqlite;
 namespace MeshMessenger.Gateway;
 
 /// <summary>What /health and /metrics report.</summary>
-public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, MqttBridge mqtt, UdpLink udp)
+public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, MqttBridge mqtt, UdpLink udp, Protocol.Identity.NodeIdentity identity)
 {
     /// <summary>The health document: "ok" unless the broker is unreachable.</summary>
     public object Health()
@@ -18,6 +18,7 @@ public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, 
         return new
         {
             status = mqtt.State is "connected" or "off" ? "ok" : "degraded",
+            node = Protocol.Identity.NodeId.ToText(identity.Id),
             mqtt = mqtt.State,
             ingestQueue = ingest.QueueDepth,
             outbox = GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM outbox"),

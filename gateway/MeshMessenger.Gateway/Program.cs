@@ -22,9 +22,11 @@ WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection("Gateway"));
 var options = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
+MeshMessenger.Protocol.Identity.NodeIdentity identity;
 try
 {
-    GatewayOptionsValidator.Validate(options, BoardCatalog.Default());
+    GatewayOptionsValidator.Validate(options, string.IsNullOrEmpty(options.Radio.BoardsDirectory) ? BoardCatalog.Default() : new BoardCatalog(options.Radio.BoardsDirectory));
+    identity = GatewayIdentity.LoadOrCreate(options);
 }
 catch (ConfigurationException e)
 {
@@ -34,6 +36,7 @@ catch (ConfigurationException e)
 
 var topics = new TopicLayout(options.Mqtt.TopicRoot, options.Region);
 builder.Services.AddSingleton(new GatewayDatabase(Path.Combine(options.DataDirectory, "gateway.db")));
+builder.Services.AddSingleton(identity);
 builder.Services.AddSingleton<GatewayCounters>();
 builder.Services.AddSingleton(sp => new FrameIngest(
     sp.GetRequiredService<GatewayDatabase>(),

@@ -28,21 +28,24 @@ internal static class FreePort
 /// <summary>A real Mosquitto broker (Debian's package) on a free loopback port, with persistence in a temp folder.</summary>
 internal sealed class MosquittoBroker : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("mosquitto-").FullName;
+    private readonly string _dir = System.IO.Directory.CreateTempSubdirectory("mosquitto-").FullName;
     private Process? _process;
 
-    public MosquittoBroker()
+    public MosquittoBroker(string extraConfiguration = "allow_anonymous true\n")
     {
         Port = FreePort.Tcp();
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(_dir, (UnixFileMode)0x1FF); // Mosquitto started as root drops to its own user, which must write the persistence file
         }
-        File.WriteAllText(Path.Combine(_dir, "mosquitto.conf"), $"listener {Port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location {_dir}/\nautosave_interval 1\nmax_queued_messages 20000\n");
+        File.WriteAllText(Path.Combine(_dir, "mosquitto.conf"), $"listener {Port} 127.0.0.1\n{extraConfiguration}persistence true\npersistence_location {_dir}/\nautosave_interval 1\nmax_queued_messages 20000\n");
         Start();
     }
 
     public static string Executable => "/usr/sbin/mosquitto";
+
+    /// <summary>The broker's folder (for a password file and the like).</summary>
+    public string Directory => _dir;
 
     public int Port { get; }
 
@@ -68,7 +71,7 @@ internal sealed class MosquittoBroker : IDisposable
             _process.WaitForExit();
         }
 
-        Directory.Delete(_dir, recursive: true);
+        System.IO.Directory.Delete(_dir, recursive: true);
     }
 
     private bool CanConnect()
@@ -137,7 +140,22 @@ internal sealed class GatewayProcess : IDisposable
 
     public int HttpPort { get; }
 
+    /// <summary>Starts the process without waiting for the broker (for gateways that are expected not to connect).</summary>
+    public GatewayProcess StartDetached()
+    {
+        Launch();
+        MosquittoBroker.WaitUntil(() => Health() is not null, TimeSpan.FromSeconds(30), $"{Name} to answer /health");
+        return this;
+    }
+
     public GatewayProcess Start()
+    {
+        Launch();
+        MosquittoBroker.WaitUntil(() => Health()?.GetProperty("mqtt").GetString() == "connected", TimeSpan.FromSeconds(30), $"{Name} to connect to the broker");
+        return this;
+    }
+
+    private void Launch()
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in _args)
@@ -152,8 +170,6 @@ internal sealed class GatewayProcess : IDisposable
         _process.ErrorDataReceived += (_, e) => { lock (log) { log.WriteLine(e.Data); } };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        MosquittoBroker.WaitUntil(() => Health()?.GetProperty("mqtt").GetString() == "connected", TimeSpan.FromSeconds(30), $"{Name} to connect to the broker");
-        return this;
     }
 
     /// <summary>SIGKILL: no shutdown code runs.</summary>

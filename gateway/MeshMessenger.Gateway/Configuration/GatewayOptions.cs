@@ -9,6 +9,9 @@ public sealed class GatewayOptions
     /// <summary>Region (frequency plan and MQTT topic level).</summary>
     public string Region { get; set; } = "EU_868";
 
+    /// <summary>Key file with the gateway's backup code; empty: data/gateway.key, created on first start.</summary>
+    public string IdentityFile { get; set; } = "";
+
     /// <summary>Folder for the SQLite file.</summary>
     public string DataDirectory { get; set; } = "data";
 

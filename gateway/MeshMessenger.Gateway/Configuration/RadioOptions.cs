@@ -6,6 +6,9 @@ public sealed class RadioOptions
     /// <summary>Board name from hardware/boards (empty: no radio).</summary>
     public string Board { get; set; } = "";
 
+    /// <summary>Folder of board pin files; empty: the ones shipped with the gateway (hardware/boards).</summary>
+    public string BoardsDirectory { get; set; } = "";
+
     /// <summary>Modem preset.</summary>
     public string Preset { get; set; } = "LongFast";
 

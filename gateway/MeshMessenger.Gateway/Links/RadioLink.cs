@@ -140,7 +140,7 @@ public sealed class RadioLink : BackgroundService
             return null;
         }
 
-        BoardProfile board = BoardCatalog.Default().Load(o.Radio.Board);
+        BoardProfile board = (string.IsNullOrEmpty(o.Radio.BoardsDirectory) ? BoardCatalog.Default() : new BoardCatalog(o.Radio.BoardsDirectory)).Load(o.Radio.Board);
         var settings = LoRaRadioSettings.For(Region.Find(o.Region)!, ModemPreset.Find(o.Radio.Preset)!, o.Radio.TxPowerDbm);
         return BoardRadio.Open(board, settings);
     }

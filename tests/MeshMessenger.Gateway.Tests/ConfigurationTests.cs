@@ -1,0 +1,73 @@
+using System.Diagnostics;
+
+namespace MeshMessenger.Gateway.Tests;
+
+/// <summary>Bad configurations stop the gateway before it starts, with exit code 2 and the setting named.</summary>
+public sealed class ConfigurationTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("gw-config-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData("--Gateway:Radio:Board=raspberry-pi-with-magic-hat", "Gateway:Radio:Board: unknown board 'raspberry-pi-with-magic-hat'; known boards: adafruit-rfm9x-bonnet")]
+    [InlineData("--Gateway:Radio:Board=heltec-wifi-lora-32-v3", "Gateway:Radio:Board: 'heltec-wifi-lora-32-v3' is an esp32 board")]
+    [InlineData("--Gateway:Region=ATLANTIS", "Gateway:Region: 'ATLANTIS' is unknown")]
+    [InlineData("--Gateway:Mqtt:Mode=cloud", "Gateway:Mqtt:Mode: 'cloud' must be embedded, external or off")]
+    [InlineData("--Gateway:Udp:Port=70000", "Gateway:Udp:Port: 70000 is not a port")]
+    [InlineData("--Gateway:IdentityFile=/nonexistent/gateway.key", "Gateway:IdentityFile: '/nonexistent/gateway.key' does not exist")]
+    public void A_bad_setting_stops_start_up_naming_the_setting(string argument, string expected)
+    {
+        (int code, string error) = Run(argument);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public void A_pin_file_with_a_bad_pin_stops_start_up_naming_the_file_and_the_pin()
+    {
+        string boards = Path.Combine(_dir, "boards", "my-hat");
+        Directory.CreateDirectory(boards);
+        File.WriteAllText(Path.Combine(boards, "board.json"), """
+            { "name": "my-hat", "title": "t", "host": "raspberry-pi", "chip": "SX1262",
+              "spi": { "bus": 0, "chipSelectLine": 0 }, "pins": { "reset": 22, "busy": 20, "irq": 22 },
+              "maxTxPowerDbm": 22, "configTxt": ["dtparam=spi=on"] }
+            """);
+        (int code, string error) = Run($"--Gateway:Radio:BoardsDirectory={Path.Combine(_dir, "boards")}", "--Gateway:Radio:Board=my-hat");
+        Assert.Equal(2, code);
+        Assert.Contains("Gateway:Radio:Board:", error);
+        Assert.Contains("board.json: pins.reset and pins.irq: both use GPIO 22", error);
+    }
+
+    [Fact]
+    public void A_corrupt_key_file_is_refused()
+    {
+        string key = Path.Combine(_dir, "gateway.key");
+        File.WriteAllText(key, "NOT-A-BACKUP-CODE\n");
+        (int code, string error) = Run($"--Gateway:IdentityFile={key}");
+        Assert.Equal(2, code);
+        Assert.Contains("does not hold a valid backup code", error);
+    }
+
+    private (int Code, string Error) Run(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "meshmsg-gateway.dll"));
+        info.ArgumentList.Add($"--Gateway:DataDirectory={Path.Combine(_dir, "data")}");
+        info.ArgumentList.Add("--Urls=http://127.0.0.1:0");
+        foreach (string a in arguments)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using Process process = Process.Start(info)!;
+        string error = process.StandardError.ReadToEnd();
+        if (!process.WaitForExit(30_000))
+        {
+            process.Kill(entireProcessTree: true);
+            return (-1, "did not stop: " + error);
+        }
+
+        return (process.ExitCode, error);
+    }
+}
