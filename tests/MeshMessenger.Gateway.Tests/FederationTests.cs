@@ -52,9 +52,13 @@ public sealed class FederationTests : IDisposable
                 for (int i = 0; i < devices.Length; i++)
                 {
                     UdpDevice next = devices[(i + 1) % devices.Length];
-                    devices[i].Device.Node.PostPublic($"{label}: a post from device {i}");
-                    uint seq = devices[i].Device.Node.SendText(next.Device.Id, $"{label}: a private note to the next device");
-                    directMessages[next].Add((devices[i].Device.Id, seq));
+                    lock (devices[i].Device)
+                    {
+                        devices[i].Device.Node.PostPublic($"{label}: a post from device {i}");
+                        uint seq = devices[i].Device.Node.SendText(next.Device.Id, $"{label}: a private note to the next device");
+                        directMessages[next].Add((devices[i].Device.Id, seq));
+                    }
+
                     devices[i].Flush();
                 }
             }
@@ -71,6 +75,7 @@ public sealed class FederationTests : IDisposable
             }
 
             Round("after");
+            // What the devices wrote so far; receipts they write from here on are sent only after this check.
             var expected = devices.ToDictionary(d => d.Device.Id.ToString("x8"), d => d.SentSequences());
             int total = expected.Values.Sum(v => v.Count);
 
@@ -93,6 +98,20 @@ public sealed class FederationTests : IDisposable
             // Downlink and store-and-forward: every device got every direct message written to it on another
             // gateway, including those that arrived while its gateway was down.
             MosquittoBroker.WaitUntil(() => devices.All(d => directMessages[d].All(d.Heard)), TimeSpan.FromSeconds(30), "every direct message to reach its recipient");
+
+            // Receipts flow back: recipients answer with signed delivery receipts, which travel the same way home.
+            MosquittoBroker.WaitUntil(
+                () =>
+                {
+                    foreach (UdpDevice d in devices)
+                    {
+                        d.Flush();
+                    }
+
+                    return directMessages.All(p => p.Value.All(m => devices.Single(d => d.Device.Id == m.Author).StateOf(m.Sequence) >= Protocol.Receipts.MessageState.Delivered));
+                },
+                TimeSpan.FromSeconds(30),
+                "every sender to see Delivered");
         }
         finally
         {
@@ -172,9 +191,23 @@ public sealed class FederationTests : IDisposable
 
         public GatewayProcess Gateway { get; }
 
+        public Protocol.Receipts.MessageState StateOf(uint sequence)
+        {
+            lock (Device)
+            {
+                return Device.Node.Tracker.StateOf(sequence);
+            }
+        }
+
         public void Flush()
         {
-            foreach (byte[] frame in Device.Take())
+            byte[][] outbox;
+            lock (Device)
+            {
+                outbox = Device.Take();
+            }
+
+            foreach (byte[] frame in outbox)
             {
                 if (FrameCodec.TryDecode(frame, 0, frame.Length, FrameLimits.Ip, out Frame? f) == ProtocolError.None && f!.Type == FrameType.Entry)
                 {
@@ -217,6 +250,10 @@ public sealed class FederationTests : IDisposable
                     && EntryCodec.TryDecode(f!.Payload, 0, f.Payload.Length, out Entry? e) == ProtocolError.None)
                 {
                     _heard.AddOrUpdate((e!.Author, e.Sequence), 1, (_, n) => n + 1);
+                    lock (Device)
+                    {
+                        Device.Node.Receive(r.Buffer, 0, r.Buffer.Length);
+                    }
                 }
             }
         }

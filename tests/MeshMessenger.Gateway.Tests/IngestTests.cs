@@ -146,6 +146,20 @@ public sealed class IngestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sync_frames_are_not_stored_but_remembered_so_repeats_count_as_duplicates()
+    {
+        var alice = new TestDevice("alice");
+        alice.Take();
+        alice.Node.AnnounceHeads(requestReply: true);
+        byte[] heads = alice.Take()[0];
+        Assert.Equal(IngestOutcome.NotStored, await _ingest.IngestAsync(heads, IngestSource.Udp));
+        Assert.Equal(IngestOutcome.Duplicate, await _ingest.IngestAsync(heads, IngestSource.Radio));
+        using SqliteConnection c = _db.Open();
+        Assert.Equal(1, GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM frames_seen"));
+        Assert.Equal(0, GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM entries"));
+    }
+
+    [Fact]
     public void The_schema_migrates_once_and_a_newer_file_is_refused()
     {
         Assert.Equal(Migrations.Steps.Count, _db.SchemaVersion);

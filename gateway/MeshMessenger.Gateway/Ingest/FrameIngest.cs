@@ -156,7 +156,7 @@ public sealed class FrameIngest : IAsyncDisposable
 
             if (frame!.Type != FrameType.Entry)
             {
-                return IngestOutcome.NotStored;
+                return SeenBefore(frame, connection, transaction) ? IngestOutcome.Duplicate : IngestOutcome.NotStored;
             }
 
             payload = frame.Payload;
@@ -219,6 +219,18 @@ public sealed class FrameIngest : IAsyncDisposable
         }
 
         return IngestOutcome.Stored;
+    }
+
+    /// <summary>Records a non-entry frame (fragment, heads, want, ack) by a hash of its payload; true if it was seen before.</summary>
+    private static bool SeenBefore(Frame frame, SqliteConnection connection, SqliteTransaction transaction)
+    {
+        byte[] key = System.Security.Cryptography.SHA256.HashData(frame.Payload).AsSpan(0, 16).ToArray();
+        using SqliteCommand insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT OR IGNORE INTO frames_seen (key, first_seen) VALUES ($k, $t)";
+        insert.Parameters.AddWithValue("$k", key);
+        insert.Parameters.AddWithValue("$t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        return insert.ExecuteNonQuery() == 0;
     }
 
     private sealed record Item(byte[] Bytes, bool IsEntry, IngestSource Source, string? Origin, TaskCompletionSource<IngestOutcome> Done);
