@@ -5,9 +5,9 @@ namespace MeshMessenger.Gateway.Tests;
 /// <summary>Bad configurations stop the gateway before it starts, with exit code 2 and the setting named.</summary>
 public sealed class ConfigurationTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("gw-config-").FullName;
+    private readonly TestFolder _folder = new("gw-config-");
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     [Theory]
     [InlineData("--Gateway:Radio:Board=raspberry-pi-with-magic-hat", "Gateway:Radio:Board: unknown board 'raspberry-pi-with-magic-hat'; known boards: adafruit-rfm9x-bonnet")]
@@ -26,14 +26,14 @@ public sealed class ConfigurationTests : IDisposable
     [Fact]
     public void A_pin_file_with_a_bad_pin_stops_start_up_naming_the_file_and_the_pin()
     {
-        string boards = Path.Combine(_dir, "boards", "my-hat");
+        string boards = Path.Combine(_folder.Path, "boards", "my-hat");
         Directory.CreateDirectory(boards);
         File.WriteAllText(Path.Combine(boards, "board.json"), """
             { "name": "my-hat", "title": "t", "host": "raspberry-pi", "chip": "SX1262",
               "spi": { "bus": 0, "chipSelectLine": 0 }, "pins": { "reset": 22, "busy": 20, "irq": 22 },
               "maxTxPowerDbm": 22, "configTxt": ["dtparam=spi=on"] }
             """);
-        (int code, string error) = Run($"--Gateway:Radio:BoardsDirectory={Path.Combine(_dir, "boards")}", "--Gateway:Radio:Board=my-hat");
+        (int code, string error) = Run($"--Gateway:Radio:BoardsDirectory={Path.Combine(_folder.Path, "boards")}", "--Gateway:Radio:Board=my-hat");
         Assert.Equal(2, code);
         Assert.Contains("Gateway:Radio:Board:", error);
         Assert.Contains("board.json: pins.reset and pins.irq: both use GPIO 22", error);
@@ -42,7 +42,7 @@ public sealed class ConfigurationTests : IDisposable
     [Fact]
     public void A_corrupt_key_file_is_refused()
     {
-        string key = Path.Combine(_dir, "gateway.key");
+        string key = Path.Combine(_folder.Path, "gateway.key");
         File.WriteAllText(key, "NOT-A-BACKUP-CODE\n");
         (int code, string error) = Run($"--Gateway:IdentityFile={key}");
         Assert.Equal(2, code);
@@ -53,7 +53,7 @@ public sealed class ConfigurationTests : IDisposable
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "meshmsg-gateway.dll"));
-        info.ArgumentList.Add($"--Gateway:DataDirectory={Path.Combine(_dir, "data")}");
+        info.ArgumentList.Add($"--Gateway:DataDirectory={Path.Combine(_folder.Path, "data")}");
         info.ArgumentList.Add("--Urls=http://127.0.0.1:0");
         foreach (string a in arguments)
         {

@@ -9,20 +9,16 @@ namespace MeshMessenger.Gateway.Tests;
 /// <summary>SIGKILL in the middle of ingest: nothing the gateway acknowledged is lost, nothing is stored twice, the file stays sound.</summary>
 public sealed class CrashTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("gw-crash-").FullName;
+    private readonly TestFolder _folder = new("gw-crash-");
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public async Task A_gateway_killed_mid_ingest_ends_with_every_entry_exactly_once()
     {
         const int posts = 12000;
         using var broker = new MosquittoBroker();
-        using var gateway = new GatewayProcess("crashy", Path.Combine(_dir, "crashy"), broker.Port).Start();
+        using var gateway = new GatewayProcess("crashy", Path.Combine(_folder.Path, "crashy"), broker.Port).Start();
         gateway.Kill9(); // its persistent session stays on the broker, which now queues for it
 
         // Another gateway's traffic: one device's genesis and thousands of posts, published at QoS 1.

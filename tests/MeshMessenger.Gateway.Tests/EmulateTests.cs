@@ -5,19 +5,15 @@ namespace MeshMessenger.Gateway.Tests;
 
 public sealed class EmulateTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("gw-emulate-").FullName;
+    private readonly TestFolder _folder = new("gw-emulate-");
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public void Emulated_devices_around_a_gateway_on_its_embedded_broker_exchange_messages_and_receipts()
     {
         int mqttPort = FreePort.Tcp();
-        using GatewayProcess gateway = new GatewayProcess("solo", Path.Combine(_dir, "solo"), mqttPort, "embedded", "--emulate", "6", "--Gateway:Emulate:MessagesPerMinute=1200").Start();
+        using GatewayProcess gateway = new GatewayProcess("solo", Path.Combine(_folder.Path, "solo"), mqttPort, "embedded", "--emulate", "6", "--Gateway:Emulate:MessagesPerMinute=1200").Start();
         MosquittoBroker.WaitUntil(() => Receipts(gateway) > 3, TimeSpan.FromSeconds(30), "receipts from the emulated devices");
         Dictionary<string, List<long>> entries = gateway.Entries();
         Assert.Equal(6, entries.Count); // six authors, each with a genesis and more

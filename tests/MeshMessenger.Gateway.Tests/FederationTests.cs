@@ -6,7 +6,6 @@ using MeshMessenger.Gateway.Storage;
 using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
-using Microsoft.Data.Sqlite;
 
 namespace MeshMessenger.Gateway.Tests;
 
@@ -17,22 +16,15 @@ namespace MeshMessenger.Gateway.Tests;
 /// </summary>
 public sealed class FederationTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("gw-fed-").FullName;
+    private readonly TestFolder _folder = new("gw-fed-");
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        if (Environment.GetEnvironmentVariable("MM_KEEP_TEST_FILES") is null)
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public void Three_gateways_carry_every_entry_once_through_a_broker_restart_and_a_kill_9()
     {
         using var broker = new MosquittoBroker();
-        var gateways = Enumerable.Range(1, 3).Select(i => new GatewayProcess($"gw{i}", Path.Combine(_dir, $"gw{i}"), broker.Port)).ToArray();
+        var gateways = Enumerable.Range(1, 3).Select(i => new GatewayProcess($"gw{i}", Path.Combine(_folder.Path, $"gw{i}"), broker.Port)).ToArray();
         try
         {
             foreach (GatewayProcess g in gateways)
@@ -126,8 +118,8 @@ public sealed class FederationTests : IDisposable
     public void Mosquitto_clients_see_only_signed_sealed_entries_and_can_inject_one()
     {
         using var broker = new MosquittoBroker();
-        using var gateway = new GatewayProcess("gwx", Path.Combine(_dir, "gwx"), broker.Port).Start();
-        string outFile = Path.Combine(_dir, "sub.bin");
+        using var gateway = new GatewayProcess("gwx", Path.Combine(_folder.Path, "gwx"), broker.Port).Start();
+        string outFile = Path.Combine(_folder.Path, "sub.bin");
         using Process sub = Process.Start(new ProcessStartInfo("mosquitto_sub", ["-h", "127.0.0.1", "-p", broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-t", "mm/1/EU_868/e/+", "-C", "3", "-W", "30", "-F", "%t %x"]) { RedirectStandardOutput = true })!;
         Thread.Sleep(500);
 
@@ -155,7 +147,7 @@ public sealed class FederationTests : IDisposable
         var carol = new TestDevice("carol");
         byte[] frame = carol.Take()[0];
         FrameCodec.TryDecode(frame, 0, frame.Length, FrameLimits.Ip, out Frame? f);
-        string file = Path.Combine(_dir, "carol.bin");
+        string file = Path.Combine(_folder.Path, "carol.bin");
         File.WriteAllBytes(file, f!.Payload);
         Process.Start("mosquitto_pub", ["-h", "127.0.0.1", "-p", broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-q", "1", "-t", $"mm/1/EU_868/e/{carol.Id:x8}", "-f", file])!.WaitForExit();
         MosquittoBroker.WaitUntil(() => gateway.Entries().ContainsKey(carol.Id.ToString("x8")), TimeSpan.FromSeconds(10), "the injected entry");

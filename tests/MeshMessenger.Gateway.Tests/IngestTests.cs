@@ -7,27 +7,17 @@ using Microsoft.Data.Sqlite;
 namespace MeshMessenger.Gateway.Tests;
 
 /// <summary>The ingest path on a real SQLite file: every frame verified before it is stored, every drop counted by reason.</summary>
-public sealed class IngestTests : IAsyncLifetime
+public sealed class IngestTests : IAsyncDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("gw-ingest-").FullName;
-    private GatewayDatabase _db = null!;
-    private GatewayCounters _counters = null!;
-    private FrameIngest _ingest = null!;
+    private readonly IngestFixture _fixture = new("gw-ingest-", new RateLimiter(6, 20), e => e.Source == IngestSource.Mqtt || e.LocalOnly ? null : $"t/{e.Author:x8}");
 
-    public Task InitializeAsync()
-    {
-        _db = new GatewayDatabase(Path.Combine(_dir, "gateway.db"));
-        _counters = new GatewayCounters();
-        _ingest = new FrameIngest(_db, _counters, new RateLimiter(6, 20), new NSecVerifier(), e => e.Source == IngestSource.Mqtt || e.LocalOnly ? null : $"t/{e.Author:x8}");
-        return Task.CompletedTask;
-    }
+    private GatewayDatabase _db => _fixture.Database;
 
-    public async Task DisposeAsync()
-    {
-        await _ingest.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
+    private GatewayCounters _counters => _fixture.Counters;
+
+    private FrameIngest _ingest => _fixture.Ingest;
+
+    public ValueTask DisposeAsync() => _fixture.DisposeAsync();
 
     [Fact]
     public async Task A_device_s_genesis_then_its_messages_are_stored_and_queued_for_uplink()

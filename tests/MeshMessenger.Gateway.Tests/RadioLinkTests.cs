@@ -3,38 +3,26 @@ using MeshMessenger.Emulator.Chips;
 using MeshMessenger.Gateway.Configuration;
 using MeshMessenger.Gateway.Ingest;
 using MeshMessenger.Gateway.Links;
-using MeshMessenger.Gateway.Storage;
 using MeshMessenger.Radio.Drivers;
 using MeshMessenger.Radio.LoRa;
 using MeshMessenger.Radio.Sx126x;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace MeshMessenger.Gateway.Tests;
 
 /// <summary>The gateway's radio link over the real SX1262 driver and a simulated chip on the emulator's air.</summary>
-public sealed class RadioLinkTests : IAsyncLifetime
+public sealed class RadioLinkTests : IAsyncDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("gw-radio-").FullName;
+    private readonly IngestFixture _fixture = new("gw-radio-", new RateLimiter(0, 0), _ => null);
     private readonly ChipAir _air = new(new LogDistancePathLoss());
     private readonly ChipClock _clock = new();
-    private GatewayCounters _counters = null!;
-    private FrameIngest _ingest = null!;
 
-    public Task InitializeAsync()
-    {
-        _counters = new GatewayCounters();
-        _ingest = new FrameIngest(new GatewayDatabase(Path.Combine(_dir, "gateway.db")), _counters, new RateLimiter(0, 0), new NSecVerifier(), _ => null);
-        return Task.CompletedTask;
-    }
+    private GatewayCounters _counters => _fixture.Counters;
 
-    public async Task DisposeAsync()
-    {
-        await _ingest.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
+    private FrameIngest _ingest => _fixture.Ingest;
+
+    public ValueTask DisposeAsync() => _fixture.DisposeAsync();
 
     [Fact]
     public async Task Frames_heard_on_the_radio_are_stored_and_a_direct_message_goes_back_to_the_neighbour()
