@@ -1,0 +1,62 @@
+using MeshMessenger.Anchoring.Merkle;
+
+namespace MeshMessenger.Anchoring.Tests;
+
+/// <summary>RFC 6962 Merkle trees and inclusion proofs.</summary>
+public sealed class MerkleTests
+{
+    private static readonly byte[][] CtLeaves =
+    [
+        [], [0x00], [0x10], [0x20, 0x21], [0x30, 0x31], [0x40, 0x41, 0x42, 0x43],
+        [0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57], Convert.FromHexString("606162636465666768696a6b6c6d6e6f"),
+    ];
+
+    [Fact]
+    public void Roots_match_the_certificate_transparency_reference_values()
+    {
+        foreach (string line in VectorFile.Lines("rfc6962-ct.txt"))
+        {
+            var (n, root) = VectorFile.Pair(line);
+            Assert.Equal(root, Convert.ToHexStringLower(MerkleTree.Root(CtLeaves[..int.Parse(n)])));
+        }
+
+        Assert.Equal("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", Convert.ToHexStringLower(MerkleTree.Root([]))); // SHA-256 of nothing
+    }
+
+    [Fact]
+    public void Every_leaf_of_every_tree_size_up_to_70_proves_its_inclusion_and_nothing_else_does()
+    {
+        for (int n = 1; n <= 70; n++)
+        {
+            byte[][] leaves = Enumerable.Range(0, n).Select(i => new CheckpointLeaf((uint)i, (uint)(i * 7), new byte[32]).Encode()).ToArray();
+            byte[] root = MerkleTree.Root(leaves);
+            for (int i = 0; i < n; i++)
+            {
+                InclusionProof proof = MerkleTree.Prove(i, leaves);
+                Assert.True(proof.Path.Count <= Math.Ceiling(Math.Log2(n)), $"n={n} i={i}: {proof.Path.Count} hashes");
+                Assert.True(proof.Verifies(leaves[i], root), $"n={n} i={i}");
+                Assert.False(proof.Verifies(leaves[(i + 1) % n], root) && n > 1, $"n={n} i={i}: another leaf passed");
+                Assert.False((proof with { LeafIndex = (i + 1) % n }).Verifies(leaves[i], root) && n > 1, $"n={n} i={i}: wrong index passed");
+
+                InclusionProof? decoded = InclusionProof.Decode(proof.Encode());
+                Assert.NotNull(decoded);
+                Assert.True(decoded.Verifies(leaves[i], root));
+            }
+        }
+    }
+
+    [Fact]
+    public void A_leaf_hash_cannot_pass_for_a_node()
+    {
+        byte[][] leaves = [[1], [2]];
+        byte[] root = MerkleTree.Root(leaves);
+        byte[] forged = [.. MerkleTree.LeafHash(leaves[0]), .. MerkleTree.LeafHash(leaves[1])];
+        Assert.NotEqual(root, MerkleTree.Root([forged])); // the 0x00/0x01 prefixes keep the levels apart
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("00000005000000030001")] // index 5 ≥ size 3
+    [InlineData("000000000000000201")] // one hash promised, none given
+    public void Malformed_proof_bytes_are_refused(string hex) => Assert.Null(InclusionProof.Decode(Convert.FromHexString(hex)));
+}
