@@ -2,6 +2,7 @@
 # Installs what the test suite needs on a fresh Debian machine; safe to run again. Each later component adds its
 # own step here (MQTT broker, Ethereum dev node, browser), so tests never depend on a hand-prepared machine.
 set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "The .NET 10 SDK is required (https://dot.net); it is not in Debian's archive, so install it first." >&2
@@ -23,3 +24,18 @@ if ! command -v mosquitto_sub >/dev/null 2>&1 || [ ! -x /usr/sbin/mosquitto ]; t
   apt-get install -y -qq mosquitto mosquitto-clients >/dev/null
 fi
 echo "setup: $(/usr/sbin/mosquitto -h 2>/dev/null | head -1)"
+
+# The anchoring tests run a local Ethereum dev chain: anvil 1.7.1 from Foundry's npm package (the native
+# binary ships inside it; nothing is downloaded at run time), installed into .tools/anvil.
+anvil=.tools/anvil/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil
+if [ ! -x "$anvil" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "setup: installing npm (Debian) to fetch anvil"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq npm >/dev/null
+  fi
+  echo "setup: installing anvil 1.7.1 into .tools/anvil"
+  npm install --no-save --silent --prefix .tools/anvil @foundry-rs/anvil-linux-amd64@1.7.1 >/dev/null
+fi
+echo "setup: $("$anvil" --version | head -1)"

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Numerics;
+using MeshMessenger.Anchoring.Ethereum;
+using MeshMessenger.Anchoring.Rpc;
+
+namespace MeshMessenger.Anchoring.Batches;
+
+/// <summary>
+/// Takes each batch from Pending to Final with exactly one anchor transaction (docs/anchoring.md §4):
+/// <list type="number">
+/// <item>Pending: sign a type-2 transaction to self carrying 0x01 ‖ root, store it, then send it.</item>
+/// <item>Signed or Sent: look for a receipt of any attempt; otherwise send the latest attempt again (the
+/// same bytes, so a node that has it answers "already known"), or, once it has waited
+/// <see cref="StuckAfter"/>, replace it at the same nonce with both fees raised by 12.5 % (nodes demand 10 %).</item>
+/// <item>Included: re-read the block at that height; a different hash means a reorg, and the same stored
+/// transaction is broadcast again. Final once the node's 'finalized' block reaches it.</item>
+/// </list>
+/// Every step can be interrupted anywhere and repeated: a restart re-sends what was stored, never a new nonce.
+/// </summary>
+public sealed class Anchorer(EthereumRpcClient rpc, AnchorStore store, byte[] privateKey, BigInteger chainId)
+{
+    /// <summary>Anchor payload format version (the first calldata byte).</summary>
+    public const byte PayloadVersion = 0x01;
+
+    /// <summary>The sender, which is also the recipient (calldata to self: no contract, cheapest).</summary>
+    public EthereumAddress Address { get; } = EthereumAddress.FromPublicKey(Secp256k1.PublicKeyOf(privateKey));
+
+    /// <summary>How long a sent transaction may wait before it is replaced with higher fees.</summary>
+    public TimeSpan StuckAfter { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Test hook: called with a step's name; throwing from it plays a crash at that point.</summary>
+    public Action<string>? FaultPoint { get; init; }
+
+    /// <summary>The calldata of a batch's anchor.</summary>
+    public static byte[] Payload(byte[] root) => [PayloadVersion, .. root];
+
+    /// <summary>One pass over every unfinished batch.</summary>
+    public async Task StepAsync(CancellationToken ct = default)
+    {
+        foreach (AnchorBatch batch in store.Unfinished())
+        {
+            switch (batch.State)
+            {
+                case AnchorState.Pending:
+                    await StartAsync(batch, ct).ConfigureAwait(false);
+                    break;
+                case AnchorState.Signed:
+                case AnchorState.Sent:
+                    await FollowAsync(batch, ct).ConfigureAwait(false);
+                    break;
+                case AnchorState.Included:
+                    await ConfirmAsync(batch, ct).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    private async Task StartAsync(AnchorBatch batch, CancellationToken ct)
+    {
+        BigInteger nodeChain = await rpc.ChainIdAsync(ct).ConfigureAwait(false);
+        if (nodeChain != chainId)
+        {
+            throw new RpcException("eth_chainId", $"the node is on chain {nodeChain}, the anchorer is configured for {chainId}; refusing to sign");
+        }
+
+        BigInteger pending = await rpc.PendingNonceAsync(Address.ToString(), ct).ConfigureAwait(false);
+        BigInteger? used = store.HighestNonce();
+        BigInteger nonce = used is { } u && u + 1 > pending ? u + 1 : pending;
+        BigInteger tip = await rpc.MaxPriorityFeePerGasAsync(ct).ConfigureAwait(false);
+        BlockHeader latest = await rpc.BlockAsync("latest", ct).ConfigureAwait(false) ?? throw new RpcException("eth_getBlockByNumber", "no latest block");
+        BigInteger maxFee = (2 * (latest.BaseFeePerGas ?? 0)) + tip;
+        byte[] data = Payload(batch.Root);
+        BigInteger gas = await rpc.EstimateGasAsync(Address.ToString(), Address.ToString(), data, ct).ConfigureAwait(false);
+        var tx = new Eip1559Transaction(chainId, nonce, tip, maxFee, gas + (gas / 10), Address, 0, data);
+        await SignStoreAndSendAsync(batch.Id, tx, ct).ConfigureAwait(false);
+    }
+
+    private async Task FollowAsync(AnchorBatch batch, CancellationToken ct)
+    {
+        List<AnchorAttempt> attempts = store.Attempts(batch.Id);
+        foreach (AnchorAttempt attempt in attempts)
+        {
+            TransactionReceipt? receipt = await rpc.ReceiptAsync(attempt.TransactionHash, ct).ConfigureAwait(false);
+            if (receipt is not null)
+            {
+                store.SetState(batch.Id, AnchorState.Included, receipt.TransactionHash, (long)receipt.BlockNumber, receipt.BlockHash, (long)receipt.GasUsed, receipt.Json);
+                return;
+            }
+        }
+
+        AnchorAttempt latest = attempts[^1];
+        if (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - latest.SentAtMs < StuckAfter.TotalMilliseconds)
+        {
+            await SendAsync(latest.Raw, batch.Id, ct).ConfigureAwait(false);
+            return;
+        }
+
+        // Replace: same nonce, both fees up by 12.5 % (rounded up), everything else the same.
+        Eip1559Transaction previous = Rebuild(batch, latest);
+        Eip1559Transaction replacement = previous.WithFees(Raise(latest.MaxPriorityFeePerGas), Raise(latest.MaxFeePerGas));
+        await SignStoreAndSendAsync(batch.Id, replacement, ct).ConfigureAwait(false);
+    }
+
+    private async Task ConfirmAsync(AnchorBatch batch, CancellationToken ct)
+    {
+        BlockHeader? block = await rpc.BlockAsync(EthereumRpcClient.Quantity(batch.BlockNumber!.Value), ct).ConfigureAwait(false);
+        TransactionReceipt? receipt = await rpc.ReceiptAsync(batch.TransactionHash!, ct).ConfigureAwait(false);
+        if (block is null || block.Hash != batch.BlockHash || receipt is null || receipt.BlockHash != batch.BlockHash)
+        {
+            // Reorganised away: back to Sent; the next pass finds a new receipt or broadcasts the stored bytes again.
+            store.SetState(batch.Id, AnchorState.Sent);
+            AnchorAttempt included = store.Attempts(batch.Id).First(a => a.TransactionHash == batch.TransactionHash);
+            await SendAsync(included.Raw, batch.Id, ct).ConfigureAwait(false);
+            return;
+        }
+
+        BlockHeader? finalized = await rpc.BlockAsync("finalized", ct).ConfigureAwait(false);
+        if (finalized is not null && finalized.Number >= batch.BlockNumber.Value)
+        {
+            store.SetState(batch.Id, AnchorState.Final, batch.TransactionHash, batch.BlockNumber, batch.BlockHash, batch.GasUsed, batch.Receipt);
+        }
+    }
+
+    private async Task SignStoreAndSendAsync(long batchId, Eip1559Transaction tx, CancellationToken ct)
+    {
+        SignedTransaction signed = tx.Sign(privateKey);
+        FaultPoint?.Invoke("signed");
+        store.AddAttempt(new AnchorAttempt(batchId, signed.HashHex, signed.Raw, tx.MaxPriorityFeePerGas, tx.MaxFeePerGas, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), tx.Nonce);
+        FaultPoint?.Invoke("stored");
+        await SendAsync(signed.Raw, batchId, ct).ConfigureAwait(false);
+        FaultPoint?.Invoke("sent");
+    }
+
+    private async Task SendAsync(byte[] raw, long batchId, CancellationToken ct)
+    {
+        try
+        {
+            await rpc.SendRawTransactionAsync(raw, ct).ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.NodeMessage.Contains("already known", StringComparison.OrdinalIgnoreCase)
+            || e.NodeMessage.Contains("nonce too low", StringComparison.OrdinalIgnoreCase)
+            || e.NodeMessage.Contains("replacement transaction underpriced", StringComparison.OrdinalIgnoreCase))
+        {
+            // The node has it, or a transaction at this nonce is already mined (found by its receipt next pass).
+        }
+
+        if (store.Batch(batchId).State < AnchorState.Sent)
+        {
+            store.SetState(batchId, AnchorState.Sent);
+        }
+    }
+
+    private Eip1559Transaction Rebuild(AnchorBatch batch, AnchorAttempt attempt)
+    {
+        // The stored raw bytes carry gas; re-read it rather than re-estimating, so a replacement differs only in fees.
+        BigInteger gas = GasOf(attempt.Raw);
+        return new Eip1559Transaction(chainId, batch.Nonce!.Value, attempt.MaxPriorityFeePerGas, attempt.MaxFeePerGas, gas, Address, 0, Payload(batch.Root));
+    }
+
+    private static BigInteger Raise(BigInteger fee) => fee + ((fee + 7) / 8);
+
+    private static BigInteger GasOf(byte[] raw)
+    {
+        // 0x02 ‖ rlp([chainId, nonce, tip, maxFee, gas, ...]): walk the first five items of the list.
+        int position = 1;
+        position += raw[position] <= 0xf7 ? 1 : 1 + (raw[position] - 0xf7);
+        BigInteger gas = 0;
+        for (int item = 0; item < 5; item++)
+        {
+            int b = raw[position];
+            int length = b < 0x80 ? 1 : b - 0x80;
+            int start = b < 0x80 ? position : position + 1;
+            if (item == 4)
+            {
+                gas = new BigInteger(raw.AsSpan(start, length), isUnsigned: true, isBigEndian: true);
+            }
+
+            position = start + length;
+        }
+
+        return gas;
+    }
+
+    /// <summary>Formats a wei amount as gwei for logs.</summary>
+    public static string Gwei(BigInteger wei) => ((double)wei / 1e9).ToString("0.###", CultureInfo.InvariantCulture) + " gwei";
+}

@@ -1,0 +1,154 @@
+using System.Numerics;
+using MeshMessenger.Anchoring.Batches;
+using MeshMessenger.Anchoring.Ethereum;
+using MeshMessenger.Anchoring.Merkle;
+using MeshMessenger.Anchoring.Proofs;
+using Microsoft.Data.Sqlite;
+
+namespace MeshMessenger.Anchoring.Tests;
+
+/// <summary>The anchoring lifecycle against a real local chain (anvil): one transaction per batch through crashes, reorgs and stuck fees.</summary>
+public sealed class AnchoringTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("anchor-").FullName;
+    private readonly AnvilNode _anvil = new();
+
+    public void Dispose()
+    {
+        _anvil.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_batch_goes_from_pending_to_final_in_one_transaction_and_its_proof_checks_out_on_the_node()
+    {
+        AnchorStore store = Store();
+        List<byte[]> leaves = Leaves(100);
+        long batch = store.AddBatch(leaves);
+        var anchorer = new Anchorer(_anvil.Rpc, store, AnvilNode.Account0Key, 31337);
+
+        await anchorer.StepAsync(); // sign, store, send (anvil mines it at once)
+        Assert.Equal(AnchorState.Sent, store.Batch(batch).State);
+        await anchorer.StepAsync();
+        AnchorBatch included = store.Batch(batch);
+        Assert.Equal(AnchorState.Included, included.State);
+
+        // Gas: 21,000 plus calldata at the EIP-7623 floor (10 per token; a zero byte is 1 token, any other 4),
+        // which for 33 bytes of random data is above the standard 4/16 per byte.
+        byte[] payload = Anchorer.Payload(included.Root);
+        int zeros = payload.Count(b => b == 0);
+        int tokens = zeros + (4 * (payload.Length - zeros));
+        Assert.Equal(21_000 + Math.Max(10 * tokens, (4 * zeros) + (16 * (payload.Length - zeros))), included.GasUsed);
+
+        await _anvil.Mine(3);
+        await anchorer.StepAsync();
+        Assert.Equal(AnchorState.Final, store.Batch(batch).State);
+        Assert.Equal(1, await Nonce());
+
+        ProofBundle bundle = ProofBundle.FromJson(ProofBundle.For(store, batch, 37).ToJson())!;
+        var checks = await ProofVerifier.VerifyAsync(bundle, _anvil.Rpc);
+        Assert.All(checks, c => Assert.True(c.Passed, c.Statement));
+        Assert.True(bundle.Path.Count <= 7); // 32 · ceil(log2 100) bytes
+
+        var forged = bundle with { Leaf = Convert.ToHexStringLower(Leaves(101)[100]) };
+        Assert.False((await ProofVerifier.VerifyAsync(forged, _anvil.Rpc))[0].Passed);
+    }
+
+    [Theory]
+    [InlineData("signed")] // crashed after signing, before the transaction was stored
+    [InlineData("stored")] // stored, never sent
+    [InlineData("sent")]   // sent, the receipt never looked up
+    public async Task A_crash_at_any_point_still_gives_exactly_one_anchor(string crashAt)
+    {
+        AnchorStore store = Store();
+        long batch = store.AddBatch(Leaves(10));
+        var crashing = new Anchorer(_anvil.Rpc, store, AnvilNode.Account0Key, 31337) { FaultPoint = p => { if (p == crashAt) throw new IOException("power cut"); } };
+        await Assert.ThrowsAsync<IOException>(() => crashing.StepAsync());
+
+        var restarted = new Anchorer(_anvil.Rpc, store, AnvilNode.Account0Key, 31337);
+        for (int i = 0; i < 4 && store.Batch(batch).State < AnchorState.Included; i++)
+        {
+            await restarted.StepAsync();
+        }
+
+        Assert.Equal(AnchorState.Included, store.Batch(batch).State);
+        await restarted.StepAsync();
+        await _anvil.Mine(2);
+        await restarted.StepAsync();
+        Assert.Equal(1, await Nonce()); // one transaction from the account, whatever happened
+        Assert.Single(store.Attempts(batch));
+    }
+
+    [Theory]
+    [InlineData("anvil_reorg")]
+    [InlineData("anvil_rollback")]
+    public async Task A_reorg_that_drops_the_anchor_sends_the_same_transaction_again(string how)
+    {
+        AnchorStore store = Store();
+        long batch = store.AddBatch(Leaves(5));
+        var anchorer = new Anchorer(_anvil.Rpc, store, AnvilNode.Account0Key, 31337);
+        await anchorer.StepAsync();
+        await anchorer.StepAsync();
+        AnchorBatch before = store.Batch(batch);
+        Assert.Equal(AnchorState.Included, before.State);
+
+        if (how == "anvil_reorg")
+        {
+            await _anvil.Call("anvil_reorg", 1, new System.Text.Json.Nodes.JsonArray()); // replace the last block with an empty one
+        }
+        else
+        {
+            await _anvil.Call("anvil_rollback", 1);
+        }
+
+        await anchorer.StepAsync(); // sees the block hash change, re-broadcasts the stored bytes
+        Assert.Equal(AnchorState.Sent, store.Batch(batch).State);
+        await anchorer.StepAsync();
+        AnchorBatch after = store.Batch(batch);
+        Assert.Equal(AnchorState.Included, after.State);
+        Assert.Equal(before.TransactionHash, after.TransactionHash); // the same transaction, not a new one
+        Assert.NotEqual(before.BlockHash, after.BlockHash);
+        Assert.Single(store.Attempts(batch));
+        Assert.Equal(1, await Nonce());
+    }
+
+    [Fact]
+    public async Task A_stuck_transaction_is_replaced_at_the_same_nonce_with_fees_at_least_10_percent_higher()
+    {
+        await _anvil.Call("anvil_setAutomine", false);
+        AnchorStore store = Store();
+        long batch = store.AddBatch(Leaves(3));
+        var anchorer = new Anchorer(_anvil.Rpc, store, AnvilNode.Account0Key, 31337) { StuckAfter = TimeSpan.Zero };
+        await anchorer.StepAsync(); // first attempt
+        await anchorer.StepAsync(); // no receipt, waited long enough: replacement
+        List<AnchorAttempt> attempts = store.Attempts(batch);
+        Assert.Equal(2, attempts.Count);
+        Assert.True(attempts[1].MaxFeePerGas * 10 >= attempts[0].MaxFeePerGas * 11);
+        Assert.True(attempts[1].MaxPriorityFeePerGas * 10 >= attempts[0].MaxPriorityFeePerGas * 11);
+
+        await _anvil.Mine();
+        await anchorer.StepAsync();
+        AnchorBatch included = store.Batch(batch);
+        Assert.Equal(AnchorState.Included, included.State);
+        Assert.Equal(attempts[1].TransactionHash, included.TransactionHash); // the node kept the better-paying one
+        Assert.Equal(1, await Nonce());
+    }
+
+    [Fact]
+    public async Task The_anchorer_refuses_to_sign_for_another_chain()
+    {
+        AnchorStore store = Store();
+        store.AddBatch(Leaves(2));
+        var anchorer = new Anchorer(_anvil.Rpc, store, AnvilNode.Account0Key, 1);
+        var ex = await Assert.ThrowsAsync<Rpc.RpcException>(() => anchorer.StepAsync());
+        Assert.Contains("chain 31337", ex.Message);
+    }
+
+    private AnchorStore Store() => new(Path.Combine(_dir, $"anchors-{Guid.NewGuid():N}.db"));
+
+    private static List<byte[]> Leaves(int n) =>
+        Enumerable.Range(0, n).Select(i => new CheckpointLeaf((uint)(1000 + i), (uint)i, System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i))).Encode()).ToList();
+
+    private async Task<BigInteger> Nonce() => await _anvil.Rpc.PendingNonceAsync(EthereumAddress.FromPublicKey(Secp256k1.PublicKeyOf(AnvilNode.Account0Key)).ToString());
+}
