@@ -21,6 +21,7 @@ public static class Program
             "  meshmsg emulate sweep             10 to 1,000 devices: managed flooding against learned routes\n" +
             "  meshmsg hardware boards           the supported boards; `hardware show NAME` for wiring and parts\n" +
             "  meshmsg hardware power heltec-wifi-lora-32-v3 --sent 20 --heard 200\n" +
+            "  meshmsg verify proof.json --rpc URL   check an anchoring proof against any Ethereum node\n" +
             "  meshmsg bench crypto              compare managed crypto with BouncyCastle and NSec\n" +
             "  meshmsg bench crypto --json r.json --seconds 2");
         root.Subcommands.Add(DemoCommand.Create());
@@ -29,6 +30,7 @@ public static class Program
         root.Subcommands.Add(EmulateCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(HardwareCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -104,6 +104,7 @@ public sealed class AnchoringTests : IDisposable
 
         await anchorer.StepAsync(); // sees the block hash change, re-broadcasts the stored bytes
         Assert.Equal(AnchorState.Sent, store.Batch(batch).State);
+        await _anvil.Mine(); // the chain moves on (anvil may keep the dropped transaction in its pool as "already known")
         await anchorer.StepAsync();
         AnchorBatch after = store.Batch(batch);
         Assert.Equal(AnchorState.Included, after.State);
@@ -133,6 +134,31 @@ public sealed class AnchoringTests : IDisposable
         Assert.Equal(AnchorState.Included, included.State);
         Assert.Equal(attempts[1].TransactionHash, included.TransactionHash); // the node kept the better-paying one
         Assert.Equal(1, await Nonce());
+    }
+
+    [Fact]
+    public async Task Meshmsg_verify_checks_an_exported_proof_against_the_node_and_refuses_a_forged_one()
+    {
+        AnchorStore store = Store();
+        long batch = store.AddBatch(Leaves(20));
+        var anchorer = new Anchorer(_anvil.Rpc, store, AnvilNode.Account0Key, 31337);
+        await anchorer.StepAsync();
+        await anchorer.StepAsync();
+        await _anvil.Mine(3);
+        await anchorer.StepAsync();
+        string file = Path.Combine(_dir, "proof.json");
+        File.WriteAllText(file, ProofBundle.For(store, batch, 7).ToJson());
+        string rpc = $"http://127.0.0.1:{_anvil.Port}";
+
+        var console = new Spectre.Console.Testing.TestConsole();
+        Assert.Equal(0, await Cli.Commands.VerifyCommand.RunAsync(new FileInfo(file), rpc, console));
+        Assert.Contains("is finalized", console.Output);
+
+        ProofBundle forged = ProofBundle.FromJson(File.ReadAllText(file))! with { Root = new string('1', 64) };
+        File.WriteAllText(file, forged.ToJson());
+        Assert.Equal(1, await Cli.Commands.VerifyCommand.RunAsync(new FileInfo(file), rpc, new Spectre.Console.Testing.TestConsole()));
+        Assert.Equal(1, await Cli.Commands.VerifyCommand.RunAsync(new FileInfo(Path.Combine(_dir, "missing.json")), rpc, new Spectre.Console.Testing.TestConsole()));
+        Assert.Equal(2, await Cli.Commands.VerifyCommand.RunAsync(new FileInfo(file), "ftp://nowhere", new Spectre.Console.Testing.TestConsole()));
     }
 
     [Fact]
