@@ -54,12 +54,31 @@ builder.Services.AddSingleton<RadioLink>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RadioLink>());
 builder.Services.AddSingleton<UdpLink>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<UdpLink>());
+builder.Services.AddSingleton<MeshMessenger.Gateway.Anchoring.AnchoringService>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<MeshMessenger.Gateway.Anchoring.AnchoringService>());
 builder.Services.AddSingleton<GatewayStatus>();
 
 WebApplication app = builder.Build();
 app.MapGet("/health", (GatewayStatus status) => Results.Json(status.Health()));
 app.MapGet("/metrics", (GatewayStatus status) => Results.Text(status.Metrics(), "text/plain; version=0.0.4"));
 app.MapGet("/api/entries", (GatewayStatus status) => Results.Json(status.Entries()));
+app.MapGet("/api/proofs/{author}/{sequence}", (string author, uint sequence, MeshMessenger.Gateway.Anchoring.AnchoringService anchoring) =>
+{
+    // The proof bundle for an entry: the anchored checkpoint of its author at or after its sequence.
+    if (anchoring.Store is null)
+    {
+        return Results.Problem("anchoring is off on this gateway", statusCode: 404);
+    }
+
+    if (!uint.TryParse(author, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out uint id))
+    {
+        return Results.Problem("author must be 8 hex digits", statusCode: 400);
+    }
+
+    return anchoring.Store.FindCovering(id, sequence) is { } found
+        ? Results.Text(MeshMessenger.Anchoring.Proofs.ProofBundle.For(anchoring.Store, found.BatchId, found.Index).ToJson(), "application/json")
+        : Results.Problem($"no anchored checkpoint of {author} covers sequence {sequence} yet", statusCode: 404);
+});
 app.Lifetime.ApplicationStopped.Register(() => app.Services.GetRequiredService<FrameIngest>().DisposeAsync().AsTask().GetAwaiter().GetResult());
 await app.RunAsync();
 return 0;

@@ -140,6 +140,12 @@ internal sealed class GatewayProcess : IDisposable
 
     public int HttpPort { get; }
 
+    /// <summary>Extra environment variables for the process.</summary>
+    public Dictionary<string, string>? Environment { get; init; }
+
+    /// <summary>True once the process has ended.</summary>
+    public bool HasExited => _process is { HasExited: true };
+
     /// <summary>Starts the process without waiting for the broker (for gateways that are expected not to connect).</summary>
     public GatewayProcess StartDetached()
     {
@@ -155,12 +161,18 @@ internal sealed class GatewayProcess : IDisposable
         return this;
     }
 
-    private void Launch()
+    /// <summary>Starts the process and returns at once.</summary>
+    public void Launch()
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in _args)
         {
             info.ArgumentList.Add(a);
+        }
+
+        foreach (var (name, value) in Environment ?? [])
+        {
+            info.Environment[name] = value;
         }
 
         _process = Process.Start(info)!;

@@ -24,6 +24,9 @@ public sealed class GatewayOptions
     /// <summary>The MQTT bridge.</summary>
     public MqttOptions Mqtt { get; set; } = new();
 
+    /// <summary>Anchoring on Ethereum.</summary>
+    public AnchoringOptions Anchoring { get; set; } = new();
+
     /// <summary>Virtual devices run inside the gateway.</summary>
     public EmulateOptions Emulate { get; set; } = new();
 

@@ -32,6 +32,15 @@ public static class GatewayOptionsValidator
         Check(!o.Mqtt.TopicRoot.Contains('#') && !o.Mqtt.TopicRoot.Contains('+') && !o.Mqtt.TopicRoot.EndsWith('/'), "Mqtt:TopicRoot", $"'{o.Mqtt.TopicRoot}' must not contain wildcards or end with '/'");
         Check(o.Emulate.Devices is >= 0 and <= 10_000, "Emulate:Devices", $"{o.Emulate.Devices} must be 0 to 10000");
         Check(o.Emulate.MessagesPerMinute is > 0 and <= 60_000, "Emulate:MessagesPerMinute", $"{o.Emulate.MessagesPerMinute} must be more than 0 and at most 60000");
+        if (o.Anchoring.Enabled)
+        {
+            Check(Uri.TryCreate(o.Anchoring.Rpc, UriKind.Absolute, out Uri? rpc) && rpc.Scheme is "http" or "https", "Anchoring:Rpc", $"'{o.Anchoring.Rpc}' is not an http(s) URL");
+            Check(o.Anchoring.ChainId > 0, "Anchoring:ChainId", "must be positive");
+            Check(File.Exists(o.Anchoring.KeyFile), "Anchoring:KeyFile", $"'{o.Anchoring.KeyFile}' does not exist; it must hold the anchoring account's private key as 64 hex digits");
+            Check(!File.Exists(o.Anchoring.KeyFile) || AnchoringKeyValid(o.Anchoring.KeyFile), "Anchoring:KeyFile", $"'{o.Anchoring.KeyFile}' does not hold 64 hex digits of a secp256k1 private key");
+            Check(o.Anchoring.BatchMinutes > 0 && o.Anchoring.BatchLeaves > 0 && o.Anchoring.PollSeconds > 0 && o.Anchoring.StuckMinutes >= 0, "Anchoring", "BatchMinutes, BatchLeaves and PollSeconds must be positive");
+        }
+
         Check(ModemPreset.Find(o.Radio.Preset) is not null, "Radio:Preset", $"'{o.Radio.Preset}' is unknown; use one of {string.Join(", ", ModemPreset.All().Select(p => p.Name))}");
 
         BoardProfile? board = null;
@@ -57,4 +66,24 @@ public static class GatewayOptionsValidator
     }
 
     private static Region? LoRaRegion(string name) => Region.Find(name);
+
+    private static bool AnchoringKeyValid(string path)
+    {
+        string text = File.ReadAllText(path).Trim();
+        text = text.StartsWith("0x", StringComparison.Ordinal) ? text[2..] : text;
+        if (text.Length != 64 || !text.All(Uri.IsHexDigit))
+        {
+            return false;
+        }
+
+        try
+        {
+            MeshMessenger.Anchoring.Ethereum.Secp256k1.PublicKeyOf(Convert.FromHexString(text));
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 }

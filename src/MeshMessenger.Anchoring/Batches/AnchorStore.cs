@@ -24,7 +24,8 @@ public sealed class AnchorStore
             CREATE TABLE IF NOT EXISTS batches (
                 id INTEGER PRIMARY KEY AUTOINCREMENT, root BLOB NOT NULL, leaf_count INTEGER NOT NULL, created INTEGER NOT NULL,
                 state INTEGER NOT NULL, nonce TEXT, tx_hash TEXT, block_number INTEGER, block_hash TEXT, gas_used INTEGER, receipt TEXT);
-            CREATE TABLE IF NOT EXISTS leaves (batch_id INTEGER NOT NULL, idx INTEGER NOT NULL, leaf BLOB NOT NULL, PRIMARY KEY (batch_id, idx)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS leaves (batch_id INTEGER NOT NULL, idx INTEGER NOT NULL, leaf BLOB NOT NULL, author INTEGER, seq INTEGER, PRIMARY KEY (batch_id, idx)) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS leaves_by_author ON leaves (author, seq);
             CREATE TABLE IF NOT EXISTS attempts (tx_hash TEXT PRIMARY KEY, batch_id INTEGER NOT NULL, raw BLOB NOT NULL, tip TEXT NOT NULL, max_fee TEXT NOT NULL, sent_at INTEGER NOT NULL);
             """);
     }
@@ -37,12 +38,19 @@ public sealed class AnchorStore
         long id = Insert(c, t, "INSERT INTO batches (root, leaf_count, created, state) VALUES ($r, $n, $c, 0) RETURNING id", ("$r", MerkleTree.Root(leaves)), ("$n", leaves.Count), ("$c", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
         for (int i = 0; i < leaves.Count; i++)
         {
-            Insert(c, t, "INSERT INTO leaves (batch_id, idx, leaf) VALUES ($b, $i, $l)", ("$b", id), ("$i", i), ("$l", leaves[i]));
+            // Checkpoint leaves (40 bytes) are indexed by author and sequence so a proof can be found for an entry.
+            bool checkpoint = leaves[i].Length == CheckpointLeaf.Size;
+            Insert(c, t, "INSERT INTO leaves (batch_id, idx, leaf, author, seq) VALUES ($b, $i, $l, $a, $s)", ("$b", id), ("$i", i), ("$l", leaves[i]),
+                ("$a", checkpoint ? (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(leaves[i]) : DBNull.Value),
+                ("$s", checkpoint ? (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(leaves[i].AsSpan(4)) : DBNull.Value));
         }
 
         t.Commit();
         return id;
     }
+
+    /// <summary>Batches of every state.</summary>
+    public int BatchCount() => Batches("").Count;
 
     /// <summary>Batches not yet final, oldest first.</summary>
     public List<AnchorBatch> Unfinished() => Batches("WHERE state < 4 ORDER BY id");
@@ -65,6 +73,37 @@ public sealed class AnchorStore
         }
 
         return leaves;
+    }
+
+    /// <summary>
+    /// The anchored leaf that covers (author, sequence): the earliest checkpoint of that author at or after
+    /// the sequence in a batch that is in a block. Null if none yet.
+    /// </summary>
+    public (long BatchId, int Index)? FindCovering(uint author, uint sequence)
+    {
+        using SqliteConnection c = Open();
+        using SqliteCommand command = c.CreateCommand();
+        command.CommandText = "SELECT l.batch_id, l.idx FROM leaves l JOIN batches b ON b.id = l.batch_id WHERE l.author = $a AND l.seq >= $s AND b.state >= 3 ORDER BY l.seq, l.batch_id LIMIT 1";
+        command.Parameters.AddWithValue("$a", (long)author);
+        command.Parameters.AddWithValue("$s", (long)sequence);
+        using SqliteDataReader r = command.ExecuteReader();
+        return r.Read() ? (r.GetInt64(0), r.GetInt32(1)) : null;
+    }
+
+    /// <summary>The highest sequence checkpointed so far per author, across all batches (so a restart does not anchor the same heads again).</summary>
+    public Dictionary<uint, long> CheckpointedHeads()
+    {
+        using SqliteConnection c = Open();
+        using SqliteCommand command = c.CreateCommand();
+        command.CommandText = "SELECT author, max(seq) FROM leaves WHERE author IS NOT NULL GROUP BY author";
+        using SqliteDataReader r = command.ExecuteReader();
+        var heads = new Dictionary<uint, long>();
+        while (r.Read())
+        {
+            heads[(uint)r.GetInt64(0)] = r.GetInt64(1);
+        }
+
+        return heads;
     }
 
     /// <summary>Every signed transaction of a batch, oldest first.</summary>

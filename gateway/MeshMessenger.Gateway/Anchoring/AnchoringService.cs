@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using MeshMessenger.Anchoring.Batches;
+using MeshMessenger.Anchoring.Merkle;
+using MeshMessenger.Anchoring.Rpc;
+using MeshMessenger.Gateway.Configuration;
+using MeshMessenger.Gateway.Ingest;
+using MeshMessenger.Gateway.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace MeshMessenger.Gateway.Anchoring;
+
+/// <summary>
+/// The anchoring loop: every poll it turns chain heads that moved since the last batch into checkpoint
+/// leaves, closes a batch by size or age, and takes every open batch one step towards final on the chain
+/// (<see cref="Anchorer"/>). Anchors live in data/anchors.db next to the gateway's store.
+/// </summary>
+public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDatabase database, GatewayCounters counters, ILogger<AnchoringService> log) : BackgroundService
+{
+    private Dictionary<uint, long> _checkpointed = [];
+
+    /// <summary>The anchor store, once started.</summary>
+    public AnchorStore? Store { get; private set; }
+
+    /// <summary>The last error talking to the node, for /health.</summary>
+    public string? LastError { get; private set; }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        AnchoringOptions o = options.Value.Anchoring;
+        if (!o.Enabled)
+        {
+            return;
+        }
+
+        string key = File.ReadAllText(o.KeyFile).Trim();
+        byte[] privateKey = Convert.FromHexString(key.StartsWith("0x", StringComparison.Ordinal) ? key[2..] : key);
+        Store = new AnchorStore(Path.Combine(options.Value.DataDirectory, "anchors.db"));
+        _checkpointed = Store.CheckpointedHeads();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        var rpc = new EthereumRpcClient(http, new Uri(o.Rpc));
+        string? crashAt = Environment.GetEnvironmentVariable("MM_ANCHOR_CRASH_AT"); // tests: SIGKILL this process at a step
+        var anchorer = new Anchorer(rpc, Store, privateKey, o.ChainId)
+        {
+            StuckAfter = TimeSpan.FromMinutes(o.StuckMinutes),
+            FaultPoint = step =>
+            {
+                if (step == crashAt)
+                {
+                    Process.GetCurrentProcess().Kill();
+                }
+            },
+        };
+        var builder = new BatchBuilder(Store) { MaxAge = TimeSpan.FromMinutes(o.BatchMinutes), MaxLeaves = o.BatchLeaves };
+        log.LogInformation("anchoring to chain {Chain} at {Rpc} from {Address}", o.ChainId, o.Rpc, anchorer.Address);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                foreach (CheckpointLeaf leaf in MovedHeads())
+                {
+                    if (builder.Add(leaf, DateTimeOffset.UtcNow) is long full)
+                    {
+                        counters.Add("anchor_batches");
+                        log.LogInformation("batch {Batch} closed full", full);
+                    }
+                }
+
+                if (builder.Tick(DateTimeOffset.UtcNow) is long due)
+                {
+                    counters.Add("anchor_batches");
+                    log.LogInformation("batch {Batch} closed by age", due);
+                }
+
+                await anchorer.StepAsync(stoppingToken).ConfigureAwait(false);
+                LastError = null;
+            }
+            catch (RpcException e)
+            {
+                LastError = e.Message;
+                counters.Add("anchor_rpc_errors");
+                log.LogWarning("anchoring: {Message}", e.Message);
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(o.PollSeconds), stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Heads that are newer than the last checkpoint taken of them.</summary>
+    private List<CheckpointLeaf> MovedHeads()
+    {
+        var moved = new List<CheckpointLeaf>();
+        using SqliteConnection c = database.Open();
+        using SqliteCommand command = c.CreateCommand();
+        command.CommandText = "SELECT author, high, head FROM chains";
+        using SqliteDataReader r = command.ExecuteReader();
+        while (r.Read())
+        {
+            uint author = (uint)r.GetInt64(0);
+            long high = r.GetInt64(1);
+            if (!_checkpointed.TryGetValue(author, out long done) || high > done)
+            {
+                _checkpointed[author] = high;
+                moved.Add(new CheckpointLeaf(author, (uint)high, (byte[])r[2]));
+            }
+        }
+
+        return moved;
+    }
+}

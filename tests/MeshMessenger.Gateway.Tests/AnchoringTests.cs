@@ -1,0 +1,104 @@
+using MeshMessenger.Anchoring.Batches;
+using MeshMessenger.Anchoring.Ethereum;
+using MeshMessenger.Anchoring.Proofs;
+using MeshMessenger.Anchoring.Tests;
+
+namespace MeshMessenger.Gateway.Tests;
+
+/// <summary>The gateway anchoring its devices' chain heads on a local chain (anvil), including a SIGKILL between storing and sending the anchor.</summary>
+public sealed class AnchoringTests : IDisposable
+{
+    private static readonly byte[] AnchorKey = Convert.FromHexString("59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"); // anvil account #1
+    private readonly TestFolder _folder = new("gw-anchor-");
+    private readonly AnvilNode _anvil = new();
+
+    public void Dispose()
+    {
+        _anvil.Dispose();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task Emulated_devices_heads_are_anchored_and_the_gateway_serves_a_proof_that_checks_out_on_the_node()
+    {
+        using GatewayProcess gateway = Gateway("anchors", crashAt: null, "--emulate", "4", "--Gateway:Emulate:MessagesPerMinute=300").Start();
+        string author = (await WaitFor(() => gateway.Entries().Keys.FirstOrDefault(), "an emulated author"))!;
+        ProofBundle bundle = (await WaitFor(async () =>
+        {
+            await _anvil.Mine(2); // the chain moves on, so 'finalized' passes the anchor
+            using var http = new HttpClient();
+            HttpResponseMessage response = await http.GetAsync($"http://127.0.0.1:{gateway.HttpPort}/api/proofs/{author}/0");
+            return response.IsSuccessStatusCode ? ProofBundle.FromJson(await response.Content.ReadAsStringAsync()) : null;
+        }, "a proof for the author's genesis"))!;
+
+        await _anvil.Mine(3);
+        var checks = await ProofVerifier.VerifyAsync(bundle, _anvil.Rpc);
+        Assert.All(checks, c => Assert.True(c.Passed, c.Statement));
+        Assert.Equal(author, bundle.Leaf[..8]); // the leaf is that author's checkpoint
+    }
+
+    [Theory]
+    [InlineData("signed")] // SIGKILL after signing, before the transaction is stored
+    [InlineData("stored")] // after storing, before sending
+    [InlineData("sent")]   // after sending, before the receipt is looked up and stored
+    public async Task A_gateway_killed_at_any_step_of_anchoring_ends_with_exactly_one_anchor_per_batch(string crashAt)
+    {
+        string data = Path.Combine(_folder.Path, "crashy");
+        using (GatewayProcess doomed = Gateway("crashy", crashAt, "--emulate", "2", "--Gateway:Emulate:MessagesPerMinute=0.01"))
+        {
+            doomed.Launch(); // no waiting for /health: it may be gone before it answers
+            MosquittoBroker.WaitUntil(() => doomed.HasExited, TimeSpan.FromSeconds(30), $"the gateway to kill itself at '{crashAt}'");
+        }
+
+        var store = new AnchorStore(Path.Combine(data, "anchors.db"));
+        AnchorBatch batch = Assert.Single(store.Unfinished());
+        string? storedHash = store.Attempts(batch.Id).SingleOrDefault()?.TransactionHash;
+        Assert.Equal(crashAt != "signed", storedHash is not null);
+
+        using GatewayProcess restarted = Gateway("crashy", crashAt: null, "--emulate", "2", "--Gateway:Emulate:MessagesPerMinute=0.01").Start();
+        await WaitFor(async () =>
+        {
+            await _anvil.Mine();
+            return store.Batch(batch.Id).State == AnchorState.Final ? "final" : null;
+        }, "the batch to become final");
+        AnchorAttempt only = Assert.Single(store.Attempts(batch.Id));
+        Assert.Equal(only.TransactionHash, store.Batch(batch.Id).TransactionHash);
+        Assert.True(storedHash is null || storedHash == only.TransactionHash, "the restart must send the stored transaction, not a new one");
+        Assert.Equal(1, store.BatchCount()); // the restart did not anchor the same heads again
+        Assert.Equal(1, await Nonce()); // one transaction from the anchoring account
+    }
+
+    private GatewayProcess Gateway(string name, string? crashAt, params string[] extra)
+    {
+        string key = Path.Combine(_folder.Path, "anchor.key");
+        File.WriteAllText(key, Convert.ToHexStringLower(AnchorKey));
+        string[] anchoring =
+        [
+            "--Gateway:Anchoring:Enabled=true", $"--Gateway:Anchoring:Rpc=http://127.0.0.1:{_anvil.Port}", "--Gateway:Anchoring:ChainId=31337",
+            $"--Gateway:Anchoring:KeyFile={key}", "--Gateway:Anchoring:BatchMinutes=0.01", "--Gateway:Anchoring:PollSeconds=0.2",
+        ];
+        var environment = crashAt is null ? null : new Dictionary<string, string> { ["MM_ANCHOR_CRASH_AT"] = crashAt };
+        return new GatewayProcess(name, Path.Combine(_folder.Path, name), FreePort.Tcp(), "embedded", [.. anchoring, .. extra]) { Environment = environment };
+    }
+
+    private async Task<System.Numerics.BigInteger> Nonce() =>
+        await _anvil.Rpc.PendingNonceAsync(EthereumAddress.FromPublicKey(Secp256k1.PublicKeyOf(AnchorKey)).ToString());
+
+    private static async Task<T?> WaitFor<T>(Func<Task<T?>> probe, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await probe() is T value)
+            {
+                return value;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"waited 60 s for {what}");
+    }
+
+    private static Task<T?> WaitFor<T>(Func<T?> probe, string what) => WaitFor(() => Task.FromResult(probe()), what);
+}
