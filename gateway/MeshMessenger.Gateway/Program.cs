@@ -79,6 +79,12 @@ app.MapGet("/api/proofs/{author}/{sequence}", (string author, uint sequence, Mes
         ? Results.Text(MeshMessenger.Anchoring.Proofs.ProofBundle.For(anchoring.Store, found.BatchId, found.Index).ToJson(), "application/json")
         : Results.Problem($"no anchored checkpoint of {author} covers sequence {sequence} yet", statusCode: 404);
 });
+// Anchor notices go back to their authors on the links that reach them.
+app.Services.GetRequiredService<MeshMessenger.Gateway.Anchoring.AnchoringService>().NoticeReady += (author, frame) =>
+{
+    _ = app.Services.GetRequiredService<UdpLink>().SendToNodeAsync(author, frame);
+    app.Services.GetRequiredService<EmulatedDevices>().DeliverTo(author, frame);
+};
 app.Lifetime.ApplicationStopped.Register(() => app.Services.GetRequiredService<FrameIngest>().DisposeAsync().AsTask().GetAwaiter().GetResult());
 await app.RunAsync();
 return 0;

@@ -37,6 +37,46 @@ public sealed class AnchoringTests : IDisposable
         Assert.Equal(author, bundle.Leaf[..8]); // the leaf is that author's checkpoint
     }
 
+    [Fact]
+    public async Task A_device_on_the_UDP_link_receives_and_checks_the_proof_that_its_chain_is_anchored()
+    {
+        using GatewayProcess gateway = Gateway("notify", crashAt: null).Start();
+        var device = new TestDevice("field-station");
+        device.Node.PostPublic("the well at the crossroads is dry");
+        using var socket = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var gatewayEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, gateway.UdpPort);
+        foreach (byte[] frame in device.Take())
+        {
+            await socket.SendAsync(frame, gatewayEndpoint);
+        }
+
+        using var stop = new CancellationTokenSource();
+        Task receiving = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var datagram = await socket.ReceiveAsync(stop.Token);
+                lock (device)
+                {
+                    device.Node.Receive(datagram.Buffer, 0, datagram.Buffer.Length);
+                }
+            }
+        });
+
+        Protocol.Anchors.AnchorNotice notice = (await WaitFor(async () =>
+        {
+            await _anvil.Mine(2);
+            lock (device)
+            {
+                return device.Node.LatestAnchor;
+            }
+        }, "the anchor notice to reach the device"))!;
+        stop.Cancel();
+        Assert.Equal(device.Id, notice.Author);
+        Assert.Equal(1u, notice.Sequence); // the head: it covers the genesis too
+        AssertAnchoredOnChain(notice);
+    }
+
     [Theory]
     [InlineData("signed")] // SIGKILL after signing, before the transaction is stored
     [InlineData("stored")] // after storing, before sending
@@ -66,6 +106,14 @@ public sealed class AnchoringTests : IDisposable
         Assert.True(storedHash is null || storedHash == only.TransactionHash, "the restart must send the stored transaction, not a new one");
         Assert.Equal(1, store.BatchCount()); // the restart did not anchor the same heads again
         Assert.Equal(1, await Nonce()); // one transaction from the anchoring account
+    }
+
+    private void AssertAnchoredOnChain(Protocol.Anchors.AnchorNotice notice)
+    {
+        var receipt = _anvil.Rpc.ReceiptAsync("0x" + Convert.ToHexStringLower(notice.TransactionHash)).GetAwaiter().GetResult();
+        Assert.NotNull(receipt);
+        Assert.True(receipt.Succeeded);
+        Assert.Equal(notice.BlockNumber, (uint)receipt.BlockNumber);
     }
 
     private GatewayProcess Gateway(string name, string? crashAt, params string[] extra)

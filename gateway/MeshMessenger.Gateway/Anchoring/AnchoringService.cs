@@ -5,6 +5,8 @@ using MeshMessenger.Anchoring.Rpc;
 using MeshMessenger.Gateway.Configuration;
 using MeshMessenger.Gateway.Ingest;
 using MeshMessenger.Gateway.Storage;
+using MeshMessenger.Protocol.Anchors;
+using MeshMessenger.Protocol.Frames;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +20,10 @@ namespace MeshMessenger.Gateway.Anchoring;
 public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDatabase database, GatewayCounters counters, ILogger<AnchoringService> log) : BackgroundService
 {
     private Dictionary<uint, long> _checkpointed = [];
+    private HashSet<long> _notified = [];
+
+    /// <summary>Raised with (author, frame) for each author of a batch that became final: the compact proof to hand back over the mesh.</summary>
+    public event Action<uint, byte[]>? NoticeReady;
 
     /// <summary>The anchor store, once started.</summary>
     public AnchorStore? Store { get; private set; }
@@ -38,6 +44,7 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
         byte[] privateKey = Convert.FromHexString(key.StartsWith("0x", StringComparison.Ordinal) ? key[2..] : key);
         Store = new AnchorStore(Path.Combine(options.Value.DataDirectory, "anchors.db"));
         _checkpointed = Store.CheckpointedHeads();
+        _notified = [.. Store.Final().Select(b => b.Id)];
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
         var rpc = new EthereumRpcClient(http, new Uri(o.Rpc));
         string? crashAt = Environment.GetEnvironmentVariable("MM_ANCHOR_CRASH_AT"); // tests: SIGKILL this process at a step
@@ -75,6 +82,7 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
 
                 await anchorer.StepAsync(stoppingToken).ConfigureAwait(false);
                 LastError = null;
+                NotifyAuthors();
             }
             catch (RpcException e)
             {
@@ -90,6 +98,32 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
             catch (OperationCanceledException)
             {
                 break;
+            }
+        }
+    }
+
+    /// <summary>Hands each author of a newly final batch its <see cref="AnchorNotice"/>, as an Anchor frame with hop limit 0.</summary>
+    private void NotifyAuthors()
+    {
+        foreach (AnchorBatch batch in Store!.Final().Where(b => !_notified.Contains(b.Id)))
+        {
+            _notified.Add(batch.Id);
+            List<byte[]> leaves = Store.Leaves(batch.Id);
+            byte[] txHash = Convert.FromHexString(batch.TransactionHash![2..]);
+            for (int i = 0; i < leaves.Count; i++)
+            {
+                if (leaves[i].Length != CheckpointLeaf.Size)
+                {
+                    continue;
+                }
+
+                uint author = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(leaves[i]);
+                uint sequence = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(leaves[i].AsSpan(4));
+                InclusionProof proof = MerkleTree.Prove(i, leaves);
+                var notice = new AnchorNotice(author, sequence, batch.Root, txHash, (uint)batch.BlockNumber!.Value, (uint)i, (uint)leaves.Count, [.. proof.Path]);
+                byte[] frame = FrameCodec.Encode(new Frame(FrameType.Anchor, 0, 0, false, 0, 0, notice.Encode()), FrameLimits.Ip);
+                counters.Add("anchor_notices");
+                NoticeReady?.Invoke(author, frame);
             }
         }
     }

@@ -94,6 +94,18 @@ public sealed class EmulatedDevices(IOptions<GatewayOptions> options, FrameInges
         }
     }
 
+    /// <summary>Hands a frame to the emulated device that is node <paramref name="node"/>.</summary>
+    public void DeliverTo(uint node, byte[] frame)
+    {
+        lock (_gate)
+        {
+            foreach (MessengerNode device in _nodes.Where(n => n.Id == node))
+            {
+                device.Receive(frame, 0, frame.Length);
+            }
+        }
+    }
+
     private async Task FlushAllAsync(CancellationToken ct)
     {
         // Several rounds: a stored message makes its recipient answer with a receipt.

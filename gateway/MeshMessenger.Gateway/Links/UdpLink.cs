@@ -81,6 +81,20 @@ public sealed class UdpLink(IOptions<GatewayOptions> options, FrameIngest ingest
         _socket.Dispose();
     }
 
+    /// <summary>Sends a frame to the device(s) known to be node <paramref name="node"/>, if heard recently.</summary>
+    public async Task SendToNodeAsync(uint node, byte[] frame, CancellationToken ct = default)
+    {
+        long now = Environment.TickCount64;
+        foreach (var (endpoint, id) in _nodes)
+        {
+            if (id == node && _neighbours.TryGetValue(endpoint, out long heard) && now - heard <= options.Value.Udp.NeighbourSeconds * 1000L && _socket is not null)
+            {
+                await _socket.SendAsync(frame, endpoint, ct).ConfigureAwait(false);
+                counters.Add("frames_out_udp");
+            }
+        }
+    }
+
     private async Task ReceiveAsync(UdpReceiveResult datagram, bool away, CancellationToken ct)
     {
         try

@@ -49,6 +49,9 @@ public sealed class AnchorStore
         return id;
     }
 
+    /// <summary>Batches that are final, oldest first.</summary>
+    public List<AnchorBatch> Final() => Batches("WHERE state = 4 ORDER BY id");
+
     /// <summary>Batches of every state.</summary>
     public int BatchCount() => Batches("").Count;
 

@@ -61,7 +61,7 @@ public static class FrameCodec
         }
 
         int type = b0 & 0x1F;
-        if (type < (int)FrameType.Entry || type > (int)FrameType.Ack)
+        if (type < (int)FrameType.Entry || type > (int)FrameType.Anchor)
         {
             return ProtocolError.UnknownType;
         }

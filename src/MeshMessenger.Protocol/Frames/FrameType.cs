@@ -17,4 +17,7 @@ public enum FrameType
 
     /// <summary>Hop-level acknowledgement of an entry (routing; not a delivery receipt).</summary>
     Ack = 5,
+
+    /// <summary>A gateway tells an author that a checkpoint of its chain is anchored on a public blockchain (<see cref="Anchors.AnchorNotice"/>).</summary>
+    Anchor = 6,
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using MeshMessenger.Protocol.Anchors;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
@@ -88,6 +89,9 @@ public sealed class MessengerNode
 
     /// <summary>This node's id.</summary>
     public uint Id => _identity.Id;
+
+    /// <summary>The newest verified proof that this node's chain is anchored on a public chain, or null.</summary>
+    public AnchorNotice? LatestAnchor { get; private set; }
 
     /// <summary>
     /// Whether the person consents to what they send now leaving the mesh through a gateway. While false,
@@ -328,9 +332,38 @@ public sealed class MessengerNode
                 return TakeHeads(frame);
             case FrameType.Want:
                 return TakeWant(frame);
+            case FrameType.Anchor:
+                return TakeAnchor(frame.Payload);
             default:
                 return TakeAck(frame.Payload);
         }
+    }
+
+    /// <summary>
+    /// A gateway's proof that a checkpoint of this node's chain is anchored: kept if its Merkle path leads from
+    /// this node's own entry hash to the root; notices about other authors are ignored.
+    /// </summary>
+    private ProtocolError TakeAnchor(byte[] payload)
+    {
+        AnchorNotice? notice;
+        ProtocolError error = AnchorNotice.TryDecode(payload, 0, payload.Length, out notice);
+        if (error != ProtocolError.None || notice!.Author != Id)
+        {
+            return error;
+        }
+
+        byte[]? hash = _chains.HashOf(Id, notice.Sequence);
+        if (hash == null || !notice.Proves(hash))
+        {
+            return ProtocolError.InvalidField;
+        }
+
+        if (LatestAnchor == null || notice.Sequence >= LatestAnchor.Sequence)
+        {
+            LatestAnchor = notice;
+        }
+
+        return ProtocolError.None;
     }
 
     private ProtocolError TakeFragment(Frame frame)
