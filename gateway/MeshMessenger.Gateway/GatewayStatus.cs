@@ -9,7 +9,7 @@ using Microsoft.Data.Sqlite;
 namespace MeshMessenger.Gateway;
 
 /// <summary>What /health and /metrics report.</summary>
-public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, MqttBridge mqtt, UdpLink udp, Protocol.Identity.NodeIdentity identity)
+public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, MqttBridge mqtt, UdpLink udp, Protocol.Identity.NodeIdentity identity, Anchoring.AnchoringService anchoring)
 {
     /// <summary>The health document: "ok" unless the broker is unreachable.</summary>
     public object Health()
@@ -27,6 +27,15 @@ public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, 
             udpPort = udp.BoundPort,
             udpNeighbours = udp.NeighbourCount,
             schema = database.SchemaVersion,
+            anchoring = anchoring.Store is null
+                ? null
+                : new
+                {
+                    batches = anchoring.Store.BatchCount(),
+                    final = anchoring.Store.Final().Count,
+                    open = anchoring.Store.Unfinished().Select(b => new { b.Id, state = b.State.ToString(), b.TransactionHash }),
+                    lastError = anchoring.LastError,
+                },
         };
     }
 

@@ -84,6 +84,7 @@ app.Services.GetRequiredService<MeshMessenger.Gateway.Anchoring.AnchoringService
 {
     _ = app.Services.GetRequiredService<UdpLink>().SendToNodeAsync(author, frame);
     app.Services.GetRequiredService<EmulatedDevices>().DeliverTo(author, frame);
+    app.Services.GetRequiredService<RadioLink>().EnqueueNotice(author, frame);
 };
 app.Lifetime.ApplicationStopped.Register(() => app.Services.GetRequiredService<FrameIngest>().DisposeAsync().AsTask().GetAwaiter().GetResult());
 await app.RunAsync();

@@ -151,14 +151,15 @@ public sealed class AnchoringTests : IDisposable
         string rpc = $"http://127.0.0.1:{_anvil.Port}";
 
         var console = new Spectre.Console.Testing.TestConsole();
-        Assert.Equal(0, await Cli.Commands.VerifyCommand.RunAsync(new FileInfo(file), rpc, console));
+        console.Profile.Width = 400;
+        Assert.Equal(0, await Cli.Commands.VerifyCommand.RunAsync(file, rpc, console));
         Assert.Contains("is finalized", console.Output);
 
         ProofBundle forged = ProofBundle.FromJson(File.ReadAllText(file))! with { Root = new string('1', 64) };
         File.WriteAllText(file, forged.ToJson());
-        Assert.Equal(1, await Cli.Commands.VerifyCommand.RunAsync(new FileInfo(file), rpc, new Spectre.Console.Testing.TestConsole()));
-        Assert.Equal(1, await Cli.Commands.VerifyCommand.RunAsync(new FileInfo(Path.Combine(_dir, "missing.json")), rpc, new Spectre.Console.Testing.TestConsole()));
-        Assert.Equal(2, await Cli.Commands.VerifyCommand.RunAsync(new FileInfo(file), "ftp://nowhere", new Spectre.Console.Testing.TestConsole()));
+        Assert.Equal(1, await Cli.Commands.VerifyCommand.RunAsync(file, rpc, new Spectre.Console.Testing.TestConsole()));
+        Assert.Equal(1, await Cli.Commands.VerifyCommand.RunAsync(Path.Combine(_dir, "missing.json"), rpc, new Spectre.Console.Testing.TestConsole()));
+        Assert.Equal(2, await Cli.Commands.VerifyCommand.RunAsync(file, "ftp://nowhere", new Spectre.Console.Testing.TestConsole()));
     }
 
     [Fact]

@@ -35,6 +35,14 @@ public sealed class AnchoringTests : IDisposable
         var checks = await ProofVerifier.VerifyAsync(bundle, _anvil.Rpc);
         Assert.All(checks, c => Assert.True(c.Passed, c.Statement));
         Assert.Equal(author, bundle.Leaf[..8]); // the leaf is that author's checkpoint
+
+        // The independent check a person runs: meshmsg verify AUTHOR:SEQ, fetched from the gateway, saved, checked on the node.
+        string saved = Path.Combine(_folder.Path, "proof.json");
+        var console = new Spectre.Console.Testing.TestConsole();
+        console.Profile.Width = 400;
+        Assert.Equal(0, await Cli.Commands.VerifyCommand.RunAsync($"{author}:0", $"http://127.0.0.1:{_anvil.Port}", console, $"http://127.0.0.1:{gateway.HttpPort}", new FileInfo(saved)));
+        Assert.Contains("existed unaltered", console.Output);
+        Assert.NotNull(ProofBundle.FromJson(File.ReadAllText(saved)));
     }
 
     [Fact]

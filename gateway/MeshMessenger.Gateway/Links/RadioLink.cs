@@ -53,6 +53,19 @@ public sealed class RadioLink : BackgroundService
     /// <summary>Frames waiting for airtime.</summary>
     public int DownlinkQueue => _downlink.Count;
 
+    /// <summary>Queues an anchor notice for a node heard on the radio, if it fits one LoRa frame (trees up to about 32 leaves per path length 5).</summary>
+    public bool EnqueueNotice(uint author, byte[] frame)
+    {
+        bool heard = _heardHints.TryGetValue(NodeId.HintOf(author), out long at) && Environment.TickCount64 - at < _options.Value.Udp.NeighbourSeconds * 1000L;
+        if (_radio is null || !heard || frame.Length > FrameLimits.LoRa || _downlink.Count >= 256)
+        {
+            return false;
+        }
+
+        _downlink.Enqueue(frame);
+        return true;
+    }
+
     /// <summary>Opens the radio; call before <see cref="PollOnceAsync"/> when driving the link by hand.</summary>
     public void Open() => _radio ??= _open();
 

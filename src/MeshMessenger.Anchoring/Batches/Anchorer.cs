@@ -66,9 +66,13 @@ public sealed class Anchorer(EthereumRpcClient rpc, AnchorStore store, byte[] pr
         BigInteger pending = await rpc.PendingNonceAsync(Address.ToString(), ct).ConfigureAwait(false);
         BigInteger? used = store.HighestNonce();
         BigInteger nonce = used is { } u && u + 1 > pending ? u + 1 : pending;
-        BigInteger tip = await rpc.MaxPriorityFeePerGasAsync(ct).ConfigureAwait(false);
-        BlockHeader latest = await rpc.BlockAsync("latest", ct).ConfigureAwait(false) ?? throw new RpcException("eth_getBlockByNumber", "no latest block");
-        BigInteger maxFee = (2 * (latest.BaseFeePerGas ?? 0)) + tip;
+        // Fees: the node's suggested tip, but not below the median tip of recent blocks; a fee cap of twice the
+        // next block's base fee plus the tip rides out six full blocks of base-fee growth (12.5 % each).
+        BigInteger suggested = await rpc.MaxPriorityFeePerGasAsync(ct).ConfigureAwait(false);
+        var (nextBaseFee, recentTips) = await rpc.FeeHistoryAsync(10, 50, ct).ConfigureAwait(false);
+        BigInteger median = recentTips.Count == 0 ? 0 : recentTips.Order().ElementAt(recentTips.Count / 2);
+        BigInteger tip = BigInteger.Max(suggested, median);
+        BigInteger maxFee = (2 * nextBaseFee) + tip;
         byte[] data = Payload(batch.Root);
         BigInteger gas = await rpc.EstimateGasAsync(Address.ToString(), Address.ToString(), data, ct).ConfigureAwait(false);
         var tx = new Eip1559Transaction(chainId, nonce, tip, maxFee, gas + (gas / 10), Address, 0, data);

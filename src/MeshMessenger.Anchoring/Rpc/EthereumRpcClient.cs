@@ -27,6 +27,34 @@ public sealed class EthereumRpcClient(HttpClient http, Uri endpoint)
     public async Task<BigInteger> MaxPriorityFeePerGasAsync(CancellationToken ct = default) =>
         Quantity("eth_maxPriorityFeePerGas", await CallAsync("eth_maxPriorityFeePerGas", [], ct));
 
+    /// <summary>
+    /// eth_feeHistory over the last <paramref name="blocks"/> blocks: the base fee the next block will have
+    /// (the last element of baseFeePerGas) and the tips paid at <paramref name="percentile"/> in each block.
+    /// </summary>
+    public async Task<(BigInteger NextBaseFee, List<BigInteger> Tips)> FeeHistoryAsync(int blocks, double percentile, CancellationToken ct = default)
+    {
+        const string m = "eth_feeHistory";
+        JsonNode? history = await CallAsync(m, [Quantity(blocks), "latest", new JsonArray(percentile)], ct);
+        if (history?["baseFeePerGas"] is not JsonArray baseFees || baseFees.Count == 0)
+        {
+            throw new RpcException(m, "no baseFeePerGas in the answer");
+        }
+
+        var tips = new List<BigInteger>();
+        if (history["reward"] is JsonArray rewards)
+        {
+            foreach (JsonNode? block in rewards)
+            {
+                if (block is JsonArray values && values.Count > 0)
+                {
+                    tips.Add(Quantity(m, values[0]));
+                }
+            }
+        }
+
+        return (Quantity(m, baseFees[^1]), tips);
+    }
+
     /// <summary>eth_estimateGas for a call from <paramref name="from"/> to <paramref name="to"/> with <paramref name="data"/>.</summary>
     public async Task<BigInteger> EstimateGasAsync(string from, string to, byte[] data, CancellationToken ct = default) =>
         Quantity("eth_estimateGas", await CallAsync("eth_estimateGas", [new JsonObject { ["from"] = from, ["to"] = to, ["data"] = Hex(data) }], ct));

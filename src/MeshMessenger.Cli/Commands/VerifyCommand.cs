@@ -10,35 +10,25 @@ public static class VerifyCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("proof") { Description = "A proof bundle (JSON) exported by a gateway." };
+        var proof = new Argument<string>("entry-or-file") { Description = "A proof bundle file (JSON), or an entry as AUTHOR:SEQUENCE (8 hex digits, a number) to fetch from --gateway." };
         var rpc = new Option<string>("--rpc") { Description = "Any Ethereum JSON-RPC endpoint on the chain the gateway anchors to.", Required = true };
+        var gateway = new Option<string>("--gateway") { Description = "Gateway to fetch an entry's proof from.", DefaultValueFactory = _ => "http://localhost:8080" };
+        var save = new Option<FileInfo?>("--save") { Description = "Also write the fetched proof bundle to this file." };
         var command = new Command(
             "verify",
             "Check that a message's chain checkpoint was anchored on Ethereum: its Merkle path to the root, the transaction carrying the root, " +
             "and that transaction's block on the node you name. Exit code 0 if every check holds.\n\n" +
-            "Example:\n  meshmsg verify proof-0c80b9c4-17.json --rpc https://ethereum-rpc.example.org")
+            "Examples:\n  meshmsg verify proof-0c80b9c4-17.json --rpc https://ethereum-rpc.example.org\n" +
+            "  meshmsg verify 0c80b9c4:17 --gateway http://gateway.local:8080 --rpc http://127.0.0.1:8545 --save proof.json")
         {
-            file, rpc,
+            proof, rpc, gateway, save,
         };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(file)!, parse.GetValue(rpc)!, AnsiConsole.Console, ct));
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(proof)!, parse.GetValue(rpc)!, AnsiConsole.Console, parse.GetValue(gateway)!, parse.GetValue(save), ct));
         return command;
     }
 
-    public static async Task<int> RunAsync(FileInfo file, string rpc, IAnsiConsole console, CancellationToken ct = default)
+    public static async Task<int> RunAsync(string entryOrFile, string rpc, IAnsiConsole console, string gateway = "http://localhost:8080", FileInfo? save = null, CancellationToken ct = default)
     {
-        if (!file.Exists)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {file.FullName} does not exist");
-            return 1;
-        }
-
-        ProofBundle? bundle = file.Length < (1 << 20) ? ProofBundle.FromJson(await File.ReadAllTextAsync(file.FullName, ct)) : null;
-        if (bundle is null || bundle.Path is null || bundle.Leaf is null || bundle.RawTransaction is null || bundle.TransactionHash is null || bundle.BlockHash is null || bundle.Root is null)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {file.Name} is not a proof bundle");
-            return 1;
-        }
-
         if (!Uri.TryCreate(rpc, UriKind.Absolute, out Uri? endpoint) || endpoint.Scheme is not ("http" or "https"))
         {
             console.MarkupLineInterpolated($"[red]error:[/] --rpc must be an http(s) URL, got '{rpc}'");
@@ -46,6 +36,51 @@ public static class VerifyCommand
         }
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        string? json;
+        if (File.Exists(entryOrFile))
+        {
+            json = new FileInfo(entryOrFile).Length < (1 << 20) ? await File.ReadAllTextAsync(entryOrFile, ct) : null;
+        }
+        else if (System.Text.RegularExpressions.Regex.IsMatch(entryOrFile, "^[0-9a-fA-F]{8}:[0-9]{1,10}$"))
+        {
+            string[] parts = entryOrFile.Split(':');
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.GetAsync($"{gateway.TrimEnd('/')}/api/proofs/{parts[0]}/{parts[1]}", ct);
+            }
+            catch (HttpRequestException e)
+            {
+                console.MarkupLineInterpolated($"[red]error:[/] cannot reach the gateway at {gateway}: {e.Message}");
+                return 1;
+            }
+
+            json = response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync(ct) : null;
+            if (json is null)
+            {
+                console.MarkupLineInterpolated($"[red]error:[/] the gateway has no anchored proof for {entryOrFile} yet (HTTP {(int)response.StatusCode})");
+                return 1;
+            }
+
+            if (save is not null)
+            {
+                await File.WriteAllTextAsync(save.FullName, json, ct);
+                console.MarkupLineInterpolated($"proof bundle saved to [bold]{save.FullName}[/]");
+            }
+        }
+        else
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] '{entryOrFile}' is neither a file nor an entry written AUTHOR:SEQUENCE");
+            return 1;
+        }
+
+        ProofBundle? bundle = json is null ? null : ProofBundle.FromJson(json);
+        if (bundle is null || bundle.Path is null || bundle.Leaf is null || bundle.RawTransaction is null || bundle.TransactionHash is null || bundle.BlockHash is null || bundle.Root is null)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {entryOrFile} is not a proof bundle");
+            return 1;
+        }
+
         var checks = await ProofVerifier.VerifyAsync(bundle, new EthereumRpcClient(http, endpoint), ct);
         foreach (var (passed, statement) in checks)
         {
