@@ -128,6 +128,7 @@ public sealed class AnchoringTests : IDisposable
     {
         string key = Path.Combine(_folder.Path, "anchor.key");
         File.WriteAllText(key, Convert.ToHexStringLower(AnchorKey));
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         string[] anchoring =
         [
             "--Gateway:Anchoring:Enabled=true", $"--Gateway:Anchoring:Rpc=http://127.0.0.1:{_anvil.Port}", "--Gateway:Anchoring:ChainId=31337",

@@ -39,6 +39,29 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Contains("board.json: pins.reset and pins.irq: both use GPIO 22", error);
     }
 
+    [Theory]
+    [InlineData(0x1A4, 1, "is readable by others (mode 644); run chmod 600 on it")]
+    [InlineData(0x180, 1, "well-known development key (anvil/Hardhat); it is refused on chain 1")]
+    [InlineData(0x180, 31337, null)]
+    public void The_anchoring_key_must_be_owner_only_and_no_dev_key_off_the_dev_chain(int mode, long chain, string? expected)
+    {
+        string key = Path.Combine(_folder.Path, "anchor.key");
+        File.WriteAllText(key, "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+        File.SetUnixFileMode(key, (UnixFileMode)mode);
+        string? problem = Configuration.AnchoringKey.Problem(new Configuration.AnchoringOptions { Enabled = true, KeyFile = key, ChainId = chain });
+        if (expected is null)
+        {
+            Assert.Null(problem);
+        }
+        else
+        {
+            Assert.Contains(expected, problem);
+            (int code, string error) = Run("--Gateway:Anchoring:Enabled=true", $"--Gateway:Anchoring:KeyFile={key}", $"--Gateway:Anchoring:ChainId={chain}");
+            Assert.Equal(2, code);
+            Assert.Contains("Gateway:Anchoring:KeyFile: ", error);
+        }
+    }
+
     [Fact]
     public void A_corrupt_key_file_is_refused()
     {

@@ -40,8 +40,7 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
             return;
         }
 
-        string key = File.ReadAllText(o.KeyFile).Trim();
-        byte[] privateKey = Convert.FromHexString(key.StartsWith("0x", StringComparison.Ordinal) ? key[2..] : key);
+        byte[] privateKey = AnchoringKey.Load(o);
         Store = new AnchorStore(Path.Combine(options.Value.DataDirectory, "anchors.db"));
         _checkpointed = Store.CheckpointedHeads();
         _notified = [.. Store.Final().Select(b => b.Id)];

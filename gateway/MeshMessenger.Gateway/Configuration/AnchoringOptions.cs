@@ -12,7 +12,7 @@ public sealed class AnchoringOptions
     /// <summary>Chain id the node must report before anything is signed.</summary>
     public long ChainId { get; set; } = 31337;
 
-    /// <summary>File holding the anchoring account's private key as 64 hex digits (mode 0600).</summary>
+    /// <summary>File holding the anchoring account's private key as 64 hex digits, readable by its owner only (0600 or 0400). Empty: the MM_ANCHOR_KEY environment variable.</summary>
     public string KeyFile { get; set; } = "";
 
     /// <summary>A batch closes after this many minutes ...</summary>

@@ -36,8 +36,8 @@ public static class GatewayOptionsValidator
         {
             Check(Uri.TryCreate(o.Anchoring.Rpc, UriKind.Absolute, out Uri? rpc) && rpc.Scheme is "http" or "https", "Anchoring:Rpc", $"'{o.Anchoring.Rpc}' is not an http(s) URL");
             Check(o.Anchoring.ChainId > 0, "Anchoring:ChainId", "must be positive");
-            Check(File.Exists(o.Anchoring.KeyFile), "Anchoring:KeyFile", $"'{o.Anchoring.KeyFile}' does not exist; it must hold the anchoring account's private key as 64 hex digits");
-            Check(!File.Exists(o.Anchoring.KeyFile) || AnchoringKeyValid(o.Anchoring.KeyFile), "Anchoring:KeyFile", $"'{o.Anchoring.KeyFile}' does not hold 64 hex digits of a secp256k1 private key");
+            string? keyProblem = AnchoringKey.Problem(o.Anchoring);
+            Check(keyProblem is null, string.IsNullOrEmpty(o.Anchoring.KeyFile) ? "Anchoring:KeyFile" : "Anchoring:KeyFile", keyProblem ?? "");
             Check(o.Anchoring.BatchMinutes > 0 && o.Anchoring.BatchLeaves > 0 && o.Anchoring.PollSeconds > 0 && o.Anchoring.StuckMinutes >= 0, "Anchoring", "BatchMinutes, BatchLeaves and PollSeconds must be positive");
         }
 
@@ -66,24 +66,4 @@ public static class GatewayOptionsValidator
     }
 
     private static Region? LoRaRegion(string name) => Region.Find(name);
-
-    private static bool AnchoringKeyValid(string path)
-    {
-        string text = File.ReadAllText(path).Trim();
-        text = text.StartsWith("0x", StringComparison.Ordinal) ? text[2..] : text;
-        if (text.Length != 64 || !text.All(Uri.IsHexDigit))
-        {
-            return false;
-        }
-
-        try
-        {
-            MeshMessenger.Anchoring.Ethereum.Secp256k1.PublicKeyOf(Convert.FromHexString(text));
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
 }
