@@ -46,6 +46,21 @@ public sealed class MerkleTests
     }
 
     [Fact]
+    public void The_level_by_level_tree_is_RFC_6962s_tree_for_every_size()
+    {
+        for (int n = 1; n <= 70; n++)
+        {
+            byte[][] leaves = Enumerable.Range(0, n).Select(i => new[] { (byte)i, (byte)(i >> 8) }).ToArray();
+            List<byte[][]> levels = MerkleTree.Levels(leaves);
+            Assert.Equal(MerkleTree.Root(leaves), levels[^1][0]);
+            for (int i = 0; i < n; i++)
+            {
+                Assert.Equal(MerkleTree.Prove(i, leaves).Path, MerkleTree.Prove(i, levels).Path);
+            }
+        }
+    }
+
+    [Fact]
     public void A_leaf_hash_cannot_pass_for_a_node()
     {
         byte[][] leaves = [[1], [2]];

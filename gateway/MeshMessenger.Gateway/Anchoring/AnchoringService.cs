@@ -108,6 +108,7 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
         {
             _notified.Add(batch.Id);
             List<byte[]> leaves = Store.Leaves(batch.Id);
+            List<byte[][]> levels = MerkleTree.Levels(leaves);
             byte[] txHash = Convert.FromHexString(batch.TransactionHash![2..]);
             for (int i = 0; i < leaves.Count; i++)
             {
@@ -118,7 +119,7 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
 
                 uint author = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(leaves[i]);
                 uint sequence = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(leaves[i].AsSpan(4));
-                InclusionProof proof = MerkleTree.Prove(i, leaves);
+                InclusionProof proof = MerkleTree.Prove(i, levels);
                 var notice = new AnchorNotice(author, sequence, batch.Root, txHash, (uint)batch.BlockNumber!.Value, (uint)i, (uint)leaves.Count, [.. proof.Path]);
                 byte[] frame = FrameCodec.Encode(new Frame(FrameType.Anchor, 0, 0, false, 0, 0, notice.Encode()), FrameLimits.Ip);
                 counters.Add("anchor_notices");
