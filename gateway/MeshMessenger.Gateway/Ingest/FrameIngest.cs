@@ -21,6 +21,11 @@ public sealed class FrameIngest : IAsyncDisposable
     /// <summary>Frames written per transaction at most.</summary>
     public const int BatchSize = 512;
 
+    // Names built once: the writer would otherwise format two strings per frame.
+    private static readonly string[] SourceName = Enum.GetNames<IngestSource>().Select(n => n.ToLowerInvariant()).ToArray();
+    private static readonly string[] FramesInCounter = SourceName.Select(n => $"frames_in_{n}").ToArray();
+    private static readonly string[] OutcomeCounter = Enum.GetNames<IngestOutcome>().Select(n => n == nameof(IngestOutcome.Stored) ? "stored" : $"dropped_{n.ToLowerInvariant()}").ToArray();
+
     private readonly Channel<Item> _queue;
     private readonly GatewayDatabase _database;
     private readonly GatewayCounters _counters;
@@ -55,17 +60,14 @@ public sealed class FrameIngest : IAsyncDisposable
 
     /// <summary>Queues a frame (header and payload, as a radio or UDP device sends it) and returns its outcome once committed.</summary>
     public Task<IngestOutcome> IngestAsync(byte[] frame, IngestSource source, string? origin = null, CancellationToken cancellationToken = default) =>
-        EnqueueAsync(new Item(frame, false, source, origin, NewCompletion()), cancellationToken);
+        EnqueueAsync(Decode(frame, false, source, origin), cancellationToken);
 
     /// <summary>Queues a bare encoded entry (as gateways exchange them over MQTT) and returns its outcome once committed.</summary>
     public Task<IngestOutcome> IngestEntryAsync(byte[] entry, IngestSource source, string? origin = null, CancellationToken cancellationToken = default) =>
-        EnqueueAsync(new Item(entry, true, source, origin, NewCompletion()), cancellationToken);
-
-    private static TaskCompletionSource<IngestOutcome> NewCompletion() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+        EnqueueAsync(Decode(entry, true, source, origin), cancellationToken);
 
     private async Task<IngestOutcome> EnqueueAsync(Item item, CancellationToken cancellationToken)
     {
-        Preverify(item);
         await _queue.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
         return await item.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -77,23 +79,41 @@ public sealed class FrameIngest : IAsyncDisposable
         await _writer.ConfigureAwait(false);
     }
 
-    /// <summary>Checks the signature on the caller's thread when the author's key is already known, so that verification spreads over the cores.</summary>
-    private void Preverify(Item item)
+    /// <summary>
+    /// Decodes on the caller's thread, once: the writer gets the decoded frame or entry. When the author's
+    /// key is already known the signature is checked here too, so that verification spreads over the cores.
+    /// </summary>
+    private Item Decode(byte[] bytes, bool isEntry, IngestSource source, string? origin)
     {
-        byte[]? payload = item.IsEntry ? item.Bytes : null;
-        if (payload is null
-            && FrameCodec.TryDecode(item.Bytes, 0, item.Bytes.Length, FrameLimits.Ip, out Frame? frame) == ProtocolError.None
-            && frame!.Type == FrameType.Entry)
+        var done = new TaskCompletionSource<IngestOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Frame? frame = null;
+        byte[] payload = bytes;
+        if (!isEntry)
         {
+            if (FrameCodec.TryDecode(bytes, 0, bytes.Length, FrameLimits.Ip, out frame) != ProtocolError.None)
+            {
+                return new Item(null, null, false, source, origin, done);
+            }
+
+            if (frame!.Type != FrameType.Entry)
+            {
+                return new Item(frame, null, false, source, origin, done);
+            }
+
             payload = frame.Payload;
         }
 
-        if (payload is not null
-            && EntryCodec.TryDecode(payload, 0, payload.Length, out Entry? entry) == ProtocolError.None
-            && _signatures.KeyOf(entry!.Author) is byte[] key)
+        if (EntryCodec.TryDecode(payload, 0, payload.Length, out Entry? entry) != ProtocolError.None)
+        {
+            return new Item(null, null, false, source, origin, done);
+        }
+
+        if (_signatures.KeyOf(entry!.Author) is byte[] key)
         {
             _signatures.Preverify(key, EntryHash.Of(entry, key), entry.Encoded, entry.SignedLength);
         }
+
+        return new Item(frame, entry, frame?.LocalOnly ?? false, source, origin, done);
     }
 
     private async Task WriteLoop(ISignatureVerifier verifier)
@@ -130,8 +150,8 @@ public sealed class FrameIngest : IAsyncDisposable
 
             foreach (var (item, outcome, entry) in batch)
             {
-                _counters.Add($"frames_in_{item.Source.ToString().ToLowerInvariant()}");
-                _counters.Add(outcome == IngestOutcome.Stored ? "stored" : $"dropped_{outcome.ToString().ToLowerInvariant()}");
+                _counters.Add(FramesInCounter[(int)item.Source]);
+                _counters.Add(OutcomeCounter[(int)outcome]);
                 if (entry is not null)
                 {
                     Stored?.Invoke(entry);
@@ -145,36 +165,19 @@ public sealed class FrameIngest : IAsyncDisposable
     private IngestOutcome Process(Item item, ChainStore chains, SqliteEntryStore store, SqliteConnection connection, SqliteTransaction transaction, out IngestedEntry? stored)
     {
         stored = null;
-        byte[] payload = item.Bytes;
-        bool localOnly = false;
-        if (!item.IsEntry)
+        if (item.Entry is null)
         {
-            if (FrameCodec.TryDecode(item.Bytes, 0, item.Bytes.Length, FrameLimits.Ip, out Frame? frame) != ProtocolError.None)
-            {
-                return IngestOutcome.Malformed;
-            }
-
-            if (frame!.Type != FrameType.Entry)
-            {
-                return SeenBefore(frame, connection, transaction) ? IngestOutcome.Duplicate : IngestOutcome.NotStored;
-            }
-
-            payload = frame.Payload;
-            localOnly = frame.LocalOnly;
+            return item.Frame is null ? IngestOutcome.Malformed
+                : SeenBefore(item.Frame, connection, transaction) ? IngestOutcome.Duplicate : IngestOutcome.NotStored;
         }
 
-        if (EntryCodec.TryDecode(payload, 0, payload.Length, out Entry? entry) != ProtocolError.None)
-        {
-            return IngestOutcome.Malformed;
-        }
-
-        Entry e = entry!;
+        Entry e = item.Entry;
         if (!_rateLimiter.Allow(e.Author, Environment.TickCount64))
         {
             return IngestOutcome.RateLimited;
         }
 
-        store.CurrentSource = item.Source.ToString().ToLowerInvariant();
+        store.CurrentSource = SourceName[(int)item.Source];
         ChainVerdict verdict = chains.Accept(e);
         switch (verdict)
         {
@@ -206,7 +209,7 @@ public sealed class FrameIngest : IAsyncDisposable
             store.PutContact(e.Author, known.SigningKey, known.Name);
         }
 
-        stored = new IngestedEntry(e.Author, e.Sequence, e.Hint, e.Encoded, item.Source, item.Origin, localOnly);
+        stored = new IngestedEntry(e.Author, e.Sequence, e.Hint, e.Encoded, item.Source, item.Origin, item.LocalOnly);
         if (_uplinkTopic(stored) is string topic)
         {
             using SqliteCommand outbox = connection.CreateCommand();
@@ -233,5 +236,6 @@ public sealed class FrameIngest : IAsyncDisposable
         return insert.ExecuteNonQuery() == 0;
     }
 
-    private sealed record Item(byte[] Bytes, bool IsEntry, IngestSource Source, string? Origin, TaskCompletionSource<IngestOutcome> Done);
+    /// <summary>A decoded arrival: an entry (with its frame, unless it came bare), a non-entry frame, or neither (malformed).</summary>
+    private sealed record Item(Frame? Frame, Entry? Entry, bool LocalOnly, IngestSource Source, string? Origin, TaskCompletionSource<IngestOutcome> Done);
 }
