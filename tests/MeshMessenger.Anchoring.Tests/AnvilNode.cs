@@ -40,22 +40,8 @@ internal sealed class AnvilNode : IDisposable
         }
     }
 
-    public static string Executable
-    {
-        get
-        {
-            for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                string candidate = Path.Combine(dir.FullName, ".tools", "anvil", "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-
-            throw new FileNotFoundException("anvil is not installed: run tests/setup.sh (it installs @foundry-rs/anvil-linux-amd64@1.7.1 into .tools/anvil)");
-        }
-    }
+    public static string Executable => AnvilTool.Find()
+        ?? throw new FileNotFoundException("anvil is not installed: run tests/setup.sh (it installs @foundry-rs/anvil-linux-amd64@1.7.1 into .tools/anvil)");
 
     public int Port { get; }
 

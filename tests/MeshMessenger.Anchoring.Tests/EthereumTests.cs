@@ -9,6 +9,7 @@ public sealed class EthereumTests
     [Fact]
     public void Keccak256_matches_the_execution_specs_constants_and_is_not_SHA3()
     {
+        Assert.Equal(3, VectorFile.Lines("keccak256.txt").Count());
         foreach (string line in VectorFile.Lines("keccak256.txt"))
         {
             var (input, digest) = VectorFile.Pair(line);
@@ -62,6 +63,7 @@ public sealed class EthereumTests
     [Fact]
     public void Every_EIP_55_example_round_trips_and_a_wrong_checksum_is_refused()
     {
+        Assert.Equal(8, VectorFile.Lines("eip55.txt").Count());
         foreach (string address in VectorFile.Lines("eip55.txt"))
         {
             Assert.True(EthereumAddress.TryParse(address, out EthereumAddress? parsed, out string? error), error);
@@ -80,6 +82,7 @@ public sealed class EthereumTests
     [Fact]
     public void Private_keys_give_the_dev_accounts_addresses()
     {
+        Assert.Equal(2, VectorFile.Lines("keys.txt").Count());
         foreach (string line in VectorFile.Lines("keys.txt"))
         {
             var (key, address) = VectorFile.Pair(line);

@@ -20,7 +20,7 @@ namespace MeshMessenger.Gateway.Anchoring;
 public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDatabase database, GatewayCounters counters, ILogger<AnchoringService> log) : BackgroundService
 {
     private Dictionary<uint, long> _checkpointed = [];
-    private HashSet<long> _notified = [];
+    private long _headsScannedAtMs;
 
     /// <summary>Raised with (author, frame) for each author of a batch that became final: the compact proof to hand back over the mesh.</summary>
     public event Action<uint, byte[]>? NoticeReady;
@@ -43,7 +43,6 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
         byte[] privateKey = AnchoringKey.Load(o);
         Store = new AnchorStore(Path.Combine(options.Value.DataDirectory, "anchors.db"));
         _checkpointed = Store.CheckpointedHeads();
-        _notified = [.. Store.Final().Select(b => b.Id)];
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
         var rpc = new EthereumRpcClient(http, new Uri(o.Rpc));
         string? crashAt = Environment.GetEnvironmentVariable("MM_ANCHOR_CRASH_AT"); // tests: SIGKILL this process at a step
@@ -104,9 +103,9 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
     /// <summary>Hands each author of a newly final batch its <see cref="AnchorNotice"/>, as an Anchor frame with hop limit 0.</summary>
     private void NotifyAuthors()
     {
-        foreach (AnchorBatch batch in Store!.Final().Where(b => !_notified.Contains(b.Id)))
+        foreach (AnchorBatch batch in Store!.FinalNotNotified())
         {
-            _notified.Add(batch.Id);
+            Store.MarkNotified(batch.Id);
             List<byte[]> leaves = Store.Leaves(batch.Id);
             List<byte[][]> levels = MerkleTree.Levels(leaves);
             byte[] txHash = Convert.FromHexString(batch.TransactionHash![2..]);
@@ -128,13 +127,16 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
         }
     }
 
-    /// <summary>Heads that are newer than the last checkpoint taken of them.</summary>
+    /// <summary>Heads that are newer than the last checkpoint taken of them; only chains heard since the last scan are read.</summary>
     private List<CheckpointLeaf> MovedHeads()
     {
         var moved = new List<CheckpointLeaf>();
+        long since = _headsScannedAtMs - 1000; // a second of slack for clocks and commits in flight
+        _headsScannedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         using SqliteConnection c = database.Open();
         using SqliteCommand command = c.CreateCommand();
-        command.CommandText = "SELECT author, high, head FROM chains";
+        command.CommandText = "SELECT author, high, head FROM chains WHERE last_heard >= $since";
+        command.Parameters.AddWithValue("$since", since);
         using SqliteDataReader r = command.ExecuteReader();
         while (r.Read())
         {

@@ -23,7 +23,8 @@ public sealed class AnchorStore
             PRAGMA journal_mode=WAL;
             CREATE TABLE IF NOT EXISTS batches (
                 id INTEGER PRIMARY KEY AUTOINCREMENT, root BLOB NOT NULL, leaf_count INTEGER NOT NULL, created INTEGER NOT NULL,
-                state INTEGER NOT NULL, nonce TEXT, tx_hash TEXT, block_number INTEGER, block_hash TEXT, gas_used INTEGER, receipt TEXT);
+                state INTEGER NOT NULL, nonce TEXT, tx_hash TEXT, block_number INTEGER, block_hash TEXT, gas_used INTEGER, receipt TEXT,
+                notified INTEGER NOT NULL DEFAULT 0);
             CREATE TABLE IF NOT EXISTS leaves (batch_id INTEGER NOT NULL, idx INTEGER NOT NULL, leaf BLOB NOT NULL, author INTEGER, seq INTEGER, PRIMARY KEY (batch_id, idx)) WITHOUT ROWID;
             CREATE INDEX IF NOT EXISTS leaves_by_author ON leaves (author, seq);
             CREATE TABLE IF NOT EXISTS attempts (tx_hash TEXT PRIMARY KEY, batch_id INTEGER NOT NULL, raw BLOB NOT NULL, tip TEXT NOT NULL, max_fee TEXT NOT NULL, sent_at INTEGER NOT NULL);
@@ -51,6 +52,16 @@ public sealed class AnchorStore
 
     /// <summary>Batches that are final, oldest first.</summary>
     public List<AnchorBatch> Final() => Batches("WHERE state = 4 ORDER BY id");
+
+    /// <summary>Final batches whose authors have not been told yet.</summary>
+    public List<AnchorBatch> FinalNotNotified() => Batches("WHERE state = 4 AND notified = 0 ORDER BY id");
+
+    /// <summary>Records that a final batch's authors were told.</summary>
+    public void MarkNotified(long batchId)
+    {
+        using SqliteConnection c = Open();
+        Insert(c, null, "UPDATE batches SET notified = 1 WHERE id = $b", ("$b", batchId));
+    }
 
     /// <summary>Batches of every state.</summary>
     public int BatchCount() => Batches("").Count;

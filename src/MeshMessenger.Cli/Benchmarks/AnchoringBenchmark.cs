@@ -47,7 +47,7 @@ public static class AnchoringBenchmark
         string? endpoint = rpc;
         try
         {
-            if (endpoint is null && FindAnvil() is string executable)
+            if (endpoint is null && AnvilTool.Find() is string executable)
             {
                 int port = FreePort();
                 anvil = Process.Start(new ProcessStartInfo(executable, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--silent"]) { RedirectStandardOutput = true })!;
@@ -100,23 +100,6 @@ public static class AnchoringBenchmark
         }
 
         return leaves;
-    }
-
-    private static string? FindAnvil()
-    {
-        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
-            {
-                string candidate = Path.Combine(dir.FullName, ".tools", "anvil", "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return null;
     }
 
     private static int FreePort()
