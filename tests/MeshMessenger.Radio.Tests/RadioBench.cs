@@ -28,6 +28,10 @@ internal sealed class RadioBench
         return (chip, new Sx1276Driver(chip, chip, Clock));
     }
 
+    /// <summary>A driver over a simulated chip of the named kind ("SX1262" or "SX1276").</summary>
+    public (SimulatedChip Chip, LoRaTransceiver Driver) Radio(string chip, double x = 0, double y = 0) =>
+        chip == "SX1262" ? Sx1262(x, y) : Sx1276(x, y);
+
     /// <summary>What the channel model says a receiver at <paramref name="distanceM"/> should measure.</summary>
     public static (double Rssi, double Snr) Expected(LoRaRadioSettings settings, double distanceM)
     {
