@@ -2,8 +2,9 @@ namespace MeshMessenger.Gateway.Ingest;
 
 /// <summary>
 /// A token bucket per node id: each node may send <c>perMinute</c> frames a minute with bursts up to
-/// <c>burst</c>; the rest are dropped and counted. Bounded: the least recently seen nodes are forgotten
-/// beyond <see cref="MaxNodes"/>.
+/// <c>burst</c>; the rest are dropped and counted. Bounded: beyond <see cref="MaxNodes"/>, buckets that have
+/// refilled completely are forgotten (a new bucket starts full, so nothing changes for those nodes), and
+/// only if none has, the least recently seen one.
 /// </summary>
 public sealed class RateLimiter(double perMinute, double burst)
 {
@@ -25,10 +26,28 @@ public sealed class RateLimiter(double perMinute, double burst)
         bool allowed = tokens >= 1;
         if (_buckets.Count >= MaxNodes && !_buckets.ContainsKey(node))
         {
-            _buckets.Remove(_buckets.MinBy(p => p.Value.LastMs).Key);
+            Evict(nowMs);
         }
 
         _buckets[node] = (allowed ? tokens - 1 : tokens, nowMs);
         return allowed;
+    }
+
+    /// <summary>Nodes tracked now.</summary>
+    public int Count => _buckets.Count;
+
+    private void Evict(long nowMs)
+    {
+        // One pass frees every full bucket at once, so a flood of new ids costs O(1) per id on average, not a scan each.
+        long refillMs = (long)Math.Ceiling(burst * 60000.0 / perMinute);
+        foreach (uint full in _buckets.Where(p => nowMs - p.Value.LastMs >= refillMs).Select(p => p.Key).ToList())
+        {
+            _buckets.Remove(full);
+        }
+
+        if (_buckets.Count >= MaxNodes)
+        {
+            _buckets.Remove(_buckets.MinBy(p => p.Value.LastMs).Key);
+        }
     }
 }
