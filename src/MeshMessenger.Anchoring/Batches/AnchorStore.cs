@@ -27,7 +27,7 @@ public sealed class AnchorStore
                 notified INTEGER NOT NULL DEFAULT 0);
             CREATE TABLE IF NOT EXISTS leaves (batch_id INTEGER NOT NULL, idx INTEGER NOT NULL, leaf BLOB NOT NULL, author INTEGER, seq INTEGER, PRIMARY KEY (batch_id, idx)) WITHOUT ROWID;
             CREATE INDEX IF NOT EXISTS leaves_by_author ON leaves (author, seq);
-            CREATE TABLE IF NOT EXISTS attempts (tx_hash TEXT PRIMARY KEY, batch_id INTEGER NOT NULL, raw BLOB NOT NULL, tip TEXT NOT NULL, max_fee TEXT NOT NULL, sent_at INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS attempts (tx_hash TEXT PRIMARY KEY, batch_id INTEGER NOT NULL, raw BLOB NOT NULL, tip TEXT NOT NULL, max_fee TEXT NOT NULL, gas TEXT NOT NULL, sent_at INTEGER NOT NULL);
             """);
     }
 
@@ -125,13 +125,15 @@ public sealed class AnchorStore
     {
         using SqliteConnection c = Open();
         using SqliteCommand command = c.CreateCommand();
-        command.CommandText = "SELECT tx_hash, raw, tip, max_fee, sent_at FROM attempts WHERE batch_id = $b ORDER BY sent_at, rowid";
+        command.CommandText = "SELECT tx_hash, raw, tip, max_fee, gas, sent_at FROM attempts WHERE batch_id = $b ORDER BY sent_at, rowid";
         command.Parameters.AddWithValue("$b", batchId);
         using SqliteDataReader r = command.ExecuteReader();
         var attempts = new List<AnchorAttempt>();
         while (r.Read())
         {
-            attempts.Add(new AnchorAttempt(batchId, r.GetString(0), (byte[])r[1], BigInteger.Parse(r.GetString(2), CultureInfo.InvariantCulture), BigInteger.Parse(r.GetString(3), CultureInfo.InvariantCulture), r.GetInt64(4)));
+            attempts.Add(new AnchorAttempt(
+                batchId, r.GetString(0), (byte[])r[1], BigInteger.Parse(r.GetString(2), CultureInfo.InvariantCulture),
+                BigInteger.Parse(r.GetString(3), CultureInfo.InvariantCulture), BigInteger.Parse(r.GetString(4), CultureInfo.InvariantCulture), r.GetInt64(5)));
         }
 
         return attempts;
@@ -159,9 +161,9 @@ public sealed class AnchorStore
     {
         using SqliteConnection c = Open();
         using SqliteTransaction t = c.BeginTransaction();
-        Insert(c, t, "INSERT INTO attempts (tx_hash, batch_id, raw, tip, max_fee, sent_at) VALUES ($h, $b, $r, $tip, $fee, $at)",
+        Insert(c, t, "INSERT INTO attempts (tx_hash, batch_id, raw, tip, max_fee, gas, sent_at) VALUES ($h, $b, $r, $tip, $fee, $gas, $at)",
             ("$h", attempt.TransactionHash), ("$b", attempt.BatchId), ("$r", attempt.Raw), ("$tip", attempt.MaxPriorityFeePerGas.ToString(CultureInfo.InvariantCulture)),
-            ("$fee", attempt.MaxFeePerGas.ToString(CultureInfo.InvariantCulture)), ("$at", attempt.SentAtMs));
+            ("$fee", attempt.MaxFeePerGas.ToString(CultureInfo.InvariantCulture)), ("$gas", attempt.Gas.ToString(CultureInfo.InvariantCulture)), ("$at", attempt.SentAtMs));
         Insert(c, t, "UPDATE batches SET nonce = $n, state = max(state, 1) WHERE id = $b", ("$n", nonce.ToString(CultureInfo.InvariantCulture)), ("$b", attempt.BatchId));
         t.Commit();
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics;
 using MeshMessenger.Anchoring.Ethereum;
 using MeshMessenger.Anchoring.Rpc;
@@ -100,8 +99,7 @@ public sealed class Anchorer(EthereumRpcClient rpc, AnchorStore store, byte[] pr
         }
 
         // Replace: same nonce, both fees up by 12.5 % (rounded up), everything else the same.
-        Eip1559Transaction previous = Rebuild(batch, latest);
-        Eip1559Transaction replacement = previous.WithFees(Raise(latest.MaxPriorityFeePerGas), Raise(latest.MaxFeePerGas));
+        var replacement = new Eip1559Transaction(chainId, batch.Nonce!.Value, Raise(latest.MaxPriorityFeePerGas), Raise(latest.MaxFeePerGas), latest.Gas, Address, 0, Payload(batch.Root));
         await SignStoreAndSendAsync(batch.Id, replacement, ct).ConfigureAwait(false);
     }
 
@@ -129,7 +127,7 @@ public sealed class Anchorer(EthereumRpcClient rpc, AnchorStore store, byte[] pr
     {
         SignedTransaction signed = tx.Sign(privateKey);
         FaultPoint?.Invoke("signed");
-        store.AddAttempt(new AnchorAttempt(batchId, signed.HashHex, signed.Raw, tx.MaxPriorityFeePerGas, tx.MaxFeePerGas, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), tx.Nonce);
+        store.AddAttempt(new AnchorAttempt(batchId, signed.HashHex, signed.Raw, tx.MaxPriorityFeePerGas, tx.MaxFeePerGas, tx.Gas, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), tx.Nonce);
         FaultPoint?.Invoke("stored");
         await SendAsync(signed.Raw, batchId, ct).ConfigureAwait(false);
         FaultPoint?.Invoke("sent");
@@ -154,37 +152,5 @@ public sealed class Anchorer(EthereumRpcClient rpc, AnchorStore store, byte[] pr
         }
     }
 
-    private Eip1559Transaction Rebuild(AnchorBatch batch, AnchorAttempt attempt)
-    {
-        // The stored raw bytes carry gas; re-read it rather than re-estimating, so a replacement differs only in fees.
-        BigInteger gas = GasOf(attempt.Raw);
-        return new Eip1559Transaction(chainId, batch.Nonce!.Value, attempt.MaxPriorityFeePerGas, attempt.MaxFeePerGas, gas, Address, 0, Payload(batch.Root));
-    }
-
     private static BigInteger Raise(BigInteger fee) => fee + ((fee + 7) / 8);
-
-    private static BigInteger GasOf(byte[] raw)
-    {
-        // 0x02 ‖ rlp([chainId, nonce, tip, maxFee, gas, ...]): walk the first five items of the list.
-        int position = 1;
-        position += raw[position] <= 0xf7 ? 1 : 1 + (raw[position] - 0xf7);
-        BigInteger gas = 0;
-        for (int item = 0; item < 5; item++)
-        {
-            int b = raw[position];
-            int length = b < 0x80 ? 1 : b - 0x80;
-            int start = b < 0x80 ? position : position + 1;
-            if (item == 4)
-            {
-                gas = new BigInteger(raw.AsSpan(start, length), isUnsigned: true, isBigEndian: true);
-            }
-
-            position = start + length;
-        }
-
-        return gas;
-    }
-
-    /// <summary>Formats a wei amount as gwei for logs.</summary>
-    public static string Gwei(BigInteger wei) => ((double)wei / 1e9).ToString("0.###", CultureInfo.InvariantCulture) + " gwei";
 }

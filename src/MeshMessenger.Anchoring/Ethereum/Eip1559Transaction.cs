@@ -23,9 +23,6 @@ public sealed record Eip1559Transaction(BigInteger ChainId, BigInteger Nonce, Bi
         return new SignedTransaction(raw, Keccak256.Hash(raw));
     }
 
-    /// <summary>The same transaction with other fees (a replacement must raise both by at least 10 %).</summary>
-    public Eip1559Transaction WithFees(BigInteger maxPriorityFeePerGas, BigInteger maxFeePerGas) => this with { MaxPriorityFeePerGas = maxPriorityFeePerGas, MaxFeePerGas = maxFeePerGas };
-
     private byte[][] Fields() =>
     [
         Rlp.Integer(ChainId), Rlp.Integer(Nonce), Rlp.Integer(MaxPriorityFeePerGas), Rlp.Integer(MaxFeePerGas), Rlp.Integer(Gas),

@@ -21,9 +21,6 @@ public abstract class SimulatedChip(ChipAir air, ChipClock clock, double x, doub
     /// <summary>Protocol errors the driver made (a command while BUSY was high, and the like); tests expect none.</summary>
     public List<string> Violations { get; } = [];
 
-    /// <summary>Transactions seen, for tests.</summary>
-    public int Transactions { get; private set; }
-
     /// <summary>The channel.</summary>
     protected ChipAir Air { get; } = air;
 
@@ -62,7 +59,6 @@ public abstract class SimulatedChip(ChipAir air, ChipClock clock, double x, doub
     /// <inheritdoc />
     public void Transfer(byte[] write, byte[] read, int count)
     {
-        Transactions++;
         if (Absent || InReset)
         {
             Array.Fill(read, Absent ? (byte)0xFF : (byte)0x00, 0, count);

@@ -49,13 +49,6 @@ public sealed class Sx1262Driver : LoRaTransceiver
         _asleep = true;
     }
 
-    /// <summary>Status byte (§13.5.1): chip mode in bits 6:4, command status in bits 3:1.</summary>
-    public int ReadStatus()
-    {
-        Wake();
-        return Transact(Sx126xOpcode.GetStatus, 1)[1];
-    }
-
     /// <inheritdoc />
     protected override void Configure(LoRaRadioSettings settings)
     {
