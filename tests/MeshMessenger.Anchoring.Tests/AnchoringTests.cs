@@ -30,7 +30,7 @@ public sealed class AnchoringTests : IDisposable
 
         await anchorer.StepAsync(); // sign, store, send (anvil mines it at once)
         Assert.Equal(AnchorState.Sent, store.Batch(batch).State);
-        await anchorer.StepAsync();
+        await Settle(anchorer, store, batch, AnchorState.Included);
         AnchorBatch included = store.Batch(batch);
         Assert.Equal(AnchorState.Included, included.State);
 
@@ -42,7 +42,7 @@ public sealed class AnchoringTests : IDisposable
         Assert.Equal(21_000 + Math.Max(10 * tokens, (4 * zeros) + (16 * (payload.Length - zeros))), included.GasUsed);
 
         await _anvil.Mine(3);
-        await anchorer.StepAsync();
+        await Settle(anchorer, store, batch, AnchorState.Final);
         Assert.Equal(AnchorState.Final, store.Batch(batch).State);
         Assert.Equal(1, await Nonce());
 
@@ -67,10 +67,7 @@ public sealed class AnchoringTests : IDisposable
         await Assert.ThrowsAsync<IOException>(() => crashing.StepAsync());
 
         var restarted = new Anchorer(_anvil.Rpc, store, AnvilNode.Account0Key, 31337);
-        for (int i = 0; i < 4 && store.Batch(batch).State < AnchorState.Included; i++)
-        {
-            await restarted.StepAsync();
-        }
+        await Settle(restarted, store, batch, AnchorState.Included);
 
         Assert.Equal(AnchorState.Included, store.Batch(batch).State);
         await restarted.StepAsync();
@@ -88,8 +85,7 @@ public sealed class AnchoringTests : IDisposable
         AnchorStore store = Store();
         long batch = store.AddBatch(Leaves(5));
         var anchorer = new Anchorer(_anvil.Rpc, store, AnvilNode.Account0Key, 31337);
-        await anchorer.StepAsync();
-        await anchorer.StepAsync();
+        await Settle(anchorer, store, batch, AnchorState.Included);
         AnchorBatch before = store.Batch(batch);
         Assert.Equal(AnchorState.Included, before.State);
 
@@ -105,7 +101,7 @@ public sealed class AnchoringTests : IDisposable
         await anchorer.StepAsync(); // sees the block hash change, re-broadcasts the stored bytes
         Assert.Equal(AnchorState.Sent, store.Batch(batch).State);
         await _anvil.Mine(); // the chain moves on (anvil may keep the dropped transaction in its pool as "already known")
-        await anchorer.StepAsync();
+        await Settle(anchorer, store, batch, AnchorState.Included);
         AnchorBatch after = store.Batch(batch);
         Assert.Equal(AnchorState.Included, after.State);
         Assert.Equal(before.TransactionHash, after.TransactionHash); // the same transaction, not a new one
@@ -129,7 +125,7 @@ public sealed class AnchoringTests : IDisposable
         Assert.True(attempts[1].MaxPriorityFeePerGas * 10 >= attempts[0].MaxPriorityFeePerGas * 11);
 
         await _anvil.Mine();
-        await anchorer.StepAsync();
+        await Settle(anchorer, store, batch, AnchorState.Included);
         AnchorBatch included = store.Batch(batch);
         Assert.Equal(AnchorState.Included, included.State);
         Assert.Equal(attempts[1].TransactionHash, included.TransactionHash); // the node kept the better-paying one
@@ -142,10 +138,9 @@ public sealed class AnchoringTests : IDisposable
         AnchorStore store = Store();
         long batch = store.AddBatch(Leaves(20));
         var anchorer = new Anchorer(_anvil.Rpc, store, AnvilNode.Account0Key, 31337);
-        await anchorer.StepAsync();
-        await anchorer.StepAsync();
+        await Settle(anchorer, store, batch, AnchorState.Included);
         await _anvil.Mine(3);
-        await anchorer.StepAsync();
+        await Settle(anchorer, store, batch, AnchorState.Final);
         string file = Path.Combine(_dir, "proof.json");
         File.WriteAllText(file, ProofBundle.For(store, batch, 7).ToJson());
         string rpc = $"http://127.0.0.1:{_anvil.Port}";
@@ -170,6 +165,19 @@ public sealed class AnchoringTests : IDisposable
         var anchorer = new Anchorer(_anvil.Rpc, store, AnvilNode.Account0Key, 1);
         var ex = await Assert.ThrowsAsync<Rpc.RpcException>(() => anchorer.StepAsync());
         Assert.Contains("chain 31337", ex.Message);
+    }
+
+    /// <summary>Steps until the batch reaches <paramref name="target"/> (a receipt can lag the mining a moment on a busy machine), at most 5 s.</summary>
+    private static async Task Settle(Anchorer anchorer, AnchorStore store, long batch, AnchorState target)
+    {
+        for (int i = 0; i < 250 && store.Batch(batch).State < target; i++)
+        {
+            await anchorer.StepAsync();
+            if (store.Batch(batch).State < target)
+            {
+                await Task.Delay(20);
+            }
+        }
     }
 
     private AnchorStore Store() => new(Path.Combine(_dir, $"anchors-{Guid.NewGuid():N}.db"));
