@@ -7,7 +7,15 @@ public sealed class MessageRecord
 {
     /// <summary>Creates a record.</summary>
     public MessageRecord(uint author, uint sequence, EntryKind kind, uint peer, uint channel, string text, uint time, bool outgoing)
+        : this(author, sequence, kind, peer, channel, text, time, outgoing, 0, null)
     {
+    }
+
+    /// <summary>Creates a record of a post with an attachment (<see cref="Wire.PostBody"/>).</summary>
+    public MessageRecord(uint author, uint sequence, EntryKind kind, uint peer, uint channel, string text, uint time, bool outgoing, byte mediaType, byte[]? media)
+    {
+        MediaType = mediaType;
+        Media = media;
         Author = author;
         Sequence = sequence;
         Kind = kind;
@@ -38,6 +46,12 @@ public sealed class MessageRecord
 
     /// <summary>Author's timestamp (<see cref="EntryTime"/>).</summary>
     public uint Time { get; }
+
+    /// <summary>The attachment's media type (<see cref="Wire.PostBody.NoMedia"/> if none).</summary>
+    public byte MediaType { get; }
+
+    /// <summary>The attachment (a small photo), or null.</summary>
+    public byte[]? Media { get; }
 
     /// <summary>True if this node wrote it.</summary>
     public bool Outgoing { get; }

@@ -141,7 +141,7 @@ public sealed class MessengerNode
         return _chains.AddContact(card.Profile);
     }
 
-    /// <summary>Joins a channel: its posts become readable and <see cref="PostToChannel"/> can use it.</summary>
+    /// <summary>Joins a channel: its posts become readable and <see cref="PostToChannel(uint, string)"/> can use it.</summary>
     public void JoinChannel(ChannelKey channel)
     {
         _channels[(int)channel.Hint] = channel;
@@ -168,6 +168,12 @@ public sealed class MessengerNode
     /// <summary>Posts to a joined channel; returns the sequence number.</summary>
     public uint PostToChannel(uint channelId, string text)
     {
+        return PostToChannel(channelId, text, PostBody.NoMedia, null);
+    }
+
+    /// <summary>Posts to a joined channel with an optional attachment (<see cref="PostBody"/>); returns the sequence number.</summary>
+    public uint PostToChannel(uint channelId, string text, byte mediaType, byte[]? media)
+    {
         ChannelKey? channel = ChannelById(channelId);
         if (channel == null)
         {
@@ -175,8 +181,10 @@ public sealed class MessengerNode
         }
 
         byte[] header = _own.NextHeader(EntryKind.ChannelPost, BodySealing.Channel, channel.Hint, _clock.EntrySeconds);
-        Entry entry = _own.Append(header, BodyCipher.Seal(channel.AuthorKey(_identity.SigningKey), _own.NextSequence, header, Utf8Text.GetBytes(text)));
-        _messages.Add(new MessageRecord(Id, entry.Sequence, EntryKind.ChannelPost, 0, channel.Id, text, entry.Time, true));
+        byte[] body = PostBody.Encode(text, mediaType, media);
+        RequireEntryFits(body.Length + BodyCipher.Overhead);
+        Entry entry = _own.Append(header, BodyCipher.Seal(channel.AuthorKey(_identity.SigningKey), _own.NextSequence, header, body));
+        _messages.Add(new MessageRecord(Id, entry.Sequence, EntryKind.ChannelPost, 0, channel.Id, text, entry.Time, true, media == null ? PostBody.NoMedia : mediaType, media));
         Transmit(entry, false);
         return entry.Sequence;
     }
@@ -184,10 +192,32 @@ public sealed class MessengerNode
     /// <summary>Posts to the public feed (signed, in the clear); returns the sequence number.</summary>
     public uint PostPublic(string text)
     {
-        Entry entry = _own.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, _clock.EntrySeconds, Utf8Text.GetBytes(text));
-        _messages.Add(new MessageRecord(Id, entry.Sequence, EntryKind.PublicPost, 0, 0, text, entry.Time, true));
+        return PostPublic(text, PostBody.NoMedia, null);
+    }
+
+    /// <summary>Posts to the public feed with an optional attachment (<see cref="PostBody"/>); returns the sequence number.</summary>
+    public uint PostPublic(string text, byte mediaType, byte[]? media)
+    {
+        byte[] body = PostBody.Encode(text, mediaType, media);
+        RequireEntryFits(body.Length);
+        Entry entry = _own.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, _clock.EntrySeconds, body);
+        _messages.Add(new MessageRecord(Id, entry.Sequence, EntryKind.PublicPost, 0, 0, text, entry.Time, true, media == null ? PostBody.NoMedia : mediaType, media));
         Transmit(entry, false);
         return entry.Sequence;
+    }
+
+    /// <summary>The largest post body, in bytes, one entry can carry at the next sequence number (the frame layer fragments it, §6).</summary>
+    public int MaxPostBodySize()
+    {
+        return EntryCodec.MaxBodySize(_own.NextSequence, EntryCodec.MaxEncodedSize);
+    }
+
+    private void RequireEntryFits(int bodyLength)
+    {
+        if (bodyLength > MaxPostBodySize())
+        {
+            throw new ProtocolException(ProtocolError.TooLarge, "the post is " + bodyLength.ToString() + " bytes; an entry carries at most " + MaxPostBodySize().ToString());
+        }
     }
 
     /// <summary>Tells <paramref name="author"/> that this node has read their messages up to and including <paramref name="sequence"/> (one receipt for the run).</summary>
@@ -537,10 +567,10 @@ public sealed class MessengerNode
         {
             if (entry.Kind == EntryKind.PublicPost)
             {
-                string? text = Utf8Text.Decode(entry.Encoded, entry.BodyOffset, entry.BodyLength);
-                if (text != null)
+                PostBody? post = PostBody.TryDecode(entry.Encoded, entry.BodyOffset, entry.BodyLength);
+                if (post != null)
                 {
-                    _messages.Add(new MessageRecord(entry.Author, entry.Sequence, entry.Kind, 0, 0, text, entry.Time, entry.Author == Id));
+                    _messages.Add(new MessageRecord(entry.Author, entry.Sequence, entry.Kind, 0, 0, post.Text, entry.Time, entry.Author == Id, post.MediaType, post.Media));
                 }
             }
 
@@ -573,14 +603,14 @@ public sealed class MessengerNode
         }
 
         byte[]? plain = BodyCipher.Open(channel.AuthorKey(author.SigningKey), entry);
-        string? text = plain == null ? null : Utf8Text.Decode(plain, 0, plain.Length);
-        if (text == null)
+        PostBody? post = plain == null ? null : PostBody.TryDecode(plain, 0, plain.Length);
+        if (post == null)
         {
             Counters.OpenFailures++;
             return;
         }
 
-        _messages.Add(new MessageRecord(entry.Author, entry.Sequence, entry.Kind, 0, channel.Id, text, entry.Time, entry.Author == Id));
+        _messages.Add(new MessageRecord(entry.Author, entry.Sequence, entry.Kind, 0, channel.Id, post.Text, entry.Time, entry.Author == Id, post.MediaType, post.Media));
     }
 
     private void ReadDirect(Entry entry, bool live)
