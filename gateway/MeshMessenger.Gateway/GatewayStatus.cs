@@ -56,6 +56,22 @@ public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, 
         return text.ToString();
     }
 
+    /// <summary>Display names from the profiles the gateway has stored, by node id.</summary>
+    public Dictionary<uint, string> ContactNames()
+    {
+        var names = new Dictionary<uint, string>();
+        using SqliteConnection c = database.Open();
+        using SqliteCommand command = c.CreateCommand();
+        command.CommandText = "SELECT author, name FROM contacts";
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            names[(uint)reader.GetInt64(0)] = reader.GetString(1);
+        }
+
+        return names;
+    }
+
     /// <summary>Sequence numbers held per author (hex id → sorted list), for checks and tests.</summary>
     public SortedDictionary<string, List<long>> Entries()
     {

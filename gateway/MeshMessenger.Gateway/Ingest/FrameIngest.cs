@@ -34,6 +34,10 @@ public sealed class FrameIngest : IAsyncDisposable
     private readonly Task _writer;
     private readonly PreverifiedSignatures _signatures;
 
+    // Entries larger than a LoRa frame (a post with a photo) arrive as fragments (docs/protocol.md §5.2); the
+    // protocol's bounded reassembler puts them back together before the entry is decoded.
+    private readonly Reassembler _reassembler = new(16, Protocol.Node.MessengerNode.ReassemblyTimeoutMilliseconds);
+
     /// <summary>Starts the writer.</summary>
     /// <param name="database">The store.</param>
     /// <param name="counters">Where outcomes are counted.</param>
@@ -95,12 +99,15 @@ public sealed class FrameIngest : IAsyncDisposable
                 return new Item(null, null, false, source, origin, done);
             }
 
-            if (frame!.Type != FrameType.Entry)
+            payload = frame!.Payload;
+            if (frame.Type == FrameType.Fragment && Reassemble(frame) is byte[] whole)
+            {
+                payload = whole;
+            }
+            else if (frame.Type != FrameType.Entry)
             {
                 return new Item(frame, null, false, source, origin, done);
             }
-
-            payload = frame.Payload;
         }
 
         if (EntryCodec.TryDecode(payload, 0, payload.Length, out Entry? entry) != ProtocolError.None)
@@ -114,6 +121,20 @@ public sealed class FrameIngest : IAsyncDisposable
         }
 
         return new Item(frame, entry, frame?.LocalOnly ?? false, source, origin, done);
+    }
+
+    /// <summary>The whole entry once <paramref name="frame"/> completes it; null while pieces are missing or the fragment is refused.</summary>
+    private byte[]? Reassemble(Frame frame)
+    {
+        if (Fragment.TryDecode(frame.Payload, out Fragment? fragment) != ProtocolError.None)
+        {
+            return null;
+        }
+
+        lock (_reassembler)
+        {
+            return _reassembler.Offer(fragment!, Environment.TickCount64, out byte[]? whole) == ReassemblyStatus.Completed ? whole : null;
+        }
     }
 
     private async Task WriteLoop(ISignatureVerifier verifier)

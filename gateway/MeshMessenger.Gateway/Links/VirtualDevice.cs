@@ -1,0 +1,51 @@
+using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Node;
+
+namespace MeshMessenger.Gateway.Links;
+
+/// <summary>
+/// One protocol node that lives inside the gateway: an emulated device that chats on its own, or a person on
+/// the gateway's network who uses it through the web app (the gateway holds that person's keys, as a
+/// webmail server does; docs/gateway.md §9). Touch <see cref="Node"/> only through
+/// <see cref="EmulatedDevices.Use{T}"/>, which serialises access.
+/// </summary>
+public sealed class VirtualDevice(NodeIdentity identity, MessengerNode node, bool isPerson, double rssiDbm, double snrDb)
+{
+    /// <summary>The protocol node.</summary>
+    public MessengerNode Node { get; } = node;
+
+    /// <summary>The keys (for the contact card).</summary>
+    public NodeIdentity Identity { get; } = identity;
+
+    /// <summary>The node id.</summary>
+    public uint Id => Node.Id;
+
+    /// <summary>The display name.</summary>
+    public string Name => Node.Profile.Name;
+
+    /// <summary>True for a person using the web app; false for a device that chats by itself.</summary>
+    public bool IsPerson { get; } = isPerson;
+
+    /// <summary>Signal strength of the simulated link to the gateway.</summary>
+    public double RssiDbm { get; } = rssiDbm;
+
+    /// <summary>Signal-to-noise ratio of the simulated link to the gateway.</summary>
+    public double SnrDb { get; } = snrDb;
+
+    /// <summary>The people this device has chosen as contacts (every author's key is known through the gateway; this is the address book).</summary>
+    public HashSet<uint> Contacts { get; } = [];
+
+    /// <summary>The channels this device is in, by channel id (the node can read their posts).</summary>
+    public Dictionary<uint, MeshMessenger.Protocol.Sealing.ChannelKey> Channels { get; } = [];
+
+    /// <summary>Joins a channel: remembered here and handed to the node.</summary>
+    public void Join(MeshMessenger.Protocol.Sealing.ChannelKey channel)
+    {
+        Channels[channel.Id] = channel;
+        Node.JoinChannel(channel);
+        Node.RebuildFromStore(); // posts heard before joining become readable
+    }
+
+    /// <summary>Per peer, the highest sequence of theirs this device has read.</summary>
+    public Dictionary<uint, uint> ReadUpTo { get; } = [];
+}

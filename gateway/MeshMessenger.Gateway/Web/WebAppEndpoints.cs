@@ -1,0 +1,440 @@
+using System.Globalization;
+using MeshMessenger.Anchoring.Batches;
+using MeshMessenger.Anchoring.Proofs;
+using MeshMessenger.Anchoring.Rpc;
+using MeshMessenger.Gateway.Anchoring;
+using MeshMessenger.Gateway.Configuration;
+using MeshMessenger.Gateway.Links;
+using MeshMessenger.Gateway.Mqtt;
+using MeshMessenger.Protocol;
+using MeshMessenger.Protocol.Chain;
+using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Node;
+using MeshMessenger.Protocol.Receipts;
+using MeshMessenger.Protocol.Sealing;
+using MeshMessenger.Protocol.Wire;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+
+namespace MeshMessenger.Gateway.Web;
+
+/// <summary>
+/// The web app (docs/gateway.md §9): static files from the <c>webapp</c> folder next to the binaries and a
+/// JSON API over the devices the gateway hosts. Ids in URLs are node ids as 8 hex digits. Every request
+/// body is untrusted: bad input is a 400 problem with the reason, never an exception page.
+/// </summary>
+public static class WebAppEndpoints
+{
+    /// <summary>Longest message or post text, in UTF-8 bytes (one entry; the frame layer fragments it).</summary>
+    public const int MaxTextBytes = 1000;
+
+    /// <summary>Maps the static files and the API.</summary>
+    public static void MapWebApp(this WebApplication app)
+    {
+        string root = Path.Combine(AppContext.BaseDirectory, "webapp");
+        if (Directory.Exists(root))
+        {
+            var files = new PhysicalFileProvider(root);
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        }
+
+        RouteGroupBuilder api = app.MapGroup("/api");
+        api.MapGet("/events", (LiveUpdates live, CancellationToken ct) =>
+            live.SubscriberCount >= LiveUpdates.MaxSubscribers ? Results.Problem("too many live pages", statusCode: 503) : TypedResults.ServerSentEvents(live.SubscribeAsync(ct)));
+        api.MapGet("/gateway", Gateway);
+        api.MapGet("/devices", (EmulatedDevices devices) => devices.Devices.Select(d => new { id = Hex(d.Id), name = d.Name, person = d.IsPerson }));
+        api.MapPost("/people", Join);
+        api.MapGet("/nodes", Nodes);
+        api.MapGet("/anchoring", AnchoringStatus);
+        api.MapPost("/provision", Provision);
+
+        RouteGroupBuilder device = api.MapGroup("/devices/{id}");
+        device.MapGet("/card", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(new { id = Hex(d.Id), name = d.Name, text = Card(d) })));
+        device.MapGet("/card.svg", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Text(QrImages.Svg(Card(d)), "image/svg+xml")));
+        device.MapGet("/card.png", (string id, EmulatedDevices devices) => On(devices, id, d => Results.File(QrImages.Png(Card(d)), "image/png", $"{d.Name}-contact.png")));
+        device.MapGet("/contacts", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(d.Contacts.Select(c => new { id = Hex(c), name = NameOf(d, c) }).OrderBy(c => c.name))));
+        device.MapPost("/contacts", AddContact);
+        device.MapGet("/chats", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(Conversations(d))));
+        device.MapGet("/chats/{peer}", (string id, string peer, EmulatedDevices devices) => On(devices, id, d => Parse(peer) is uint p ? Results.Json(new { peer = Hex(p), name = NameOf(d, p), messages = Conversation(d, p) }) : BadId(peer)));
+        device.MapPost("/chats/{peer}", SendDirect);
+        device.MapPost("/chats/{peer}/read", (string id, string peer, EmulatedDevices devices) => On(devices, id, d => Parse(peer) is uint p ? Results.Json(new { read = Read(d, p) }) : BadId(peer)));
+        device.MapGet("/channels", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(d.Channels.Values.Select(c => new { id = Hex(c.Id), name = c.Name, invite = c.ToText() }))));
+        device.MapPost("/channels", CreateOrJoinChannel);
+        device.MapGet("/channels/{channel}", (string id, string channel, EmulatedDevices devices) => On(devices, id, d => Parse(channel) is uint c && d.Channels.ContainsKey(c) ? Results.Json(Posts(d, m => m.Kind == EntryKind.ChannelPost && m.Channel == c, ascending: true, limit: 500)) : Results.Problem("not a member of that channel", statusCode: 404)));
+        device.MapPost("/channels/{channel}", PostToChannel).DisableAntiforgery();
+        device.MapGet("/feed", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(Posts(d, m => m.Kind is EntryKind.PublicPost or EntryKind.ChannelPost, ascending: false, limit: 200))));
+        device.MapPost("/feed", PostPublic).DisableAntiforgery();
+        device.MapGet("/media/{author}/{seq}", Media);
+        device.MapGet("/proofs/{seq}", ExplainProof);
+    }
+
+    private static IResult Gateway(IOptions<GatewayOptions> options, NodeIdentity identity, MqttBridge mqtt, AnchoringService anchoring) => Results.Json(new
+    {
+        name = options.Value.Name,
+        node = Hex(identity.Id),
+        region = options.Value.Region,
+        preset = options.Value.Radio.Preset,
+        mqtt = mqtt.State,
+        anchoring = anchoring.Store is not null,
+        maxTextBytes = MaxTextBytes,
+        loraTextBytes = 152, // docs/protocol.md §5.3: a DM of up to 152 bytes fits one 255-byte LoRa frame
+    });
+
+    private static IResult Join(JoinRequest request, EmulatedDevices devices)
+    {
+        string name = (request.Name ?? "").Trim();
+        if (name.Length == 0 || Utf8Text.GetBytes(name).Length > Profile.MaxNameBytes)
+        {
+            return Results.Problem($"a name is 1 to {Profile.MaxNameBytes} bytes", statusCode: 400);
+        }
+
+        try
+        {
+            VirtualDevice person = devices.AddPerson(name);
+            return Results.Json(new { id = Hex(person.Id), name = person.Name });
+        }
+        catch (InvalidOperationException e)
+        {
+            return Results.Problem(e.Message, statusCode: 503);
+        }
+    }
+
+    private static IResult Nodes(NodeDirectory directory, EmulatedDevices devices, GatewayStatus status)
+    {
+        Dictionary<uint, VirtualDevice> hosted = devices.Devices.ToDictionary(d => d.Id);
+        Dictionary<uint, string> names = status.ContactNames();
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        return Results.Json(directory.Snapshot().Select(n => new
+        {
+            id = Hex(n.Id),
+            name = hosted.TryGetValue(n.Id, out VirtualDevice? d) ? d.Name : names.GetValueOrDefault(n.Id, "?"),
+            kind = d is null ? "device" : d.IsPerson ? "person (web app)" : "emulated device",
+            link = n.Link.ToString().ToLowerInvariant(),
+            rssi = n.RssiDbm,
+            snr = n.SnrDb,
+            quality = n.Quality,
+            lastHeard = n.LastHeard.ToUnixTimeMilliseconds(),
+            secondsAgo = (now - n.LastHeard.ToUnixTimeMilliseconds()) / 1000,
+            frames = n.Frames,
+        }));
+    }
+
+    private static IResult AnchoringStatus(AnchoringService anchoring, IOptions<GatewayOptions> options)
+    {
+        if (anchoring.Store is not { } store)
+        {
+            return Results.Json(new { enabled = options.Value.Anchoring.Enabled, started = false, batches = Array.Empty<object>(), lastError = anchoring.LastError });
+        }
+
+        List<AnchorBatch> batches = [.. store.Final(), .. store.Unfinished()];
+        return Results.Json(new
+        {
+            enabled = true,
+            started = true,
+            chainId = options.Value.Anchoring.ChainId,
+            batchMinutes = options.Value.Anchoring.BatchMinutes,
+            lastError = anchoring.LastError,
+            batches = batches.OrderByDescending(b => b.Id).Take(50).Select(b => new
+            {
+                id = b.Id,
+                state = b.State.ToString().ToLowerInvariant(),
+                leaves = b.LeafCount,
+                root = Convert.ToHexStringLower(b.Root),
+                tx = b.TransactionHash,
+                block = b.BlockNumber,
+                gasUsed = b.GasUsed,
+            }),
+        });
+    }
+
+    private static IResult Provision(ProvisionRequest request, IOptions<GatewayOptions> options, NodeIdentity gateway)
+    {
+        string name = (request.Name ?? "").Trim();
+        if (name.Length == 0 || Utf8Text.GetBytes(name).Length > Profile.MaxNameBytes)
+        {
+            return Results.Problem($"a device name is 1 to {Profile.MaxNameBytes} bytes", statusCode: 400);
+        }
+
+        var bundle = DeviceBundle.Create(name, options.Value.Region, options.Value.Radio.Preset, EmulatedDevices.Village, gateway, options.Value.Udp.Port);
+        string text = bundle.ToText();
+        return Results.Json(new { bundle, text, qr = QrImages.Svg(text) });
+    }
+
+    private static IResult AddContact(string id, CardRequest request, EmulatedDevices devices) => On(devices, id, d =>
+    {
+        string text = (request.Card ?? "").Trim();
+        if (ContactCard.TryParse(text, out ContactCard? card) != ProtocolError.None)
+        {
+            return Results.Problem("that is not a MeshMessenger contact card (it starts with MM1: and carries a signature)", statusCode: 400);
+        }
+
+        if (card!.Profile.NodeId == d.Id)
+        {
+            return Results.Problem("that is your own card", statusCode: 400);
+        }
+
+        d.Node.AddContact(card);
+        d.Contacts.Add(card.Profile.NodeId);
+        return Results.Json(new { id = Hex(card.Profile.NodeId), name = card.Profile.Name });
+    });
+
+    private static IResult SendDirect(string id, string peer, TextRequest request, EmulatedDevices devices) => On(devices, id, d =>
+    {
+        if (Parse(peer) is not uint p)
+        {
+            return BadId(peer);
+        }
+
+        if (CheckText(request.Text, required: true) is IResult bad)
+        {
+            return bad;
+        }
+
+        if (d.Node.Chains.ProfileOf(p) is null)
+        {
+            return Results.Problem("this gateway has not heard that person's keys yet; add their contact card", statusCode: 409);
+        }
+
+        d.Contacts.Add(p);
+        return Results.Json(new { seq = d.Node.SendText(p, request.Text!) });
+    });
+
+    private static IResult CreateOrJoinChannel(string id, ChannelRequest request, EmulatedDevices devices) => On(devices, id, d =>
+    {
+        ChannelKey? channel;
+        if (!string.IsNullOrWhiteSpace(request.Invite))
+        {
+            if (ChannelKey.TryParse(request.Invite.Trim(), out channel) != ProtocolError.None)
+            {
+                return Results.Problem("that is not a channel invite (it starts with MMC1:)", statusCode: 400);
+            }
+        }
+        else
+        {
+            string name = (request.Name ?? "").Trim();
+            if (name.Length == 0 || Utf8Text.GetBytes(name).Length > 32)
+            {
+                return Results.Problem("a channel name is 1 to 32 bytes", statusCode: 400);
+            }
+
+            channel = new ChannelKey(name, System.Security.Cryptography.RandomNumberGenerator.GetBytes(ChannelKey.SecretSize));
+        }
+
+        d.Join(channel!);
+        return Results.Json(new { id = Hex(channel!.Id), name = channel.Name, invite = channel.ToText() });
+    });
+
+    private static async Task<IResult> PostToChannel(string id, string channel, HttpRequest http, EmulatedDevices devices)
+    {
+        if (Parse(channel) is not uint c)
+        {
+            return BadId(channel);
+        }
+
+        return await WithPost(http, post => On(devices, id, d => d.Channels.ContainsKey(c)
+            ? Posted(d.Node.PostToChannel(c, post.Text, post.Photo?.MediaType ?? PostBody.NoMedia, post.Photo?.Bytes), post.Photo)
+            : Results.Problem("not a member of that channel", statusCode: 404))).ConfigureAwait(false);
+    }
+
+    private static Task<IResult> PostPublic(string id, HttpRequest http, EmulatedDevices devices) =>
+        WithPost(http, post => On(devices, id, d => Posted(d.Node.PostPublic(post.Text, post.Photo?.MediaType ?? PostBody.NoMedia, post.Photo?.Bytes), post.Photo)));
+
+    private static IResult Posted(uint seq, ShrunkPhoto? photo) =>
+        Results.Json(new { seq, photo = photo is null ? null : new { bytes = photo.Bytes.Length, width = photo.Width, height = photo.Height, quality = photo.Quality } });
+
+    /// <summary>Reads a multipart post (text, optional photo), shrinks the photo and hands both on.</summary>
+    private static async Task<IResult> WithPost(HttpRequest http, Func<(string Text, ShrunkPhoto? Photo), IResult> post)
+    {
+        if (!http.HasFormContentType)
+        {
+            return Results.Problem("send the post as a form (text, and optionally a photo)", statusCode: 400);
+        }
+
+        IFormCollection form = await http.ReadFormAsync().ConfigureAwait(false);
+        string text = form["text"].ToString();
+        IFormFile? file = form.Files.GetFile("photo");
+        if (CheckText(text, required: file is null || file.Length == 0) is IResult bad)
+        {
+            return bad;
+        }
+
+        ShrunkPhoto? photo = null;
+        if (file is { Length: > 0 })
+        {
+            if (file.Length > PhotoShrinker.MaxUploadBytes)
+            {
+                return Results.Problem($"photos up to {PhotoShrinker.MaxUploadBytes / (1024 * 1024)} MB", statusCode: 400);
+            }
+
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer).ConfigureAwait(false);
+            photo = PhotoShrinker.Shrink(buffer.ToArray());
+            if (photo is null)
+            {
+                return Results.Problem("that file is not a picture this gateway can read (JPEG, PNG, WebP or GIF)", statusCode: 400);
+            }
+        }
+
+        return post((text, photo));
+    }
+
+    private static IResult Media(string id, string author, uint seq, EmulatedDevices devices) => On(devices, id, d =>
+    {
+        MessageRecord? record = Parse(author) is uint a ? d.Node.Messages.Cast<MessageRecord>().FirstOrDefault(m => m.Author == a && m.Sequence == seq && m.Media is not null) : null;
+        return record is null ? Results.NotFound()
+            : Results.File(record.Media!, record.MediaType == PostBody.JpegImage ? "image/jpeg" : "image/webp");
+    });
+
+    private static async Task<IResult> ExplainProof(string id, uint seq, EmulatedDevices devices, AnchoringService anchoring, IOptions<GatewayOptions> options, CancellationToken ct)
+    {
+        if (Parse(id) is not uint author)
+        {
+            return BadId(id);
+        }
+
+        string name = devices.Devices.FirstOrDefault(d => d.Id == author)?.Name ?? Hex(author);
+        var found = ProofLookup.Find(anchoring, Hex(author), seq);
+        if (found is not { } proof)
+        {
+            return Results.Json(new
+            {
+                anchored = false,
+                words = anchoring.Store is null
+                    ? "Anchoring is off on this gateway, so there is no public proof for this message."
+                    : $"Not anchored yet. This gateway gathers chain checkpoints into a batch every {options.Value.Anchoring.BatchMinutes:0.#} minutes and writes the batch's fingerprint to the public chain; look again after the next batch.",
+            });
+        }
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        List<(bool Passed, string Statement)> checks = await ProofVerifier.VerifyAsync(proof.Bundle, new EthereumRpcClient(http, new Uri(options.Value.Anchoring.Rpc)), ct).ConfigureAwait(false);
+        string words =
+            $"Message #{seq} of {name} existed, exactly as it is now, no later than block {proof.Bundle.BlockNumber} of the public chain (chain id {options.Value.Anchoring.ChainId}). " +
+            $"How: every message is signed and linked to the one before it, so {name}'s message #{proof.Checkpoint} fixes all earlier ones. " +
+            $"A fingerprint of #{proof.Checkpoint} is one of {proof.Bundle.TreeSize} fingerprints combined into one Merkle root, and that root is in transaction {proof.Bundle.TransactionHash[..12]}…. " +
+            "Only fingerprints went on the chain: the message stays private, and the proof says nothing about whether its content is true. " +
+            "Anyone can check it without trusting this gateway: save the bundle and run `meshmsg verify bundle.json --rpc <any Ethereum node>`.";
+        return Results.Json(new
+        {
+            anchored = true,
+            holds = checks.All(c => c.Passed),
+            words,
+            batch = proof.Batch.Id,
+            state = proof.Batch.State.ToString().ToLowerInvariant(),
+            checks = checks.Select(c => new { passed = c.Passed, statement = c.Statement }),
+            bundle = System.Text.Json.JsonDocument.Parse(proof.Bundle.ToJson()).RootElement,
+        });
+    }
+
+    private static object Conversations(VirtualDevice d)
+    {
+        List<MessageRecord> direct = [.. d.Node.Messages.Cast<MessageRecord>().Where(m => m.Kind == EntryKind.Text)];
+        IEnumerable<uint> peers = d.Contacts.Concat(direct.Select(m => m.Outgoing ? m.Peer : m.Author)).Distinct();
+        return peers.Select(p =>
+        {
+            MessageRecord? last = direct.Where(m => (m.Outgoing ? m.Peer : m.Author) == p).OrderBy(m => m.Time).ThenBy(m => m.Outgoing ? 0 : 1).LastOrDefault();
+            d.ReadUpTo.TryGetValue(p, out uint read);
+            return new
+            {
+                peer = Hex(p),
+                name = NameOf(d, p),
+                last = last?.Text,
+                time = last is null ? 0 : EntryTime.ToUnixSeconds(last.Time) * 1000,
+                unread = direct.Count(m => !m.Outgoing && m.Author == p && m.Sequence > read),
+            };
+        }).OrderByDescending(c => c.time).ThenBy(c => c.name).ToList();
+    }
+
+    private static object Conversation(VirtualDevice d, uint peer) =>
+        d.Node.Messages.Cast<MessageRecord>()
+            .Where(m => m.Kind == EntryKind.Text && (m.Outgoing ? m.Peer == peer : m.Author == peer))
+            .Select(m => new
+            {
+                author = Hex(m.Author),
+                seq = m.Sequence,
+                text = m.Text,
+                time = EntryTime.ToUnixSeconds(m.Time) * 1000,
+                outgoing = m.Outgoing,
+                state = m.Outgoing ? StateName(d.Node.Tracker.StateOf(m.Sequence)) : null,
+            })
+            .ToList();
+
+    private static string StateName(MessageState state) => state switch
+    {
+        MessageState.Read => "read",
+        MessageState.Delivered => "delivered",
+        MessageState.Relayed => "relayed",
+        _ => "sent",
+    };
+
+    private static uint Read(VirtualDevice d, uint peer)
+    {
+        uint newest = d.Node.Messages.Cast<MessageRecord>().Where(m => m.Kind == EntryKind.Text && !m.Outgoing && m.Author == peer).Select(m => m.Sequence).DefaultIfEmpty(0u).Max();
+        if (newest > 0 && (!d.ReadUpTo.TryGetValue(peer, out uint read) || read < newest))
+        {
+            d.ReadUpTo[peer] = newest;
+            d.Node.MarkRead(peer, newest);
+        }
+
+        return newest;
+    }
+
+    private static object Posts(VirtualDevice d, Func<MessageRecord, bool> which, bool ascending, int limit)
+    {
+        IEnumerable<MessageRecord> posts = d.Node.Messages.Cast<MessageRecord>().Where(which).OrderByDescending(m => m.Time).ThenByDescending(m => m.Sequence).Take(limit);
+        posts = ascending ? posts.Reverse() : posts;
+        return posts.Select(m => new
+        {
+            author = Hex(m.Author),
+            name = NameOf(d, m.Author),
+            seq = m.Sequence,
+            text = m.Text,
+            time = EntryTime.ToUnixSeconds(m.Time) * 1000,
+            channel = m.Channel == 0 ? null : d.Channels.GetValueOrDefault(m.Channel)?.Name,
+            photo = m.Media is null ? null : $"/api/devices/{Hex(d.Id)}/media/{Hex(m.Author)}/{m.Sequence}",
+            photoBytes = m.Media?.Length,
+            outgoing = m.Outgoing,
+        }).ToList();
+    }
+
+    private static IResult? CheckText(string? text, bool required)
+    {
+        if (required && string.IsNullOrWhiteSpace(text))
+        {
+            return Results.Problem("the text is empty", statusCode: 400);
+        }
+
+        return Utf8Text.GetBytes(text ?? "").Length > MaxTextBytes ? Results.Problem($"at most {MaxTextBytes} bytes of text", statusCode: 400) : null;
+    }
+
+    private static IResult On(EmulatedDevices devices, string id, Func<VirtualDevice, IResult> action)
+    {
+        if (Parse(id) is not uint device)
+        {
+            return BadId(id);
+        }
+
+        try
+        {
+            return devices.Use(device, action);
+        }
+        catch (KeyNotFoundException e)
+        {
+            return Results.Problem(e.Message, statusCode: 404);
+        }
+        catch (ProtocolException e)
+        {
+            return Results.Problem(e.Message, statusCode: 400);
+        }
+    }
+
+    private static string Card(VirtualDevice d) => ContactCard.Create(d.Identity, d.Name, null).ToText();
+
+    private static string NameOf(VirtualDevice d, uint node) => d.Node.Chains.ProfileOf(node)?.Name ?? Hex(node);
+
+    private static uint? Parse(string hex) => hex.Length == 8 && uint.TryParse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out uint id) ? id : null;
+
+    private static IResult BadId(string text) => Results.Problem($"'{text}' is not a node id (8 hex digits)", statusCode: 400);
+
+    private static string Hex(uint id) => id.ToString("x8", CultureInfo.InvariantCulture);
+}
