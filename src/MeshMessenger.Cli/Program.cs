@@ -14,6 +14,7 @@ public static class Program
         var root = new RootCommand(
             "MeshMessenger: an off-grid, end-to-end encrypted mesh messenger.\n\n" +
             "Examples:\n" +
+            "  meshmsg up                        the whole system: gateway, emulated devices, dev chain, web app on :8080\n" +
             "  meshmsg demo                      two nodes exchange messages and receipts; one is wiped and rebuilds\n" +
             "  meshmsg keygen --name Amina       create your identity (prints the backup code)\n" +
             "  meshmsg contact show              your contact card as text and QR code\n" +
@@ -24,6 +25,7 @@ public static class Program
             "  meshmsg verify proof.json --rpc URL   check an anchoring proof against any Ethereum node\n" +
             "  meshmsg bench crypto              compare managed crypto with BouncyCastle and NSec\n" +
             "  meshmsg bench crypto --json r.json --seconds 2");
+        root.Subcommands.Add(UpCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(KeygenCommand.Create());
         root.Subcommands.Add(ContactCommand.Create());

@@ -1,12 +1,20 @@
 namespace MeshMessenger.Anchoring.Rpc;
 
-/// <summary>Where tests/setup.sh puts the local development chain: anvil 1.7.1 from the npm package, under .tools/anvil in the repository.</summary>
+/// <summary>
+/// Where the local development chain is installed: anvil 1.7.1 from the npm package, under .tools/anvil in the
+/// repository (tests/setup.sh) or under ~/.cache/meshmessenger/anvil (<see cref="LocalDevChain.EnsureInstalled"/>).
+/// </summary>
 public static class AnvilTool
 {
     /// <summary>The path inside the repository.</summary>
-    public static readonly string RelativePath = Path.Combine(".tools", "anvil", "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
+    public static readonly string RelativePath = Path.Combine(".tools", "anvil", BinaryInPackage);
 
-    /// <summary>The anvil executable, looked for above the program's folder and the current folder; null if not installed.</summary>
+    /// <summary>The path in the user's cache.</summary>
+    public static readonly string InCache = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "meshmessenger", "anvil", BinaryInPackage);
+
+    private const string BinaryInPackage = "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil";
+
+    /// <summary>The anvil executable, looked for above the program's folder and the current folder, then in the cache; null if not installed.</summary>
     public static string? Find()
     {
         foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
@@ -21,6 +29,6 @@ public static class AnvilTool
             }
         }
 
-        return null;
+        return File.Exists(InCache) ? InCache : null;
     }
 }
