@@ -39,3 +39,21 @@ if [ ! -x "$anvil" ]; then
   npm install --no-save --silent --prefix .tools/anvil @foundry-rs/anvil-linux-amd64@1.7.1 >/dev/null
 fi
 echo "setup: $("$anvil" --version | head -1)"
+
+# The web app's end-to-end tests drive Debian's chromium through Microsoft.Playwright (executablePath
+# /usr/bin/chromium); Playwright's own browser download cannot work on a closed network and is never used.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "setup: installing chromium (Debian)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
+fi
+echo "setup: $(/usr/bin/chromium --version 2>/dev/null | head -1)"
+
+# The web app bundles its QR decoder (jsqr) from the npm registry; the gateway's build runs `npm ci` for it.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing npm (Debian) for the web app's QR decoder"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq npm >/dev/null
+fi

@@ -272,7 +272,7 @@ async function contactsView() {
       await refresh();
     } catch (err) { status.textContent = err.message; }
   }
-  const camera = h('button', { type: 'button', class: 'secondary', onclick: () => scanCamera(video, status, addCard) }, '📷 Scan with camera');
+  const camera = h('button', { type: 'button', class: 'secondary', onclick: () => scanCamera(video, status, addCard) }, 'Scan with camera');
   setView('Contacts',
     h('div', { class: 'split' },
       h('div', { class: 'card' }, h('h2', {}, 'My contact card'),
@@ -283,7 +283,7 @@ async function contactsView() {
       h('div', {},
         h('div', { class: 'card' }, h('h2', {}, 'Add a contact'),
           h('p', { class: 'muted' }, 'Scan their QR code with the camera, pick a photo or screenshot of it, or paste their card.'),
-          h('div', { class: 'row' }, camera, h('label', { for: 'qr-image', class: 'button secondary' }, '🖼 From an image'), file),
+          h('div', { class: 'row' }, camera, h('label', { for: 'qr-image', class: 'button secondary' }, 'From an image'), file),
           video,
           h('form', { class: 'row', onsubmit: async e => { e.preventDefault(); await addCard(text.value); text.value = ''; } },
             h('label', { for: 'card-text', class: 'visually-hidden' }, 'Contact card text'), text, h('button', { type: 'submit' }, 'Add')),

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace MeshMessenger.Web.Tests;
+
+/// <summary>The README's main command, as a user runs it: <c>meshmsg up</c> in its own process, then Ctrl+C.</summary>
+public sealed class UpCommandTests
+{
+    [Fact]
+    public async Task Meshmsg_up_serves_the_web_app_with_live_emulated_traffic_and_real_anchors_and_stops_cleanly_on_ctrl_c()
+    {
+        int web = FreeTcpPort(), mqtt = FreeTcpPort();
+        var output = new StringBuilder();
+        var up = new Process
+        {
+            StartInfo = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "meshmsg.dll"), "up", "--port", $"{web}", "--mqtt-port", $"{mqtt}", "--udp-port", $"{FreeTcpPort()}", "--batch-seconds", "5"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                Environment = { ["COLUMNS"] = "160" },
+            },
+        };
+        up.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        up.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        up.Start();
+        up.BeginOutputReadLine();
+        up.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{web}"), Timeout = TimeSpan.FromSeconds(10) };
+            await Until(() => Task.FromResult(Text(output).Contains("MeshMessenger is up")), "the welcome panel", output);
+            Assert.Contains($"http://localhost:{web}/", Text(output));
+            Assert.Contains("<title>MeshMessenger</title>", await http.GetStringAsync("/"));
+            Assert.Equal(12, (await Json(http, "/api/devices")).GetArrayLength());
+
+            // Live traffic: the emulated devices keep writing, so the gateway's entry count grows.
+            int entries = (await Json(http, "/health")).GetProperty("entries").GetInt32();
+            await Until(async () => (await Json(http, "/health")).GetProperty("entries").GetInt32() > entries, "new entries from the emulated devices", output);
+            await Until(async () => (await Json(http, "/api/nodes")).GetArrayLength() == 12, "all twelve devices heard", output);
+
+            // Real anchors: a batch reaches 'final' on the local anvil.
+            await Until(async () => (await Json(http, "/api/anchoring")).GetProperty("batches").EnumerateArray().Any(b => b.GetProperty("state").GetString() == "final"), "a final anchor", output);
+        }
+        finally
+        {
+            Process.Start("kill", ["-INT", $"{up.Id}"])!.WaitForExit();
+            if (!up.WaitForExit(30_000))
+            {
+                up.Kill(entireProcessTree: true);
+            }
+        }
+
+        up.WaitForExit();
+        Assert.True(up.ExitCode == 0, $"exit code {up.ExitCode}\n{Text(output)}");
+        Assert.Contains("Stopped the gateway and the dev chain.", Text(output));
+        Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), $"meshmsg-up-{up.Id}")), "the demo data was left behind");
+        Assert.True(PortIsFree(web), "the web port is still taken after exit");
+    }
+
+    [Fact]
+    public async Task Meshmsg_up_refuses_a_port_in_use_and_names_the_option_to_change()
+    {
+        using var taken = new TcpListener(IPAddress.Any, 0);
+        taken.Start();
+        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        using var up = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "meshmsg.dll"), "up", "--port", $"{port}", "--no-anchoring"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        string text = await up.StandardOutput.ReadToEndAsync() + await up.StandardError.ReadToEndAsync();
+        await up.WaitForExitAsync();
+        Assert.Equal(1, up.ExitCode);
+        Assert.Contains($"port {port} is in use; choose another with --port", text);
+    }
+
+    private static string Text(StringBuilder output)
+    {
+        lock (output)
+        {
+            return output.ToString();
+        }
+    }
+
+    private static async Task<JsonElement> Json(HttpClient http, string path) => JsonDocument.Parse(await http.GetStringAsync(path)).RootElement;
+
+    private static async Task Until(Func<Task<bool>> condition, string what, StringBuilder output)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Fail($"timed out waiting for {what}\n{Text(output)}");
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool PortIsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Any, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}

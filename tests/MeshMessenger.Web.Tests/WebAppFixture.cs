@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Sockets;
+using MeshMessenger.Anchoring.Rpc;
+using MeshMessenger.Gateway;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace MeshMessenger.Web.Tests;
+
+/// <summary>
+/// One real gateway for the whole test class: in-process, on a free port, with four emulated devices, the web
+/// app, and anchoring on a local anvil every 6 seconds; and Debian's chromium driven by Playwright
+/// (executablePath /usr/bin/chromium; Playwright never downloads a browser here).
+/// </summary>
+public sealed class WebAppFixture : IAsyncLifetime
+{
+    /// <summary>Debian's chromium; tests/setup.sh installs it.</summary>
+    public const string Chromium = "/usr/bin/chromium";
+
+    private readonly string _data = Directory.CreateTempSubdirectory("mm-web-").FullName;
+    private LocalDevChain? _chain;
+    private WebApplication? _app;
+    private IPlaywright? _playwright;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Where screenshots go: artifacts/screenshots in the repository (kept by CI as test artefacts).</summary>
+    public static string Screenshots { get; } = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(Chromium))
+        {
+            throw new FileNotFoundException($"{Chromium} is missing: run tests/setup.sh (it installs Debian's chromium)");
+        }
+
+        Directory.CreateDirectory(Screenshots);
+        _chain = LocalDevChain.Start(AnvilTool.Find() ?? throw new FileNotFoundException("anvil is missing: run tests/setup.sh"), blockSeconds: 1);
+        Environment.SetEnvironmentVariable("MM_ANCHOR_KEY", Convert.ToHexStringLower(LocalDevChain.Account0Key));
+        _app = GatewayHost.Build(
+        [
+            "--Urls=http://127.0.0.1:0",
+            "--Logging:LogLevel:Default=Warning",
+            "--Gateway:Name=web-test",
+            $"--Gateway:DataDirectory={_data}",
+            "--Gateway:Emulate:Devices=4",
+            "--Gateway:Emulate:MessagesPerMinute=30",
+            "--Gateway:Mqtt:Mode=off",
+            $"--Gateway:Udp:Port={FreeUdpPort()}",
+            "--Gateway:Anchoring:Enabled=true",
+            $"--Gateway:Anchoring:Rpc={_chain.Url}",
+            "--Gateway:Anchoring:BatchMinutes=0.1",
+            "--Gateway:Anchoring:PollSeconds=1",
+        ]);
+        await _app.StartAsync();
+        BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            // Without the background-networking flags chromium keeps dialling Google's hosts, which a closed network refuses.
+            Args = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    /// <summary>A page as a separate user (its own browser context), phone-sized or desktop-sized.</summary>
+    public async Task<IPage> NewPageAsync(bool phone = false)
+    {
+        IBrowserContext context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1280, Height = 860 },
+            IsMobile = phone,
+            HasTouch = phone,
+        });
+        IPage page = await context.NewPageAsync();
+        page.SetDefaultTimeout(20_000);
+        return page;
+    }
+
+    /// <summary>Opens the app and joins as a new person called <paramref name="name"/>; returns the person's node id.</summary>
+    public static async Task<string> JoinAsync(IPage page, string name)
+    {
+        await page.GotoAsync("/");
+        await page.Locator("body[data-ready=true]").WaitForAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Join as a new person" }).ClickAsync();
+        await page.GetByLabel("Your name").FillAsync(name);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Join", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#who option:checked")).ToContainTextAsync(name);
+        return await page.Locator("#who").InputValueAsync();
+    }
+
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        _chain?.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    private static int FreeUdpPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MeshMessenger.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+}
