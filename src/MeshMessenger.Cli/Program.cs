@@ -5,11 +5,20 @@ namespace MeshMessenger.Cli;
 
 /// <summary>
 /// Entry point of <c>meshmsg</c>. Exit codes: 0 success, 1 the command ran and found a failure
-/// (a check did not hold, a benchmark could not run), 2 bad usage (System.CommandLine's parse errors).
+/// (a check did not hold, a benchmark could not run, a gateway or port was unavailable), 2 bad usage
+/// (System.CommandLine's parse errors, invalid option values).
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
+    {
+        ParseResult parse = BuildRoot().Parse(args);
+        int code = parse.Invoke(); // prints the parse errors and the usage, if any
+        return parse.Errors.Count > 0 ? 2 : code;
+    }
+
+    /// <summary>The command tree (tests walk it to hold every command to the same conventions).</summary>
+    public static RootCommand BuildRoot()
     {
         var root = new RootCommand(
             "MeshMessenger: an off-grid, end-to-end encrypted mesh messenger.\n\n" +
@@ -24,7 +33,10 @@ public static class Program
             "  meshmsg hardware power heltec-wifi-lora-32-v3 --sent 20 --heard 200\n" +
             "  meshmsg verify proof.json --rpc URL   check an anchoring proof against any Ethereum node\n" +
             "  meshmsg bench crypto              compare managed crypto with BouncyCastle and NSec\n" +
-            "  meshmsg bench crypto --json r.json --seconds 2");
+            "  meshmsg status --json             what a running gateway hears and anchors, as JSON\n" +
+            "  meshmsg bench crypto --out r.json --seconds 2\n\n" +
+            "Query commands take --json for machine-readable output. Exit codes: 0 success; 1 the command ran and a check " +
+            "failed or something it needs was unavailable; 2 bad usage.");
         root.Subcommands.Add(UpCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(KeygenCommand.Create());
@@ -33,6 +45,7 @@ public static class Program
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(HardwareCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
-        return root.Parse(args).Invoke();
+        root.Subcommands.Add(StatusCommand.Create());
+        return root;
     }
 }

@@ -129,6 +129,25 @@ public sealed class MessengerTests(WebAppFixture web) : IClassFixture<WebAppFixt
         await WebAppFixture.ScreenshotAsync(page, "provisioning");
     }
 
+    [Fact]
+    public async Task Meshmsg_status_reports_the_running_gateway_as_tables_and_as_json()
+    {
+        var text = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Ansi = Spectre.Console.AnsiSupport.No, Interactive = Spectre.Console.InteractionSupport.No, Out = new Spectre.Console.AnsiConsoleOutput(text) });
+        console.Profile.Width = 200;
+        Assert.Equal(0, await Cli.Commands.StatusCommand.RunAsync(web.BaseUrl, json: false, console));
+        Assert.Contains("nodes heard", text.ToString());
+        Assert.Contains("emulated device", text.ToString());
+
+        var raw = new StringWriter();
+        var jsonConsole = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(raw) });
+        Assert.Equal(0, await Cli.Commands.StatusCommand.RunAsync(web.BaseUrl, json: true, jsonConsole));
+        using var document = System.Text.Json.JsonDocument.Parse(raw.ToString());
+        Assert.True(document.RootElement.GetProperty("nodes").GetArrayLength() >= 4);
+        Assert.True(document.RootElement.GetProperty("anchoring").GetProperty("enabled").GetBoolean());
+        Assert.Equal(1, await Cli.Commands.StatusCommand.RunAsync("http://127.0.0.1:9", json: false, console));
+    }
+
     private static void WritePhoto(string path, int width, int height)
     {
         using var bitmap = new SKBitmap(width, height);

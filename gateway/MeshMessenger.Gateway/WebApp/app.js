@@ -118,7 +118,7 @@ async function chatsView(peer) {
       return;
     }
     const convo = await api(`/devices/${state.me}/chats/${peer}`);
-    const messages = h('ol', { class: 'messages', 'aria-label': `Messages with ${convo.name}`, 'aria-live': 'polite' },
+    const messages = h('ol', { class: 'messages', tabindex: 0, 'aria-label': `Messages with ${convo.name}`, 'aria-live': 'polite' },
       ...convo.messages.map(m => h('li', { class: 'bubble' + (m.outgoing ? ' mine' : ''), 'data-seq': m.seq },
         h('div', { class: 'text' }, m.text),
         h('div', { class: 'meta' }, h('time', {}, when(m.time)),

@@ -22,7 +22,8 @@ public static class BenchCommand
 
     public static Command Create()
     {
-        var json = new Option<FileInfo>("--json")
+        var printJson = new Option<bool>("--json") { Description = "Print the figures as JSON on standard output instead of a table (the file is written either way)." };
+        var json = new Option<FileInfo>("--out")
         {
             Description = "Where to write the figures as JSON.",
             DefaultValueFactory = _ => new FileInfo(DefaultCryptoJson),
@@ -45,12 +46,13 @@ public static class BenchCommand
             "crypto",
             "Operations per second, single-threaded, for Ed25519 sign and verify, X25519, ChaCha20-Poly1305 seal and open of a 200-byte message " +
             "and SHA-512: MeshMessenger's managed subset code, BouncyCastle and NSec (libsodium) side by side, with the ratios.\n\n" +
-            "Examples:\n  meshmsg bench crypto\n  meshmsg bench crypto --seconds 3 --json results/crypto-pi.json");
+            "Examples:\n  meshmsg bench crypto\n  meshmsg bench crypto --seconds 3 --out results/crypto-pi.json");
         crypto.Options.Add(json);
         crypto.Options.Add(seconds);
-        crypto.SetAction(parse => RunCrypto(parse.GetValue(seconds), parse.GetValue(json)!, AnsiConsole.Console));
+        crypto.Options.Add(printJson);
+        crypto.SetAction(parse => Report(parse.GetValue(printJson), parse.GetValue(json)!, console => RunCrypto(parse.GetValue(seconds), parse.GetValue(json)!, console)));
 
-        var protocolJson = new Option<FileInfo>("--json")
+        var protocolJson = new Option<FileInfo>("--out")
         {
             Description = "Where to write the figures as JSON.",
             DefaultValueFactory = _ => new FileInfo(DefaultProtocolJson),
@@ -59,12 +61,13 @@ public static class BenchCommand
             "protocol",
             "Operations per second, single-threaded, of the protocol core: composing a direct message, checking a received frame " +
             "(what a relay or gateway does before storing), opening it, and accepting a chain into a store.\n\n" +
-            "Examples:\n  meshmsg bench protocol\n  meshmsg bench protocol --seconds 3 --json results/protocol-pi.json");
+            "Examples:\n  meshmsg bench protocol\n  meshmsg bench protocol --seconds 3 --out results/protocol-pi.json");
         protocol.Options.Add(protocolJson);
         protocol.Options.Add(seconds);
-        protocol.SetAction(parse => RunProtocol(parse.GetValue(seconds), parse.GetValue(protocolJson)!, AnsiConsole.Console));
+        protocol.Options.Add(printJson);
+        protocol.SetAction(parse => Report(parse.GetValue(printJson), parse.GetValue(protocolJson)!, console => RunProtocol(parse.GetValue(seconds), parse.GetValue(protocolJson)!, console)));
 
-        var emulatorJson = new Option<FileInfo>("--json")
+        var emulatorJson = new Option<FileInfo>("--out")
         {
             Description = "Where to write the figures as JSON.",
             DefaultValueFactory = _ => new FileInfo(DefaultEmulatorJson),
@@ -79,13 +82,14 @@ public static class BenchCommand
             "emulator",
             "How fast the emulator runs a large mesh: by default 1,000 devices on LongFast for one simulated hour with one routing " +
             "policy. Prints wall time, speed-up over real time, events per second and peak memory.\n\n" +
-            "Examples:\n  meshmsg bench emulator\n  meshmsg bench emulator --nodes 300 --json results/emulator-300.json")
+            "Examples:\n  meshmsg bench emulator\n  meshmsg bench emulator --nodes 300 --out results/emulator-300.json")
         {
             emulatorJson, emulatorScenario, emulatorNodes,
         };
-        emulator.SetAction(parse => RunEmulator(parse.GetValue(emulatorScenario)!, parse.GetValue(emulatorNodes), parse.GetValue(emulatorJson)!, AnsiConsole.Console));
+        emulator.Options.Add(printJson);
+        emulator.SetAction(parse => Report(parse.GetValue(printJson), parse.GetValue(emulatorJson)!, console => RunEmulator(parse.GetValue(emulatorScenario)!, parse.GetValue(emulatorNodes), parse.GetValue(emulatorJson)!, console)));
 
-        var anchoringJson = new Option<FileInfo>("--json") { Description = "Where to write the figures as JSON.", DefaultValueFactory = _ => new FileInfo("results/bench-anchoring.json") };
+        var anchoringJson = new Option<FileInfo>("--out") { Description = "Where to write the figures as JSON.", DefaultValueFactory = _ => new FileInfo("results/bench-anchoring.json") };
         var anchoringRpc = new Option<string?>("--rpc") { Description = "A dev chain (id 31337) to anchor on; default: start the anvil that tests/setup.sh installs." };
         var anchoringLeaves = new Option<int>("--leaves") { Description = "Leaves in the Merkle measurement and the largest batch.", DefaultValueFactory = _ => 1_000_000 };
         var anchoring = new Command(
@@ -95,14 +99,32 @@ public static class BenchCommand
         {
             anchoringJson, anchoringRpc, anchoringLeaves,
         };
-        anchoring.SetAction(parse => RunAnchoring(parse.GetValue(anchoringLeaves), parse.GetValue(anchoringRpc), parse.GetValue(anchoringJson)!, AnsiConsole.Console));
+        anchoring.Options.Add(printJson);
+        anchoring.SetAction(parse => Report(parse.GetValue(printJson), parse.GetValue(anchoringJson)!, console => RunAnchoring(parse.GetValue(anchoringLeaves), parse.GetValue(anchoringRpc), parse.GetValue(anchoringJson)!, console)));
 
-        var bench = new Command("bench", "Benchmarks that print figures and write JSON under results/.");
+        var bench = new Command("bench", "Benchmarks that print figures and write JSON under results/ (--out FILE to choose, --json to print it).");
         bench.Subcommands.Add(anchoring);
         bench.Subcommands.Add(crypto);
         bench.Subcommands.Add(protocol);
         bench.Subcommands.Add(emulator);
         return bench;
+    }
+
+    /// <summary>Runs a benchmark; with <paramref name="json"/> its table and progress go nowhere and the JSON file it wrote is printed instead.</summary>
+    private static int Report(bool json, FileInfo file, Func<IAnsiConsole, int> run)
+    {
+        if (!json)
+        {
+            return run(AnsiConsole.Console);
+        }
+
+        int code = run(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null), Interactive = InteractionSupport.No }));
+        if (File.Exists(file.FullName))
+        {
+            Console.Out.WriteLine(File.ReadAllText(file.FullName));
+        }
+
+        return code;
     }
 
     public static int RunProtocol(double seconds, FileInfo json, IAnsiConsole console)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using MeshMessenger.Cli.Terminal;
 using MeshMessenger.Gateway.Hardware;
 using MeshMessenger.Gateway.Hardware.Boards;
 using MeshMessenger.Gateway.Hardware.Linux;
@@ -62,13 +63,14 @@ public static class HardwareCommand
         var checkName = new Argument<string>("board") { Description = "Board name." };
         var region = new Option<string>("--region") { Description = "Region (frequency plan).", DefaultValueFactory = _ => "EU_868" };
         var checkPreset = new Option<string>("--preset") { Description = "Modem preset.", DefaultValueFactory = _ => "LongFast" };
+        var checkJson = new Option<bool>("--json") { Description = "Print the outcome as JSON." };
         var check = new Command(
             "check",
             "On a Raspberry Pi: open the board's radio, initialise it and listen for 10 s. Says exactly what is wrong if it cannot.\n\nExample:\n  meshmsg hardware check waveshare-sx1262-hat --region US")
         {
-            checkName, region, checkPreset,
+            checkName, region, checkPreset, checkJson,
         };
-        check.SetAction(parse => Check(BoardCatalog.Default(), parse.GetValue(checkName)!, parse.GetValue(region)!, parse.GetValue(checkPreset)!, "/dev", AnsiConsole.Console));
+        check.SetAction(parse => Check(BoardCatalog.Default(), parse.GetValue(checkName)!, parse.GetValue(region)!, parse.GetValue(checkPreset)!, "/dev", AnsiConsole.Console, parse.GetValue(checkJson)));
 
         return new Command("hardware", "Supported boards: pins, wiring, parts, power; check a radio on a Pi.") { boards, show, wiring, power, check };
     }
@@ -195,7 +197,7 @@ public static class HardwareCommand
         return 0;
     }
 
-    public static int Check(BoardCatalog catalog, string name, string regionName, string presetName, string devRoot, IAnsiConsole console)
+    public static int Check(BoardCatalog catalog, string name, string regionName, string presetName, string devRoot, IAnsiConsole console, bool json = false)
     {
         try
         {
@@ -203,15 +205,34 @@ public static class HardwareCommand
             Region region = Region.Find(regionName) ?? throw new BoardFileException($"region '{regionName}' is unknown; use one of {string.Join(", ", Region.All().Select(r => r.Name))}");
             ModemPreset preset = ModemPreset.Find(presetName) ?? throw new BoardFileException($"preset '{presetName}' is unknown");
             LoRaTransceiver radio = BoardRadio.Open(board, LoRaRadioSettings.For(region, preset, board.MaxTxPowerDbm), devRoot);
-            console.MarkupLineInterpolated($"{board.Chip} on {board.SpiDevicePath} initialised at {radio.Settings!.FrequencyHz / 1e6:F3} MHz, {preset.Name}, {radio.Settings.TxPowerDbm} dBm; listening 10 s");
+            if (!json)
+            {
+                console.MarkupLineInterpolated($"{board.Chip} on {board.SpiDevicePath} initialised at {radio.Settings!.FrequencyHz / 1e6:F3} MHz, {preset.Name}, {radio.Settings.TxPowerDbm} dBm; listening 10 s");
+            }
+
             var packet = new ReceivedPacket();
             ReceiveStatus status = radio.Receive(packet, 10_000);
-            console.MarkupLineInterpolated($"{status}{(status == ReceiveStatus.Packet ? $": {packet.Length} bytes at {packet.RssiDbm:F1} dBm, SNR {packet.SnrDb:F1} dB" : "")}");
+            if (json)
+            {
+                bool heard = status == ReceiveStatus.Packet;
+                RawOutput.Line(console, JsonSerializer.Serialize(new { ok = true, board = board.Name, chip = board.Chip.ToString(), spi = board.SpiDevicePath, frequencyHz = radio.Settings!.FrequencyHz, preset = preset.Name, txPowerDbm = radio.Settings.TxPowerDbm, status = status.ToString(), bytes = heard ? packet.Length : (int?)null, rssiDbm = heard ? packet.RssiDbm : (double?)null, snrDb = heard ? packet.SnrDb : (double?)null }));
+            }
+            else
+            {
+                console.MarkupLineInterpolated($"{status}{(status == ReceiveStatus.Packet ? $": {packet.Length} bytes at {packet.RssiDbm:F1} dBm, SNR {packet.SnrDb:F1} dB" : "")}");
+            }
+
             radio.Sleep();
             return 0;
         }
         catch (Exception e) when (e is BoardFileException or HardwareException)
         {
+            if (json)
+            {
+                RawOutput.Line(console, JsonSerializer.Serialize(new { ok = false, error = e.Message }));
+                return 1;
+            }
+
             return Fail(console, e.Message);
         }
     }

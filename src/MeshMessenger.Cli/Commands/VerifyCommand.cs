@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MeshMessenger.Anchoring.Proofs;
 using MeshMessenger.Anchoring.Rpc;
+using MeshMessenger.Cli.Terminal;
 using Spectre.Console;
 
 namespace MeshMessenger.Cli.Commands;
@@ -14,6 +15,7 @@ public static class VerifyCommand
         var rpc = new Option<string>("--rpc") { Description = "Any Ethereum JSON-RPC endpoint on the chain the gateway anchors to.", Required = true };
         var gateway = new Option<string>("--gateway") { Description = "Gateway to fetch an entry's proof from.", DefaultValueFactory = _ => "http://localhost:8080" };
         var save = new Option<FileInfo?>("--save") { Description = "Also write the fetched proof bundle to this file." };
+        var json = new Option<bool>("--json") { Description = "Print the checks as JSON." };
         var command = new Command(
             "verify",
             "Check that a message's chain checkpoint was anchored on Ethereum: its Merkle path to the root, the transaction carrying the root, " +
@@ -21,13 +23,13 @@ public static class VerifyCommand
             "Examples:\n  meshmsg verify proof-0c80b9c4-17.json --rpc https://ethereum-rpc.example.org\n" +
             "  meshmsg verify 0c80b9c4:17 --gateway http://gateway.local:8080 --rpc http://127.0.0.1:8545 --save proof.json")
         {
-            proof, rpc, gateway, save,
+            proof, rpc, gateway, save, json,
         };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(proof)!, parse.GetValue(rpc)!, AnsiConsole.Console, parse.GetValue(gateway)!, parse.GetValue(save), ct));
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(proof)!, parse.GetValue(rpc)!, AnsiConsole.Console, parse.GetValue(gateway)!, parse.GetValue(save), ct, parse.GetValue(json)));
         return command;
     }
 
-    public static async Task<int> RunAsync(string entryOrFile, string rpc, IAnsiConsole console, string gateway = "http://localhost:8080", FileInfo? save = null, CancellationToken ct = default)
+    public static async Task<int> RunAsync(string entryOrFile, string rpc, IAnsiConsole console, string gateway = "http://localhost:8080", FileInfo? save = null, CancellationToken ct = default, bool printJson = false)
     {
         if (!Uri.TryCreate(rpc, UriKind.Absolute, out Uri? endpoint) || endpoint.Scheme is not ("http" or "https"))
         {
@@ -82,6 +84,12 @@ public static class VerifyCommand
         }
 
         var checks = await ProofVerifier.VerifyAsync(bundle, new EthereumRpcClient(http, endpoint), ct);
+        if (printJson)
+        {
+            RawOutput.Line(console, System.Text.Json.JsonSerializer.Serialize(new { holds = checks.All(c => c.Passed), transaction = bundle.TransactionHash, block = bundle.BlockNumber, checks = checks.Select(c => new { passed = c.Passed, statement = c.Statement }) }));
+            return checks.All(c => c.Passed) ? 0 : 1;
+        }
+
         foreach (var (passed, statement) in checks)
         {
             console.MarkupLine($"{(passed ? "[green]✓[/]" : "[red]✗[/]")} {Markup.Escape(statement)}");
