@@ -40,6 +40,29 @@ public sealed class IngestTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_photo_post_from_a_lora_device_arrives_as_fragments_and_is_stored_whole_once_the_last_one_is_in()
+    {
+        var device = new Protocol.Node.MessengerNode(Protocol.Identity.NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)42, 32).ToArray()), "lora", new Protocol.Chain.MemoryEntryStore(), new FixedClock(), FrameLimits.LoRa, restoring: false);
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(device.TakeOutbox().Single(), IngestSource.Radio));
+        byte[] photo = Enumerable.Range(0, 1000).Select(i => (byte)(i * 13)).ToArray();
+        device.PostPublic("ford at noon", Protocol.Wire.PostBody.WebpImage, photo);
+        byte[][] fragments = device.TakeOutbox();
+        Assert.InRange(fragments.Length, 5, 6);
+        Assert.All(fragments, f => Assert.True(f.Length <= FrameLimits.LoRa));
+        var outcomes = new List<IngestOutcome>();
+        foreach (byte[] fragment in fragments.Reverse()) // out of order, as a mesh delivers them
+        {
+            outcomes.Add(await _ingest.IngestAsync(fragment, IngestSource.Radio));
+        }
+
+        Assert.Equal(IngestOutcome.Stored, outcomes[^1]);
+        Assert.DoesNotContain(IngestOutcome.Stored, outcomes[..^1]);
+        using SqliteConnection c = _db.Open();
+        byte[] stored = (byte[])new SqliteCommand($"SELECT bytes FROM entries WHERE author = {device.Id} AND seq = 1", c).ExecuteScalar()!;
+        Assert.Equal(1000 + "ford at noon".Length + 2, Protocol.Chain.EntryCodec.TryDecode(stored, 0, stored.Length, out Protocol.Chain.Entry? entry) == Protocol.ProtocolError.None ? entry!.BodyLength : -1);
+    }
+
+    [Fact]
     public async Task Replays_forgeries_strangers_and_garbage_are_dropped_and_counted()
     {
         var alice = new TestDevice("alice");

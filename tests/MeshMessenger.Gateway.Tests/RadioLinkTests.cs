@@ -22,6 +22,8 @@ public sealed class RadioLinkTests : IAsyncDisposable
 
     private FrameIngest _ingest => _fixture.Ingest;
 
+    private readonly NodeDirectory _directory = new();
+
     public ValueTask DisposeAsync() => _fixture.DisposeAsync();
 
     [Fact]
@@ -30,7 +32,7 @@ public sealed class RadioLinkTests : IAsyncDisposable
         Sx1262Driver gatewayRadio = Radio(0);
         Sx1262Driver deviceRadio = Radio(150);
         var options = Options.Create(new GatewayOptions { Region = "US" });
-        var link = new RadioLink(options, _ingest, _counters, NullLogger<RadioLink>.Instance, () => gatewayRadio);
+        var link = new RadioLink(options, _ingest, _counters, _directory, NullLogger<RadioLink>.Instance, () => gatewayRadio);
         link.Open();
         gatewayRadio.StartReceive(0);
 
@@ -42,6 +44,10 @@ public sealed class RadioLinkTests : IAsyncDisposable
         await link.PollOnceAsync(CancellationToken.None);
         Assert.Equal(1, _counters.Get("radio_rx"));
         Assert.Equal(1, _counters.Get("stored"));
+        HeardNode heard = Assert.Single(_directory.Snapshot());
+        Assert.Equal((device.Id, IngestSource.Radio), (heard.Id, heard.Link));
+        Assert.InRange(heard.RssiDbm!.Value, -140, -20); // the simulated chip's packet RSSI at 150 m
+        Assert.NotEqual("n/a", heard.Quality);
 
         // A friend's direct message to the device arrives over UDP; the radio hands it to its neighbour.
         await _ingest.IngestAsync(friend.Take()[0], IngestSource.Udp);
@@ -61,7 +67,7 @@ public sealed class RadioLinkTests : IAsyncDisposable
     {
         Sx1262Driver gatewayRadio = Radio(0);
         Sx1262Driver deviceRadio = Radio(100);
-        var link = new RadioLink(Options.Create(new GatewayOptions()), _ingest, _counters, NullLogger<RadioLink>.Instance, () => gatewayRadio);
+        var link = new RadioLink(Options.Create(new GatewayOptions()), _ingest, _counters, _directory, NullLogger<RadioLink>.Instance, () => gatewayRadio);
         link.Open();
         gatewayRadio.StartReceive(0);
         _air.CorruptNextPacket();

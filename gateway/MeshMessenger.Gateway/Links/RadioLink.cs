@@ -27,6 +27,7 @@ public sealed class RadioLink : BackgroundService
     private readonly GatewayCounters _counters;
     private readonly ILogger<RadioLink> _log;
     private readonly Func<LoRaTransceiver?> _open;
+    private readonly NodeDirectory _directory;
     private readonly ConcurrentQueue<byte[]> _downlink = new();
     private readonly ConcurrentDictionary<byte, long> _heardHints = new();
     private readonly Queue<(long AtMs, long AirtimeMs)> _airtime = new();
@@ -34,14 +35,15 @@ public sealed class RadioLink : BackgroundService
     private LoRaTransceiver? _radio;
 
     /// <summary>The link over the board named in the configuration (none if no board is set).</summary>
-    public RadioLink(IOptions<GatewayOptions> options, FrameIngest ingest, GatewayCounters counters, ILogger<RadioLink> log)
-        : this(options, ingest, counters, log, () => OpenBoard(options.Value))
+    public RadioLink(IOptions<GatewayOptions> options, FrameIngest ingest, GatewayCounters counters, NodeDirectory directory, ILogger<RadioLink> log)
+        : this(options, ingest, counters, directory, log, () => OpenBoard(options.Value))
     {
     }
 
     /// <summary>The link over a radio supplied by <paramref name="open"/> (tests pass a driver over a simulated chip).</summary>
-    public RadioLink(IOptions<GatewayOptions> options, FrameIngest ingest, GatewayCounters counters, ILogger<RadioLink> log, Func<LoRaTransceiver?> open)
+    public RadioLink(IOptions<GatewayOptions> options, FrameIngest ingest, GatewayCounters counters, NodeDirectory directory, ILogger<RadioLink> log, Func<LoRaTransceiver?> open)
     {
+        _directory = directory;
         _options = options;
         _ingest = ingest;
         _counters = counters;
@@ -82,7 +84,7 @@ public sealed class RadioLink : BackgroundService
         {
             byte[] frame = _packet.ToArray();
             _counters.Add("radio_rx");
-            NoteHint(frame);
+            NoteNeighbour(frame);
             await _ingest.IngestAsync(frame, IngestSource.Radio, "radio", ct).ConfigureAwait(false);
         }
         else if (status == ReceiveStatus.CrcError)
@@ -158,27 +160,39 @@ public sealed class RadioLink : BackgroundService
         return BoardRadio.Open(board, settings);
     }
 
-    private void NoteHint(byte[] frame)
+    /// <summary>
+    /// Remembers the author of an entry heard first-hand (hop limit still at its start, so no relay touched it):
+    /// its hint for downlink, and its signal for the node list. Relayed frames say nothing about the author's link.
+    /// </summary>
+    private void NoteNeighbour(byte[] frame)
     {
         if (FrameCodec.TryDecode(frame, 0, frame.Length, FrameLimits.LoRa, out Frame? f) == ProtocolError.None
             && f!.Type == FrameType.Entry
             && EntryCodec.TryDecode(f.Payload, 0, f.Payload.Length, out Entry? e) == ProtocolError.None)
         {
             _heardHints[NodeId.HintOf(e!.Author)] = Environment.TickCount64;
+            if (f.HopLimit == f.HopStart)
+            {
+                _directory.Heard(e.Author, IngestSource.Radio, _packet.RssiDbm, _packet.SnrDb);
+            }
         }
     }
 
     private void OnStored(IngestedEntry entry)
     {
-        if (entry.Source == IngestSource.Radio || _radio is null || entry.Encoded.Length + 4 > FrameLimits.LoRa)
+        if (entry.Source == IngestSource.Radio || _radio is null)
         {
             return;
         }
 
         bool neighbourAddressed = _heardHints.TryGetValue(entry.Hint, out long heard) && Environment.TickCount64 - heard < _options.Value.Udp.NeighbourSeconds * 1000L;
-        if (neighbourAddressed && _downlink.Count < 256)
+        Frame[] frames = Fragmenter.Split(entry.Encoded, FrameLimits.LoRa, 0, false, 0); // hop limit 0: for the neighbour only; larger entries as fragments (§5.2)
+        if (neighbourAddressed && _downlink.Count + frames.Length <= 256)
         {
-            _downlink.Enqueue(FrameCodec.Encode(new Frame(FrameType.Entry, 0, 0, false, 0, 0, entry.Encoded), FrameLimits.LoRa));
+            foreach (Frame frame in frames)
+            {
+                _downlink.Enqueue(FrameCodec.Encode(frame, FrameLimits.LoRa));
+            }
         }
     }
 

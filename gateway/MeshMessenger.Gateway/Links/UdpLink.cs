@@ -18,7 +18,7 @@ namespace MeshMessenger.Gateway.Links;
 /// the gateway's neighbours and goes no further. When a device is heard for the first time, or again after
 /// being away, it is first handed what <see cref="StoreAndForward"/> held for it.
 /// </summary>
-public sealed class UdpLink(IOptions<GatewayOptions> options, FrameIngest ingest, StoreAndForward held, GatewayCounters counters, ILogger<UdpLink> log) : BackgroundService
+public sealed class UdpLink(IOptions<GatewayOptions> options, FrameIngest ingest, StoreAndForward held, GatewayCounters counters, NodeDirectory directory, ILogger<UdpLink> log) : BackgroundService
 {
     private readonly ConcurrentDictionary<IPEndPoint, long> _neighbours = new();
     private readonly ConcurrentDictionary<IPEndPoint, uint> _nodes = new();
@@ -110,6 +110,11 @@ public sealed class UdpLink(IOptions<GatewayOptions> options, FrameIngest ingest
             // The author of a verified entry from this address is the device there.
             bool known = _nodes.TryGetValue(datagram.RemoteEndPoint, out uint node) && node == entry!.Author;
             _nodes[datagram.RemoteEndPoint] = entry!.Author;
+            if (frame.HopLimit == frame.HopStart)
+            {
+                directory.Heard(entry.Author, IngestSource.Udp, null, null);
+            }
+
             if (known && !away)
             {
                 return;

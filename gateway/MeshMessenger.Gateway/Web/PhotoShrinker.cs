@@ -16,6 +16,9 @@ public static class PhotoShrinker
     /// <summary>Uploads larger than this are refused before decoding (bounded memory).</summary>
     public const int MaxUploadBytes = 8 * 1024 * 1024;
 
+    /// <summary>Largest picture decoded, in pixels (40 MP: a 160 MB bitmap at most).</summary>
+    public const long MaxPixels = 40_000_000;
+
     private static readonly int[] Sides = [160, 128, 96, 64];
 
     /// <summary>The shrunk photo, or null if <paramref name="upload"/> is not an image Skia can decode.</summary>
@@ -24,7 +27,8 @@ public static class PhotoShrinker
         // SKCodec.Create answers null for bytes it does not recognise; SKBitmap.Decode would throw.
         using var stream = new SKMemoryStream(upload);
         using SKCodec? codec = SKCodec.Create(stream);
-        if (codec is null)
+        // A tiny file can claim a huge picture (a decompression bomb): refuse more than 40 megapixels before decoding.
+        if (codec is null || codec.Info.Width <= 0 || codec.Info.Height <= 0 || (long)codec.Info.Width * codec.Info.Height > MaxPixels)
         {
             return null;
         }

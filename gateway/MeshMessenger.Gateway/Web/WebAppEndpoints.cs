@@ -28,6 +28,9 @@ public static class WebAppEndpoints
     /// <summary>Longest message or post text, in UTF-8 bytes (one entry; the frame layer fragments it).</summary>
     public const int MaxTextBytes = 1000;
 
+    // A photo upload and its form fields; a larger request is refused with 413 before it is read.
+    private static readonly Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute UploadLimit = new(PhotoShrinker.MaxUploadBytes + (64 * 1024));
+
     /// <summary>Maps the static files and the API.</summary>
     public static void MapWebApp(this WebApplication app)
     {
@@ -62,9 +65,9 @@ public static class WebAppEndpoints
         device.MapGet("/channels", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(d.Channels.Values.Select(c => new { id = Hex(c.Id), name = c.Name, invite = c.ToText() }))));
         device.MapPost("/channels", CreateOrJoinChannel);
         device.MapGet("/channels/{channel}", (string id, string channel, EmulatedDevices devices) => On(devices, id, d => Parse(channel) is uint c && d.Channels.ContainsKey(c) ? Results.Json(Posts(d, m => m.Kind == EntryKind.ChannelPost && m.Channel == c, ascending: true, limit: 500)) : Results.Problem("not a member of that channel", statusCode: 404)));
-        device.MapPost("/channels/{channel}", PostToChannel).DisableAntiforgery();
+        device.MapPost("/channels/{channel}", PostToChannel).DisableAntiforgery().WithMetadata(UploadLimit);
         device.MapGet("/feed", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(Posts(d, m => m.Kind is EntryKind.PublicPost or EntryKind.ChannelPost, ascending: false, limit: 200))));
-        device.MapPost("/feed", PostPublic).DisableAntiforgery();
+        device.MapPost("/feed", PostPublic).DisableAntiforgery().WithMetadata(UploadLimit);
         device.MapGet("/media/{author}/{seq}", Media);
         device.MapGet("/proofs/{seq}", ExplainProof);
     }
@@ -251,7 +254,16 @@ public static class WebAppEndpoints
             return Results.Problem("send the post as a form (text, and optionally a photo)", statusCode: 400);
         }
 
-        IFormCollection form = await http.ReadFormAsync().ConfigureAwait(false);
+        IFormCollection form;
+        try
+        {
+            form = await http.ReadFormAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return Results.Problem($"the form could not be read: {e.Message}", statusCode: e is BadHttpRequestException tooLarge ? tooLarge.StatusCode : 400);
+        }
+
         string text = form["text"].ToString();
         IFormFile? file = form.Files.GetFile("photo");
         if (CheckText(text, required: file is null || file.Length == 0) is IResult bad)
