@@ -28,7 +28,9 @@ public static class GatewayHost
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
-            ContentRootPath = AppContext.BaseDirectory, // appsettings.json travels with the binaries, wherever they are started from
+            // appsettings.json travels with the binaries, wherever they are started from, unless --contentRoot
+            // names another folder (the systemd unit's /etc/meshmsg).
+            ContentRootPath = args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase)) ? null : AppContext.BaseDirectory,
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection("Gateway"));

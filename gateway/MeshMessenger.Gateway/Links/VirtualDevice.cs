@@ -6,7 +6,7 @@ namespace MeshMessenger.Gateway.Links;
 /// <summary>
 /// One protocol node that lives inside the gateway: an emulated device that chats on its own, or a person on
 /// the gateway's network who uses it through the web app (the gateway holds that person's keys, as a
-/// webmail server does; docs/gateway.md §9). Touch <see cref="Node"/> only through
+/// webmail server does; docs/gateway.md §6). Touch <see cref="Node"/> only through
 /// <see cref="EmulatedDevices.Use{T}"/>, which serialises access.
 /// </summary>
 public sealed class VirtualDevice(NodeIdentity identity, MessengerNode node, bool isPerson, double rssiDbm, double snrDb)

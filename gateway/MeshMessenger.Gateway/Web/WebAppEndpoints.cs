@@ -19,7 +19,7 @@ using Microsoft.Extensions.Options;
 namespace MeshMessenger.Gateway.Web;
 
 /// <summary>
-/// The web app (docs/gateway.md §9): static files from the <c>webapp</c> folder next to the binaries and a
+/// The web app (docs/gateway.md §6): static files from the <c>webapp</c> folder next to the binaries and a
 /// JSON API over the devices the gateway hosts. Ids in URLs are node ids as 8 hex digits. Every request
 /// body is untrusted: bad input is a 400 problem with the reason, never an exception page.
 /// </summary>

@@ -1,4 +1,4 @@
-// MeshMessenger web app: a hash-routed single page over the gateway's JSON API (docs/gateway.md §9).
+// MeshMessenger web app: a hash-routed single page over the gateway's JSON API (docs/gateway.md §6).
 // Everything shown is built with DOM calls (never innerHTML with data), so message text cannot inject markup.
 // Live updates arrive over server-sent events; a view refetches what an event touches.
 
