@@ -110,7 +110,7 @@ async function chatsView(peer) {
     list.replaceChildren(...(chats.length ? chats.map(c => h('li', {},
       h('a', { href: `#/chats/${c.peer}`, 'aria-current': c.peer === peer ? 'true' : null },
         h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(c.name)),
-        h('span', { class: 'grow' }, h('span', { class: 'name' }, c.name), h('br'), h('span', { class: 'last' }, c.last || 'No messages yet')),
+        h('span', { class: 'grow' }, h('span', { class: 'name' }, c.name), h('span', { class: 'last' }, c.last || 'No messages yet')),
         c.unread ? h('span', { class: 'badge' }, h('span', { class: 'visually-hidden' }, 'unread: '), c.unread) : null))) :
       [h('li', { class: 'item muted' }, 'No conversations yet. Add a contact to start one.')]));
     if (!peer) {
@@ -294,7 +294,7 @@ async function contactsView() {
     const contacts = await api(`/devices/${state.me}/contacts`);
     list.replaceChildren(...(contacts.length ? contacts.map(c => h('li', {}, h('a', { href: `#/chats/${c.id}` },
       h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(c.name)),
-      h('span', { class: 'grow' }, h('span', { class: 'name' }, c.name), h('br'), h('span', { class: 'last' }, c.id)),
+      h('span', { class: 'grow' }, h('span', { class: 'name' }, c.name), h('span', { class: 'last' }, c.id)),
       h('span', { class: 'muted' }, 'Message')))) : [h('li', { class: 'item muted' }, 'No contacts yet.')]));
   }
   state.view = { refresh };
@@ -400,7 +400,7 @@ async function anchorsView() {
     }
     own.sort((a, b) => b.seq - a.seq);
     mine.replaceChildren(...(own.length ? own.slice(0, 12).map(m => h('li', {}, h('div', { class: 'item' },
-      h('span', { class: 'grow' }, h('span', { class: 'name' }, `#${m.seq}`), ' ', h('span', { class: 'last' }, m.text)),
+      h('span', { class: 'grow' }, h('span', { class: 'name' }, `#${m.seq}`), h('span', { class: 'last' }, m.text)),
       h('button', { type: 'button', class: 'secondary', onclick: () => showProof(m.seq) }, 'Show proof', h('span', { class: 'visually-hidden' }, ` for message ${m.seq}`))))) :
       [h('li', { class: 'item muted' }, 'You have not sent anything yet.')]));
   }
