@@ -207,20 +207,9 @@ public sealed class EmulatedDevices(IOptions<GatewayOptions> options, FrameInges
 
         foreach (VirtualDevice reader in _devices.Take(emulated).Where(_ => random.NextDouble() < 0.5))
         {
-            ReadAll(reader);
-        }
-    }
-
-    /// <summary>Marks every received direct message of <paramref name="device"/> read (one read receipt per peer).</summary>
-    public static void ReadAll(VirtualDevice device)
-    {
-        foreach (IGrouping<uint, MessageRecord> peer in device.Node.Messages.Cast<MessageRecord>().Where(m => m.Kind == EntryKind.Text && !m.Outgoing).GroupBy(m => m.Author))
-        {
-            uint newest = peer.Max(m => m.Sequence);
-            if (!device.ReadUpTo.TryGetValue(peer.Key, out uint read) || read < newest)
+            foreach (uint peer in reader.Node.Messages.Cast<MessageRecord>().Where(m => m.Kind == EntryKind.Text && !m.Outgoing).Select(m => m.Author).Distinct().ToList())
             {
-                device.ReadUpTo[peer.Key] = newest;
-                device.Node.MarkRead(peer.Key, newest);
+                reader.ReadFrom(peer);
             }
         }
     }

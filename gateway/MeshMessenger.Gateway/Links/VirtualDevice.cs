@@ -1,3 +1,4 @@
+using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Node;
 
@@ -48,4 +49,17 @@ public sealed class VirtualDevice(NodeIdentity identity, MessengerNode node, boo
 
     /// <summary>Per peer, the highest sequence of theirs this device has read.</summary>
     public Dictionary<uint, uint> ReadUpTo { get; } = [];
+
+    /// <summary>Marks every direct message from <paramref name="peer"/> read, with one read receipt for what is new; returns the newest sequence read (0 if none).</summary>
+    public uint ReadFrom(uint peer)
+    {
+        uint newest = Node.Messages.Cast<MessageRecord>().Where(m => m.Kind == EntryKind.Text && !m.Outgoing && m.Author == peer).Select(m => m.Sequence).DefaultIfEmpty(0u).Max();
+        if (newest > 0 && (!ReadUpTo.TryGetValue(peer, out uint read) || read < newest))
+        {
+            ReadUpTo[peer] = newest;
+            Node.MarkRead(peer, newest);
+        }
+
+        return newest;
+    }
 }

@@ -61,7 +61,7 @@ public static class WebAppEndpoints
         device.MapGet("/chats", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(Conversations(d))));
         device.MapGet("/chats/{peer}", (string id, string peer, EmulatedDevices devices) => On(devices, id, d => Parse(peer) is uint p ? Results.Json(new { peer = Hex(p), name = NameOf(d, p), messages = Conversation(d, p) }) : BadId(peer)));
         device.MapPost("/chats/{peer}", SendDirect);
-        device.MapPost("/chats/{peer}/read", (string id, string peer, EmulatedDevices devices) => On(devices, id, d => Parse(peer) is uint p ? Results.Json(new { read = Read(d, p) }) : BadId(peer)));
+        device.MapPost("/chats/{peer}/read", (string id, string peer, EmulatedDevices devices) => On(devices, id, d => Parse(peer) is uint p ? Results.Json(new { read = d.ReadFrom(p) }) : BadId(peer)));
         device.MapGet("/channels", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(d.Channels.Values.Select(c => new { id = Hex(c.Id), name = c.Name, invite = c.ToText() }))));
         device.MapPost("/channels", CreateOrJoinChannel);
         device.MapGet("/channels/{channel}", (string id, string channel, EmulatedDevices devices) => On(devices, id, d => Parse(channel) is uint c && d.Channels.ContainsKey(c) ? Results.Json(Posts(d, m => m.Kind == EntryKind.ChannelPost && m.Channel == c, ascending: true, limit: 500)) : Results.Problem("not a member of that channel", statusCode: 404)));
@@ -378,18 +378,6 @@ public static class WebAppEndpoints
         MessageState.Relayed => "relayed",
         _ => "sent",
     };
-
-    private static uint Read(VirtualDevice d, uint peer)
-    {
-        uint newest = d.Node.Messages.Cast<MessageRecord>().Where(m => m.Kind == EntryKind.Text && !m.Outgoing && m.Author == peer).Select(m => m.Sequence).DefaultIfEmpty(0u).Max();
-        if (newest > 0 && (!d.ReadUpTo.TryGetValue(peer, out uint read) || read < newest))
-        {
-            d.ReadUpTo[peer] = newest;
-            d.Node.MarkRead(peer, newest);
-        }
-
-        return newest;
-    }
 
     private static object Posts(VirtualDevice d, Func<MessageRecord, bool> which, bool ascending, int limit)
     {
