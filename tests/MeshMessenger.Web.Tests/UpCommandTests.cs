@@ -12,25 +12,9 @@ public sealed class UpCommandTests
     [Fact]
     public async Task Meshmsg_up_serves_the_web_app_with_live_emulated_traffic_and_real_anchors_and_stops_cleanly_on_ctrl_c()
     {
-        int web = FreeTcpPort(), mqtt = FreeTcpPort();
-        var output = new StringBuilder();
-        var up = new Process
+        int web = FreeTcpPort();
+        (int exitCode, string output, int pid) = await RunUpAsync(web, [], async (http, output) =>
         {
-            StartInfo = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "meshmsg.dll"), "up", "--port", $"{web}", "--mqtt-port", $"{mqtt}", "--udp-port", $"{FreeTcpPort()}", "--batch-seconds", "5"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                Environment = { ["COLUMNS"] = "160" },
-            },
-        };
-        up.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        up.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        up.Start();
-        up.BeginOutputReadLine();
-        up.BeginErrorReadLine();
-        try
-        {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{web}"), Timeout = TimeSpan.FromSeconds(10) };
             await Until(() => Task.FromResult(Text(output).Contains("MeshMessenger is up")), "the welcome panel", output);
             Assert.Contains($"http://localhost:{web}/", Text(output));
             Assert.Contains("<title>MeshMessenger</title>", await http.GetStringAsync("/"));
@@ -42,7 +26,66 @@ public sealed class UpCommandTests
             await Until(async () => (await Json(http, "/api/nodes")).GetArrayLength() == 12, "all twelve devices heard", output);
 
             // Real anchors: a batch reaches 'final' on the local anvil.
-            await Until(async () => (await Json(http, "/api/anchoring")).GetProperty("batches").EnumerateArray().Any(b => b.GetProperty("state").GetString() == "final"), "a final anchor", output);
+            await Until(async () => FinalBatches(await Json(http, "/api/anchoring")) > 0, "a final anchor", output);
+        });
+
+        Assert.True(exitCode == 0, $"exit code {exitCode}\n{output}");
+        Assert.Contains("Stopped the gateway and the dev chain.", output);
+        Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), $"meshmsg-up-{pid}")), "the demo data was left behind");
+        Assert.True(PortIsFree(web), "the web port is still taken after exit");
+    }
+
+    [Fact]
+    public async Task With_data_kept_a_second_meshmsg_up_carries_on_the_same_devices_and_the_same_chain()
+    {
+        string data = Directory.CreateTempSubdirectory("mm-up-data-").FullName;
+        try
+        {
+            long firstRunBatches = 0;
+            (int first, string firstOutput, _) = await RunUpAsync(FreeTcpPort(), ["--data", data], async (http, output) =>
+                await Until(async () => (firstRunBatches = FinalBatches(await Json(http, "/api/anchoring"))) > 0, "a final anchor", output));
+            Assert.True(first == 0, firstOutput);
+            Assert.True(File.Exists(Path.Combine(data, "anvil-state.json")), "the dev chain was not saved");
+
+            (int second, string secondOutput, _) = await RunUpAsync(FreeTcpPort(), ["--data", data], async (http, output) =>
+            {
+                await Until(async () => FinalBatches(await Json(http, "/api/anchoring")) > firstRunBatches, "a new final anchor on the kept chain", output);
+                JsonElement anchoring = await Json(http, "/api/anchoring");
+                Assert.Equal(JsonValueKind.Null, anchoring.GetProperty("lastError").ValueKind);
+                Assert.DoesNotContain("dropped_fork", await http.GetStringAsync("/metrics"));
+            });
+            Assert.True(second == 0, secondOutput);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static long FinalBatches(JsonElement anchoring) =>
+        anchoring.GetProperty("batches").EnumerateArray().Count(b => b.GetProperty("state").GetString() == "final");
+
+    /// <summary>Runs `meshmsg up` on free ports with 5-second batches, runs <paramref name="whileUp"/>, then sends Ctrl+C (SIGINT).</summary>
+    private static async Task<(int ExitCode, string Output, int Pid)> RunUpAsync(int web, string[] extra, Func<HttpClient, StringBuilder, Task> whileUp)
+    {
+        var output = new StringBuilder();
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "meshmsg.dll"), "up", "--port", $"{web}", "--mqtt-port", $"{FreeTcpPort()}", "--udp-port", $"{FreeTcpPort()}", "--batch-seconds", "5", .. extra])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["COLUMNS"] = "160" },
+        };
+        using var up = new Process { StartInfo = start };
+        up.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        up.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        up.Start();
+        up.BeginOutputReadLine();
+        up.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{web}"), Timeout = TimeSpan.FromSeconds(10) };
+            await Until(() => Task.FromResult(Text(output).Contains("MeshMessenger is up")), "the welcome panel", output);
+            await whileUp(http, output);
         }
         finally
         {
@@ -54,10 +97,7 @@ public sealed class UpCommandTests
         }
 
         up.WaitForExit();
-        Assert.True(up.ExitCode == 0, $"exit code {up.ExitCode}\n{Text(output)}");
-        Assert.Contains("Stopped the gateway and the dev chain.", Text(output));
-        Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), $"meshmsg-up-{up.Id}")), "the demo data was left behind");
-        Assert.True(PortIsFree(web), "the web port is still taken after exit");
+        return (up.ExitCode, Text(output), up.Id);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using MeshMessenger.Gateway.Configuration;
 using MeshMessenger.Gateway.Ingest;
+using MeshMessenger.Gateway.Storage;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
@@ -18,7 +19,7 @@ namespace MeshMessenger.Gateway.Links;
 /// the configured rate and read what they receive; everyone hears everything the gateway stores, as direct
 /// neighbours would. Their frames take the same verified ingest path as a radio's.
 /// </summary>
-public sealed class EmulatedDevices(IOptions<GatewayOptions> options, FrameIngest ingest, GatewayCounters counters, NodeDirectory directory, ILogger<EmulatedDevices> log) : BackgroundService
+public sealed class EmulatedDevices : BackgroundService
 {
     /// <summary>People who may join through the web app at most (each holds a node in memory).</summary>
     public const int MaxPeople = 64;
@@ -32,6 +33,56 @@ public sealed class EmulatedDevices(IOptions<GatewayOptions> options, FrameInges
     private readonly object _gate = new();
     private readonly WallClock _clock = new();
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly EmulateOptions _emulate;
+    private readonly FrameIngest _ingest;
+    private readonly GatewayCounters _counters;
+    private readonly NodeDirectory _directory;
+    private readonly GatewayDatabase _database;
+    private readonly PeopleFile _people;
+    private readonly ILogger<EmulatedDevices> _log;
+    private readonly Random _random;
+
+    /// <summary>
+    /// Creates the devices (each carrying on from what the gateway's store holds of it) and the people saved
+    /// in data/people.json, before the web server takes requests: the host resolves hosted services first.
+    /// </summary>
+    public EmulatedDevices(IOptions<GatewayOptions> options, FrameIngest ingest, GatewayCounters counters, NodeDirectory directory, GatewayDatabase database, ILogger<EmulatedDevices> log)
+    {
+        _emulate = options.Value.Emulate;
+        _ingest = ingest;
+        _counters = counters;
+        _directory = directory;
+        _database = database;
+        _log = log;
+        _people = new PeopleFile(Path.Combine(options.Value.DataDirectory, "people.json"));
+        _random = new Random(_emulate.Seed);
+        for (int i = 0; i < _emulate.Devices; i++)
+        {
+            var root = new byte[32];
+            _random.NextBytes(root);
+            Create(NodeIdentity.FromRootSecret(root), i < Names.Length ? Names[i] : $"virtual-{i + 1}", isPerson: false, _random);
+        }
+
+        for (int i = 0; i < _emulate.Devices && _emulate.Devices > 1; i++)
+        {
+            Befriend(_devices[i], _devices[(i + 1) % _emulate.Devices]);
+        }
+
+        RestorePeople();
+        ingest.Stored += entry =>
+        {
+            byte[] frame = FrameCodec.Encode(new Frame(FrameType.Entry, 0, 0, false, 0, 0, entry.Encoded), FrameLimits.Ip);
+            lock (_gate)
+            {
+                foreach (VirtualDevice device in _devices)
+                {
+                    device.Node.Receive(frame, 0, frame.Length);
+                }
+            }
+
+            _wake.Release(); // receipts to send
+        };
+    }
 
     /// <summary>A snapshot of the devices and people.</summary>
     public IReadOnlyList<VirtualDevice> Devices
@@ -57,6 +108,10 @@ public sealed class EmulatedDevices(IOptions<GatewayOptions> options, FrameInges
         {
             VirtualDevice device = _devices.Find(d => d.Id == id) ?? throw new KeyNotFoundException($"no device {id:x8} on this gateway");
             result = action(device);
+            if (device.IsPerson)
+            {
+                SavePeople(); // an address book, a channel or a read mark may have changed
+            }
         }
 
         _wake.Release();
@@ -76,6 +131,7 @@ public sealed class EmulatedDevices(IOptions<GatewayOptions> options, FrameInges
             }
 
             person = Create(NodeIdentity.FromRootSecret(RandomNumberGenerator.GetBytes(32)), name, isPerson: true, null);
+            SavePeople();
         }
 
         _wake.Release();
@@ -97,41 +153,11 @@ public sealed class EmulatedDevices(IOptions<GatewayOptions> options, FrameInges
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        EmulateOptions emulate = options.Value.Emulate;
-        var random = new Random(emulate.Seed);
-        lock (_gate)
-        {
-            for (int i = 0; i < emulate.Devices; i++)
-            {
-                var root = new byte[32];
-                random.NextBytes(root);
-                string name = i < Names.Length ? Names[i] : $"virtual-{i + 1}";
-                Create(NodeIdentity.FromRootSecret(root), name, isPerson: false, random);
-            }
-
-            for (int i = 0; i < emulate.Devices && emulate.Devices > 1; i++)
-            {
-                Befriend(_devices[i], _devices[(i + 1) % emulate.Devices]);
-            }
-        }
-
-        ingest.Stored += entry =>
-        {
-            byte[] frame = FrameCodec.Encode(new Frame(FrameType.Entry, 0, 0, false, 0, 0, entry.Encoded), FrameLimits.Ip);
-            lock (_gate)
-            {
-                foreach (VirtualDevice device in _devices)
-                {
-                    device.Node.Receive(frame, 0, frame.Length);
-                }
-            }
-
-            _wake.Release(); // receipts to send
-        };
-
+        EmulateOptions emulate = _emulate;
+        Random random = _random;
         if (emulate.Devices > 0)
         {
-            log.LogInformation("{Devices} emulated devices writing {Rate} messages a minute", emulate.Devices, emulate.MessagesPerMinute);
+            _log.LogInformation("{Devices} emulated devices writing {Rate} messages a minute", emulate.Devices, emulate.MessagesPerMinute);
         }
 
         TimeSpan interval = TimeSpan.FromMinutes(1 / emulate.MessagesPerMinute);
@@ -144,7 +170,15 @@ public sealed class EmulatedDevices(IOptions<GatewayOptions> options, FrameInges
                 nextChat = DateTime.UtcNow + interval;
                 lock (_gate)
                 {
-                    Chat(random, emulate.Devices);
+                    try
+                    {
+                        Chat(random, emulate.Devices);
+                    }
+                    catch (Protocol.ProtocolException e)
+                    {
+                        // A device that cannot write now (a friend's key not heard yet) skips its turn; the gateway goes on.
+                        _log.LogDebug("an emulated device skipped its turn: {Reason}", e.Message);
+                    }
                 }
 
                 continue;
@@ -163,7 +197,9 @@ public sealed class EmulatedDevices(IOptions<GatewayOptions> options, FrameInges
 
     private VirtualDevice Create(NodeIdentity identity, string name, bool isPerson, Random? placement)
     {
-        var node = new MessengerNode(identity, name, new MemoryEntryStore(), _clock, FrameLimits.Ip, restoring: false);
+        var store = new MemoryEntryStore();
+        StoredHistory.LoadInto(_database, identity.Id, store);
+        var node = new MessengerNode(identity, name, store, _clock, FrameLimits.Ip, restoring: false);
         foreach (VirtualDevice other in _devices)
         {
             node.AddContact(ContactCard.Create(other.Identity, other.Name, null)); // already heard through the gateway
@@ -179,6 +215,61 @@ public sealed class EmulatedDevices(IOptions<GatewayOptions> options, FrameInges
         _devices.Add(device);
         return device;
     }
+
+    private void RestorePeople()
+    {
+        (List<PersonRecord> people, string? problem) = _people.Load();
+        if (problem is not null)
+        {
+            _log.LogWarning("people who joined through the web app are not restored: {Problem}", problem);
+        }
+
+        foreach (PersonRecord record in people.Take(MaxPeople))
+        {
+            if (BackupCode.TryRestore(record.BackupCode, out NodeIdentity? identity) != Protocol.ProtocolError.None)
+            {
+                _log.LogWarning("{File}: the backup code of {Name} is not valid; skipped", _people.Path, record.Name);
+                continue;
+            }
+
+            VirtualDevice person = Create(identity!, record.Name, isPerson: true, null);
+            foreach (string contact in record.Contacts)
+            {
+                if (uint.TryParse(contact, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out uint id))
+                {
+                    person.Contacts.Add(id);
+                }
+            }
+
+            foreach (string invite in record.Channels)
+            {
+                if (ChannelKey.TryParse(invite, out ChannelKey? channel) == Protocol.ProtocolError.None)
+                {
+                    person.Join(channel!);
+                }
+            }
+
+            foreach ((string peer, uint read) in record.ReadUpTo)
+            {
+                if (uint.TryParse(peer, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out uint id))
+                {
+                    person.ReadUpTo[id] = read;
+                }
+            }
+        }
+
+        if (people.Count > 0)
+        {
+            _log.LogInformation("{People} people restored from {File}", people.Count, _people.Path);
+        }
+    }
+
+    private void SavePeople() => _people.Save(_devices.Where(d => d.IsPerson).Select(d => new PersonRecord(
+        d.Name,
+        BackupCode.Create(d.Identity),
+        [.. d.Contacts.Select(c => c.ToString("x8", System.Globalization.CultureInfo.InvariantCulture))],
+        [.. d.Channels.Values.Select(c => c.ToText())],
+        d.ReadUpTo.ToDictionary(r => r.Key.ToString("x8", System.Globalization.CultureInfo.InvariantCulture), r => r.Value))));
 
     private static void Befriend(VirtualDevice a, VirtualDevice b)
     {
@@ -235,17 +326,17 @@ public sealed class EmulatedDevices(IOptions<GatewayOptions> options, FrameInges
 
             foreach (var (from, frame) in frames)
             {
-                directory.Heard(from.Id, IngestSource.Emulator, from.RssiDbm, from.SnrDb);
+                _directory.Heard(from.Id, IngestSource.Emulator, from.RssiDbm, from.SnrDb);
                 try
                 {
-                    await ingest.IngestAsync(frame, IngestSource.Emulator, "emulator", ct).ConfigureAwait(false);
+                    await _ingest.IngestAsync(frame, IngestSource.Emulator, "emulator", ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
                     return;
                 }
 
-                counters.Add("emulator_frames");
+                _counters.Add("emulator_frames");
             }
         }
     }

@@ -7,8 +7,9 @@ namespace MeshMessenger.Anchoring.Rpc;
 
 /// <summary>
 /// A local Ethereum development chain (Foundry's anvil 1.7.1, chain id 31337) for <c>meshmsg up</c> and the
-/// tests: installed from the npm registry on first use, started on a free port, killed on dispose. Its
-/// state lives in memory, so every start is a fresh chain.
+/// tests: installed from the npm registry on first use, started on a free port, stopped on dispose. Its
+/// state lives in memory, so every start is a fresh chain, unless a state file is given: then it is loaded
+/// at start, saved every few seconds and on exit, and the chain carries on where it stopped.
 /// </summary>
 public sealed class LocalDevChain : IDisposable
 {
@@ -74,7 +75,8 @@ public sealed class LocalDevChain : IDisposable
     /// <summary>Starts anvil on a free port and waits until it answers (at most 30 s).</summary>
     /// <param name="executable">From <see cref="EnsureInstalled"/> or <see cref="AnvilTool.Find"/>.</param>
     /// <param name="blockSeconds">Mine a block this often even without transactions (so 'finalized' moves on), or null to mine only on transactions.</param>
-    public static LocalDevChain Start(string executable, int? blockSeconds = null)
+    /// <param name="stateFile">Keep the chain in this file across runs (anvil's --state, saved every 2 s and on exit), or null for a fresh chain.</param>
+    public static LocalDevChain Start(string executable, int? blockSeconds = null, string? stateFile = null)
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -84,6 +86,11 @@ public sealed class LocalDevChain : IDisposable
         if (blockSeconds is int seconds)
         {
             args.AddRange(["--block-time", seconds.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        if (stateFile is not null)
+        {
+            args.AddRange(["--state", stateFile, "--state-interval", "2"]);
         }
 
         var process = Process.Start(new ProcessStartInfo(executable, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
@@ -110,9 +117,16 @@ public sealed class LocalDevChain : IDisposable
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Stops anvil: SIGTERM first, so that it saves its state file, then a kill if it has not exited within 5 s.</summary>
     public void Dispose()
     {
+        if (!_process.HasExited && OperatingSystem.IsLinux())
+        {
+            using Process? term = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+            term?.WaitForExit();
+            _process.WaitForExit(5000);
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

@@ -26,7 +26,7 @@ public static class UpCommand
         var mqttPort = new Option<int>("--mqtt-port") { Description = "Embedded MQTT broker port.", DefaultValueFactory = _ => 1883 };
         var udpPort = new Option<int>("--udp-port") { Description = "UDP port for Wi-Fi devices.", DefaultValueFactory = _ => 4403 };
         var batchSeconds = new Option<double>("--batch-seconds") { Description = "Close an anchoring batch after this many seconds.", DefaultValueFactory = _ => 60 };
-        var data = new Option<DirectoryInfo?>("--data") { Description = "Keep the gateway's data here (default: a temporary folder, removed on exit)." };
+        var data = new Option<DirectoryInfo?>("--data") { Description = "Keep the gateway's data and the dev chain here, to carry on next time (default: a temporary folder, removed on exit)." };
         var noAnchoring = new Option<bool>("--no-anchoring") { Description = "Run without the local dev chain." };
         var command = new Command(
             "up",
@@ -71,7 +71,8 @@ public static class UpCommand
                     chain = console.Status().Start("Starting the local dev chain…", ctx =>
                     {
                         string anvil = LocalDevChain.EnsureInstalled(message => ctx.Status(Markup.Escape(message)));
-                        return LocalDevChain.Start(anvil, blockSeconds: 2);
+                        // With --data the chain is kept next to the gateway's store: its anchors must stay on the chain they name.
+                        return LocalDevChain.Start(anvil, blockSeconds: 2, settings.DataDirectory is null ? null : Path.Combine(dataDirectory, "anvil-state.json"));
                     });
                 }
                 catch (InvalidOperationException e)
@@ -125,7 +126,7 @@ public static class UpCommand
         yield return $"--Gateway:DataDirectory={dataDirectory}";
         yield return $"--Gateway:Emulate:Devices={settings.Devices}";
         yield return "--Gateway:Emulate:MessagesPerMinute=12";
-        yield return $"--Gateway:Emulate:Seed={Environment.TickCount & 0xFFFF}";
+        yield return $"--Gateway:Emulate:Seed={(settings.DataDirectory is null ? Environment.TickCount & 0xFFFF : 1)}"; // kept data: the same devices carry on
         yield return "--Gateway:Mqtt:Mode=embedded";
         yield return $"--Gateway:Mqtt:Port={settings.MqttPort}";
         yield return $"--Gateway:Udp:Port={settings.UdpPort}";
