@@ -161,7 +161,7 @@ public sealed class EmulatedDevices : BackgroundService
         }
 
         TimeSpan interval = TimeSpan.FromMinutes(1 / emulate.MessagesPerMinute);
-        DateTime nextChat = DateTime.UtcNow;
+        DateTime nextChat = DateTime.UtcNow + interval; // the first message after one interval, as a device that just woke
         while (!stoppingToken.IsCancellationRequested)
         {
             await FlushAllAsync(stoppingToken).ConfigureAwait(false);
