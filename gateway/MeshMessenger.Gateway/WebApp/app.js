@@ -96,7 +96,6 @@ function chooseMe(id) {
   route();
 }
 
-const myName = () => (state.devices.find(d => d.id === state.me) || {}).name || state.me;
 
 // ---------- views ----------
 async function chatsView(peer) {

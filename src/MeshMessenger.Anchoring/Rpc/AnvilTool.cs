@@ -9,8 +9,11 @@ public static class AnvilTool
     /// <summary>The path inside the repository.</summary>
     public static readonly string RelativePath = Path.Combine(".tools", "anvil", BinaryInPackage);
 
+    /// <summary>The npm prefix in the user's cache that <see cref="LocalDevChain.EnsureInstalled"/> installs into.</summary>
+    public static readonly string CacheFolder = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "meshmessenger", "anvil");
+
     /// <summary>The path in the user's cache.</summary>
-    public static readonly string InCache = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "meshmessenger", "anvil", BinaryInPackage);
+    public static readonly string InCache = Path.Combine(CacheFolder, BinaryInPackage);
 
     private const string BinaryInPackage = "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil";
 

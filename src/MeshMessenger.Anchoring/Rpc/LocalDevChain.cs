@@ -48,10 +48,10 @@ public sealed class LocalDevChain : IDisposable
 
         if (!OperatingSystem.IsLinux() || RuntimeInformationArchitecture() != "x64")
         {
-            throw new InvalidOperationException("the local dev chain (anvil) is packaged for Linux x64 only; point the gateway at another Ethereum node with --rpc, or use --no-anchoring");
+            throw new InvalidOperationException("the local dev chain (anvil) is packaged for Linux x64 only; use --no-anchoring, or run meshmsg-gateway with --Gateway:Anchoring:Rpc=URL of another Ethereum node");
         }
 
-        string prefix = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "meshmessenger", "anvil");
+        string prefix = AnvilTool.CacheFolder;
         progress($"installing the local dev chain ({Package}) with npm into {prefix}; this happens once");
         Directory.CreateDirectory(prefix);
         try
