@@ -84,9 +84,9 @@ public sealed class MessengerTests(WebAppFixture web) : IClassFixture<WebAppFixt
         IPage eve = await web.NewPageAsync();
         string eveId = await WebAppFixture.JoinAsync(eve, "Eve Web");
         await eve.GotoAsync($"/?as={eveId}#/feed");
-        await eve.GetByLabel("Share with everyone").FillAsync("Water point open by the church");
+        await eve.GetByLabel("Share with everyone").FillAsync("Lantern repair class on Friday (Eve)");
         await eve.GetByRole(AriaRole.Button, new() { Name = "Post" }).ClickAsync();
-        await Expect(eve.Locator("article.post", new() { HasText = "Water point open by the church" })).ToBeVisibleAsync();
+        await Expect(eve.Locator("article.post", new() { HasText = "Lantern repair class on Friday (Eve)" })).ToBeVisibleAsync();
 
         await eve.GotoAsync($"/?as={eveId}#/anchors");
         ILocator show = eve.GetByRole(AriaRole.Button, new() { Name = "Show proof for message 1" });
