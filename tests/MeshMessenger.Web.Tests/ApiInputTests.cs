@@ -41,6 +41,27 @@ public sealed class ApiInputTests(WebAppFixture web) : IClassFixture<WebAppFixtu
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_person_can_be_acted_as_only_from_the_browser_that_joined_as_them_but_their_card_stays_public()
+    {
+        using var theirs = new HttpClient { BaseAddress = new Uri(web.BaseUrl) };
+        using var stranger = new HttpClient { BaseAddress = new Uri(web.BaseUrl) };
+        HttpResponseMessage joined = await theirs.PostAsJsonAsync("/api/people", new { name = "Nadia" });
+        string nadia = (await joined.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString()!;
+        string cookie = joined.Headers.GetValues("Set-Cookie").Single();
+        Assert.Contains($"path=/api/devices/{nadia}", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+
+        Assert.Equal(HttpStatusCode.OK, (await theirs.GetAsync($"/api/devices/{nadia}/chats")).StatusCode);
+        (HttpStatusCode status, string reason) = await Send(stranger.GetAsync($"/api/devices/{nadia}/chats"));
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Contains("only that browser can act as them", reason);
+        Assert.Equal(HttpStatusCode.Forbidden, (await stranger.PostAsJsonAsync($"/api/devices/{nadia}/chats/{nadia}", new { text = "pretending" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await stranger.GetAsync($"/api/devices/{nadia}/card.png")).StatusCode);
+        string emulated = (await stranger.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/devices")).EnumerateArray().First(d => !d.GetProperty("person").GetBoolean()).GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await stranger.GetAsync($"/api/devices/{emulated}/chats")).StatusCode);
+    }
+
     private static MultipartFormDataContent Form(string text, byte[] photo) => new()
     {
         { new StringContent(text), "text" },

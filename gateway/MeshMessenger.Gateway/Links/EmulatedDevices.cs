@@ -118,10 +118,14 @@ public sealed class EmulatedDevices : BackgroundService
         return result;
     }
 
-    /// <summary>A person joins through the web app: a fresh identity, in the village channel, with no contacts yet.</summary>
+    /// <summary>
+    /// A person joins through the web app: a fresh identity, in the village channel, with no contacts yet.
+    /// Returns the person and their access key, which only their browser keeps (the gateway stores its hash).
+    /// </summary>
     /// <exception cref="InvalidOperationException">The gateway already hosts <see cref="MaxPeople"/> people.</exception>
-    public VirtualDevice AddPerson(string name)
+    public (VirtualDevice Person, string AccessKey) AddPerson(string name)
     {
+        string key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         VirtualDevice person;
         lock (_gate)
         {
@@ -131,11 +135,12 @@ public sealed class EmulatedDevices : BackgroundService
             }
 
             person = Create(NodeIdentity.FromRootSecret(RandomNumberGenerator.GetBytes(32)), name, isPerson: true, null);
+            person.AccessKeyHash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key));
             SavePeople();
         }
 
         _wake.Release();
-        return person;
+        return (person, key);
     }
 
     /// <summary>Hands a frame to the device that is node <paramref name="node"/>.</summary>
@@ -233,6 +238,7 @@ public sealed class EmulatedDevices : BackgroundService
             }
 
             VirtualDevice person = Create(identity!, record.Name, isPerson: true, null);
+            person.AccessKeyHash = record.AccessKeyHash is { Length: 64 } hash ? Convert.FromHexString(hash) : RandomNumberGenerator.GetBytes(32); // no valid hash: nobody gets in
             foreach (string contact in record.Contacts)
             {
                 if (uint.TryParse(contact, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out uint id))
@@ -269,7 +275,8 @@ public sealed class EmulatedDevices : BackgroundService
         BackupCode.Create(d.Identity),
         [.. d.Contacts.Select(c => c.ToString("x8", System.Globalization.CultureInfo.InvariantCulture))],
         [.. d.Channels.Values.Select(c => c.ToText())],
-        d.ReadUpTo.ToDictionary(r => r.Key.ToString("x8", System.Globalization.CultureInfo.InvariantCulture), r => r.Value))));
+        d.ReadUpTo.ToDictionary(r => r.Key.ToString("x8", System.Globalization.CultureInfo.InvariantCulture), r => r.Value),
+        d.AccessKeyHash is null ? null : Convert.ToHexStringLower(d.AccessKeyHash))));
 
     private static void Befriend(VirtualDevice a, VirtualDevice b)
     {

@@ -36,6 +36,17 @@ public sealed class VirtualDevice(NodeIdentity identity, MessengerNode node, boo
     /// <summary>The people this device has chosen as contacts (every author's key is known through the gateway; this is the address book).</summary>
     public HashSet<uint> Contacts { get; } = [];
 
+    /// <summary>
+    /// SHA-256 of the access key a person's browser holds (in an HttpOnly cookie scoped to this device's API
+    /// path), or null for an emulated device, which any page may act as.
+    /// </summary>
+    public byte[]? AccessKeyHash { get; set; }
+
+    /// <summary>Whether <paramref name="key"/> opens this device: always for an emulated one, for a person only their own key.</summary>
+    public bool Admits(string? key) =>
+        AccessKeyHash is null
+        || (key is not null && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(AccessKeyHash, System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))));
+
     /// <summary>The channels this device is in, by channel id (the node can read their posts).</summary>
     public Dictionary<uint, MeshMessenger.Protocol.Sealing.ChannelKey> Channels { get; } = [];
 

@@ -53,6 +53,7 @@ public static class WebAppEndpoints
         api.MapPost("/provision", Provision);
 
         RouteGroupBuilder device = api.MapGroup("/devices/{id}");
+        device.AddEndpointFilter(OnlyTheirOwnBrowser);
         device.MapGet("/card", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(new { id = Hex(d.Id), name = d.Name, text = Card(d) })));
         device.MapGet("/card.svg", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Text(QrImages.Svg(Card(d)), "image/svg+xml")));
         device.MapGet("/card.png", (string id, EmulatedDevices devices) => On(devices, id, d => Results.File(QrImages.Png(Card(d)), "image/png", $"{d.Name}-contact.png")));
@@ -72,6 +73,28 @@ public static class WebAppEndpoints
         device.MapGet("/proofs/{seq}", ExplainProof);
     }
 
+    /// <summary>The cookie that carries a person's access key; scoped to their device's API path, so each person in a browser has their own.</summary>
+    private static string KeyCookie(uint id) => $"mm_key_{Hex(id)}";
+
+    /// <summary>
+    /// A person's API answers only the browser that joined as them (the key cookie set by POST /api/people);
+    /// their contact card stays public, since it is made to be shared. Emulated devices are open to every page.
+    /// </summary>
+    private static async ValueTask<object?> OnlyTheirOwnBrowser(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        HttpContext http = context.HttpContext;
+        string? id = http.Request.RouteValues["id"] as string;
+        bool publicCard = http.Request.Method == HttpMethods.Get && (http.Request.Path.Value ?? "").Split('/').LastOrDefault() is "card" or "card.svg" or "card.png";
+        if (!publicCard && id is not null && Parse(id) is uint node
+            && http.RequestServices.GetRequiredService<EmulatedDevices>().Devices.FirstOrDefault(d => d.Id == node) is { } device
+            && !device.Admits(http.Request.Cookies[KeyCookie(node)]))
+        {
+            return Results.Problem($"{device.Name} joined from another browser; only that browser can act as them", statusCode: 403);
+        }
+
+        return await next(context).ConfigureAwait(false);
+    }
+
     private static IResult Gateway(IOptions<GatewayOptions> options, NodeIdentity identity, MqttBridge mqtt, AnchoringService anchoring) => Results.Json(new
     {
         name = options.Value.Name,
@@ -84,7 +107,7 @@ public static class WebAppEndpoints
         loraTextBytes = 152, // docs/protocol.md §5.3: a DM of up to 152 bytes fits one 255-byte LoRa frame
     });
 
-    private static IResult Join(JoinRequest request, EmulatedDevices devices)
+    private static IResult Join(JoinRequest request, EmulatedDevices devices, HttpResponse response)
     {
         string name = (request.Name ?? "").Trim();
         if (name.Length == 0 || Utf8Text.GetBytes(name).Length > Profile.MaxNameBytes)
@@ -94,7 +117,14 @@ public static class WebAppEndpoints
 
         try
         {
-            VirtualDevice person = devices.AddPerson(name);
+            (VirtualDevice person, string key) = devices.AddPerson(name);
+            response.Cookies.Append(KeyCookie(person.Id), key, new CookieOptions
+            {
+                Path = $"/api/devices/{Hex(person.Id)}",
+                HttpOnly = true,
+                SameSite = SameSiteMode.Strict,
+                MaxAge = TimeSpan.FromDays(365),
+            });
             return Results.Json(new { id = Hex(person.Id), name = person.Name });
         }
         catch (InvalidOperationException e)
