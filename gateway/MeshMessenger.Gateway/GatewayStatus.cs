@@ -56,17 +56,21 @@ public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, 
         return text.ToString();
     }
 
-    /// <summary>Display names from the profiles the gateway has stored, by node id.</summary>
-    public Dictionary<uint, string> ContactNames()
+    /// <summary>Display names of <paramref name="nodes"/> from the profiles the gateway has stored (unknown ones are left out).</summary>
+    public Dictionary<uint, string> ContactNames(IEnumerable<uint> nodes)
     {
         var names = new Dictionary<uint, string>();
         using SqliteConnection c = database.Open();
         using SqliteCommand command = c.CreateCommand();
-        command.CommandText = "SELECT author, name FROM contacts";
-        using SqliteDataReader reader = command.ExecuteReader();
-        while (reader.Read())
+        command.CommandText = "SELECT name FROM contacts WHERE author = $a";
+        SqliteParameter author = command.Parameters.Add("$a", SqliteType.Integer);
+        foreach (uint node in nodes)
         {
-            names[(uint)reader.GetInt64(0)] = reader.GetString(1);
+            author.Value = (long)node;
+            if (command.ExecuteScalar() is string name)
+            {
+                names[node] = name;
+            }
         }
 
         return names;

@@ -11,6 +11,8 @@ public sealed class PeopleFile(string path)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
+    private string? _written;
+
     /// <summary>The file.</summary>
     public string Path { get; } = path;
 
@@ -32,16 +34,23 @@ public sealed class PeopleFile(string path)
         }
     }
 
-    /// <summary>Writes the file atomically (a new file renamed over the old), mode 0600.</summary>
+    /// <summary>Writes the file atomically (a new file renamed over the old), mode 0600, unless nothing changed since the last write.</summary>
     public void Save(IEnumerable<PersonRecord> people)
     {
+        string text = JsonSerializer.Serialize(people, Json);
+        if (text == _written)
+        {
+            return; // most calls only read (a page refreshing its chats)
+        }
+
         string temporary = Path + ".new";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(people, Json));
+        File.WriteAllText(temporary, text);
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
         File.Move(temporary, Path, overwrite: true);
+        _written = text;
     }
 }

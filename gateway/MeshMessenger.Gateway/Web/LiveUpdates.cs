@@ -89,22 +89,16 @@ public sealed class LiveUpdates
 
     private async Task WatchAnchoringAsync(AnchoringService anchoring, CancellationToken stopping)
     {
-        string last = "";
+        (long Batches, long StateSum) last = (0, 0);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
         {
             while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
             {
-                if (anchoring.Store is not { } store)
-                {
-                    continue;
-                }
-
-                string now = string.Join(',', store.Unfinished().Select(b => $"{b.Id}:{b.State}")) + $"|{store.Final().Count}";
-                if (now != last)
+                if (anchoring.Store?.Progress() is { } now && now != last)
                 {
                     last = now;
-                    Publish("anchor", new { batches = store.BatchCount() });
+                    Publish("anchor", new { batches = now.Batches });
                 }
             }
         }

@@ -109,10 +109,9 @@ public static class WebAppEndpoints
 
     private static IResult Join(JoinRequest request, EmulatedDevices devices, HttpResponse response)
     {
-        string name = (request.Name ?? "").Trim();
-        if (name.Length == 0 || Utf8Text.GetBytes(name).Length > Profile.MaxNameBytes)
+        if (BadName(request.Name, "a name", out string name) is IResult bad)
         {
-            return Results.Problem($"a name is 1 to {Profile.MaxNameBytes} bytes", statusCode: 400);
+            return bad;
         }
 
         try
@@ -136,9 +135,10 @@ public static class WebAppEndpoints
     private static IResult Nodes(NodeDirectory directory, EmulatedDevices devices, GatewayStatus status)
     {
         Dictionary<uint, VirtualDevice> hosted = devices.Devices.ToDictionary(d => d.Id);
-        Dictionary<uint, string> names = status.ContactNames();
+        IReadOnlyList<HeardNode> heard = directory.Snapshot();
+        Dictionary<uint, string> names = status.ContactNames(heard.Where(n => !hosted.ContainsKey(n.Id)).Select(n => n.Id));
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        return Results.Json(directory.Snapshot().Select(n => new
+        return Results.Json(heard.Select(n => new
         {
             id = Hex(n.Id),
             name = hosted.TryGetValue(n.Id, out VirtualDevice? d) ? d.Name : names.GetValueOrDefault(n.Id, "?"),
@@ -183,10 +183,9 @@ public static class WebAppEndpoints
 
     private static IResult Provision(ProvisionRequest request, IOptions<GatewayOptions> options, NodeIdentity gateway)
     {
-        string name = (request.Name ?? "").Trim();
-        if (name.Length == 0 || Utf8Text.GetBytes(name).Length > Profile.MaxNameBytes)
+        if (BadName(request.Name, "a device name", out string name) is IResult bad)
         {
-            return Results.Problem($"a device name is 1 to {Profile.MaxNameBytes} bytes", statusCode: 400);
+            return bad;
         }
 
         var bundle = DeviceBundle.Create(name, options.Value.Region, options.Value.Radio.Preset, EmulatedDevices.Village, gateway, options.Value.Udp.Port);
@@ -245,10 +244,9 @@ public static class WebAppEndpoints
         }
         else
         {
-            string name = (request.Name ?? "").Trim();
-            if (name.Length == 0 || Utf8Text.GetBytes(name).Length > 32)
+            if (BadName(request.Name, "a channel name", out string name) is IResult bad)
             {
-                return Results.Problem("a channel name is 1 to 32 bytes", statusCode: 400);
+                return bad;
             }
 
             channel = new ChannelKey(name, System.Security.Cryptography.RandomNumberGenerator.GetBytes(ChannelKey.SecretSize));
@@ -425,6 +423,15 @@ public static class WebAppEndpoints
             photoBytes = m.Media?.Length,
             outgoing = m.Outgoing,
         }).ToList();
+    }
+
+    /// <summary>Trims <paramref name="raw"/>; a problem unless it is 1 to 32 UTF-8 bytes (the profile's limit, used for channels too).</summary>
+    private static IResult? BadName(string? raw, string what, out string name)
+    {
+        name = (raw ?? "").Trim();
+        return name.Length == 0 || Utf8Text.GetBytes(name).Length > Profile.MaxNameBytes
+            ? Results.Problem($"{what} is 1 to {Profile.MaxNameBytes} bytes", statusCode: 400)
+            : null;
     }
 
     private static IResult? CheckText(string? text, bool required)

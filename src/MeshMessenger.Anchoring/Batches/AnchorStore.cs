@@ -64,7 +64,21 @@ public sealed class AnchorStore
     }
 
     /// <summary>Batches of every state.</summary>
-    public int BatchCount() => Batches("").Count;
+    public int BatchCount() => (int)Progress().Batches;
+
+    /// <summary>
+    /// How far anchoring has come, in one small query: the number of batches and the sum of their states.
+    /// States only move forward, so the pair changes whenever a batch is added or advances (what live pages watch).
+    /// </summary>
+    public (long Batches, long StateSum) Progress()
+    {
+        using SqliteConnection c = Open();
+        using SqliteCommand command = c.CreateCommand();
+        command.CommandText = "SELECT COUNT(*), COALESCE(SUM(state), 0) FROM batches";
+        using SqliteDataReader r = command.ExecuteReader();
+        r.Read();
+        return (r.GetInt64(0), r.GetInt64(1));
+    }
 
     /// <summary>Batches not yet final, oldest first.</summary>
     public List<AnchorBatch> Unfinished() => Batches("WHERE state < 4 ORDER BY id");

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using MeshMessenger.Anchoring.Batches;
 using MeshMessenger.Anchoring.Merkle;
 using MeshMessenger.Anchoring.Rpc;
@@ -43,15 +41,14 @@ public static class AnchoringBenchmark
         double proofMicroseconds = watch.Elapsed.TotalMilliseconds * 1000 / proofs;
 
         var gas = new List<AnchoringGasRow>();
-        Process? anvil = null;
+        LocalDevChain? anvil = null;
         string? endpoint = rpc;
         try
         {
             if (endpoint is null && AnvilTool.Find() is string executable)
             {
-                int port = FreePort();
-                anvil = Process.Start(new ProcessStartInfo(executable, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--silent"]) { RedirectStandardOutput = true })!;
-                endpoint = $"http://127.0.0.1:{port}";
+                anvil = LocalDevChain.Start(executable);
+                endpoint = anvil.Url.ToString();
             }
 
             if (endpoint is not null)
@@ -80,10 +77,7 @@ public static class AnchoringBenchmark
         }
         finally
         {
-            if (anvil is { HasExited: false })
-            {
-                anvil.Kill();
-            }
+            anvil?.Dispose();
         }
 
         return new AnchoringBenchmarkReport(DateTimeOffset.UtcNow, Environment.ProcessorCount, merkleLeaves, buildSeconds, proofMicroseconds, maxHashes, 32 * maxHashes, endpoint is null ? "no chain (install anvil with tests/setup.sh, or give --rpc)" : endpoint, gas);
@@ -100,15 +94,6 @@ public static class AnchoringBenchmark
         }
 
         return leaves;
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private static async Task WaitForNodeAsync(EthereumRpcClient client)
