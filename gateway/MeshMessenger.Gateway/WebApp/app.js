@@ -65,6 +65,16 @@ const bytes = text => new TextEncoder().encode(text).length;
 const STATE_WORDS = { sent: 'Sent', relayed: 'Relayed', delivered: 'Delivered', read: 'Read' };
 const STATE_MARKS = { sent: '✓', relayed: '✓↗', delivered: '✓✓', read: '✓✓' };
 
+// Refreshes come with every live event; rebuilding a list the pointer or the keyboard is on would swallow a
+// click (mousedown and mouseup on different nodes) or drop focus, so a container is rebuilt only when its data changed.
+function renderIfChanged(container, data, build) {
+  const signature = JSON.stringify(data);
+  if (container.dataset.signature === signature) return false;
+  container.dataset.signature = signature;
+  container.replaceChildren(...build());
+  return true;
+}
+
 function setView(title, ...children) {
   const main = document.getElementById('view');
   main.replaceChildren(h('h1', { text: title }), ...children);
@@ -102,29 +112,29 @@ async function chatsView(peer) {
   const list = h('ul', { class: 'list', 'aria-label': 'Conversations' });
   const pane = h('section', { 'aria-label': 'Conversation' });
   setView('Chats', h('div', { class: 'split' }, h('div', { class: 'card' }, list), pane));
-  let composer = null;
+  const title = h('h2', {});
+  const messages = h('ol', { class: 'messages', tabindex: 0, 'aria-live': 'polite' });
+  if (peer) pane.append(h('div', { class: 'card' }, title, messages, directComposer(peer)));
+  else pane.append(h('p', { class: 'card muted' }, 'Choose a conversation.'));
 
   async function refresh() {
     const chats = await api(`/devices/${state.me}/chats`);
-    list.replaceChildren(...(chats.length ? chats.map(c => h('li', {},
+    renderIfChanged(list, chats, () => chats.length ? chats.map(c => h('li', {},
       h('a', { href: `#/chats/${c.peer}`, 'aria-current': c.peer === peer ? 'true' : null },
         h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(c.name)),
         h('span', { class: 'grow' }, h('span', { class: 'name' }, c.name), h('span', { class: 'last' }, c.last || 'No messages yet')),
         c.unread ? h('span', { class: 'badge' }, h('span', { class: 'visually-hidden' }, 'unread: '), c.unread) : null))) :
-      [h('li', { class: 'item muted' }, 'No conversations yet. Add a contact to start one.')]));
-    if (!peer) {
-      pane.replaceChildren(h('p', { class: 'card muted' }, 'Choose a conversation.'));
-      return;
-    }
+      [h('li', { class: 'item muted' }, 'No conversations yet. Add a contact to start one.')]);
+    if (!peer) return;
     const convo = await api(`/devices/${state.me}/chats/${peer}`);
-    const messages = h('ol', { class: 'messages', tabindex: 0, 'aria-label': `Messages with ${convo.name}`, 'aria-live': 'polite' },
-      ...convo.messages.map(m => h('li', { class: 'bubble' + (m.outgoing ? ' mine' : ''), 'data-seq': m.seq },
-        h('div', { class: 'text' }, m.text),
-        h('div', { class: 'meta' }, h('time', {}, when(m.time)),
-          m.outgoing ? h('span', { class: 'state', 'data-state': m.state, title: stateHelp(m.state) }, `${STATE_MARKS[m.state]} ${STATE_WORDS[m.state]}`) : null))));
-    if (!composer) composer = directComposer(peer);
-    pane.replaceChildren(h('div', { class: 'card' }, h('h2', {}, convo.name, ' ', h('span', { class: 'muted' }, `· ${convo.peer}`)), messages, composer));
-    messages.scrollTop = messages.scrollHeight;
+    title.replaceChildren(convo.name, ' ', h('span', { class: 'muted' }, `· ${convo.peer}`));
+    messages.setAttribute('aria-label', `Messages with ${convo.name}`);
+    if (renderIfChanged(messages, convo.messages, () => convo.messages.map(m => h('li', { class: 'bubble' + (m.outgoing ? ' mine' : ''), 'data-seq': m.seq },
+      h('div', { class: 'text' }, m.text),
+      h('div', { class: 'meta' }, h('time', {}, when(m.time)),
+        m.outgoing ? h('span', { class: 'state', 'data-state': m.state, title: stateHelp(m.state) }, `${STATE_MARKS[m.state]} ${STATE_WORDS[m.state]}`) : null))))) {
+      messages.scrollTop = messages.scrollHeight;
+    }
     const newest = Math.max(0, ...convo.messages.filter(m => !m.outgoing).map(m => m.seq));
     if (newest > (state.lastRead[peer] || 0) && document.visibilityState === 'visible') {
       state.lastRead[peer] = newest;
@@ -213,7 +223,7 @@ async function feedView() {
   setView('Feed', postComposer('Share with everyone', () => `/devices/${state.me}/feed`, () => refresh()), list);
   async function refresh() {
     const posts = await api(`/devices/${state.me}/feed`);
-    list.replaceChildren(...(posts.length ? posts.map(postCard) : [h('p', { class: 'muted' }, 'Nothing posted yet.')]));
+    renderIfChanged(list, posts, () => posts.length ? posts.map(postCard) : [h('p', { class: 'muted' }, 'Nothing posted yet.')]);
   }
   state.view = { refresh };
   await refresh();
@@ -233,18 +243,26 @@ async function channelsView(channel) {
     try { const c = await post(`/devices/${state.me}/channels`, body); location.hash = `#/channels/${c.id}`; } catch (err) { toast(err.message); }
   }
   setView('Channels', h('div', { class: 'split' }, h('div', {}, h('div', { class: 'card' }, list), manage), pane));
-  let composer = null;
+  const heading = h('h2', {});
+  const invitation = h('p', { class: 'code' });
+  const posts = h('div', { 'aria-live': 'polite' });
+  let built = false;
   async function refresh() {
     const channels = await api(`/devices/${state.me}/channels`);
-    list.replaceChildren(...channels.map(c => h('li', {}, h('a', { href: `#/channels/${c.id}`, 'aria-current': c.id === channel ? 'true' : null },
+    renderIfChanged(list, channels, () => channels.map(c => h('li', {}, h('a', { href: `#/channels/${c.id}`, 'aria-current': c.id === channel ? 'true' : null },
       h('span', { class: 'avatar', 'aria-hidden': 'true' }, '#'), h('span', { class: 'grow' }, h('span', { class: 'name' }, c.name))))));
     const current = channels.find(c => c.id === channel);
     if (!current) { pane.replaceChildren(h('p', { class: 'card muted' }, 'Choose a channel.')); return; }
-    const posts = await api(`/devices/${state.me}/channels/${channel}`);
-    if (!composer) composer = postComposer(`Post to #${current.name}`, () => `/devices/${state.me}/channels/${channel}`, () => refresh());
-    pane.replaceChildren(h('h2', {}, `#${current.name}`),
-      h('details', {}, h('summary', {}, 'Invite someone'), h('p', { class: 'code' }, current.invite)),
-      composer, h('div', { 'aria-live': 'polite' }, ...(posts.length ? posts.map(postCard) : [h('p', { class: 'muted' }, 'No posts yet.')])));
+    if (!built) {
+      // Built once: refreshes touch only the posts, so the composer keeps its focus and text.
+      built = true;
+      pane.replaceChildren(heading, h('details', {}, h('summary', {}, 'Invite someone'), invitation),
+        postComposer(`Post to #${current.name}`, () => `/devices/${state.me}/channels/${channel}`, () => refresh()), posts);
+    }
+    heading.textContent = `#${current.name}`;
+    invitation.textContent = current.invite;
+    const channelPosts = await api(`/devices/${state.me}/channels/${channel}`);
+    renderIfChanged(posts, channelPosts, () => channelPosts.length ? channelPosts.map(postCard) : [h('p', { class: 'muted' }, 'No posts yet.')]);
   }
   state.view = { refresh };
   await refresh();
@@ -291,10 +309,10 @@ async function contactsView() {
   file.classList.add('visually-hidden');
   async function refresh() {
     const contacts = await api(`/devices/${state.me}/contacts`);
-    list.replaceChildren(...(contacts.length ? contacts.map(c => h('li', {}, h('a', { href: `#/chats/${c.id}` },
+    renderIfChanged(list, contacts, () => contacts.length ? contacts.map(c => h('li', {}, h('a', { href: `#/chats/${c.id}` },
       h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(c.name)),
       h('span', { class: 'grow' }, h('span', { class: 'name' }, c.name), h('span', { class: 'last' }, c.id)),
-      h('span', { class: 'muted' }, 'Message')))) : [h('li', { class: 'item muted' }, 'No contacts yet.')]));
+      h('span', { class: 'muted' }, 'Message')))) : [h('li', { class: 'item muted' }, 'No contacts yet.')]);
   }
   state.view = { refresh };
   await refresh();
