@@ -45,9 +45,10 @@ public static class GatewayHost
         builder.Services.AddSingleton(sp => new FrameIngest(
             sp.GetRequiredService<GatewayDatabase>(),
             sp.GetRequiredService<GatewayCounters>(),
-            new RateLimiter(options.RateLimitPerMinute, Math.Max(10, options.RateLimitPerMinute / 2)),
+            new LinkBudgets(options.RateLimitPerMinute, options.RateLimitBurst),
             new NSecVerifier(),
-            entry => options.Mqtt.Mode != "off" && options.Mqtt.Uplink && entry.Source != IngestSource.Mqtt && !entry.LocalOnly ? topics.EntryTopic(entry.Author) : null));
+            entry => options.Mqtt.Mode != "off" && options.Mqtt.Uplink && entry.Source != IngestSource.Mqtt && !entry.LocalOnly ? topics.EntryTopic(entry.Author) : null,
+            log: message => sp.GetRequiredService<ILogger<FrameIngest>>().LogError("{Problem}", message)));
         builder.Services.AddHostedService<EmbeddedBroker>();
         builder.Services.AddSingleton<MqttBridge>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttBridge>());

@@ -8,11 +8,11 @@ internal sealed class IngestFixture : IAsyncDisposable
 {
     private readonly TestFolder _folder;
 
-    public IngestFixture(string prefix, RateLimiter rateLimiter, Func<IngestedEntry, string?> uplinkTopic)
+    public IngestFixture(string prefix, LinkBudgets budgets, Func<IngestedEntry, string?> uplinkTopic)
     {
         _folder = new TestFolder(prefix);
         Database = new GatewayDatabase(System.IO.Path.Combine(_folder.Path, "gateway.db"));
-        Ingest = new FrameIngest(Database, Counters, rateLimiter, new NSecVerifier(), uplinkTopic);
+        Ingest = new FrameIngest(Database, Counters, budgets, new NSecVerifier(), uplinkTopic);
     }
 
     public GatewayDatabase Database { get; }

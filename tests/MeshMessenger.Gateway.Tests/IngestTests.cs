@@ -9,7 +9,7 @@ namespace MeshMessenger.Gateway.Tests;
 /// <summary>The ingest path on a real SQLite file: every frame verified before it is stored, every drop counted by reason.</summary>
 public sealed class IngestTests : IAsyncDisposable
 {
-    private readonly IngestFixture _fixture = new("gw-ingest-", new RateLimiter(6, 20), e => e.Source == IngestSource.Mqtt || e.LocalOnly ? null : $"t/{e.Author:x8}");
+    private readonly IngestFixture _fixture = new("gw-ingest-", new LinkBudgets(6, 20), e => e.Source == IngestSource.Mqtt || e.LocalOnly ? null : $"t/{e.Author:x8}");
 
     private GatewayDatabase _db => _fixture.Database;
 
@@ -132,6 +132,61 @@ public sealed class IngestTests : IAsyncDisposable
 
         Assert.Equal(20, outcomes.Count(o => o == IngestOutcome.Stored)); // the burst
         Assert.Equal(21, outcomes.Count(o => o == IngestOutcome.RateLimited));
+    }
+
+    [Fact]
+    public async Task Forged_copies_of_a_person_s_entries_from_another_address_cannot_silence_them()
+    {
+        // The attack: copies of a victim's genuine entry with one byte flipped, sent to the gateway's UDP port.
+        // When the budget was keyed on the author an entry claims, each forgery spent the victim's share and the
+        // victim's next messages were dropped. Now the forger's address pays, and the victim's all arrive.
+        var victim = new TestDevice("victim");
+        var friend = new TestDevice("friend");
+        victim.Befriend(friend);
+        const string victimAddress = "10.0.0.2:4000";
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(friend.Take()[0], IngestSource.Udp, "10.0.0.3:4000"));
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(victim.Take()[0], IngestSource.Udp, victimAddress));
+        victim.Node.SendText(friend.Id, "first");
+        byte[] genuine = victim.Take()[0];
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(genuine, IngestSource.Udp, victimAddress));
+
+        var forgeries = new List<IngestOutcome>();
+        for (int i = 0; i < 60; i++)
+        {
+            byte[] forged = (byte[])genuine.Clone();
+            forged[^(1 + (i % 40))] ^= 0x01; // inside the signature or the sealed body
+            forgeries.Add(await _ingest.IngestAsync(forged, IngestSource.Udp, $"10.0.0.66:{5000 + (i % 2)}"));
+        }
+
+        Assert.Contains(IngestOutcome.BadSignature, forgeries);
+        Assert.Contains(IngestOutcome.RateLimited, forgeries); // the forger's addresses ran out of budget
+
+        var victimOutcomes = new List<IngestOutcome>();
+        for (int i = 0; i < 10; i++)
+        {
+            victim.Node.SendText(friend.Id, $"message {i}");
+            victimOutcomes.Add(await _ingest.IngestAsync(victim.Take()[0], IngestSource.Udp, victimAddress));
+        }
+
+        Assert.All(victimOutcomes, o => Assert.Equal(IngestOutcome.Stored, o));
+        using SqliteConnection c = _db.Open();
+        Assert.Equal(11, GatewayDatabase.Scalar(c, $"SELECT high FROM chains WHERE author = {victim.Id}"));
+    }
+
+    [Fact]
+    public async Task Replays_of_genuine_entries_cost_the_replaying_address_not_the_author()
+    {
+        var author = new TestDevice("author");
+        byte[] genesis = author.Take()[0];
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(genesis, IngestSource.Udp, "10.0.0.2:4000"));
+        for (int i = 0; i < 30; i++)
+        {
+            await _ingest.IngestAsync(genesis, IngestSource.Udp, "10.0.0.66:5000");
+        }
+
+        Assert.Equal(IngestOutcome.RateLimited, await _ingest.IngestAsync(genesis, IngestSource.Udp, "10.0.0.66:5000"));
+        author.Node.PostPublic("still here");
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(author.Take()[0], IngestSource.Udp, "10.0.0.2:4000"));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ namespace MeshMessenger.Gateway.Tests;
 /// <summary>The gateway's radio link over the real SX1262 driver and a simulated chip on the emulator's air.</summary>
 public sealed class RadioLinkTests : IAsyncDisposable
 {
-    private readonly IngestFixture _fixture = new("gw-radio-", new RateLimiter(0, 0), _ => null);
+    private readonly IngestFixture _fixture = new("gw-radio-", new LinkBudgets(0, 0), _ => null);
     private readonly ChipAir _air = new(new LogDistancePathLoss());
     private readonly ChipClock _clock = new();
 

@@ -83,7 +83,7 @@ public static class GatewayBenchmark
     private static async Task<IngestFigures> IngestAsync(string path, List<byte[]> frames)
     {
         var counters = new GatewayCounters();
-        await using var ingest = new FrameIngest(new GatewayDatabase(path), counters, new RateLimiter(0, 0), new NSecVerifier(), e => "bench/e");
+        await using var ingest = new FrameIngest(new GatewayDatabase(path), counters, new LinkBudgets(0, 0), new NSecVerifier(), e => "bench/e");
 
         // Steady state: the nodes are known (their genesis entries arrived earlier), then their traffic is timed.
         List<byte[]> genesis = frames.Where(IsGenesis).ToList();
@@ -135,7 +135,7 @@ public static class GatewayBenchmark
         long before = GC.GetTotalMemory(forceFullCollection: true);
         var database = new GatewayDatabase(path);
         var counters = new GatewayCounters();
-        await using var ingest = new FrameIngest(database, counters, new RateLimiter(60, 60), new NSecVerifier(), _ => null);
+        await using var ingest = new FrameIngest(database, counters, new LinkBudgets(60, 60), new NSecVerifier(), _ => null);
         foreach (byte[] frame in genesis)
         {
             await ingest.IngestAsync(frame, IngestSource.Udp);

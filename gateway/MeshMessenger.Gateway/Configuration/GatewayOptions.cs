@@ -15,8 +15,14 @@ public sealed class GatewayOptions
     /// <summary>Folder for the SQLite file.</summary>
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>Frames a node may send per minute before the rest are dropped (0 = no limit).</summary>
+    /// <summary>
+    /// Frames a link address (a UDP source, a radio relay) may have processed per minute, and entries a node the
+    /// gateway hosts may write per minute through the API (over it: 429 with Retry-After). 0 = no limit.
+    /// </summary>
     public double RateLimitPerMinute { get; set; } = 120;
+
+    /// <summary>The burst on top of <see cref="RateLimitPerMinute"/>: half a minute's share, at least 10.</summary>
+    public double RateLimitBurst => Math.Max(10, RateLimitPerMinute / 2);
 
     /// <summary>Wi-Fi devices over UDP.</summary>
     public UdpOptions Udp { get; set; } = new();

@@ -10,8 +10,9 @@ using Microsoft.Data.Sqlite;
 namespace MeshMessenger.Gateway.Ingest;
 
 /// <summary>
-/// Every frame from every link goes through here: decoded, rate-limited per node, verified by the
-/// protocol's <see cref="ChainStore"/> (signature, duplicates, forks, links) and stored, all by one writer
+/// Every frame from every link goes through here: decoded, verified by the protocol's <see cref="ChainStore"/>
+/// (signature, duplicates, forks, links), charged to the link address that sent it (<see cref="LinkBudgets"/>)
+/// and stored, all by one writer
 /// that commits in batches. A caller that awaits <see cref="IngestAsync"/> learns the outcome only after
 /// the commit, so an acknowledgement it sends (an MQTT PUBACK) never covers data that a crash could lose.
 /// New entries are queued for MQTT uplink in the same transaction and announced to the links afterwards.
@@ -29,10 +30,11 @@ public sealed class FrameIngest : IAsyncDisposable
     private readonly Channel<Item> _queue;
     private readonly GatewayDatabase _database;
     private readonly GatewayCounters _counters;
-    private readonly RateLimiter _rateLimiter;
+    private readonly LinkBudgets _budgets;
     private readonly Func<IngestedEntry, string?> _uplinkTopic;
     private readonly Task _writer;
     private readonly PreverifiedSignatures _signatures;
+    private readonly Action<string>? _log;
 
     // Entries larger than a LoRa frame (a post with a photo) arrive as fragments (docs/protocol.md §5.2); the
     // protocol's bounded reassembler puts them back together before the entry is decoded.
@@ -41,15 +43,17 @@ public sealed class FrameIngest : IAsyncDisposable
     /// <summary>Starts the writer.</summary>
     /// <param name="database">The store.</param>
     /// <param name="counters">Where outcomes are counted.</param>
-    /// <param name="rateLimiter">Per-node limit.</param>
+    /// <param name="budgets">What each link address may send.</param>
     /// <param name="verifier">Signature verifier (libsodium on the gateway).</param>
     /// <param name="uplinkTopic">The MQTT topic to queue a new entry under, or null not to uplink it.</param>
     /// <param name="queueCapacity">Frames waiting at most; further callers wait (back-pressure, bounded memory).</param>
-    public FrameIngest(GatewayDatabase database, GatewayCounters counters, RateLimiter rateLimiter, ISignatureVerifier verifier, Func<IngestedEntry, string?> uplinkTopic, int queueCapacity = 8192)
+    /// <param name="log">Where store failures are reported, or null.</param>
+    public FrameIngest(GatewayDatabase database, GatewayCounters counters, LinkBudgets budgets, ISignatureVerifier verifier, Func<IngestedEntry, string?> uplinkTopic, int queueCapacity = 8192, Action<string>? log = null)
     {
+        _log = log;
         _database = database;
         _counters = counters;
-        _rateLimiter = rateLimiter;
+        _budgets = budgets;
         _uplinkTopic = uplinkTopic;
         _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(queueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _signatures = new PreverifiedSignatures(verifier);
@@ -96,7 +100,7 @@ public sealed class FrameIngest : IAsyncDisposable
         {
             if (FrameCodec.TryDecode(bytes, 0, bytes.Length, FrameLimits.Ip, out frame) != ProtocolError.None)
             {
-                return new Item(null, null, false, source, origin, done);
+                return new Item(null, null, false, source, origin, LinkBudgets.KeyOf(source, origin, 0), done);
             }
 
             payload = frame!.Payload;
@@ -106,13 +110,13 @@ public sealed class FrameIngest : IAsyncDisposable
             }
             else if (frame.Type != FrameType.Entry)
             {
-                return new Item(frame, null, false, source, origin, done);
+                return new Item(frame, null, false, source, origin, LinkBudgets.KeyOf(source, origin, frame.Relay), done);
             }
         }
 
         if (EntryCodec.TryDecode(payload, 0, payload.Length, out Entry? entry) != ProtocolError.None)
         {
-            return new Item(null, null, false, source, origin, done);
+            return new Item(null, null, false, source, origin, LinkBudgets.KeyOf(source, origin, 0), done);
         }
 
         if (_signatures.KeyOf(entry!.Author) is byte[] key)
@@ -120,7 +124,7 @@ public sealed class FrameIngest : IAsyncDisposable
             _signatures.Preverify(key, EntryHash.Of(entry, key), entry.Encoded, entry.SignedLength);
         }
 
-        return new Item(frame, entry, frame?.LocalOnly ?? false, source, origin, done);
+        return new Item(frame, entry, frame?.LocalOnly ?? false, source, origin, LinkBudgets.KeyOf(source, origin, frame?.Relay ?? 0), done);
     }
 
     /// <summary>The whole entry once <paramref name="frame"/> completes it; null while pieces are missing or the fragment is refused.</summary>
@@ -157,15 +161,31 @@ public sealed class FrameIngest : IAsyncDisposable
                     {
                         outcome = Process(item, chains, store, connection, transaction, out stored);
                     }
-                    catch (SqliteException)
+                    catch (SqliteException e)
                     {
-                        outcome = IngestOutcome.Invalid;
+                        outcome = IngestOutcome.StoreFailed;
+                        _log?.Invoke($"the store refused a frame: {e.Message}");
                     }
 
                     batch.Add((item, outcome, stored));
                 }
 
-                transaction.Commit();
+                try
+                {
+                    transaction.Commit();
+                }
+                catch (SqliteException e)
+                {
+                    // Nothing of the batch is kept (a full disk, a broken file): every caller hears so, and no one
+                    // is told "stored" for what a restart would not find.
+                    _log?.Invoke($"the store could not commit {batch.Count} frames: {e.Message}");
+                    store.ForgetCache();
+                    for (int i = 0; i < batch.Count; i++)
+                    {
+                        batch[i] = (batch[i].Item, IngestOutcome.StoreFailed, null);
+                    }
+                }
+
                 store.Transaction = null;
             }
 
@@ -183,7 +203,25 @@ public sealed class FrameIngest : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Verifies and stores one arrival, then charges it to the address that sent it: the budget is checked
+    /// before (an address that spent its share waits) and spent after, on what the frame turned out to be.
+    /// </summary>
     private IngestOutcome Process(Item item, ChainStore chains, SqliteEntryStore store, SqliteConnection connection, SqliteTransaction transaction, out IngestedEntry? stored)
+    {
+        stored = null;
+        long now = Environment.TickCount64;
+        if (!_budgets.MayProcess(item.BudgetKey, now))
+        {
+            return IngestOutcome.RateLimited;
+        }
+
+        IngestOutcome outcome = Verify(item, chains, store, connection, transaction, out stored);
+        _budgets.Charge(item.BudgetKey, outcome == IngestOutcome.Stored, now);
+        return outcome;
+    }
+
+    private IngestOutcome Verify(Item item, ChainStore chains, SqliteEntryStore store, SqliteConnection connection, SqliteTransaction transaction, out IngestedEntry? stored)
     {
         stored = null;
         if (item.Entry is null)
@@ -193,11 +231,6 @@ public sealed class FrameIngest : IAsyncDisposable
         }
 
         Entry e = item.Entry;
-        if (!_rateLimiter.Allow(e.Author, Environment.TickCount64))
-        {
-            return IngestOutcome.RateLimited;
-        }
-
         store.CurrentSource = SourceName[(int)item.Source];
         ChainVerdict verdict = chains.Accept(e);
         switch (verdict)
@@ -258,5 +291,5 @@ public sealed class FrameIngest : IAsyncDisposable
     }
 
     /// <summary>A decoded arrival: an entry (with its frame, unless it came bare), a non-entry frame, or neither (malformed).</summary>
-    private sealed record Item(Frame? Frame, Entry? Entry, bool LocalOnly, IngestSource Source, string? Origin, TaskCompletionSource<IngestOutcome> Done);
+    private sealed record Item(Frame? Frame, Entry? Entry, bool LocalOnly, IngestSource Source, string? Origin, string? BudgetKey, TaskCompletionSource<IngestOutcome> Done);
 }

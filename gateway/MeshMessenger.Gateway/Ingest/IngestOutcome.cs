@@ -27,9 +27,12 @@ public enum IngestOutcome
     /// <summary>Refused by the chain rules (for example a second key for a known node id).</summary>
     Invalid,
 
-    /// <summary>The author sent more than its share of frames.</summary>
+    /// <summary>The link address that sent it has spent its share of frames (<see cref="LinkBudgets"/>); nothing was verified or stored.</summary>
     RateLimited,
 
     /// <summary>A frame type the gateway does not store (sync, acknowledgements, fragments).</summary>
     NotStored,
+
+    /// <summary>The store could not write it (a full disk, a broken file); nothing was kept.</summary>
+    StoreFailed,
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using MeshMessenger.Gateway.Configuration;
 using MeshMessenger.Gateway.Ingest;
@@ -42,6 +43,14 @@ public sealed class EmulatedDevices : BackgroundService
     private readonly ILogger<EmulatedDevices> _log;
     private readonly Random _random;
 
+    // What each hosted node may write through the API, guarded by _gate; the emulated devices' own chatter and
+    // receipts are the gateway's doing and are not charged.
+    private readonly RateLimiter _writeBudget;
+
+    // One write at a time per node, from composing to the commit, so that a write that fails can be undone by
+    // rebuilding the node from the store without taking a later write with it.
+    private readonly ConcurrentDictionary<uint, SemaphoreSlim> _writing = new();
+
     /// <summary>
     /// Creates the devices (each carrying on from what the gateway's store holds of it) and the people saved
     /// in data/people.json, before the web server takes requests: the host resolves hosted services first.
@@ -55,6 +64,7 @@ public sealed class EmulatedDevices : BackgroundService
         _database = database;
         _log = log;
         _people = new PeopleFile(Path.Combine(options.Value.DataDirectory, "people.json"));
+        _writeBudget = new RateLimiter(options.Value.RateLimitPerMinute, options.Value.RateLimitBurst);
         _random = new Random(_emulate.Seed);
         for (int i = 0; i < _emulate.Devices; i++)
         {
@@ -76,6 +86,17 @@ public sealed class EmulatedDevices : BackgroundService
             {
                 foreach (VirtualDevice device in _devices)
                 {
+                    if (device.Id == entry.Author)
+                    {
+                        device.StoredThrough = Math.Max(device.StoredThrough, entry.Sequence);
+                        if (_devices.Count > 1)
+                        {
+                            device.SentThrough = Math.Max(device.SentThrough, entry.Sequence); // the others receive it below
+                        }
+
+                        continue; // its own entry: the node holds it already
+                    }
+
                     device.Node.Receive(frame, 0, frame.Length);
                 }
             }
@@ -119,14 +140,100 @@ public sealed class EmulatedDevices : BackgroundService
     }
 
     /// <summary>
+    /// Has device <paramref name="id"/> write (a message, a post, a receipt) and returns only once every entry it
+    /// wrote is committed to the gateway's store, so an answer built from the result is a promise that survives
+    /// kill -9: the node is rebuilt from that store on restart. A node over its write budget is refused before
+    /// anything is appended; if the store cannot keep what was written, the node is rebuilt from the store, so its
+    /// chain has no hole and no sequence number is reused by a message that went out.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No such device.</exception>
+    /// <exception cref="HostedWriteRefusedException">Over budget (429) or not stored (503).</exception>
+    public async Task<T> WriteAsync<T>(uint id, Func<VirtualDevice, T> compose)
+    {
+        SemaphoreSlim writing = _writing.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
+        await writing.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            T result;
+            byte[][] frames;
+            VirtualDevice device;
+            uint before;
+            uint wrote;
+            lock (_gate)
+            {
+                device = _devices.Find(d => d.Id == id) ?? throw new KeyNotFoundException($"no device {id:x8} on this gateway");
+                string budget = id.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+                long now = Environment.TickCount64;
+                if (!_writeBudget.HasToken(budget, now))
+                {
+                    TimeSpan wait = _writeBudget.RetryAfter(budget, now);
+                    _counters.Add("api_writes_refused_budget");
+                    throw new HostedWriteRefusedException($"{device.Name} is writing faster than this gateway allows; try again in {Math.Ceiling(wait.TotalSeconds)} s", 429, wait);
+                }
+
+                before = device.Node.OwnChain.NextSequence;
+                result = compose(device);
+                wrote = device.Node.OwnChain.NextSequence;
+                if (wrote != before)
+                {
+                    _writeBudget.Spend(budget, now);
+                }
+
+                frames = device.Node.TakeOutbox();
+                if (device.IsPerson)
+                {
+                    SavePeople();
+                }
+            }
+
+            await CommitAsync(device, frames, wrote == before ? -1 : wrote - 1L).ConfigureAwait(false);
+            _wake.Release();
+            return result;
+        }
+        finally
+        {
+            writing.Release();
+        }
+    }
+
+    /// <summary>
+    /// Stores what a node composed and waits for the commit. Once composed, the frames go to the store whatever
+    /// happens to the request that asked for them. If the store did not keep them, or its own chain is not stored
+    /// through <paramref name="mustStoreThrough"/>, the node is rebuilt from the store and the write refused.
+    /// </summary>
+    private async Task CommitAsync(VirtualDevice device, byte[][] frames, long mustStoreThrough)
+    {
+        string? problem = null;
+        foreach (byte[] frame in frames)
+        {
+            IngestOutcome outcome = await _ingest.IngestAsync(frame, IngestSource.Emulator, "emulator", CancellationToken.None).ConfigureAwait(false);
+            _counters.Add("emulator_frames");
+            if (outcome is not (IngestOutcome.Stored or IngestOutcome.Duplicate or IngestOutcome.NotStored))
+            {
+                problem ??= outcome.ToString();
+            }
+        }
+
+        if (problem is not null || device.StoredThrough < mustStoreThrough)
+        {
+            Rebuild(device);
+            _counters.Add("api_writes_failed_store");
+            throw new HostedWriteRefusedException($"the gateway could not store what {device.Name} wrote ({problem ?? "not stored"}); nothing was sent, try again", 503, null);
+        }
+    }
+
+    /// <summary>
     /// A person joins through the web app: a fresh identity, in the village channel, with no contacts yet.
-    /// Returns the person and their access key, which only their browser keeps (the gateway stores its hash).
+    /// Returns once the person's first entry (their profile) is stored, with their access key, which only their
+    /// browser keeps (the gateway stores its hash).
     /// </summary>
     /// <exception cref="InvalidOperationException">The gateway already hosts <see cref="MaxPeople"/> people.</exception>
-    public (VirtualDevice Person, string AccessKey) AddPerson(string name)
+    /// <exception cref="HostedWriteRefusedException">The store could not keep the person's profile (503).</exception>
+    public async Task<(VirtualDevice Person, string AccessKey)> AddPersonAsync(string name)
     {
         string key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         VirtualDevice person;
+        byte[][] genesis;
         lock (_gate)
         {
             if (_devices.Count(d => d.IsPerson) >= MaxPeople)
@@ -136,9 +243,11 @@ public sealed class EmulatedDevices : BackgroundService
 
             person = Create(NodeIdentity.FromRootSecret(RandomNumberGenerator.GetBytes(32)), name, isPerson: true, null);
             person.AccessKeyHash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key));
+            genesis = person.Node.TakeOutbox(); // taken here, so the background loop cannot store it behind our back
             SavePeople();
         }
 
+        await CommitAsync(person, genesis, 0).ConfigureAwait(false);
         _wake.Release();
         return (person, key);
     }
@@ -200,22 +309,49 @@ public sealed class EmulatedDevices : BackgroundService
         }
     }
 
-    private VirtualDevice Create(NodeIdentity identity, string name, bool isPerson, Random? placement)
+    /// <summary>A protocol node for <paramref name="identity"/> that carries on from what the gateway's store holds of it.</summary>
+    private MessengerNode NewNode(NodeIdentity identity, string name, out long storedThrough)
     {
         var store = new MemoryEntryStore();
         StoredHistory.LoadInto(_database, identity.Id, store);
+        storedThrough = store.TryGetRange(identity.Id, out _, out uint high) ? high : -1;
         var node = new MessengerNode(identity, name, store, _clock, FrameLimits.Ip, restoring: false);
-        foreach (VirtualDevice other in _devices)
+        foreach (VirtualDevice other in _devices.Where(d => d.Id != identity.Id))
         {
             node.AddContact(ContactCard.Create(other.Identity, other.Name, null)); // already heard through the gateway
         }
+
+        return node;
+    }
+
+    /// <summary>Replaces a node whose newest entries the store did not keep by one rebuilt from the store.</summary>
+    private void Rebuild(VirtualDevice device)
+    {
+        lock (_gate)
+        {
+            device.Node = NewNode(device.Identity, device.Name, out long storedThrough);
+            device.StoredThrough = storedThrough;
+            device.SentThrough = Math.Min(device.SentThrough, storedThrough);
+            foreach (MeshMessenger.Protocol.Sealing.ChannelKey channel in device.Channels.Values.ToList())
+            {
+                device.Join(channel);
+            }
+
+        }
+
+        _log.LogWarning("{Name}'s node was rebuilt from the store after a write the store did not keep", device.Name);
+    }
+
+    private VirtualDevice Create(NodeIdentity identity, string name, bool isPerson, Random? placement)
+    {
+        MessengerNode node = NewNode(identity, name, out long storedThrough);
 
         // A simulated link to the gateway: log-distance path loss with Bor et al.'s parameters (PL(40 m) =
         // 127.41 dB, exponent 2.08, as LoRaSim and Meshtasticator use), 20 dBm transmit power and the noise
         // floor of a 250 kHz channel with a 6 dB noise figure (−174 + 10·log10(250e3) + 6 ≈ −114 dBm).
         double distance = placement is null ? 120 : 100 + (placement.NextDouble() * 500);
         double rssi = 20 - (127.41 + (10 * 2.08 * Math.Log10(distance / 40)));
-        var device = new VirtualDevice(identity, node, isPerson, Math.Round(rssi, 1), Math.Round(rssi + 114, 1));
+        var device = new VirtualDevice(identity, node, isPerson, Math.Round(rssi, 1), Math.Round(rssi + 114, 1)) { StoredThrough = storedThrough, SentThrough = storedThrough };
         device.Join(Village);
         _devices.Add(device);
         return device;
@@ -334,13 +470,19 @@ public sealed class EmulatedDevices : BackgroundService
             foreach (var (from, frame) in frames)
             {
                 _directory.Heard(from.Id, IngestSource.Emulator, from.RssiDbm, from.SnrDb);
+                IngestOutcome outcome;
                 try
                 {
-                    await _ingest.IngestAsync(frame, IngestSource.Emulator, "emulator", ct).ConfigureAwait(false);
+                    outcome = await _ingest.IngestAsync(frame, IngestSource.Emulator, "emulator", ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
                     return;
+                }
+
+                if (outcome is not (IngestOutcome.Stored or IngestOutcome.Duplicate or IngestOutcome.NotStored))
+                {
+                    Rebuild(from); // what the store did not keep must not stay in the node's chain
                 }
 
                 _counters.Add("emulator_frames");

@@ -12,8 +12,20 @@ namespace MeshMessenger.Gateway.Links;
 /// </summary>
 public sealed class VirtualDevice(NodeIdentity identity, MessengerNode node, bool isPerson, double rssiDbm, double snrDb)
 {
-    /// <summary>The protocol node.</summary>
-    public MessengerNode Node { get; } = node;
+    /// <summary>The protocol node (replaced by a fresh one from the store when a write could not be stored).</summary>
+    public MessengerNode Node { get; internal set; } = node;
+
+    /// <summary>
+    /// The highest sequence of this node's own chain that the gateway's store holds (-1: none yet). Anything
+    /// above it was composed but is not yet durable, and the web app shows it as "sending", never "sent".
+    /// </summary>
+    public long StoredThrough { get; internal set; } = -1;
+
+    /// <summary>
+    /// The highest own sequence stored and handed to at least one link (here: the other nodes the gateway hosts,
+    /// which hear everything it stores, as radio neighbours would). The web app's "Sent" means this.
+    /// </summary>
+    public long SentThrough { get; internal set; } = -1;
 
     /// <summary>The keys (for the contact card).</summary>
     public NodeIdentity Identity { get; } = identity;

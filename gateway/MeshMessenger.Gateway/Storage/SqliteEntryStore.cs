@@ -24,6 +24,9 @@ public sealed class SqliteEntryStore(SqliteConnection connection) : IEntryStore
     /// <summary>Where the entry being stored came from (radio, udp, mqtt, emulator).</summary>
     public string CurrentSource { get; set; } = "unknown";
 
+    /// <summary>Drops the cache of latest entries; the writer calls it when a batch was rolled back.</summary>
+    public void ForgetCache() => _latest.Clear();
+
     /// <inheritdoc />
     public int Count => (int)Query("SELECT COUNT(*) FROM entries", c => { });
 

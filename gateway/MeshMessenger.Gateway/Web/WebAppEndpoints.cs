@@ -62,7 +62,7 @@ public static class WebAppEndpoints
         device.MapGet("/chats", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(Conversations(d))));
         device.MapGet("/chats/{peer}", (string id, string peer, EmulatedDevices devices) => On(devices, id, d => Parse(peer) is uint p ? Results.Json(new { peer = Hex(p), name = NameOf(d, p), messages = Conversation(d, p) }) : BadId(peer)));
         device.MapPost("/chats/{peer}", SendDirect);
-        device.MapPost("/chats/{peer}/read", (string id, string peer, EmulatedDevices devices) => On(devices, id, d => Parse(peer) is uint p ? Results.Json(new { read = d.ReadFrom(p) }) : BadId(peer)));
+        device.MapPost("/chats/{peer}/read", (string id, string peer, EmulatedDevices devices, HttpResponse response) => Write(devices, id, response, d => Parse(peer) is uint p ? Results.Json(new { read = d.ReadFrom(p) }) : BadId(peer)));
         device.MapGet("/channels", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(d.Channels.Values.Select(c => new { id = Hex(c.Id), name = c.Name, invite = c.ToText() }))));
         device.MapPost("/channels", CreateOrJoinChannel);
         device.MapGet("/channels/{channel}", (string id, string channel, EmulatedDevices devices) => On(devices, id, d => Parse(channel) is uint c && d.Channels.ContainsKey(c) ? Results.Json(Posts(d, m => m.Kind == EntryKind.ChannelPost && m.Channel == c, ascending: true, limit: 500)) : Results.Problem("not a member of that channel", statusCode: 404)));
@@ -107,7 +107,7 @@ public static class WebAppEndpoints
         loraTextBytes = 152, // docs/protocol.md §5.3: a DM of up to 152 bytes fits one 255-byte LoRa frame
     });
 
-    private static IResult Join(JoinRequest request, EmulatedDevices devices, HttpResponse response)
+    private static async Task<IResult> Join(JoinRequest request, EmulatedDevices devices, HttpResponse response)
     {
         if (BadName(request.Name, "a name", out string name) is IResult bad)
         {
@@ -116,7 +116,7 @@ public static class WebAppEndpoints
 
         try
         {
-            (VirtualDevice person, string key) = devices.AddPerson(name);
+            (VirtualDevice person, string key) = await devices.AddPersonAsync(name).ConfigureAwait(false);
             response.Cookies.Append(KeyCookie(person.Id), key, new CookieOptions
             {
                 Path = $"/api/devices/{Hex(person.Id)}",
@@ -129,6 +129,10 @@ public static class WebAppEndpoints
         catch (InvalidOperationException e)
         {
             return Results.Problem(e.Message, statusCode: 503);
+        }
+        catch (HostedWriteRefusedException e)
+        {
+            return Refused(e, response);
         }
     }
 
@@ -211,7 +215,7 @@ public static class WebAppEndpoints
         return Results.Json(new { id = Hex(card.Profile.NodeId), name = card.Profile.Name });
     });
 
-    private static IResult SendDirect(string id, string peer, TextRequest request, EmulatedDevices devices) => On(devices, id, d =>
+    private static Task<IResult> SendDirect(string id, string peer, TextRequest request, EmulatedDevices devices, HttpResponse response) => Write(devices, id, response, d =>
     {
         if (Parse(peer) is not uint p)
         {
@@ -256,26 +260,26 @@ public static class WebAppEndpoints
         return Results.Json(new { id = Hex(channel!.Id), name = channel.Name, invite = channel.ToText() });
     });
 
-    private static async Task<IResult> PostToChannel(string id, string channel, HttpRequest http, EmulatedDevices devices)
+    private static async Task<IResult> PostToChannel(string id, string channel, HttpRequest http, EmulatedDevices devices, HttpResponse response)
     {
         if (Parse(channel) is not uint c)
         {
             return BadId(channel);
         }
 
-        return await WithPost(http, post => On(devices, id, d => d.Channels.ContainsKey(c)
+        return await WithPost(http, post => Write(devices, id, response, d => d.Channels.ContainsKey(c)
             ? Posted(d.Node.PostToChannel(c, post.Text, post.Photo?.MediaType ?? PostBody.NoMedia, post.Photo?.Bytes), post.Photo)
             : Results.Problem("not a member of that channel", statusCode: 404))).ConfigureAwait(false);
     }
 
-    private static Task<IResult> PostPublic(string id, HttpRequest http, EmulatedDevices devices) =>
-        WithPost(http, post => On(devices, id, d => Posted(d.Node.PostPublic(post.Text, post.Photo?.MediaType ?? PostBody.NoMedia, post.Photo?.Bytes), post.Photo)));
+    private static Task<IResult> PostPublic(string id, HttpRequest http, EmulatedDevices devices, HttpResponse response) =>
+        WithPost(http, post => Write(devices, id, response, d => Posted(d.Node.PostPublic(post.Text, post.Photo?.MediaType ?? PostBody.NoMedia, post.Photo?.Bytes), post.Photo)));
 
     private static IResult Posted(uint seq, ShrunkPhoto? photo) =>
         Results.Json(new { seq, photo = photo is null ? null : new { bytes = photo.Bytes.Length, width = photo.Width, height = photo.Height, quality = photo.Quality } });
 
     /// <summary>Reads a multipart post (text, optional photo), shrinks the photo and hands both on.</summary>
-    private static async Task<IResult> WithPost(HttpRequest http, Func<(string Text, ShrunkPhoto? Photo), IResult> post)
+    private static async Task<IResult> WithPost(HttpRequest http, Func<(string Text, ShrunkPhoto? Photo), Task<IResult>> post)
     {
         if (!http.HasFormContentType)
         {
@@ -316,7 +320,7 @@ public static class WebAppEndpoints
             }
         }
 
-        return post((text, photo));
+        return await post((text, photo)).ConfigureAwait(false);
     }
 
     private static IResult Media(string id, string author, uint seq, EmulatedDevices devices) => On(devices, id, d =>
@@ -395,7 +399,7 @@ public static class WebAppEndpoints
                 text = m.Text,
                 time = EntryTime.ToUnixSeconds(m.Time) * 1000,
                 outgoing = m.Outgoing,
-                state = m.Outgoing ? StateName(d.Node.Tracker.StateOf(m.Sequence)) : null,
+                state = !m.Outgoing ? null : m.Sequence > d.SentThrough ? "sending" : StateName(d.Node.Tracker.StateOf(m.Sequence)),
             })
             .ToList();
 
@@ -463,6 +467,45 @@ public static class WebAppEndpoints
         {
             return Results.Problem(e.Message, statusCode: 400);
         }
+    }
+
+    /// <summary>
+    /// Runs a write on a hosted node and answers only once what it wrote is committed to the store (a 2xx is a
+    /// promise that survives kill -9); over budget is 429 with Retry-After, a store failure 503.
+    /// </summary>
+    private static async Task<IResult> Write(EmulatedDevices devices, string id, HttpResponse response, Func<VirtualDevice, IResult> action)
+    {
+        if (Parse(id) is not uint device)
+        {
+            return BadId(id);
+        }
+
+        try
+        {
+            return await devices.WriteAsync(device, action).ConfigureAwait(false);
+        }
+        catch (KeyNotFoundException e)
+        {
+            return Results.Problem(e.Message, statusCode: 404);
+        }
+        catch (ProtocolException e)
+        {
+            return Results.Problem(e.Message, statusCode: 400);
+        }
+        catch (HostedWriteRefusedException e)
+        {
+            return Refused(e, response);
+        }
+    }
+
+    private static IResult Refused(HostedWriteRefusedException e, HttpResponse response)
+    {
+        if (e.RetryAfter is TimeSpan wait)
+        {
+            response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return Results.Problem(e.Message, statusCode: e.StatusCode);
     }
 
     private static string Card(VirtualDevice d) => ContactCard.Create(d.Identity, d.Name, null).ToText();

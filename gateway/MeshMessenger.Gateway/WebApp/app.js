@@ -62,8 +62,8 @@ function ago(seconds) {
 
 const initials = name => (name || '?').trim().split(/\s+/).map(w => w[0]).join('').slice(0, 2).toUpperCase();
 const bytes = text => new TextEncoder().encode(text).length;
-const STATE_WORDS = { sent: 'Sent', relayed: 'Relayed', delivered: 'Delivered', read: 'Read' };
-const STATE_MARKS = { sent: '✓', relayed: '✓↗', delivered: '✓✓', read: '✓✓' };
+const STATE_WORDS = { sending: 'Sending', sent: 'Sent', relayed: 'Relayed', delivered: 'Delivered', read: 'Read' };
+const STATE_MARKS = { sending: '…', sent: '✓', relayed: '✓↗', delivered: '✓✓', read: '✓✓' };
 
 // Refreshes come with every live event; rebuilding a list the pointer or the keyboard is on would swallow a
 // click (mousedown and mouseup on different nodes) or drop focus, so a container is rebuilt only when its data changed.
@@ -147,7 +147,8 @@ async function chatsView(peer) {
 
 function stateHelp(s) {
   return {
-    sent: 'Sent: your device transmitted it.',
+    sending: 'Sending: written, not yet stored and passed on by the gateway.',
+    sent: 'Sent: stored by the gateway and transmitted on at least one of its links.',
     relayed: 'Relayed: a neighbour (here, the gateway) was heard passing it on.',
     delivered: 'Delivered: the recipient signed a delivery receipt.',
     read: 'Read: the recipient signed a read receipt.',
