@@ -2,7 +2,15 @@ using MeshMessenger.Gateway;
 using MeshMessenger.Gateway.Configuration;
 
 // meshmsg-gateway: the Raspberry Pi gateway service. Exit codes: 0 stopped cleanly, 1 a benchmark failed,
-// 2 bad configuration. `meshmsg-gateway bench [JSON] [NODES] [POSTS]` runs the benchmarks instead.
+// 2 bad configuration. `meshmsg-gateway bench [JSON] [NODES] [POSTS]` runs the benchmarks instead;
+// `meshmsg-gateway loadtest [SECONDS] [JSON]` the burst of API sends and hostile UDP (exit 1 if a 2xx was not kept).
+if (args.Length > 0 && args[0] == "loadtest")
+{
+    return await MeshMessenger.Gateway.Benchmarks.AttackLoadTest.RunAsync(
+        args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 60,
+        args.Length > 2 ? args[2] : "results/loadtest-gateway.json");
+}
+
 if (args.Length > 0 && args[0] == "bench")
 {
     return await MeshMessenger.Gateway.Benchmarks.GatewayBenchmark.RunAsync(
