@@ -48,6 +48,7 @@ public static class GatewayHost
             new RateLimiter(options.RateLimitPerMinute, Math.Max(10, options.RateLimitPerMinute / 2)),
             new NSecVerifier(),
             entry => options.Mqtt.Mode != "off" && options.Mqtt.Uplink && entry.Source != IngestSource.Mqtt && !entry.LocalOnly ? topics.EntryTopic(entry.Author) : null));
+        builder.Services.AddSingleton(BridgeLogin.For(options, identity));
         builder.Services.AddHostedService<EmbeddedBroker>();
         builder.Services.AddSingleton<MqttBridge>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttBridge>());

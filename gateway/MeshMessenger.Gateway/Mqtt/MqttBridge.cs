@@ -13,16 +13,81 @@ namespace MeshMessenger.Gateway.Mqtt;
 /// broker's PUBACK, so a broker restart loses nothing) and ingests what other gateways publish. The
 /// session is persistent (clean start off, QoS 1) and the subscription uses MQTT 5's No Local, so the
 /// broker keeps messages for the gateway while it is away and does not echo its own. An entry heard by
-/// two gateways is stored once by each: the second copy is a duplicate to the chain store.
+/// two gateways is stored once by each: the second copy is a duplicate to the chain store. When the broker
+/// hands the session to another client with the same id (MQTT 5 reason 0x8E, session taken over), the bridge
+/// counts it, reports it on /health for <see cref="TakeoverWindow"/>, and reconnects after a back-off.
 /// </summary>
-public sealed class MqttBridge(IOptions<GatewayOptions> options, GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, ILogger<MqttBridge> log) : BackgroundService
+public sealed class MqttBridge(IOptions<GatewayOptions> options, BridgeLogin login, GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, ILogger<MqttBridge> log) : BackgroundService
 {
+    /// <summary>How long after the last session takeover /health reports it.</summary>
+    public static readonly TimeSpan TakeoverWindow = TimeSpan.FromMinutes(10);
+
     private readonly TopicLayout _topics = new(options.Value.Mqtt.TopicRoot, options.Value.Region);
+    private readonly Lock _takeoverLock = new();
+    private readonly List<DateTimeOffset> _recentTakeovers = [];
     private IMqttClient? _client;
     private volatile bool _subscribed;
+    private volatile bool _takenOver;
 
     /// <summary>"connected", "connecting" or "off", for the health endpoint.</summary>
     public string State { get; private set; } = "off";
+
+    /// <summary>Session takeovers since start.</summary>
+    public long Takeovers { get; private set; }
+
+    /// <summary>
+    /// What is wrong with the bridge, for /health: the broker unreachable, or the session taken over by another
+    /// client within <see cref="TakeoverWindow"/>. Empty when all is well.
+    /// </summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        string state = State;
+        if (state is not ("connected" or "off"))
+        {
+            problems.Add($"mqtt: {state} to the broker");
+        }
+
+        if (RecentTakeover() is { } takeover)
+        {
+            problems.Add($"mqtt: {takeover}; another client connected with this gateway's client id");
+        }
+
+        return problems;
+    }
+
+    /// <summary>The state with any recent session takeover named, for /health.</summary>
+    public string StateText() => RecentTakeover() is { } takeover ? $"{State}; {takeover}" : State;
+
+    private string? RecentTakeover()
+    {
+        lock (_takeoverLock)
+        {
+            DateTimeOffset now = TimeProvider.System.GetUtcNow();
+            _recentTakeovers.RemoveAll(t => now - t > TakeoverWindow);
+            return _recentTakeovers.Count == 0
+                ? null
+                : $"session taken over {_recentTakeovers.Count} time{(_recentTakeovers.Count == 1 ? "" : "s")} in the last {TakeoverWindow.TotalMinutes:0} minutes, last at {_recentTakeovers[^1]:yyyy-MM-ddTHH:mm:ssZ}";
+        }
+    }
+
+    /// <summary>Counts a takeover and returns how long to wait before taking the session back.</summary>
+    private TimeSpan NoteTakeover()
+    {
+        int recent;
+        lock (_takeoverLock)
+        {
+            DateTimeOffset now = TimeProvider.System.GetUtcNow();
+            _recentTakeovers.RemoveAll(t => now - t > TakeoverWindow);
+            _recentTakeovers.Add(now);
+            recent = _recentTakeovers.Count;
+            Takeovers++;
+        }
+
+        // Doubling from 1 s to at most 32 s: two clients that share an id would otherwise throw each other off
+        // many times a second.
+        return TimeSpan.FromSeconds(1 << Math.Min(5, recent - 1));
+    }
 
     /// <summary>Rows waiting in the outbox.</summary>
     public long OutboxDepth()
@@ -42,15 +107,33 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, GatewayDatabase
 
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
-        _client.DisconnectedAsync += _ =>
+        _client.DisconnectedAsync += e =>
         {
             _subscribed = false; // a new connection may start without the old session: subscribe again
+            if (e.Reason == MqttClientDisconnectReason.SessionTakenOver)
+            {
+                _takenOver = true;
+            }
+
             return Task.CompletedTask;
         };
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (_takenOver)
+                {
+                    _takenOver = false;
+                    TimeSpan wait = NoteTakeover();
+                    counters.Add("mqtt_session_takeovers");
+                    log.LogWarning("MQTT: the broker handed this gateway's session to another client with the same client id (reason 0x8E, session taken over); reconnecting in {Seconds} s", wait.TotalSeconds);
+                    if (!_client.IsConnected)
+                    {
+                        State = "connecting";
+                        await Task.Delay(wait, stoppingToken).ConfigureAwait(false);
+                    }
+                }
+
                 if (!_client.IsConnected)
                 {
                     State = "connecting";
@@ -92,20 +175,28 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, GatewayDatabase
         _client.Dispose();
     }
 
-    private static string BrokerHost(MqttOptions mqtt) => mqtt.Mode == "embedded" ? "127.0.0.1" : mqtt.Host;
+    /// <summary>The embedded broker is reached on loopback when it listens on every address, else on the address it is bound to.</summary>
+    private static string BrokerHost(MqttOptions mqtt) => mqtt.Mode != "embedded"
+        ? mqtt.Host
+        : System.Net.IPAddress.Parse(mqtt.Bind) switch
+        {
+            var any when any.Equals(System.Net.IPAddress.Any) => "127.0.0.1",
+            var any when any.Equals(System.Net.IPAddress.IPv6Any) => "::1",
+            var bound => bound.ToString(),
+        };
 
     private async Task ConnectAsync(MqttOptions mqtt, CancellationToken ct)
     {
         MqttClientOptionsBuilder builder = new MqttClientOptionsBuilder()
             .WithTcpServer(BrokerHost(mqtt), mqtt.Port)
-            .WithClientId(options.Value.Name)
+            .WithClientId(login.ClientId)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithCleanStart(false)
             .WithSessionExpiryInterval(7 * 24 * 3600)
             .WithTimeout(TimeSpan.FromSeconds(5));
-        if (mqtt.Username is not null)
+        if (login.UserName is not null)
         {
-            builder = builder.WithCredentials(mqtt.Username, mqtt.Password);
+            builder = builder.WithCredentials(login.UserName, login.Password);
         }
 
         if (mqtt.UseTls)
