@@ -25,9 +25,15 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, BridgeLogin log
     private readonly TopicLayout _topics = new(options.Value.Mqtt.TopicRoot, options.Value.Region);
     private readonly Lock _takeoverLock = new();
     private readonly List<DateTimeOffset> _recentTakeovers = [];
+    private const long NoSilentDrop = -1;
     private IMqttClient? _client;
+    private IMqttClient? _watch;
+    private long _watchGeneration;
+    private long _silentDropWatchGeneration = NoSilentDrop;
     private volatile bool _subscribed;
     private volatile bool _takenOver;
+    private volatile bool _closing;
+    private DateTimeOffset _watchRetryAt;
 
     /// <summary>"connected", "connecting" or "off", for the health endpoint.</summary>
     public string State { get; private set; } = "off";
@@ -106,6 +112,7 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, BridgeLogin log
         }
 
         _client = new MqttClientFactory().CreateMqttClient();
+        _watch = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += e =>
         {
@@ -114,6 +121,12 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, BridgeLogin log
             {
                 _takenOver = true;
             }
+            else if (e.ClientWasConnected && !_closing)
+            {
+                // No DISCONNECT packet reached us (reason 0): remember which watch connection was up, to ask it below.
+                _silentDropWatchGeneration = Volatile.Read(ref _watchGeneration);
+                log.LogInformation("MQTT disconnected: {Reason} {Text}", e.Reason, e.ReasonString ?? e.Exception?.Message);
+            }
 
             return Task.CompletedTask;
         };
@@ -121,12 +134,21 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, BridgeLogin log
         {
             try
             {
+                if (Interlocked.Exchange(ref _silentDropWatchGeneration, NoSilentDrop) is var generation and not NoSilentDrop
+                    && await WatchSurvivedAsync(generation, stoppingToken).ConfigureAwait(false))
+                {
+                    // Mosquitto before 2.0.15 closes a taken-over connection without a DISCONNECT reason; that the
+                    // broker closed this connection while the older watch connection still answers a PINGREQ shows
+                    // it was not a restart or a network fault but a client with the same id.
+                    _takenOver = true;
+                }
+
                 if (_takenOver)
                 {
                     _takenOver = false;
                     TimeSpan wait = NoteTakeover();
                     counters.Add("mqtt_session_takeovers");
-                    log.LogWarning("MQTT: the broker handed this gateway's session to another client with the same client id (reason 0x8E, session taken over); reconnecting in {Seconds} s", wait.TotalSeconds);
+                    log.LogWarning("MQTT: the broker handed this gateway's session to another client with the same client id (session taken over: MQTT 5 reason 0x8E, or a close without a reason while the watch connection stayed up); reconnecting in {Seconds} s", wait.TotalSeconds);
                     if (!_client.IsConnected)
                     {
                         State = "connecting";
@@ -137,10 +159,15 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, BridgeLogin log
                 if (!_client.IsConnected)
                 {
                     State = "connecting";
-                    await ConnectAsync(mqtt, stoppingToken).ConfigureAwait(false);
+                    await ConnectAsync(_client, login.ClientId, persistent: true, mqtt, stoppingToken).ConfigureAwait(false);
                     State = "connected";
                     counters.Add("mqtt_connects");
                     log.LogInformation("MQTT connected to {Host}:{Port}", BrokerHost(mqtt), mqtt.Port);
+                }
+
+                if (!_watch.IsConnected && TimeProvider.System.GetUtcNow() >= _watchRetryAt)
+                {
+                    await ConnectWatchAsync(mqtt, stoppingToken).ConfigureAwait(false);
                 }
 
                 if (mqtt.Downlink && !_subscribed)
@@ -159,7 +186,7 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, BridgeLogin log
             }
             catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or MQTTnet.Adapter.MqttConnectingFailedException or TimeoutException)
             {
-                State = "connecting";
+                State = _client.IsConnected ? State : "connecting";
                 counters.Add("mqtt_errors");
                 log.LogWarning("MQTT: {Message}; retrying in 1 s", e.Message);
                 await Task.Delay(1000, stoppingToken).ConfigureAwait(false);
@@ -167,12 +194,53 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, BridgeLogin log
         }
 
         State = "off";
-        if (_client.IsConnected)
+        _closing = true;
+        foreach (IMqttClient client in new[] { _client, _watch })
         {
-            await _client.DisconnectAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            if (client.IsConnected)
+            {
+                await client.DisconnectAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            }
+
+            client.Dispose();
+        }
+    }
+
+    /// <summary>Connects the watch connection; a failure only postpones the next try, it never holds up the bridge.</summary>
+    private async Task ConnectWatchAsync(MqttOptions mqtt, CancellationToken ct)
+    {
+        try
+        {
+            await ConnectAsync(_watch!, login.ClientId + "-w", persistent: false, mqtt, ct).ConfigureAwait(false);
+            Interlocked.Increment(ref _watchGeneration);
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or TimeoutException)
+        {
+            _watchRetryAt = TimeProvider.System.GetUtcNow().AddSeconds(30);
+            log.LogInformation("MQTT watch connection: {Message}; a session takeover without a reason code will go unnoticed until it connects", e.Message);
+        }
+    }
+
+    /// <summary>True when the watch connection that was up at a silent drop is still the same one and answers a ping.</summary>
+    private async Task<bool> WatchSurvivedAsync(long generation, CancellationToken ct)
+    {
+        if (generation != Volatile.Read(ref _watchGeneration) || _watch is not { IsConnected: true })
+        {
+            return false;
         }
 
-        _client.Dispose();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(3));
+        try
+        {
+            await _watch.PingAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException)
+        {
+            return false;
+        }
+
+        return generation == Volatile.Read(ref _watchGeneration);
     }
 
     /// <summary>The embedded broker is reached on loopback when it listens on every address, else on the address it is bound to.</summary>
@@ -185,14 +253,18 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, BridgeLogin log
             var bound => bound.ToString(),
         };
 
-    private async Task ConnectAsync(MqttOptions mqtt, CancellationToken ct)
+    /// <summary>
+    /// Connects the bridge (persistent session) or its watch connection (clean start, no subscriptions, only
+    /// there to tell a takeover from a broker restart when the broker gives no reason).
+    /// </summary>
+    private async Task ConnectAsync(IMqttClient client, string clientId, bool persistent, MqttOptions mqtt, CancellationToken ct)
     {
         MqttClientOptionsBuilder builder = new MqttClientOptionsBuilder()
             .WithTcpServer(BrokerHost(mqtt), mqtt.Port)
-            .WithClientId(login.ClientId)
+            .WithClientId(clientId)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval(7 * 24 * 3600)
+            .WithCleanStart(!persistent)
+            .WithSessionExpiryInterval(persistent ? 7u * 24 * 3600 : 0)
             .WithTimeout(TimeSpan.FromSeconds(5));
         if (login.UserName is not null)
         {
@@ -204,8 +276,16 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, BridgeLogin log
             builder = builder.WithTlsOptions(o => o.UseTls());
         }
 
-        _subscribed = false;
-        await _client!.ConnectAsync(builder.Build(), ct).ConfigureAwait(false);
+        if (persistent)
+        {
+            _subscribed = false;
+        }
+
+        MqttClientConnectResult result = await client.ConnectAsync(builder.Build(), ct).ConfigureAwait(false);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new MQTTnet.Adapter.MqttConnectingFailedException($"the broker refused the connection: {result.ResultCode} {result.ReasonString}".TrimEnd(), null!);
+        }
     }
 
     private async Task SubscribeAsync(CancellationToken ct)
