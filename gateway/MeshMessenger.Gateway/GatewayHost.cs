@@ -49,6 +49,7 @@ public static class GatewayHost
             new NSecVerifier(),
             entry => options.Mqtt.Mode != "off" && options.Mqtt.Uplink && entry.Source != IngestSource.Mqtt && !entry.LocalOnly ? topics.EntryTopic(entry.Author) : null,
             log: message => sp.GetRequiredService<ILogger<FrameIngest>>().LogError("{Problem}", message)));
+        builder.Services.AddSingleton(BridgeLogin.For(options, identity));
         builder.Services.AddHostedService<EmbeddedBroker>();
         builder.Services.AddSingleton<MqttBridge>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttBridge>());

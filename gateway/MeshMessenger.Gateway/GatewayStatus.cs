@@ -11,15 +11,17 @@ namespace MeshMessenger.Gateway;
 /// <summary>What /health and /metrics report.</summary>
 public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, MqttBridge mqtt, UdpLink udp, Protocol.Identity.NodeIdentity identity, Anchoring.AnchoringService anchoring)
 {
-    /// <summary>The health document: "ok" unless the broker is unreachable.</summary>
+    /// <summary>The health document: "ok" when <see cref="Problems"/> is empty, else "degraded" with the problems listed.</summary>
     public object Health()
     {
         using SqliteConnection c = database.Open();
+        IReadOnlyList<string> problems = Problems();
         return new
         {
-            status = mqtt.State is "connected" or "off" ? "ok" : "degraded",
+            status = problems.Count == 0 ? "ok" : "degraded",
+            problems,
             node = Protocol.Identity.NodeId.ToText(identity.Id),
-            mqtt = mqtt.State,
+            mqtt = mqtt.StateText(),
             ingestQueue = ingest.QueueDepth,
             outbox = GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM outbox"),
             entries = GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM entries"),
@@ -37,6 +39,14 @@ public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, 
                     lastError = anchoring.LastError,
                 },
         };
+    }
+
+    /// <summary>Everything that keeps the gateway from "ok", one line each, naming the part and the cause.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        problems.AddRange(mqtt.Problems());
+        return problems;
     }
 
     /// <summary>Counters in Prometheus' text exposition format.</summary>

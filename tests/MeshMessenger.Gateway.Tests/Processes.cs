@@ -38,7 +38,7 @@ internal sealed class MosquittoBroker : IDisposable
         {
             File.SetUnixFileMode(_dir, (UnixFileMode)0x1FF); // Mosquitto started as root drops to its own user, which must write the persistence file
         }
-        File.WriteAllText(Path.Combine(_dir, "mosquitto.conf"), $"listener {Port} 127.0.0.1\n{extraConfiguration}persistence true\npersistence_location {_dir}/\nautosave_interval 1\nmax_queued_messages 20000\n");
+        File.WriteAllText(Path.Combine(_dir, "mosquitto.conf"), $"listener {Port} 127.0.0.1\n{extraConfiguration}persistence true\npersistence_location {_dir}/\nautosave_interval 1\nmax_queued_messages 20000\nlog_dest file {_dir}/mosquitto.log\nconnection_messages true\n");
         Start();
     }
 
@@ -48,6 +48,19 @@ internal sealed class MosquittoBroker : IDisposable
     public string Directory => _dir;
 
     public int Port { get; }
+
+    /// <summary>The broker's log so far (Mosquitto logs each client's id as it connects).</summary>
+    public string Log()
+    {
+        string path = Path.Combine(_dir, "mosquitto.log");
+        if (!File.Exists(path))
+        {
+            return "";
+        }
+
+        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        return reader.ReadToEnd();
+    }
 
     public void Start()
     {

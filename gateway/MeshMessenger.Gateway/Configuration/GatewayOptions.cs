@@ -3,7 +3,7 @@ namespace MeshMessenger.Gateway.Configuration;
 /// <summary>The "Gateway" section of appsettings.json (every setting can also come from the command line or environment).</summary>
 public sealed class GatewayOptions
 {
-    /// <summary>This gateway's name: its MQTT client id and the origin it stamps on what it forwards.</summary>
+    /// <summary>This gateway's human name: the start of its MQTT client id (the rest comes from its key) and the origin it stamps on what it forwards.</summary>
     public string Name { get; set; } = Environment.MachineName;
 
     /// <summary>Region (frequency plan and MQTT topic level).</summary>

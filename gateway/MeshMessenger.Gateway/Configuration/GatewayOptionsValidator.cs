@@ -18,7 +18,7 @@ public static class GatewayOptionsValidator
             }
         }
 
-        Check(!string.IsNullOrWhiteSpace(o.Name) && o.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'), "Name", $"'{o.Name}' must be letters, digits, '-' or '_' (it is the MQTT client id)");
+        Check(!string.IsNullOrWhiteSpace(o.Name) && o.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'), "Name", $"'{o.Name}' must be letters, digits, '-' or '_' (it starts the MQTT client id)");
         Check(LoRaRegion(o.Region) is not null, "Region", $"'{o.Region}' is unknown; use one of {string.Join(", ", Region.All().Select(r => r.Name))}");
         Check(!string.IsNullOrWhiteSpace(o.DataDirectory), "DataDirectory", "must name a folder for the database");
         Check(o.RateLimitPerMinute >= 0, "RateLimitPerMinute", "must not be negative");
@@ -27,6 +27,7 @@ public static class GatewayOptionsValidator
         Check(o.Udp.NeighbourSeconds > 0, "Udp:NeighbourSeconds", "must be positive");
         Check(o.Mqtt.Mode is "embedded" or "external" or "off", "Mqtt:Mode", $"'{o.Mqtt.Mode}' must be embedded, external or off");
         Check(o.Mqtt.Port is > 0 and <= 65535, "Mqtt:Port", $"{o.Mqtt.Port} is not a port");
+        Check(System.Net.IPAddress.TryParse(o.Mqtt.Bind, out _), "Mqtt:Bind", $"'{o.Mqtt.Bind}' is not an IP address");
         Check(o.Mqtt.Mode != "external" || !string.IsNullOrWhiteSpace(o.Mqtt.Host), "Mqtt:Host", "an external broker needs a host");
         Check(o.Mqtt.Password is null || o.Mqtt.Username is not null, "Mqtt:Username", "a password was given without a user name");
         Check(!o.Mqtt.TopicRoot.Contains('#') && !o.Mqtt.TopicRoot.Contains('+') && !o.Mqtt.TopicRoot.EndsWith('/'), "Mqtt:TopicRoot", $"'{o.Mqtt.TopicRoot}' must not contain wildcards or end with '/'");

@@ -12,10 +12,16 @@ public sealed class MqttOptions
     /// <summary>Broker port (external), or the port the embedded broker listens on.</summary>
     public int Port { get; set; } = 1883;
 
+    /// <summary>
+    /// The address the embedded broker listens on: loopback by default, so only this machine reaches it;
+    /// 0.0.0.0 (or ::) opens it to the network, for other gateways to federate through it with the broker credential.
+    /// </summary>
+    public string Bind { get; set; } = "127.0.0.1";
+
     /// <summary>Connect with TLS.</summary>
     public bool UseTls { get; set; }
 
-    /// <summary>User name, if the broker wants one.</summary>
+    /// <summary>User name, if the external broker wants one (the embedded broker's credential is made by the gateway).</summary>
     public string? Username { get; set; }
 
     /// <summary>Password, if the broker wants one.</summary>

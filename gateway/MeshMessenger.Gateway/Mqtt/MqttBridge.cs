@@ -13,16 +13,87 @@ namespace MeshMessenger.Gateway.Mqtt;
 /// broker's PUBACK, so a broker restart loses nothing) and ingests what other gateways publish. The
 /// session is persistent (clean start off, QoS 1) and the subscription uses MQTT 5's No Local, so the
 /// broker keeps messages for the gateway while it is away and does not echo its own. An entry heard by
-/// two gateways is stored once by each: the second copy is a duplicate to the chain store.
+/// two gateways is stored once by each: the second copy is a duplicate to the chain store. When the broker
+/// hands the session to another client with the same id (MQTT 5 reason 0x8E, session taken over), the bridge
+/// counts it, reports it on /health for <see cref="TakeoverWindow"/>, and reconnects after a back-off.
 /// </summary>
-public sealed class MqttBridge(IOptions<GatewayOptions> options, GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, ILogger<MqttBridge> log) : BackgroundService
+public sealed class MqttBridge(IOptions<GatewayOptions> options, BridgeLogin login, GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, ILogger<MqttBridge> log) : BackgroundService
 {
+    /// <summary>How long after the last session takeover /health reports it.</summary>
+    public static readonly TimeSpan TakeoverWindow = TimeSpan.FromMinutes(10);
+
     private readonly TopicLayout _topics = new(options.Value.Mqtt.TopicRoot, options.Value.Region);
+    private readonly Lock _takeoverLock = new();
+    private readonly List<DateTimeOffset> _recentTakeovers = [];
+    private const long NoSilentDrop = -1;
     private IMqttClient? _client;
+    private IMqttClient? _watch;
+    private long _watchGeneration;
+    private long _silentDropWatchGeneration = NoSilentDrop;
     private volatile bool _subscribed;
+    private volatile bool _takenOver;
+    private volatile bool _closing;
+    private DateTimeOffset _watchRetryAt;
 
     /// <summary>"connected", "connecting" or "off", for the health endpoint.</summary>
     public string State { get; private set; } = "off";
+
+    /// <summary>Session takeovers since start.</summary>
+    public long Takeovers { get; private set; }
+
+    /// <summary>
+    /// What is wrong with the bridge, for /health: the broker unreachable, or the session taken over by another
+    /// client within <see cref="TakeoverWindow"/>. Empty when all is well.
+    /// </summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        string state = State;
+        if (state is not ("connected" or "off"))
+        {
+            problems.Add($"mqtt: {state} to the broker");
+        }
+
+        if (RecentTakeover() is { } takeover)
+        {
+            problems.Add($"mqtt: {takeover}; another client connected with this gateway's client id");
+        }
+
+        return problems;
+    }
+
+    /// <summary>The state with any recent session takeover named, for /health.</summary>
+    public string StateText() => RecentTakeover() is { } takeover ? $"{State}; {takeover}" : State;
+
+    private string? RecentTakeover()
+    {
+        lock (_takeoverLock)
+        {
+            DateTimeOffset now = TimeProvider.System.GetUtcNow();
+            _recentTakeovers.RemoveAll(t => now - t > TakeoverWindow);
+            return _recentTakeovers.Count == 0
+                ? null
+                : $"session taken over {_recentTakeovers.Count} time{(_recentTakeovers.Count == 1 ? "" : "s")} in the last {TakeoverWindow.TotalMinutes:0} minutes, last at {_recentTakeovers[^1]:yyyy-MM-ddTHH:mm:ssZ}";
+        }
+    }
+
+    /// <summary>Counts a takeover and returns how long to wait before taking the session back.</summary>
+    private TimeSpan NoteTakeover()
+    {
+        int recent;
+        lock (_takeoverLock)
+        {
+            DateTimeOffset now = TimeProvider.System.GetUtcNow();
+            _recentTakeovers.RemoveAll(t => now - t > TakeoverWindow);
+            _recentTakeovers.Add(now);
+            recent = _recentTakeovers.Count;
+            Takeovers++;
+        }
+
+        // Doubling from 1 s to at most 32 s: two clients that share an id would otherwise throw each other off
+        // many times a second.
+        return TimeSpan.FromSeconds(1 << Math.Min(5, recent - 1));
+    }
 
     /// <summary>Rows waiting in the outbox.</summary>
     public long OutboxDepth()
@@ -41,23 +112,62 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, GatewayDatabase
         }
 
         _client = new MqttClientFactory().CreateMqttClient();
+        _watch = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
-        _client.DisconnectedAsync += _ =>
+        _client.DisconnectedAsync += e =>
         {
             _subscribed = false; // a new connection may start without the old session: subscribe again
+            if (e.Reason == MqttClientDisconnectReason.SessionTakenOver)
+            {
+                _takenOver = true;
+            }
+            else if (e.ClientWasConnected && !_closing)
+            {
+                // No DISCONNECT packet reached us (reason 0): remember which watch connection was up, to ask it below.
+                _silentDropWatchGeneration = Volatile.Read(ref _watchGeneration);
+                log.LogInformation("MQTT disconnected: {Reason} {Text}", e.Reason, e.ReasonString ?? e.Exception?.Message);
+            }
+
             return Task.CompletedTask;
         };
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (Interlocked.Exchange(ref _silentDropWatchGeneration, NoSilentDrop) is var generation and not NoSilentDrop
+                    && await WatchSurvivedAsync(generation, stoppingToken).ConfigureAwait(false))
+                {
+                    // Mosquitto before 2.0.15 closes a taken-over connection without a DISCONNECT reason; that the
+                    // broker closed this connection while the older watch connection still answers a PINGREQ shows
+                    // it was not a restart or a network fault but a client with the same id.
+                    _takenOver = true;
+                }
+
+                if (_takenOver)
+                {
+                    _takenOver = false;
+                    TimeSpan wait = NoteTakeover();
+                    counters.Add("mqtt_session_takeovers");
+                    log.LogWarning("MQTT: the broker handed this gateway's session to another client with the same client id (session taken over: MQTT 5 reason 0x8E, or a close without a reason while the watch connection stayed up); reconnecting in {Seconds} s", wait.TotalSeconds);
+                    if (!_client.IsConnected)
+                    {
+                        State = "connecting";
+                        await Task.Delay(wait, stoppingToken).ConfigureAwait(false);
+                    }
+                }
+
                 if (!_client.IsConnected)
                 {
                     State = "connecting";
-                    await ConnectAsync(mqtt, stoppingToken).ConfigureAwait(false);
+                    await ConnectAsync(_client, login.ClientId, persistent: true, mqtt, stoppingToken).ConfigureAwait(false);
                     State = "connected";
                     counters.Add("mqtt_connects");
                     log.LogInformation("MQTT connected to {Host}:{Port}", BrokerHost(mqtt), mqtt.Port);
+                }
+
+                if (!_watch.IsConnected && TimeProvider.System.GetUtcNow() >= _watchRetryAt)
+                {
+                    await ConnectWatchAsync(mqtt, stoppingToken).ConfigureAwait(false);
                 }
 
                 if (mqtt.Downlink && !_subscribed)
@@ -76,7 +186,7 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, GatewayDatabase
             }
             catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or MQTTnet.Adapter.MqttConnectingFailedException or TimeoutException)
             {
-                State = "connecting";
+                State = _client.IsConnected ? State : "connecting";
                 counters.Add("mqtt_errors");
                 log.LogWarning("MQTT: {Message}; retrying in 1 s", e.Message);
                 await Task.Delay(1000, stoppingToken).ConfigureAwait(false);
@@ -84,28 +194,81 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, GatewayDatabase
         }
 
         State = "off";
-        if (_client.IsConnected)
+        _closing = true;
+        foreach (IMqttClient client in new[] { _client, _watch })
         {
-            await _client.DisconnectAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        }
+            if (client.IsConnected)
+            {
+                await client.DisconnectAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            }
 
-        _client.Dispose();
+            client.Dispose();
+        }
     }
 
-    private static string BrokerHost(MqttOptions mqtt) => mqtt.Mode == "embedded" ? "127.0.0.1" : mqtt.Host;
+    /// <summary>Connects the watch connection; a failure only postpones the next try, it never holds up the bridge.</summary>
+    private async Task ConnectWatchAsync(MqttOptions mqtt, CancellationToken ct)
+    {
+        try
+        {
+            await ConnectAsync(_watch!, login.ClientId + "-w", persistent: false, mqtt, ct).ConfigureAwait(false);
+            Interlocked.Increment(ref _watchGeneration);
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or TimeoutException)
+        {
+            _watchRetryAt = TimeProvider.System.GetUtcNow().AddSeconds(30);
+            log.LogInformation("MQTT watch connection: {Message}; a session takeover without a reason code will go unnoticed until it connects", e.Message);
+        }
+    }
 
-    private async Task ConnectAsync(MqttOptions mqtt, CancellationToken ct)
+    /// <summary>True when the watch connection that was up at a silent drop is still the same one and answers a ping.</summary>
+    private async Task<bool> WatchSurvivedAsync(long generation, CancellationToken ct)
+    {
+        if (generation != Volatile.Read(ref _watchGeneration) || _watch is not { IsConnected: true })
+        {
+            return false;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(3));
+        try
+        {
+            await _watch.PingAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException)
+        {
+            return false;
+        }
+
+        return generation == Volatile.Read(ref _watchGeneration);
+    }
+
+    /// <summary>The embedded broker is reached on loopback when it listens on every address, else on the address it is bound to.</summary>
+    private static string BrokerHost(MqttOptions mqtt) => mqtt.Mode != "embedded"
+        ? mqtt.Host
+        : System.Net.IPAddress.Parse(mqtt.Bind) switch
+        {
+            var any when any.Equals(System.Net.IPAddress.Any) => "127.0.0.1",
+            var any when any.Equals(System.Net.IPAddress.IPv6Any) => "::1",
+            var bound => bound.ToString(),
+        };
+
+    /// <summary>
+    /// Connects the bridge (persistent session) or its watch connection (clean start, no subscriptions, only
+    /// there to tell a takeover from a broker restart when the broker gives no reason).
+    /// </summary>
+    private async Task ConnectAsync(IMqttClient client, string clientId, bool persistent, MqttOptions mqtt, CancellationToken ct)
     {
         MqttClientOptionsBuilder builder = new MqttClientOptionsBuilder()
             .WithTcpServer(BrokerHost(mqtt), mqtt.Port)
-            .WithClientId(options.Value.Name)
+            .WithClientId(clientId)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval(7 * 24 * 3600)
+            .WithCleanStart(!persistent)
+            .WithSessionExpiryInterval(persistent ? 7u * 24 * 3600 : 0)
             .WithTimeout(TimeSpan.FromSeconds(5));
-        if (mqtt.Username is not null)
+        if (login.UserName is not null)
         {
-            builder = builder.WithCredentials(mqtt.Username, mqtt.Password);
+            builder = builder.WithCredentials(login.UserName, login.Password);
         }
 
         if (mqtt.UseTls)
@@ -113,8 +276,16 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, GatewayDatabase
             builder = builder.WithTlsOptions(o => o.UseTls());
         }
 
-        _subscribed = false;
-        await _client!.ConnectAsync(builder.Build(), ct).ConfigureAwait(false);
+        if (persistent)
+        {
+            _subscribed = false;
+        }
+
+        MqttClientConnectResult result = await client.ConnectAsync(builder.Build(), ct).ConfigureAwait(false);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new MQTTnet.Adapter.MqttConnectingFailedException($"the broker refused the connection: {result.ResultCode} {result.ReasonString}".TrimEnd(), null!);
+        }
     }
 
     private async Task SubscribeAsync(CancellationToken ct)

@@ -150,7 +150,7 @@ public static class UpCommand
         }
 
         table.AddRow("Emulated devices", settings.Devices.ToString(CultureInfo.InvariantCulture));
-        table.AddRow("MQTT broker (embedded)", $"mqtt://localhost:{settings.MqttPort}  topics mm/1/EU_868/e/#");
+        table.AddRow("MQTT broker (embedded)", $"mqtt://127.0.0.1:{settings.MqttPort} (loopback only)  topics mm/1/EU_868/e/#; anyone on this machine may read, publishing needs user meshmsg and the password in {Markup.Escape(Path.Combine(dataDirectory, MeshMessenger.Gateway.Mqtt.BridgeLogin.PasswordFileName))}");
         table.AddRow("Wi-Fi devices (UDP)", $"port {settings.UdpPort}");
         table.AddRow("Anchoring", chain is null ? "off" : $"anvil at {chain.Url} (chain 31337), a batch every {settings.BatchSeconds:0.#} s");
         table.AddRow("Data", Markup.Escape(dataDirectory) + (settings.DataDirectory is null ? " (removed on exit)" : ""));
