@@ -26,11 +26,11 @@ public sealed class PhotoDecodeGate(GatewayCounters counters)
         return await _slots.WaitAsync(MaxWait, ct).ConfigureAwait(false) ? new Slot(_slots) : null;
     }
 
-    /// <summary>Decodes and shrinks <paramref name="upload"/> while holding a slot the caller took.</summary>
-    public ShrunkPhoto? Shrink(byte[] upload)
+    /// <summary>Decodes and shrinks <paramref name="upload"/> (<see cref="PhotoShrinker.Shrink(byte[], out string)"/>) while holding a slot the caller took.</summary>
+    public ShrunkPhoto? Shrink(byte[] upload, out string refusal)
     {
         counters.Add(DecodesCounter);
-        return PhotoShrinker.Shrink(upload);
+        return PhotoShrinker.Shrink(upload, out refusal);
     }
 
     private sealed class Slot(SemaphoreSlim slots) : IDisposable

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using MeshMessenger.Protocol.Wire;
 using SkiaSharp;
 
@@ -8,7 +7,8 @@ namespace MeshMessenger.Gateway.Web;
 /// Turns an uploaded photo into one that a post can carry over LoRa (docs/protocol.md §3.4): at most
 /// <see cref="MaxBytes"/> of WebP, 160 px on the long side at first, at the highest quality that fits; if
 /// even quality 10 does not fit, the picture gets smaller. 1,024 bytes cross LoRa as 5 to 6 fragments.
-/// A large picture is sampled while it is decoded, so it is never held in memory at full size.
+/// A large JPEG or WebP is scaled while it is decoded, so it is never held in memory at full size; a PNG or GIF,
+/// whose codec cannot scale, is decoded only up to <see cref="MaxWholeDecodePixels"/>.
 /// </summary>
 public static class PhotoShrinker
 {
@@ -22,25 +22,36 @@ public static class PhotoShrinker
     public const long MaxPixels = 40_000_000;
 
     /// <summary>
-    /// Largest picture decoded at full size, in pixels (4 MP, a 16 MB bitmap): only formats that can be sampled
-    /// neither by the codec (JPEG, WebP) nor line by line (non-interlaced PNG) are decoded whole.
+    /// Largest picture decoded at full size, in pixels (8 MP, a 32 MB bitmap): JPEG and WebP are scaled while they are
+    /// decoded (JPEG by eighths), so only pictures whose codec cannot scale (PNG, GIF) are held whole, and only up to this.
     /// </summary>
-    public const long MaxWholeDecodePixels = 4_000_000;
+    public const long MaxWholeDecodePixels = 8_000_000;
 
-    /// <summary>A large picture is decoded with its long side between this and twice this, in pixels.</summary>
+    /// <summary>A larger picture is decoded at the smallest scale its codec offers that keeps this many pixels on its long side.</summary>
     public const int DecodeSide = 320;
 
     private static readonly int[] Sides = [160, 128, 96, 64];
 
     /// <summary>The shrunk photo, or null if <paramref name="upload"/> is not an image Skia can decode.</summary>
-    public static ShrunkPhoto? Shrink(byte[] upload)
+    public static ShrunkPhoto? Shrink(byte[] upload) => Shrink(upload, out _);
+
+    /// <summary>The shrunk photo, or null with the reason in <paramref name="refusal"/>.</summary>
+    public static ShrunkPhoto? Shrink(byte[] upload, out string refusal)
     {
+        refusal = "that file is not a picture this gateway can read (JPEG, PNG, WebP or GIF)";
         // SKCodec.Create answers null for bytes it does not recognise; SKBitmap.Decode would throw.
         using var stream = new SKMemoryStream(upload);
         using SKCodec? codec = SKCodec.Create(stream);
-        // A tiny file can claim a huge picture (a decompression bomb): refuse more than 40 megapixels before decoding.
-        if (codec is null || codec.Info.Width <= 0 || codec.Info.Height <= 0 || (long)codec.Info.Width * codec.Info.Height > MaxPixels)
+        if (codec is null || codec.Info.Width <= 0 || codec.Info.Height <= 0)
         {
+            return null;
+        }
+
+        // A tiny file can claim a huge picture (a decompression bomb): the size in its header is checked before decoding.
+        long pixels = (long)codec.Info.Width * codec.Info.Height;
+        if (pixels > MaxPixels || (pixels > MaxWholeDecodePixels && !CanScale(codec)))
+        {
+            refusal = $"that picture is {codec.Info.Width} × {codec.Info.Height}: this gateway shrinks JPEG and WebP up to {MaxPixels / 1_000_000} megapixels and PNG or GIF up to {MaxWholeDecodePixels / 1_000_000}";
             return null;
         }
 
@@ -69,31 +80,15 @@ public static class PhotoShrinker
         return null;
     }
 
-    /// <summary>
-    /// Decodes one pixel in <c>sample</c> along each axis, where <c>sample</c> leaves the long side between
-    /// <see cref="DecodeSide"/> and twice that: in the codec where it scales (JPEG by eighths, WebP), else line by line,
-    /// keeping the middle row and column of each sample block as Skia's SkSampledCodec does. Null if it cannot.
-    /// </summary>
+    /// <summary>Decodes at the smallest scale the codec offers that keeps <see cref="DecodeSide"/> on the long side; whole if it cannot scale.</summary>
     private static SKBitmap? DecodeSampled(SKCodec codec)
     {
         SKImageInfo full = codec.Info.WithColorType(SKColorType.Rgba8888).WithAlphaType(SKAlphaType.Premul);
-        int sample = Math.Max(1, Math.Max(full.Width, full.Height) / DecodeSide);
-        if (sample > 1)
-        {
-            SKSizeI scaled = codec.GetScaledDimensions(1f / sample);
-            if (scaled.Width < full.Width && scaled.Width > 0 && scaled.Height > 0)
-            {
-                return DecodeWhole(codec, full.WithSize(scaled.Width, scaled.Height));
-            }
-
-            if (codec.StartScanlineDecode(full) == SKCodecResult.Success && codec.ScanlineOrder == SKCodecScanlineOrder.TopDown)
-            {
-                return DecodeLines(codec, full, sample);
-            }
-        }
-
-        return (long)full.Width * full.Height <= MaxWholeDecodePixels ? DecodeWhole(codec, full) : null;
+        SKSizeI scaled = codec.GetScaledDimensions(Math.Min(1f, (float)DecodeSide / Math.Max(full.Width, full.Height)));
+        return scaled.Width > 0 && scaled.Height > 0 ? DecodeWhole(codec, full.WithSize(scaled.Width, scaled.Height)) : null;
     }
+
+    private static bool CanScale(SKCodec codec) => codec.GetScaledDimensions(0.125f).Width < codec.Info.Width;
 
     private static SKBitmap? DecodeWhole(SKCodec codec, SKImageInfo info)
     {
@@ -106,33 +101,5 @@ public static class PhotoShrinker
 
         bitmap.Dispose();
         return null;
-    }
-
-    private static SKBitmap DecodeLines(SKCodec codec, SKImageInfo full, int sample)
-    {
-        int width = Math.Max(1, full.Width / sample);
-        int height = Math.Max(1, full.Height / sample);
-        var bitmap = new SKBitmap(full.WithSize(width, height));
-        using var line = new SKBitmap(full.WithSize(full.Width, 1));
-        byte[] source = new byte[full.Width * 4];
-        byte[] target = new byte[width * 4];
-        int next = 0; // the next line the codec will give
-        for (int y = 0; y < height; y++)
-        {
-            int wanted = (y * sample) + (sample / 2);
-            codec.SkipScanlines(wanted - next);
-            // A truncated file leaves the rest of the line as the codec filled it; the picture is still shown.
-            codec.GetScanlines(line.GetPixels(), 1, line.RowBytes);
-            next = wanted + 1;
-            Marshal.Copy(line.GetPixels(), source, 0, source.Length);
-            for (int x = 0; x < width; x++)
-            {
-                Array.Copy(source, ((x * sample) + (sample / 2)) * 4, target, x * 4, 4);
-            }
-
-            Marshal.Copy(target, 0, bitmap.GetPixels() + (y * bitmap.RowBytes), target.Length);
-        }
-
-        return bitmap;
     }
 }

@@ -370,12 +370,11 @@ public static class WebAppEndpoints
                     return Results.Problem($"{PhotoDecodeGate.MaxConcurrent} photos are being shrunk already; retry in a few seconds", statusCode: 503);
                 }
 
-                photo = gate.Shrink(buffer.ToArray());
-            }
-
-            if (photo is null)
-            {
-                return Results.Problem("that file is not a picture this gateway can read (JPEG, PNG, WebP or GIF)", statusCode: 400);
+                photo = gate.Shrink(buffer.ToArray(), out string refusal);
+                if (photo is null)
+                {
+                    return Results.Problem(refusal, statusCode: 400);
+                }
             }
         }
 
