@@ -51,7 +51,7 @@ public static class PhotoShrinker
         long pixels = (long)codec.Info.Width * codec.Info.Height;
         if (pixels > MaxPixels || (pixels > MaxWholeDecodePixels && !CanScale(codec)))
         {
-            refusal = $"that picture is {codec.Info.Width} × {codec.Info.Height}: this gateway shrinks JPEG and WebP up to {MaxPixels / 1_000_000} megapixels and PNG or GIF up to {MaxWholeDecodePixels / 1_000_000}";
+            refusal = $"that file is not a picture this gateway can shrink: it says it is {codec.Info.Width} × {codec.Info.Height} pixels, and this gateway takes JPEG and WebP up to {MaxPixels / 1_000_000} megapixels, PNG and GIF up to {MaxWholeDecodePixels / 1_000_000}";
             return null;
         }
 
