@@ -65,6 +65,7 @@ public static class GatewayHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AnchoringService>());
         builder.Services.AddSingleton<GatewayStatus>();
         builder.Services.AddSingleton<LiveUpdates>();
+        builder.Services.AddWebHardening();
 
         WebApplication app = builder.Build();
         app.MapGet("/health", (GatewayStatus status) => Results.Json(status.Health()));

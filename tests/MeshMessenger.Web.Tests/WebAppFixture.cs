@@ -29,6 +29,9 @@ public sealed class WebAppFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>The running gateway's services (to reach a part a test must hold still, such as the photo decode gate).</summary>
+    public IServiceProvider Services => _app!.Services;
+
     /// <summary>Where screenshots go: artifacts/screenshots in the repository (kept by CI as test artefacts).</summary>
     public static string Screenshots { get; } = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
 

@@ -34,6 +34,7 @@ public static class WebAppEndpoints
     /// <summary>Maps the static files and the API.</summary>
     public static void MapWebApp(this WebApplication app)
     {
+        app.UseWebHardening();
         string root = Path.Combine(AppContext.BaseDirectory, "webapp");
         if (Directory.Exists(root))
         {
@@ -43,10 +44,9 @@ public static class WebAppEndpoints
         }
 
         RouteGroupBuilder api = app.MapGroup("/api");
-        api.MapGet("/events", (LiveUpdates live, CancellationToken ct) =>
-            live.SubscriberCount >= LiveUpdates.MaxSubscribers ? Results.Problem("too many live pages", statusCode: 503) : TypedResults.ServerSentEvents(live.SubscribeAsync(ct)));
+        api.MapGet("/events", LiveEvents);
         api.MapGet("/gateway", Gateway);
-        api.MapGet("/devices", (EmulatedDevices devices) => devices.Devices.Select(d => new { id = Hex(d.Id), name = d.Name, person = d.IsPerson }));
+        api.MapGet("/devices", (EmulatedDevices devices) => devices.Devices.Select(d => new { id = Hex(d.Id), name = DisplayNames.Clean(d.Name), person = d.IsPerson }));
         api.MapPost("/people", Join);
         api.MapGet("/nodes", Nodes);
         api.MapGet("/anchoring", AnchoringStatus);
@@ -57,13 +57,13 @@ public static class WebAppEndpoints
         device.MapGet("/card", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(new { id = Hex(d.Id), name = d.Name, text = Card(d) })));
         device.MapGet("/card.svg", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Text(QrImages.Svg(Card(d)), "image/svg+xml")));
         device.MapGet("/card.png", (string id, EmulatedDevices devices) => On(devices, id, d => Results.File(QrImages.Png(Card(d)), "image/png", $"{d.Name}-contact.png")));
-        device.MapGet("/contacts", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(d.Contacts.Select(c => new { id = Hex(c), name = NameOf(d, c) }).OrderBy(c => c.name))));
+        device.MapGet("/contacts", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(d.Contacts.Select(c => new { id = Hex(c), name = NamesOf(d)(c) }).OrderBy(c => c.name, StringComparer.Ordinal))));
         device.MapPost("/contacts", AddContact);
         device.MapGet("/chats", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(Conversations(d))));
-        device.MapGet("/chats/{peer}", (string id, string peer, EmulatedDevices devices) => On(devices, id, d => Parse(peer) is uint p ? Results.Json(new { peer = Hex(p), name = NameOf(d, p), messages = Conversation(d, p) }) : BadId(peer)));
+        device.MapGet("/chats/{peer}", (string id, string peer, EmulatedDevices devices) => On(devices, id, d => Parse(peer) is uint p ? Results.Json(new { peer = Hex(p), name = NamesOf(d)(p), messages = Conversation(d, p) }) : BadId(peer)));
         device.MapPost("/chats/{peer}", SendDirect);
         device.MapPost("/chats/{peer}/read", (string id, string peer, EmulatedDevices devices, HttpResponse response) => Write(devices, id, response, d => Parse(peer) is uint p ? Results.Json(new { read = d.ReadFrom(p) }) : BadId(peer)));
-        device.MapGet("/channels", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(d.Channels.Values.Select(c => new { id = Hex(c.Id), name = c.Name, invite = c.ToText() }))));
+        device.MapGet("/channels", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(d.Channels.Values.Select(c => new { id = Hex(c.Id), name = DisplayNames.Clean(c.Name), invite = c.ToText() }))));
         device.MapPost("/channels", CreateOrJoinChannel);
         device.MapGet("/channels/{channel}", (string id, string channel, EmulatedDevices devices) => On(devices, id, d => Parse(channel) is uint c && d.Channels.ContainsKey(c) ? Results.Json(Posts(d, m => m.Kind == EntryKind.ChannelPost && m.Channel == c, ascending: true, limit: 500)) : Results.Problem("not a member of that channel", statusCode: 404)));
         device.MapPost("/channels/{channel}", PostToChannel).DisableAntiforgery().WithMetadata(UploadLimit);
@@ -95,6 +95,29 @@ public static class WebAppEndpoints
         return await next(context).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A live-update stream, unless this client address holds <see cref="ClientQuotas.StreamsPerAddress"/> already
+    /// (429) or the gateway holds <see cref="LiveUpdates.MaxSubscribers"/> (503); both say when to retry.
+    /// </summary>
+    private static IResult LiveEvents(LiveUpdates live, ClientQuotas quotas, HttpContext http, CancellationToken ct)
+    {
+        if (live.SubscriberCount >= LiveUpdates.MaxSubscribers)
+        {
+            http.Response.Headers.RetryAfter = "30";
+            return Results.Problem("too many live pages are open on this gateway; retry later", statusCode: 503);
+        }
+
+        if (quotas.TryOpenStream(ClientQuotas.ClientOf(http)) is not { } lease)
+        {
+            http.Response.Headers.RetryAfter = "30";
+            return Results.Problem($"this address holds {ClientQuotas.StreamsPerAddress} live-update streams already; close a page or retry later", statusCode: 429);
+        }
+
+        // Given back when the response ends, however it ends (the stream may never be enumerated).
+        http.Response.RegisterForDispose(lease);
+        return TypedResults.ServerSentEvents(live.SubscribeAsync(ct));
+    }
+
     private static IResult Gateway(IOptions<GatewayOptions> options, NodeIdentity identity, MqttBridge mqtt, AnchoringService anchoring) => Results.Json(new
     {
         name = options.Value.Name,
@@ -107,13 +130,25 @@ public static class WebAppEndpoints
         loraTextBytes = 152, // docs/protocol.md §5.3: a DM of up to 152 bytes fits one 255-byte LoRa frame
     });
 
-    private static async Task<IResult> Join(JoinRequest request, EmulatedDevices devices, HttpResponse response)
+    private static async Task<IResult> Join(JoinRequest request, EmulatedDevices devices, ClientQuotas quotas, HttpContext http)
     {
         if (BadName(request.Name, "a name", out string name) is IResult bad)
         {
             return bad;
         }
 
+        if (devices.Devices.Any(d => string.Equals(DisplayNames.Clean(d.Name), name, StringComparison.OrdinalIgnoreCase)))
+        {
+            return Results.Problem($"someone on this gateway is called {name} already; pick another name", statusCode: 409);
+        }
+
+        System.Net.IPAddress client = ClientQuotas.ClientOf(http);
+        if (!quotas.TryJoin(client))
+        {
+            return Results.Problem($"this address has joined {ClientQuotas.JoinsPerAddress} people already, the most one address may", statusCode: 429);
+        }
+
+        HttpResponse response = http.Response;
         try
         {
             (VirtualDevice person, string key) = await devices.AddPersonAsync(name).ConfigureAwait(false);
@@ -128,6 +163,7 @@ public static class WebAppEndpoints
         }
         catch (InvalidOperationException e)
         {
+            quotas.UndoJoin(client);
             return Results.Problem(e.Message, statusCode: 503);
         }
         catch (HostedWriteRefusedException e)
@@ -140,13 +176,14 @@ public static class WebAppEndpoints
     {
         Dictionary<uint, VirtualDevice> hosted = devices.Devices.ToDictionary(d => d.Id);
         IReadOnlyList<HeardNode> heard = directory.Snapshot();
-        Dictionary<uint, string> names = status.ContactNames(heard.Where(n => !hosted.ContainsKey(n.Id)).Select(n => n.Id));
+        Dictionary<uint, string> contacts = status.ContactNames(heard.Where(n => !hosted.ContainsKey(n.Id)).Select(n => n.Id));
+        Dictionary<uint, string> names = DisplayNames.Distinct(heard.Select(n => (n.Id, hosted.TryGetValue(n.Id, out VirtualDevice? d) ? d.Name : contacts.GetValueOrDefault(n.Id, "?"))));
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         return Results.Json(heard.Select(n => new
         {
             id = Hex(n.Id),
-            name = hosted.TryGetValue(n.Id, out VirtualDevice? d) ? d.Name : names.GetValueOrDefault(n.Id, "?"),
-            kind = d is null ? "device" : d.IsPerson ? "person (web app)" : "emulated device",
+            name = names[n.Id],
+            kind = !hosted.TryGetValue(n.Id, out VirtualDevice? d) ? "device" : d.IsPerson ? "person (web app)" : "emulated device",
             link = n.Link.ToString().ToLowerInvariant(),
             rssi = n.RssiDbm,
             snr = n.SnrDb,
@@ -212,7 +249,7 @@ public static class WebAppEndpoints
 
         d.Node.AddContact(card);
         d.Contacts.Add(card.Profile.NodeId);
-        return Results.Json(new { id = Hex(card.Profile.NodeId), name = card.Profile.Name });
+        return Results.Json(new { id = Hex(card.Profile.NodeId), name = NamesOf(d)(card.Profile.NodeId) });
     });
 
     private static Task<IResult> SendDirect(string id, string peer, TextRequest request, EmulatedDevices devices, HttpResponse response) => Write(devices, id, response, d =>
@@ -260,26 +297,42 @@ public static class WebAppEndpoints
         return Results.Json(new { id = Hex(channel!.Id), name = channel.Name, invite = channel.ToText() });
     });
 
-    private static async Task<IResult> PostToChannel(string id, string channel, HttpRequest http, EmulatedDevices devices, HttpResponse response)
+    private static async Task<IResult> PostToChannel(string id, string channel, HttpRequest http, EmulatedDevices devices, PhotoDecodeGate gate, HttpResponse response)
     {
         if (Parse(channel) is not uint c)
         {
             return BadId(channel);
         }
 
-        return await WithPost(http, post => Write(devices, id, response, d => d.Channels.ContainsKey(c)
+        // Checked before the form is read, so a post nobody may make costs no upload and no decode.
+        IResult allowed = On(devices, id, d => d.Channels.ContainsKey(c) ? Results.Empty : Results.Problem("not a member of that channel", statusCode: 404));
+        if (allowed != Results.Empty)
+        {
+            return allowed;
+        }
+
+        return await WithPost(http, gate, post => Write(devices, id, response, d => d.Channels.ContainsKey(c)
             ? Posted(d.Node.PostToChannel(c, post.Text, post.Photo?.MediaType ?? PostBody.NoMedia, post.Photo?.Bytes), post.Photo)
             : Results.Problem("not a member of that channel", statusCode: 404))).ConfigureAwait(false);
     }
 
-    private static Task<IResult> PostPublic(string id, HttpRequest http, EmulatedDevices devices, HttpResponse response) =>
-        WithPost(http, post => Write(devices, id, response, d => Posted(d.Node.PostPublic(post.Text, post.Photo?.MediaType ?? PostBody.NoMedia, post.Photo?.Bytes), post.Photo)));
+    private static async Task<IResult> PostPublic(string id, HttpRequest http, EmulatedDevices devices, PhotoDecodeGate gate, HttpResponse response)
+    {
+        // Checked before the form is read, so a post nobody may make costs no upload and no decode.
+        IResult allowed = On(devices, id, _ => Results.Empty);
+        if (allowed != Results.Empty)
+        {
+            return allowed;
+        }
+
+        return await WithPost(http, gate, post => Write(devices, id, response, d => Posted(d.Node.PostPublic(post.Text, post.Photo?.MediaType ?? PostBody.NoMedia, post.Photo?.Bytes), post.Photo))).ConfigureAwait(false);
+    }
 
     private static IResult Posted(uint seq, ShrunkPhoto? photo) =>
         Results.Json(new { seq, photo = photo is null ? null : new { bytes = photo.Bytes.Length, width = photo.Width, height = photo.Height, quality = photo.Quality } });
 
     /// <summary>Reads a multipart post (text, optional photo), shrinks the photo and hands both on.</summary>
-    private static async Task<IResult> WithPost(HttpRequest http, Func<(string Text, ShrunkPhoto? Photo), Task<IResult>> post)
+    private static async Task<IResult> WithPost(HttpRequest http, PhotoDecodeGate gate, Func<(string Text, ShrunkPhoto? Photo), Task<IResult>> post)
     {
         if (!http.HasFormContentType)
         {
@@ -313,10 +366,19 @@ public static class WebAppEndpoints
 
             using var buffer = new MemoryStream();
             await file.CopyToAsync(buffer).ConfigureAwait(false);
-            photo = PhotoShrinker.Shrink(buffer.ToArray());
-            if (photo is null)
+            using (IDisposable? slot = await gate.TryEnterAsync(http.HttpContext.RequestAborted).ConfigureAwait(false))
             {
-                return Results.Problem("that file is not a picture this gateway can read (JPEG, PNG, WebP or GIF)", statusCode: 400);
+                if (slot is null)
+                {
+                    http.HttpContext.Response.Headers.RetryAfter = "5";
+                    return Results.Problem($"{PhotoDecodeGate.MaxConcurrent} photos are being shrunk already; retry in a few seconds", statusCode: 503);
+                }
+
+                photo = gate.Shrink(buffer.ToArray(), out string refusal);
+                if (photo is null)
+                {
+                    return Results.Problem(refusal, statusCode: 400);
+                }
             }
         }
 
@@ -373,6 +435,7 @@ public static class WebAppEndpoints
     private static object Conversations(VirtualDevice d)
     {
         List<MessageRecord> direct = [.. d.Node.Messages.Cast<MessageRecord>().Where(m => m.Kind == EntryKind.Text)];
+        Func<uint, string> nameOf = NamesOf(d);
         IEnumerable<uint> peers = d.Contacts.Concat(direct.Select(m => m.Outgoing ? m.Peer : m.Author)).Distinct();
         return peers.Select(p =>
         {
@@ -381,7 +444,7 @@ public static class WebAppEndpoints
             return new
             {
                 peer = Hex(p),
-                name = NameOf(d, p),
+                name = nameOf(p),
                 last = last?.Text,
                 time = last is null ? 0 : EntryTime.ToUnixSeconds(last.Time) * 1000,
                 unread = direct.Count(m => !m.Outgoing && m.Author == p && m.Sequence > read),
@@ -415,24 +478,30 @@ public static class WebAppEndpoints
     {
         IEnumerable<MessageRecord> posts = d.Node.Messages.Cast<MessageRecord>().Where(which).OrderByDescending(m => m.Time).ThenByDescending(m => m.Sequence).Take(limit);
         posts = ascending ? posts.Reverse() : posts;
+        Func<uint, string> nameOf = NamesOf(d);
         return posts.Select(m => new
         {
             author = Hex(m.Author),
-            name = NameOf(d, m.Author),
+            name = nameOf(m.Author),
             seq = m.Sequence,
             text = m.Text,
             time = EntryTime.ToUnixSeconds(m.Time) * 1000,
-            channel = m.Channel == 0 ? null : d.Channels.GetValueOrDefault(m.Channel)?.Name,
+            channel = m.Channel == 0 ? null : d.Channels.GetValueOrDefault(m.Channel)?.Name is string channel ? DisplayNames.Clean(channel) : null,
             photo = m.Media is null ? null : $"/api/devices/{Hex(d.Id)}/media/{Hex(m.Author)}/{m.Sequence}",
             photoBytes = m.Media?.Length,
             outgoing = m.Outgoing,
         }).ToList();
     }
 
-    /// <summary>Trims <paramref name="raw"/>; a problem unless it is 1 to 32 UTF-8 bytes (the profile's limit, used for channels too).</summary>
+    /// <summary>Trims <paramref name="raw"/>; a problem unless it is 1 to 32 UTF-8 bytes (the profile's limit, used for channels too) without hidden characters.</summary>
     private static IResult? BadName(string? raw, string what, out string name)
     {
         name = (raw ?? "").Trim();
+        if (DisplayNames.HasHiddenCharacters(name))
+        {
+            return Results.Problem($"{what} may not contain control, format or bidirectional-override characters", statusCode: 400);
+        }
+
         return name.Length == 0 || Utf8Text.GetBytes(name).Length > Profile.MaxNameBytes
             ? Results.Problem($"{what} is 1 to {Profile.MaxNameBytes} bytes", statusCode: 400)
             : null;
@@ -510,7 +579,15 @@ public static class WebAppEndpoints
 
     private static string Card(VirtualDevice d) => ContactCard.Create(d.Identity, d.Name, null).ToText();
 
-    private static string NameOf(VirtualDevice d, uint node) => d.Node.Chains.ProfileOf(node)?.Name ?? Hex(node);
+    /// <summary>
+    /// The names <paramref name="d"/> shows: profile names from the mesh without hidden characters, with the node id
+    /// added where two known nodes share a name, and the node id for a node whose profile is unknown.
+    /// </summary>
+    private static Func<uint, string> NamesOf(VirtualDevice d)
+    {
+        Dictionary<uint, string> names = DisplayNames.Distinct(d.Node.Chains.KnownProfiles().Select(p => (p.NodeId, p.Name)));
+        return node => names.TryGetValue(node, out string? name) ? name : Hex(node);
+    }
 
     private static uint? Parse(string hex) => hex.Length == 8 && uint.TryParse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out uint id) ? id : null;
 

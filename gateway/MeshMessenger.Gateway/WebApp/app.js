@@ -177,9 +177,17 @@ function directComposer(peer) {
       update();
       await state.view.refresh();
     } catch (err) { toast(err.message); } finally { send.disabled = false; box.focus(); }
-  } }, h('label', { for: 'message', class: 'visually-hidden' }, 'Message'), box, send, budget);
+  } }, h('label', { for: 'message', class: 'visually-hidden' }, 'Message'), box, send, budget, openNote());
   update();
   return form;
+}
+
+// A demo (emulated) device is open to every page, so what it writes and receives is readable by every visitor.
+function openNote() {
+  const acting = state.devices.find(d => d.id === state.me);
+  return acting && !acting.person
+    ? h('p', { class: 'counter', id: 'open-device-note' }, `${acting.name} is a demo device: every visitor to this gateway can act as it and read its direct messages.`)
+    : null;
 }
 
 function postComposer(label, path, after) {
