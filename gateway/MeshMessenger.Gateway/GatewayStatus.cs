@@ -11,13 +11,25 @@ namespace MeshMessenger.Gateway;
 /// <summary>What /health and /metrics report.</summary>
 public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, MqttBridge mqtt, UdpLink udp, Protocol.Identity.NodeIdentity identity, Anchoring.AnchoringService anchoring)
 {
-    /// <summary>The health document: "ok" unless the broker is unreachable.</summary>
+    /// <summary>The health document: "ok" while there are no problems (broker unreachable, anchoring stuck or its node gone), else "degraded" with each problem in words.</summary>
     public object Health()
     {
+        var problems = new List<string>();
+        if (mqtt.State is not ("connected" or "off"))
+        {
+            problems.Add($"mqtt: {mqtt.State}");
+        }
+
+        if (anchoring.Problem() is { } anchoringProblem)
+        {
+            problems.Add(anchoringProblem);
+        }
+
         using SqliteConnection c = database.Open();
         return new
         {
-            status = mqtt.State is "connected" or "off" ? "ok" : "degraded",
+            status = problems.Count == 0 ? "ok" : "degraded",
+            problems,
             node = Protocol.Identity.NodeId.ToText(identity.Id),
             mqtt = mqtt.State,
             ingestQueue = ingest.QueueDepth,

@@ -117,6 +117,11 @@ public sealed class EthereumRpcClient(HttpClient http, Uri endpoint)
         {
             throw new RpcException(method, $"no answer from {endpoint} ({e.Message})");
         }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // HttpClient.Timeout: a node that hangs is as good as gone, and must not end the caller's loop.
+            throw new RpcException(method, $"no answer from {endpoint} within {http.Timeout.TotalSeconds:0} s");
+        }
 
         using (response)
         {
