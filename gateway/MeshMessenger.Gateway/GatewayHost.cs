@@ -22,6 +22,7 @@ public static class GatewayHost
     /// <c>--Gateway:Emulate:Devices=N</c>).
     /// </summary>
     /// <exception cref="ConfigurationException">A setting is wrong; the message names it.</exception>
+    /// <exception cref="DataDirectoryInUseException">Another process runs on Gateway:DataDirectory; the message names the folder and its pid.</exception>
     public static WebApplication Build(string[] args)
     {
         args = [.. args.Select(a => a == "--emulate" ? "--Gateway:Emulate:Devices" : a)];
@@ -36,7 +37,23 @@ public static class GatewayHost
         builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection("Gateway"));
         var options = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
         GatewayOptionsValidator.Validate(options, string.IsNullOrEmpty(options.Radio.BoardsDirectory) ? BoardCatalog.Default() : new BoardCatalog(options.Radio.BoardsDirectory));
+        // Two gateways on one folder would write one store and sign with one anchoring nonce sequence: refuse the second.
+        DataDirectoryLock dataLock = DataDirectoryLock.Acquire(options.DataDirectory);
+        try
+        {
+            return Build(builder, options, dataLock);
+        }
+        catch
+        {
+            dataLock.Dispose();
+            throw;
+        }
+    }
+
+    private static WebApplication Build(WebApplicationBuilder builder, GatewayOptions options, DataDirectoryLock dataLock)
+    {
         NodeIdentity identity = GatewayIdentity.LoadOrCreate(options);
+        builder.Services.AddSingleton(_ => dataLock); // created by the container, so disposed with the app
 
         var topics = new TopicLayout(options.Mqtt.TopicRoot, options.Region);
         builder.Services.AddSingleton(new GatewayDatabase(Path.Combine(options.DataDirectory, "gateway.db")));
@@ -68,6 +85,7 @@ public static class GatewayHost
         builder.Services.AddWebHardening();
 
         WebApplication app = builder.Build();
+        app.Services.GetRequiredService<DataDirectoryLock>();
         app.MapGet("/health", (GatewayStatus status) => Results.Json(status.Health()));
         app.MapGet("/metrics", (GatewayStatus status) => Results.Text(status.Metrics(), "text/plain; version=0.0.4"));
         app.MapGet("/api/entries", (GatewayStatus status) => Results.Json(status.Entries()));

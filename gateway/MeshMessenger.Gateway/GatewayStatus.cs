@@ -11,7 +11,7 @@ namespace MeshMessenger.Gateway;
 /// <summary>What /health and /metrics report.</summary>
 public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, MqttBridge mqtt, UdpLink udp, Protocol.Identity.NodeIdentity identity, Anchoring.AnchoringService anchoring)
 {
-    /// <summary>The health document: "ok" when <see cref="Problems"/> is empty, else "degraded" with the problems listed.</summary>
+    /// <summary>The health document: "ok" when <see cref="Problems"/> is empty (broker reachable and not taken over, anchoring moving and its node answering), else "degraded" with each problem in words.</summary>
     public object Health()
     {
         using SqliteConnection c = database.Open();
@@ -46,6 +46,11 @@ public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, 
     {
         var problems = new List<string>();
         problems.AddRange(mqtt.Problems());
+        if (anchoring.Problem() is { } anchoringProblem)
+        {
+            problems.Add(anchoringProblem);
+        }
+
         return problems;
     }
 

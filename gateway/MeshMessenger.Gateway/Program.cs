@@ -1,7 +1,8 @@
 using MeshMessenger.Gateway;
 using MeshMessenger.Gateway.Configuration;
 
-// meshmsg-gateway: the Raspberry Pi gateway service. Exit codes: 0 stopped cleanly, 1 a benchmark failed,
+// meshmsg-gateway: the Raspberry Pi gateway service. Exit codes: 0 stopped cleanly, 1 a benchmark or load test
+// failed, or the data folder is in use by another process (systemd retries: the other may be on its way out),
 // 2 bad configuration. `meshmsg-gateway bench [JSON] [NODES] [POSTS]` runs the benchmarks instead;
 // `meshmsg-gateway loadtest [SECONDS] [JSON]` the burst of API sends and hostile UDP (exit 1 if a 2xx was not kept).
 if (args.Length > 0 && args[0] == "loadtest")
@@ -28,6 +29,11 @@ catch (ConfigurationException e)
 {
     Console.Error.WriteLine(e.Message);
     return 2;
+}
+catch (MeshMessenger.Gateway.Storage.DataDirectoryInUseException e)
+{
+    Console.Error.WriteLine("error: " + e.Message);
+    return 1;
 }
 
 await app.RunAsync();

@@ -110,6 +110,54 @@ public sealed class AnchoringTests : IDisposable
         Assert.Equal(1, await Nonce());
     }
 
+    [Theory]
+    [InlineData(false)] // the chain forgot everything (a dev chain restarted without its state)
+    [InlineData(true)]  // ... and a stranger transaction from the account took the first nonce meanwhile
+    public async Task Batches_the_chain_lost_are_sent_again_and_end_final_with_proofs_that_check_out_on_the_chain(bool nonceTaken)
+    {
+        AnchorStore store = Store();
+        var anchorer = new Anchorer(_anvil.Rpc, store, AnvilNode.Account0Key, 31337);
+        long final = store.AddBatch(Leaves(4));
+        await Settle(anchorer, store, final, AnchorState.Included);
+        await _anvil.Mine(3);
+        await Settle(anchorer, store, final, AnchorState.Final);
+        long included = store.AddBatch(Leaves(6));
+        await Settle(anchorer, store, included, AnchorState.Included);
+        Assert.Equal(AnchorState.Final, store.Batch(final).State);
+        Assert.Equal(AnchorState.Included, store.Batch(included).State);
+
+        await _anvil.Call("anvil_reset"); // back to genesis: neither anchor is on the chain any more
+        Assert.Equal(0, await Nonce());
+        if (nonceTaken)
+        {
+            var address = EthereumAddress.FromPublicKey(Secp256k1.PublicKeyOf(AnvilNode.Account0Key));
+            var stranger = new Eip1559Transaction(31337, 0, 1_000_000_000, 10_000_000_000, 21_000, address, 0, []);
+            await _anvil.Rpc.SendRawTransactionAsync(stranger.Sign(AnvilNode.Account0Key).Raw);
+        }
+
+        long fresh = store.AddBatch(Leaves(3));
+        long[] batches = [final, included, fresh];
+        for (int i = 0; i < 200 && batches.Any(b => store.Batch(b).State != AnchorState.Final); i++)
+        {
+            await anchorer.StepAsync();
+            await _anvil.Mine();
+            await Task.Delay(20);
+        }
+
+        await _anvil.Mine(3);
+        foreach (long batch in batches)
+        {
+            Assert.Equal(AnchorState.Final, store.Batch(batch).State);
+            ProofBundle bundle = ProofBundle.For(store, batch, 0);
+            var checks = await ProofVerifier.VerifyAsync(bundle, _anvil.Rpc);
+            Assert.All(checks, c => Assert.True(c.Passed, $"batch {batch}: {c.Statement}"));
+        }
+
+        // One mined anchor per batch, at nonces the chain agrees with.
+        Assert.Equal(batches.Length + (nonceTaken ? 1 : 0), await Nonce());
+        Assert.Equal(batches.Length, batches.Select(b => store.Batch(b).TransactionHash).Distinct().Count());
+    }
+
     [Fact]
     public async Task A_stuck_transaction_is_replaced_at_the_same_nonce_with_fees_at_least_10_percent_higher()
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MeshMessenger.Anchoring.Batches;
 using MeshMessenger.Anchoring.Ethereum;
 using MeshMessenger.Anchoring.Proofs;
@@ -115,6 +116,41 @@ public sealed class AnchoringTests : IDisposable
         Assert.Equal(1, store.BatchCount()); // the restart did not anchor the same heads again
         Assert.Equal(1, await Nonce()); // one transaction from the anchoring account
     }
+
+    [Fact]
+    public async Task Health_turns_degraded_with_the_reason_while_an_anchor_is_stuck_and_when_the_node_is_gone()
+    {
+        using GatewayProcess gateway = Gateway("health", crashAt: null, "--emulate", "2", "--Gateway:Anchoring:StuckMinutes=0.02").Start();
+        await WaitFor(async () =>
+        {
+            await _anvil.Mine();
+            JsonElement? health = gateway.Health();
+            return health?.GetProperty("status").GetString() == "ok" && health.Value.GetProperty("anchoring").GetProperty("final").GetInt32() > 0 ? "ok" : null;
+        }, "a final anchor with health ok");
+
+        // Blocks stop: the next anchor stays Sent beyond StuckMinutes (1.2 s).
+        await _anvil.Call("anvil_setAutomine", false);
+        string stuck = (await WaitFor(() => Problems(gateway).FirstOrDefault(p => p.Contains("has been Sent", StringComparison.Ordinal)), "health to report a stuck anchor"))!;
+        Assert.Equal("degraded", gateway.Health()!.Value.GetProperty("status").GetString());
+        Assert.StartsWith("anchoring: batch ", stuck);
+
+        // Blocks again: it moves on and health is ok again.
+        await _anvil.Call("anvil_setAutomine", true);
+        await WaitFor(async () =>
+        {
+            await _anvil.Mine();
+            return gateway.Health()?.GetProperty("status").GetString() == "ok" ? "ok" : null;
+        }, "health ok once anchors move again");
+
+        // The node is gone.
+        _anvil.Dispose();
+        string gone = (await WaitFor(() => Problems(gateway).FirstOrDefault(p => p.Contains("failed talking to the node", StringComparison.Ordinal)), "health to report the node gone"))!;
+        Assert.Contains($"http://127.0.0.1:{_anvil.Port}", gone);
+        Assert.Equal("degraded", gateway.Health()!.Value.GetProperty("status").GetString());
+    }
+
+    private static List<string> Problems(GatewayProcess gateway) =>
+        gateway.Health() is { } health ? health.GetProperty("problems").EnumerateArray().Select(p => p.GetString()!).ToList() : [];
 
     private void AssertAnchoredOnChain(Protocol.Anchors.AnchorNotice notice)
     {

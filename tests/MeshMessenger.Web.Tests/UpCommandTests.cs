@@ -62,6 +62,108 @@ public sealed class UpCommandTests
         }
     }
 
+    [Fact]
+    public async Task With_data_kept_a_second_up_is_refused_a_dead_anvil_is_restarted_and_a_SIGKILL_of_up_takes_anvil_with_it()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // reads /proc
+        }
+
+        string data = Directory.CreateTempSubdirectory("mm-up-lock-").FullName;
+        string state = Path.Combine(data, "anvil-state.json");
+        var output = new StringBuilder();
+        using Process up = StartUp(FreeTcpPort(), ["--data", data], output);
+        try
+        {
+            await Until(() => Task.FromResult(Text(output).Contains("MeshMessenger is up")), "the welcome panel", output);
+            int anvil = Assert.Single(AnvilsOn(state));
+
+            // A second `up` on the same folder is refused before it starts a second anvil on the same state file.
+            using Process second = StartUp(FreeTcpPort(), ["--data", data], output: null);
+            if (!second.WaitForExit(60_000))
+            {
+                second.Kill(entireProcessTree: true);
+                Assert.Fail("a second `up` on the same data folder kept running");
+            }
+
+            string refused = await second.StandardOutput.ReadToEndAsync() + await second.StandardError.ReadToEndAsync();
+            Assert.Equal(1, second.ExitCode);
+            Assert.Contains($"is in use by process {up.Id}", refused.ReplaceLineEndings(""));
+            Assert.Equal([anvil], AnvilsOn(state));
+
+            // anvil dies while up runs: up starts it again on the same state file, and says so.
+            Process.GetProcessById(anvil).Kill();
+            await Until(() => Task.FromResult(Text(output).Contains("the dev chain answers again")), "anvil restarted", output);
+            int restarted = Assert.Single(AnvilsOn(state));
+            Assert.NotEqual(anvil, restarted);
+
+            // SIGKILL of up: no shutdown code runs, yet anvil goes too.
+            up.Kill();
+            await Until(() => Task.FromResult(AnvilsOn(state).Count == 0), "anvil to stop after its parent was killed", output);
+        }
+        finally
+        {
+            if (!up.HasExited)
+            {
+                up.Kill(entireProcessTree: true);
+            }
+
+            foreach (int left in AnvilsOn(state))
+            {
+                Process.GetProcessById(left).Kill();
+            }
+
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    /// <summary>Live anvil processes (zombies aside) whose command line names <paramref name="stateFile"/>, from /proc.</summary>
+    private static List<int> AnvilsOn(string stateFile)
+    {
+        var found = new List<int>();
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (int.TryParse(Path.GetFileName(dir), out int pid)
+                    && File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0') is [var exe, .. var args] && Path.GetFileName(exe) == "anvil" && args.Contains(stateFile)
+                    && File.ReadAllText(Path.Combine(dir, "stat")) is var stat && stat[(stat.LastIndexOf(')') + 2)] is not ('Z' or 'X'))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // gone meanwhile
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Starts `meshmsg up`; its output goes to <paramref name="output"/> if given, else stays on its streams to read.</summary>
+    private static Process StartUp(int web, string[] extra, StringBuilder? output)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "meshmsg.dll"), "up", "--port", $"{web}", "--mqtt-port", $"{FreeTcpPort()}", "--udp-port", $"{FreeTcpPort()}", "--batch-seconds", "5", .. extra])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["COLUMNS"] = "160" },
+        };
+        var up = new Process { StartInfo = start };
+        up.Start();
+        if (output is not null)
+        {
+            up.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+            up.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+            up.BeginOutputReadLine();
+            up.BeginErrorReadLine();
+        }
+
+        return up;
+    }
+
     private static long FinalBatches(JsonElement anchoring) =>
         anchoring.GetProperty("batches").EnumerateArray().Count(b => b.GetProperty("state").GetString() == "final");
 

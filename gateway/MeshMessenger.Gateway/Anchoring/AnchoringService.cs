@@ -21,6 +21,8 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
 {
     private Dictionary<uint, long> _checkpointed = [];
     private long _headsScannedAtMs;
+    private int _failedPasses;
+    private volatile Dictionary<long, (AnchorState State, DateTimeOffset Since)> _progress = [];
 
     /// <summary>Raised with (author, frame) for each author of a batch that became final: the compact proof to hand back over the mesh.</summary>
     public event Action<uint, byte[]>? NoticeReady;
@@ -30,6 +32,38 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
 
     /// <summary>The last error talking to the node, for /health.</summary>
     public string? LastError { get; private set; }
+
+    /// <summary>
+    /// Why anchoring is not keeping up, for /health, or null while it is: two passes in a row failed talking to
+    /// the node (unreachable, or answering errors), or a batch has stayed Pending, Signed or Sent longer than
+    /// StuckMinutes, or Included longer than ten times that (Ethereum finality takes about 13 minutes).
+    /// </summary>
+    public string? Problem()
+    {
+        AnchoringOptions o = options.Value.Anchoring;
+        if (!o.Enabled)
+        {
+            return null;
+        }
+
+        int failed = Volatile.Read(ref _failedPasses);
+        if (failed >= 2)
+        {
+            return $"anchoring: {failed} passes in a row failed talking to the node at {o.Rpc}: {LastError}";
+        }
+
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        foreach (var (batch, (state, since)) in _progress.OrderBy(p => p.Key))
+        {
+            TimeSpan allowed = TimeSpan.FromMinutes(state == AnchorState.Included ? 10 * o.StuckMinutes : o.StuckMinutes);
+            if (now - since > allowed)
+            {
+                return $"anchoring: batch {batch} has been {state} for {(now - since).TotalMinutes:0.#} min (allowed {allowed.TotalMinutes:0.##})";
+            }
+        }
+
+        return null;
+    }
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -80,11 +114,14 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
 
                 await anchorer.StepAsync(stoppingToken).ConfigureAwait(false);
                 LastError = null;
+                Volatile.Write(ref _failedPasses, 0);
                 NotifyAuthors();
+                TrackProgress();
             }
             catch (RpcException e)
             {
                 LastError = e.Message;
+                Interlocked.Increment(ref _failedPasses);
                 counters.Add("anchor_rpc_errors");
                 log.LogWarning("anchoring: {Message}", e.Message);
             }
@@ -98,6 +135,20 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
                 break;
             }
         }
+    }
+
+    /// <summary>Notes since when each unfinished batch has been in its state (a batch that moves, even backwards, starts again).</summary>
+    private void TrackProgress()
+    {
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        Dictionary<long, (AnchorState State, DateTimeOffset Since)> before = _progress;
+        var after = new Dictionary<long, (AnchorState State, DateTimeOffset Since)>();
+        foreach (AnchorBatch batch in Store!.Unfinished())
+        {
+            after[batch.Id] = before.TryGetValue(batch.Id, out var seen) && seen.State == batch.State ? seen : (batch.State, now);
+        }
+
+        _progress = after;
     }
 
     /// <summary>Hands each author of a newly final batch its <see cref="AnchorNotice"/>, as an Anchor frame with hop limit 0.</summary>

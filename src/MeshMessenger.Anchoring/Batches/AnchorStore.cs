@@ -68,7 +68,8 @@ public sealed class AnchorStore
 
     /// <summary>
     /// How far anchoring has come, in one small query: the number of batches and the sum of their states.
-    /// States only move forward, so the pair changes whenever a batch is added or advances (what live pages watch).
+    /// The pair changes whenever a batch is added, advances, or is sent back because the chain lost it (what live
+    /// pages watch; a move forward and one back in the same moment could cancel out, and the next change shows both).
     /// </summary>
     public (long Batches, long StateSum) Progress()
     {
@@ -78,6 +79,19 @@ public sealed class AnchorStore
         using SqliteDataReader r = command.ExecuteReader();
         r.Read();
         return (r.GetInt64(0), r.GetInt64(1));
+    }
+
+    /// <summary>The newest final batch with an id below <paramref name="belowId"/>, or null.</summary>
+    public AnchorBatch? NewestFinal(long belowId = long.MaxValue) => Batches($"WHERE state = 4 AND id < {belowId} ORDER BY id DESC LIMIT 1").SingleOrDefault();
+
+    /// <summary>
+    /// Sends a batch back to Sent because the chain no longer has its transaction: the inclusion details are
+    /// cleared and its authors will be told again once it is final again. Its attempts stay.
+    /// </summary>
+    public void Reopen(long batchId)
+    {
+        using SqliteConnection c = Open();
+        Insert(c, null, "UPDATE batches SET state = 2, tx_hash = NULL, block_number = NULL, block_hash = NULL, gas_used = NULL, receipt = NULL, notified = 0 WHERE id = $b", ("$b", batchId));
     }
 
     /// <summary>Batches not yet final, oldest first.</summary>

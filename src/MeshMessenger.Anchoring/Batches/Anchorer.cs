@@ -11,10 +11,14 @@ namespace MeshMessenger.Anchoring.Batches;
 /// <item>Signed or Sent: look for a receipt of any attempt; otherwise send the latest attempt again (the
 /// same bytes, so a node that has it answers "already known"), or, once it has waited
 /// <see cref="StuckAfter"/>, replace it at the same nonce with both fees raised by 12.5 % (nodes demand 10 %).</item>
-/// <item>Included: re-read the block at that height; a different hash means a reorg, and the same stored
-/// transaction is broadcast again. Final once the node's 'finalized' block reaches it.</item>
+/// <item>Included: re-read the block at that height; a different hash means a reorg, and the batch goes back to
+/// Sent. Final once the node's 'finalized' block reaches it.</item>
+/// <item>Final: the newest final batches are re-checked every pass, newest first, until one is still on the
+/// chain; any the chain lost (a dev chain restarted from an older state, reset or reverted) goes back to Sent.</item>
 /// </list>
-/// Every step can be interrupted anywhere and repeated: a restart re-sends what was stored, never a new nonce.
+/// Every step can be interrupted anywhere and repeated: a restart re-sends what was stored. A batch gets a new
+/// nonce only when the node has none of its transactions and the stored nonce is not the account's next one
+/// (the chain lost it, or another transaction took it); the chain's pending count is the only source of nonces.
 /// </summary>
 public sealed class Anchorer(EthereumRpcClient rpc, AnchorStore store, byte[] privateKey, BigInteger chainId)
 {
@@ -33,9 +37,13 @@ public sealed class Anchorer(EthereumRpcClient rpc, AnchorStore store, byte[] pr
     /// <summary>The calldata of a batch's anchor.</summary>
     public static byte[] Payload(byte[] root) => [PayloadVersion, .. root];
 
-    /// <summary>One pass over every unfinished batch.</summary>
+    private BigInteger? _signedThisPass;
+
+    /// <summary>One pass: the final batches the chain lost go back to Sent, then every unfinished batch takes a step.</summary>
     public async Task StepAsync(CancellationToken ct = default)
     {
+        _signedThisPass = null;
+        await ReopenLostAsync(ct).ConfigureAwait(false);
         foreach (AnchorBatch batch in store.Unfinished())
         {
             switch (batch.State)
@@ -56,15 +64,25 @@ public sealed class Anchorer(EthereumRpcClient rpc, AnchorStore store, byte[] pr
 
     private async Task StartAsync(AnchorBatch batch, CancellationToken ct)
     {
-        BigInteger nodeChain = await rpc.ChainIdAsync(ct).ConfigureAwait(false);
-        if (nodeChain != chainId)
-        {
-            throw new RpcException("eth_chainId", $"the node is on chain {nodeChain}, the anchorer is configured for {chainId}; refusing to sign");
-        }
+        BigInteger nonce = await NextNonceAsync(ct).ConfigureAwait(false);
+        await SignFreshAsync(batch, nonce, ct).ConfigureAwait(false);
+    }
 
+    /// <summary>
+    /// The nonce for a new transaction: the node's pending count (it includes the node's pool), or one above
+    /// the nonce this pass signed last, if the node's count lags behind our own sends. Not the store's highest
+    /// nonce: after the chain lost history that one lies beyond the account's count, and a transaction there
+    /// would wait for the gap to fill forever.
+    /// </summary>
+    private async Task<BigInteger> NextNonceAsync(CancellationToken ct)
+    {
         BigInteger pending = await rpc.PendingNonceAsync(Address.ToString(), ct).ConfigureAwait(false);
-        BigInteger? used = store.HighestNonce();
-        BigInteger nonce = used is { } u && u + 1 > pending ? u + 1 : pending;
+        return _signedThisPass is { } signed && signed + 1 > pending ? signed + 1 : pending;
+    }
+
+    private async Task SignFreshAsync(AnchorBatch batch, BigInteger nonce, CancellationToken ct)
+    {
+        await CheckChainAsync(ct).ConfigureAwait(false);
         // Fees: the node's suggested tip, but not below the median tip of recent blocks; a fee cap of twice the
         // next block's base fee plus the tip rides out six full blocks of base-fee growth (12.5 % each).
         BigInteger suggested = await rpc.MaxPriorityFeePerGasAsync(ct).ConfigureAwait(false);
@@ -92,6 +110,29 @@ public sealed class Anchorer(EthereumRpcClient rpc, AnchorStore store, byte[] pr
         }
 
         AnchorAttempt latest = attempts[^1];
+        bool known = false;
+        foreach (AnchorAttempt attempt in attempts)
+        {
+            known = known || await rpc.KnowsTransactionAsync(attempt.TransactionHash, ct).ConfigureAwait(false);
+        }
+
+        if (!known)
+        {
+            // The node has none of them, in its pool or in a block. The stored bytes are still good if their
+            // nonce is the account's next one; otherwise the chain lost that nonce's history or another
+            // transaction took it, and the batch is signed again at a nonce the chain agrees with.
+            BigInteger next = await NextNonceAsync(ct).ConfigureAwait(false);
+            if (batch.Nonce != next)
+            {
+                await SignFreshAsync(batch, next, ct).ConfigureAwait(false);
+                return;
+            }
+
+            await SendAsync(latest.Raw, batch.Id, ct).ConfigureAwait(false);
+            _signedThisPass = next;
+            return;
+        }
+
         if (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - latest.SentAtMs < StuckAfter.TotalMilliseconds)
         {
             await SendAsync(latest.Raw, batch.Id, ct).ConfigureAwait(false);
@@ -109,10 +150,10 @@ public sealed class Anchorer(EthereumRpcClient rpc, AnchorStore store, byte[] pr
         TransactionReceipt? receipt = await rpc.ReceiptAsync(batch.TransactionHash!, ct).ConfigureAwait(false);
         if (block is null || block.Hash != batch.BlockHash || receipt is null || receipt.BlockHash != batch.BlockHash)
         {
-            // Reorganised away: back to Sent; the next pass finds a new receipt or broadcasts the stored bytes again.
-            store.SetState(batch.Id, AnchorState.Sent);
-            AnchorAttempt included = store.Attempts(batch.Id).First(a => a.TransactionHash == batch.TransactionHash);
-            await SendAsync(included.Raw, batch.Id, ct).ConfigureAwait(false);
+            // Reorganised away or lost: back to Sent, and follow it from there (a new receipt, the stored bytes
+            // broadcast again, or, if the chain no longer agrees with its nonce, a fresh one).
+            store.Reopen(batch.Id);
+            await FollowAsync(store.Batch(batch.Id), ct).ConfigureAwait(false);
             return;
         }
 
@@ -123,9 +164,41 @@ public sealed class Anchorer(EthereumRpcClient rpc, AnchorStore store, byte[] pr
         }
     }
 
+    /// <summary>Final batches the chain no longer has, newest first, go back to Sent; the first one still on the chain ends the walk (history is lost from the tip down).</summary>
+    private async Task ReopenLostAsync(CancellationToken ct)
+    {
+        if (store.NewestFinal() is null)
+        {
+            return;
+        }
+
+        await CheckChainAsync(ct).ConfigureAwait(false); // a node on another chain has none of our anchors: change nothing
+        for (AnchorBatch? final = store.NewestFinal(); final is not null; final = store.NewestFinal(final.Id))
+        {
+            TransactionReceipt? receipt = await rpc.ReceiptAsync(final.TransactionHash!, ct).ConfigureAwait(false);
+            BlockHeader? block = await rpc.BlockAsync(EthereumRpcClient.Quantity(final.BlockNumber!.Value), ct).ConfigureAwait(false);
+            if (receipt is not null && receipt.BlockHash == final.BlockHash && block?.Hash == final.BlockHash)
+            {
+                return;
+            }
+
+            store.Reopen(final.Id);
+        }
+    }
+
+    private async Task CheckChainAsync(CancellationToken ct)
+    {
+        BigInteger nodeChain = await rpc.ChainIdAsync(ct).ConfigureAwait(false);
+        if (nodeChain != chainId)
+        {
+            throw new RpcException("eth_chainId", $"the node is on chain {nodeChain}, the anchorer is configured for {chainId}; refusing to sign");
+        }
+    }
+
     private async Task SignStoreAndSendAsync(long batchId, Eip1559Transaction tx, CancellationToken ct)
     {
         SignedTransaction signed = tx.Sign(privateKey);
+        _signedThisPass = tx.Nonce;
         FaultPoint?.Invoke("signed");
         store.AddAttempt(new AnchorAttempt(batchId, signed.HashHex, signed.Raw, tx.MaxPriorityFeePerGas, tx.MaxFeePerGas, tx.Gas, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), tx.Nonce);
         FaultPoint?.Invoke("stored");

@@ -23,6 +23,14 @@ public sealed class EthereumRpcClient(HttpClient http, Uri endpoint)
     public async Task<BigInteger> PendingNonceAsync(string address, CancellationToken ct = default) =>
         Quantity("eth_getTransactionCount", await CallAsync("eth_getTransactionCount", [address, "pending"], ct));
 
+    /// <summary>eth_getTransactionCount(address, "latest"): transactions of the account in blocks.</summary>
+    public async Task<BigInteger> MinedNonceAsync(string address, CancellationToken ct = default) =>
+        Quantity("eth_getTransactionCount", await CallAsync("eth_getTransactionCount", [address, "latest"], ct));
+
+    /// <summary>eth_getTransactionByHash: whether the node has the transaction at all, in its pool or in a block.</summary>
+    public async Task<bool> KnowsTransactionAsync(string hash, CancellationToken ct = default) =>
+        await CallAsync("eth_getTransactionByHash", [hash], ct).ConfigureAwait(false) is JsonObject;
+
     /// <summary>eth_maxPriorityFeePerGas: the node's suggested tip.</summary>
     public async Task<BigInteger> MaxPriorityFeePerGasAsync(CancellationToken ct = default) =>
         Quantity("eth_maxPriorityFeePerGas", await CallAsync("eth_maxPriorityFeePerGas", [], ct));
@@ -108,6 +116,11 @@ public sealed class EthereumRpcClient(HttpClient http, Uri endpoint)
         catch (HttpRequestException e)
         {
             throw new RpcException(method, $"no answer from {endpoint} ({e.Message})");
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // HttpClient.Timeout: a node that hangs is as good as gone, and must not end the caller's loop.
+            throw new RpcException(method, $"no answer from {endpoint} within {http.Timeout.TotalSeconds:0} s");
         }
 
         using (response)

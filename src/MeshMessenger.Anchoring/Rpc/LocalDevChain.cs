@@ -9,7 +9,8 @@ namespace MeshMessenger.Anchoring.Rpc;
 /// A local Ethereum development chain (Foundry's anvil 1.7.1, chain id 31337) for <c>meshmsg up</c> and the
 /// tests: installed from the npm registry on first use, started on a free port, stopped on dispose. Its
 /// state lives in memory, so every start is a fresh chain, unless a state file is given: then it is loaded
-/// at start, saved every few seconds and on exit, and the chain carries on where it stopped.
+/// at start, saved every few seconds and on exit, and the chain carries on where it stopped. anvil dies with
+/// the process that started it, even when that process is killed with SIGKILL (see <see cref="Launch"/>).
 /// </summary>
 public sealed class LocalDevChain : IDisposable
 {
@@ -19,13 +20,19 @@ public sealed class LocalDevChain : IDisposable
     /// <summary>anvil's dev account #0 (mnemonic "test test ... junk"): funded, and accepted by the gateway only on chain id 31337.</summary>
     public static readonly byte[] Account0Key = Convert.FromHexString("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
 
-    private readonly Process _process;
+    private readonly string _executable;
+    private readonly List<string> _args;
+    private readonly Lock _gate = new();
+    private Process _process;
+    private bool _disposed;
 
-    private LocalDevChain(Process process, int port)
+    private LocalDevChain(string executable, List<string> args, int port)
     {
-        _process = process;
+        _executable = executable;
+        _args = args;
         Port = port;
         Url = new Uri($"http://127.0.0.1:{port}");
+        _process = Launch(executable, args);
     }
 
     /// <summary>The JSON-RPC port.</summary>
@@ -75,7 +82,8 @@ public sealed class LocalDevChain : IDisposable
     /// <summary>Starts anvil on a free port and waits until it answers (at most 30 s).</summary>
     /// <param name="executable">From <see cref="EnsureInstalled"/> or <see cref="AnvilTool.Find"/>.</param>
     /// <param name="blockSeconds">Mine a block this often even without transactions (so 'finalized' moves on), or null to mine only on transactions.</param>
-    /// <param name="stateFile">Keep the chain in this file across runs (anvil's --state, saved every 2 s and on exit), or null for a fresh chain.</param>
+    /// <param name="stateFile">Keep the chain in this file across runs (anvil's --state, saved every 2 s and on exit), or null for a fresh chain.
+    /// An anvil left running on the same file (its parent was killed before its watchdog could act) is stopped first.</param>
     public static LocalDevChain Start(string executable, int? blockSeconds = null, string? stateFile = null)
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -90,29 +98,83 @@ public sealed class LocalDevChain : IDisposable
 
         if (stateFile is not null)
         {
+            stateFile = Path.GetFullPath(stateFile);
+            StopLeftovers(stateFile);
             args.AddRange(["--state", stateFile, "--state-interval", "2"]);
         }
 
-        var process = Process.Start(new ProcessStartInfo(executable, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var chain = new LocalDevChain(process, port);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var rpc = new EthereumRpcClient(http, chain.Url);
-        var watch = Stopwatch.StartNew();
-        while (true)
+        var chain = new LocalDevChain(executable, args, port);
+        try
         {
-            try
+            chain.WaitUntilAnswering(chain._process);
+        }
+        catch (InvalidOperationException)
+        {
+            chain.Dispose();
+            throw;
+        }
+
+        return chain;
+    }
+
+    /// <summary>
+    /// Watches anvil while the chain is in use: if it dies, it is started again on the same port with the same
+    /// state file (the gateway's anchoring reconciles whatever the chain lost since its last save).
+    /// </summary>
+    /// <param name="log">Told of each restart, in a sentence.</param>
+    public void KeepRunning(Action<string> log)
+    {
+        _ = Task.Run(async () =>
+        {
+            while (true)
             {
-                rpc.ChainIdAsync().GetAwaiter().GetResult();
-                return chain;
+                Process current;
+                lock (_gate)
+                {
+                    if (_disposed)
+                    {
+                        return;
+                    }
+
+                    current = _process;
+                }
+
+                await current.WaitForExitAsync().ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false); // no busy loop if it cannot start at all
+                Process next;
+                lock (_gate)
+                {
+                    if (_disposed)
+                    {
+                        return;
+                    }
+
+                    log($"the dev chain (anvil, pid {current.Id}) exited with code {current.ExitCode}; restarting it on port {Port}");
+                    current.Dispose();
+                    _process = next = Launch(_executable, _args);
+                }
+
+                try
+                {
+                    WaitUntilAnswering(next);
+                    log($"the dev chain answers again on port {Port} (anvil, pid {next.Id})");
+                }
+                catch (InvalidOperationException e)
+                {
+                    log(e.Message);
+                }
             }
-            catch (RpcException) when (watch.Elapsed < TimeSpan.FromSeconds(30) && !process.HasExited)
+        });
+    }
+
+    /// <summary>anvil's process id (it changes when <see cref="KeepRunning"/> restarts it).</summary>
+    public int ProcessId
+    {
+        get
+        {
+            lock (_gate)
             {
-                Thread.Sleep(100);
-            }
-            catch (RpcException e)
-            {
-                chain.Dispose();
-                throw new InvalidOperationException($"anvil did not start on port {port}: {e.Message}");
+                return _process.Id;
             }
         }
     }
@@ -120,20 +182,165 @@ public sealed class LocalDevChain : IDisposable
     /// <summary>Stops anvil: SIGTERM first, so that it saves its state file, then a kill if it has not exited within 5 s.</summary>
     public void Dispose()
     {
-        if (!_process.HasExited && OperatingSystem.IsLinux())
+        Process process;
+        lock (_gate)
         {
-            using Process? term = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            process = _process;
+        }
+
+        if (!process.HasExited && OperatingSystem.IsLinux())
+        {
+            using Process? term = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false });
             term?.WaitForExit();
-            _process.WaitForExit(5000);
+            process.WaitForExit(5000);
         }
 
-        if (!_process.HasExited)
+        if (!process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
         }
 
-        _process.Dispose();
+        // Closing anvil's stdin ends its watchdog, which finds nothing left to stop.
+        if (process.StartInfo.RedirectStandardInput)
+        {
+            process.StandardInput.Close();
+        }
+
+        process.Dispose();
+    }
+
+    /// <summary>
+    /// Starts anvil so that it dies with this process, however this process ends. Under Linux and macOS a
+    /// /bin/sh wrapper starts a watchdog, then execs anvil (so anvil keeps the wrapper's pid). The watchdog
+    /// blocks reading anvil's stdin, a pipe whose only writer is this process: the kernel closes it when this
+    /// process exits, even on SIGKILL, and the watchdog then sends anvil SIGTERM (it saves its state), and
+    /// SIGKILL after 5 s. PR_SET_PDEATHSIG (setpriv --pdeathsig) is not used: it fires when the *thread*
+    /// that forked exits (prctl(2)), and .NET may fork from a thread-pool thread that ends at any time.
+    /// </summary>
+    private static Process Launch(string executable, List<string> args)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return Process.Start(new ProcessStartInfo(executable, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        }
+
+        const string Watchdog =
+            "exec 3<&0; " +
+            "(cat <&3 >/dev/null 2>&1; kill -TERM $$ 2>/dev/null; i=0; " +
+            "while [ $i -lt 5 ] && kill -0 $$ 2>/dev/null; do sleep 1; i=$((i+1)); done; kill -KILL $$ 2>/dev/null) >/dev/null 2>&1 & " +
+            "exec \"$@\" </dev/null 3<&-";
+        var start = new ProcessStartInfo("/bin/sh", ["-c", Watchdog, "meshmsg-anvil-watchdog", executable, .. args])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        return Process.Start(start)!;
+    }
+
+    /// <summary>Stops every anvil of this user that runs on <paramref name="stateFile"/> (read from /proc/PID/cmdline), so two never write one file.</summary>
+    private static void StopLeftovers(string stateFile)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            string[] argv;
+            try
+            {
+                argv = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
+            }
+            catch (IOException)
+            {
+                continue; // gone meanwhile
+            }
+            catch (UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            int state = Array.IndexOf(argv, "--state");
+            if (argv.Length == 0 || Path.GetFileName(argv[0]) != "anvil" || state < 0 || state + 1 >= argv.Length || argv[state + 1] != stateFile)
+            {
+                continue;
+            }
+
+            try
+            {
+                using Process leftover = Process.GetProcessById(pid);
+                using (Process? term = Process.Start(new ProcessStartInfo("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
+                {
+                    term?.WaitForExit();
+                }
+
+                var watch = Stopwatch.StartNew();
+                while (IsRunning(pid) && watch.Elapsed < TimeSpan.FromSeconds(5))
+                {
+                    Thread.Sleep(100);
+                }
+
+                if (IsRunning(pid))
+                {
+                    leftover.Kill();
+                }
+            }
+            catch (ArgumentException)
+            {
+                // exited meanwhile
+            }
+        }
+    }
+
+    /// <summary>True while /proc/PID exists and is not a zombie (an orphan's zombie waits for whoever reaps it).</summary>
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault() is not ('Z' or 'X');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private void WaitUntilAnswering(Process process)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var rpc = new EthereumRpcClient(http, Url);
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                rpc.ChainIdAsync().GetAwaiter().GetResult();
+                return;
+            }
+            catch (RpcException) when (watch.Elapsed < TimeSpan.FromSeconds(30) && !process.HasExited)
+            {
+                Thread.Sleep(100);
+            }
+            catch (RpcException e)
+            {
+                throw new InvalidOperationException($"anvil did not start on port {Port}: {e.Message}");
+            }
+        }
     }
 
     private static string RuntimeInformationArchitecture() => System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();

@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using MeshMessenger.Anchoring.Rpc;
 using MeshMessenger.Gateway;
 using MeshMessenger.Gateway.Configuration;
+using MeshMessenger.Gateway.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Spectre.Console;
@@ -60,7 +61,18 @@ public static class UpCommand
         }
 
         string dataDirectory = settings.DataDirectory ?? Path.Combine(Path.GetTempPath(), $"meshmsg-up-{Environment.ProcessId}");
-        Directory.CreateDirectory(dataDirectory);
+        DataDirectoryLock dataLock;
+        try
+        {
+            // Before anvil starts: a second `up` on this folder would start a second anvil on its state file.
+            dataLock = DataDirectoryLock.Acquire(dataDirectory);
+        }
+        catch (DataDirectoryInUseException e)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 1;
+        }
+
         LocalDevChain? chain = null;
         try
         {
@@ -80,6 +92,8 @@ public static class UpCommand
                     console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
                     return 1;
                 }
+
+                chain.KeepRunning(message => console.MarkupLineInterpolated($"[yellow]dev chain:[/] {message}"));
 
                 // anvil's funded dev account; the gateway accepts the well-known keys on chain 31337 only.
                 Environment.SetEnvironmentVariable(AnchoringKey.EnvironmentVariable, Convert.ToHexStringLower(LocalDevChain.Account0Key));
@@ -109,6 +123,7 @@ public static class UpCommand
         finally
         {
             chain?.Dispose();
+            dataLock.Dispose();
             if (settings.DataDirectory is null)
             {
                 Directory.Delete(dataDirectory, recursive: true);
