@@ -65,9 +65,16 @@ public sealed class AnchoringTests : IDisposable
             while (!stop.IsCancellationRequested)
             {
                 var datagram = await socket.ReceiveAsync(stop.Token);
+                byte[][] answers;
                 lock (device)
                 {
                     device.Node.Receive(datagram.Buffer, 0, datagram.Buffer.Length);
+                    answers = device.Take(); // a proof for the gateway's challenge: only proven neighbours get notices
+                }
+
+                foreach (byte[] answer in answers)
+                {
+                    await socket.SendAsync(answer, gatewayEndpoint, stop.Token);
                 }
             }
         });

@@ -169,6 +169,7 @@ public sealed class FederationTests : IDisposable
     {
         private readonly UdpClient _socket = new(new IPEndPoint(IPAddress.Loopback, 0));
         private readonly List<byte[]> _sent = [];
+        private readonly List<byte[]> _stash = []; // frames the node queued while answering a challenge, sent at the next Flush
         private readonly ConcurrentDictionary<(uint, uint), int> _heard = new();
 
         public UdpDevice(TestDevice device, GatewayProcess gateway)
@@ -193,10 +194,11 @@ public sealed class FederationTests : IDisposable
 
         public void Flush()
         {
-            byte[][] outbox;
+            List<byte[]> outbox;
             lock (Device)
             {
-                outbox = Device.Take();
+                outbox = [.. _stash, .. Device.Take()];
+                _stash.Clear();
             }
 
             foreach (byte[] frame in outbox)
@@ -238,6 +240,25 @@ public sealed class FederationTests : IDisposable
             while (true)
             {
                 UdpReceiveResult r = await _socket.ReceiveAsync();
+                if (FrameCodec.TryDecode(r.Buffer, 0, r.Buffer.Length, FrameLimits.Ip, out Frame? c) == ProtocolError.None && c!.Type == FrameType.Challenge)
+                {
+                    // The gateway asks the device to prove its key (docs/protocol.md §5.4): the node answers at once.
+                    byte[][] outbox;
+                    lock (Device)
+                    {
+                        Device.Node.Receive(r.Buffer, 0, r.Buffer.Length);
+                        outbox = Device.Take();
+                        _stash.AddRange(outbox.Where(f => (FrameType)(f[0] & 0x1F) != FrameType.Proof));
+                    }
+
+                    foreach (byte[] proof in outbox.Where(f => (FrameType)(f[0] & 0x1F) == FrameType.Proof))
+                    {
+                        Send(proof);
+                    }
+
+                    continue;
+                }
+
                 if (FrameCodec.TryDecode(r.Buffer, 0, r.Buffer.Length, FrameLimits.Ip, out Frame? f) == ProtocolError.None
                     && EntryCodec.TryDecode(f!.Payload, 0, f.Payload.Length, out Entry? e) == ProtocolError.None)
                 {

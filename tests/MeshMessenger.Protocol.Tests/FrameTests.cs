@@ -112,7 +112,8 @@ public sealed class FrameTests
     public void Header_rules_are_checked()
     {
         Assert.Equal(ProtocolError.UnsupportedVersion, FrameCodec.TryDecode([0x41, 0, 0, 0, 1], 0, 5, 255, out _));
-        Assert.Equal(ProtocolError.UnknownType, FrameCodec.TryDecode([0x27, 0, 0, 0, 1], 0, 5, 255, out _));
+        Assert.Equal(ProtocolError.UnknownType, FrameCodec.TryDecode([0x29, 0, 0, 0, 1], 0, 5, 255, out _));
+        Assert.Equal(ProtocolError.UnknownType, FrameCodec.TryDecode([0x20, 0, 0, 0, 1], 0, 5, 255, out _));
         Assert.Equal(ProtocolError.InvalidField, FrameCodec.TryDecode([0x21, 0x64, 0, 0, 1], 0, 5, 255, out _)); // limit 3 > start 1
     }
 

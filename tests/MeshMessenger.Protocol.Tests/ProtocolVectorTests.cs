@@ -1,6 +1,7 @@
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Links;
 using MeshMessenger.Protocol.Sealing;
 using MeshMessenger.Protocol.Tests.Support;
 
@@ -81,6 +82,36 @@ public sealed class ProtocolVectorTests
             Assert.Equal(ProtocolError.None, EntryCodec.TryDecode(bytes, 0, bytes.Length, out Entry? e));
             Assert.Equal(ChainVerdict.Accepted, chains.Accept(e!));
         }
+    }
+
+    [Fact]
+    public void Stored_link_proof_vector_decodes_and_verifies_under_alice_s_key_for_that_challenge_only()
+    {
+        var s = Sections(File.ReadAllText(FilePath));
+        var v = s["link proof"];
+        byte[] alicePk = Convert.FromHexString(s["identity alice"]["ed25519_public"]);
+        byte[] bobPk = Convert.FromHexString(s["identity bob"]["ed25519_public"]);
+        byte[] challengeFrame = Convert.FromHexString(v["challenge_frame"]);
+        Assert.Equal(ProtocolError.None, FrameCodec.TryDecode(challengeFrame, 0, challengeFrame.Length, FrameLimits.LoRa, out Frame? cf));
+        Assert.Equal(FrameType.Challenge, cf!.Type);
+        Assert.Equal(0, cf.HopLimit);
+        Assert.Equal(ProtocolError.None, LinkChallenge.TryDecode(cf.Payload, 0, cf.Payload.Length, out LinkChallenge? challenge));
+        Assert.Equal(v["gateway_node_id"], challenge!.Gateway.ToString("x8"));
+        Assert.Equal(3, challenge.Count);
+        Assert.Equal(v["challenge"], Convert.ToHexStringLower(cf.Payload));
+
+        byte[] proofFrame = Convert.FromHexString(v["proof_frame"]);
+        Assert.Equal(ProtocolError.None, FrameCodec.TryDecode(proofFrame, 0, proofFrame.Length, FrameLimits.LoRa, out Frame? pf));
+        Assert.Equal(FrameType.Proof, pf!.Type);
+        Assert.Equal(ProtocolError.None, LinkProof.TryDecode(pf.Payload, 0, pf.Payload.Length, out LinkProof? proof));
+        Assert.Equal(v["proof_hash"], Convert.ToHexStringLower(LinkProof.HashOf(cf.Payload, proof!.Node, proof.Held)));
+        Assert.True(proof.Holds(0) && proof.Holds(1) && !proof.Holds(2));
+        var verifier = new Platform.Ed25519SignatureVerifier();
+        Assert.True(proof.Verify(verifier, alicePk, cf.Payload));
+        Assert.False(proof.Verify(verifier, bobPk, cf.Payload));
+        byte[] otherGateway = (byte[])cf.Payload.Clone();
+        otherGateway[0] ^= 1;
+        Assert.False(proof.Verify(verifier, alicePk, otherGateway));
     }
 
     private static string RepoRoot()

@@ -40,6 +40,9 @@ public sealed class UntrustedInputTests
         List<byte[]> corpus = link.Carried.Distinct(new BytesComparer()).ToList();
         corpus.Add(FrameCodec.Encode(new Frame(FrameType.Want, 0, 0, false, 0, 1, new WantMessage([new Wire.SequenceRange(alice.Id, 0, 3)]).Encode()), FrameLimits.LoRa));
         corpus.Add(FrameCodec.Encode(new Frame(FrameType.Ack, 0, 0, false, 0, 1, [0, 0, 0, 1, 5]), FrameLimits.LoRa));
+        var challenge = new Links.LinkChallenge(7, new byte[16], [alice.Id, bob.Id], [0, 1]);
+        corpus.Add(FrameCodec.Encode(new Frame(FrameType.Challenge, 0, 0, false, 0, 1, challenge.Encode()), FrameLimits.LoRa));
+        corpus.Add(FrameCodec.Encode(new Frame(FrameType.Proof, 0, 0, false, 0, 1, new Links.LinkProof(alice.Id, new byte[16], 3, new byte[64]).Encode()), FrameLimits.LoRa));
         Assert.True(corpus.Count >= 10, "corpus too small: " + corpus.Count);
         Assert.Contains(corpus, f => (FrameType)(f[0] & 0x1F) == FrameType.Fragment);
         Assert.Contains(corpus, f => (FrameType)(f[0] & 0x1F) == FrameType.Want);
@@ -114,6 +117,8 @@ public sealed class UntrustedInputTests
         WantMessage.TryDecode(input, out _);
         ReceiptBody.TryDecode(input, 1, out _);
         ContactCard.TryDecode(input, 0, input.Length, out _);
+        Links.LinkChallenge.TryDecode(input, 0, input.Length, out _);
+        Links.LinkProof.TryDecode(input, 0, input.Length, out _);
     }
 
     private static byte[] RandomFrame(Random rng)

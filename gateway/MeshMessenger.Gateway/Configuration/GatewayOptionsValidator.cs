@@ -1,4 +1,5 @@
 using MeshMessenger.Gateway.Hardware.Boards;
+using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Radio.LoRa;
 
 namespace MeshMessenger.Gateway.Configuration;
@@ -25,6 +26,10 @@ public static class GatewayOptionsValidator
         Check(o.Udp.Port is >= 0 and <= 65535, "Udp:Port", $"{o.Udp.Port} is not a port (0 turns UDP off)");
         Check(System.Net.IPAddress.TryParse(o.Udp.Bind, out _), "Udp:Bind", $"'{o.Udp.Bind}' is not an IP address");
         Check(o.Udp.NeighbourSeconds > 0, "Udp:NeighbourSeconds", "must be positive");
+        Check(o.Udp.MaxNeighbours > 0, "Udp:MaxNeighbours", "must be positive");
+        Check(o.Udp.ChallengeSeconds > 0, "Udp:ChallengeSeconds", "must be positive");
+        Check(o.Udp.DownlinkBytesPerSecond > 0, "Udp:DownlinkBytesPerSecond", "must be positive");
+        Check(o.Udp.DownlinkBurstBytes >= 2 * FrameLimits.Ip, "Udp:DownlinkBurstBytes", $"must be at least {2 * FrameLimits.Ip} (a 2,048-byte entry in two UDP frames)");
         Check(o.Mqtt.Mode is "embedded" or "external" or "off", "Mqtt:Mode", $"'{o.Mqtt.Mode}' must be embedded, external or off");
         Check(o.Mqtt.Port is > 0 and <= 65535, "Mqtt:Port", $"{o.Mqtt.Port} is not a port");
         Check(System.Net.IPAddress.TryParse(o.Mqtt.Bind, out _), "Mqtt:Bind", $"'{o.Mqtt.Bind}' is not an IP address");

@@ -9,6 +9,21 @@ public sealed class UdpOptions
     /// <summary>Address to bind.</summary>
     public string Bind { get; set; } = "0.0.0.0";
 
-    /// <summary>A device heard within this many seconds is a direct neighbour and gets downlink frames.</summary>
+    /// <summary>
+    /// A device that answered a challenge with a valid proof of its key is a direct neighbour for this many
+    /// seconds after its last proof and gets downlink frames (docs/gateway.md §2).
+    /// </summary>
     public int NeighbourSeconds { get; set; } = 600;
+
+    /// <summary>Proven neighbours at most; a proof beyond the cap earns no downlink and is counted (udp_neighbours_full).</summary>
+    public int MaxNeighbours { get; set; } = 256;
+
+    /// <summary>A challenge not answered within this many seconds expires; its nonce is never accepted again.</summary>
+    public int ChallengeSeconds { get; set; } = 30;
+
+    /// <summary>Downlink bytes per second per neighbour (token bucket refill); excess is dropped and counted.</summary>
+    public int DownlinkBytesPerSecond { get; set; } = 16_384;
+
+    /// <summary>Downlink bytes a neighbour may be sent at once (token bucket size); at least one whole entry's frames.</summary>
+    public int DownlinkBurstBytes { get; set; } = 65_536;
 }

@@ -5,59 +5,134 @@ using Microsoft.Data.Sqlite;
 namespace MeshMessenger.Gateway.Links;
 
 /// <summary>
-/// Holds entries for devices that are away and hands them over when the device is heard again: direct
+/// Holds entries for devices that are away and hands them over once the device has proved its key: direct
 /// messages to it and receipts for its messages carry its 1-byte hint, so every stored entry with that hint
-/// newer than what the device was last given is sent. The high-water mark is kept in SQLite, so a gateway
-/// restart neither loses nor repeats a hand-over. Other nodes sharing the hint get a few extra sealed
-/// entries they cannot open (docs/protocol.md §9 explains the hint).
+/// (by another author) is held until the device's signed receipt (a proof's held bitmap, docs/protocol.md
+/// §5.4) says it has it. Receipts are kept in SQLite, so a restart neither loses nor repeats a confirmed
+/// hand-over; nothing is marked handed over without one. deliveries.delivered_until is the contiguous
+/// prefix every entry of which is confirmed, so lookups skip it. Other nodes sharing the hint get a few
+/// extra sealed entries they cannot open (docs/protocol.md §9 explains the hint).
 /// </summary>
 public sealed class StoreAndForward(GatewayDatabase database)
 {
-    /// <summary>Entries handed over per visit at most; the rest follow on the next.</summary>
-    public const int MaxPerVisit = 512;
+    /// <summary>The mark never passes entries received this recently: a batch the ingest writer has not committed yet may still carry such times.</summary>
+    private const long SettleMilliseconds = 60_000;
 
-    /// <summary>The entries held for <paramref name="node"/>, oldest first, and marks them delivered.</summary>
-    public List<byte[]> TakeHeld(uint node)
+    /// <summary>The oldest held entries for <paramref name="node"/> that it has not confirmed, at most <paramref name="max"/>.</summary>
+    public List<HeldEntry> NextBatch(uint node, int max)
     {
-        var entries = new List<byte[]>();
+        var batch = new List<HeldEntry>(max);
         using SqliteConnection c = database.Open();
-        using SqliteTransaction t = c.BeginTransaction();
-        long since;
-        using (SqliteCommand mark = c.CreateCommand())
+        using SqliteCommand select = c.CreateCommand();
+        select.CommandText = """
+            SELECT e.author, e.seq, e.bytes FROM entries e
+            WHERE e.hint = $h AND e.author != $n AND e.received_at > $s
+              AND NOT EXISTS (SELECT 1 FROM handovers d WHERE d.node = $n AND d.author = e.author AND d.seq = e.seq)
+            ORDER BY e.received_at, e.author, e.seq LIMIT $max
+            """;
+        select.Parameters.AddWithValue("$h", (int)NodeId.HintOf(node));
+        select.Parameters.AddWithValue("$n", (long)node);
+        select.Parameters.AddWithValue("$s", Mark(c, null, node));
+        select.Parameters.AddWithValue("$max", max);
+        using SqliteDataReader reader = select.ExecuteReader();
+        while (reader.Read())
         {
-            mark.Transaction = t;
-            mark.CommandText = "SELECT delivered_until FROM deliveries WHERE node = $n";
-            mark.Parameters.AddWithValue("$n", (long)node);
-            since = mark.ExecuteScalar() is long value ? value : 0;
+            batch.Add(new HeldEntry((uint)reader.GetInt64(0), (uint)reader.GetInt64(1), (byte[])reader[2]));
         }
 
-        long until = since;
-        using (SqliteCommand select = c.CreateCommand())
+        return batch;
+    }
+
+    /// <summary>Entries held for <paramref name="node"/> that it has not confirmed.</summary>
+    public int HeldCount(uint node)
+    {
+        using SqliteConnection c = database.Open();
+        using SqliteCommand count = c.CreateCommand();
+        count.CommandText = """
+            SELECT COUNT(*) FROM entries e
+            WHERE e.hint = $h AND e.author != $n AND e.received_at > $s
+              AND NOT EXISTS (SELECT 1 FROM handovers d WHERE d.node = $n AND d.author = e.author AND d.seq = e.seq)
+            """;
+        count.Parameters.AddWithValue("$h", (int)NodeId.HintOf(node));
+        count.Parameters.AddWithValue("$n", (long)node);
+        count.Parameters.AddWithValue("$s", Mark(c, null, node));
+        return Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Records the device's receipt: <paramref name="confirmed"/> are the listed entries whose proof bit was
+    /// set. Then moves the contiguous mark past every confirmed prefix. One transaction.
+    /// </summary>
+    public void Confirm(uint node, IEnumerable<HeldEntry> confirmed)
+    {
+        using SqliteConnection c = database.Open();
+        using SqliteTransaction t = c.BeginTransaction();
+        foreach (HeldEntry entry in confirmed)
         {
-            select.Transaction = t;
-            select.CommandText = "SELECT bytes, received_at FROM entries WHERE hint = $h AND author != $n AND received_at > $s ORDER BY received_at LIMIT $max";
-            select.Parameters.AddWithValue("$h", (int)NodeId.HintOf(node));
-            select.Parameters.AddWithValue("$n", (long)node);
-            select.Parameters.AddWithValue("$s", since);
-            select.Parameters.AddWithValue("$max", MaxPerVisit);
-            using SqliteDataReader reader = select.ExecuteReader();
-            while (reader.Read())
+            using SqliteCommand insert = c.CreateCommand();
+            insert.Transaction = t;
+            insert.CommandText = "INSERT OR IGNORE INTO handovers (node, author, seq) VALUES ($n, $a, $s)";
+            insert.Parameters.AddWithValue("$n", (long)node);
+            insert.Parameters.AddWithValue("$a", (long)entry.Author);
+            insert.Parameters.AddWithValue("$s", (long)entry.Sequence);
+            insert.ExecuteNonQuery();
+        }
+
+        long since = Mark(c, t, node);
+        long settled = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - SettleMilliseconds;
+        using (SqliteCommand next = c.CreateCommand())
+        {
+            // The new mark is just below the oldest unconfirmed entry, or the newest held entry if all are confirmed.
+            next.Transaction = t;
+            next.CommandText = """
+                SELECT COALESCE(
+                  (SELECT MIN(e.received_at) - 1 FROM entries e
+                   WHERE e.hint = $h AND e.author != $n AND e.received_at > $s
+                     AND NOT EXISTS (SELECT 1 FROM handovers d WHERE d.node = $n AND d.author = e.author AND d.seq = e.seq)),
+                  (SELECT MAX(e.received_at) FROM entries e WHERE e.hint = $h AND e.author != $n AND e.received_at > $s),
+                  $s)
+                """;
+            next.Parameters.AddWithValue("$h", (int)NodeId.HintOf(node));
+            next.Parameters.AddWithValue("$n", (long)node);
+            next.Parameters.AddWithValue("$s", since);
+            long until = Math.Min((long)next.ExecuteScalar()!, settled);
+            if (until > since)
             {
-                entries.Add((byte[])reader[0]);
-                until = Math.Max(until, reader.GetInt64(1));
+                using SqliteCommand update = c.CreateCommand();
+                update.Transaction = t;
+                update.CommandText = "INSERT INTO deliveries (node, delivered_until) VALUES ($n, $u) ON CONFLICT (node) DO UPDATE SET delivered_until = excluded.delivered_until";
+                update.Parameters.AddWithValue("$n", (long)node);
+                update.Parameters.AddWithValue("$u", until);
+                update.ExecuteNonQuery();
+
+                using SqliteCommand prune = c.CreateCommand();
+                prune.Transaction = t;
+                prune.CommandText = "DELETE FROM handovers WHERE node = $n AND EXISTS (SELECT 1 FROM entries e WHERE e.author = handovers.author AND e.seq = handovers.seq AND e.received_at <= $u)";
+                prune.Parameters.AddWithValue("$n", (long)node);
+                prune.Parameters.AddWithValue("$u", until);
+                prune.ExecuteNonQuery();
             }
         }
 
-        using (SqliteCommand update = c.CreateCommand())
-        {
-            update.Transaction = t;
-            update.CommandText = "INSERT INTO deliveries (node, delivered_until) VALUES ($n, $u) ON CONFLICT (node) DO UPDATE SET delivered_until = excluded.delivered_until";
-            update.Parameters.AddWithValue("$n", (long)node);
-            update.Parameters.AddWithValue("$u", until);
-            update.ExecuteNonQuery();
-        }
-
         t.Commit();
-        return entries;
+    }
+
+    /// <summary>The verified signing key of <paramref name="node"/> (from its stored profile), or null if none is known.</summary>
+    public byte[]? SigningKeyOf(uint node)
+    {
+        using SqliteConnection c = database.Open();
+        using SqliteCommand select = c.CreateCommand();
+        select.CommandText = "SELECT signing_key FROM contacts WHERE author = $a";
+        select.Parameters.AddWithValue("$a", (long)node);
+        return select.ExecuteScalar() as byte[];
+    }
+
+    private static long Mark(SqliteConnection c, SqliteTransaction? t, uint node)
+    {
+        using SqliteCommand mark = c.CreateCommand();
+        mark.Transaction = t;
+        mark.CommandText = "SELECT delivered_until FROM deliveries WHERE node = $n";
+        mark.Parameters.AddWithValue("$n", (long)node);
+        return mark.ExecuteScalar() is long value ? value : 0;
     }
 }

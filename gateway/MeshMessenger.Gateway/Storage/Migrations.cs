@@ -67,5 +67,16 @@ public static class Migrations
             delivered_until INTEGER NOT NULL
         );
         """,
+
+        // 4: held entries a device confirmed holding (its signed receipt, docs/protocol.md §5.4), beyond the
+        //    contiguous prefix that deliveries.delivered_until covers.
+        """
+        CREATE TABLE handovers (
+            node INTEGER NOT NULL,
+            author INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (node, author, seq)
+        ) WITHOUT ROWID;
+        """,
     ];
 }

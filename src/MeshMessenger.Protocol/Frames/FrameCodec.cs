@@ -61,7 +61,7 @@ public static class FrameCodec
         }
 
         int type = b0 & 0x1F;
-        if (type < (int)FrameType.Entry || type > (int)FrameType.Anchor)
+        if (type < (int)FrameType.Entry || type > (int)FrameType.Proof)
         {
             return ProtocolError.UnknownType;
         }

@@ -20,4 +20,10 @@ public enum FrameType
 
     /// <summary>A gateway tells an author that a checkpoint of its chain is anchored on a public blockchain (<see cref="Anchors.AnchorNotice"/>).</summary>
     Anchor = 6,
+
+    /// <summary>A gateway asks the device at one address to prove its key and confirm held entries (<see cref="Links.LinkChallenge"/>; hop limit 0).</summary>
+    Challenge = 7,
+
+    /// <summary>A device answers a challenge (<see cref="Links.LinkProof"/>; hop limit 0).</summary>
+    Proof = 8,
 }

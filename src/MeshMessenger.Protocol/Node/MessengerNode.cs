@@ -4,6 +4,7 @@ using MeshMessenger.Protocol.Anchors;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Links;
 using MeshMessenger.Protocol.Platform;
 using MeshMessenger.Protocol.Receipts;
 using MeshMessenger.Protocol.Sealing;
@@ -364,6 +365,10 @@ public sealed class MessengerNode
                 return TakeWant(frame);
             case FrameType.Anchor:
                 return TakeAnchor(frame.Payload);
+            case FrameType.Challenge:
+                return TakeChallenge(frame);
+            case FrameType.Proof:
+                return ProtocolError.None; // proofs are for the challenger (a gateway); a device has nothing to check
             default:
                 return TakeAck(frame.Payload);
         }
@@ -393,6 +398,40 @@ public sealed class MessengerNode
             LatestAnchor = notice;
         }
 
+        return ProtocolError.None;
+    }
+
+    /// <summary>
+    /// A gateway asks this node to prove its key and say which listed entries it holds (docs/protocol.md §5.4).
+    /// Answering is safe: the signature covers a domain-separated hash that can never pass as an entry, and it
+    /// reveals only that this node's key is here, which any frame it sends shows already. Only a challenge
+    /// sent straight to this node (hop start 0) is answered, so a relayed copy cannot make it sign twice.
+    /// </summary>
+    private ProtocolError TakeChallenge(Frame frame)
+    {
+        if (frame.HopStart != 0)
+        {
+            return ProtocolError.InvalidField;
+        }
+
+        LinkChallenge? challenge;
+        ProtocolError error = LinkChallenge.TryDecode(frame.Payload, 0, frame.Payload.Length, out challenge);
+        if (error != ProtocolError.None)
+        {
+            return error;
+        }
+
+        uint held = 0;
+        for (int i = 0; i < challenge!.Count; i++)
+        {
+            if (_chains.Store.Get(challenge.Authors[i], challenge.Sequences[i]) != null)
+            {
+                held |= 1u << i;
+            }
+        }
+
+        LinkProof proof = LinkProof.Answer(_identity, frame.Payload, challenge.Nonce, held);
+        Queue(new Frame(FrameType.Proof, 0, 0, false, NodeId.HintOf(challenge.Gateway), Hint, proof.Encode()));
         return ProtocolError.None;
     }
 

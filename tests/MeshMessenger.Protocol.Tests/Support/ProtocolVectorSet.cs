@@ -2,6 +2,7 @@ using System.Text;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Links;
 using MeshMessenger.Protocol.Receipts;
 using MeshMessenger.Protocol.Sealing;
 using MeshMessenger.Protocol.Sync;
@@ -84,6 +85,19 @@ internal static class ProtocolVectorSet
         o.AppendLine("heads_frame = " + Hex(FrameCodec.Encode(new Frame(FrameType.Heads, 0, 0, false, 0, NodeId.HintOf(bob.Id), heads.Encode()), FrameLimits.LoRa)));
         var want = new WantMessage([new SequenceRange(alice.Id, 2, 4)]);
         o.AppendLine("want_frame = " + Hex(FrameCodec.Encode(new Frame(FrameType.Want, 0, 0, false, 0, NodeId.HintOf(bob.Id), want.Encode()), FrameLimits.LoRa)));
+
+        NodeIdentity gateway = Identities.Fixed(3);
+        byte[] nonce = Enumerable.Range(0, LinkChallenge.NonceSize).Select(i => (byte)i).ToArray();
+        var challenge = new LinkChallenge(gateway.Id, nonce, [alice.Id, alice.Id, bob.Id], [1, 2, 300]);
+        byte[] challengePayload = challenge.Encode();
+        LinkProof proof = LinkProof.Answer(alice, challengePayload, nonce, 0b011);
+        o.AppendLine("[link proof: gateway (root 03...03) challenges alice, who holds her entries 1 and 2, not bob's 300]");
+        o.AppendLine("gateway_node_id = " + gateway.Id.ToString("x8"));
+        o.AppendLine("challenge = " + Hex(challengePayload));
+        o.AppendLine("challenge_frame = " + Hex(FrameCodec.Encode(new Frame(FrameType.Challenge, 0, 0, false, 0, NodeId.HintOf(gateway.Id), challengePayload), FrameLimits.LoRa)));
+        o.AppendLine("held_bitmap = 00000003");
+        o.AppendLine("proof_hash = " + Hex(LinkProof.HashOf(challengePayload, alice.Id, 0b011)));
+        o.AppendLine("proof_frame = " + Hex(FrameCodec.Encode(new Frame(FrameType.Proof, 0, 0, false, NodeId.HintOf(gateway.Id), NodeId.HintOf(alice.Id), proof.Encode()), FrameLimits.LoRa)));
         return o.ToString().Replace("\r\n", "\n");
     }
 

@@ -1,0 +1,271 @@
+using System.Net;
+using System.Net.Sockets;
+using MeshMessenger.Protocol;
+using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Links;
+using MeshMessenger.Protocol.Node;
+
+namespace MeshMessenger.Gateway.Tests;
+
+/// <summary>
+/// The UDP link with real sockets, the real ingest and SQLite, and real MessengerNode devices: held entries
+/// and downlink go only to an address that proved its key, receipts come from proofs, and no address is
+/// sent more than it sent before it proved anything.
+/// </summary>
+public sealed class UdpLinkTests
+{
+    [Fact]
+    public async Task A_replayed_genesis_from_another_port_gets_a_challenge_only_and_the_real_device_then_gets_every_held_entry()
+    {
+        await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-hijack-");
+        var (alice, bob, bobGenesis) = await SixHeldForBob(gateway);
+
+        // The attacker heard Bob's genuine genesis once and replays it from its own port.
+        using var attacker = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        await attacker.SendAsync(bobGenesis, gateway.Endpoint);
+        byte[] reply = (await attacker.ReceiveAsync().WaitAsync(TimeSpan.FromSeconds(30))).Buffer;
+        LinkChallenge challenge = DecodeChallenge(reply);
+        Assert.Equal(LinkChallenge.EmptySize + FrameLimits.HeaderSize, reply.Length);
+        Assert.True(reply.Length <= bobGenesis.Length);
+        Assert.Equal(0, challenge.Count);
+
+        // It cannot sign as Bob: a proof claiming Bob's id under its own key is refused.
+        NodeIdentity mallory = NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)0x4D, 32).ToArray());
+        byte[] payload = challenge.Encode();
+        byte[] forgedSignature = mallory.Sign(LinkProof.HashOf(payload, bob.Id, uint.MaxValue), 0, 32);
+        byte[] forged = ProofFrame(new LinkProof(bob.Id, challenge.Nonce, uint.MaxValue, forgedSignature));
+        await attacker.SendAsync(forged, gateway.Endpoint);
+        await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("udp_proofs_refused") == 1, "the forged proof to be refused");
+        Assert.Equal(6, gateway.Held.HeldCount(bob.Id)); // no mark moved, nothing handed over
+        Assert.False(gateway.Link.IsProven(new IPEndPoint(IPAddress.Loopback, ((IPEndPoint)attacker.Client.LocalEndPoint!).Port), bob.Id));
+
+        // The real Bob, behind his own socket, answers the challenge with his key and receives all six.
+        using var real = new UdpTestDevice(bob, gateway.Endpoint);
+        real.Send(bobGenesis);
+        await UdpLinkFixture.WaitUntil(() => gateway.Held.HeldCount(bob.Id) == 0, "the held entries to be confirmed by Bob");
+        lock (bob)
+        {
+            Assert.Equal(6, bob.Node.Messages.Cast<MessageRecord>().Count(m => m.Author == alice.Id && m.Text.StartsWith("held ", StringComparison.Ordinal)));
+        }
+
+        // The attacker never received an entry: only the one challenge.
+        Assert.DoesNotContain(Drain(attacker), d => (FrameType)(d[0] & 0x1F) != FrameType.Challenge);
+    }
+
+    [Fact]
+    public async Task A_held_entry_the_device_did_not_confirm_is_sent_again_until_it_is()
+    {
+        await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-resend-");
+        var (alice, bob, bobGenesis) = await SixHeldForBob(gateway);
+
+        // A lossy link: the first copy of Alice's third message never reaches Bob's node.
+        int dropped = 0;
+        using var real = new UdpTestDevice(bob, gateway.Endpoint, datagram =>
+            IsEntry(datagram, alice.Id, 3) && Interlocked.Exchange(ref dropped, 1) == 0);
+        real.Send(bobGenesis);
+        await UdpLinkFixture.WaitUntil(() => gateway.Held.HeldCount(bob.Id) == 0, "every held entry to be confirmed");
+
+        Assert.Equal(2, real.Copies(alice.Id, 3)); // its receipt bit was missing, so it came again
+        Assert.Equal(1, real.Copies(alice.Id, 2));
+        Assert.Equal(6, gateway.Counters.Get("held_confirmed"));
+        lock (bob)
+        {
+            Assert.Contains(bob.Node.Messages.Cast<MessageRecord>(), m => m.Author == alice.Id && m.Sequence == 3);
+        }
+    }
+
+    [Fact]
+    public async Task Garbage_from_many_ports_gets_nothing_and_replays_from_many_ports_get_one_small_challenge_each()
+    {
+        await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-amplify-");
+        var carol = new TestDevice("carol");
+        var dave = new TestDevice("dave");
+        byte[] carolGenesis = carol.Take()[0];
+        await gateway.StoreFromElsewhere(dave.Take());
+        using var real = new UdpTestDevice(carol, gateway.Endpoint);
+        real.Send(carolGenesis);
+        await UdpLinkFixture.WaitUntil(() => gateway.Link.IsProven(real.LocalEndpoint, carol.Id), "carol to prove her key");
+
+        // 2,000 garbage datagrams from 200 ports: random bytes, some with a valid header of every frame type.
+        var rng = new Random(7);
+        var sockets = Enumerable.Range(0, 200).Select(_ => new UdpClient(new IPEndPoint(IPAddress.Loopback, 0))).ToList();
+        // Frames ingested from UDP, less those Carol sent (she asks for the profiles of authors she does not know).
+        long Others() => gateway.Counters.Get("frames_in_udp") - real.Sent.Count(d => (FrameType)(d[0] & 0x1F) != FrameType.Proof);
+        long ingestedBefore = Others();
+        int toIngest = 0;
+        foreach (UdpClient socket in sockets)
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                byte[] garbage = new byte[rng.Next(1, 400)];
+                rng.NextBytes(garbage);
+                if (i % 2 == 0)
+                {
+                    garbage[0] = (byte)(0x20 | rng.Next(1, 9)); // version 1, any type
+                }
+
+                toIngest += garbage.Length > FrameLimits.HeaderSize && (garbage[0] & 0x1F) == (int)FrameType.Proof ? 0 : 1;
+                await socket.SendAsync(garbage, gateway.Endpoint);
+            }
+
+            // Paced per port so the kernel's receive buffer never overflows: every datagram is looked at.
+            await UdpLinkFixture.WaitUntil(() => Others() - ingestedBefore == toIngest, "the garbage to be ingested and refused");
+        }
+
+        // New entries are stored; a proven neighbour gets them, the garbage senders do not.
+        int posts = await PostsReachCarol(gateway, dave, real, 2);
+        Assert.All(sockets, s => Assert.Empty(Drain(s)));
+        await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("udp_bytes_out") == real.BytesHeard, "the gateway's byte count to settle");
+
+        // Carol's genuine genesis replayed twice from each of 100 other ports: one 25-byte challenge per port, nothing else.
+        var replayers = sockets.Take(100).ToList();
+        long challengesBefore = gateway.Counters.Get("udp_challenges_sent");
+        foreach (UdpClient socket in replayers)
+        {
+            await socket.SendAsync(carolGenesis, gateway.Endpoint);
+            await socket.SendAsync(carolGenesis, gateway.Endpoint);
+        }
+
+        await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("udp_challenges_sent") - challengesBefore == 100, "a challenge per replaying port");
+        await UdpLinkFixture.WaitUntil(() => Others() - ingestedBefore == toIngest + 200, "every replay to be ingested");
+        await PostsReachCarol(gateway, dave, real, 2, posts);
+        foreach (UdpClient socket in replayers)
+        {
+            List<byte[]> got = Drain(socket);
+            byte[] only = Assert.Single(got);
+            Assert.Equal(FrameType.Challenge, (FrameType)(only[0] & 0x1F));
+            Assert.True(only.Length <= 2 * carolGenesis.Length);
+            Assert.Equal(25, only.Length);
+        }
+
+        sockets.ForEach(s => s.Dispose());
+    }
+
+    [Fact]
+    public async Task Proven_neighbours_are_capped_and_each_one_s_downlink_is_rate_limited()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-caps-", udp =>
+        {
+            udp.MaxNeighbours = 2;
+            udp.DownlinkBurstBytes = 2 * FrameLimits.Ip;
+            udp.DownlinkBytesPerSecond = 1;
+        });
+        var dave = new TestDevice("dave");
+        await gateway.StoreFromElsewhere(dave.Take());
+        var devices = new[] { new TestDevice("erin"), new TestDevice("frank"), new TestDevice("grace") };
+        var links = new List<UdpTestDevice>();
+        byte[][] genesis = [.. devices.Select(d => d.Take()[0])];
+        await gateway.StoreFromElsewhere(genesis); // known before any device is proven, so no downlink of them
+        foreach (TestDevice device in devices)
+        {
+            var link = new UdpTestDevice(device, gateway.Endpoint);
+            links.Add(link);
+            link.Send(genesis[links.Count - 1]); // verified (a duplicate), then challenged; the node answers with a proof
+            await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("udp_proofs_accepted") + gateway.Counters.Get("udp_neighbours_full") == links.Count, "the proof to be decided");
+        }
+
+        Assert.Equal(2, gateway.Link.NeighbourCount);
+        Assert.Equal(1, gateway.Counters.Get("udp_neighbours_full"));
+        Assert.False(gateway.Link.IsProven(links[2].LocalEndpoint, devices[2].Id));
+
+        // 30 posts of about 200 bytes: far more than the 2,464-byte burst at 1 byte per second.
+        for (int i = 0; i < 30; i++)
+        {
+            dave.Node.PostPublic(new string('p', 150) + i);
+        }
+
+        await gateway.StoreFromElsewhere(dave.Take());
+        await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("frames_out_udp") + gateway.Counters.Get("udp_downlink_dropped") == 60, "every post to be sent or dropped for both neighbours", () => string.Join(", ", gateway.Counters.Snapshot().Select(p => $"{p.Key}={p.Value}")));
+        Assert.True(gateway.Counters.Get("udp_downlink_dropped") > 0);
+        double allowance = (2 * FrameLimits.Ip) + clock.Elapsed.TotalSeconds + 1;
+        Assert.All(links.Take(2), l => Assert.InRange(l.BytesHeard - 25, 1, allowance)); // less the one challenge
+        Assert.DoesNotContain(links[2].Heard, d => (FrameType)(d[0] & 0x1F) != FrameType.Challenge);
+        links.ForEach(l => l.Dispose());
+    }
+
+    [Fact]
+    public async Task A_proof_replayed_later_or_from_another_port_is_refused()
+    {
+        await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-proof-replay-");
+        var carol = new TestDevice("carol");
+        byte[] carolGenesis = carol.Take()[0];
+        using var real = new UdpTestDevice(carol, gateway.Endpoint);
+        real.Send(carolGenesis);
+        await UdpLinkFixture.WaitUntil(() => gateway.Link.IsProven(real.LocalEndpoint, carol.Id), "carol to prove her key");
+        byte[] proof = real.Sent.Single(d => (FrameType)(d[0] & 0x1F) == FrameType.Proof);
+
+        using var attacker = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        await attacker.SendAsync(carolGenesis, gateway.Endpoint); // gets its own challenge, with another nonce
+        Assert.Equal(FrameType.Challenge, (FrameType)((await attacker.ReceiveAsync().WaitAsync(TimeSpan.FromSeconds(30))).Buffer[0] & 0x1F));
+        await attacker.SendAsync(proof, gateway.Endpoint);
+        real.Send(proof); // the nonce was used once already
+        await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("udp_proofs_unsolicited") == 2, "both replays to be refused");
+        Assert.Equal(1, gateway.Counters.Get("udp_proofs_accepted"));
+        Assert.False(gateway.Link.IsProven((IPEndPoint)attacker.Client.LocalEndPoint!, carol.Id));
+    }
+
+    /// <summary>Alice's and Bob's genesis stored from another link, then six direct messages from Alice to Bob, held for him.</summary>
+    private static async Task<(TestDevice Alice, TestDevice Bob, byte[] BobGenesis)> SixHeldForBob(UdpLinkFixture gateway)
+    {
+        var alice = new TestDevice("alice");
+        var bob = new TestDevice("bob");
+        alice.Befriend(bob);
+        byte[] bobGenesis = bob.Take()[0];
+        await gateway.StoreFromElsewhere(alice.Take());
+        await gateway.StoreFromElsewhere([bobGenesis]);
+        for (int i = 1; i <= 6; i++)
+        {
+            alice.Node.SendText(bob.Id, $"held {i}");
+        }
+
+        await gateway.StoreFromElsewhere(alice.Take());
+        Assert.Equal(6, gateway.Held.HeldCount(bob.Id));
+        return (alice, bob, bobGenesis);
+    }
+
+    /// <summary>Stores <paramref name="count"/> new posts from elsewhere and waits until the proven device has them; the downlink loop is sequential, so every earlier send is done.</summary>
+    private static async Task<int> PostsReachCarol(UdpLinkFixture gateway, TestDevice author, UdpTestDevice carol, int count, int already = 0)
+    {
+        var sequences = new List<uint>();
+        for (int i = 0; i < count; i++)
+        {
+            sequences.Add(author.Node.PostPublic($"news {already + i}"));
+        }
+
+        await gateway.StoreFromElsewhere(author.Take());
+        await UdpLinkFixture.WaitUntil(() => sequences.All(s => carol.Copies(author.Id, s) == 1), "the new posts to reach the proven neighbour");
+        return already + count;
+    }
+
+    private static bool IsEntry(byte[] datagram, uint author, uint sequence) =>
+        FrameCodec.TryDecode(datagram, 0, datagram.Length, FrameLimits.Ip, out Frame? f) == ProtocolError.None && f!.Type == FrameType.Entry
+        && Protocol.Chain.EntryCodec.TryDecode(f.Payload, 0, f.Payload.Length, out Protocol.Chain.Entry? e) == ProtocolError.None
+        && e!.Author == author && e.Sequence == sequence;
+
+    private static LinkChallenge DecodeChallenge(byte[] datagram)
+    {
+        Assert.Equal(ProtocolError.None, FrameCodec.TryDecode(datagram, 0, datagram.Length, FrameLimits.Ip, out Frame? frame));
+        Assert.Equal(FrameType.Challenge, frame!.Type);
+        Assert.Equal(0, frame.HopLimit);
+        Assert.Equal(ProtocolError.None, LinkChallenge.TryDecode(frame.Payload, 0, frame.Payload.Length, out LinkChallenge? challenge));
+        return challenge!;
+    }
+
+    private static byte[] ProofFrame(LinkProof proof) =>
+        FrameCodec.Encode(new Frame(FrameType.Proof, 0, 0, false, 0, 0, proof.Encode()), FrameLimits.Ip);
+
+    /// <summary>What a socket has received so far (datagrams already queued in the kernel).</summary>
+    private static List<byte[]> Drain(UdpClient socket)
+    {
+        var got = new List<byte[]>();
+        var from = new IPEndPoint(IPAddress.Any, 0);
+        while (socket.Available > 0)
+        {
+            got.Add(socket.Receive(ref from));
+        }
+
+        return got;
+    }
+}

@@ -1,0 +1,114 @@
+using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Links;
+using MeshMessenger.Protocol.Node;
+using MeshMessenger.Protocol.Platform;
+using MeshMessenger.Protocol.Tests.Support;
+
+namespace MeshMessenger.Protocol.Tests;
+
+/// <summary>Challenge and Proof frames (docs/protocol.md §5.4): exact, bounded decoding and proofs that bind one challenge and one key.</summary>
+public sealed class LinkProofTests
+{
+    private static readonly byte[] Nonce = [.. Enumerable.Range(0x40, LinkChallenge.NonceSize).Select(i => (byte)i)];
+
+    [Fact]
+    public void A_challenge_round_trips_and_its_empty_form_is_21_bytes()
+    {
+        var challenge = new LinkChallenge(0x0c80b9c4, Nonce, [1, 0xFFFFFFFF], [0, uint.MaxValue]);
+        byte[] encoded = challenge.Encode();
+        Assert.Equal(ProtocolError.None, LinkChallenge.TryDecode(encoded, 0, encoded.Length, out LinkChallenge? back));
+        Assert.Equal(challenge.Gateway, back!.Gateway);
+        Assert.Equal(Nonce, back.Nonce);
+        Assert.Equal(challenge.Authors, back.Authors);
+        Assert.Equal(challenge.Sequences, back.Sequences);
+        Assert.Equal(21, new LinkChallenge(1, Nonce, [], []).Encode().Length);
+    }
+
+    [Fact]
+    public void Challenge_decoding_refuses_too_many_items_truncation_and_trailing_bytes()
+    {
+        byte[] full = new LinkChallenge(9, Nonce, [.. Enumerable.Range(0, 32).Select(i => (uint)i)], [.. Enumerable.Range(0, 32).Select(i => (uint)i)]).Encode();
+        Assert.Equal(ProtocolError.None, LinkChallenge.TryDecode(full, 0, full.Length, out _));
+        for (int n = 0; n < full.Length; n++)
+        {
+            Assert.Equal(ProtocolError.Truncated, LinkChallenge.TryDecode(full, 0, n, out LinkChallenge? none));
+            Assert.Null(none);
+        }
+
+        byte[] tooMany = (byte[])full.Clone();
+        tooMany[20] = 33;
+        Assert.Equal(ProtocolError.InvalidField, LinkChallenge.TryDecode(tooMany, 0, tooMany.Length, out _));
+        tooMany[20] = 255;
+        Assert.Equal(ProtocolError.InvalidField, LinkChallenge.TryDecode(tooMany, 0, tooMany.Length, out _));
+        byte[] longer = [.. full, 0];
+        Assert.Equal(ProtocolError.TrailingBytes, LinkChallenge.TryDecode(longer, 0, longer.Length, out _));
+        Assert.Equal(ProtocolError.Truncated, LinkChallenge.TryDecode(null!, 0, 0, out _));
+        Assert.Equal(ProtocolError.Truncated, LinkChallenge.TryDecode(full, 5, full.Length, out _));
+    }
+
+    [Fact]
+    public void Proof_decoding_takes_exactly_88_bytes()
+    {
+        byte[] proof = new LinkProof(1, Nonce, 5, new byte[64]).Encode();
+        Assert.Equal(LinkProof.Size, proof.Length);
+        Assert.Equal(ProtocolError.None, LinkProof.TryDecode(proof, 0, proof.Length, out LinkProof? back));
+        Assert.Equal(5u, back!.Held);
+        Assert.Equal(ProtocolError.Truncated, LinkProof.TryDecode(proof, 0, proof.Length - 1, out _));
+        byte[] longer = [.. proof, 0];
+        Assert.Equal(ProtocolError.TrailingBytes, LinkProof.TryDecode(longer, 0, longer.Length, out _));
+        Assert.Equal(ProtocolError.Truncated, LinkProof.TryDecode(proof, -1, 10, out _));
+    }
+
+    [Fact]
+    public void A_node_answers_a_direct_challenge_with_a_proof_of_what_it_holds()
+    {
+        var clock = new TestClock();
+        MessengerNode alice = TestLink.Node(1, "alice", clock);
+        alice.TakeOutbox();
+        alice.PostPublic("one");
+        alice.TakeOutbox();
+        var gateway = Identities.Fixed(9);
+        var challenge = new LinkChallenge(gateway.Id, Nonce, [alice.Id, alice.Id, alice.Id, 77], [0, 1, 2, 0]);
+        byte[] payload = challenge.Encode();
+        byte[] frame = FrameCodec.Encode(new Frame(FrameType.Challenge, 0, 0, false, 0, 3, payload), FrameLimits.LoRa);
+
+        Assert.Equal(ProtocolError.None, alice.Receive(frame, 0, frame.Length));
+        byte[] answer = Assert.Single(alice.TakeOutbox());
+        Assert.Equal(ProtocolError.None, FrameCodec.TryDecode(answer, 0, answer.Length, FrameLimits.LoRa, out Frame? f));
+        Assert.Equal(FrameType.Proof, f!.Type);
+        Assert.Equal(0, f.HopStart);
+        Assert.Equal(ProtocolError.None, LinkProof.TryDecode(f.Payload, 0, f.Payload.Length, out LinkProof? proof));
+        Assert.Equal(0b0011u, proof!.Held); // genesis and the post; not sequence 2, not another author's entry
+        Assert.Equal(alice.Id, proof.Node);
+        Assert.True(proof.Verify(new Ed25519SignatureVerifier(), alice.Profile.SigningKey, payload));
+
+        // A relayed copy (hop start above 0) is not answered, so no stranger far away makes the node sign.
+        byte[] relayed = FrameCodec.Encode(new Frame(FrameType.Challenge, 0, 2, false, 0, 3, payload), FrameLimits.LoRa);
+        Assert.Equal(ProtocolError.InvalidField, alice.Receive(relayed, 0, relayed.Length));
+        Assert.Empty(alice.TakeOutbox());
+    }
+
+    [Fact]
+    public void A_forged_or_reused_proof_does_not_verify()
+    {
+        var alice = Identities.Fixed(1);
+        var mallory = Identities.Fixed(6);
+        var verifier = new Ed25519SignatureVerifier();
+        byte[] payload = new LinkChallenge(5, Nonce, [2], [3]).Encode();
+        LinkProof genuine = LinkProof.Answer(alice, payload, Nonce, 1);
+        Assert.True(genuine.Verify(verifier, alice.SigningKey, payload));
+
+        // Another key claiming alice's id; alice's proof checked against mallory's key; a flipped receipt bit.
+        LinkProof claimed = new(alice.Id, Nonce, 1, mallory.Sign(LinkProof.HashOf(payload, alice.Id, 1), 0, 32));
+        Assert.False(claimed.Verify(verifier, alice.SigningKey, payload));
+        Assert.False(genuine.Verify(verifier, mallory.SigningKey, payload));
+        Assert.False(new LinkProof(alice.Id, Nonce, 0, genuine.Signature).Verify(verifier, alice.SigningKey, payload));
+
+        // The same proof for another challenge (new nonce, another gateway, another list) is useless.
+        byte[] otherNonce = [.. Nonce.Select(b => (byte)(b ^ 0xFF))];
+        Assert.False(genuine.Verify(verifier, alice.SigningKey, new LinkChallenge(5, otherNonce, [2], [3]).Encode()));
+        Assert.False(new LinkProof(alice.Id, otherNonce, 1, genuine.Signature).Verify(verifier, alice.SigningKey, new LinkChallenge(5, otherNonce, [2], [3]).Encode()));
+        Assert.False(genuine.Verify(verifier, alice.SigningKey, new LinkChallenge(6, Nonce, [2], [3]).Encode()));
+        Assert.False(genuine.Verify(verifier, alice.SigningKey, new LinkChallenge(5, Nonce, [2], [4]).Encode()));
+    }
+}
