@@ -16,7 +16,7 @@ internal sealed class UdpLinkFixture : IAsyncDisposable
 
     private UdpLinkFixture(string prefix, Action<UdpOptions>? configure)
     {
-        _ingest = new IngestFixture(prefix, new RateLimiter(1_000_000, 1_000_000), _ => null);
+        _ingest = new IngestFixture(prefix, new LinkBudgets(1_000_000, 1_000_000), _ => null);
         var options = new GatewayOptions { Udp = { Port = FreePort.Udp(), Bind = "127.0.0.1" } };
         configure?.Invoke(options.Udp);
         Held = new StoreAndForward(_ingest.Database);
