@@ -187,6 +187,7 @@ public sealed class UdpLink(IOptions<GatewayOptions> options, FrameIngest ingest
     /// <summary>A proof for this address's outstanding challenge: verified with the node's stored key, then the receipt is recorded and the next round sent.</summary>
     private async Task TakeProofAsync(UdpReceiveResult datagram, CancellationToken ct)
     {
+        Neighbour? owned = null;
         try
         {
             IPEndPoint from = datagram.RemoteEndPoint;
@@ -210,6 +211,12 @@ public sealed class UdpLink(IOptions<GatewayOptions> options, FrameIngest ingest
                 else
                 {
                     _challenges.Remove(from);
+                    if (_neighbours.TryGetValue(from, out Neighbour? busy))
+                    {
+                        // Until this receipt is recorded, a round started by other traffic would resend what it confirms.
+                        busy.RoundBusy = true;
+                        owned = busy;
+                    }
                 }
             }
 
@@ -264,10 +271,21 @@ public sealed class UdpLink(IOptions<GatewayOptions> options, FrameIngest ingest
                 }
             }
 
-            await HandOverAsync(from, proof.Node, ct).ConfigureAwait(false);
+            await HandOverAsync(from, proof.Node, ct, ownsRound: owned is not null).ConfigureAwait(false);
+            owned = null; // the round released it
         }
         catch (OperationCanceledException)
         {
+        }
+        finally
+        {
+            if (owned is not null)
+            {
+                lock (_gate)
+                {
+                    owned.RoundBusy = false;
+                }
+            }
         }
     }
 
@@ -275,7 +293,44 @@ public sealed class UdpLink(IOptions<GatewayOptions> options, FrameIngest ingest
     /// One hand-over round: the oldest unconfirmed held entries (at most 32, within the downlink budget),
     /// then a challenge listing them. Only one round runs per address; the proof starts the next.
     /// </summary>
-    private async Task HandOverAsync(IPEndPoint to, uint node, CancellationToken ct)
+    /// <param name="to">The proven address.</param>
+    /// <param name="node">The node proven there.</param>
+    /// <param name="ct">Stops the sends.</param>
+    /// <param name="ownsRound">The caller already marked the neighbour busy (a proof being recorded); the round takes that over.</param>
+    private async Task HandOverAsync(IPEndPoint to, uint node, CancellationToken ct, bool ownsRound = false)
+    {
+        Neighbour? neighbour;
+        lock (_gate)
+        {
+            long start = Environment.TickCount64;
+            if (!_neighbours.TryGetValue(to, out neighbour) || neighbour.Node != node || !neighbour.Live(start, NeighbourMilliseconds)
+                || (!ownsRound && (neighbour.RoundBusy || (_challenges.TryGetValue(to, out Outstanding? open) && !open.Expired(start)))))
+            {
+                if (ownsRound && neighbour is not null)
+                {
+                    neighbour.RoundBusy = false;
+                }
+
+                return; // not proven, or a round (or challenge) is already running for this address
+            }
+
+            neighbour.RoundBusy = true; // the batch below is read outside the lock
+        }
+
+        try
+        {
+            await SendRoundAsync(to, node, neighbour, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                neighbour.RoundBusy = false; // from here an outstanding challenge, if any, holds the next round back
+            }
+        }
+    }
+
+    private async Task SendRoundAsync(IPEndPoint to, uint node, Neighbour neighbour, CancellationToken ct)
     {
         List<HeldEntry> batch = held.NextBatch(node, LinkChallenge.MaxItems);
         if (batch.Count == 0)
@@ -288,11 +343,6 @@ public sealed class UdpLink(IOptions<GatewayOptions> options, FrameIngest ingest
         byte[] challenge;
         lock (_gate)
         {
-            if (!_neighbours.TryGetValue(to, out Neighbour? neighbour) || neighbour.Node != node || !neighbour.Live(now, NeighbourMilliseconds)
-                || (_challenges.TryGetValue(to, out Outstanding? open) && !open.Expired(now)))
-            {
-                return; // not proven, or a round (or challenge) is already running for this address
-            }
 
             foreach (HeldEntry entry in batch)
             {
@@ -475,6 +525,9 @@ public sealed class UdpLink(IOptions<GatewayOptions> options, FrameIngest ingest
         public long ProvenAt { get; set; } = provenAt;
 
         public bool Deferred { get; set; }
+
+        /// <summary>A round is being prepared or its receipt recorded: no second round may pick the same entries meanwhile.</summary>
+        public bool RoundBusy { get; set; }
 
         public TokenBucket Budget { get; } = new(burst, provenAt);
 
