@@ -48,5 +48,11 @@ public sealed class RateLimiterTests
         Assert.Null(LinkBudgets.KeyOf(IngestSource.Mqtt, "gw-2", 0)); // broker-authenticated and back-pressured
         Assert.Null(LinkBudgets.KeyOf(IngestSource.Emulator, "emulator", 0)); // budgeted where hosted nodes write
         Assert.NotEqual(LinkBudgets.KeyOf(IngestSource.Radio, "radio", 0x11), LinkBudgets.KeyOf(IngestSource.Radio, "radio", 0x22));
+
+        // Another port, or another address in the same IPv6 /64, is the same sender: no fresh budget.
+        Assert.Equal(LinkBudgets.KeyOf(IngestSource.Udp, "10.0.0.66:5001", 0), attacker);
+        Assert.Equal(LinkBudgets.KeyOf(IngestSource.Udp, "[::ffff:10.0.0.66]:6000", 0), attacker);
+        Assert.Equal(LinkBudgets.KeyOf(IngestSource.Udp, "[2001:db8:1:2::1]:4403", 0), LinkBudgets.KeyOf(IngestSource.Udp, "[2001:db8:1:2:abcd::9]:4403", 0));
+        Assert.NotEqual(LinkBudgets.KeyOf(IngestSource.Udp, "[2001:db8:1:2::1]:4403", 0), LinkBudgets.KeyOf(IngestSource.Udp, "[2001:db8:1:3::1]:4403", 0));
     }
 }

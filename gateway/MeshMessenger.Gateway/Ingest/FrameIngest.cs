@@ -119,12 +119,14 @@ public sealed class FrameIngest : IAsyncDisposable
             return new Item(null, null, false, source, origin, LinkBudgets.KeyOf(source, origin, 0), done);
         }
 
-        if (_signatures.KeyOf(entry!.Author) is byte[] key)
+        // A sender over its budget costs no signature check: the writer refuses it unless the budget refilled meanwhile.
+        string? budget = LinkBudgets.KeyOf(source, origin, frame?.Relay ?? 0);
+        if (_budgets.MayProcess(budget, Environment.TickCount64) && _signatures.KeyOf(entry!.Author) is byte[] key)
         {
             _signatures.Preverify(key, EntryHash.Of(entry, key), entry.Encoded, entry.SignedLength);
         }
 
-        return new Item(frame, entry, frame?.LocalOnly ?? false, source, origin, LinkBudgets.KeyOf(source, origin, frame?.Relay ?? 0), done);
+        return new Item(frame, entry, frame?.LocalOnly ?? false, source, origin, budget, done);
     }
 
     /// <summary>The whole entry once <paramref name="frame"/> completes it; null while pieces are missing or the fragment is refused.</summary>

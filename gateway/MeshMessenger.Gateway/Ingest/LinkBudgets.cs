@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+
 namespace MeshMessenger.Gateway.Ingest;
 
 /// <summary>
@@ -18,25 +21,58 @@ public sealed class LinkBudgets(double perMinute, double burst)
     private readonly RateLimiter _wasted = new(perMinute, burst);
 
     /// <summary>
-    /// The budget key of a frame's sender: the UDP source address and port, or the radio's relay byte (all a
-    /// radio frame says of who transmitted it); null for links that are not limited here.
+    /// The budget key of a frame's sender: the UDP source host (an IPv4 address, or the /64 prefix of an IPv6 one,
+    /// which one subscriber usually holds whole, so rotating ports or addresses buys no fresh budget), or the
+    /// radio's relay byte (all a radio frame says of who transmitted it); null for links not limited here.
     /// </summary>
     public static string? KeyOf(IngestSource source, string? origin, byte relay) => source switch
     {
-        IngestSource.Udp => "udp/" + origin,
+        IngestSource.Udp => "udp/" + HostOf(origin),
         IngestSource.Radio => "radio/" + relay.ToString("x2", System.Globalization.CultureInfo.InvariantCulture),
         _ => null,
     };
 
-    /// <summary>True if <paramref name="key"/> may have one more frame processed now.</summary>
-    public bool MayProcess(string? key, long nowMs) => key is null || (_stored.HasToken(key, nowMs) && _wasted.HasToken(key, nowMs));
+    /// <summary>True if <paramref name="key"/> may have one more frame processed now. Safe from any thread.</summary>
+    public bool MayProcess(string? key, long nowMs)
+    {
+        if (key is null)
+        {
+            return true;
+        }
+
+        lock (_stored)
+        {
+            return _stored.HasToken(key, nowMs) && _wasted.HasToken(key, nowMs);
+        }
+    }
 
     /// <summary>Charges one processed frame to <paramref name="key"/>: to its entry budget if it stored a new entry, else to its junk budget.</summary>
     public void Charge(string? key, bool storedNewEntry, long nowMs)
     {
         if (key is not null)
         {
-            (storedNewEntry ? _stored : _wasted).Spend(key, nowMs);
+            lock (_stored)
+            {
+                (storedNewEntry ? _stored : _wasted).Spend(key, nowMs);
+            }
         }
+    }
+
+    private static string HostOf(string? origin)
+    {
+        if (!IPEndPoint.TryParse(origin ?? "", out IPEndPoint? endpoint))
+        {
+            return origin ?? "";
+        }
+
+        IPAddress address = endpoint.Address.IsIPv4MappedToIPv6 ? endpoint.Address.MapToIPv4() : endpoint.Address;
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            byte[] bytes = address.GetAddressBytes();
+            Array.Clear(bytes, 8, 8); // the /64 (RFC 4291 §2.5.4: the interface id is the low 64 bits)
+            return new IPAddress(bytes) + "/64";
+        }
+
+        return address.ToString();
     }
 }

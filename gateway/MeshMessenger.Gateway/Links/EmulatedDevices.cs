@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using MeshMessenger.Gateway.Configuration;
 using MeshMessenger.Gateway.Ingest;
@@ -47,9 +46,6 @@ public sealed class EmulatedDevices : BackgroundService
     // receipts are the gateway's doing and are not charged.
     private readonly RateLimiter _writeBudget;
 
-    // One write at a time per node, from composing to the commit, so that a write that fails can be undone by
-    // rebuilding the node from the store without taking a later write with it.
-    private readonly ConcurrentDictionary<uint, SemaphoreSlim> _writing = new();
 
     /// <summary>
     /// Creates the devices (each carrying on from what the gateway's store holds of it) and the people saved
@@ -150,7 +146,12 @@ public sealed class EmulatedDevices : BackgroundService
     /// <exception cref="HostedWriteRefusedException">Over budget (429) or not stored (503).</exception>
     public async Task<T> WriteAsync<T>(uint id, Func<VirtualDevice, T> compose)
     {
-        SemaphoreSlim writing = _writing.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
+        SemaphoreSlim writing;
+        lock (_gate)
+        {
+            writing = (_devices.Find(d => d.Id == id) ?? throw new KeyNotFoundException($"no device {id:x8} on this gateway")).Writing;
+        }
+
         await writing.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -247,7 +248,21 @@ public sealed class EmulatedDevices : BackgroundService
             SavePeople();
         }
 
-        await CommitAsync(person, genesis, 0).ConfigureAwait(false);
+        try
+        {
+            await CommitAsync(person, genesis, 0).ConfigureAwait(false);
+        }
+        catch (HostedWriteRefusedException)
+        {
+            lock (_gate)
+            {
+                _devices.Remove(person); // nobody received the key: no orphan keeps a name or a place
+                SavePeople();
+            }
+
+            throw;
+        }
+
         _wake.Release();
         return (person, key);
     }
@@ -480,9 +495,19 @@ public sealed class EmulatedDevices : BackgroundService
                     return;
                 }
 
-                if (outcome is not (IngestOutcome.Stored or IngestOutcome.Duplicate or IngestOutcome.NotStored))
+                if (outcome == IngestOutcome.StoreFailed)
                 {
-                    Rebuild(from); // what the store did not keep must not stay in the node's chain
+                    // What the store did not keep must not stay in the node's chain; an API write of the same node
+                    // holds its lock from composing to the commit, so the rebuild waits for it.
+                    await from.Writing.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                    try
+                    {
+                        Rebuild(from);
+                    }
+                    finally
+                    {
+                        from.Writing.Release();
+                    }
                 }
 
                 _counters.Add("emulator_frames");

@@ -27,6 +27,9 @@ public sealed class VirtualDevice(NodeIdentity identity, MessengerNode node, boo
     /// </summary>
     public long SentThrough { get; internal set; } = -1;
 
+    /// <summary>One write at a time, from composing to the commit (<see cref="EmulatedDevices.WriteAsync{T}"/>), so a rebuild after a failed write never races a later one.</summary>
+    internal SemaphoreSlim Writing { get; } = new(1, 1);
+
     /// <summary>The keys (for the contact card).</summary>
     public NodeIdentity Identity { get; } = identity;
 

@@ -44,12 +44,41 @@ public static class DisplayNames
             clean[id] = shown.Length == 0 ? Hex(id) : shown;
         }
 
-        var shared = new HashSet<string>(clean.Values.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key), StringComparer.OrdinalIgnoreCase);
-        return clean.ToDictionary(p => p.Key, p => shared.Contains(p.Value) ? $"{p.Value} ({Hex(p.Key)})" : p.Value);
+        var shared = new HashSet<string>(clean.Values.GroupBy(Comparable).Where(g => g.Count() > 1).Select(g => g.Key), StringComparer.Ordinal);
+        return clean.ToDictionary(p => p.Key, p => shared.Contains(Comparable(p.Value)) ? $"{p.Value} ({Hex(p.Key)})" : p.Value);
     }
 
+    /// <summary>
+    /// The form two names are compared in: compatibility-normalised (NFKC, UAX #15, where the runtime has it, and full-width forms always, so "Ａda" is "Ada")
+    /// and case-folded. Not a full confusable skeleton (UTS #39): Cyrillic "Аda" still differs from Latin "Ada".
+    /// </summary>
+    public static string Comparable(string name)
+    {
+        // Full-width forms (U+FF01–FF5E) are ASCII shifted by 0xFEE0; mapped by hand because NFKC needs ICU, which a
+        // gateway built for invariant globalisation may not have.
+        var folded = new StringBuilder(name.Length);
+        foreach (char c in name)
+        {
+            folded.Append(c is >= '\uFF01' and <= '\uFF5E' ? (char)(c - 0xFEE0) : c);
+        }
+
+        string text = folded.ToString();
+        try
+        {
+            text = text.Normalize(NormalizationForm.FormKC);
+        }
+        catch (PlatformNotSupportedException)
+        {
+            // without ICU the hand mapping above is what there is
+        }
+
+        return text.ToLowerInvariant();
+    }
+
+    // Hangul fillers render as blank letters (they are Lo, not Cf), so they can make a name look empty or like another.
     private static bool Hidden(Rune rune) => Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format
-        or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
+        or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+        || rune.Value is 0x115F or 0x1160 or 0x3164 or 0xFFA0;
 
     private static string Hex(uint id) => id.ToString("x8", CultureInfo.InvariantCulture);
 }

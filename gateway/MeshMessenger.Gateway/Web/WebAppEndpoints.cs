@@ -137,7 +137,7 @@ public static class WebAppEndpoints
             return bad;
         }
 
-        if (devices.Devices.Any(d => string.Equals(DisplayNames.Clean(d.Name), name, StringComparison.OrdinalIgnoreCase)))
+        if (devices.Devices.Any(d => DisplayNames.Comparable(DisplayNames.Clean(d.Name)) == DisplayNames.Comparable(name)))
         {
             return Results.Problem($"someone on this gateway is called {name} already; pick another name", statusCode: 409);
         }
@@ -168,6 +168,7 @@ public static class WebAppEndpoints
         }
         catch (HostedWriteRefusedException e)
         {
+            quotas.UndoJoin(client);
             return Refused(e, response);
         }
     }
@@ -462,9 +463,16 @@ public static class WebAppEndpoints
                 text = m.Text,
                 time = EntryTime.ToUnixSeconds(m.Time) * 1000,
                 outgoing = m.Outgoing,
-                state = !m.Outgoing ? null : m.Sequence > d.SentThrough ? "sending" : StateName(d.Node.Tracker.StateOf(m.Sequence)),
+                state = !m.Outgoing ? null : StateOf(d, m.Sequence),
             })
             .ToList();
+
+    /// <summary>A receipt or a relay heard wins; short of those, "sent" only once the gateway stored it and handed it to a link.</summary>
+    private static string StateOf(VirtualDevice d, uint sequence)
+    {
+        MessageState state = d.Node.Tracker.StateOf(sequence);
+        return state == MessageState.Sent && sequence > d.SentThrough ? "sending" : StateName(state);
+    }
 
     private static string StateName(MessageState state) => state switch
     {
