@@ -57,7 +57,11 @@ public static class WebAppEndpoints
         device.MapGet("/card", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(new { id = Hex(d.Id), name = d.Name, text = Card(d) })));
         device.MapGet("/card.svg", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Text(QrImages.Svg(Card(d)), "image/svg+xml")));
         device.MapGet("/card.png", (string id, EmulatedDevices devices) => On(devices, id, d => Results.File(QrImages.Png(Card(d)), "image/png", $"{d.Name}-contact.png")));
-        device.MapGet("/contacts", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(d.Contacts.Select(c => new { id = Hex(c), name = NamesOf(d)(c) }).OrderBy(c => c.name, StringComparer.Ordinal))));
+        device.MapGet("/contacts", (string id, EmulatedDevices devices) => On(devices, id, d =>
+        {
+            Func<uint, string> names = NamesOf(d); // built once: it reads every known profile
+            return Results.Json(d.Contacts.Select(c => new { id = Hex(c), name = names(c) }).OrderBy(c => c.name, StringComparer.Ordinal).ToList());
+        }));
         device.MapPost("/contacts", AddContact);
         device.MapGet("/chats", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(Conversations(d))));
         device.MapGet("/chats/{peer}", (string id, string peer, EmulatedDevices devices) => On(devices, id, d => Parse(peer) is uint p ? Results.Json(new { peer = Hex(p), name = NamesOf(d)(p), messages = Conversation(d, p) }) : BadId(peer)));
