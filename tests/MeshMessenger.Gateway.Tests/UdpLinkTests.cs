@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using MeshMessenger.Gateway.Links;
 using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
@@ -143,7 +144,7 @@ public sealed class UdpLinkTests
     }
 
     [Fact]
-    public async Task Proven_neighbours_are_capped_and_each_one_s_downlink_is_rate_limited()
+    public async Task Proven_neighbours_are_capped_by_evicting_the_least_recently_proven_and_each_one_s_downlink_is_rate_limited()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-caps-", udp =>
@@ -163,12 +164,15 @@ public sealed class UdpLinkTests
             var link = new UdpTestDevice(device, gateway.Endpoint);
             links.Add(link);
             link.Send(genesis[links.Count - 1]); // verified (a duplicate), then challenged; the node answers with a proof
-            await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("udp_proofs_accepted") + gateway.Counters.Get("udp_neighbours_full") == links.Count, "the proof to be decided");
+            await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("udp_proofs_accepted") == links.Count, "the proof to be accepted");
         }
 
+        // The newest proof wins the full table: erin, proven first, was evicted, so no stranger can keep a slot forever.
         Assert.Equal(2, gateway.Link.NeighbourCount);
-        Assert.Equal(1, gateway.Counters.Get("udp_neighbours_full"));
-        Assert.False(gateway.Link.IsProven(links[2].LocalEndpoint, devices[2].Id));
+        Assert.Equal(1, gateway.Counters.Get("udp_neighbours_evicted"));
+        Assert.False(gateway.Link.IsProven(links[0].LocalEndpoint, devices[0].Id));
+        Assert.True(gateway.Link.IsProven(links[1].LocalEndpoint, devices[1].Id));
+        Assert.True(gateway.Link.IsProven(links[2].LocalEndpoint, devices[2].Id));
 
         // 30 posts of about 200 bytes: far more than the 2,464-byte burst at 1 byte per second.
         for (int i = 0; i < 30; i++)
@@ -180,9 +184,119 @@ public sealed class UdpLinkTests
         await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("frames_out_udp") + gateway.Counters.Get("udp_downlink_dropped") == 60, "every post to be sent or dropped for both neighbours", () => string.Join(", ", gateway.Counters.Snapshot().Select(p => $"{p.Key}={p.Value}")));
         Assert.True(gateway.Counters.Get("udp_downlink_dropped") > 0);
         double allowance = (2 * FrameLimits.Ip) + clock.Elapsed.TotalSeconds + 1;
-        Assert.All(links.Take(2), l => Assert.InRange(l.BytesHeard - 25, 1, allowance)); // less the one challenge
-        Assert.DoesNotContain(links[2].Heard, d => (FrameType)(d[0] & 0x1F) != FrameType.Challenge);
+        Assert.All(links.Skip(1), l => Assert.InRange(l.BytesHeard - 25, 1, allowance)); // less the one challenge
+        Assert.DoesNotContain(links[0].Heard, d => (FrameType)(d[0] & 0x1F) != FrameType.Challenge);
         links.ForEach(l => l.Dispose());
+    }
+
+    [Fact]
+    public async Task Entries_the_device_can_never_confirm_are_set_aside_and_never_block_a_newer_one()
+    {
+        await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-set-aside-");
+        var alice = new TestDevice("alice");
+        var bob = new TestDevice("bob");
+        var xavier = new TestDevice("xavier");
+        alice.Befriend(bob);
+        xavier.Node.AddContact(ContactCard.Create(bob.Identity, bob.Name, null)); // bob never gets xavier's profile
+        byte[] bobGenesis = bob.Take()[0];
+        await gateway.StoreFromElsewhere(alice.Take());
+        await gateway.StoreFromElsewhere(xavier.Take());
+        await gateway.StoreFromElsewhere([bobGenesis]);
+
+        // 40 held messages from an author bob cannot verify, so he never holds them; then one he can.
+        for (int i = 0; i < 40; i++)
+        {
+            xavier.Node.SendText(bob.Id, $"unverifiable {i}");
+        }
+
+        await gateway.StoreFromElsewhere(xavier.Take());
+        await Task.Delay(10); // a later receive time, so alice's message is the newest held entry
+        uint genuine = alice.Node.SendText(bob.Id, "genuine");
+        await gateway.StoreFromElsewhere(alice.Take());
+        Assert.Equal(41, gateway.Held.HeldCount(bob.Id));
+
+        using var real = new UdpTestDevice(bob, gateway.Endpoint);
+        real.Send(bobGenesis);
+        await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("held_set_aside") == 40, "xavier's entries to be set aside", () => string.Join(", ", gateway.Counters.Snapshot().Select(p => $"{p.Key}={p.Value}")));
+        await UdpLinkFixture.WaitUntil(() => gateway.Held.HeldCount(bob.Id) == 40, "alice's message to be confirmed");
+        Assert.Equal(1, gateway.Counters.Get("held_confirmed"));
+        Assert.Equal(1, real.Copies(alice.Id, genuine));
+        Assert.All(Enumerable.Range(1, 40), s => Assert.Equal(StoreAndForward.MaxOffers, real.Copies(xavier.Id, (uint)s)));
+        lock (bob)
+        {
+            Assert.Contains(bob.Node.Messages.Cast<MessageRecord>(), m => m.Author == alice.Id && m.Text == "genuine");
+        }
+
+        Assert.Empty(gateway.Held.NextBatch(bob.Id, LinkChallenge.MaxItems)); // nothing left to offer, nothing lost from the store
+    }
+
+    [Fact]
+    public async Task A_flood_of_replays_from_many_addresses_evicts_old_challenges_and_never_locks_out_a_new_device()
+    {
+        await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-challenge-flood-", udp => udp.MaxOutstandingChallenges = 16);
+        var carol = new TestDevice("carol");
+        var dave = new TestDevice("dave");
+        byte[] daveGenesis = dave.Take()[0];
+        byte[] carolGenesis = carol.Take()[0];
+        await gateway.StoreFromElsewhere([daveGenesis, carolGenesis]);
+
+        // Dave's genuine genesis replayed from 10 ports on each of 4 addresses: 40 challenges asked for, at most 16 kept, at most 8 per address.
+        var replayers = new List<UdpClient>();
+        for (int address = 2; address <= 5; address++)
+        {
+            for (int port = 0; port < 10; port++)
+            {
+                var socket = new UdpClient(new IPEndPoint(IPAddress.Parse($"127.0.0.{address}"), 0));
+                replayers.Add(socket);
+                await socket.SendAsync(daveGenesis, gateway.Endpoint);
+                await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("udp_challenges_sent") == replayers.Count, "the replay to be challenged");
+                Assert.InRange(gateway.Link.OutstandingChallenges, 1, 16);
+            }
+        }
+
+        Assert.Equal(40 - 16, gateway.Counters.Get("udp_challenges_evicted"));
+
+        // The table is full of challenges nobody can answer; a genuine new device still gets one and proves its key.
+        using var real = new UdpTestDevice(carol, gateway.Endpoint);
+        real.Send(carolGenesis);
+        await UdpLinkFixture.WaitUntil(() => gateway.Link.IsProven(real.LocalEndpoint, carol.Id), "carol to prove her key");
+        replayers.ForEach(s => s.Dispose());
+    }
+
+    [Fact]
+    public async Task One_address_cannot_hold_more_than_eight_challenges_and_one_key_holds_at_most_two_proven_addresses()
+    {
+        await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-per-node-");
+        var carol = new TestDevice("carol");
+        byte[] carolGenesis = carol.Take()[0];
+        await gateway.StoreFromElsewhere([carolGenesis]);
+
+        var replayers = Enumerable.Range(0, 12).Select(_ => new UdpClient(new IPEndPoint(IPAddress.Parse("127.0.0.7"), 0))).ToList();
+        foreach (UdpClient socket in replayers)
+        {
+            await socket.SendAsync(carolGenesis, gateway.Endpoint);
+        }
+
+        await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("udp_challenges_sent") == 12, "every replaying port to be challenged");
+        Assert.Equal(UdpLink.MaxChallengesPerAddress, gateway.Link.OutstandingChallenges);
+        Assert.Equal(12 - UdpLink.MaxChallengesPerAddress, gateway.Counters.Get("udp_challenges_evicted"));
+
+        // Carol's key proven from three ports in turn: the newest two are neighbours, the oldest is dropped.
+        var ports = new List<UdpTestDevice>();
+        for (int i = 0; i < 3; i++)
+        {
+            var port = new UdpTestDevice(carol, gateway.Endpoint);
+            ports.Add(port);
+            port.Send(carolGenesis);
+            await UdpLinkFixture.WaitUntil(() => gateway.Link.IsProven(port.LocalEndpoint, carol.Id), "carol to prove her key from another port");
+        }
+
+        Assert.False(gateway.Link.IsProven(ports[0].LocalEndpoint, carol.Id));
+        Assert.True(gateway.Link.IsProven(ports[1].LocalEndpoint, carol.Id));
+        Assert.Equal(2, gateway.Link.NeighbourCount);
+        Assert.Equal(1, gateway.Counters.Get("udp_neighbours_evicted"));
+        ports.ForEach(p => p.Dispose());
+        replayers.ForEach(s => s.Dispose());
     }
 
     [Fact]

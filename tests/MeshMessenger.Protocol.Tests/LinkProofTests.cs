@@ -1,4 +1,5 @@
 using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Links;
 using MeshMessenger.Protocol.Node;
 using MeshMessenger.Protocol.Platform;
@@ -60,31 +61,50 @@ public sealed class LinkProofTests
     }
 
     [Fact]
-    public void A_node_answers_a_direct_challenge_with_a_proof_of_what_it_holds()
+    public void A_node_answers_a_direct_challenge_on_an_IP_link_with_a_proof_of_only_the_entries_held_for_it()
     {
         var clock = new TestClock();
-        MessengerNode alice = TestLink.Node(1, "alice", clock);
-        alice.TakeOutbox();
+        MessengerNode alice = TestLink.Node(1, "alice", clock, FrameLimits.Ip);
+        MessengerNode bob = TestLink.Node(2, "bob", clock, FrameLimits.Ip);
+        MessengerNode carol = TestLink.Node(3, "carol", clock, FrameLimits.Ip);
+        alice.AddContact(ContactCard.Create(Identities.Fixed(2), "bob", null));
+        bob.AddContact(ContactCard.Create(Identities.Fixed(1), "alice", null));
+        bob.AddContact(ContactCard.Create(Identities.Fixed(3), "carol", null));
         alice.PostPublic("one");
-        alice.TakeOutbox();
+        uint toAlice = bob.SendText(alice.Id, "for alice");
+        uint toCarol = bob.SendText(carol.Id, "for carol");
+        uint post = bob.PostPublic("public");
+        new TestLink(alice, bob).Run();
         var gateway = Identities.Fixed(9);
-        var challenge = new LinkChallenge(gateway.Id, Nonce, [alice.Id, alice.Id, alice.Id, 77], [0, 1, 2, 0]);
-        byte[] payload = challenge.Encode();
-        byte[] frame = FrameCodec.Encode(new Frame(FrameType.Challenge, 0, 0, false, 0, 3, payload), FrameLimits.LoRa);
 
+        // Alice holds every listed entry but the last; only bob's message to her carries her hint.
+        var challenge = new LinkChallenge(gateway.Id, Nonce, [bob.Id, bob.Id, bob.Id, bob.Id, alice.Id, alice.Id, bob.Id], [toAlice, toCarol, post, 0, 0, 1, 99]);
+        byte[] payload = challenge.Encode();
+        byte[] frame = FrameCodec.Encode(new Frame(FrameType.Challenge, 0, 0, false, 0, 3, payload), FrameLimits.Ip);
         Assert.Equal(ProtocolError.None, alice.Receive(frame, 0, frame.Length));
         byte[] answer = Assert.Single(alice.TakeOutbox());
-        Assert.Equal(ProtocolError.None, FrameCodec.TryDecode(answer, 0, answer.Length, FrameLimits.LoRa, out Frame? f));
+        Assert.Equal(ProtocolError.None, FrameCodec.TryDecode(answer, 0, answer.Length, FrameLimits.Ip, out Frame? f));
         Assert.Equal(FrameType.Proof, f!.Type);
         Assert.Equal(0, f.HopStart);
         Assert.Equal(ProtocolError.None, LinkProof.TryDecode(f.Payload, 0, f.Payload.Length, out LinkProof? proof));
-        Assert.Equal(0b0011u, proof!.Held); // genesis and the post; not sequence 2, not another author's entry
+        Assert.Equal(0b0000001u, proof!.Held); // nothing about bob's post, his message to carol, or alice's own entries
         Assert.Equal(alice.Id, proof.Node);
         Assert.True(proof.Verify(new Ed25519SignatureVerifier(), alice.Profile.SigningKey, payload));
 
         // A relayed copy (hop start above 0) is not answered, so no stranger far away makes the node sign.
-        byte[] relayed = FrameCodec.Encode(new Frame(FrameType.Challenge, 0, 2, false, 0, 3, payload), FrameLimits.LoRa);
+        byte[] relayed = FrameCodec.Encode(new Frame(FrameType.Challenge, 0, 2, false, 0, 3, payload), FrameLimits.Ip);
         Assert.Equal(ProtocolError.InvalidField, alice.Receive(relayed, 0, relayed.Length));
+        Assert.Empty(alice.TakeOutbox());
+    }
+
+    [Fact]
+    public void A_node_on_the_radio_link_never_answers_a_challenge()
+    {
+        MessengerNode alice = TestLink.Node(1, "alice", new TestClock());
+        alice.TakeOutbox();
+        byte[] payload = new LinkChallenge(Identities.Fixed(9).Id, Nonce, [alice.Id], [0]).Encode();
+        byte[] frame = FrameCodec.Encode(new Frame(FrameType.Challenge, 0, 0, false, 0, 3, payload), FrameLimits.LoRa);
+        Assert.Equal(ProtocolError.InvalidField, alice.Receive(frame, 0, frame.Length));
         Assert.Empty(alice.TakeOutbox());
     }
 

@@ -15,8 +15,11 @@ public sealed class UdpOptions
     /// </summary>
     public int NeighbourSeconds { get; set; } = 600;
 
-    /// <summary>Proven neighbours at most; a proof beyond the cap earns no downlink and is counted (udp_neighbours_full).</summary>
+    /// <summary>Proven neighbours at most; a new proof beyond the cap evicts the least recently proven one (udp_neighbours_evicted).</summary>
     public int MaxNeighbours { get; set; } = 256;
+
+    /// <summary>Challenges to unproven addresses outstanding at most; a new one beyond the cap evicts the oldest (udp_challenges_evicted).</summary>
+    public int MaxOutstandingChallenges { get; set; } = 1024;
 
     /// <summary>A challenge not answered within this many seconds expires; its nonce is never accepted again.</summary>
     public int ChallengeSeconds { get; set; } = 30;

@@ -11,16 +11,34 @@ namespace MeshMessenger.Gateway.Links;
 /// §5.4) says it has it. Receipts are kept in SQLite, so a restart neither loses nor repeats a confirmed
 /// hand-over; nothing is marked handed over without one. deliveries.delivered_until is the contiguous
 /// prefix every entry of which is confirmed, so lookups skip it. Other nodes sharing the hint get a few
-/// extra sealed entries they cannot open (docs/protocol.md §9 explains the hint).
+/// extra sealed entries they cannot open (docs/protocol.md §9 explains the hint). An entry offered
+/// <see cref="MaxOffers"/> times without a receipt (the device cannot verify its author, or it is for another
+/// node sharing the hint) is set aside, so it never keeps newer entries from being handed over; the set-aside
+/// list lives in memory only, so a restart offers such entries again.
 /// </summary>
 public sealed class StoreAndForward(GatewayDatabase database)
 {
+    /// <summary>Offers without a receipt after which an entry is set aside for that node.</summary>
+    public const int MaxOffers = 3;
+
+    /// <summary>(node, author, sequence) offer counts remembered at most; past it the counts start over, which only delays.</summary>
+    public const int MaxTrackedOffers = 65_536;
+
+    private readonly object _offersGate = new();
+    private readonly Dictionary<(uint Node, uint Author, uint Sequence), int> _offers = [];
+
     /// <summary>The mark never passes entries received this recently: a batch the ingest writer has not committed yet may still carry such times.</summary>
     private const long SettleMilliseconds = 60_000;
 
-    /// <summary>The oldest held entries for <paramref name="node"/> that it has not confirmed, at most <paramref name="max"/>.</summary>
+    /// <summary>The oldest held entries for <paramref name="node"/> that it has not confirmed and that are not set aside, at most <paramref name="max"/>.</summary>
     public List<HeldEntry> NextBatch(uint node, int max)
     {
+        int setAside;
+        lock (_offersGate)
+        {
+            setAside = _offers.Count(o => o.Key.Node == node && o.Value >= MaxOffers);
+        }
+
         var batch = new List<HeldEntry>(max);
         using SqliteConnection c = database.Open();
         using SqliteCommand select = c.CreateCommand();
@@ -33,11 +51,15 @@ public sealed class StoreAndForward(GatewayDatabase database)
         select.Parameters.AddWithValue("$h", (int)NodeId.HintOf(node));
         select.Parameters.AddWithValue("$n", (long)node);
         select.Parameters.AddWithValue("$s", Mark(c, null, node));
-        select.Parameters.AddWithValue("$max", max);
+        select.Parameters.AddWithValue("$max", max + setAside); // set-aside entries are skipped below
         using SqliteDataReader reader = select.ExecuteReader();
-        while (reader.Read())
+        while (reader.Read() && batch.Count < max)
         {
-            batch.Add(new HeldEntry((uint)reader.GetInt64(0), (uint)reader.GetInt64(1), (byte[])reader[2]));
+            var entry = new HeldEntry((uint)reader.GetInt64(0), (uint)reader.GetInt64(1), (byte[])reader[2]);
+            if (!IsSetAside(node, entry))
+            {
+                batch.Add(entry);
+            }
         }
 
         return batch;
@@ -60,11 +82,44 @@ public sealed class StoreAndForward(GatewayDatabase database)
     }
 
     /// <summary>
+    /// Counts one offer without a receipt for each of <paramref name="unconfirmed"/>; returns how many reached
+    /// <see cref="MaxOffers"/> and are now set aside (no later batch for <paramref name="node"/> lists them).
+    /// </summary>
+    public int Unconfirmed(uint node, IEnumerable<HeldEntry> unconfirmed)
+    {
+        int setAside = 0;
+        lock (_offersGate)
+        {
+            foreach (HeldEntry entry in unconfirmed)
+            {
+                var key = (node, entry.Author, entry.Sequence);
+                if (!_offers.TryGetValue(key, out int offers) && _offers.Count >= MaxTrackedOffers)
+                {
+                    _offers.Clear(); // bounded memory: set-aside entries get up to MaxOffers more tries
+                }
+
+                _offers[key] = offers + 1;
+                setAside += offers + 1 == MaxOffers ? 1 : 0;
+            }
+        }
+
+        return setAside;
+    }
+
+    /// <summary>
     /// Records the device's receipt: <paramref name="confirmed"/> are the listed entries whose proof bit was
     /// set. Then moves the contiguous mark past every confirmed prefix. One transaction.
     /// </summary>
     public void Confirm(uint node, IEnumerable<HeldEntry> confirmed)
     {
+        lock (_offersGate)
+        {
+            foreach (HeldEntry entry in confirmed)
+            {
+                _offers.Remove((node, entry.Author, entry.Sequence));
+            }
+        }
+
         using SqliteConnection c = database.Open();
         using SqliteTransaction t = c.BeginTransaction();
         foreach (HeldEntry entry in confirmed)
@@ -125,6 +180,14 @@ public sealed class StoreAndForward(GatewayDatabase database)
         select.CommandText = "SELECT signing_key FROM contacts WHERE author = $a";
         select.Parameters.AddWithValue("$a", (long)node);
         return select.ExecuteScalar() as byte[];
+    }
+
+    private bool IsSetAside(uint node, HeldEntry entry)
+    {
+        lock (_offersGate)
+        {
+            return _offers.TryGetValue((node, entry.Author, entry.Sequence), out int offers) && offers >= MaxOffers;
+        }
     }
 
     private static long Mark(SqliteConnection c, SqliteTransaction? t, uint node)

@@ -25,14 +25,21 @@ namespace MeshMessenger.Gateway.Links;
 /// </summary>
 public sealed class UdpLink(IOptions<GatewayOptions> options, FrameIngest ingest, StoreAndForward held, GatewayCounters counters, NodeDirectory directory, NodeIdentity identity, ILogger<UdpLink> log) : BackgroundService
 {
-    /// <summary>Challenges outstanding at once at most (one per address); more addresses get none until some expire.</summary>
-    public const int MaxOutstandingChallenges = 1024;
+    /// <summary>Challenges to unproven addresses of one IP address outstanding at most; a new one evicts that address's oldest.</summary>
+    public const int MaxChallengesPerAddress = 8;
+
+    /// <summary>Addresses (ports) proven for one node at most; a new proof drops the oldest, so one key cannot hold every neighbour slot.</summary>
+    public const int MaxEndpointsPerNode = 2;
+
+    /// <summary>Datagrams being handled at once at most; more are dropped (udp_dropped_busy), so a flood cannot pile up tasks and buffers.</summary>
+    public const int MaxReceivesInFlight = 256;
 
     private readonly object _gate = new();
     private readonly Dictionary<IPEndPoint, Outstanding> _challenges = [];
     private readonly Dictionary<IPEndPoint, Neighbour> _neighbours = [];
     private readonly Channel<IngestedEntry> _downlink = Channel.CreateBounded<IngestedEntry>(new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly Protocol.Platform.ISignatureVerifier _verifier = new NSecVerifier();
+    private readonly SemaphoreSlim _inFlight = new(MaxReceivesInFlight, MaxReceivesInFlight);
     private UdpClient? _socket;
 
     /// <summary>The port actually bound (useful when configured as an ephemeral port).</summary>
@@ -54,6 +61,18 @@ public sealed class UdpLink(IOptions<GatewayOptions> options, FrameIngest ingest
     private UdpOptions Udp => options.Value.Udp;
 
     private long NeighbourMilliseconds => Udp.NeighbourSeconds * 1000L;
+
+    /// <summary>Challenges to unproven addresses now outstanding (expired ones count until the sweep forgets them).</summary>
+    public int OutstandingChallenges
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _challenges.Values.Count(c => c.Node is null);
+            }
+        }
+    }
 
     /// <summary>True if the device at <paramref name="endpoint"/> has proved it holds <paramref name="node"/>'s key and is still a neighbour.</summary>
     public bool IsProven(IPEndPoint endpoint, uint node)
@@ -104,10 +123,14 @@ public sealed class UdpLink(IOptions<GatewayOptions> options, FrameIngest ingest
                 continue;
             }
 
+            if (!_inFlight.Wait(0))
+            {
+                counters.Add("udp_dropped_busy");
+                continue;
+            }
+
             // Proofs answer this link's challenges; they are not stored, and are checked only against an outstanding nonce.
-            _ = datagram.Buffer.Length > FrameLimits.HeaderSize && (datagram.Buffer[0] & 0x1F) == (int)FrameType.Proof
-                ? TakeProofAsync(datagram, stoppingToken)
-                : ReceiveAsync(datagram, stoppingToken);
+            _ = HandleAsync(datagram, stoppingToken);
         }
 
         _downlink.Writer.TryComplete();
@@ -125,6 +148,20 @@ public sealed class UdpLink(IOptions<GatewayOptions> options, FrameIngest ingest
                 await SendRawAsync(frame, endpoint, ct).ConfigureAwait(false);
                 counters.Add("frames_out_udp");
             }
+        }
+    }
+
+    private async Task HandleAsync(UdpReceiveResult datagram, CancellationToken ct)
+    {
+        try
+        {
+            await (datagram.Buffer.Length > FrameLimits.HeaderSize && (datagram.Buffer[0] & 0x1F) == (int)FrameType.Proof
+                ? TakeProofAsync(datagram, ct)
+                : ReceiveAsync(datagram, ct)).ConfigureAwait(false);
+        }
+        finally
+        {
+            _inFlight.Release();
         }
     }
 
@@ -157,14 +194,12 @@ public sealed class UdpLink(IOptions<GatewayOptions> options, FrameIngest ingest
                 }
                 else if (!_challenges.TryGetValue(from, out Outstanding? open) || open.Expired(now))
                 {
-                    if (_challenges.Count >= MaxOutstandingChallenges)
-                    {
-                        counters.Add("udp_challenges_refused");
-                    }
-                    else
-                    {
-                        challenge = NewChallenge(from, null, [], now);
-                    }
+                    // Spoofed datagrams must not lock new devices out: a full table (or a full share of one IP
+                    // address) evicts its oldest challenge rather than refusing the new one.
+                    _challenges.Remove(from);
+                    counters.Add("udp_challenges_evicted", EvictOldestChallenge(c => c.Key.Address.Equals(from.Address), MaxChallengesPerAddress - 1));
+                    counters.Add("udp_challenges_evicted", EvictOldestChallenge(_ => true, Udp.MaxOutstandingChallenges - 1));
+                    challenge = NewChallenge(from, null, [], now);
                 }
             }
 
@@ -235,6 +270,8 @@ public sealed class UdpLink(IOptions<GatewayOptions> options, FrameIngest ingest
 
             lock (_gate)
             {
+                // One key proven from many ports must not hold every slot: its least recently proven addresses go first.
+                counters.Add("udp_neighbours_evicted", EvictLeastRecentlyProven(p => p.Value.Node == proof.Node && !p.Key.Equals(from), MaxEndpointsPerNode - 1));
                 if (_neighbours.TryGetValue(from, out Neighbour? neighbour))
                 {
                     neighbour.Node = proof.Node;
@@ -247,12 +284,7 @@ public sealed class UdpLink(IOptions<GatewayOptions> options, FrameIngest ingest
                         _neighbours.Remove(gone);
                     }
 
-                    if (_neighbours.Count >= Udp.MaxNeighbours)
-                    {
-                        counters.Add("udp_neighbours_full");
-                        return;
-                    }
-
+                    counters.Add("udp_neighbours_evicted", EvictLeastRecentlyProven(_ => true, Udp.MaxNeighbours - 1));
                     _neighbours[from] = new Neighbour(proof.Node, now, Udp.DownlinkBurstBytes);
                 }
             }
@@ -263,12 +295,10 @@ public sealed class UdpLink(IOptions<GatewayOptions> options, FrameIngest ingest
                 List<HeldEntry> confirmed = [.. answered.Items.Where((_, i) => proof.Holds(i))];
                 held.Confirm(proof.Node, confirmed);
                 counters.Add("held_confirmed", confirmed.Count);
-                if (confirmed.Count == 0)
-                {
-                    // The device holds none of what was sent (it may lack the authors' keys): stop until it is heard again.
-                    counters.Add("held_rounds_without_progress");
-                    return;
-                }
+
+                // What the device could not confirm (it may lack the author's key, or the entry is for another node
+                // sharing the hint) is set aside after a few offers, so it never blocks newer entries.
+                counters.Add("held_set_aside", held.Unconfirmed(proof.Node, answered.Items.Where((_, i) => !proof.Holds(i))));
             }
 
             await HandOverAsync(from, proof.Node, ct, ownsRound: owned is not null).ConfigureAwait(false);
@@ -378,6 +408,32 @@ public sealed class UdpLink(IOptions<GatewayOptions> options, FrameIngest ingest
 
         await SendRawAsync(challenge, to, ct).ConfigureAwait(false);
         counters.Add("udp_challenges_sent");
+    }
+
+    /// <summary>Removes the oldest challenges to unproven addresses matching <paramref name="which"/> until at most <paramref name="keep"/> remain; returns how many went. Call under the lock.</summary>
+    private int EvictOldestChallenge(Func<KeyValuePair<IPEndPoint, Outstanding>, bool> which, int keep)
+    {
+        List<KeyValuePair<IPEndPoint, Outstanding>> open = [.. _challenges.Where(c => c.Value.Node is null && which(c))];
+        int evict = open.Count - Math.Max(0, keep);
+        foreach (var gone in open.OrderBy(c => c.Value.ExpiresAt).Take(Math.Max(0, evict)))
+        {
+            _challenges.Remove(gone.Key);
+        }
+
+        return Math.Max(0, evict);
+    }
+
+    /// <summary>Removes the least recently proven neighbours matching <paramref name="which"/> until at most <paramref name="keep"/> remain; returns how many went. Call under the lock.</summary>
+    private int EvictLeastRecentlyProven(Func<KeyValuePair<IPEndPoint, Neighbour>, bool> which, int keep)
+    {
+        List<KeyValuePair<IPEndPoint, Neighbour>> proven = [.. _neighbours.Where(which)];
+        int evict = proven.Count - Math.Max(0, keep);
+        foreach (var gone in proven.OrderBy(p => p.Value.ProvenAt).Take(Math.Max(0, evict)))
+        {
+            _neighbours.Remove(gone.Key);
+        }
+
+        return Math.Max(0, evict);
     }
 
     /// <summary>Registers a challenge for <paramref name="to"/> (replacing an expired one) and returns its frame. Call under the lock.</summary>

@@ -28,7 +28,7 @@ public sealed class MessengerNode
     /// <summary>How long a fragmented entry may take to arrive.</summary>
     public const long ReassemblyTimeoutMilliseconds = 60000;
 
-    /// <summary>Hop limit of new entries: Meshtastic's default of 3, which the router (issue 4) may tune.</summary>
+    /// <summary>Hop limit of new entries: Meshtastic's default of 3, which a router may tune.</summary>
     public const int DefaultHopLimit = 3;
 
     /// <summary>Entries sent in answer to one want message.</summary>
@@ -403,13 +403,15 @@ public sealed class MessengerNode
 
     /// <summary>
     /// A gateway asks this node to prove its key and say which listed entries it holds (docs/protocol.md §5.4).
-    /// Answering is safe: the signature covers a domain-separated hash that can never pass as an entry, and it
-    /// reveals only that this node's key is here, which any frame it sends shows already. Only a challenge
-    /// sent straight to this node (hop start 0) is answered, so a relayed copy cannot make it sign twice.
+    /// The signature covers a domain-separated hash that can never pass as an entry. The bitmap covers only
+    /// entries carrying this node's hint (those a gateway holds for it), so a challenger cannot probe whether
+    /// it received anyone else's post. Only a challenge sent straight to this node (hop start 0) over an IP
+    /// link is answered: a relayed copy cannot make it sign twice, and the radio link never challenges, so a
+    /// challenge heard there costs no airtime.
     /// </summary>
     private ProtocolError TakeChallenge(Frame frame)
     {
-        if (frame.HopStart != 0)
+        if (frame.HopStart != 0 || _maxFrameSize <= FrameLimits.LoRa)
         {
             return ProtocolError.InvalidField;
         }
@@ -424,7 +426,8 @@ public sealed class MessengerNode
         uint held = 0;
         for (int i = 0; i < challenge!.Count; i++)
         {
-            if (_chains.Store.Get(challenge.Authors[i], challenge.Sequences[i]) != null)
+            StoredEntry? stored = _chains.Store.Get(challenge.Authors[i], challenge.Sequences[i]);
+            if (stored != null && stored.Entry.Hint == Hint && stored.Entry.Author != _identity.Id)
             {
                 held |= 1u << i;
             }
