@@ -156,6 +156,20 @@ public sealed class AnchoringTests : IDisposable
         Assert.Equal("degraded", gateway.Health()!.Value.GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task Health_turns_degraded_when_the_node_is_gone_while_there_is_nothing_to_anchor()
+    {
+        using GatewayProcess gateway = Gateway("idle", crashAt: null).Start(); // no devices: no batch ever
+        await WaitFor(() => gateway.Health()?.GetProperty("status").GetString() == "ok" ? "ok" : null, "health ok");
+
+        _anvil.Dispose();
+        string gone = (await WaitFor(() => Problems(gateway).FirstOrDefault(p => p.Contains("failed talking to the node", StringComparison.Ordinal)), "health to report the node gone"))!;
+        Assert.Contains($"http://127.0.0.1:{_anvil.Port}", gone);
+        JsonElement health = gateway.Health()!.Value;
+        Assert.Equal("degraded", health.GetProperty("status").GetString());
+        Assert.Equal(0, health.GetProperty("anchoring").GetProperty("batches").GetInt32());
+    }
+
     private static List<string> Problems(GatewayProcess gateway) =>
         gateway.Health() is { } health ? health.GetProperty("problems").EnumerateArray().Select(p => p.GetString()!).ToList() : [];
 

@@ -23,6 +23,7 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
     private long _headsScannedAtMs;
     private int _failedPasses;
     private volatile Dictionary<long, (AnchorState State, DateTimeOffset Since)> _progress = [];
+    private volatile Tuple<string, DateTimeOffset>? _unverified;
 
     /// <summary>Raised with (author, frame) for each author of a batch that became final: the compact proof to hand back over the mesh.</summary>
     public event Action<uint, byte[]>? NoticeReady;
@@ -35,8 +36,11 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
 
     /// <summary>
     /// Why anchoring is not keeping up, for /health, or null while it is: two passes in a row failed talking to
-    /// the node (unreachable, or answering errors), or a batch has stayed Pending, Signed or Sent longer than
-    /// StuckMinutes, or Included longer than ten times that (Ethereum finality takes about 13 minutes).
+    /// the node (unreachable, or answering errors; every pass asks the node, even with nothing to anchor), a
+    /// batch has stayed Pending, Signed or Sent longer than StuckMinutes, or Included longer than ten times
+    /// that, or the node could not confirm an anchored block (syncing, or behind it) for longer than StuckMinutes.
+    /// Ten times: finality on Ethereum proof-of-stake takes two epochs of 32 slots of 12 s, about 12.8 minutes
+    /// (https://ethereum.org/en/developers/docs/consensus-mechanisms/pos/#finality).
     /// </summary>
     public string? Problem()
     {
@@ -60,6 +64,11 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
             {
                 return $"anchoring: batch {batch} has been {state} for {(now - since).TotalMinutes:0.#} min (allowed {allowed.TotalMinutes:0.##})";
             }
+        }
+
+        if (_unverified is { } unverified && now - unverified.Item2 > TimeSpan.FromMinutes(o.StuckMinutes))
+        {
+            return $"anchoring: the node at {o.Rpc} cannot confirm anchored batches for {(now - unverified.Item2).TotalMinutes:0.#} min: {unverified.Item1}";
         }
 
         return null;
@@ -117,6 +126,7 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
                 Volatile.Write(ref _failedPasses, 0);
                 NotifyAuthors();
                 TrackProgress();
+                TrackUnverified(anchorer.Unverified);
             }
             catch (RpcException e)
             {
@@ -134,6 +144,27 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
             {
                 break;
             }
+        }
+    }
+
+    /// <summary>Notes since when the node could not confirm some anchored batch (they are left as they are meanwhile), and logs it once.</summary>
+    private void TrackUnverified(IReadOnlyList<string> unverified)
+    {
+        if (unverified.Count == 0)
+        {
+            _unverified = null;
+            return;
+        }
+
+        string reasons = string.Join("; ", unverified);
+        if (_unverified is null)
+        {
+            log.LogWarning("anchoring: left unchanged, the node cannot confirm them: {Reasons}", reasons);
+            _unverified = Tuple.Create(reasons, DateTimeOffset.UtcNow);
+        }
+        else
+        {
+            _unverified = Tuple.Create(reasons, _unverified.Item2);
         }
     }
 

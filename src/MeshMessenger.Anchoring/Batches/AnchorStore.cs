@@ -167,23 +167,6 @@ public sealed class AnchorStore
         return attempts;
     }
 
-    /// <summary>The highest nonce any batch has used, or null.</summary>
-    public BigInteger? HighestNonce()
-    {
-        using SqliteConnection c = Open();
-        using SqliteCommand command = c.CreateCommand();
-        command.CommandText = "SELECT nonce FROM batches WHERE nonce IS NOT NULL";
-        using SqliteDataReader r = command.ExecuteReader();
-        BigInteger? highest = null;
-        while (r.Read())
-        {
-            BigInteger n = BigInteger.Parse(r.GetString(0), CultureInfo.InvariantCulture);
-            highest = highest is null || n > highest ? n : highest;
-        }
-
-        return highest;
-    }
-
     /// <summary>Records a signed transaction (and the batch's nonce) before it is sent.</summary>
     public void AddAttempt(AnchorAttempt attempt, BigInteger nonce)
     {

@@ -16,6 +16,10 @@ namespace MeshMessenger.Anchoring.Batches;
 /// <item>Final: the newest final batches are re-checked every pass, newest first, until one is still on the
 /// chain; any the chain lost (a dev chain restarted from an older state, reset or reverted) goes back to Sent.</item>
 /// </list>
+/// A batch counts as lost only when the node positively says so: it is not syncing, its head is at or past
+/// the stored block, and the block at that height has another hash. A node that is syncing, lags behind or
+/// has no such block (pruned, restarted) cannot tell; the batch is left as it is and named in
+/// <see cref="Unverified"/>, so a lagging node never makes final batches be signed again at a stale nonce.
 /// Every step can be interrupted anywhere and repeated: a restart re-sends what was stored. A batch gets a new
 /// nonce only when the node has none of its transactions and the stored nonce is not the account's next one
 /// (the chain lost it, or another transaction took it); the chain's pending count is the only source of nonces.
@@ -39,10 +43,25 @@ public sealed class Anchorer(EthereumRpcClient rpc, AnchorStore store, byte[] pr
 
     private BigInteger? _signedThisPass;
 
-    /// <summary>One pass: the final batches the chain lost go back to Sent, then every unfinished batch takes a step.</summary>
+    /// <summary>
+    /// After a pass: the Included or Final batches whose block the node could neither confirm nor positively
+    /// deny (it is syncing, its head is behind the block, or it has no block at that height), as sentences.
+    /// </summary>
+    public IReadOnlyList<string> Unverified { get; private set; } = [];
+
+    private readonly List<string> _unverified = [];
+
+    /// <summary>
+    /// One pass: checks the node is reachable and on the configured chain (even with nothing to do, so an
+    /// idle gateway notices a vanished node), the final batches the chain lost go back to Sent, then every
+    /// unfinished batch takes a step.
+    /// </summary>
     public async Task StepAsync(CancellationToken ct = default)
     {
         _signedThisPass = null;
+        _unverified.Clear();
+        Unverified = [];
+        await CheckChainAsync(ct).ConfigureAwait(false);
         await ReopenLostAsync(ct).ConfigureAwait(false);
         foreach (AnchorBatch batch in store.Unfinished())
         {
@@ -60,6 +79,8 @@ public sealed class Anchorer(EthereumRpcClient rpc, AnchorStore store, byte[] pr
                     break;
             }
         }
+
+        Unverified = [.. _unverified];
     }
 
     private async Task StartAsync(AnchorBatch batch, CancellationToken ct)
@@ -146,9 +167,13 @@ public sealed class Anchorer(EthereumRpcClient rpc, AnchorStore store, byte[] pr
 
     private async Task ConfirmAsync(AnchorBatch batch, CancellationToken ct)
     {
-        BlockHeader? block = await rpc.BlockAsync(EthereumRpcClient.Quantity(batch.BlockNumber!.Value), ct).ConfigureAwait(false);
-        TransactionReceipt? receipt = await rpc.ReceiptAsync(batch.TransactionHash!, ct).ConfigureAwait(false);
-        if (block is null || block.Hash != batch.BlockHash || receipt is null || receipt.BlockHash != batch.BlockHash)
+        bool? onChain = await OnChainAsync(batch, ct).ConfigureAwait(false);
+        if (onChain is null)
+        {
+            return;
+        }
+
+        if (onChain == false)
         {
             // Reorganised away or lost: back to Sent, and follow it from there (a new receipt, the stored bytes
             // broadcast again, or, if the chain no longer agrees with its nonce, a fresh one).
@@ -158,32 +183,56 @@ public sealed class Anchorer(EthereumRpcClient rpc, AnchorStore store, byte[] pr
         }
 
         BlockHeader? finalized = await rpc.BlockAsync("finalized", ct).ConfigureAwait(false);
-        if (finalized is not null && finalized.Number >= batch.BlockNumber.Value)
+        if (finalized is not null && finalized.Number >= batch.BlockNumber!.Value)
         {
             store.SetState(batch.Id, AnchorState.Final, batch.TransactionHash, batch.BlockNumber, batch.BlockHash, batch.GasUsed, batch.Receipt);
         }
     }
 
-    /// <summary>Final batches the chain no longer has, newest first, go back to Sent; the first one still on the chain ends the walk (history is lost from the tip down).</summary>
+    /// <summary>Final batches the chain no longer has, newest first, go back to Sent; the first one still on the chain, or one the node cannot judge, ends the walk (history is lost from the tip down).</summary>
     private async Task ReopenLostAsync(CancellationToken ct)
     {
-        if (store.NewestFinal() is null)
-        {
-            return;
-        }
-
-        await CheckChainAsync(ct).ConfigureAwait(false); // a node on another chain has none of our anchors: change nothing
         for (AnchorBatch? final = store.NewestFinal(); final is not null; final = store.NewestFinal(final.Id))
         {
-            TransactionReceipt? receipt = await rpc.ReceiptAsync(final.TransactionHash!, ct).ConfigureAwait(false);
-            BlockHeader? block = await rpc.BlockAsync(EthereumRpcClient.Quantity(final.BlockNumber!.Value), ct).ConfigureAwait(false);
-            if (receipt is not null && receipt.BlockHash == final.BlockHash && block?.Hash == final.BlockHash)
+            if (await OnChainAsync(final, ct).ConfigureAwait(false) != false)
             {
                 return;
             }
 
             store.Reopen(final.Id);
         }
+    }
+
+    /// <summary>
+    /// Whether a batch's stored block is still canonical: true when the block at its height has the stored
+    /// hash (a block hash commits to its transactions, so no receipt is needed: a node with a pruned
+    /// transaction index still confirms it); false only when the node is not syncing (eth_syncing false), its
+    /// head is at or past that height, and the block there has another hash; null (recorded in
+    /// <see cref="Unverified"/>) when the node cannot tell.
+    /// </summary>
+    private async Task<bool?> OnChainAsync(AnchorBatch batch, CancellationToken ct)
+    {
+        long number = batch.BlockNumber!.Value;
+        BlockHeader? block = await rpc.BlockAsync(EthereumRpcClient.Quantity(number), ct).ConfigureAwait(false);
+        if (block?.Hash == batch.BlockHash)
+        {
+            return true;
+        }
+
+        if (await rpc.SyncingAsync(ct).ConfigureAwait(false))
+        {
+            _unverified.Add($"batch {batch.Id} ({batch.State}, block {number}): the node is syncing");
+            return null;
+        }
+
+        BlockHeader? head = await rpc.BlockAsync("latest", ct).ConfigureAwait(false);
+        if (block is null || head is null || head.Number < number)
+        {
+            _unverified.Add($"batch {batch.Id} ({batch.State}, block {number}): the node's head is block {head?.Number.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}, it has no block {number} yet");
+            return null;
+        }
+
+        return false;
     }
 
     private async Task CheckChainAsync(CancellationToken ct)

@@ -23,9 +23,9 @@ public sealed class EthereumRpcClient(HttpClient http, Uri endpoint)
     public async Task<BigInteger> PendingNonceAsync(string address, CancellationToken ct = default) =>
         Quantity("eth_getTransactionCount", await CallAsync("eth_getTransactionCount", [address, "pending"], ct));
 
-    /// <summary>eth_getTransactionCount(address, "latest"): transactions of the account in blocks.</summary>
-    public async Task<BigInteger> MinedNonceAsync(string address, CancellationToken ct = default) =>
-        Quantity("eth_getTransactionCount", await CallAsync("eth_getTransactionCount", [address, "latest"], ct));
+    /// <summary>eth_syncing: false only when the node answers exactly false (it is not syncing); a sync-status object means it is.</summary>
+    public async Task<bool> SyncingAsync(CancellationToken ct = default) =>
+        await CallAsync("eth_syncing", [], ct).ConfigureAwait(false) is not JsonValue v || !v.TryGetValue(out bool syncing) || syncing;
 
     /// <summary>eth_getTransactionByHash: whether the node has the transaction at all, in its pool or in a block.</summary>
     public async Task<bool> KnowsTransactionAsync(string hash, CancellationToken ct = default) =>

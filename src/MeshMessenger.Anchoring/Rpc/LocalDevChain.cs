@@ -140,18 +140,35 @@ public sealed class LocalDevChain : IDisposable
                 }
 
                 await current.WaitForExitAsync().ConfigureAwait(false);
-                await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false); // no busy loop if it cannot start at all
-                Process next;
-                lock (_gate)
-                {
-                    if (_disposed)
-                    {
-                        return;
-                    }
+                log($"the dev chain (anvil, pid {current.Id}) exited with code {current.ExitCode}; restarting it on port {Port}");
 
-                    log($"the dev chain (anvil, pid {current.Id}) exited with code {current.ExitCode}; restarting it on port {Port}");
-                    current.Dispose();
-                    _process = next = Launch(_executable, _args);
+                // Its watchdog waits on the pipe: closing it now ends the watchdog, which finds its anvil gone
+                // and signals nothing (not whatever process reuses the pid later, when the pipe is finalised).
+                CloseInput(current);
+                Process? next = null;
+                TimeSpan delay = TimeSpan.FromSeconds(1); // no busy loop if it cannot start at all
+                while (next is null)
+                {
+                    await Task.Delay(delay).ConfigureAwait(false);
+                    delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 60));
+                    lock (_gate)
+                    {
+                        if (_disposed)
+                        {
+                            return;
+                        }
+
+                        try
+                        {
+                            next = Launch(_executable, _args);
+                            _process = next;
+                            current.Dispose();
+                        }
+                        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException or UnauthorizedAccessException)
+                        {
+                            log($"the dev chain (anvil) could not be started again ({e.Message}); trying again in {delay.TotalSeconds:0} s");
+                        }
+                    }
                 }
 
                 try
@@ -179,7 +196,7 @@ public sealed class LocalDevChain : IDisposable
         }
     }
 
-    /// <summary>Stops anvil: SIGTERM first, so that it saves its state file, then a kill if it has not exited within 5 s.</summary>
+    /// <summary>Stops anvil: SIGTERM first (by closing its watchdog's pipe), so that it saves its state file, then a kill if it has not exited within 5 s.</summary>
     public void Dispose()
     {
         Process process;
@@ -194,10 +211,20 @@ public sealed class LocalDevChain : IDisposable
             process = _process;
         }
 
-        if (!process.HasExited && OperatingSystem.IsLinux())
+        if (!process.HasExited)
         {
-            using Process? term = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false });
-            term?.WaitForExit();
+            // Still running, so the pid is still anvil's: closing its stdin makes its watchdog send it SIGTERM (it
+            // saves its state file) while the pid cannot have been reused. Without a watchdog, send SIGTERM here.
+            if (process.StartInfo.RedirectStandardInput)
+            {
+                CloseInput(process);
+            }
+            else if (OperatingSystem.IsLinux())
+            {
+                using Process? term = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+                term?.WaitForExit();
+            }
+
             process.WaitForExit(5000);
         }
 
@@ -207,12 +234,7 @@ public sealed class LocalDevChain : IDisposable
             process.WaitForExit();
         }
 
-        // Closing anvil's stdin ends its watchdog, which finds nothing left to stop.
-        if (process.StartInfo.RedirectStandardInput)
-        {
-            process.StandardInput.Close();
-        }
-
+        CloseInput(process); // an anvil that had exited already: its watchdog finds it gone and signals nothing
         process.Dispose();
     }
 
@@ -221,7 +243,8 @@ public sealed class LocalDevChain : IDisposable
     /// /bin/sh wrapper starts a watchdog, then execs anvil (so anvil keeps the wrapper's pid). The watchdog
     /// blocks reading anvil's stdin, a pipe whose only writer is this process: the kernel closes it when this
     /// process exits, even on SIGKILL, and the watchdog then sends anvil SIGTERM (it saves its state), and
-    /// SIGKILL after 5 s. PR_SET_PDEATHSIG (setpriv --pdeathsig) is not used: it fires when the *thread*
+    /// SIGKILL after 5 s; <see cref="Dispose"/> closes the pipe itself to stop anvil the same way.
+    /// PR_SET_PDEATHSIG (setpriv --pdeathsig) is not used: it fires when the *thread*
     /// that forked exits (prctl(2)), and .NET may fork from a thread-pool thread that ends at any time.
     /// </summary>
     private static Process Launch(string executable, List<string> args)
@@ -231,10 +254,14 @@ public sealed class LocalDevChain : IDisposable
             return Process.Start(new ProcessStartInfo(executable, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         }
 
+        // The watchdog notes anvil's start time (field 22 of /proc/PID/stat, proc(5)) and signals the pid only
+        // while it still has that start time, so never a process that reused the pid (no /proc: it signals anyway).
         const string Watchdog =
             "exec 3<&0; " +
-            "(cat <&3 >/dev/null 2>&1; kill -TERM $$ 2>/dev/null; i=0; " +
-            "while [ $i -lt 5 ] && kill -0 $$ 2>/dev/null; do sleep 1; i=$((i+1)); done; kill -KILL $$ 2>/dev/null) >/dev/null 2>&1 & " +
+            "(born=$(cut -d' ' -f22 /proc/$$/stat 2>/dev/null); " +
+            "ours() { [ -z \"$born\" ] || [ \"$(cut -d' ' -f22 /proc/$$/stat 2>/dev/null)\" = \"$born\" ]; }; " +
+            "cat <&3 >/dev/null 2>&1; ours && kill -TERM $$ 2>/dev/null; i=0; " +
+            "while [ $i -lt 5 ] && ours && kill -0 $$ 2>/dev/null; do sleep 1; i=$((i+1)); done; ours && kill -KILL $$ 2>/dev/null) >/dev/null 2>&1 & " +
             "exec \"$@\" </dev/null 3<&-";
         var start = new ProcessStartInfo("/bin/sh", ["-c", Watchdog, "meshmsg-anvil-watchdog", executable, .. args])
         {
@@ -339,6 +366,22 @@ public sealed class LocalDevChain : IDisposable
             catch (RpcException e)
             {
                 throw new InvalidOperationException($"anvil did not start on port {Port}: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>Closes anvil's stdin (the watchdog's pipe), once; harmless when it is closed already.</summary>
+    private static void CloseInput(Process process)
+    {
+        if (process.StartInfo.RedirectStandardInput)
+        {
+            try
+            {
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // the pipe is broken already: the watchdog has ended
             }
         }
     }
