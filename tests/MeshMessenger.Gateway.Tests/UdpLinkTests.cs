@@ -128,16 +128,18 @@ public sealed class UdpLinkTests
             await socket.SendAsync(carolGenesis, gateway.Endpoint);
         }
 
-        await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("udp_challenges_sent") - challengesBefore == 100, "a challenge per replaying port");
+        // At least one challenge per port; a second only where the first was evicted by other ports of the same IP
+        // address (MaxChallengesPerAddress), and never more than one per datagram received.
+        await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("udp_challenges_sent") - challengesBefore >= 100, "a challenge per replaying port");
         await UdpLinkFixture.WaitUntil(() => Others() - ingestedBefore == toIngest + 200, "every replay to be ingested");
         await PostsReachCarol(gateway, dave, real, 2, posts);
         foreach (UdpClient socket in replayers)
         {
             List<byte[]> got = Drain(socket);
-            byte[] only = Assert.Single(got);
-            Assert.Equal(FrameType.Challenge, (FrameType)(only[0] & 0x1F));
-            Assert.True(only.Length <= 2 * carolGenesis.Length);
-            Assert.Equal(25, only.Length);
+            Assert.InRange(got.Count, 1, 2);
+            Assert.All(got, d => Assert.Equal(FrameType.Challenge, (FrameType)(d[0] & 0x1F)));
+            Assert.All(got, d => Assert.Equal(25, d.Length));
+            Assert.True(got.Sum(d => d.Length) <= 2 * carolGenesis.Length);
         }
 
         sockets.ForEach(s => s.Dispose());
