@@ -4,7 +4,7 @@ namespace MeshMessenger.Cli.Demo;
 
 /// <summary>
 /// A perfect shared radio channel for the demo: every frame a node queues reaches every other node, until
-/// no node has anything left to send. The emulator (issue 4) replaces it with a modelled LoRa channel.
+/// no node has anything left to send. The emulator replaces it with a modelled LoRa channel (airtime, loss, collisions).
 /// </summary>
 public sealed class DemoLink(params (string Name, MessengerNode Node)[] nodes)
 {
