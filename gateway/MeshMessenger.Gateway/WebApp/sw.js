@@ -1,0 +1,101 @@
+// Service worker (W3C Service Workers): the app opens with no internet, while the gateway restarts, or when it is
+// unreachable for a while. The app shell is precached at install and served cache-first, which also pins the installed
+// code: a changed app is taken only when this file changes (bump VERSION with any shell file), so a gateway that
+// later serves altered code does not reach an installed app silently. A first visit trusts what the gateway serves.
+// /_framework/ files (the WebAssembly node; their names carry a fingerprint) are cached on first fetch, cache-first;
+// the page also hands over the list it loaded, so the first visit's files are cached too. /api/* is network-first.
+
+const VERSION = 'mm-shell-v1';
+const FRAMEWORK = 'mm-framework-v1';
+const SHELL = [
+  '/', '/index.html', '/app.css', '/app.js', '/keystore.js', '/link.js', '/meshnode.js', '/photo.js', '/qr.js',
+  '/lib/jsQR.js', '/lib/qrcode.js', '/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/icon-512.png',
+];
+
+self.addEventListener('install', event => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(VERSION);
+    // One by one: a file this gateway does not have (yet) must not stop the others from being cached.
+    await Promise.all(SHELL.map(async path => {
+      try {
+        const response = await fetch(path, { cache: 'reload' });
+        if (response.ok) await cache.put(path, response);
+      } catch { /* offline during install: the next install tries again */ }
+    }));
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener('activate', event => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name !== VERSION && name !== FRAMEWORK) await caches.delete(name);
+    }
+    await self.clients.claim();
+  })());
+});
+
+// The page sends { cache: [urls] }: the /_framework/ files it loaded before this worker controlled it.
+self.addEventListener('message', event => {
+  const urls = (event.data && Array.isArray(event.data.cache) ? event.data.cache : [])
+    .filter(u => typeof u === 'string' && new URL(u, self.location.origin).pathname.startsWith('/_framework/'));
+  event.waitUntil((async () => {
+    const cache = await caches.open(FRAMEWORK);
+    for (const url of urls) {
+      if (await cache.match(url)) continue;
+      try {
+        const response = await fetch(url);
+        if (response.ok) await cache.put(url, response);
+      } catch { /* offline: cached on the next fetch */ }
+    }
+  })());
+});
+
+self.addEventListener('fetch', event => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname === '/api/link' || url.pathname === '/api/events') return; // streams: never cached
+  if (url.pathname.startsWith('/api/')) {
+    event.respondWith(networkFirst(request));
+  } else if (url.pathname.startsWith('/_framework/')) {
+    event.respondWith(cacheFirst(request, FRAMEWORK));
+  } else {
+    event.respondWith(shell(request, url));
+  }
+});
+
+async function networkFirst(request) {
+  const cache = await caches.open(VERSION + '-api');
+  try {
+    const response = await fetch(request);
+    // Only public, shared answers are kept for offline use; a device's own data is not.
+    if (response.ok && /^\/api\/(gateway|devices|nodes|anchoring)$/.test(new URL(request.url).pathname)) await cache.put(request, response.clone());
+    return response;
+  } catch (error) {
+    const cached = await cache.match(request);
+    if (cached) return cached;
+    return new Response(JSON.stringify({ title: 'offline', detail: 'The gateway cannot be reached right now.' }),
+      { status: 503, headers: { 'content-type': 'application/problem+json' } });
+  }
+}
+
+async function cacheFirst(request, name) {
+  const cache = await caches.open(name);
+  const cached = await cache.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) await cache.put(request, response.clone());
+  return response;
+}
+
+async function shell(request, url) {
+  const cache = await caches.open(VERSION);
+  const path = request.mode === 'navigate' ? '/' : url.pathname;
+  const cached = await cache.match(path);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok && SHELL.includes(url.pathname)) await cache.put(url.pathname, response.clone());
+  return response;
+}
