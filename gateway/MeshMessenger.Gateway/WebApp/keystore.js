@@ -88,7 +88,7 @@ export async function openKeystore() {
     /** { id, name, hasPassphrase, createdAt, backupShown } of the stored identity, or null. No secret. */
     async identityInfo() {
       const record = await get('kv', 'identity');
-      return record ? { id: record.id, name: record.name, hasPassphrase: !!record.salt, createdAt: record.createdAt, backupShown: !!record.backupShown } : null;
+      return record ? { id: record.id, name: record.name, hasPassphrase: !!record.salt, createdAt: record.createdAt, backupShown: !!record.backupShown, restoring: !!record.restoring } : null;
     },
 
     /** Stores the identity's backup code wrapped (see the top of this file); passphrase optional. */
@@ -123,6 +123,12 @@ export async function openKeystore() {
         }
       }
       return decoder.decode(secret);
+    },
+
+    /** Sets a flag on the identity record (restoring: the node still rebuilds its history from the mesh). */
+    async setIdentityFlag(name, value) {
+      const record = await get('kv', 'identity');
+      if (record) { record[name] = value; await put('kv', record, 'identity'); }
     },
 
     /** Records that the backup code was shown once (the creation step); later showings need a confirmation. */
