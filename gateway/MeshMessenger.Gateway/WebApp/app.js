@@ -5,7 +5,7 @@
 // Everything shown is built with DOM calls (never innerHTML with data), so message text cannot inject markup.
 //
 // Stable hooks for tests (ids unless marked):
-//   body[data-ready=true], body[data-mode=self|demo|welcome|locked], body[data-link=up|down]
+//   body[data-ready=true], body[data-mode=self|demo|welcome|locked], body[data-me=<node id>], body[data-link=up|down]
 //   header: #who (identity picker), #identity-open, #demo-banner, #restore-status, #gateway-line
 //   welcome: #create-name, #create-passphrase, #create-submit, #restore-code, #restore-name, #restore-passphrase,
 //            #restore-submit, #restore-camera, #restore-image, #demo-list, #migrate-offer, #migrate-submit
@@ -280,6 +280,14 @@ async function write(item) {
   }
 }
 
+/** While the gateway cannot be reached, a view shows what this browser holds (its outbox) instead of an error. */
+async function offline(promise, fallback) {
+  try { return await promise; } catch (e) {
+    if (e instanceof OfflineError) { state.offline = true; showGatewayLine(); return fallback; }
+    throw e;
+  }
+}
+
 const pendingFor = predicate => state.outbox.filter(o => o.item.me === state.me && predicate(o.item));
 
 // ---------- data for the views: this browser's node, or the gateway's REST API for a demo device ----------
@@ -375,7 +383,7 @@ async function chatsView(peer) {
   else pane.append(h('p', { class: 'card muted' }, 'Choose a conversation.'));
 
   async function refresh() {
-    const chats = await data.chats();
+    const chats = await offline(data.chats(), []);
     renderIfChanged(list, chats, () => chats.length ? chats.map(c => h('li', {},
       h('a', { href: `#/chats/${c.peer}`, 'aria-current': c.peer === peer ? 'true' : null },
         h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(c.name)),
@@ -383,7 +391,7 @@ async function chatsView(peer) {
         c.unread ? h('span', { class: 'badge' }, h('span', { class: 'visually-hidden' }, 'unread: '), c.unread) : null))) :
       [h('li', { class: 'item muted' }, 'No conversations yet. Add a contact to start one.')]);
     if (!peer) return;
-    const convo = await data.conversation(peer);
+    const convo = await offline(data.conversation(peer), { peer, name: peer, messages: [] });
     title.replaceChildren(convo.name, ' ', h('span', { class: 'muted' }, `· ${convo.peer}`));
     messages.setAttribute('aria-label', `Messages with ${convo.name}`);
     const shown = convo.messages.map(m => ({ ...m, state: m.outgoing && m.state === 'sending' && self() && !state.linkUp ? 'waiting' : m.state }));
@@ -437,7 +445,7 @@ function directComposer(peer) {
       if (how !== 'sent') toast('Waiting for the mesh: it goes out when the gateway can be reached.');
       box.value = '';
       update();
-      await state.view?.refresh();
+      refreshSoon();
     } catch (err) { toast(plain(err)); } finally { send.disabled = false; box.focus(); }
   } }, h('label', { for: 'message', class: 'visually-hidden' }, 'Message'), box, send, budget, openNote());
   update();
@@ -465,9 +473,9 @@ function postComposer(prefix, label, action, channel) {
       const how = await write({ action, channel, text: text.value, mediaType: photo ? WEBP : 0, media: photo ? toBase64(photo.bytes) : null, at: Date.now() });
       text.value = '';
       file.value = '';
+      refreshSoon();
       toast((photo ? `Photo shrunk to ${photo.width}×${photo.height}, ${photo.bytes.length} bytes, to cross LoRa. ` : '') +
         (how === 'sent' ? 'Posted.' : 'Waiting for the mesh: it goes out when the gateway can be reached.'));
-      await state.view?.refresh();
     } catch (err) { toast(plain(err)); } finally { send.disabled = false; }
   } },
   h('label', { for: `${prefix}-text` }, label), text,
@@ -498,7 +506,7 @@ async function feedView() {
   setView('Feed', postComposer('feed', 'Share with everyone', 'feed'), list);
   async function refresh() {
     // Newest first, right under the composer (the channel view keeps its newest right above its composer).
-    const posts = [...pendingPosts('feed').reverse(), ...await data.feed()];
+    const posts = [...pendingPosts('feed').reverse(), ...await offline(data.feed(), [])];
     renderIfChanged(list, posts, () => posts.length ? posts.map(postCard) : [h('p', { class: 'muted' }, 'Nothing posted yet.')]);
   }
   state.view = { refresh };
@@ -981,6 +989,7 @@ async function renderPicker() {
   select.replaceChildren(...options);
   document.getElementById('demo-banner').hidden = state.mode !== 'demo';
   document.body.dataset.mode = state.mode;
+  document.body.dataset.me = state.me || '';
 }
 
 async function choose(value) {

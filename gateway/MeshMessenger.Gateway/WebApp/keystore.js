@@ -75,7 +75,8 @@ export async function openKeystore() {
   }
 
   async function sealJson(name, value) {
-    await put('kv', await aesSeal(await deviceKey(), encoder.encode(JSON.stringify(value)), encoder.encode(name)), name);
+    const sealed = await aesSeal(await deviceKey(), encoder.encode(JSON.stringify(value)), encoder.encode(name));
+    await put('kv', sealed, name);
   }
 
   async function openJson(name, fallback) {
@@ -139,7 +140,8 @@ export async function openKeystore() {
 
     /** Appends one blob from node.takeNewEntries(), sealed. */
     async appendEntries(blob) {
-      await request(tx('entries', 'readwrite').objectStore('entries').add(await aesSeal(await deviceKey(), blob, encoder.encode('entries'))));
+      const sealed = await aesSeal(await deviceKey(), blob, encoder.encode('entries')); // sealed first: a transaction ends at the first await
+      await request(tx('entries', 'readwrite').objectStore('entries').add(sealed));
     },
 
     /** All stored entry blobs concatenated, for node.open({ entries }); null if none. */
@@ -164,7 +166,8 @@ export async function openKeystore() {
 
     /** Queues a compose request made while the node is not open yet; returns its key. */
     async outboxAdd(item) {
-      return request(tx('outbox', 'readwrite').objectStore('outbox').add(await aesSeal(await deviceKey(), encoder.encode(JSON.stringify(item)), encoder.encode('outbox'))));
+      const sealed = await aesSeal(await deviceKey(), encoder.encode(JSON.stringify(item)), encoder.encode('outbox'));
+      return request(tx('outbox', 'readwrite').objectStore('outbox').add(sealed));
     },
 
     /** [{ key, item }] oldest first. */
