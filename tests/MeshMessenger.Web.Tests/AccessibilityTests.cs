@@ -28,7 +28,7 @@ public sealed class AccessibilityTests(WebAppFixture web) : IClassFixture<WebApp
         if (section is "chats" or "channels")
         {
             await page.Locator("main .list a").First.ClickAsync(); // an open conversation or channel, with its composer
-            await page.Locator("main form").First.WaitForAsync();
+            await page.Locator("main .pane form").First.WaitForAsync();
         }
 
         await AssertAxeCleanAsync(page, section);

@@ -105,7 +105,7 @@ const bytes = text => new TextEncoder().encode(text).length;
 const toBase64 = u8 => btoa(Array.from(u8, b => String.fromCharCode(b)).join(''));
 const fromBase64 = s => Uint8Array.from(atob(s), c => c.charCodeAt(0));
 const STATE_WORDS = { waiting: 'Waiting for the mesh', sending: 'Sending', sent: 'Sent', relayed: 'Relayed', delivered: 'Delivered', read: 'Read' };
-const STATE_MARKS = { waiting: '⏳', sending: '…', sent: '✓', relayed: '✓↗', delivered: '✓✓', read: '✓✓' };
+const STATE_MARKS = { waiting: '○', sending: '…', sent: '✓', relayed: '✓↗', delivered: '✓✓', read: '✓✓' };
 
 // Refreshes come with every live event; rebuilding a list the pointer or the keyboard is on would swallow a
 // click (mousedown and mouseup on different nodes) or drop focus, so a container is rebuilt only when its data changed.
@@ -985,6 +985,7 @@ async function renderPicker() {
   const options = [];
   if (state.identity) options.push(h('option', { value: 'me', selected: state.mode === 'self' || state.mode === 'locked' }, 'You (this browser)'));
   else options.push(h('option', { value: 'me', selected: state.mode === 'welcome' }, 'No identity yet'));
+  if (state.mode === 'demo' && !state.devices.some(d => d.id === state.me)) options.push(h('option', { value: state.me, selected: true }, `Demo device · ${state.me}`));
   for (const d of state.devices) options.push(h('option', { value: d.id, selected: state.mode === 'demo' && d.id === state.me }, `Demo device ${d.name} · ${d.id}`));
   select.replaceChildren(...options);
   document.getElementById('demo-banner').hidden = state.mode !== 'demo';
@@ -1066,7 +1067,7 @@ function refreshSoon() {
 function showGatewayLine() {
   const line = document.getElementById('gateway-line');
   const g = state.gateway;
-  const where = g ? `Gateway ${g.name} · ${g.region} ${g.preset}` : 'Gateway';
+  const where = g && g.region ? `Gateway ${g.name} · ${g.region} ${g.preset}` : 'Gateway not reachable';
   if (state.mode === 'self') {
     line.replaceChildren(state.linkUp ? h('span', { class: 'dot', 'aria-hidden': 'true' }) : '', `${where} · ${state.linkUp ? 'connected to the mesh' : 'waiting for the mesh'}`);
   } else {
@@ -1097,7 +1098,7 @@ async function registerServiceWorker() {
 async function start() {
   state.ks = await openKeystore();
   try { state.gateway = await api('/gateway'); } catch (e) {
-    state.gateway = { name: '…', region: '', preset: '', loraTextBytes: 152, maxTextBytes: 1000 };
+    state.gateway = { name: '', region: '', preset: '', loraTextBytes: 152, maxTextBytes: 1000 };
     if (!(e instanceof OfflineError)) throw e;
   }
   try { state.devices = (await api('/devices')).filter(d => d.demo !== false && !d.person); } catch (e) { if (!(e instanceof OfflineError)) throw e; }

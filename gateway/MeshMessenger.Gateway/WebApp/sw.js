@@ -22,6 +22,14 @@ self.addEventListener('install', event => {
         if (response.ok) await cache.put(path, response);
       } catch { /* offline during install: the next install tries again */ }
     }));
+    // The public, shared answers a page needs to draw itself offline (gateway name, demo devices).
+    const api = await caches.open(VERSION + '-api');
+    await Promise.all(['/api/gateway', '/api/devices'].map(async path => {
+      try {
+        const response = await fetch(path, { cache: 'reload' });
+        if (response.ok) await api.put(path, response);
+      } catch { /* cached by the next successful fetch */ }
+    }));
     await self.skipWaiting();
   })());
 });
@@ -29,7 +37,7 @@ self.addEventListener('install', event => {
 self.addEventListener('activate', event => {
   event.waitUntil((async () => {
     for (const name of await caches.keys()) {
-      if (name !== VERSION && name !== FRAMEWORK) await caches.delete(name);
+      if (name !== VERSION && name !== VERSION + '-api' && name !== FRAMEWORK) await caches.delete(name);
     }
     await self.clients.claim();
   })());
