@@ -4,6 +4,7 @@ using MeshMessenger.Gateway.Hardware.Boards;
 using MeshMessenger.Gateway.Ingest;
 using MeshMessenger.Gateway.Links;
 using MeshMessenger.Gateway.Mqtt;
+using MeshMessenger.Gateway.PeopleMigration;
 using MeshMessenger.Gateway.Storage;
 using MeshMessenger.Gateway.Web;
 using MeshMessenger.Protocol.Identity;
@@ -73,6 +74,7 @@ public static class GatewayHost
         builder.Services.AddSingleton<StoreAndForward>();
         builder.Services.AddSingleton<NodeDirectory>();
         builder.Services.AddSingleton<EmulatedDevices>();
+        builder.Services.AddSingleton<PendingMigrations>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EmulatedDevices>());
         builder.Services.AddSingleton<RadioLink>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RadioLink>());
@@ -86,6 +88,7 @@ public static class GatewayHost
 
         WebApplication app = builder.Build();
         app.Services.GetRequiredService<DataDirectoryLock>();
+        app.Services.GetRequiredService<PendingMigrations>(); // reads an earlier release's people.json now, so a bad one is reported at start
         app.MapGet("/health", (GatewayStatus status) => Results.Json(status.Health()));
         app.MapGet("/metrics", (GatewayStatus status) => Results.Text(status.Metrics(), "text/plain; version=0.0.4"));
         app.MapGet("/api/entries", (GatewayStatus status) => Results.Json(status.Entries()));
