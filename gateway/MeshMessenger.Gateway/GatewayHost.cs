@@ -80,6 +80,9 @@ public static class GatewayHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RadioLink>());
         builder.Services.AddSingleton<UdpLink>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UdpLink>());
+        builder.Services.AddSingleton<SyncResponder>();
+        builder.Services.AddSingleton<WebSocketLink>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebSocketLink>());
         builder.Services.AddSingleton<AnchoringService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AnchoringService>());
         builder.Services.AddSingleton<GatewayStatus>();
@@ -97,11 +100,13 @@ public static class GatewayHost
                 ? Results.Text(found.Bundle.ToJson(), "application/json")
                 : ProofLookup.Missing(anchoring, author, sequence));
         app.MapWebApp();
+        app.MapLink();
 
         // Anchor notices go back to their authors on the links that reach them.
         app.Services.GetRequiredService<AnchoringService>().NoticeReady += (author, frame) =>
         {
             _ = app.Services.GetRequiredService<UdpLink>().SendToNodeAsync(author, frame);
+            _ = app.Services.GetRequiredService<WebSocketLink>().SendToNodeAsync(author, frame);
             app.Services.GetRequiredService<EmulatedDevices>().DeliverTo(author, frame);
             app.Services.GetRequiredService<RadioLink>().EnqueueNotice(author, frame);
         };
