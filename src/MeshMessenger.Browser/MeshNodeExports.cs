@@ -59,6 +59,24 @@ public static partial class MeshNodeExports
     [JSExport]
     public static int Receive(byte[] frame) => Session.Receive(frame);
 
+    /// <summary>The (key, hash, signature) records the entries in these frames (each a 2-byte length and a frame) will need verified, for WebCrypto.</summary>
+    [JSExport]
+    public static byte[] PendingSignatures(byte[] frames) => WebCryptoPreverified.Pending(Session.Node, frames);
+
+    /// <summary>Records WebCrypto verified (key, hash, signature); the node's next checks of exactly these pass without a managed verification.</summary>
+    [JSExport]
+    public static void AddVerifiedSignatures(byte[] records) => SignatureChecks.Verifier.Add(records);
+
+    /// <summary>{ webCrypto, managed }: signatures found pre-verified, and signatures verified by managed code, since the page loaded.</summary>
+    [JSExport]
+    public static string SignatureFigures() => Answer(w =>
+    {
+        w.WriteStartObject();
+        w.WriteNumber("webCrypto", SignatureChecks.Verifier.Hits);
+        w.WriteNumber("managed", SignatureChecks.Verifier.Misses);
+        w.WriteEndObject();
+    });
+
     /// <summary>The frames to send, each as a 2-byte big-endian length and the frame.</summary>
     [JSExport]
     public static byte[] TakeOutbound()

@@ -66,6 +66,9 @@ public sealed class BrowserNodeTests(WebAppFixture web, ITestOutputHelper output
         Assert.Equal(1, (await CallAsync(bo, "n => n.state()", "")).GetProperty("conversations")[0].GetProperty("unread").GetInt32());
         Assert.Equal("delivered", (await CallAsync(ada, "(n, peer) => n.conversation(peer)", boId))[0].GetProperty("state").GetString());
 
+        // The signatures of those entries were checked by WebCrypto (receiveAll), not by the managed verifier.
+        Assert.True((await CallAsync(bo, "n => n.signatureFigures()", "")).GetProperty("webCrypto").GetInt32() >= 2);
+
         // Eve received every frame, holds Ada's entry, and cannot read it.
         Assert.Empty((await CallAsync(eve, "(n, peer) => n.conversation(peer)", adaId)).EnumerateArray());
         Assert.DoesNotContain("school", (await CallAsync(eve, "n => n.state()", "")).GetRawText(), StringComparison.Ordinal);
@@ -152,13 +155,89 @@ public sealed class BrowserNodeTests(WebAppFixture web, ITestOutputHelper output
     }
 
     [Fact]
-    public async Task Managed_signature_verification_speed_inside_chromium_is_measured()
+    public async Task Signature_verification_speed_inside_chromium_is_measured_managed_and_webcrypto()
     {
         IPage page = await BootedPageAsync();
         const int count = 200;
         double ms = await page.EvaluateAsync<double>("async count => (await window.meshnode).measureManagedVerification(count)", count);
         Assert.True(ms > 0, "a verification failed or nothing was timed");
         output.WriteLine($"managed Ed25519 in WebAssembly (chromium): {count} verifications in {ms:0} ms, {ms / count:0.00} ms each");
+
+        const int batch = 1000;
+        JsonElement web = await page.EvaluateAsync<JsonElement>(
+            @"async count => {
+                const { verifyEd25519 } = await import('/meshnode.js');
+                const keys = await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify']);
+                const pk = new Uint8Array(await crypto.subtle.exportKey('raw', keys.publicKey));
+                const items = [];
+                for (let i = 0; i < count; i++) {
+                  const hash = crypto.getRandomValues(new Uint8Array(32));
+                  items.push([hash, new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, keys.privateKey, hash))]);
+                }
+                const start = performance.now();
+                const results = await Promise.all(items.map(([h, s]) => verifyEd25519(pk, h, s)));
+                return { ms: performance.now() - start, valid: results.filter(r => r).length };
+            }",
+            batch);
+        Assert.Equal(batch, web.GetProperty("valid").GetInt32());
+        double webMs = web.GetProperty("ms").GetDouble();
+        output.WriteLine($"WebCrypto Ed25519 (chromium), one batch: {batch} verifications in {webMs:0} ms, {webMs / batch:0.000} ms each");
+    }
+
+    [Fact]
+    public async Task WebCrypto_ed25519_in_chromium_agrees_with_rfc_8032_and_wycheproof()
+    {
+        var cases = new List<object[]>();
+        string? pk = null, message = null;
+        foreach (string line in (await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "vectors", "rfc", "rfc8032-ed25519.txt"))).Split('\n').Select(l => l.TrimEnd('\r')))
+        {
+            int eq = line.IndexOf(" =", StringComparison.Ordinal);
+            if (line.StartsWith('#') || eq < 0)
+            {
+                continue;
+            }
+
+            string key = line[..eq], value = line[(eq + 2)..].Trim();
+            if (key == "public")
+            {
+                pk = value;
+            }
+            else if (key == "message")
+            {
+                message = value;
+            }
+            else if (key == "signature")
+            {
+                cases.Add(["rfc8032", pk!, message!, value, "valid"]);
+                char flipped = value[0] == '0' ? '1' : '0';
+                cases.Add(["rfc8032 altered", pk!, message!, flipped + value[1..], "invalid"]);
+            }
+        }
+
+        Assert.Equal(8, cases.Count);
+        using JsonDocument wycheproof = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "vectors", "wycheproof", "ed25519_test.json")));
+        foreach (JsonElement group in wycheproof.RootElement.GetProperty("testGroups").EnumerateArray())
+        {
+            string key = group.GetProperty("publicKey").GetProperty("pk").GetString()!;
+            foreach (JsonElement t in group.GetProperty("tests").EnumerateArray())
+            {
+                cases.Add([$"wycheproof {t.GetProperty("tcId").GetInt32()}", key, t.GetProperty("msg").GetString()!, t.GetProperty("sig").GetString()!, t.GetProperty("result").GetString()!]);
+            }
+        }
+
+        Assert.Equal(8 + wycheproof.RootElement.GetProperty("numberOfTests").GetInt32(), cases.Count);
+        IPage page = await BootedPageAsync();
+        bool[] results = await page.EvaluateAsync<bool[]>(
+            @"async cases => {
+                const { verifyEd25519 } = await import('/meshnode.js');
+                const bytes = hex => new Uint8Array((hex.match(/../g) ?? []).map(b => parseInt(b, 16)));
+                return Promise.all(cases.map(([, pk, msg, sig]) => verifyEd25519(bytes(pk), bytes(msg), bytes(sig))));
+            }",
+            cases);
+        string[] wrong = [.. cases.Zip(results).Where(c => (string)c.First[4] != "acceptable" && c.Second != ((string)c.First[4] == "valid")).Select(c => $"{c.First[0]}: expected {c.First[4]}, WebCrypto said {c.Second}")];
+        Assert.True(wrong.Length == 0, string.Join("\n", wrong));
+        Assert.Contains(results, r => r);
+        Assert.Contains(results, r => !r);
     }
 
     private static List<string> Conversations(JsonElement state) =>
@@ -211,7 +290,8 @@ public sealed class BrowserNodeTests(WebAppFixture web, ITestOutputHelper output
             JsonElement codes = await page.EvaluateAsync<JsonElement>(
                 @"async frames => {
                     const n = await window.meshnode;
-                    const codes = frames.map(f => { if (f.length > 1232) throw new Error('frame too large'); return n.receive(new Uint8Array(f)); });
+                    if (frames.some(f => f.length > 1232)) throw new Error('frame too large');
+                    const codes = await n.receiveAll(frames.map(f => new Uint8Array(f)));
                     const blob = n.takeNewEntries();
                     if (blob) window.saved.push(blob);
                     return codes;

@@ -26,6 +26,31 @@ function answer(json) {
   return parsed.ok;
 }
 
+/**
+ * Ed25519 verification by the browser (WebCrypto, W3C Secure Curves; RFC 8032 §5.1.7): native code, about a
+ * hundred times faster than the managed verifier in WebAssembly. false for a key WebCrypto refuses to import.
+ */
+export async function verifyEd25519(publicKey, message, signature) {
+  try {
+    const key = await crypto.subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
+    return await crypto.subtle.verify({ name: 'Ed25519' }, key, signature, message);
+  } catch {
+    return false;
+  }
+}
+
+function pack(frames) {
+  const packed = new Uint8Array(frames.reduce((sum, f) => sum + 2 + f.length, 0));
+  let at = 0;
+  for (const f of frames) {
+    packed[at] = f.length >> 8;
+    packed[at + 1] = f.length & 0xff;
+    packed.set(f, at + 2);
+    at += 2 + f.length;
+  }
+  return packed;
+}
+
 function randomBytes(count) {
   return crypto.getRandomValues(new Uint8Array(count));
 }
@@ -67,6 +92,35 @@ class MeshNode {
   receive(frame) {
     if (!(frame instanceof Uint8Array)) throw new Error('a frame is a Uint8Array');
     return call(() => this.#x.Receive(frame));
+  }
+
+  /**
+   * Takes a batch of frames (a link's backlog, a sync answer): the signatures they need are verified first by
+   * WebCrypto, all at once, and the node then finds them verified. Resolves to one code per frame, as receive().
+   */
+  async receiveAll(frames) {
+    for (const f of frames) {
+      if (!(f instanceof Uint8Array) || f.length > 0xffff) throw new Error('a frame is a Uint8Array');
+    }
+    const pending = call(() => this.#x.PendingSignatures(pack(frames)));
+    const size = 128;
+    const checks = [];
+    for (let at = 0; at + size <= pending.length; at += size) {
+      const record = pending.subarray(at, at + size);
+      checks.push(verifyEd25519(record.subarray(0, 32), record.subarray(32, 64), record.subarray(64, 128)).then(ok => (ok ? record : null)));
+    }
+    const verified = (await Promise.all(checks)).filter(r => r);
+    if (verified.length > 0) {
+      const records = new Uint8Array(verified.length * size);
+      verified.forEach((r, i) => records.set(r, i * size));
+      call(() => this.#x.AddVerifiedSignatures(records));
+    }
+    return frames.map(f => this.receive(f));
+  }
+
+  /** { webCrypto, managed }: signatures this page verified each way since it loaded. */
+  signatureFigures() {
+    return answer(call(() => this.#x.SignatureFigures()));
   }
 
   /** The frames to send on the link, each a Uint8Array of at most 1,232 bytes. */
