@@ -145,7 +145,7 @@ public sealed class MessengerTests(WebAppFixture web) : IClassFixture<WebAppFixt
         console.Profile.Width = 200;
         Assert.Equal(0, await Cli.Commands.StatusCommand.RunAsync(web.BaseUrl, json: false, console));
         Assert.Contains("nodes heard", text.ToString());
-        Assert.Contains("emulated device", text.ToString());
+        Assert.Contains("demo device", text.ToString());
 
         var raw = new StringWriter();
         var jsonConsole = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(raw) });

@@ -794,7 +794,7 @@ async function welcomeView() {
   const createPass = h('input', { id: 'create-passphrase', type: 'password', autocomplete: 'new-password', 'aria-describedby': 'create-passphrase-help' });
   const createOut = h('p', { role: 'status', class: 'muted' });
   const restoreCode = h('textarea', { id: 'restore-code', rows: 2, autocomplete: 'off', spellcheck: 'false' });
-  const restoreName = h('input', { id: 'restore-name', maxlength: 32, autocomplete: 'nickname' });
+  const restoreName = h('input', { id: 'restore-name', required: true, maxlength: 32, autocomplete: 'nickname' });
   const restorePass = h('input', { id: 'restore-passphrase', type: 'password', autocomplete: 'new-password' });
   const restoreOut = h('p', { role: 'status', class: 'muted' });
   const restoreFile = h('input', { type: 'file', id: 'restore-image', accept: 'image/*', class: 'visually-hidden' });
@@ -832,7 +832,7 @@ async function welcomeView() {
         h('button', { type: 'button', class: 'secondary', id: 'restore-camera', onclick: () => scanCamera(video, restoreOut, async text => { restoreCode.value = text; restoreOut.textContent = 'Backup code scanned.'; }) }, 'Scan its QR code'),
         h('label', { for: 'restore-image', class: 'button secondary' }, 'From an image'), restoreFile),
       video,
-      h('label', { for: 'restore-name' }, 'Your name (optional)'), restoreName,
+      h('label', { for: 'restore-name' }, 'Your name'), restoreName,
       h('label', { for: 'restore-passphrase' }, 'New passphrase (optional)'), restorePass,
       h('div', { class: 'row' }, h('button', { type: 'submit', id: 'restore-submit' }, 'Restore')), restoreOut),
       h('div', { class: 'card' }, h('h2', {}, 'View a demo device'),
@@ -889,8 +889,9 @@ async function restoreIdentity(code, name, passphrase) {
   if (!code) throw new Error('Type or scan your backup code first.');
   const node = await bootNode();
   // The node rebuilds its own chain and conversations from the mesh (heads and wants), then writes at its next number.
-  const opened = node.open({ backupCode: code, name: name || '', restoring: true, entries: null, contacts: [], channels: [] });
-  await state.ks.saveIdentity({ id: opened.id, name: name || opened.name, backupCode: code, passphrase: passphrase || null });
+  if (!name) throw new Error('Type your name too.');
+  const opened = node.open({ backupCode: code, name, restoring: true, entries: null, contacts: [], channels: [] });
+  await state.ks.saveIdentity({ id: opened.id, name, backupCode: code, passphrase: passphrase || null });
   await state.ks.setIdentityFlag('restoring', true);
   await state.ks.markBackupShown();
   const info = await state.ks.identityInfo();

@@ -20,6 +20,24 @@ export function startLink(node, { onChange, onStatus }) {
   let received = 0;
   let changeTimer = 0;
 
+  // Frames that arrive together (a backlog, a sync answer) are handed over as one batch, so the node can have their
+  // signatures checked by WebCrypto all at once (receiveAll); one at a time otherwise, in arrival order either way.
+  let inbox = [];
+  let draining = Promise.resolve();
+  function drain() {
+    const batch = inbox;
+    inbox = [];
+    if (!batch.length) return;
+    draining = draining.then(async () => {
+      try {
+        if (batch.length > 1 && typeof node.receiveAll === 'function') await node.receiveAll(batch);
+        else for (const frame of batch) node.receive(frame); // a non-zero code is a frame the node refused; nothing to do
+      } catch (e) { console.warn('frame', e); }
+      flush();
+      changed();
+    });
+  }
+
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/link`;
 
   function changed() {
@@ -48,9 +66,8 @@ export function startLink(node, { onChange, onStatus }) {
     ws.onmessage = event => {
       if (!(event.data instanceof ArrayBuffer)) return;
       received++;
-      node.receive(new Uint8Array(event.data)); // a non-zero code is a frame the node refused; nothing to do here
-      flush();
-      changed();
+      inbox.push(new Uint8Array(event.data));
+      if (inbox.length === 1) setTimeout(drain, 0);
     };
     ws.onclose = () => {
       if (socket === ws) socket = null;
