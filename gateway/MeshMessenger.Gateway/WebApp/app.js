@@ -373,6 +373,8 @@ const data = {
 };
 
 // ---------- views ----------
+const lastMarked = {}; // `${me}:${peer}` -> newest incoming sequence this page sent a read receipt for
+
 async function chatsView(peer) {
   const list = h('ul', { class: 'list', 'aria-label': 'Conversations' });
   const pane = h('section', { 'aria-label': 'Conversation', class: 'pane' });
@@ -403,9 +405,13 @@ async function chatsView(peer) {
         m.outgoing && m.state ? h('span', { class: 'state', 'data-state': m.state, title: stateHelp(m.state) }, `${STATE_MARKS[m.state]} ${STATE_WORDS[m.state]}`) : null))))) {
       messages.scrollTop = messages.scrollHeight;
     }
+    // One read receipt per newest incoming message: never again for the same one, even if a count lags behind.
     const unread = chats.find(c => c.peer === peer)?.unread || 0;
-    if (unread > 0 && document.visibilityState === 'visible') {
-      try { await data.markRead(peer); } catch (e) { if (!(e instanceof OfflineError)) throw e; }
+    const newest = Math.max(0, ...convo.messages.filter(m => !m.outgoing).map(m => m.seq || 0));
+    const key = `${state.me}:${peer}`;
+    if (unread > 0 && newest > (lastMarked[key] || 0) && document.visibilityState === 'visible') {
+      lastMarked[key] = newest;
+      try { await data.markRead(peer); refreshSoon(); } catch (e) { if (!(e instanceof OfflineError)) throw e; }
     }
   }
   state.view = { refresh };
