@@ -1,12 +1,16 @@
 // Service worker (W3C Service Workers): the app opens with no internet, while the gateway restarts, or when it is
-// unreachable for a while. The app shell is precached at install and served cache-first, which also pins the installed
-// code: a changed app is taken only when this file changes (bump VERSION with any shell file), so a gateway that
-// later serves altered code does not reach an installed app silently. A first visit trusts what the gateway serves.
-// /_framework/ files (the WebAssembly node; their names carry a fingerprint) are cached on first fetch, cache-first;
-// the page also hands over the list it loaded, so the first visit's files are cached too. /api/* is network-first.
+// unreachable for a while. The app shell is precached at install and served network-first with a short timeout, the
+// cached copy only when the gateway cannot answer, so an updated gateway's app is taken on the next load and an old
+// shell never drives a newer runtime. This gives offline use, not protection from the gateway: the gateway serves
+// this file and the app code, so a gateway that served altered code could take keys (docs/protocol.md §9).
+// Fingerprinted /_framework/ files (name.hash.ext: the content never changes under a name) are cache-first; the
+// unfingerprinted loader (dotnet.js) is network-first like the shell. The page also hands over the list of files it
+// loaded before this worker controlled it, so the first visit's files are cached too. /api/* is network-first.
 
 const VERSION = 'mm-shell-v1';
 const FRAMEWORK = 'mm-framework-v1';
+const FINGERPRINTED = /\.[a-z0-9]{8,16}\.(wasm|js|dat|json)$/;
+const SHELL_TIMEOUT_MS = 4000;
 const SHELL = [
   '/', '/index.html', '/app.css', '/app.js', '/keystore.js', '/link.js', '/meshnode.js', '/photo.js', '/qr.js',
   '/lib/jsQR.js', '/lib/qrcode.js', '/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/icon-512.png',
@@ -68,7 +72,7 @@ self.addEventListener('fetch', event => {
   if (url.pathname.startsWith('/api/')) {
     event.respondWith(networkFirst(request));
   } else if (url.pathname.startsWith('/_framework/')) {
-    event.respondWith(cacheFirst(request, FRAMEWORK));
+    event.respondWith(FINGERPRINTED.test(url.pathname) ? cacheFirst(request, FRAMEWORK) : networkFirstFile(request, FRAMEWORK, url.pathname));
   } else {
     event.respondWith(shell(request, url));
   }
@@ -99,11 +103,24 @@ async function cacheFirst(request, name) {
 }
 
 async function shell(request, url) {
-  const cache = await caches.open(VERSION);
   const path = request.mode === 'navigate' ? '/' : url.pathname;
-  const cached = await cache.match(path);
-  if (cached) return cached;
-  const response = await fetch(request);
-  if (response.ok && SHELL.includes(url.pathname)) await cache.put(url.pathname, response.clone());
-  return response;
+  return networkFirstFile(request, VERSION, request.mode === 'navigate' || SHELL.includes(path) ? path : null);
+}
+
+// The network within SHELL_TIMEOUT_MS, else the cached copy under `key` (null: never cached).
+async function networkFirstFile(request, name, key) {
+  const cache = await caches.open(name);
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), SHELL_TIMEOUT_MS);
+  try {
+    const response = await fetch(request, request.mode === 'navigate' ? {} : { signal: abort.signal });
+    if (response.ok && key) await cache.put(key, response.clone());
+    return response;
+  } catch (error) {
+    const cached = key ? await cache.match(key) : undefined;
+    if (cached) return cached;
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
 }
