@@ -326,7 +326,7 @@ public sealed class ProvenLinks<TKey>
             }
 
             frames ??= IpFrames.OfEntry(entry.Encoded, _identity.Id);
-            if (TakeBudget(address, frames.Sum(f => f.Length)))
+            if (TryTakeDownlink(address, frames.Sum(f => f.Length)))
             {
                 foreach (byte[] frame in frames)
                 {
@@ -343,7 +343,7 @@ public sealed class ProvenLinks<TKey>
     {
         foreach (var (address, _) in Proven().Where(p => p.Node == node))
         {
-            if (TakeBudget(address, frame.Length))
+            if (TryTakeDownlink(address, frame.Length))
             {
                 await _send(address, frame, ct).ConfigureAwait(false);
                 _counters.Add($"frames_out_{_link}");
@@ -396,7 +396,13 @@ public sealed class ProvenLinks<TKey>
         }
     }
 
-    private bool TakeBudget(TKey to, int bytes)
+    /// <summary>
+    /// Takes <paramref name="bytes"/> from the downlink token bucket of the proven address <paramref name="to"/>:
+    /// false (counted as <c>{link}_downlink_dropped</c>) if it is not proven or the bucket lacks them, and then
+    /// nothing may be sent. Everything the gateway sends a proven peer, sync answers included, is paid from it,
+    /// so a small request can never make it send more than the bucket allows.
+    /// </summary>
+    public bool TryTakeDownlink(TKey to, int bytes)
     {
         lock (_gate)
         {

@@ -69,13 +69,14 @@ public sealed class SyncResponder(GatewayDatabase database, NodeIdentity identit
     }
 
     /// <summary>
-    /// The frames answering <paramref name="want"/> (from a frame whose next hop is <paramref name="nextHop"/>):
-    /// the stored entries of its ranges in order, at most <see cref="MessengerNode.MaxEntriesPerAnswer"/>; none if
-    /// the want was addressed to another node.
+    /// The frames answering <paramref name="want"/> (from a frame whose next hop is <paramref name="nextHop"/>),
+    /// one array per entry (a whole frame, or its fragments): the stored entries of its ranges in order, at most
+    /// <see cref="MessengerNode.MaxEntriesPerAnswer"/>; none if the want was addressed to another node. Per entry,
+    /// so the link can pay for each from its downlink budget and stop at the first that does not fit.
     /// </summary>
-    public List<byte[]> AnswerWant(WantMessage want, byte nextHop)
+    public List<byte[][]> AnswerWant(WantMessage want, byte nextHop)
     {
-        var frames = new List<byte[]>();
+        var frames = new List<byte[][]>();
         if (nextHop != 0 && nextHop != NodeId.HintOf(identity.Id))
         {
             return frames; // asked of another neighbour
@@ -100,7 +101,7 @@ public sealed class SyncResponder(GatewayDatabase database, NodeIdentity identit
             using SqliteDataReader reader = select.ExecuteReader();
             while (reader.Read())
             {
-                frames.AddRange(IpFrames.OfEntry((byte[])reader[0], identity.Id));
+                frames.Add(IpFrames.OfEntry((byte[])reader[0], identity.Id));
                 sent++;
             }
         }

@@ -184,9 +184,7 @@ public sealed class WebSocketLink : BackgroundService
                     }
                     else
                     {
-                        List<byte[]> frames = _sync.AnswerWant(want!, frame.NextHop);
-                        frames.ForEach(f => session.TryEnqueue(f));
-                        _counters.Add("ws_sync_frames_sent", frames.Count);
+                        AnswerWant(session, _sync.AnswerWant(want!, frame.NextHop));
                     }
 
                     break;
@@ -234,9 +232,34 @@ public sealed class WebSocketLink : BackgroundService
         }
     }
 
+    /// <summary>
+    /// Sync answers are paid from the socket's downlink budget like everything else it is sent: a want of a
+    /// hundred bytes can ask for 64 entries (tens of kilobytes), so the inbound budget alone would let each
+    /// small frame buy a large answer. The answer stops at the first entry that does not fit; the node asks
+    /// again on its next heads.
+    /// </summary>
+    private void AnswerWant(WebSocketSession session, List<byte[][]> entries)
+    {
+        foreach (byte[][] frames in entries)
+        {
+            if (!_links.TryTakeDownlink(session, frames.Sum(f => f.Length)))
+            {
+                _counters.Add("ws_sync_answers_cut");
+                return;
+            }
+
+            foreach (byte[] f in frames)
+            {
+                session.TryEnqueue(f);
+            }
+
+            _counters.Add("ws_sync_frames_sent", frames.Length);
+        }
+    }
+
     private void AnswerHeads(WebSocketSession session, HeadsMessage heads)
     {
-        if (_sync.AnswerHeads(heads, ref session.HeadsOffset) is byte[] reply)
+        if (_sync.AnswerHeads(heads, ref session.HeadsOffset) is byte[] reply && _links.TryTakeDownlink(session, reply.Length))
         {
             session.TryEnqueue(reply);
             _counters.Add("ws_sync_frames_sent");
