@@ -10,6 +10,8 @@ using MeshMessenger.Protocol.Links;
 using MeshMessenger.Protocol.Node;
 using MeshMessenger.Protocol.Platform;
 using MeshMessenger.Protocol.Receipts;
+using MeshMessenger.Protocol.Sync;
+using MeshMessenger.Protocol.Wire;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshMessenger.Gateway.Tests;
@@ -270,6 +272,35 @@ public sealed class WebSocketLinkTests
         // The flooder was sent its one challenge and ada's post (it never proved a key, so not even that).
         Assert.All(flooder.Heard, m => Assert.Equal(FrameType.Challenge, (FrameType)(m[0] & 0x1F)));
         Assert.Single(flooder.Heard);
+    }
+
+    [Fact]
+    public async Task Wants_repeated_by_a_proven_socket_are_answered_only_within_its_downlink_budget()
+    {
+        // No inbound budget, a 4 KB bucket refilled at 1 byte a second: whatever the socket asks, entries worth more than that never go out.
+        const int Burst = 4096;
+        await using LinkGateway gateway = await LinkGateway.StartAsync("ws-want-", "--Gateway:RateLimitPerMinute=0", "--Gateway:WebSocket:DownlinkBurstBytes=4096", "--Gateway:WebSocket:DownlinkBytesPerSecond=1");
+        MessengerNode alice = NewNode(0xA1, "alice");
+        for (int i = 0; i < 60; i++)
+        {
+            alice.PostPublic($"post {i} " + new string('x', 200));
+        }
+
+        await gateway.StoreFromElsewhere(alice.TakeOutbox());
+        MessengerNode bob = NewNode(0xB0, "bob");
+        await using WebSocketTestNode browser = await WebSocketTestNode.ConnectAsync(gateway.LinkUri, bob);
+        await Wait(() => gateway.Counters.Get("ws_proofs_accepted") == 1, "bob's proof", gateway);
+
+        // Ten wants of ~20 bytes each for alice's 60 entries (~17 KB each time): at most the bucket is answered.
+        byte[] want = FrameCodec.Encode(new Frame(FrameType.Want, 0, 0, false, 0, 0, new WantMessage([new SequenceRange(alice.Id, 0, 59)]).Encode()), FrameLimits.Ip);
+        for (int i = 0; i < 10; i++)
+        {
+            await browser.SendAsync(want);
+        }
+
+        int EntryBytes() => browser.Heard.Where(m => (FrameType)(m[0] & 0x1F) is FrameType.Entry or FrameType.Fragment).Sum(m => m.Length);
+        await Wait(() => gateway.Counters.Get("ws_sync_answers_cut") >= 10 || EntryBytes() > Burst + 100, "the wants to be answered or cut", gateway);
+        Assert.InRange(EntryBytes(), 1, Burst + 100); // something was answered, never more than the bucket (and its refill of a byte a second)
     }
 
     private static string Hex(uint id) => id.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
