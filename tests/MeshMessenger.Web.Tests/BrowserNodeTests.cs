@@ -240,6 +240,80 @@ public sealed class BrowserNodeTests(WebAppFixture web, ITestOutputHelper output
         Assert.Contains(results, r => !r);
     }
 
+    [Fact]
+    public async Task Junk_frames_forged_entries_corrupt_stored_entries_and_junk_texts_throw_nothing_unexpected_and_the_node_still_works()
+    {
+        IPage ada = await BootedPageAsync();
+        IPage bo = await BootedPageAsync();
+        JsonElement adaCard = await OpenNewAsync(ada, "Ada");
+        JsonElement boCard = await OpenNewAsync(bo, "Bo");
+        string adaId = adaCard.GetProperty("id").GetString()!;
+        string boId = boCard.GetProperty("id").GetString()!;
+        await AddContactAsync(bo, adaCard.GetProperty("card").GetString()!);
+        await CallAsync(bo, "(n, peer) => n.sendText(peer, 'genuine words')", adaId);
+        int[][] genuine = await bo.EvaluateAsync<int[][]>("async () => (await window.meshnode).takeOutbound().map(f => Array.from(f))");
+
+        JsonElement report = await ada.EvaluateAsync<JsonElement>(
+            @"async genuine => {
+                const n = await window.meshnode;
+                const thrown = [];
+                const codes = { zero: 0, refused: 0 };
+                let seed = 7;
+                const rand = k => { seed = (seed * 1103515245 + 12345) >>> 0; return seed % k; };
+                const bytes = len => { const b = new Uint8Array(len); for (let i = 0; i < len; i++) b[i] = rand(256); return b; };
+                const take = (what, f) => { try { const c = n.receive(f); codes[c === 0 ? 'zero' : 'refused']++; if (typeof c !== 'number') thrown.push(what + ': not a number'); } catch (e) { thrown.push(what + ': ' + e.message); } };
+                // Random frames, half with a valid version-1 header of every type; empty, a byte, oversized.
+                for (let i = 0; i < 1500; i++) { const f = bytes(rand(1300)); if (i % 2 && f.length) f[0] = 0x20 | rand(32); take('random ' + i, f); }
+                take('empty', new Uint8Array(0));
+                take('oversized', bytes(5000));
+                // Each genuine frame cut at every length, and with one byte flipped at every position.
+                for (const g of genuine.map(a => new Uint8Array(a))) {
+                    for (let len = 0; len < g.length; len++) take('cut ' + len, g.slice(0, len));
+                    for (let at = 0; at < g.length; at++) { const f = g.slice(); f[at] ^= 1 << rand(8); take('flipped ' + at, f); }
+                    take('genuine', g);
+                }
+                // Batches with junk in them: receiveAll resolves, one code per frame.
+                try { const c = await n.receiveAll([bytes(40), bytes(1232), new Uint8Array(0)]); if (c.length !== 3) thrown.push('receiveAll count'); } catch (e) { thrown.push('receiveAll: ' + e.message); }
+                // Junk texts: a plain Error each, never anything else.
+                const refused = [];
+                const expectError = (what, f) => { try { f(); thrown.push(what + ': accepted'); } catch (e) { if (!(e instanceof Error) || !e.message) thrown.push(what + ': odd error'); else refused.push(what); } };
+                expectError('card', () => n.addContact('MM1:' + 'A'.repeat(5000)));
+                expectError('card junk', () => n.addContact('\u0000\uffff<script>'));
+                expectError('invite', () => n.joinChannel('MMC1:not-an-invite'));
+                expectError('invite long', () => n.joinChannel('x'.repeat(200000)));
+                expectError('long text', () => n.post('x'.repeat(100000)));
+                expectError('bad peer', () => n.sendText('zz', 'hi'));
+                expectError('bad peer 2', () => n.conversation('0000000000000001'));
+                // The stored entries with bytes flipped or cut: open refuses with an Error or opens; either way no other failure.
+                const saved = n.takeNewEntries();
+                const blobs = window.saved.concat(saved ? [saved] : []);
+                const all = new Uint8Array(blobs.reduce((s, b) => s + b.length, 0)); let at = 0; for (const b of blobs) { all.set(b, at); at += b.length; }
+                const opens = { refused: 0, opened: 0 };
+                for (let i = 0; i < 60; i++) {
+                    const junk = i < 20 ? all.slice(0, rand(all.length)) : all.slice();
+                    if (i >= 20) junk[rand(junk.length)] ^= 1 << rand(8);
+                    try { n.open({ backupCode: window.backupCode, name: 'Ada', restoring: false, entries: junk, contacts: [], channels: [] }); n.state(); opens.opened++; }
+                    catch (e) { if (e instanceof Error && e.message) opens.refused++; else thrown.push('open: odd error'); }
+                }
+                // Reopened whole, with everything received: the conversation holds the genuine message once.
+                n.open({ backupCode: window.backupCode, name: 'Ada', restoring: false, entries: all, contacts: [], channels: [] });
+                return { thrown, codes, refused, opens, texts: n.state().conversations.map(c => c.lastText) };
+            }",
+            genuine);
+        output.WriteLine(report.GetRawText().Length > 2000 ? report.GetRawText()[..2000] : report.GetRawText());
+        Assert.Empty(report.GetProperty("thrown").EnumerateArray());
+        Assert.Equal(7, report.GetProperty("refused").GetArrayLength());
+        Assert.True(report.GetProperty("codes").GetProperty("refused").GetInt32() > 1000);
+        Assert.Equal(60, report.GetProperty("opens").GetProperty("refused").GetInt32() + report.GetProperty("opens").GetProperty("opened").GetInt32());
+        Assert.Equal(["genuine words"], report.GetProperty("texts").EnumerateArray().Select(t => t.GetString() ?? "").ToArray());
+
+        // Still a working node: it replies, and Bo reads the reply.
+        await AddContactAsync(ada, boCard.GetProperty("card").GetString()!);
+        await CallAsync(ada, "(n, peer) => n.sendText(peer, 'still here')", boId);
+        await CarryAsync(ada, bo);
+        Assert.Contains((await CallAsync(bo, "(n, peer) => n.conversation(peer)", adaId)).EnumerateArray(), m => m.GetProperty("text").GetString() == "still here");
+    }
+
     private static List<string> Conversations(JsonElement state) =>
         [.. state.GetProperty("conversations").EnumerateArray().Select(c => $"{c.GetProperty("peer")} {c.GetProperty("name")} {c.GetProperty("lastText")} {c.GetProperty("lastTime")} unread {c.GetProperty("unread")}")];
 
