@@ -351,6 +351,22 @@ public sealed class ProvenLinks<TKey>
         }
     }
 
+    /// <summary>Runs <see cref="SweepAsync"/> once a second until <paramref name="ct"/> is cancelled.</summary>
+    public async Task SweepEverySecondAsync(CancellationToken ct)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            {
+                await SweepAsync(ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     /// <summary>One sweep: forgets expired challenges and proofs, and resumes hand-overs the budget deferred.</summary>
     public async Task SweepAsync(CancellationToken ct)
     {

@@ -88,7 +88,7 @@ public sealed class UdpLink : BackgroundService
         _ingest.Stored += entry => _downlink.Writer.TryWrite(entry); // the sender itself is skipped below
 
         Task sender = SendLoop(stoppingToken);
-        Task sweeper = SweepLoop(stoppingToken);
+        Task sweeper = _links.SweepEverySecondAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             UdpReceiveResult datagram;
@@ -225,22 +225,6 @@ public sealed class UdpLink : BackgroundService
             await foreach (IngestedEntry entry in _downlink.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
                 await _links.ForwardAsync(entry, endpoint => entry.Source == IngestSource.Udp && endpoint.ToString() == entry.Origin, ct).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    /// <summary>Once a second: forgets expired challenges and neighbours, and resumes hand-overs the budget deferred.</summary>
-    private async Task SweepLoop(CancellationToken ct)
-    {
-        try
-        {
-            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
-            {
-                await _links.SweepAsync(ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)

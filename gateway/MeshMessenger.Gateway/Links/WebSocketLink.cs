@@ -121,7 +121,7 @@ public sealed class WebSocketLink : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Task sweeper = SweepLoop(stoppingToken);
+        Task sweeper = _links.SweepEverySecondAsync(stoppingToken);
         try
         {
             await foreach (IngestedEntry entry in _downlink.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
@@ -263,22 +263,6 @@ public sealed class WebSocketLink : BackgroundService
         {
             session.TryEnqueue(reply);
             _counters.Add("ws_sync_frames_sent");
-        }
-    }
-
-    /// <summary>Once a second: forgets expired challenges and resumes hand-overs the budget deferred.</summary>
-    private async Task SweepLoop(CancellationToken ct)
-    {
-        try
-        {
-            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
-            {
-                await _links.SweepAsync(ct).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException)
-        {
         }
     }
 
