@@ -1,0 +1,86 @@
+using Microsoft.Playwright;
+
+namespace MeshMessenger.Cli.Benchmarks;
+
+/// <summary>
+/// Records every response a fresh browser context receives (pages and service workers alike) and sums their
+/// encoded body sizes: the compressed bytes that crossed the network, as Chromium counts them
+/// (Playwright's request.sizes(), from the DevTools protocol's Network.loadingFinished).
+/// </summary>
+public sealed class FirstLoadRecorder
+{
+    private readonly IBrowserContext _context;
+    private readonly List<Task<(string Url, long Bytes)>> _finished = [];
+    private readonly Lock _gate = new();
+
+    /// <summary>Starts recording <paramref name="context"/>.</summary>
+    public FirstLoadRecorder(IBrowserContext context)
+    {
+        _context = context;
+        _context.RequestFinished += OnFinished;
+    }
+
+    /// <summary>The part of the app a file belongs to, by its (fingerprinted) name.</summary>
+    public static string PartOf(string url)
+    {
+        string name = Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) ? Path.GetFileName(uri.AbsolutePath) : url;
+        return name switch
+        {
+            _ when name.StartsWith("dotnet.native", StringComparison.Ordinal) && name.EndsWith(".wasm", StringComparison.Ordinal) => "dotnet.native.wasm",
+            _ when name.StartsWith("System.Private.CoreLib", StringComparison.Ordinal) => "CoreLib",
+            _ when name.StartsWith("MeshMessenger.", StringComparison.Ordinal) => "MeshMessenger assemblies",
+            _ when name.EndsWith(".wasm", StringComparison.Ordinal) || name.EndsWith(".dll", StringComparison.Ordinal) => "other .NET assemblies",
+            _ when name.EndsWith(".js", StringComparison.Ordinal) || name.EndsWith(".mjs", StringComparison.Ordinal) => "JavaScript",
+            _ when name.EndsWith(".css", StringComparison.Ordinal) => "CSS",
+            _ => "other",
+        };
+    }
+
+    /// <summary>Stops recording; the bytes and file names by part.</summary>
+    public async Task<Dictionary<string, (long Bytes, List<string> Names)>> StopAsync()
+    {
+        _context.RequestFinished -= OnFinished;
+        Task<(string Url, long Bytes)>[] pending;
+        lock (_gate)
+        {
+            pending = [.. _finished];
+        }
+
+        (string Url, long Bytes)[] all = await Task.WhenAll(pending).ConfigureAwait(false);
+        return all.Where(r => !r.Url.EndsWith(BrowserNodePage.HarnessPath, StringComparison.Ordinal)).GroupBy(r => PartOf(r.Url)).ToDictionary(
+            g => g.Key,
+            g => (g.Sum(r => r.Bytes), g.Select(r => Path.GetFileName(new Uri(r.Url).AbsolutePath)).ToList()));
+    }
+
+    /// <summary>Mean bytes per part over the runs, largest first.</summary>
+    public static List<WebLoadPart> Summarise(List<Dictionary<string, (long Bytes, List<string> Names)>> runs) =>
+        runs.SelectMany(r => r.Keys).Distinct()
+            .Select(part => new WebLoadPart(
+                part,
+                runs.Average(r => r.TryGetValue(part, out var p) ? p.Bytes : 0),
+                runs[0].TryGetValue(part, out var first) ? first.Names.Count : 0,
+                runs[0].TryGetValue(part, out var names) ? names.Names : []))
+            .OrderByDescending(p => p.MeanBytes)
+            .ToList();
+
+    private void OnFinished(object? sender, IRequest request)
+    {
+        lock (_gate)
+        {
+            _finished.Add(SizeAsync(request));
+        }
+    }
+
+    private static async Task<(string Url, long Bytes)> SizeAsync(IRequest request)
+    {
+        // A response served by the page's service worker was fetched (and counted) by the worker itself, if at all.
+        IResponse? response = await request.ResponseAsync().ConfigureAwait(false);
+        if (response is null || response.FromServiceWorker || !request.Url.StartsWith("http", StringComparison.Ordinal))
+        {
+            return (request.Url, 0);
+        }
+
+        RequestSizesResult sizes = await request.SizesAsync().ConfigureAwait(false);
+        return (request.Url, sizes.ResponseBodySize);
+    }
+}
