@@ -81,6 +81,12 @@ public sealed class BrowserNodePage
     /// <summary>Every entry the node stored, as the base64 of the blobs the app keeps in IndexedDB.</summary>
     public Task<string> EntriesAsync() => Page.EvaluateAsync<string>("() => mmHarness.entries()");
 
+    /// <summary>Waits until the conversation with <paramref name="peer"/> holds a message reading <paramref name="text"/>.</summary>
+    public Task WaitForMessageAsync(string peer, string text, float timeoutMilliseconds = 60_000) => Page.WaitForFunctionAsync(
+        "([p, t]) => mmHarness.call('conversation', p).some(m => m.text === t)",
+        new[] { peer, text },
+        new PageWaitForFunctionOptions { PollingInterval = 100, Timeout = timeoutMilliseconds });
+
     /// <summary>Reads the conversation with <paramref name="peer"/> and renders every message as a list item; returns the milliseconds until the frame after the last one was added.</summary>
     public Task<double> RenderConversationAsync(string peer) => Page.EvaluateAsync<double>(
         """
