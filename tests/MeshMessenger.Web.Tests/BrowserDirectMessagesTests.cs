@@ -4,7 +4,7 @@ using MeshMessenger.Gateway.Tests;
 namespace MeshMessenger.Web.Tests;
 
 /// <summary>
-/// People whose keys were made in their browsers write to each other through one gateway, then through two gateways
+/// People whose keys were made in their browsers (the web app's welcome screen) write to each other through one gateway, then through two gateways
 /// federated over a real Mosquitto broker; afterwards nothing the gateways and the broker kept or said (every file of
 /// their data folders including the SQLite database and WAL, their logs, every MQTT message) holds a message text
 /// or any form of anyone's secret.
@@ -34,9 +34,9 @@ public sealed class BrowserDirectMessagesTests(ChromiumFixture chromium) : IClas
             gw2.Start();
             string url1 = $"http://127.0.0.1:{gw1.HttpPort}";
             string url2 = $"http://127.0.0.1:{gw2.HttpPort}";
-            BrowserNodePage ada = await chromium.PersonAsync(url1);
-            BrowserNodePage ben = await chromium.PersonAsync(url1);
-            BrowserNodePage cleo = await chromium.PersonAsync(url2);
+            WebAppPage ada = await chromium.PersonAsync(url1);
+            WebAppPage ben = await chromium.PersonAsync(url1);
+            WebAppPage cleo = await chromium.PersonAsync(url2);
             codes["Ada"] = await ada.CreateAsync("Ada");
             codes["Ben"] = await ben.CreateAsync("Ben");
             codes["Cleo"] = await cleo.CreateAsync("Cleo");
@@ -80,15 +80,16 @@ public sealed class BrowserDirectMessagesTests(ChromiumFixture chromium) : IClas
 
         Assert.Empty(SecretScanner.Scan(haystacks, needles));
 
-        async Task Exchange(BrowserNodePage a, BrowserNodePage b, string aToB, string bToA)
+        async Task Exchange(WebAppPage a, WebAppPage b, string aToB, string bToA)
         {
             texts.Add(aToB);
             texts.Add(bToA);
-            await a.CallAsync("addContact", (await b.StateAsync()).GetProperty("card").GetString());
-            await b.CallAsync("addContact", (await a.StateAsync()).GetProperty("card").GetString());
-            await a.CallAsync("sendText", b.Id, aToB);
+            await a.AddContactAsync(await b.CardAsync());
+            await b.AddContactAsync(await a.CardAsync());
+            await a.OpenConversationAsync(b.Id);
+            await a.SendAsync(aToB);
             await b.WaitForMessageAsync(a.Id, aToB);
-            await b.CallAsync("sendText", a.Id, bToA);
+            await b.SendAsync(bToA);
             await a.WaitForMessageAsync(b.Id, bToA);
         }
     }

@@ -3,13 +3,14 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MeshMessenger.Cli.Benchmarks;
 using MeshMessenger.Gateway.Tests;
+using Microsoft.Playwright;
 
 namespace MeshMessenger.Web.Tests;
 
 /// <summary>
-/// A browser with a history loses its storage and is restored from its backup code alone: the gateway's sync
-/// (heads and wants over /api/link) gives back its chain and its conversations, and the next message it writes
-/// carries on its chain (old head + 1: one chain, no fork, no reused sequence number).
+/// A browser with a history loses its storage and is restored in the web app from its backup code alone: the
+/// gateway's sync (heads and wants over /api/link) gives back its chain and its conversations, and the next message
+/// it writes carries on its chain (old head + 1: one chain, no fork, no reused sequence number).
 /// </summary>
 public sealed class BrowserRestoreTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>, IDisposable
 {
@@ -32,58 +33,73 @@ public sealed class BrowserRestoreTests(ChromiumFixture chromium) : IClassFixtur
         string demoCard = (await Http.GetFromJsonAsync<JsonElement>($"{url}/api/devices/{demoId}/card")).GetProperty("text").GetString()!;
 
         // A history: three messages to a demo device, two from it, and a public post.
-        BrowserNodePage ada = await chromium.PersonAsync(url);
+        WebAppPage ada = await chromium.PersonAsync(url);
         string code = await ada.CreateAsync("Ada");
-        await ada.CallAsync("addContact", demoCard);
+        await ada.AddContactAsync(demoCard);
+        await ada.OpenConversationAsync(demoId);
         foreach (string text in new[] { "first note to the demo", "second note to the demo", "third note to the demo" })
         {
-            await ada.CallAsync("sendText", demoId, text);
+            await ada.SendAsync(text);
         }
 
-        await ada.CallAsync("post", "Ada's public post before the restore", 0, null);
+        await PostAsync(ada, "Ada's public post before the restore");
         await DemoWritesAsync(url, demoId, ada.Id, "the demo answers once");
         await DemoWritesAsync(url, demoId, ada.Id, "the demo answers twice");
         await ada.WaitForMessageAsync(demoId, "the demo answers twice");
-        string before = Conversation(await ada.CallAsync("conversation", demoId));
-        uint head = (await ada.StateAsync()).GetProperty("nextSequence").GetUInt32() - 1;
-        MosquittoBroker.WaitUntil(() => Held(gateway, ada.Id).LastOrDefault() == head, TimeSpan.FromSeconds(30), "the gateway to hold Ada's whole chain");
+        List<string> before = await ada.MessagesAsync();
+        Assert.Equal(5, before.Count);
+        long head = SettledHead(gateway, ada.Id);
         await ada.Page.Context.CloseAsync();
 
         // Storage gone: a fresh browser context knows nothing; the backup code alone restores Ada.
-        BrowserNodePage restored = await chromium.PersonAsync(url);
-        await restored.OpenAsync(code, "Ada", restoring: true, entries: null);
+        WebAppPage restored = await chromium.PersonAsync(url);
+        await restored.RestoreAsync(code, "Ada");
         Assert.Equal(ada.Id, restored.Id);
+        await Assertions.Expect(restored.Page.Locator("#restore-status")).ToContainTextAsync("Your history is back", new() { Timeout = 60_000 });
         await restored.WaitForMessageAsync(demoId, "the demo answers twice");
-        await restored.Page.WaitForFunctionAsync(
-            "h => mmHarness.call('state').nextSequence === h + 1",
-            head,
-            new() { PollingInterval = 100, Timeout = 60_000 });
-        Assert.Equal(before, Conversation(await restored.CallAsync("conversation", demoId)));
-        JsonElement feed = await restored.CallAsync("feed");
-        Assert.Contains(feed.EnumerateArray(), p => p.GetProperty("text").GetString() == "Ada's public post before the restore" && p.GetProperty("author").GetString() == ada.Id);
-        Assert.Contains(
-            (await restored.StateAsync()).GetProperty("conversations").EnumerateArray(),
-            c => c.GetProperty("peer").GetString() == demoId && c.GetProperty("lastText").GetString() == "the demo answers twice");
-        if ((await restored.StateAsync()).GetProperty("restoring").GetBoolean())
-        {
-            await restored.CallAsync("finishRestore");
-        }
+        Assert.Equal(before, await restored.MessagesAsync());
+        await restored.Page.EvaluateAsync("() => { location.hash = '#/feed'; }");
+        await restored.Page.Locator($"article.post[data-author='{ada.Id}']", new() { HasTextString = "Ada's public post before the restore" }).WaitForAsync();
 
         // The next message carries on the chain: old head + 1, stored once; the chain has no gap and no repeat.
-        uint next = (await restored.CallAsync("sendText", demoId, "written after the restore")).GetUInt32();
-        Assert.Equal(head + 1, next);
-        MosquittoBroker.WaitUntil(() => Held(gateway, ada.Id).Contains(next), TimeSpan.FromSeconds(30), "the gateway to store the message written after the restore");
+        await restored.OpenConversationAsync(demoId);
+        await restored.SendAsync("written after the restore");
+        string? seq = await restored.Page.Locator("li.bubble.mine", new() { HasTextString = "written after the restore" }).GetAttributeAsync("data-seq");
+        Assert.Equal(head + 1, long.Parse(seq!, System.Globalization.CultureInfo.InvariantCulture));
+        MosquittoBroker.WaitUntil(() => Held(gateway, ada.Id).Contains(head + 1), TimeSpan.FromSeconds(30), "the gateway to store the message written after the restore");
         List<long> chain = Held(gateway, ada.Id);
         Assert.Equal(Enumerable.Range((int)chain[0], chain.Count).Select(s => (long)s), chain);
-        Assert.Equal(next, chain[^1]);
         await restored.Page.Context.CloseAsync();
     }
 
-    private static List<long> Held(GatewayProcess gateway, string author) => gateway.Entries().GetValueOrDefault(author) ?? [];
+    private static async Task PostAsync(WebAppPage page, string text)
+    {
+        await page.Page.EvaluateAsync("() => { location.hash = '#/feed'; }");
+        await page.Page.Locator("#feed-text").FillAsync(text);
+        await page.Page.Locator("#feed-post").ClickAsync();
+        await page.Page.Locator($"article.post[data-author='{page.Id}']", new() { HasTextString = text }).WaitForAsync();
+    }
 
-    private static string Conversation(JsonElement messages) => string.Join(
-        "\n",
-        messages.EnumerateArray().Select(m => $"{m.GetProperty("author").GetString()} {m.GetProperty("seq").GetUInt32()} {m.GetProperty("outgoing").GetBoolean()} {m.GetProperty("text").GetString()}"));
+    /// <summary>The last sequence number of the author's chain at the gateway once it stopped growing (receipts come after messages).</summary>
+    private static long SettledHead(GatewayProcess gateway, string author)
+    {
+        List<long> last = [];
+        int quiet = 0;
+        MosquittoBroker.WaitUntil(
+            () =>
+            {
+                List<long> now = Held(gateway, author);
+                quiet = now.SequenceEqual(last) && now.Count > 0 ? quiet + 1 : 0;
+                last = now;
+                return quiet >= 6;
+            },
+            TimeSpan.FromSeconds(60),
+            "the author's chain at the gateway to settle",
+            pollMs: 500);
+        return last[^1];
+    }
+
+    private static List<long> Held(GatewayProcess gateway, string author) => gateway.Entries().GetValueOrDefault(author) ?? [];
 
     private static async Task DemoWritesAsync(string url, string demoId, string peer, string text)
     {

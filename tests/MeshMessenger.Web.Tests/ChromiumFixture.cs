@@ -22,10 +22,10 @@ public sealed class ChromiumFixture : IAsyncLifetime
     }
 
     /// <summary>A person in a browser of their own (a fresh context: no storage shared with anyone), on the gateway at <paramref name="baseUrl"/>.</summary>
-    public async Task<BrowserNodePage> PersonAsync(string baseUrl)
+    public async Task<WebAppPage> PersonAsync(string baseUrl)
     {
         IBrowserContext context = await Browser.NewContextAsync();
-        return await BrowserNodePage.OpenAsync(context, baseUrl);
+        return await WebAppPage.OpenAsync(context, baseUrl);
     }
 
     public async Task DisposeAsync()

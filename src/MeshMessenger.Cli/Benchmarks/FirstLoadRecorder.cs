@@ -12,6 +12,7 @@ public sealed class FirstLoadRecorder
     private readonly IBrowserContext _context;
     private readonly List<Task<(string Url, long Bytes)>> _finished = [];
     private readonly Lock _gate = new();
+    private long _lastActivity = Environment.TickCount64;
 
     /// <summary>Starts recording <paramref name="context"/>.</summary>
     public FirstLoadRecorder(IBrowserContext context)
@@ -63,8 +64,19 @@ public sealed class FirstLoadRecorder
             .OrderByDescending(p => p.MeanBytes)
             .ToList();
 
+    /// <summary>Waits until no response has finished for <paramref name="quiet"/> (long-lived streams such as the link and live events never finish, so "network idle" never comes), at most <paramref name="limit"/>.</summary>
+    public async Task WaitQuietAsync(TimeSpan quiet, TimeSpan limit)
+    {
+        long until = Environment.TickCount64 + (long)limit.TotalMilliseconds;
+        while (Environment.TickCount64 < until && Environment.TickCount64 - Interlocked.Read(ref _lastActivity) < quiet.TotalMilliseconds)
+        {
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+    }
+
     private void OnFinished(object? sender, IRequest request)
     {
+        Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
         lock (_gate)
         {
             _finished.Add(SizeAsync(request));
