@@ -9,6 +9,7 @@ internal sealed class MqttRecorder : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
+    private bool _stopped;
 
     public MqttRecorder(int port)
     {
@@ -42,8 +43,15 @@ internal sealed class MqttRecorder : IDisposable
         return ($"MQTT message {i} on {topic}", (byte[])[.. System.Text.Encoding.UTF8.GetBytes(topic), .. payload]);
     });
 
+    /// <summary>Stops recording (and keeps what was recorded); may be called more than once.</summary>
     public void Dispose()
     {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
         if (!_process.HasExited)
         {
             _process.Kill();
