@@ -4,6 +4,7 @@ using MeshMessenger.Gateway.Hardware.Boards;
 using MeshMessenger.Gateway.Ingest;
 using MeshMessenger.Gateway.Links;
 using MeshMessenger.Gateway.Mqtt;
+using MeshMessenger.Gateway.PeopleMigration;
 using MeshMessenger.Gateway.Storage;
 using MeshMessenger.Gateway.Web;
 using MeshMessenger.Protocol.Identity;
@@ -73,11 +74,15 @@ public static class GatewayHost
         builder.Services.AddSingleton<StoreAndForward>();
         builder.Services.AddSingleton<NodeDirectory>();
         builder.Services.AddSingleton<EmulatedDevices>();
+        builder.Services.AddSingleton<PendingMigrations>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EmulatedDevices>());
         builder.Services.AddSingleton<RadioLink>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RadioLink>());
         builder.Services.AddSingleton<UdpLink>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UdpLink>());
+        builder.Services.AddSingleton<SyncResponder>();
+        builder.Services.AddSingleton<WebSocketLink>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebSocketLink>());
         builder.Services.AddSingleton<AnchoringService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AnchoringService>());
         builder.Services.AddSingleton<GatewayStatus>();
@@ -86,6 +91,7 @@ public static class GatewayHost
 
         WebApplication app = builder.Build();
         app.Services.GetRequiredService<DataDirectoryLock>();
+        app.Services.GetRequiredService<PendingMigrations>(); // reads an earlier release's people.json now, so a bad one is reported at start
         app.MapGet("/health", (GatewayStatus status) => Results.Json(status.Health()));
         app.MapGet("/metrics", (GatewayStatus status) => Results.Text(status.Metrics(), "text/plain; version=0.0.4"));
         app.MapGet("/api/entries", (GatewayStatus status) => Results.Json(status.Entries()));
@@ -94,11 +100,13 @@ public static class GatewayHost
                 ? Results.Text(found.Bundle.ToJson(), "application/json")
                 : ProofLookup.Missing(anchoring, author, sequence));
         app.MapWebApp();
+        app.MapLink();
 
         // Anchor notices go back to their authors on the links that reach them.
         app.Services.GetRequiredService<AnchoringService>().NoticeReady += (author, frame) =>
         {
             _ = app.Services.GetRequiredService<UdpLink>().SendToNodeAsync(author, frame);
+            _ = app.Services.GetRequiredService<WebSocketLink>().SendToNodeAsync(author, frame);
             app.Services.GetRequiredService<EmulatedDevices>().DeliverTo(author, frame);
             app.Services.GetRequiredService<RadioLink>().EnqueueNotice(author, frame);
         };

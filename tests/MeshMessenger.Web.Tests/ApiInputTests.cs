@@ -11,8 +11,7 @@ public sealed class ApiInputTests(WebAppFixture web) : IClassFixture<WebAppFixtu
     public async Task Bad_ids_cards_texts_forms_and_files_are_refused_with_a_reason()
     {
         using var http = new HttpClient { BaseAddress = new Uri(web.BaseUrl) };
-        HttpResponseMessage joined = await http.PostAsJsonAsync("/api/people", new { name = "Mallory" });
-        string me = (await joined.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString()!;
+        string me = (await http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/devices")).EnumerateArray().Last().GetProperty("id").GetString()!;
 
         (HttpStatusCode, string)[] cases =
         [
@@ -23,7 +22,7 @@ public sealed class ApiInputTests(WebAppFixture web) : IClassFixture<WebAppFixtu
             await Send(http.PostAsJsonAsync($"/api/devices/{me}/chats/00000001", new { text = "hello?" })),
             await Send(http.PostAsJsonAsync($"/api/devices/{me}/chats/{me}", new { text = new string('x', 1001) })),
             await Send(http.PostAsync($"/api/devices/{me}/chats/{me}", new StringContent("{not json", Encoding.UTF8, "application/json"))),
-            await Send(http.PostAsJsonAsync("/api/people", new { name = new string('n', 40) })),
+            await Send(http.PostAsJsonAsync($"/api/devices/{me}/channels", new { name = new string('n', 40) })),
             await Send(http.PostAsJsonAsync($"/api/devices/{me}/channels", new { invite = "MMC1:garbage" })),
             await Send(http.PostAsync($"/api/devices/{me}/feed", new StringContent("text=hi", Encoding.UTF8, "text/plain"))),
             await Send(http.PostAsync($"/api/devices/{me}/feed", Form("not a photo", Encoding.UTF8.GetBytes("GIF89a but not really")))),
@@ -42,24 +41,31 @@ public sealed class ApiInputTests(WebAppFixture web) : IClassFixture<WebAppFixtu
     }
 
     [Fact]
-    public async Task A_person_can_be_acted_as_only_from_the_browser_that_joined_as_them_but_their_card_stays_public()
+    public async Task The_gateway_hosts_no_person_only_demo_devices_open_to_every_page_and_tells_a_browser_what_a_device_bundle_needs()
     {
-        using var theirs = new HttpClient { BaseAddress = new Uri(web.BaseUrl) };
         using var stranger = new HttpClient { BaseAddress = new Uri(web.BaseUrl) };
-        HttpResponseMessage joined = await theirs.PostAsJsonAsync("/api/people", new { name = "Nadia" });
-        string nadia = (await joined.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString()!;
-        string cookie = joined.Headers.GetValues("Set-Cookie").Single();
-        Assert.Contains($"path=/api/devices/{nadia}", cookie, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        System.Text.Json.JsonElement[] devices = [.. (await stranger.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/devices")).EnumerateArray()];
+        Assert.Equal(4, devices.Length);
+        Assert.All(devices, d => Assert.Equal(new[] { "id", "name", "demo" }, d.EnumerateObject().Select(p => p.Name)));
+        Assert.All(devices, d => Assert.True(d.GetProperty("demo").GetBoolean()));
+        string demo = devices[0].GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await stranger.GetAsync($"/api/devices/{demo}/chats")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await stranger.PostAsJsonAsync($"/api/devices/{demo}/chats/{devices[1].GetProperty("id").GetString()}", new { text = "anyone may act as a demo device" })).StatusCode);
 
-        Assert.Equal(HttpStatusCode.OK, (await theirs.GetAsync($"/api/devices/{nadia}/chats")).StatusCode);
-        (HttpStatusCode status, string reason) = await Send(stranger.GetAsync($"/api/devices/{nadia}/chats"));
-        Assert.Equal(HttpStatusCode.Forbidden, status);
-        Assert.Contains("only that browser can act as them", reason);
-        Assert.Equal(HttpStatusCode.Forbidden, (await stranger.PostAsJsonAsync($"/api/devices/{nadia}/chats/{nadia}", new { text = "pretending" })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await stranger.GetAsync($"/api/devices/{nadia}/card.png")).StatusCode);
-        string emulated = (await stranger.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/devices")).EnumerateArray().First(d => !d.GetProperty("person").GetBoolean()).GetProperty("id").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await stranger.GetAsync($"/api/devices/{emulated}/chats")).StatusCode);
+        foreach (string removed in new[] { "/api/people", "/api/provision" })
+        {
+            (HttpStatusCode status, _) = await Send(stranger.PostAsJsonAsync(removed, new { name = "Nadia" }));
+            Assert.Contains(status, new[] { HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed });
+        }
+
+        Assert.Empty((await stranger.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/migrations")).EnumerateArray());
+        System.Text.Json.JsonElement gateway = await stranger.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/gateway");
+        Assert.Matches("^[0-9a-f]{8}$", gateway.GetProperty("node").GetString());
+        Assert.True(gateway.GetProperty("udpPort").GetInt32() > 0);
+        Assert.Equal("EU_868", gateway.GetProperty("region").GetString());
+        Assert.False(string.IsNullOrEmpty(gateway.GetProperty("preset").GetString()));
+        Assert.Equal("village", gateway.GetProperty("channel").GetString());
+        Assert.StartsWith("MMC1:", gateway.GetProperty("channelInvite").GetString(), StringComparison.Ordinal);
     }
 
     private static MultipartFormDataContent Form(string text, byte[] photo) => new()

@@ -27,6 +27,9 @@ public sealed class GatewayOptions
     /// <summary>Wi-Fi devices over UDP.</summary>
     public UdpOptions Udp { get; set; } = new();
 
+    /// <summary>Browser nodes over a WebSocket (<c>GET /api/link</c>).</summary>
+    public WebSocketLinkOptions WebSocket { get; set; } = new();
+
     /// <summary>The MQTT bridge.</summary>
     public MqttOptions Mqtt { get; set; } = new();
 

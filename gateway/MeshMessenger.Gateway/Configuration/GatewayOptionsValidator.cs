@@ -30,6 +30,14 @@ public static class GatewayOptionsValidator
         Check(o.Udp.ChallengeSeconds > 0, "Udp:ChallengeSeconds", "must be positive");
         Check(o.Udp.DownlinkBytesPerSecond > 0, "Udp:DownlinkBytesPerSecond", "must be positive");
         Check(o.Udp.DownlinkBurstBytes >= 2 * FrameLimits.Ip, "Udp:DownlinkBurstBytes", $"must be at least {2 * FrameLimits.Ip} (a 2,048-byte entry in two UDP frames)");
+        Check(o.WebSocket.MaxConnectionsPerAddress > 0, "WebSocket:MaxConnectionsPerAddress", "must be positive");
+        Check(o.WebSocket.MaxConnections >= o.WebSocket.MaxConnectionsPerAddress, "WebSocket:MaxConnections", $"must be at least MaxConnectionsPerAddress ({o.WebSocket.MaxConnectionsPerAddress})");
+        Check(o.WebSocket.IdleSeconds > 0, "WebSocket:IdleSeconds", "must be positive");
+        Check(o.WebSocket.KeepAliveSeconds > 0 && o.WebSocket.KeepAliveSeconds < o.WebSocket.IdleSeconds, "WebSocket:KeepAliveSeconds", "must be positive and less than IdleSeconds");
+        Check(o.WebSocket.SendQueueFrames >= 2 * Protocol.Node.MessengerNode.MaxEntriesPerAnswer, "WebSocket:SendQueueFrames", $"must be at least {2 * Protocol.Node.MessengerNode.MaxEntriesPerAnswer} (one answer to a want, fragments included)");
+        Check(o.WebSocket.ChallengeSeconds > 0, "WebSocket:ChallengeSeconds", "must be positive");
+        Check(o.WebSocket.DownlinkBytesPerSecond > 0, "WebSocket:DownlinkBytesPerSecond", "must be positive");
+        Check(o.WebSocket.DownlinkBurstBytes >= 2 * FrameLimits.Ip, "WebSocket:DownlinkBurstBytes", $"must be at least {2 * FrameLimits.Ip} (a 2,048-byte entry in two frames)");
         Check(o.Mqtt.Mode is "embedded" or "external" or "off", "Mqtt:Mode", $"'{o.Mqtt.Mode}' must be embedded, external or off");
         Check(o.Mqtt.Port is > 0 and <= 65535, "Mqtt:Port", $"{o.Mqtt.Port} is not a port");
         Check(System.Net.IPAddress.TryParse(o.Mqtt.Bind, out _), "Mqtt:Bind", $"'{o.Mqtt.Bind}' is not an IP address");

@@ -14,4 +14,7 @@ public enum IngestSource
 
     /// <summary>An emulated device inside the gateway process.</summary>
     Emulator,
+
+    /// <summary>A browser node over the WebSocket link (<c>GET /api/link</c>).</summary>
+    WebSocket,
 }

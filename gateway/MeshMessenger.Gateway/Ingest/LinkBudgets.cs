@@ -21,13 +21,14 @@ public sealed class LinkBudgets(double perMinute, double burst)
     private readonly RateLimiter _wasted = new(perMinute, burst);
 
     /// <summary>
-    /// The budget key of a frame's sender: the UDP source host (an IPv4 address, or the /64 prefix of an IPv6 one,
+    /// The budget key of a frame's sender: the UDP source host or the WebSocket client's host (an IPv4 address, or the /64 prefix of an IPv6 one,
     /// which one subscriber usually holds whole, so rotating ports or addresses buys no fresh budget), or the
     /// radio's relay byte (all a radio frame says of who transmitted it); null for links not limited here.
     /// </summary>
     public static string? KeyOf(IngestSource source, string? origin, byte relay) => source switch
     {
         IngestSource.Udp => "udp/" + HostOf(origin),
+        IngestSource.WebSocket => "ws/" + HostOf(origin),
         IngestSource.Radio => "radio/" + relay.ToString("x2", System.Globalization.CultureInfo.InvariantCulture),
         _ => null,
     };
@@ -58,7 +59,8 @@ public sealed class LinkBudgets(double perMinute, double burst)
         }
     }
 
-    private static string HostOf(string? origin)
+    /// <summary>The host part of an address "ip:port": the IPv4 address (IPv4-mapped IPv6 unmapped), or the /64 of an IPv6 address (text unchanged if it is not an address).</summary>
+    public static string HostOf(string? origin)
     {
         if (!IPEndPoint.TryParse(origin ?? "", out IPEndPoint? endpoint))
         {

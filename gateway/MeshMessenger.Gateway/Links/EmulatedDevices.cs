@@ -14,17 +14,14 @@ namespace MeshMessenger.Gateway.Links;
 
 /// <summary>
 /// <c>--emulate N</c>: N virtual devices around the gateway, each a real protocol node (identity, signed
-/// chain, sealed direct messages, channel posts, receipts), plus the people who join through the web app.
-/// Emulated devices befriend their neighbours in a ring, write direct messages, channel and public posts at
+/// chain, sealed direct messages, channel posts, receipts). They are demo devices: the gateway holds their keys,
+/// so any page may act as them and read their messages. Emulated devices befriend their neighbours in a ring, write direct messages, channel and public posts at
 /// the configured rate and read what they receive; everyone hears everything the gateway stores, as direct
 /// neighbours would. Their frames take the same verified ingest path as a radio's.
 /// </summary>
 public sealed class EmulatedDevices : BackgroundService
 {
-    /// <summary>People who may join through the web app at most (each holds a node in memory).</summary>
-    public const int MaxPeople = 64;
-
-    /// <summary>The demo channel every virtual device and person is in. Its secret is public (derived from its name): it is for trying channels, not for secrets.</summary>
+    /// <summary>The demo channel every virtual device is in. Its secret is public (derived from its name): it is for trying channels, not for secrets.</summary>
     public static readonly ChannelKey Village = new("village", SHA256.HashData("MeshMessenger demo channel: village"u8.ToArray()));
 
     private static readonly string[] Names = ["Amina", "Bo", "Chidi", "Dara", "Emil", "Farah", "Goran", "Hana", "Ines", "Jonas", "Kofi", "Lena", "Mateo", "Noor", "Oskar", "Priya"];
@@ -38,7 +35,6 @@ public sealed class EmulatedDevices : BackgroundService
     private readonly GatewayCounters _counters;
     private readonly NodeDirectory _directory;
     private readonly GatewayDatabase _database;
-    private readonly PeopleFile _people;
     private readonly ILogger<EmulatedDevices> _log;
     private readonly Random _random;
 
@@ -48,8 +44,8 @@ public sealed class EmulatedDevices : BackgroundService
 
 
     /// <summary>
-    /// Creates the devices (each carrying on from what the gateway's store holds of it) and the people saved
-    /// in data/people.json, before the web server takes requests: the host resolves hosted services first.
+    /// Creates the devices (each carrying on from what the gateway's store holds of it) before the web server takes
+    /// requests: the host resolves hosted services first.
     /// </summary>
     public EmulatedDevices(IOptions<GatewayOptions> options, FrameIngest ingest, GatewayCounters counters, NodeDirectory directory, GatewayDatabase database, ILogger<EmulatedDevices> log)
     {
@@ -59,14 +55,13 @@ public sealed class EmulatedDevices : BackgroundService
         _directory = directory;
         _database = database;
         _log = log;
-        _people = new PeopleFile(Path.Combine(options.Value.DataDirectory, "people.json"));
         _writeBudget = new RateLimiter(options.Value.RateLimitPerMinute, options.Value.RateLimitBurst);
         _random = new Random(_emulate.Seed);
         for (int i = 0; i < _emulate.Devices; i++)
         {
             var root = new byte[32];
             _random.NextBytes(root);
-            Create(NodeIdentity.FromRootSecret(root), i < Names.Length ? Names[i] : $"virtual-{i + 1}", isPerson: false, _random);
+            Create(NodeIdentity.FromRootSecret(root), i < Names.Length ? Names[i] : $"virtual-{i + 1}", _random);
         }
 
         for (int i = 0; i < _emulate.Devices && _emulate.Devices > 1; i++)
@@ -74,7 +69,6 @@ public sealed class EmulatedDevices : BackgroundService
             Befriend(_devices[i], _devices[(i + 1) % _emulate.Devices]);
         }
 
-        RestorePeople();
         ingest.Stored += entry =>
         {
             byte[] frame = FrameCodec.Encode(new Frame(FrameType.Entry, 0, 0, false, 0, 0, entry.Encoded), FrameLimits.Ip);
@@ -101,7 +95,7 @@ public sealed class EmulatedDevices : BackgroundService
         };
     }
 
-    /// <summary>A snapshot of the devices and people.</summary>
+    /// <summary>A snapshot of the devices.</summary>
     public IReadOnlyList<VirtualDevice> Devices
     {
         get
@@ -125,10 +119,6 @@ public sealed class EmulatedDevices : BackgroundService
         {
             VirtualDevice device = _devices.Find(d => d.Id == id) ?? throw new KeyNotFoundException($"no device {id:x8} on this gateway");
             result = action(device);
-            if (device.IsPerson)
-            {
-                SavePeople(); // an address book, a channel or a read mark may have changed
-            }
         }
 
         _wake.Release();
@@ -181,10 +171,6 @@ public sealed class EmulatedDevices : BackgroundService
                 }
 
                 frames = device.Node.TakeOutbox();
-                if (device.IsPerson)
-                {
-                    SavePeople();
-                }
             }
 
             await CommitAsync(device, frames, wrote == before ? -1 : wrote - 1L).ConfigureAwait(false);
@@ -221,50 +207,6 @@ public sealed class EmulatedDevices : BackgroundService
             _counters.Add("api_writes_failed_store");
             throw new HostedWriteRefusedException($"the gateway could not store what {device.Name} wrote ({problem ?? "not stored"}); nothing was sent, try again", 503, null);
         }
-    }
-
-    /// <summary>
-    /// A person joins through the web app: a fresh identity, in the village channel, with no contacts yet.
-    /// Returns once the person's first entry (their profile) is stored, with their access key, which only their
-    /// browser keeps (the gateway stores its hash).
-    /// </summary>
-    /// <exception cref="InvalidOperationException">The gateway already hosts <see cref="MaxPeople"/> people.</exception>
-    /// <exception cref="HostedWriteRefusedException">The store could not keep the person's profile (503).</exception>
-    public async Task<(VirtualDevice Person, string AccessKey)> AddPersonAsync(string name)
-    {
-        string key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        VirtualDevice person;
-        byte[][] genesis;
-        lock (_gate)
-        {
-            if (_devices.Count(d => d.IsPerson) >= MaxPeople)
-            {
-                throw new InvalidOperationException($"this gateway hosts {MaxPeople} people already");
-            }
-
-            person = Create(NodeIdentity.FromRootSecret(RandomNumberGenerator.GetBytes(32)), name, isPerson: true, null);
-            person.AccessKeyHash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key));
-            genesis = person.Node.TakeOutbox(); // taken here, so the background loop cannot store it behind our back
-            SavePeople();
-        }
-
-        try
-        {
-            await CommitAsync(person, genesis, 0).ConfigureAwait(false);
-        }
-        catch (HostedWriteRefusedException)
-        {
-            lock (_gate)
-            {
-                _devices.Remove(person); // nobody received the key: no orphan keeps a name or a place
-                SavePeople();
-            }
-
-            throw;
-        }
-
-        _wake.Release();
-        return (person, key);
     }
 
     /// <summary>Hands a frame to the device that is node <paramref name="node"/>.</summary>
@@ -357,77 +299,20 @@ public sealed class EmulatedDevices : BackgroundService
         _log.LogWarning("{Name}'s node was rebuilt from the store after a write the store did not keep", device.Name);
     }
 
-    private VirtualDevice Create(NodeIdentity identity, string name, bool isPerson, Random? placement)
+    private VirtualDevice Create(NodeIdentity identity, string name, Random placement)
     {
         MessengerNode node = NewNode(identity, name, out long storedThrough);
 
         // A simulated link to the gateway: log-distance path loss with Bor et al.'s parameters (PL(40 m) =
         // 127.41 dB, exponent 2.08, as LoRaSim and Meshtasticator use), 20 dBm transmit power and the noise
         // floor of a 250 kHz channel with a 6 dB noise figure (−174 + 10·log10(250e3) + 6 ≈ −114 dBm).
-        double distance = placement is null ? 120 : 100 + (placement.NextDouble() * 500);
+        double distance = 100 + (placement.NextDouble() * 500);
         double rssi = 20 - (127.41 + (10 * 2.08 * Math.Log10(distance / 40)));
-        var device = new VirtualDevice(identity, node, isPerson, Math.Round(rssi, 1), Math.Round(rssi + 114, 1)) { StoredThrough = storedThrough, SentThrough = storedThrough };
+        var device = new VirtualDevice(identity, node, Math.Round(rssi, 1), Math.Round(rssi + 114, 1)) { StoredThrough = storedThrough, SentThrough = storedThrough };
         device.Join(Village);
         _devices.Add(device);
         return device;
     }
-
-    private void RestorePeople()
-    {
-        (List<PersonRecord> people, string? problem) = _people.Load();
-        if (problem is not null)
-        {
-            _log.LogWarning("people who joined through the web app are not restored: {Problem}", problem);
-        }
-
-        foreach (PersonRecord record in people.Take(MaxPeople))
-        {
-            if (BackupCode.TryRestore(record.BackupCode, out NodeIdentity? identity) != Protocol.ProtocolError.None)
-            {
-                _log.LogWarning("{File}: the backup code of {Name} is not valid; skipped", _people.Path, record.Name);
-                continue;
-            }
-
-            VirtualDevice person = Create(identity!, record.Name, isPerson: true, null);
-            person.AccessKeyHash = record.AccessKeyHash is { Length: 64 } hash ? Convert.FromHexString(hash) : RandomNumberGenerator.GetBytes(32); // no valid hash: nobody gets in
-            foreach (string contact in record.Contacts)
-            {
-                if (uint.TryParse(contact, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out uint id))
-                {
-                    person.Contacts.Add(id);
-                }
-            }
-
-            foreach (string invite in record.Channels)
-            {
-                if (ChannelKey.TryParse(invite, out ChannelKey? channel) == Protocol.ProtocolError.None)
-                {
-                    person.Join(channel!);
-                }
-            }
-
-            foreach ((string peer, uint read) in record.ReadUpTo)
-            {
-                if (uint.TryParse(peer, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out uint id))
-                {
-                    person.ReadUpTo[id] = read;
-                }
-            }
-        }
-
-        if (people.Count > 0)
-        {
-            _log.LogInformation("{People} people restored from {File}", people.Count, _people.Path);
-        }
-    }
-
-    private void SavePeople() => _people.Save(_devices.Where(d => d.IsPerson).Select(d => new PersonRecord(
-        d.Name,
-        BackupCode.Create(d.Identity),
-        [.. d.Contacts.Select(c => c.ToString("x8", System.Globalization.CultureInfo.InvariantCulture))],
-        [.. d.Channels.Values.Select(c => c.ToText())],
-        d.ReadUpTo.ToDictionary(r => r.Key.ToString("x8", System.Globalization.CultureInfo.InvariantCulture), r => r.Value),
-        d.AccessKeyHash is null ? null : Convert.ToHexStringLower(d.AccessKeyHash))));
 
     private static void Befriend(VirtualDevice a, VirtualDevice b)
     {

@@ -5,12 +5,12 @@ using MeshMessenger.Protocol.Node;
 namespace MeshMessenger.Gateway.Links;
 
 /// <summary>
-/// One protocol node that lives inside the gateway: an emulated device that chats on its own, or a person on
-/// the gateway's network who uses it through the web app (the gateway holds that person's keys, as a
-/// webmail server does; docs/gateway.md §6). Touch <see cref="Node"/> only through
-/// <see cref="EmulatedDevices.Use{T}"/>, which serialises access.
+/// One protocol node that lives inside the gateway: an emulated demo device that chats on its own. The gateway
+/// holds its keys, so any page may act as it and read its messages (docs/gateway.md §6); people's keys live in
+/// their own browsers, never here. Touch <see cref="Node"/> only through <see cref="EmulatedDevices.Use{T}"/>,
+/// which serialises access.
 /// </summary>
-public sealed class VirtualDevice(NodeIdentity identity, MessengerNode node, bool isPerson, double rssiDbm, double snrDb)
+public sealed class VirtualDevice(NodeIdentity identity, MessengerNode node, double rssiDbm, double snrDb)
 {
     /// <summary>The protocol node (replaced by a fresh one from the store when a write could not be stored).</summary>
     public MessengerNode Node { get; internal set; } = node;
@@ -39,9 +39,6 @@ public sealed class VirtualDevice(NodeIdentity identity, MessengerNode node, boo
     /// <summary>The display name.</summary>
     public string Name => Node.Profile.Name;
 
-    /// <summary>True for a person using the web app; false for a device that chats by itself.</summary>
-    public bool IsPerson { get; } = isPerson;
-
     /// <summary>Signal strength of the simulated link to the gateway.</summary>
     public double RssiDbm { get; } = rssiDbm;
 
@@ -50,17 +47,6 @@ public sealed class VirtualDevice(NodeIdentity identity, MessengerNode node, boo
 
     /// <summary>The people this device has chosen as contacts (every author's key is known through the gateway; this is the address book).</summary>
     public HashSet<uint> Contacts { get; } = [];
-
-    /// <summary>
-    /// SHA-256 of the access key a person's browser holds (in an HttpOnly cookie scoped to this device's API
-    /// path), or null for an emulated device, which any page may act as.
-    /// </summary>
-    public byte[]? AccessKeyHash { get; set; }
-
-    /// <summary>Whether <paramref name="key"/> opens this device: always for an emulated one, for a person only their own key.</summary>
-    public bool Admits(string? key) =>
-        AccessKeyHash is null
-        || (key is not null && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(AccessKeyHash, System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))));
 
     /// <summary>The channels this device is in, by channel id (the node can read their posts).</summary>
     public Dictionary<uint, MeshMessenger.Protocol.Sealing.ChannelKey> Channels { get; } = [];

@@ -5,29 +5,18 @@ namespace MeshMessenger.Gateway.Web;
 
 /// <summary>
 /// Per-client limits of the web app, keyed by the client's IP address, so one client cannot use up what the
-/// gateway shares: people it may join (<see cref="JoinsPerAddress"/> while the gateway runs) and live-update
-/// streams it may hold open (<see cref="StreamsPerAddress"/>).
+/// gateway shares: the live-update streams it may hold open (<see cref="StreamsPerAddress"/>).
 /// </summary>
 public sealed class ClientQuotas
 {
-    /// <summary>People one address may join while the gateway runs.</summary>
-    public const int JoinsPerAddress = 6;
-
     /// <summary>Live-update streams one address may hold open.</summary>
     public const int StreamsPerAddress = 8;
 
-    private readonly ConcurrentDictionary<IPAddress, int> _joins = new();
     private readonly ConcurrentDictionary<IPAddress, int> _streams = new();
 
     /// <summary>The address a request comes from (IPv4-mapped IPv6 as IPv4; unknown as <see cref="IPAddress.None"/>).</summary>
     public static IPAddress ClientOf(HttpContext http) =>
         http.Connection.RemoteIpAddress is { } address ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address) : IPAddress.None;
-
-    /// <summary>Counts a join for <paramref name="address"/>; false, counting nothing, when it has joined <see cref="JoinsPerAddress"/> people already.</summary>
-    public bool TryJoin(IPAddress address) => TryTake(_joins, address, JoinsPerAddress);
-
-    /// <summary>Gives back a join that did not happen.</summary>
-    public void UndoJoin(IPAddress address) => Give(_joins, address);
 
     /// <summary>Takes a stream for <paramref name="address"/>, given back when the lease is disposed; null when it holds <see cref="StreamsPerAddress"/> already.</summary>
     public IDisposable? TryOpenStream(IPAddress address) =>

@@ -22,7 +22,8 @@ internal static class RequestOriginCheck
             : Results.Problem(refusal, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden").ExecuteAsync(http);
     }
 
-    private static string? Refusal(HttpRequest request)
+    /// <summary>Why a request from another site is refused, or null if it may go on (the rule above; the WebSocket link applies it to its GET handshake).</summary>
+    internal static string? Refusal(HttpRequest request)
     {
         string site = request.Headers["Sec-Fetch-Site"].ToString();
         if (site.Length > 0)

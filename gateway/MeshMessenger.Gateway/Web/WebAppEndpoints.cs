@@ -6,6 +6,7 @@ using MeshMessenger.Gateway.Anchoring;
 using MeshMessenger.Gateway.Configuration;
 using MeshMessenger.Gateway.Links;
 using MeshMessenger.Gateway.Mqtt;
+using MeshMessenger.Gateway.PeopleMigration;
 using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Identity;
@@ -20,8 +21,10 @@ namespace MeshMessenger.Gateway.Web;
 
 /// <summary>
 /// The web app (docs/gateway.md §6): static files from the <c>webapp</c> folder next to the binaries and a
-/// JSON API over the devices the gateway hosts. Ids in URLs are node ids as 8 hex digits. Every request
-/// body is untrusted: bad input is a 400 problem with the reason, never an exception page.
+/// JSON API over the demo devices the gateway emulates and the people of an earlier release who wait to move to
+/// their browsers. The gateway holds no person's key: people are nodes in their own browsers. Ids in URLs are
+/// node ids as 8 hex digits. Every request body is untrusted: bad input is a 400 problem with the reason, never
+/// an exception page.
 /// </summary>
 public static class WebAppEndpoints
 {
@@ -46,14 +49,17 @@ public static class WebAppEndpoints
         RouteGroupBuilder api = app.MapGroup("/api");
         api.MapGet("/events", LiveEvents);
         api.MapGet("/gateway", Gateway);
-        api.MapGet("/devices", (EmulatedDevices devices) => devices.Devices.Select(d => new { id = Hex(d.Id), name = DisplayNames.Clean(d.Name), person = d.IsPerson }));
-        api.MapPost("/people", Join);
+        api.MapGet("/devices", (EmulatedDevices devices) => devices.Devices.Select(d => new { id = Hex(d.Id), name = DisplayNames.Clean(d.Name), demo = true }));
         api.MapGet("/nodes", Nodes);
         api.MapGet("/anchoring", AnchoringStatus);
-        api.MapPost("/provision", Provision);
+        api.MapGet("/migrations", (PendingMigrations pending) => pending.Ids.Select(id => new { id = Hex(id) }));
+
+        // Under /api/devices/{id}, where an earlier release scoped the person's access cookie, so their browser sends it here.
+        api.MapGet("/devices/{id}/migration", Migration);
+        api.MapPost("/devices/{id}/migration/done", MigrationDone);
 
         RouteGroupBuilder device = api.MapGroup("/devices/{id}");
-        device.AddEndpointFilter(OnlyTheirOwnBrowser);
+        device.AddEndpointFilter(PendingPeopleAreNotHosted);
         device.MapGet("/card", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Json(new { id = Hex(d.Id), name = d.Name, text = Card(d) })));
         device.MapGet("/card.svg", (string id, EmulatedDevices devices) => On(devices, id, d => Results.Text(QrImages.Svg(Card(d)), "image/svg+xml")));
         device.MapGet("/card.png", (string id, EmulatedDevices devices) => On(devices, id, d => Results.File(QrImages.Png(Card(d)), "image/png", $"{d.Name}-contact.png")));
@@ -77,26 +83,96 @@ public static class WebAppEndpoints
         device.MapGet("/proofs/{seq}", ExplainProof);
     }
 
-    /// <summary>The cookie that carries a person's access key; scoped to their device's API path, so each person in a browser has their own.</summary>
+    /// <summary>The cookie an earlier release gave the browser a person joined from; scoped to their device's API path.</summary>
     private static string KeyCookie(uint id) => $"mm_key_{Hex(id)}";
 
     /// <summary>
-    /// A person's API answers only the browser that joined as them (the key cookie set by POST /api/people);
-    /// their contact card stays public, since it is made to be shared. Emulated devices are open to every page.
+    /// A person an earlier release hosted is not a node here any more: every call of their old device API answers
+    /// 410 Gone, so nothing is read or written as them while their identity moves to their browser. Emulated demo
+    /// devices are open to every page.
     /// </summary>
-    private static async ValueTask<object?> OnlyTheirOwnBrowser(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    private static async ValueTask<object?> PendingPeopleAreNotHosted(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         HttpContext http = context.HttpContext;
-        string? id = http.Request.RouteValues["id"] as string;
-        bool publicCard = http.Request.Method == HttpMethods.Get && (http.Request.Path.Value ?? "").Split('/').LastOrDefault() is "card" or "card.svg" or "card.png";
-        if (!publicCard && id is not null && Parse(id) is uint node
-            && http.RequestServices.GetRequiredService<EmulatedDevices>().Devices.FirstOrDefault(d => d.Id == node) is { } device
-            && !device.Admits(http.Request.Cookies[KeyCookie(node)]))
+        if (http.Request.RouteValues["id"] is string id && Parse(id) is uint node
+            && http.RequestServices.GetRequiredService<PendingMigrations>().Find(node) is not null)
         {
-            return Results.Problem($"{device.Name} joined from another browser; only that browser can act as them", statusCode: 403);
+            return Results.Problem($"{Hex(node)} is no longer hosted by this gateway: the identity moves to the browser it joined from, which keeps the keys from now on", statusCode: 410);
         }
 
         return await next(context).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A pending person's identity, for the browser holding their access cookie only (403 otherwise, 404 when
+    /// nobody with that id is pending): backup code, name, the contact cards of their address book that the
+    /// gateway can vouch for (demo devices and people of the same file) and their channel invites. Served on every
+    /// such request until <see cref="MigrationDone"/>, never cached.
+    /// </summary>
+    private static IResult Migration(string id, PendingMigrations pending, EmulatedDevices devices, HttpContext http)
+    {
+        if (Admitted(id, pending, http, out PendingPerson? person) is IResult refused)
+        {
+            return refused;
+        }
+
+        http.Response.Headers.CacheControl = "no-store";
+        Dictionary<uint, VirtualDevice> demo = devices.Devices.ToDictionary(d => d.Id);
+        return Results.Json(new
+        {
+            id = Hex(person!.Id),
+            name = person.Name,
+            backupCode = person.BackupCode,
+            contacts = person.Contacts.Select(c => demo.TryGetValue(c, out VirtualDevice? d) ? Card(d) : pending.CardOf(c)).OfType<string>().ToList(),
+            channels = person.Channels,
+        });
+    }
+
+    /// <summary>
+    /// The browser holding a pending person's access cookie has stored their identity: the secret is removed from
+    /// people.json durably and from memory (200), or the answer is 503 naming the cause and the person stays pending.
+    /// </summary>
+    private static IResult MigrationDone(string id, PendingMigrations pending, HttpContext http)
+    {
+        if (Admitted(id, pending, http, out PendingPerson? person) is IResult refused)
+        {
+            return refused;
+        }
+
+        try
+        {
+            if (!pending.Complete(person!.Id))
+            {
+                return Results.Problem($"nobody with id {id} waits to move to their browser", statusCode: 404);
+            }
+        }
+        catch (IOException e)
+        {
+            return Results.Problem($"the people file could not be rewritten without this person ({e.Message}); nothing was removed, try again", statusCode: 503);
+        }
+
+        http.Response.Cookies.Delete(KeyCookie(person.Id), new CookieOptions { Path = $"/api/devices/{Hex(person.Id)}", HttpOnly = true, SameSite = SameSiteMode.Strict });
+        return Results.Json(new { id = Hex(person.Id), moved = true });
+    }
+
+    /// <summary>Null when <paramref name="id"/> is pending and this request carries their access cookie; else the problem to answer (400, 404, 403).</summary>
+    private static IResult? Admitted(string id, PendingMigrations pending, HttpContext http, out PendingPerson? person)
+    {
+        person = null;
+        if (Parse(id) is not uint node)
+        {
+            return BadId(id);
+        }
+
+        person = pending.Find(node);
+        if (person is null)
+        {
+            return Results.Problem($"nobody with id {id} waits to move to their browser", statusCode: 404);
+        }
+
+        return person.Admits(http.Request.Cookies[KeyCookie(node)])
+            ? null
+            : Results.Problem("only the browser this person joined from may take their identity", statusCode: 403);
     }
 
     /// <summary>
@@ -128,54 +204,14 @@ public static class WebAppEndpoints
         node = Hex(identity.Id),
         region = options.Value.Region,
         preset = options.Value.Radio.Preset,
+        udpPort = options.Value.Udp.Port,
+        channel = EmulatedDevices.Village.Name,
+        channelInvite = EmulatedDevices.Village.ToText(), // its secret is public by design (derived from its name)
         mqtt = mqtt.State,
         anchoring = anchoring.Store is not null,
         maxTextBytes = MaxTextBytes,
         loraTextBytes = 152, // docs/protocol.md §5.3: a DM of up to 152 bytes fits one 255-byte LoRa frame
     });
-
-    private static async Task<IResult> Join(JoinRequest request, EmulatedDevices devices, ClientQuotas quotas, HttpContext http)
-    {
-        if (BadName(request.Name, "a name", out string name) is IResult bad)
-        {
-            return bad;
-        }
-
-        if (devices.Devices.Any(d => DisplayNames.Comparable(DisplayNames.Clean(d.Name)) == DisplayNames.Comparable(name)))
-        {
-            return Results.Problem($"someone on this gateway is called {name} already; pick another name", statusCode: 409);
-        }
-
-        System.Net.IPAddress client = ClientQuotas.ClientOf(http);
-        if (!quotas.TryJoin(client))
-        {
-            return Results.Problem($"this address has joined {ClientQuotas.JoinsPerAddress} people already, the most one address may", statusCode: 429);
-        }
-
-        HttpResponse response = http.Response;
-        try
-        {
-            (VirtualDevice person, string key) = await devices.AddPersonAsync(name).ConfigureAwait(false);
-            response.Cookies.Append(KeyCookie(person.Id), key, new CookieOptions
-            {
-                Path = $"/api/devices/{Hex(person.Id)}",
-                HttpOnly = true,
-                SameSite = SameSiteMode.Strict,
-                MaxAge = TimeSpan.FromDays(365),
-            });
-            return Results.Json(new { id = Hex(person.Id), name = person.Name });
-        }
-        catch (InvalidOperationException e)
-        {
-            quotas.UndoJoin(client);
-            return Results.Problem(e.Message, statusCode: 503);
-        }
-        catch (HostedWriteRefusedException e)
-        {
-            quotas.UndoJoin(client);
-            return Refused(e, response);
-        }
-    }
 
     private static IResult Nodes(NodeDirectory directory, EmulatedDevices devices, GatewayStatus status)
     {
@@ -188,7 +224,7 @@ public static class WebAppEndpoints
         {
             id = Hex(n.Id),
             name = names[n.Id],
-            kind = !hosted.TryGetValue(n.Id, out VirtualDevice? d) ? "device" : d.IsPerson ? "person (web app)" : "emulated device",
+            kind = hosted.ContainsKey(n.Id) ? "demo device" : "device",
             link = n.Link.ToString().ToLowerInvariant(),
             rssi = n.RssiDbm,
             snr = n.SnrDb,
@@ -225,18 +261,6 @@ public static class WebAppEndpoints
                 gasUsed = b.GasUsed,
             }),
         });
-    }
-
-    private static IResult Provision(ProvisionRequest request, IOptions<GatewayOptions> options, NodeIdentity gateway)
-    {
-        if (BadName(request.Name, "a device name", out string name) is IResult bad)
-        {
-            return bad;
-        }
-
-        var bundle = DeviceBundle.Create(name, options.Value.Region, options.Value.Radio.Preset, EmulatedDevices.Village, gateway, options.Value.Udp.Port);
-        string text = bundle.ToText();
-        return Results.Json(new { bundle, text, qr = QrImages.Svg(text) });
     }
 
     private static IResult AddContact(string id, CardRequest request, EmulatedDevices devices) => On(devices, id, d =>

@@ -171,7 +171,7 @@ public static class UpCommand
         table.AddRow("Data", Markup.Escape(dataDirectory) + (settings.DataDirectory is null ? " (removed on exit)" : ""));
         table.AddRow("Health, metrics", $"http://localhost:{settings.Port}/health, /metrics");
         console.Write(new Panel(table).Header("MeshMessenger is up").BorderColor(Color.Green));
-        console.MarkupLine("Open the web app, pick who you are (or join as a new person), and watch the mesh. [bold]Ctrl+C[/] stops everything.");
+        console.MarkupLine("Open the web app: make your identity in the browser (its keys stay there) or try a demo device, and watch the mesh. [bold]Ctrl+C[/] stops everything.");
     }
 
     private static IEnumerable<string> LanAddresses() =>

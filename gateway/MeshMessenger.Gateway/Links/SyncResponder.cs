@@ -1,0 +1,125 @@
+using MeshMessenger.Gateway.Storage;
+using MeshMessenger.Protocol.Chain;
+using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Node;
+using MeshMessenger.Protocol.Sync;
+using MeshMessenger.Protocol.Wire;
+using Microsoft.Data.Sqlite;
+
+namespace MeshMessenger.Gateway.Links;
+
+/// <summary>
+/// Answers a neighbour's sync (docs/protocol.md §8) from the gateway's store, as a <see cref="MessengerNode"/>
+/// answers on the mesh: Heads asking for a reply get the gateway's heads (the chains a query asked about first,
+/// then the others from a rotating offset, as many as fit one IP frame); a Want addressed to the gateway (or to
+/// anyone) gets the stored entries of its ranges, at most <see cref="MessengerNode.MaxEntriesPerAnswer"/>, each
+/// in IP frames with hop limit 0. Reads only; the link decides who may ask (a proven neighbour).
+/// </summary>
+public sealed class SyncResponder(GatewayDatabase database, NodeIdentity identity)
+{
+    /// <summary>Heads in one answer: as many as always fit an IP frame's payload (55).</summary>
+    public static readonly int HeadsPerFrame = HeadsMessage.Fit(FrameLimits.Ip - FrameLimits.HeaderSize);
+
+    /// <summary>
+    /// The Heads frame answering <paramref name="asked"/>, or null if it asks for no reply or the store holds no
+    /// chain. <paramref name="offset"/> is the asker's rotation through the other chains; it moves on by the number
+    /// advertised, so repeated asks advertise every chain in turn.
+    /// </summary>
+    public byte[]? AnswerHeads(HeadsMessage asked, ref int offset)
+    {
+        if (!asked.RequestReply)
+        {
+            return null;
+        }
+
+        using SqliteConnection c = database.Open();
+        var heads = new List<ChainHead>(HeadsPerFrame);
+        if (asked.Query)
+        {
+            foreach (uint author in asked.Heads.Select(h => h.Author).Distinct().Take(HeadsPerFrame))
+            {
+                heads.AddRange(Heads(c, "SELECT author, low, high, head FROM chains WHERE author = $a", p => p.AddWithValue("$a", (long)author)));
+            }
+        }
+
+        long total = GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM chains");
+        int room = (int)Math.Min(HeadsPerFrame - heads.Count, Math.Max(0, total - heads.Count));
+        if (room > 0)
+        {
+            int start = (int)(offset % total);
+            var answered = new HashSet<uint>(heads.Select(h => h.Author));
+            var rest = new List<ChainHead>(room);
+            const string Page = "SELECT author, low, high, head FROM chains ORDER BY author LIMIT $n OFFSET $o";
+            rest.AddRange(Heads(c, Page, p => { p.AddWithValue("$n", room + answered.Count); p.AddWithValue("$o", start); }).Where(h => !answered.Contains(h.Author)).Take(room));
+            if (rest.Count < room)
+            {
+                // Wrapped past the last author: carry on from the first.
+                rest.AddRange(Heads(c, Page, p => { p.AddWithValue("$n", room + answered.Count); p.AddWithValue("$o", 0); })
+                    .Where(h => !answered.Contains(h.Author) && !rest.Exists(r => r.Author == h.Author)).Take(room - rest.Count));
+            }
+
+            offset = (int)((start + rest.Count) % total);
+            heads.AddRange(rest);
+        }
+
+        return heads.Count == 0
+            ? null
+            : FrameCodec.Encode(new Frame(FrameType.Heads, 0, 0, false, 0, NodeId.HintOf(identity.Id), new HeadsMessage(false, [.. heads]).Encode()), FrameLimits.Ip);
+    }
+
+    /// <summary>
+    /// The frames answering <paramref name="want"/> (from a frame whose next hop is <paramref name="nextHop"/>):
+    /// the stored entries of its ranges in order, at most <see cref="MessengerNode.MaxEntriesPerAnswer"/>; none if
+    /// the want was addressed to another node.
+    /// </summary>
+    public List<byte[]> AnswerWant(WantMessage want, byte nextHop)
+    {
+        var frames = new List<byte[]>();
+        if (nextHop != 0 && nextHop != NodeId.HintOf(identity.Id))
+        {
+            return frames; // asked of another neighbour
+        }
+
+        using SqliteConnection c = database.Open();
+        using SqliteCommand select = c.CreateCommand();
+        select.CommandText = "SELECT bytes FROM entries WHERE author = $a AND seq BETWEEN $from AND $to ORDER BY seq LIMIT $max";
+        int sent = 0;
+        foreach (SequenceRange range in want.Ranges)
+        {
+            if (sent >= MessengerNode.MaxEntriesPerAnswer)
+            {
+                break;
+            }
+
+            select.Parameters.Clear();
+            select.Parameters.AddWithValue("$a", (long)range.Author);
+            select.Parameters.AddWithValue("$from", (long)range.From);
+            select.Parameters.AddWithValue("$to", (long)range.To);
+            select.Parameters.AddWithValue("$max", MessengerNode.MaxEntriesPerAnswer - sent);
+            using SqliteDataReader reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                frames.AddRange(IpFrames.OfEntry((byte[])reader[0], identity.Id));
+                sent++;
+            }
+        }
+
+        return frames;
+    }
+
+    private static List<ChainHead> Heads(SqliteConnection c, string sql, Action<SqliteParameterCollection> bind)
+    {
+        using SqliteCommand select = c.CreateCommand();
+        select.CommandText = sql;
+        bind(select.Parameters);
+        using SqliteDataReader reader = select.ExecuteReader();
+        var heads = new List<ChainHead>();
+        while (reader.Read())
+        {
+            heads.Add(new ChainHead((uint)reader.GetInt64(0), (uint)reader.GetInt64(1), (uint)reader.GetInt64(2), EntryHash.LinkOf((byte[])reader[3])));
+        }
+
+        return heads;
+    }
+}

@@ -1,4 +1,0 @@
-namespace MeshMessenger.Gateway.Web;
-
-/// <summary>Body of POST /api/provision.</summary>
-public sealed record ProvisionRequest(string? Name);
