@@ -99,7 +99,8 @@ public sealed class FirstLoadRecorder
             return (request.Url, 0);
         }
 
-        RequestSizesResult sizes = await request.SizesAsync().ConfigureAwait(false);
+        // Bounded: a response the browser never reports sizes for must not stall the benchmark.
+        RequestSizesResult sizes = await request.SizesAsync().WaitAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
         return (request.Url, sizes.ResponseBodySize);
     }
 }
