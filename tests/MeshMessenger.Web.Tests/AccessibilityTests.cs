@@ -21,34 +21,65 @@ public sealed class AccessibilityTests(WebAppFixture web) : IClassFixture<WebApp
 
     [Theory]
     [MemberData(nameof(Sections))]
-    public async Task Each_section_has_no_serious_or_critical_axe_violations(string section, bool phone)
+    public async Task Each_section_has_no_serious_or_critical_axe_violations_as_a_demo_device(string section, bool phone)
     {
         IPage page = await web.NewPageAsync(phone);
-        await page.GotoAsync($"/#/{section}");
-        await page.Locator("body[data-ready=true]").WaitForAsync();
-        await page.Locator("main h1").WaitForAsync();
+        await WebAppFixture.OpenDemoAsync(page, (await web.DemoDevicesAsync())[0].Id, section);
         if (section is "chats" or "channels")
         {
             await page.Locator("main .list a").First.ClickAsync(); // an open conversation or channel, with its composer
-            await page.Locator("main form").First.WaitForAsync();
+            await page.Locator("main .pane form").First.WaitForAsync();
         }
 
-        AxeResult result = await page.RunAxe();
-        string[] bad = [.. result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))}")];
-        Assert.True(bad.Length == 0, string.Join("\n", bad));
-        Assert.NotEmpty(result.Passes); // axe really ran its rules
+        await AssertAxeCleanAsync(page, section);
         if (phone)
         {
-            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways on a phone");
+            await PhoneLayout.AssertFitsAsync(page, section);
         }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_first_visit_screen_has_no_serious_or_critical_axe_violations(bool phone)
+    {
+        IPage page = await web.NewPageAsync(phone);
+        await page.GotoAsync("/");
+        await page.Locator("body[data-ready=true][data-mode=welcome]").WaitForAsync();
+        await AssertAxeCleanAsync(page, "welcome");
+    }
+
+    [Fact]
+    public async Task Each_section_has_no_serious_or_critical_axe_violations_as_a_browser_identity()
+    {
+        IPage page = await web.NewPageAsync(phone: true);
+        await WebAppFixture.CreateIdentityAsync(page, "Axe Person");
+        foreach (string section in new[] { "chats", "channels", "feed", "contacts", "nodes", "anchors", "provision" })
+        {
+            await page.GotoAsync($"/#/{section}");
+            await page.Locator("body[data-ready=true][data-mode=self]").WaitForAsync();
+            await page.Locator("main h1").WaitForAsync();
+            await AssertAxeCleanAsync(page, section);
+        }
+
+        await page.Locator("#identity-open").ClickAsync();
+        await page.Locator("#identity-show-code").ClickAsync();
+        await AssertAxeCleanAsync(page, "identity dialog");
+    }
+
+    private static async Task AssertAxeCleanAsync(IPage page, string where)
+    {
+        AxeResult result = await page.RunAxe();
+        string[] bad = [.. result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))}")];
+        Assert.True(bad.Length == 0, where + ": " + string.Join("\n", bad));
+        Assert.NotEmpty(result.Passes); // axe really ran its rules
     }
 
     [Fact]
     public async Task The_app_can_be_used_from_the_keyboard_alone()
     {
         IPage page = await web.NewPageAsync();
-        await page.GotoAsync("/");
-        await page.Locator("body[data-ready=true]").WaitForAsync();
+        await WebAppFixture.OpenDemoAsync(page, (await web.DemoDevicesAsync())[0].Id);
         await page.Keyboard.PressAsync("Tab");
         Assert.Equal("Skip to content", await page.EvaluateAsync<string>("() => document.activeElement.textContent"));
         for (int i = 0; i < 30 && await page.EvaluateAsync<string>("() => document.activeElement.getAttribute('data-tab') ?? ''") != "feed"; i++)

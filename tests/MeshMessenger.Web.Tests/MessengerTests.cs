@@ -4,93 +4,105 @@ using static Microsoft.Playwright.Assertions;
 
 namespace MeshMessenger.Web.Tests;
 
-/// <summary>Two people in two browser contexts use the web app the way people do: contacts by QR code, a direct message from sent to read, a photo post.</summary>
+/// <summary>
+/// The web app used the way people use it, through demo devices the gateway emulates (the browser-identity flows
+/// are in <see cref="IdentityTests"/>): contacts by QR code made in the browser, a direct message from sent to
+/// read, a photo shrunk in the browser, a proof, the node list.
+/// </summary>
 public sealed class MessengerTests(WebAppFixture web) : IClassFixture<WebAppFixture>
 {
     [Fact]
-    public async Task Two_people_add_each_other_from_a_qr_image_and_a_direct_message_goes_from_sent_to_read()
+    public async Task A_contact_is_added_from_a_picture_of_a_qr_code_made_in_the_browser_and_a_direct_message_goes_from_sent_to_read()
     {
-        IPage ada = await web.NewPageAsync();
-        IPage ben = await web.NewPageAsync(phone: true);
-        string adaId = await WebAppFixture.JoinAsync(ada, "Ada Web");
-        string benId = await WebAppFixture.JoinAsync(ben, "Ben Web");
+        IReadOnlyList<(string Id, string Name)> demos = await web.DemoDevicesAsync();
+        (string aId, string aName) = demos[0];
+        (string bId, string bName) = demos[1];
+        IPage a = await web.NewPageAsync();
+        IPage b = await web.NewPageAsync(phone: true);
 
-        // Ben shows his QR code; a picture of it is what Ada uploads (decoded in her browser by jsQR).
-        await ben.GotoAsync($"/?as={benId}#/contacts");
-        ILocator qr = ben.Locator("#my-qr");
+        // B shows its QR code (drawn in the browser); a picture of it is what A uploads (decoded in A's browser by jsQR).
+        await WebAppFixture.OpenDemoAsync(b, bId, "contacts");
+        ILocator qr = b.Locator("#my-qr");
         await Expect(qr).ToBeVisibleAsync();
-        await ben.WaitForFunctionAsync("() => document.querySelector('#my-qr').naturalWidth > 0");
-        string picture = Path.Combine(WebAppFixture.Screenshots, "ben-contact-qr.png");
+        string picture = Path.Combine(WebAppFixture.Screenshots, "demo-contact-qr.png");
         await qr.ScreenshotAsync(new LocatorScreenshotOptions { Path = picture });
 
-        await ada.GotoAsync($"/?as={adaId}#/contacts");
-        await ada.Locator("#qr-image").SetInputFilesAsync(picture);
-        await Expect(ada.GetByRole(AriaRole.Status).First).ToContainTextAsync("Added Ben Web");
-        await Expect(ada.GetByRole(AriaRole.List, new() { Name = "Contacts" })).ToContainTextAsync("Ben Web");
-        await WebAppFixture.ScreenshotAsync(ada, "contacts-after-qr");
+        await WebAppFixture.OpenDemoAsync(a, aId, "contacts");
+        await a.Locator("#qr-image").SetInputFilesAsync(picture);
+        await Expect(a.GetByRole(AriaRole.Status).First).ToContainTextAsync($"Added {bName}");
+        await Expect(a.GetByRole(AriaRole.List, new() { Name = "Contacts" })).ToContainTextAsync(bName);
 
-        // Ada writes; the state climbs while Ben has not looked.
-        await ada.GotoAsync($"/?as={adaId}#/chats/{benId}");
-        await ada.GetByRole(AriaRole.Textbox, new() { Name = "Message", Exact = true }).FillAsync("Meet at the well at six?");
-        await ada.GetByRole(AriaRole.Textbox, new() { Name = "Message", Exact = true }).PressAsync("Enter");
-        ILocator state = ada.Locator("li.bubble.mine", new() { HasText = "Meet at the well at six?" }).Locator(".state");
-        string first = (await state.GetAttributeAsync("data-state"))!;
-        Assert.Contains(first, new[] { "sent", "relayed", "delivered" });
-        await Expect(state).ToHaveAttributeAsync("data-state", "delivered");
-        await WebAppFixture.ScreenshotAsync(ada, "dm-delivered");
+        // A writes two lines; the line break is kept on screen and the state climbs while B has not looked.
+        string text = $"Meet at the well at six?\nBring the rope ({Guid.NewGuid():N})";
+        await a.GotoAsync($"/?as={aId}#/chats/{bId}");
+        ILocator box = a.GetByRole(AriaRole.Textbox, new() { Name = "Message", Exact = true });
+        await box.FillAsync(text);
+        await box.PressAsync("Enter");
+        ILocator bubble = a.Locator("li.bubble.mine", new() { HasText = "Bring the rope" });
+        ILocator state = bubble.Locator(".state");
+        await Expect(state).ToHaveAttributeAsync("data-state", new System.Text.RegularExpressions.Regex("^(sent|relayed|delivered|read)$"));
+        Assert.Equal(text, await bubble.Locator(".text").InnerTextAsync());
+        await Expect(state).ToHaveAttributeAsync("data-state", new System.Text.RegularExpressions.Regex("^(delivered|read)$"));
 
-        // Ben opens the conversation: his read receipt reaches Ada's page live, without a reload.
-        await ben.GotoAsync($"/?as={benId}#/chats/{adaId}");
-        await Expect(ben.Locator("li.bubble", new() { HasText = "Meet at the well at six?" })).ToBeVisibleAsync();
+        // B opens the conversation: its read receipt reaches A's page live, without a reload.
+        await b.GotoAsync($"/?as={bId}#/chats/{aId}");
+        await Expect(b.Locator("li.bubble", new() { HasText = "Bring the rope" })).ToBeVisibleAsync();
         await Expect(state).ToHaveAttributeAsync("data-state", "read");
         await Expect(state).ToContainTextAsync("Read");
-        await WebAppFixture.ScreenshotAsync(ada, "dm-read-desktop");
-        await WebAppFixture.ScreenshotAsync(ben, "dm-read-phone");
+        await WebAppFixture.ScreenshotAsync(a, "dm-read-desktop");
+        await WebAppFixture.ScreenshotAsync(b, "dm-read-phone");
     }
 
     [Fact]
-    public async Task A_channel_post_with_a_photo_is_shrunk_for_lora_and_appears_in_another_persons_feed()
+    public async Task A_channel_post_with_a_photo_is_shrunk_in_the_browser_for_lora_and_appears_in_another_feed()
     {
-        IPage cleo = await web.NewPageAsync();
-        IPage dev = await web.NewPageAsync(phone: true);
-        string cleoId = await WebAppFixture.JoinAsync(cleo, "Cleo Web");
-        string devId = await WebAppFixture.JoinAsync(dev, "Dev Web");
+        IReadOnlyList<(string Id, string Name)> demos = await web.DemoDevicesAsync();
+        IPage c = await web.NewPageAsync();
+        IPage d = await web.NewPageAsync(phone: true);
 
         string photo = Path.Combine(WebAppFixture.Screenshots, "upload-photo.png");
         WritePhoto(photo, 1200, 900);
-        await cleo.GotoAsync($"/?as={cleoId}#/channels");
-        await cleo.GetByRole(AriaRole.Link, new() { Name = "village" }).ClickAsync();
-        await cleo.GetByLabel("Post to #village").FillAsync("The ford is passable again");
-        await cleo.GetByLabel("Photo (optional, shrunk to about 1 KB)").SetInputFilesAsync(photo);
-        await cleo.GetByRole(AriaRole.Button, new() { Name = "Post" }).ClickAsync();
-        await Expect(cleo.GetByRole(AriaRole.Status).Last).ToContainTextAsync("bytes, to cross LoRa");
+        string text = $"The ford is passable again {Guid.NewGuid():N}"[..36];
+        await WebAppFixture.OpenDemoAsync(c, demos[2].Id, "channels");
+        await c.GetByRole(AriaRole.Link, new() { Name = "village" }).ClickAsync();
+        await c.GetByLabel("Post to #village").FillAsync(text);
+        await c.GetByLabel("Photo (optional, shrunk to about 1 KB)").SetInputFilesAsync(photo);
+        await c.GetByRole(AriaRole.Button, new() { Name = "Post" }).ClickAsync();
+        await Expect(c.Locator("#toast")).ToContainTextAsync("bytes, to cross LoRa");
 
-        await dev.GotoAsync($"/?as={devId}#/feed");
-        ILocator post = dev.Locator("article.post", new() { HasText = "The ford is passable again" });
+        // The channel shows its newest post last, right above the composer.
+        ILocator last = c.Locator(".channel-posts article.post").Last;
+        await Expect(last).ToContainTextAsync(text);
+
+        await WebAppFixture.OpenDemoAsync(d, demos[3].Id, "feed");
+        ILocator post = d.Locator("article.post", new() { HasText = text });
         await Expect(post).ToContainTextAsync("in #village");
         ILocator image = post.Locator("img");
-        await Expect(image).ToHaveAttributeAsync("alt", "Photo: The ford is passable again");
-        await dev.WaitForFunctionAsync("img => img.complete && img.naturalWidth > 0", await image.ElementHandleAsync());
+        await Expect(image).ToHaveAttributeAsync("alt", $"Photo: {text}");
+        await d.WaitForFunctionAsync("img => img.complete && img.naturalWidth > 0", await image.ElementHandleAsync());
         Assert.Equal(160, await image.EvaluateAsync<int>("img => img.naturalWidth"));
         int size = int.Parse((await post.Locator(".row .muted").InnerTextAsync()).Split(' ')[0]);
         Assert.InRange(size, 100, 1024);
-        await Expect(post.GetByRole(AriaRole.Button, new() { Name = "Tip Cleo Web" })).ToBeVisibleAsync();
-        await WebAppFixture.ScreenshotAsync(dev, "feed-photo-phone");
+        await Expect(post.GetByRole(AriaRole.Button, new() { Name = $"Tip {demos[2].Name}" })).ToBeVisibleAsync();
+        await WebAppFixture.ScreenshotAsync(d, "feed-photo-phone");
     }
 
     [Fact]
-    public async Task A_person_sees_their_message_anchored_and_the_proof_explained_in_plain_words()
+    public async Task A_post_is_anchored_and_the_proof_explained_in_plain_words()
     {
-        IPage eve = await web.NewPageAsync();
-        string eveId = await WebAppFixture.JoinAsync(eve, "Eve Web");
-        await eve.GotoAsync($"/?as={eveId}#/feed");
-        await eve.GetByLabel("Share with everyone").FillAsync("Lantern repair class on Friday (Eve)");
-        await eve.GetByRole(AriaRole.Button, new() { Name = "Post" }).ClickAsync();
-        await Expect(eve.Locator("article.post", new() { HasText = "Lantern repair class on Friday (Eve)" })).ToBeVisibleAsync();
+        IReadOnlyList<(string Id, string Name)> demos = await web.DemoDevicesAsync();
+        IPage page = await web.NewPageAsync();
+        string text = $"Lantern repair class on Friday {Guid.NewGuid():N}"[..40];
+        await WebAppFixture.OpenDemoAsync(page, demos[1].Id, "feed");
+        await page.GetByLabel("Share with everyone").FillAsync(text);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Post" }).ClickAsync();
+        ILocator article = page.Locator("article.post", new() { HasText = text });
+        await Expect(article).ToBeVisibleAsync();
+        string seq = (await article.GetAttributeAsync("data-seq"))!;
 
-        await eve.GotoAsync($"/?as={eveId}#/anchors");
-        ILocator show = eve.GetByRole(AriaRole.Button, new() { Name = "Show proof for message 1" });
-        ILocator proof = eve.Locator("#proof");
+        await page.GotoAsync($"/?as={demos[1].Id}#/anchors");
+        ILocator show = page.GetByRole(AriaRole.Button, new() { Name = $"Show proof for message {seq}" });
+        ILocator proof = page.Locator("#proof");
         for (int attempt = 0; attempt < 30; attempt++)
         {
             await show.ClickAsync();
@@ -106,11 +118,11 @@ public sealed class MessengerTests(WebAppFixture web) : IClassFixture<WebAppFixt
         await Expect(proof).ToContainTextAsync("proof holds");
         await Expect(proof).ToContainTextAsync("existed, exactly as it is now, no later than block");
         await Expect(proof.Locator(".checks li")).ToHaveCountAsync(6);
-        await WebAppFixture.ScreenshotAsync(eve, "proof-viewer");
+        await WebAppFixture.ScreenshotAsync(page, "proof-viewer");
     }
 
     [Fact]
-    public async Task The_node_list_shows_link_quality_and_provisioning_makes_a_bundle_with_its_qr_code()
+    public async Task The_node_list_shows_radio_figures_only_for_radio_links()
     {
         IPage page = await web.NewPageAsync();
         await page.GotoAsync("/#/nodes");
@@ -119,14 +131,10 @@ public sealed class MessengerTests(WebAppFixture web) : IClassFixture<WebAppFixt
         Assert.True(await rows.CountAsync() >= 4);
         await Expect(page.Locator("tbody")).ToContainTextAsync("dBm");
         await Expect(page.Locator("tbody")).ToContainTextAsync("s ago");
-
-        await page.GotoAsync("/#/provision");
-        await page.GetByLabel("Device name").FillAsync("Heltec by the well");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Make bundle" }).ClickAsync();
-        ILocator bundle = page.GetByRole(AriaRole.Img, new() { Name = "QR code of the device bundle for Heltec by the well" });
-        await Expect(bundle).ToBeVisibleAsync();
-        await Expect(page.GetByRole(AriaRole.Note)).ToContainTextAsync("secret key");
-        await WebAppFixture.ScreenshotAsync(page, "provisioning");
+        foreach (ILocator row in await page.Locator("tbody tr", new() { HasText = "browser (WebSocket)" }).AllAsync())
+        {
+            Assert.DoesNotContain("dBm", await row.InnerTextAsync());
+        }
     }
 
     [Fact]
@@ -137,7 +145,7 @@ public sealed class MessengerTests(WebAppFixture web) : IClassFixture<WebAppFixt
         console.Profile.Width = 200;
         Assert.Equal(0, await Cli.Commands.StatusCommand.RunAsync(web.BaseUrl, json: false, console));
         Assert.Contains("nodes heard", text.ToString());
-        Assert.Contains("emulated device", text.ToString());
+        Assert.Contains("demo device", text.ToString());
 
         var raw = new StringWriter();
         var jsonConsole = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(raw) });

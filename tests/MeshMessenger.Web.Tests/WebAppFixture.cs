@@ -87,16 +87,43 @@ public sealed class WebAppFixture : IAsyncLifetime
         return page;
     }
 
-    /// <summary>Opens the app and joins as a new person called <paramref name="name"/>; returns the person's node id.</summary>
-    public static async Task<string> JoinAsync(IPage page, string name)
+    /// <summary>The demo devices the gateway emulates (node ids), from GET /api/devices.</summary>
+    public async Task<IReadOnlyList<(string Id, string Name)>> DemoDevicesAsync()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        using var devices = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/devices"));
+        return [.. devices.RootElement.EnumerateArray().Select(d => (d.GetProperty("id").GetString()!, d.GetProperty("name").GetString()!))];
+    }
+
+    /// <summary>Opens the app as the demo device <paramref name="id"/> (<c>?as=</c>) at <paramref name="section"/>.</summary>
+    public static async Task OpenDemoAsync(IPage page, string id, string section = "chats")
+    {
+        await page.GotoAsync($"/?as={id}#/{section}");
+        await page.Locator("body[data-ready=true][data-mode=demo]").WaitForAsync();
+        await page.Locator("main h1").WaitForAsync();
+    }
+
+    /// <summary>
+    /// Creates an identity in this page's browser (first visit: "Create your identity"), confirms the backup code
+    /// step, and returns the new node id and the backup code shown once.
+    /// </summary>
+    public static async Task<(string Id, string BackupCode)> CreateIdentityAsync(IPage page, string name, string? passphrase = null)
     {
         await page.GotoAsync("/");
-        await page.Locator("body[data-ready=true]").WaitForAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Join as a new person" }).ClickAsync();
-        await page.GetByLabel("Your name").FillAsync(name);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Join", Exact = true }).ClickAsync();
-        await Assertions.Expect(page.Locator("#who option:checked")).ToContainTextAsync(name);
-        return await page.Locator("#who").InputValueAsync();
+        await page.Locator("body[data-ready=true][data-mode=welcome]").WaitForAsync();
+        await page.Locator("#create-name").FillAsync(name);
+        if (passphrase is not null)
+        {
+            await page.Locator("#create-passphrase").FillAsync(passphrase);
+        }
+
+        await page.Locator("#create-submit").ClickAsync();
+        await page.Locator("#backup-dialog[open]").WaitForAsync(new() { Timeout = 60_000 });
+        string code = (await page.Locator("#backup-code").InnerTextAsync()).Trim();
+        await page.Locator("#backup-written").CheckAsync();
+        await page.Locator("#backup-done").ClickAsync();
+        await page.Locator("body[data-mode=self]").WaitForAsync();
+        return (await page.Locator("body").GetAttributeAsync("data-me") ?? "", code);
     }
 
     public static Task ScreenshotAsync(IPage page, string name) =>

@@ -328,15 +328,15 @@ public sealed class EmulatedDevices : BackgroundService
         if (roll < 0.6 && writer.Contacts.Count > 0)
         {
             uint friend = writer.Contacts.ElementAt(random.Next(writer.Contacts.Count));
-            writer.Node.SendText(friend, Phrases.Direct[random.Next(Phrases.Direct.Length)]);
+            writer.Node.SendText(friend, Phrases.Pick(Phrases.Direct, random));
         }
         else if (roll < 0.8)
         {
-            writer.Node.PostToChannel(Village.Id, Phrases.Channel[random.Next(Phrases.Channel.Length)]);
+            writer.Node.PostToChannel(Village.Id, Phrases.Pick(Phrases.Channel, random));
         }
         else
         {
-            writer.Node.PostPublic(Phrases.Public[random.Next(Phrases.Public.Length)]);
+            writer.Node.PostPublic(Phrases.Pick(Phrases.Public, random));
         }
 
         foreach (VirtualDevice reader in _devices.Take(emulated).Where(_ => random.NextDouble() < 0.5))

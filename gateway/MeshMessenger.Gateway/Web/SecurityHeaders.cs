@@ -7,9 +7,12 @@ namespace MeshMessenger.Gateway.Web;
 /// </summary>
 internal static class SecurityHeaders
 {
-    /// <summary>The policy. The camera (getUserMedia) is a permission, not a fetch, so it needs no source here.</summary>
+    /// <summary>
+    /// The policy. 'wasm-unsafe-eval' lets the page compile WebAssembly (the browser node, CSP Level 3 §8.1 and the
+    /// WebAssembly CSP integration) without allowing eval of JavaScript ('unsafe-eval' stays off).
+    /// The camera (getUserMedia) is a permission, not a fetch, so it needs no source here.</summary>
     public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; media-src 'self' blob: mediastream:; " +
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; media-src 'self' blob: mediastream:; " +
         "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     public static Task InvokeAsync(HttpContext http, RequestDelegate next)

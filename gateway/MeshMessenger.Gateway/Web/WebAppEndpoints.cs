@@ -42,6 +42,7 @@ public static class WebAppEndpoints
         if (Directory.Exists(root))
         {
             var files = new PhysicalFileProvider(root);
+            app.UsePrecompressedFramework(root);
             app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
             app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         }

@@ -1,13 +1,44 @@
-// MeshMessenger web app: a hash-routed single page over the gateway's JSON API (docs/gateway.md §6).
+// MeshMessenger web app (docs/gateway.md §6). Your identity lives in this browser: a node of the same C# protocol core
+// compiled to WebAssembly (meshnode.js) makes and keeps the keys, talks to the mesh over a WebSocket (link.js) and
+// stores what it needs in IndexedDB, the secret wrapped by a non-extractable key (keystore.js). The gateway only relays.
+// Demo devices, which the gateway emulates and anyone may act as, are viewed through the gateway's REST API.
 // Everything shown is built with DOM calls (never innerHTML with data), so message text cannot inject markup.
-// Live updates arrive over server-sent events; a view refetches what an event touches.
+//
+// Stable hooks for tests (ids unless marked):
+//   body[data-ready=true], body[data-mode=self|demo|welcome|locked], body[data-me=<node id>], body[data-link=up|down]
+//   header: #who (identity picker), #identity-open, #demo-banner, #restore-status, #gateway-line
+//   welcome: #create-name, #create-passphrase, #create-submit, #restore-code, #restore-name, #restore-passphrase,
+//            #restore-submit, #restore-camera, #restore-image, #demo-list, #migrate-offer, #migrate-submit
+//   backup code at creation: #backup-dialog, #backup-code, #backup-written, #backup-done
+//   identity dialog: #identity-dialog, #identity-id, #identity-show-code, #identity-confirm, #identity-passphrase,
+//            #identity-reveal, #identity-code, #identity-forget, #identity-forget-confirm, #identity-close
+//   unlock: #unlock-dialog, #unlock-passphrase, #unlock-submit, #unlock-demo
+//   chats: #message, #send, li.bubble[data-seq] (.pending while queued), .state[data-state] (waiting|sending|sent|relayed|delivered|read)
+//   channels: #channel-name, #channel-invite, #invite-qr, #invite-text, #invite-copy, #channel-text, #channel-photo, #channel-post
+//   feed: #feed-text, #feed-photo, #feed-post, article.post[data-author][data-seq]
+//   contacts: #my-qr, #my-card, #my-qr-download, #qr-image, #card-text
+//   provision: #device-name, #bundle-qr, #bundle-json;  proofs: #proof;  toast: #toast
+
+import { openKeystore } from './keystore.js';
+import { startLink, settleRestore } from './link.js';
+import { qrSvg, qrPng } from './qr.js';
+import { shrinkPhoto, WEBP } from './photo.js';
 
 const state = {
-  me: null,          // node id (8 hex digits) of the device this page acts as
-  devices: [],
   gateway: null,
-  view: null,        // { name, refresh() }
-  lastRead: {},      // peer -> newest sequence this page has marked read
+  devices: [],       // demo devices [{ id, name }]
+  mode: 'welcome',   // self: this browser's identity; demo: a demo device; welcome: no identity yet; locked: passphrase needed
+  me: null,          // node id being viewed
+  ks: null,          // keystore
+  identity: null,    // { id, name, hasPassphrase, ... } or null
+  node: null,        // the open MeshNode, or null
+  nodeError: null,   // why the browser node could not start
+  link: null,
+  linkUp: false,
+  restoring: false,
+  outbox: [],        // [{ key, item }]
+  view: null,        // { refresh() }
+  generation: 0,     // bumped on every identity switch; a render of an older generation is dropped
 };
 
 // ---------- small helpers ----------
@@ -27,12 +58,21 @@ function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** The gateway could not be reached (offline, restarting): the write waits in the outbox instead of failing. */
+class OfflineError extends Error {}
+
 async function api(path, options = {}) {
-  const response = await fetch('/api' + path, options);
+  let response;
+  try { response = await fetch('/api' + path, options); } catch {
+    throw new OfflineError('The gateway cannot be reached right now.');
+  }
   const type = response.headers.get('content-type') || '';
-  const body = type.includes('json') ? await response.json() : null;
+  const body = type.includes('json') ? await response.json().catch(() => null) : null;
   if (!response.ok) {
-    throw new Error((body && (body.detail || body.title)) || `${response.status} ${response.statusText}`);
+    if (response.status === 503 && body && body.title === 'offline') throw new OfflineError(body.detail);
+    const error = new Error((body && (body.detail || body.title)) || `The gateway answered ${response.status} ${response.statusText}.`);
+    error.status = response.status;
+    throw error;
   }
   return body;
 }
@@ -44,7 +84,7 @@ function toast(text) {
   el.textContent = text;
   el.classList.add('show');
   clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => el.classList.remove('show'), 3500);
+  toast.timer = setTimeout(() => el.classList.remove('show'), 4000);
 }
 
 function when(ms) {
@@ -62,8 +102,10 @@ function ago(seconds) {
 
 const initials = name => (name || '?').trim().split(/\s+/).map(w => w[0]).join('').slice(0, 2).toUpperCase();
 const bytes = text => new TextEncoder().encode(text).length;
-const STATE_WORDS = { sending: 'Sending', sent: 'Sent', relayed: 'Relayed', delivered: 'Delivered', read: 'Read' };
-const STATE_MARKS = { sending: '…', sent: '✓', relayed: '✓↗', delivered: '✓✓', read: '✓✓' };
+const toBase64 = u8 => btoa(Array.from(u8, b => String.fromCharCode(b)).join(''));
+const fromBase64 = s => Uint8Array.from(atob(s), c => c.charCodeAt(0));
+const STATE_WORDS = { waiting: 'Waiting for the mesh', sending: 'Sending', sent: 'Sent', relayed: 'Relayed', delivered: 'Delivered', read: 'Read' };
+const STATE_MARKS = { waiting: '○', sending: '…', sent: '✓', relayed: '✓↗', delivered: '✓✓', read: '✓✓' };
 
 // Refreshes come with every live event; rebuilding a list the pointer or the keyboard is on would swallow a
 // click (mousedown and mouseup on different nodes) or drop focus, so a container is rebuilt only when its data changed.
@@ -81,44 +123,269 @@ function setView(title, ...children) {
   document.title = `${title} · MeshMessenger`;
 }
 
+/** A table cell that names its column, so a phone can show each row as a small card (app.css). */
+const td = (label, ...children) => h('td', { 'data-label': label }, ...children);
+
 function errorCard(e) {
-  return h('p', { class: 'card bad', role: 'alert' }, e.message || String(e));
+  return h('p', { class: 'card bad', role: 'alert' }, plain(e));
 }
 
-// ---------- identity ----------
-async function loadDevices() {
-  state.devices = await api('/devices');
-  const select = document.getElementById('who');
-  select.replaceChildren(...state.devices.map(d => h('option', { value: d.id, selected: d.id === state.me }, `${d.name}${d.person ? '' : ' (emulated)'} · ${d.id}`)));
-  if (!state.devices.some(d => d.id === state.me)) {
-    state.me = state.devices.length ? state.devices[0].id : null;
-    if (state.me) select.value = state.me;
+/** Words a person can act on; a browser's raw network message ("Failed to fetch") never reaches the page. */
+function plain(e) {
+  const text = (e && e.message) || String(e);
+  return /failed to fetch|networkerror|load failed/i.test(text) ? 'The gateway cannot be reached right now.' : text;
+}
+
+// ---------- the browser node ----------
+let meshModule = null;
+async function bootNode() {
+  if (!meshModule) meshModule = import('./meshnode.js').then(m => m.bootNode());
+  try { return await meshModule; } catch (e) {
+    meshModule = null;
+    throw new Error(`The messenger could not start in this browser: ${plain(e)}`);
   }
 }
 
-function chooseMe(id) {
-  state.me = id;
-  state.lastRead = {};
-  sessionStorage.setItem('mm.as', id);
-  const url = new URL(location.href);
-  url.searchParams.set('as', id);
-  history.replaceState(null, '', url);
-  route();
+/** After every node call that writes: keep what it stored (IndexedDB) and send what it queued (the link). */
+async function persist() {
+  const node = state.node;
+  if (!node) return;
+  const blob = node.takeNewEntries();
+  if (blob && blob.length) await state.ks.appendEntries(blob);
+  state.link?.flush();
 }
 
+async function saveBook() {
+  const s = state.node.state();
+  await state.ks.setChannels(s.channels.map(c => c.invite));
+}
+
+/** Opens this browser's identity: unwraps the backup code, boots and opens the node, connects the link. */
+async function openSelf(passphrase) {
+  const ks = state.ks;
+  const info = await ks.identityInfo();
+  const backupCode = await ks.loadBackupCode(passphrase);
+  state.identity = info;
+  state.mode = 'self';
+  state.me = info.id;
+  let node;
+  try {
+    node = await bootNode();
+    node.open({ backupCode, name: info.name, restoring: !!info.restoring, entries: await ks.entries(), contacts: await ks.contacts(), channels: await ks.channels() });
+  } catch (e) {
+    state.nodeError = plain(e);
+    return;
+  }
+  await attachNode(node, info);
+}
+
+/** Makes an open node this page's identity: the link to the mesh, the restore watch, the outbox. */
+async function attachNode(node, info) {
+  state.identity = info;
+  state.mode = 'self';
+  state.me = info.id;
+  state.node = node;
+  state.nodeError = null;
+  state.link?.stop();
+  state.link = startLink(node, {
+    onChange: async () => { await persist(); refreshSoon(); },
+    onStatus: up => { state.linkUp = up; document.body.dataset.link = up ? 'up' : 'down'; showGatewayLine(); if (up) drainOutbox(); refreshSoon(); },
+  });
+  if (info.restoring) watchRestore();
+  await drainOutbox();
+}
+
+function watchRestore() {
+  state.restoring = true;
+  const banner = document.getElementById('restore-status');
+  banner.hidden = false;
+  banner.textContent = 'Restoring your history…';
+  settleRestore(state.node, state.link, {
+    progress: (own, received) => { banner.textContent = `Restoring your history… ${own} of your entries back, ${received} frames received.`; },
+  }).then(async own => {
+    state.restoring = false;
+    await state.ks.setIdentityFlag('restoring', false);
+    await persist();
+    banner.textContent = `Your history is back (${own} entries).`;
+    setTimeout(() => { banner.hidden = true; }, 4000);
+    await drainOutbox();
+    refreshSoon();
+  });
+}
+
+// ---------- the outbox: writes made while they cannot go out yet ----------
+async function loadOutbox() { state.outbox = await state.ks.outbox(); }
+
+async function queue(item) {
+  await state.ks.outboxAdd(item);
+  await loadOutbox();
+}
+
+let draining = false;
+async function drainOutbox() {
+  if (draining || !state.ks) return;
+  draining = true;
+  try {
+    await loadOutbox();
+    for (const { key, item } of state.outbox) {
+      try {
+        if (item.kind === 'self') {
+          if (!state.node || state.restoring || item.me !== state.node.state().id) continue;
+          writeSelf(item);
+          await persist();
+        } else {
+          await writeDemo(item);
+        }
+        await state.ks.outboxRemove(key);
+      } catch (e) {
+        if (e instanceof OfflineError) break;
+        await state.ks.outboxRemove(key); // refused for good: say why, do not retry forever
+        toast(`Not sent: ${plain(e)}`);
+      }
+    }
+    await loadOutbox();
+  } finally { draining = false; }
+  refreshSoon();
+}
+
+function writeSelf(item) {
+  const media = item.media ? fromBase64(item.media) : null;
+  if (item.action === 'dm') return state.node.sendText(item.peer, item.text);
+  if (item.action === 'feed') return state.node.post(item.text, media ? item.mediaType : 0, media);
+  return state.node.postToChannel(item.channel, item.text, media ? item.mediaType : 0, media);
+}
+
+async function writeDemo(item) {
+  if (item.action === 'dm') return post(`/devices/${item.me}/chats/${item.peer}`, { text: item.text });
+  const data = new FormData();
+  data.append('text', item.text);
+  if (item.media) data.append('photo', new Blob([fromBase64(item.media)], { type: 'image/webp' }), 'photo.webp');
+  return api(item.action === 'feed' ? `/devices/${item.me}/feed` : `/devices/${item.me}/channels/${item.channel}`, { method: 'POST', body: data });
+}
+
+/** One write from the page: straight to the node (or the gateway for a demo device), else into the outbox. */
+async function write(item) {
+  item.me = state.me;
+  item.kind = state.mode === 'self' ? 'self' : 'demo';
+  if (item.kind === 'self') {
+    if (!state.node || state.restoring) { await queue(item); return 'queued'; }
+    writeSelf(item);
+    await persist();
+    return state.linkUp ? 'sent' : 'held';
+  }
+  try { await writeDemo(item); return 'sent'; } catch (e) {
+    if (!(e instanceof OfflineError)) throw e;
+    await queue(item);
+    return 'queued';
+  }
+}
+
+/** While the gateway cannot be reached, a view shows what this browser holds (its outbox) instead of an error. */
+async function offline(promise, fallback) {
+  try { return await promise; } catch (e) {
+    if (e instanceof OfflineError) { state.offline = true; showGatewayLine(); return fallback; }
+    throw e;
+  }
+}
+
+const pendingFor = predicate => state.outbox.filter(o => o.item.me === state.me && predicate(o.item));
+
+// ---------- data for the views: this browser's node, or the gateway's REST API for a demo device ----------
+const self = () => state.mode === 'self';
+const nodeReady = () => self() && state.node;
+
+function nameOf(peer) {
+  const s = state.node.state();
+  return s.contacts.find(c => c.id === peer)?.name || s.conversations.find(c => c.peer === peer)?.name || peer;
+}
+
+function mediaUrl(p) {
+  return p.media ? `data:${p.mediaType === 2 ? 'image/jpeg' : 'image/webp'};base64,${p.media}` : null;
+}
+
+const fromNodePost = p => ({
+  author: p.author, name: p.name, seq: p.seq, text: p.text, time: p.time * 1000, channel: p.kind === 'channel' ? p.channel : null,
+  photo: mediaUrl(p), photoBytes: p.media ? fromBase64(p.media).length : null, outgoing: p.author === state.me,
+});
+
+const data = {
+  async chats() {
+    if (!self()) return api(`/devices/${state.me}/chats`);
+    if (!state.node) return [];
+    return state.node.state().conversations.map(c => ({ peer: c.peer, name: c.name, last: c.lastText, time: c.lastTime * 1000, unread: c.unread }));
+  },
+  async conversation(peer) {
+    if (!self()) return api(`/devices/${state.me}/chats/${peer}`);
+    if (!state.node) return { peer, name: peer, messages: [] };
+    return { peer, name: nameOf(peer), messages: state.node.conversation(peer).map(m => ({ ...m, time: m.time * 1000 })) };
+  },
+  async markRead(peer) {
+    if (!self()) return post(`/devices/${state.me}/chats/${peer}/read`, {});
+    if (!state.node || state.restoring) return null;
+    state.node.markRead(peer);
+    await persist();
+    const marks = await state.ks.readMarks();
+    marks[peer] = Date.now();
+    await state.ks.setReadMarks(marks);
+    return null;
+  },
+  async feed() {
+    if (!self()) return api(`/devices/${state.me}/feed`);
+    return state.node ? state.node.feed().map(fromNodePost) : [];
+  },
+  async channels() {
+    if (!self()) return api(`/devices/${state.me}/channels`);
+    return state.node ? state.node.state().channels : [];
+  },
+  async channelPosts(channel) {
+    if (!self()) return api(`/devices/${state.me}/channels/${channel}`);
+    if (!state.node) return [];
+    const name = state.node.state().channels.find(c => c.id === channel)?.name;
+    return state.node.channelPosts(channel).map(p => ({ ...fromNodePost(p), channel: name }));
+  },
+  async joinChannel(body) {
+    if (!self()) return post(`/devices/${state.me}/channels`, body);
+    if (!state.node) throw new Error('The messenger is still starting; try again in a moment.');
+    const c = body.invite ? state.node.joinChannel(body.invite.trim()) : state.node.createChannel(body.name.trim());
+    await persist();
+    await saveBook();
+    return c;
+  },
+  async contacts() {
+    if (!self()) return api(`/devices/${state.me}/contacts`);
+    return state.node ? [...state.node.state().contacts].sort((a, b) => a.name.localeCompare(b.name)) : [];
+  },
+  async addContact(cardText) {
+    if (!self()) return post(`/devices/${state.me}/contacts`, { card: cardText });
+    if (!state.node) throw new Error('The messenger is still starting; try again in a moment.');
+    const text = cardText.trim();
+    const added = state.node.addContact(text);
+    await persist();
+    const cards = await state.ks.contacts();
+    if (!cards.includes(text)) await state.ks.setContacts([...cards, text]);
+    return added;
+  },
+  async card() {
+    if (!self()) return api(`/devices/${state.me}/card`);
+    const s = state.node.state();
+    return { id: s.id, name: s.name, text: s.card };
+  },
+};
 
 // ---------- views ----------
+const lastMarked = {}; // `${me}:${peer}` -> newest incoming sequence this page sent a read receipt for
+
 async function chatsView(peer) {
   const list = h('ul', { class: 'list', 'aria-label': 'Conversations' });
-  const pane = h('section', { 'aria-label': 'Conversation' });
-  setView('Chats', h('div', { class: 'split' }, h('div', { class: 'card' }, list), pane));
-  const title = h('h2', {});
+  const pane = h('section', { 'aria-label': 'Conversation', class: 'pane' });
+  setView('Chats', h('div', { class: 'split' + (peer ? ' open' : '') }, h('div', { class: 'card side' }, list), pane));
+  const title = h('h2', { class: 'convo-title' });
   const messages = h('ol', { class: 'messages', tabindex: 0, 'aria-live': 'polite' });
-  if (peer) pane.append(h('div', { class: 'card' }, title, messages, directComposer(peer)));
+  if (peer) pane.append(h('div', { class: 'card' }, h('a', { href: '#/chats', class: 'back' }, '← All chats'), title, messages, directComposer(peer)));
   else pane.append(h('p', { class: 'card muted' }, 'Choose a conversation.'));
 
   async function refresh() {
-    const chats = await api(`/devices/${state.me}/chats`);
+    const chats = await offline(data.chats(), []);
     renderIfChanged(list, chats, () => chats.length ? chats.map(c => h('li', {},
       h('a', { href: `#/chats/${c.peer}`, 'aria-current': c.peer === peer ? 'true' : null },
         h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(c.name)),
@@ -126,19 +393,25 @@ async function chatsView(peer) {
         c.unread ? h('span', { class: 'badge' }, h('span', { class: 'visually-hidden' }, 'unread: '), c.unread) : null))) :
       [h('li', { class: 'item muted' }, 'No conversations yet. Add a contact to start one.')]);
     if (!peer) return;
-    const convo = await api(`/devices/${state.me}/chats/${peer}`);
+    const convo = await offline(data.conversation(peer), { peer, name: peer, messages: [] });
     title.replaceChildren(convo.name, ' ', h('span', { class: 'muted' }, `· ${convo.peer}`));
     messages.setAttribute('aria-label', `Messages with ${convo.name}`);
-    if (renderIfChanged(messages, convo.messages, () => convo.messages.map(m => h('li', { class: 'bubble' + (m.outgoing ? ' mine' : ''), 'data-seq': m.seq },
+    const shown = convo.messages.map(m => ({ ...m, state: m.outgoing && m.state === 'sending' && self() && !state.linkUp ? 'waiting' : m.state }));
+    const waiting = pendingFor(i => i.action === 'dm' && i.peer === peer).map(o => ({ pending: o.key, text: o.item.text, outgoing: true, state: 'waiting', time: o.item.at }));
+    const all = [...shown, ...waiting];
+    if (renderIfChanged(messages, all, () => all.map(m => h('li', { class: 'bubble' + (m.outgoing ? ' mine' : '') + (m.pending ? ' pending' : ''), 'data-seq': m.seq ?? null },
       h('div', { class: 'text' }, m.text),
       h('div', { class: 'meta' }, h('time', {}, when(m.time)),
-        m.outgoing ? h('span', { class: 'state', 'data-state': m.state, title: stateHelp(m.state) }, `${STATE_MARKS[m.state]} ${STATE_WORDS[m.state]}`) : null))))) {
+        m.outgoing && m.state ? h('span', { class: 'state', 'data-state': m.state, title: stateHelp(m.state) }, `${STATE_MARKS[m.state]} ${STATE_WORDS[m.state]}`) : null))))) {
       messages.scrollTop = messages.scrollHeight;
     }
-    const newest = Math.max(0, ...convo.messages.filter(m => !m.outgoing).map(m => m.seq));
-    if (newest > (state.lastRead[peer] || 0) && document.visibilityState === 'visible') {
-      state.lastRead[peer] = newest;
-      await post(`/devices/${state.me}/chats/${peer}/read`, {});
+    // One read receipt per newest incoming message: never again for the same one, even if a count lags behind.
+    const unread = chats.find(c => c.peer === peer)?.unread || 0;
+    const newest = Math.max(0, ...convo.messages.filter(m => !m.outgoing).map(m => m.seq || 0));
+    const key = `${state.me}:${peer}`;
+    if (unread > 0 && newest > (lastMarked[key] || 0) && document.visibilityState === 'visible') {
+      lastMarked[key] = newest;
+      try { await data.markRead(peer); refreshSoon(); } catch (e) { if (!(e instanceof OfflineError)) throw e; }
     }
   }
   state.view = { refresh };
@@ -147,6 +420,7 @@ async function chatsView(peer) {
 
 function stateHelp(s) {
   return {
+    waiting: 'Waiting for the mesh: kept in this browser and sent when the gateway can be reached.',
     sending: 'Sending: written, not yet stored and passed on by the gateway.',
     sent: 'Sent: stored by the gateway and transmitted on at least one of its links.',
     relayed: 'Relayed: a neighbour (here, the gateway) was heard passing it on.',
@@ -158,7 +432,7 @@ function stateHelp(s) {
 function directComposer(peer) {
   const box = h('textarea', { id: 'message', rows: 2, required: true, 'aria-describedby': 'message-budget', placeholder: 'Write a message' });
   const budget = h('span', { id: 'message-budget', class: 'counter' });
-  const send = h('button', { type: 'submit' }, 'Send');
+  const send = h('button', { type: 'submit', id: 'send' }, 'Send');
   const update = () => {
     const n = bytes(box.value);
     budget.textContent = n <= state.gateway.loraTextBytes
@@ -170,48 +444,48 @@ function directComposer(peer) {
   const form = h('form', { class: 'composer', onsubmit: async e => {
     e.preventDefault();
     if (!box.value.trim()) return;
+    if (bytes(box.value) > state.gateway.maxTextBytes) { toast(`At most ${state.gateway.maxTextBytes} bytes of text.`); return; }
     send.disabled = true;
     try {
-      await post(`/devices/${state.me}/chats/${peer}`, { text: box.value });
+      const how = await write({ action: 'dm', peer, text: box.value, at: Date.now() });
+      if (how !== 'sent') toast('Waiting for the mesh: it goes out when the gateway can be reached.');
       box.value = '';
       update();
-      await state.view.refresh();
-    } catch (err) { toast(err.message); } finally { send.disabled = false; box.focus(); }
+      refreshSoon();
+    } catch (err) { toast(plain(err)); } finally { send.disabled = false; box.focus(); }
   } }, h('label', { for: 'message', class: 'visually-hidden' }, 'Message'), box, send, budget, openNote());
   update();
   return form;
 }
 
-// A demo (emulated) device is open to every page, so what it writes and receives is readable by every visitor.
+// A demo device is open to every page, so what it writes and receives is readable by every visitor.
 function openNote() {
-  const acting = state.devices.find(d => d.id === state.me);
-  return acting && !acting.person
-    ? h('p', { class: 'counter', id: 'open-device-note' }, `${acting.name} is a demo device: every visitor to this gateway can act as it and read its direct messages.`)
+  return state.mode === 'demo'
+    ? h('p', { class: 'counter', id: 'open-device-note' }, 'This is a demo device: every visitor to this gateway can act as it and read its direct messages.')
     : null;
 }
 
-function postComposer(label, path, after) {
-  const id = 'post-' + Math.random().toString(36).slice(2, 7);
-  const text = h('textarea', { id, rows: 2, placeholder: label });
-  const file = h('input', { type: 'file', id: id + '-photo', accept: 'image/*', name: 'photo' });
-  const send = h('button', { type: 'submit' }, 'Post');
-  const form = h('form', { class: 'card', onsubmit: async e => {
+function postComposer(prefix, label, action, channel) {
+  const text = h('textarea', { id: `${prefix}-text`, rows: 2, placeholder: label });
+  const file = h('input', { type: 'file', id: `${prefix}-photo`, accept: 'image/*', name: 'photo' });
+  const send = h('button', { type: 'submit', id: `${prefix}-post` }, 'Post');
+  const form = h('form', { class: 'card composer-card', onsubmit: async e => {
     e.preventDefault();
     if (!text.value.trim() && !file.files.length) return;
-    const data = new FormData();
-    data.append('text', text.value);
-    if (file.files.length) data.append('photo', file.files[0]);
     send.disabled = true;
     try {
-      const result = await api(path(), { method: 'POST', body: data });
+      let photo = null;
+      if (file.files.length) photo = await shrinkPhoto(file.files[0]);
+      const how = await write({ action, channel, text: text.value, mediaType: photo ? WEBP : 0, media: photo ? toBase64(photo.bytes) : null, at: Date.now() });
       text.value = '';
       file.value = '';
-      if (result.photo) toast(`Photo shrunk to ${result.photo.width}×${result.photo.height}, ${result.photo.bytes} bytes, to cross LoRa`);
-      await after();
-    } catch (err) { toast(err.message); } finally { send.disabled = false; }
+      refreshSoon();
+      toast((photo ? `Photo shrunk to ${photo.width}×${photo.height}, ${photo.bytes.length} bytes, to cross LoRa. ` : '') +
+        (how === 'sent' ? 'Posted.' : 'Waiting for the mesh: it goes out when the gateway can be reached.'));
+    } catch (err) { toast(plain(err)); } finally { send.disabled = false; }
   } },
-  h('label', { for: id }, label), text,
-  h('div', { class: 'row' }, h('label', { for: id + '-photo' }, 'Photo (optional, shrunk to about 1 KB)'), file, send));
+  h('label', { for: `${prefix}-text` }, label), text,
+  h('div', { class: 'row' }, h('label', { for: `${prefix}-photo` }, 'Photo (optional, shrunk to about 1 KB)'), file, send));
   return form;
 }
 
@@ -220,18 +494,25 @@ function postCard(p) {
     document.getElementById('tip-text').textContent = `Tipping ${p.name} needs the wallet, which arrives in a later release: payments will be signed on your device and relayed over the mesh.`;
     document.getElementById('tip').showModal();
   } }, '♥ Tip ', h('span', { class: 'visually-hidden' }, p.name));
-  return h('article', { class: 'post', 'data-author': p.author, 'data-seq': p.seq },
+  return h('article', { class: 'post' + (p.pending ? ' pending' : ''), 'data-author': p.author, 'data-seq': p.seq ?? null },
     h('header', {}, h('strong', {}, p.name), h('span', { class: 'where' }, p.channel ? `in #${p.channel}` : 'public'), h('time', { class: 'where' }, when(p.time))),
-    p.text ? h('p', {}, p.text) : null,
+    p.text ? h('p', { class: 'text' }, p.text) : null,
     p.photo ? h('img', { src: p.photo, alt: p.text ? `Photo: ${p.text}` : `Photo from ${p.name}`, loading: 'lazy', width: 160, height: 120 }) : null,
-    h('div', { class: 'row' }, p.photo ? h('span', { class: 'muted' }, `${p.photoBytes} bytes`) : null, p.outgoing ? null : tip));
+    h('div', { class: 'row' }, p.photo ? h('span', { class: 'muted' }, `${p.photoBytes} bytes`) : null,
+      p.pending ? h('span', { class: 'state', 'data-state': 'waiting' }, `${STATE_MARKS.waiting} ${STATE_WORDS.waiting}`) : p.outgoing ? null : tip));
 }
+
+const pendingPosts = (action, channel) => pendingFor(i => i.action === action && (!channel || i.channel === channel)).map(o => ({
+  pending: o.key, author: state.me, name: 'You', text: o.item.text, time: o.item.at, channel: null,
+  photo: o.item.media ? `data:image/webp;base64,${o.item.media}` : null, photoBytes: o.item.media ? fromBase64(o.item.media).length : null,
+}));
 
 async function feedView() {
   const list = h('section', { 'aria-label': 'Posts', 'aria-live': 'polite' });
-  setView('Feed', postComposer('Share with everyone', () => `/devices/${state.me}/feed`, () => refresh()), list);
+  setView('Feed', postComposer('feed', 'Share with everyone', 'feed'), list);
   async function refresh() {
-    const posts = await api(`/devices/${state.me}/feed`);
+    // Newest first, right under the composer (the channel view keeps its newest right above its composer).
+    const posts = [...pendingPosts('feed').reverse(), ...await offline(data.feed(), [])];
     renderIfChanged(list, posts, () => posts.length ? posts.map(postCard) : [h('p', { class: 'muted' }, 'Nothing posted yet.')]);
   }
   state.view = { refresh };
@@ -240,45 +521,61 @@ async function feedView() {
 
 async function channelsView(channel) {
   const list = h('ul', { class: 'list', 'aria-label': 'Your channels' });
-  const pane = h('section', { 'aria-label': 'Channel' });
+  const pane = h('section', { 'aria-label': 'Channel', class: 'pane' });
   const name = h('input', { id: 'channel-name', maxlength: 32, placeholder: 'e.g. harvest' });
   const invite = h('input', { id: 'channel-invite', placeholder: 'MMC1:…' });
   const manage = h('div', { class: 'card' },
-    h('form', { onsubmit: async e => { e.preventDefault(); await join({ name: name.value }); name.value = ''; } },
+    h('form', { onsubmit: async e => { e.preventDefault(); if (name.value.trim()) { await join({ name: name.value }); name.value = ''; } } },
       h('label', { for: 'channel-name' }, 'New channel'), h('div', { class: 'row' }, name, h('button', { type: 'submit' }, 'Create'))),
-    h('form', { onsubmit: async e => { e.preventDefault(); await join({ invite: invite.value }); invite.value = ''; } },
+    h('form', { onsubmit: async e => { e.preventDefault(); if (invite.value.trim()) { await join({ invite: invite.value }); invite.value = ''; } } },
       h('label', { for: 'channel-invite' }, 'Join with an invite'), h('div', { class: 'row' }, invite, h('button', { type: 'submit', class: 'secondary' }, 'Join'))));
   async function join(body) {
-    try { const c = await post(`/devices/${state.me}/channels`, body); location.hash = `#/channels/${c.id}`; } catch (err) { toast(err.message); }
+    try { const c = await data.joinChannel(body); location.hash = `#/channels/${c.id}`; } catch (err) { toast(plain(err)); }
   }
-  setView('Channels', h('div', { class: 'split' }, h('div', {}, h('div', { class: 'card' }, list), manage), pane));
+  setView('Channels', h('div', { class: 'split' + (channel ? ' open' : '') }, h('div', { class: 'side' }, h('div', { class: 'card' }, list), manage), pane));
   const heading = h('h2', {});
-  const invitation = h('p', { class: 'code' });
-  const posts = h('div', { 'aria-live': 'polite' });
+  const invitation = h('div', { class: 'invite' });
+  const posts = h('div', { 'aria-live': 'polite', class: 'channel-posts' });
   let built = false;
   async function refresh() {
-    const channels = await api(`/devices/${state.me}/channels`);
-    renderIfChanged(list, channels, () => channels.map(c => h('li', {}, h('a', { href: `#/channels/${c.id}`, 'aria-current': c.id === channel ? 'true' : null },
-      h('span', { class: 'avatar', 'aria-hidden': 'true' }, '#'), h('span', { class: 'grow' }, h('span', { class: 'name' }, c.name))))));
+    const channels = await data.channels();
+    renderIfChanged(list, channels, () => channels.length ? channels.map(c => h('li', {}, h('a', { href: `#/channels/${c.id}`, 'aria-current': c.id === channel ? 'true' : null },
+      h('span', { class: 'avatar', 'aria-hidden': 'true' }, '#'), h('span', { class: 'grow' }, h('span', { class: 'name' }, c.name))))) :
+      [h('li', { class: 'item muted' }, 'No channels yet. Create one or join with an invite.')]);
     const current = channels.find(c => c.id === channel);
-    if (!current) { pane.replaceChildren(h('p', { class: 'card muted' }, 'Choose a channel.')); return; }
+    if (!current) { pane.replaceChildren(h('p', { class: 'card muted' }, 'Choose a channel.')); built = false; return; }
     if (!built) {
       // Built once: refreshes touch only the posts, so the composer keeps its focus and text.
       built = true;
-      pane.replaceChildren(heading, h('details', {}, h('summary', {}, 'Invite someone'), invitation),
-        postComposer(`Post to #${current.name}`, () => `/devices/${state.me}/channels/${channel}`, () => refresh()), posts);
+      pane.replaceChildren(h('a', { href: '#/channels', class: 'back' }, '← All channels'), heading,
+        h('details', { class: 'card' }, h('summary', {}, 'Invite someone'), invitation),
+        posts, postComposer('channel', `Post to #${current.name}`, 'channel', channel));
     }
     heading.textContent = `#${current.name}`;
-    invitation.textContent = current.invite;
-    const channelPosts = await api(`/devices/${state.me}/channels/${channel}`);
-    renderIfChanged(posts, channelPosts, () => channelPosts.length ? channelPosts.map(postCard) : [h('p', { class: 'muted' }, 'No posts yet.')]);
+    renderIfChanged(invitation, current.invite, () => [
+      h('p', {}, 'Anyone with this invite can read and post in the channel. Show the QR code or send the text.'),
+      qrSvg(current.invite, `QR code of the invite to #${current.name}`, 'invite-qr'),
+      h('p', { class: 'code', id: 'invite-text' }, current.invite),
+      h('button', { type: 'button', class: 'secondary', id: 'invite-copy', onclick: () => copy(current.invite, 'Invite copied.') }, 'Copy invite')]);
+    // Oldest first with the newest right above the composer, like a conversation.
+    const channelPosts = [...await data.channelPosts(channel), ...pendingPosts('channel', channel)];
+    const had = posts.scrollHeight - posts.scrollTop - posts.clientHeight < 40;
+    if (renderIfChanged(posts, channelPosts, () => channelPosts.length ? channelPosts.map(postCard) : [h('p', { class: 'muted' }, 'No posts yet.')]) && had) {
+      posts.scrollTop = posts.scrollHeight;
+    }
   }
   state.view = { refresh };
   await refresh();
 }
 
+async function copy(text, done) {
+  try { await navigator.clipboard.writeText(text); toast(done); } catch {
+    toast('This browser does not let the page copy here; select the text and copy it.');
+  }
+}
+
 async function contactsView() {
-  const card = await api(`/devices/${state.me}/card`);
+  const card = await data.card();
   const list = h('ul', { class: 'list', 'aria-label': 'Contacts' });
   const status = h('p', { role: 'status', class: 'muted' });
   const file = h('input', { type: 'file', id: 'qr-image', accept: 'image/*' });
@@ -286,26 +583,28 @@ async function contactsView() {
   const video = h('video', { muted: true, playsinline: true, hidden: true, 'aria-label': 'Camera preview' });
   file.addEventListener('change', async () => {
     if (!file.files.length) return;
-    const found = await decodeImage(file.files[0]);
+    const found = await decodeImage(file.files[0]).catch(() => null);
     file.value = '';
     if (found) await addCard(found); else status.textContent = 'No QR code found in that picture. Try a sharper or closer one.';
   });
   async function addCard(cardText) {
     try {
-      const added = await post(`/devices/${state.me}/contacts`, { card: cardText });
+      const added = await data.addContact(cardText);
       status.textContent = `Added ${added.name} (${added.id}).`;
       toast(`Added ${added.name}`);
       await refresh();
-    } catch (err) { status.textContent = err.message; }
+    } catch (err) { status.textContent = plain(err); }
   }
+  const download = h('a', { class: 'button secondary', id: 'my-qr-download', download: `${card.name}-contact.png`, href: '#' }, 'Download QR image');
+  qrPng(card.text).then(blob => { if (blob) download.href = URL.createObjectURL(blob); });
   const camera = h('button', { type: 'button', class: 'secondary', onclick: () => scanCamera(video, status, addCard) }, 'Scan with camera');
   setView('Contacts',
     h('div', { class: 'split' },
       h('div', { class: 'card' }, h('h2', {}, 'My contact card'),
-        h('img', { class: 'qr', src: `/api/devices/${state.me}/card.svg`, alt: `QR code of ${card.name}'s contact card`, id: 'my-qr' }),
+        qrSvg(card.text, `QR code of ${card.name}'s contact card`, 'my-qr'),
         h('p', {}, h('strong', {}, card.name), ' ', h('span', { class: 'muted' }, card.id)),
         h('details', {}, h('summary', {}, 'Card as text'), h('p', { class: 'code', id: 'my-card' }, card.text)),
-        h('a', { class: 'button secondary', href: `/api/devices/${state.me}/card.png`, download: `${card.name}-contact.png` }, 'Download QR image')),
+        h('div', { class: 'row' }, download, h('button', { type: 'button', class: 'secondary', onclick: () => copy(card.text, 'Card copied.') }, 'Copy card'))),
       h('div', {},
         h('div', { class: 'card' }, h('h2', {}, 'Add a contact'),
           h('p', { class: 'muted' }, 'Scan their QR code with the camera, pick a photo or screenshot of it, or paste their card.'),
@@ -317,7 +616,7 @@ async function contactsView() {
         h('div', { class: 'card' }, h('h2', {}, 'Contacts'), list))));
   file.classList.add('visually-hidden');
   async function refresh() {
-    const contacts = await api(`/devices/${state.me}/contacts`);
+    const contacts = await data.contacts();
     renderIfChanged(list, contacts, () => contacts.length ? contacts.map(c => h('li', {}, h('a', { href: `#/chats/${c.id}` },
       h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(c.name)),
       h('span', { class: 'grow' }, h('span', { class: 'name' }, c.name), h('span', { class: 'last' }, c.id)),
@@ -378,27 +677,50 @@ async function scanCamera(video, status, found) {
 async function nodesView() {
   const body = h('tbody');
   setView('Nodes',
-    h('p', { class: 'muted' }, 'Devices this gateway hears directly. Quality is the signal-to-noise margin above what LongFast can still decode.'),
+    h('p', { class: 'muted' }, 'Devices this gateway hears directly. Quality is the signal-to-noise margin above what LongFast can still decode; browsers are linked by WebSocket and have no radio figures.'),
     h('div', { class: 'table-wrap' }, h('table', {},
       h('caption', { class: 'visually-hidden' }, 'Nodes heard by the gateway'),
       h('thead', {}, h('tr', {}, ...['Name', 'Node', 'Kind', 'Link', 'Quality', 'RSSI', 'SNR', 'Last heard', 'Frames'].map(t => h('th', { scope: 'col' }, t)))),
       body)));
   async function refresh() {
     const nodes = await api('/nodes');
-    body.replaceChildren(...nodes.map(n => h('tr', {},
-      h('td', {}, n.name), h('td', { class: 'code' }, n.id), h('td', {}, n.kind), h('td', {}, n.link),
-      h('td', {}, n.quality), h('td', {}, n.rssi === null ? '—' : `${n.rssi} dBm`), h('td', {}, n.snr === null ? '—' : `${n.snr} dB`),
-      h('td', {}, h('time', { datetime: new Date(n.lastHeard).toISOString() }, ago(n.secondsAgo))), h('td', {}, n.frames))));
+    renderIfChanged(body, nodes.map(n => ({ ...n, lastHeard: 0, secondsAgo: Math.floor(n.secondsAgo / 10) })), () => nodes.map(n => {
+      const browser = n.link === 'websocket';
+      return h('tr', {},
+        td('Name', n.name), td('Node', n.id), td('Kind', browser ? 'browser' : n.kind), td('Link', browser ? 'browser (WebSocket)' : n.link),
+        td('Quality', browser ? '—' : n.quality ?? '—'), td('RSSI', browser || n.rssi === null || n.rssi === undefined ? '—' : `${n.rssi} dBm`),
+        td('SNR', browser || n.snr === null || n.snr === undefined ? '—' : `${n.snr} dB`),
+        td('Last heard', h('time', { datetime: new Date(n.lastHeard).toISOString() }, ago(n.secondsAgo))), td('Frames', n.frames));
+    }));
   }
   state.view = { refresh };
   await refresh();
+}
+
+async function ownEntries() {
+  if (self()) {
+    if (!state.node) return [];
+    const own = state.node.feed().filter(p => p.author === state.me).map(p => ({ seq: p.seq, text: p.text || 'Photo' }));
+    for (const c of state.node.state().conversations) {
+      own.push(...state.node.conversation(c.peer).filter(m => m.outgoing && m.seq).map(m => ({ seq: m.seq, text: `To ${c.name}: ${m.text}` })));
+    }
+    return own;
+  }
+  const feed = await api(`/devices/${state.me}/feed`);
+  const chats = await api(`/devices/${state.me}/chats`);
+  const own = feed.filter(p => p.outgoing).map(p => ({ seq: p.seq, text: p.text || 'Photo' }));
+  for (const c of chats.slice(0, 5)) {
+    const convo = await api(`/devices/${state.me}/chats/${c.peer}`);
+    own.push(...convo.messages.filter(m => m.outgoing).map(m => ({ seq: m.seq, text: `To ${c.name}: ${m.text}` })));
+  }
+  return own;
 }
 
 async function anchorsView() {
   const summary = h('div', { class: 'card', 'aria-live': 'polite' });
   const batches = h('tbody');
   const mine = h('ul', { class: 'list', 'aria-label': 'Your recent posts and messages' });
-  const proof = h('section', { 'aria-label': 'Proof', id: 'proof' });
+  const proof = h('section', { 'aria-label': 'Proof', id: 'proof', tabindex: -1 });
   setView('Proofs',
     h('p', {}, 'This gateway writes a fingerprint of everyone\'s message chains to a public blockchain in batches. ',
       'A proof then shows that a message existed, unaltered, no later than a given block, without revealing the message.'),
@@ -406,29 +728,24 @@ async function anchorsView() {
       h('div', { class: 'card' }, h('h2', {}, 'Check one of your messages'), mine),
       proof),
     h('h2', {}, 'Batches'),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, ...['Batch', 'State', 'Checkpoints', 'Block', 'Transaction', 'Gas'].map(t => h('th', { scope: 'col' }, t)))), batches)));
+    h('div', { class: 'table-wrap' }, h('table', {}, h('caption', { class: 'visually-hidden' }, 'Anchoring batches'),
+      h('thead', {}, h('tr', {}, ...['Batch', 'State', 'Checkpoints', 'Block', 'Transaction', 'Gas'].map(t => h('th', { scope: 'col' }, t)))), batches)));
   async function refresh() {
     const status = await api('/anchoring');
     const final = status.batches.filter(b => b.state === 'final').length;
-    summary.replaceChildren(!status.enabled
+    renderIfChanged(summary, [status.enabled, status.chainId, status.batchMinutes, final, status.batches.length, status.lastError], () => [!status.enabled
       ? h('p', {}, 'Anchoring is off on this gateway.')
       : h('p', {}, `Anchoring is on (chain id ${status.chainId ?? '…'}, a batch every ${status.batchMinutes ?? '?'} min). `,
         h('strong', {}, `${final} batch${final === 1 ? '' : 'es'} final`), `, ${status.batches.length - final} on the way.`,
-        status.lastError ? h('span', { class: 'bad' }, ` Last problem: ${status.lastError}`) : null));
-    batches.replaceChildren(...status.batches.map(b => h('tr', {}, h('td', {}, b.id), h('td', {}, b.state), h('td', {}, b.leaves),
-      h('td', {}, b.block ?? '—'), h('td', { class: 'code' }, b.tx ? b.tx.slice(0, 18) + '…' : '—'), h('td', {}, b.gasUsed ?? '—'))));
-    const feed = await api(`/devices/${state.me}/feed`);
-    const chats = await api(`/devices/${state.me}/chats`);
-    const own = feed.filter(p => p.outgoing).map(p => ({ seq: p.seq, text: p.text || 'Photo' }));
-    for (const c of chats.slice(0, 5)) {
-      const convo = await api(`/devices/${state.me}/chats/${c.peer}`);
-      own.push(...convo.messages.filter(m => m.outgoing).map(m => ({ seq: m.seq, text: `To ${c.name}: ${m.text}` })));
-    }
-    own.sort((a, b) => b.seq - a.seq);
-    mine.replaceChildren(...(own.length ? own.slice(0, 12).map(m => h('li', {}, h('div', { class: 'item' },
+        status.lastError ? h('span', { class: 'bad' }, ` Last problem: ${status.lastError}`) : null)]);
+    renderIfChanged(batches, status.batches, () => status.batches.map(b => h('tr', {}, td('Batch', b.id), td('State', b.state), td('Checkpoints', b.leaves),
+      td('Block', b.block ?? '—'), td('Transaction', b.tx ? b.tx.slice(0, 18) + '…' : '—'), td('Gas', b.gasUsed ?? '—'))));
+    const own = (await ownEntries()).sort((a, b) => b.seq - a.seq).slice(0, 12);
+    // Rebuilt only when the list changed, so a click on "Show proof" is never swallowed by a refresh.
+    renderIfChanged(mine, own, () => own.length ? own.map(m => h('li', {}, h('div', { class: 'item' },
       h('span', { class: 'grow' }, h('span', { class: 'name' }, `#${m.seq}`), h('span', { class: 'last' }, m.text)),
       h('button', { type: 'button', class: 'secondary', onclick: () => showProof(m.seq) }, 'Show proof', h('span', { class: 'visually-hidden' }, ` for message ${m.seq}`))))) :
-      [h('li', { class: 'item muted' }, 'You have not sent anything yet.')]));
+      [h('li', { class: 'item muted' }, 'You have not sent anything yet.')]);
   }
   async function showProof(seq) {
     proof.replaceChildren(h('p', { class: 'card muted' }, 'Checking against the chain…'));
@@ -453,83 +770,373 @@ async function provisionView() {
   const name = h('input', { id: 'device-name', required: true, maxlength: 32, placeholder: 'e.g. Heltec by the well' });
   const out = h('section', { 'aria-label': 'Device bundle', 'aria-live': 'polite' });
   setView('New device',
-    h('p', {}, 'Make an identity and settings bundle for a new board. Scan the QR code with the device\'s setup screen or save the file for the flasher.'),
+    h('p', {}, 'Make an identity and settings bundle for a new board, here in this browser. Scan the QR code with the device\'s setup screen or save the file for the flasher.'),
     h('form', { class: 'card', onsubmit: async e => {
       e.preventDefault();
       try {
-        const r = await post('/provision', { name: name.value });
-        const file = URL.createObjectURL(new Blob([JSON.stringify(r.bundle, null, 2)], { type: 'application/json' }));
+        const node = await bootNode();
+        const g = state.gateway;
+        const r = node.provisionBundle({ name: name.value.trim(), region: g.region, preset: g.preset, channel: g.channelInvite ?? g.channel, gatewayNode: g.node, udpPort: g.udpPort });
+        const bundle = JSON.parse(r.json);
+        const file = URL.createObjectURL(new Blob([JSON.stringify(bundle, null, 2)], { type: 'application/json' }));
+        const label = bundle.name || name.value.trim();
         out.replaceChildren(h('div', { class: 'card' },
-          h('h2', {}, `Bundle for ${r.bundle.name}`),
-          h('p', { class: 'bad', role: 'note' }, 'This bundle holds the device\'s secret key (its backup code). Anyone who scans it can be this device. The gateway keeps no copy.'),
-          h('img', { class: 'qr', alt: `QR code of the device bundle for ${r.bundle.name}`, src: 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(r.qr) }),
-          h('dl', {}, h('dt', {}, 'Node id'), h('dd', { class: 'code' }, r.bundle.node), h('dt', {}, 'Radio'), h('dd', {}, `${r.bundle.region}, ${r.bundle.preset}`),
-            h('dt', {}, 'Gateway'), h('dd', { class: 'code' }, `${r.bundle.gateway} (UDP ${r.bundle.udpPort})`)),
-          h('a', { class: 'button', href: file, download: `${r.bundle.name}.meshmsg.json` }, 'Download bundle')));
+          h('h2', {}, `Bundle for ${label}`),
+          h('p', { class: 'bad', role: 'note' }, 'This bundle holds the device\'s secret key (its backup code). Anyone who scans it can be this device. It was made in this browser; the gateway never saw it.'),
+          qrSvg(r.qrText, `QR code of the device bundle for ${label}`, 'bundle-qr'),
+          h('dl', {}, h('dt', {}, 'Node id'), h('dd', { class: 'code' }, bundle.node ?? '—'), h('dt', {}, 'Radio'), h('dd', {}, `${bundle.region}, ${bundle.preset}`),
+            h('dt', {}, 'Gateway'), h('dd', { class: 'code' }, `${bundle.gateway} (UDP ${bundle.udpPort})`)),
+          h('details', {}, h('summary', {}, 'Bundle as JSON'), h('pre', { class: 'code', id: 'bundle-json' }, JSON.stringify(bundle, null, 2))),
+          h('a', { class: 'button', href: file, download: `${label}.meshmsg.json` }, 'Download bundle')));
       } catch (err) { out.replaceChildren(errorCard(err)); }
     } }, h('label', { for: 'device-name' }, 'Device name'), h('div', { class: 'row' }, name, h('button', { type: 'submit' }, 'Make bundle'))),
     out);
   state.view = null;
 }
 
+// ---------- first visit: create, restore, or look at a demo device ----------
+async function welcomeView() {
+  const createName = h('input', { id: 'create-name', required: true, maxlength: 32, autocomplete: 'nickname' });
+  const createPass = h('input', { id: 'create-passphrase', type: 'password', autocomplete: 'new-password', 'aria-describedby': 'create-passphrase-help' });
+  const createOut = h('p', { role: 'status', class: 'muted' });
+  const restoreCode = h('textarea', { id: 'restore-code', rows: 2, autocomplete: 'off', spellcheck: 'false' });
+  const restoreName = h('input', { id: 'restore-name', required: true, maxlength: 32, autocomplete: 'nickname' });
+  const restorePass = h('input', { id: 'restore-passphrase', type: 'password', autocomplete: 'new-password' });
+  const restoreOut = h('p', { role: 'status', class: 'muted' });
+  const restoreFile = h('input', { type: 'file', id: 'restore-image', accept: 'image/*', class: 'visually-hidden' });
+  const video = h('video', { muted: true, playsinline: true, hidden: true, 'aria-label': 'Camera preview' });
+  restoreFile.addEventListener('change', async () => {
+    if (!restoreFile.files.length) return;
+    const found = await decodeImage(restoreFile.files[0]).catch(() => null);
+    restoreFile.value = '';
+    if (found) { restoreCode.value = found; restoreOut.textContent = 'Backup code read from the picture.'; } else restoreOut.textContent = 'No QR code found in that picture.';
+  });
+  const migrate = h('div', { id: 'migrate-offer' });
+  setView('Welcome',
+    h('p', {}, 'MeshMessenger keeps your identity in this browser: your keys are made here and never leave it. The gateway only passes sealed messages on.'),
+    migrate,
+    h('div', { class: 'split even' },
+      h('form', { class: 'card', onsubmit: async e => {
+        e.preventDefault();
+        const button = e.submitter; if (button) button.disabled = true;
+        createOut.textContent = 'Making your keys…';
+        try { await createIdentity(createName.value.trim(), createPass.value); } catch (err) { createOut.textContent = plain(err); } finally { if (button) button.disabled = false; }
+      } },
+      h('h2', {}, 'Create your identity'),
+      h('label', { for: 'create-name' }, 'Your name'), createName,
+      h('label', { for: 'create-passphrase' }, 'Passphrase (optional)'), createPass,
+      h('p', { class: 'counter', id: 'create-passphrase-help' }, 'Adds a lock: this browser then asks for it before opening your identity.'),
+      h('div', { class: 'row' }, h('button', { type: 'submit', id: 'create-submit' }, 'Create your identity')), createOut),
+      h('form', { class: 'card', onsubmit: async e => {
+        e.preventDefault();
+        restoreOut.textContent = 'Restoring…';
+        try { await restoreIdentity(restoreCode.value.trim(), restoreName.value.trim(), restorePass.value); } catch (err) { restoreOut.textContent = plain(err); }
+      } },
+      h('h2', {}, 'Restore from backup code'),
+      h('label', { for: 'restore-code' }, 'Backup code'), restoreCode,
+      h('div', { class: 'row' },
+        h('button', { type: 'button', class: 'secondary', id: 'restore-camera', onclick: () => scanCamera(video, restoreOut, async text => { restoreCode.value = text; restoreOut.textContent = 'Backup code scanned.'; }) }, 'Scan its QR code'),
+        h('label', { for: 'restore-image', class: 'button secondary' }, 'From an image'), restoreFile),
+      video,
+      h('label', { for: 'restore-name' }, 'Your name'), restoreName,
+      h('label', { for: 'restore-passphrase' }, 'New passphrase (optional)'), restorePass,
+      h('div', { class: 'row' }, h('button', { type: 'submit', id: 'restore-submit' }, 'Restore')), restoreOut),
+      h('div', { class: 'card' }, h('h2', {}, 'View a demo device'),
+        h('p', { class: 'muted' }, 'Demo devices are emulated by the gateway. Anyone can act as them and read their messages: never write anything private there.'),
+        h('ul', { class: 'list', id: 'demo-list', 'aria-label': 'Demo devices' }, ...state.devices.map(d => h('li', {},
+          h('a', { href: `?as=${d.id}#/chats` }, h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(d.name)),
+            h('span', { class: 'grow' }, h('span', { class: 'name' }, d.name), h('span', { class: 'last' }, `demo device · ${d.id}`)))))))));
+  state.view = null;
+  offerMigration(migrate);
+}
+
+/** A person who joined on this gateway before keys moved to the browser: the gateway holds their code once, for this browser's cookie. */
+async function offerMigration(container) {
+  let pending = [];
+  try { pending = await api('/migrations'); } catch { return; }
+  for (const { id } of pending || []) {
+    let record;
+    try { record = await api(`/devices/${id}/migration`); } catch { continue; }
+    container.replaceChildren(h('div', { class: 'card' },
+      h('h2', {}, 'Move your identity into this browser'),
+      h('p', {}, `This gateway kept the keys of ${record.name} (${record.id}) for this browser. Move them here: this browser then holds them, and the gateway deletes its copy.`),
+      h('button', { type: 'button', id: 'migrate-submit', onclick: async e => {
+        e.target.disabled = true;
+        try { await migrateIdentity(record); } catch (err) { toast(plain(err)); e.target.disabled = false; }
+      } }, 'Move your identity into this browser')));
+    return;
+  }
+}
+
+async function migrateIdentity(record) {
+  await state.ks.saveIdentity({ id: record.id, name: record.name, backupCode: record.backupCode, passphrase: null });
+  await state.ks.setContacts(record.contacts || []);
+  await state.ks.setChannels(record.channels || []);
+  await state.ks.setIdentityFlag('restoring', true);
+  await state.ks.markBackupShown();
+  await switchIdentity(async () => { await openSelf(null); });
+  if (state.nodeError) throw new Error(state.nodeError);
+  await post(`/devices/${record.id}/migration/done`, {});
+  toast('Your identity now lives in this browser; the gateway deleted its copy.');
+}
+
+async function createIdentity(name, passphrase) {
+  if (!name) throw new Error('Type your name first.');
+  const node = await bootNode();
+  const made = node.create(name);
+  await state.ks.saveIdentity({ id: made.id, name, backupCode: made.backupCode, passphrase: passphrase || null });
+  await switchIdentity(async () => { await openSelf(passphrase || null); });
+  if (state.nodeError) throw new Error(state.nodeError);
+  await persist();
+  await showBackupOnce(made.backupCode);
+}
+
+async function restoreIdentity(code, name, passphrase) {
+  if (!code) throw new Error('Type or scan your backup code first.');
+  const node = await bootNode();
+  // The node rebuilds its own chain and conversations from the mesh (heads and wants), then writes at its next number.
+  if (!name) throw new Error('Type your name too.');
+  const opened = node.open({ backupCode: code, name, restoring: true, entries: null, contacts: [], channels: [] });
+  await state.ks.saveIdentity({ id: opened.id, name, backupCode: code, passphrase: passphrase || null });
+  await state.ks.setIdentityFlag('restoring', true);
+  await state.ks.markBackupShown();
+  const info = await state.ks.identityInfo();
+  await switchIdentity(() => attachNode(node, info));
+  await persist();
+}
+
+function showBackupOnce(code) {
+  const dialog = document.getElementById('backup-dialog');
+  const written = document.getElementById('backup-written');
+  const done = document.getElementById('backup-done');
+  document.getElementById('backup-code').textContent = code;
+  written.checked = false;
+  done.disabled = true;
+  written.onchange = () => { done.disabled = !written.checked; };
+  dialog.showModal();
+  return new Promise(resolve => {
+    dialog.addEventListener('close', async () => {
+      document.getElementById('backup-code').textContent = ''; // not left in the page
+      await state.ks.markBackupShown();
+      resolve();
+    }, { once: true });
+  });
+}
+
+function identityDialog() {
+  const dialog = document.getElementById('identity-dialog');
+  const body = document.getElementById('identity-body');
+  const info = state.identity;
+  if (!info) {
+    body.replaceChildren(h('p', {}, 'This browser holds no identity yet.'),
+      h('a', { class: 'button', href: '/#/chats', onclick: () => dialog.close() }, 'Create or restore one'));
+    dialog.showModal();
+    return;
+  }
+  const reveal = h('div', {});
+  body.replaceChildren(
+    h('p', {}, h('strong', {}, info.name), ' ', h('span', { class: 'muted', id: 'identity-id' }, info.id)),
+    h('p', { class: 'muted' }, `Kept in this browser, wrapped by a key the browser will not export${info.hasPassphrase ? ', and locked with your passphrase' : ''}.`),
+    h('div', { class: 'row' },
+      h('button', { type: 'button', class: 'secondary', id: 'identity-show-code', onclick: () => confirmReveal(reveal, info) }, 'Show backup code'),
+      h('button', { type: 'button', class: 'secondary', id: 'identity-forget', onclick: () => confirmForget(reveal) }, 'Forget this identity here')),
+    reveal);
+  dialog.showModal();
+}
+
+function confirmReveal(container, info) {
+  const pass = info.hasPassphrase ? h('input', { id: 'identity-passphrase', type: 'password', autocomplete: 'current-password' }) : null;
+  const out = h('p', { role: 'alert', class: 'bad' });
+  container.replaceChildren(h('div', { class: 'card', id: 'identity-confirm' },
+    h('p', {}, 'Anyone who sees your backup code can be you. Show it only where nobody is looking over your shoulder.'),
+    pass ? h('label', { for: 'identity-passphrase' }, 'Passphrase') : null, pass,
+    h('div', { class: 'row' }, h('button', { type: 'button', id: 'identity-reveal', onclick: async () => {
+      try {
+        const code = await state.ks.loadBackupCode(pass ? pass.value : null);
+        container.replaceChildren(h('p', { class: 'code', id: 'identity-code' }, code));
+      } catch (e) { out.textContent = plain(e); }
+    } }, 'Yes, show it')), out));
+}
+
+function confirmForget(container) {
+  container.replaceChildren(h('div', { class: 'card' },
+    h('p', { class: 'bad' }, 'This browser forgets your identity and everything it kept. Without your backup code it cannot be restored.'),
+    h('button', { type: 'button', id: 'identity-forget-confirm', onclick: async () => {
+      state.link?.stop();
+      state.link = null;
+      state.node = null;
+      await state.ks.forget();
+      location.replace('/');
+    } }, 'Forget it')));
+}
+
+// ---------- identity switching ----------
+/** Clears everything shown for the previous identity before `open` runs, so no other conversation is ever on screen. */
+async function switchIdentity(open) {
+  state.generation++;
+  state.view = null;
+  document.getElementById('view').replaceChildren(h('h1', {}, 'Opening…'));
+  await open();
+  await renderPicker();
+  await route();
+}
+
+function demoMode(id) {
+  state.mode = 'demo';
+  state.me = id;
+  sessionStorage.setItem('mm.as', id);
+}
+
+async function renderPicker() {
+  const select = document.getElementById('who');
+  const options = [];
+  if (state.identity) options.push(h('option', { value: 'me', selected: state.mode === 'self' || state.mode === 'locked' }, 'You (this browser)'));
+  else options.push(h('option', { value: 'me', selected: state.mode === 'welcome' }, 'No identity yet'));
+  if (state.mode === 'demo' && !state.devices.some(d => d.id === state.me)) options.push(h('option', { value: state.me, selected: true }, `Demo device · ${state.me}`));
+  for (const d of state.devices) options.push(h('option', { value: d.id, selected: state.mode === 'demo' && d.id === state.me }, `Demo device ${d.name} · ${d.id}`));
+  select.replaceChildren(...options);
+  document.getElementById('demo-banner').hidden = state.mode !== 'demo';
+  document.body.dataset.mode = state.mode;
+  document.body.dataset.me = state.me || '';
+}
+
+async function choose(value) {
+  const url = new URL(location.href);
+  if (value === 'me') {
+    sessionStorage.removeItem('mm.as');
+    url.searchParams.delete('as');
+    history.replaceState(null, '', url);
+    await switchIdentity(async () => {
+      if (!state.identity) { state.mode = 'welcome'; state.me = null; return; }
+      if (state.node) { state.mode = 'self'; state.me = state.identity.id; return; }
+      await unlockOrOpen();
+    });
+  } else {
+    url.searchParams.set('as', value);
+    history.replaceState(null, '', url);
+    await switchIdentity(async () => demoMode(value));
+  }
+}
+
+async function unlockOrOpen() {
+  if (!state.identity.hasPassphrase) { await openSelf(null); return; }
+  state.mode = 'locked';
+  state.me = null;
+  const dialog = document.getElementById('unlock-dialog');
+  const input = document.getElementById('unlock-passphrase');
+  const error = document.getElementById('unlock-error');
+  error.textContent = '';
+  dialog.showModal();
+  await new Promise(resolve => {
+    document.getElementById('unlock-form').onsubmit = async e => {
+      e.preventDefault();
+      try { await openSelf(input.value); input.value = ''; dialog.close(); resolve(); } catch (err) { error.textContent = plain(err); }
+    };
+    document.getElementById('unlock-demo').onclick = () => {
+      dialog.close();
+      if (state.devices.length) demoMode(state.devices[0].id);
+      resolve();
+    };
+  });
+}
+
 // ---------- routing and live updates ----------
 async function route() {
+  const generation = state.generation;
   const [, tab = 'chats', arg] = (location.hash || '#/chats').split('/');
   document.querySelectorAll('.tabs a').forEach(a => a.setAttribute('aria-current', a.dataset.tab === tab ? 'page' : 'false'));
   state.view = null;
-  if (!state.me) { setView('Welcome', h('p', {}, 'No devices on this gateway yet. Join as a new person to start.')); return; }
   try {
     const views = { chats: () => chatsView(arg), feed: feedView, channels: () => channelsView(arg), contacts: contactsView, nodes: nodesView, anchors: anchorsView, provision: provisionView };
-    await (views[tab] || views.chats)();
+    const personal = !['nodes', 'anchors', 'provision'].includes(tab);
+    if (state.mode === 'welcome' && tab !== 'nodes' && tab !== 'provision') await welcomeView();
+    else if (state.mode === 'locked') setView('Locked', h('p', {}, 'Unlock your identity with your passphrase, or choose a demo device above.'));
+    else if (state.mode === 'self' && !state.node && personal) {
+      setView('Starting', h('p', { class: 'card', role: 'alert' }, state.nodeError || 'The messenger is starting…'),
+        h('p', {}, 'What you write waits in this browser and goes out when it runs.'));
+    } else await (views[tab] || views.chats)();
   } catch (err) {
-    document.getElementById('view').append(errorCard(err));
+    if (generation === state.generation) document.getElementById('view').append(errorCard(err));
   }
 }
 
 let pending = null;
 function refreshSoon() {
   if (!state.view || pending) return;
+  const generation = state.generation;
   pending = setTimeout(async () => {
     pending = null;
-    try { await state.view?.refresh(); } catch (err) { console.warn(err); }
+    if (generation !== state.generation) return;
+    try { await state.view?.refresh(); } catch (err) { if (!(err instanceof OfflineError)) console.warn(err); }
   }, 150);
 }
 
-function connectLive() {
+function showGatewayLine() {
   const line = document.getElementById('gateway-line');
+  const g = state.gateway;
+  const where = g && g.region ? `Gateway ${g.name} · ${g.region} ${g.preset}` : 'Gateway not reachable';
+  if (state.mode === 'self') {
+    line.replaceChildren(state.linkUp ? h('span', { class: 'dot', 'aria-hidden': 'true' }) : '', `${where} · ${state.linkUp ? 'connected to the mesh' : 'waiting for the mesh'}`);
+  } else {
+    line.replaceChildren(state.eventsUp ? h('span', { class: 'dot', 'aria-hidden': 'true' }) : '', `${where} · ${state.eventsUp ? 'live' : 'reconnecting…'}`);
+  }
+}
+
+function connectLive() {
   const events = new EventSource('/api/events');
-  const online = () => line.replaceChildren(h('span', { class: 'dot', 'aria-hidden': 'true' }),
-    `Gateway ${state.gateway.name} · ${state.gateway.region} ${state.gateway.preset} · live`);
-  events.addEventListener('hello', online);
-  events.addEventListener('entry', refreshSoon);
+  events.addEventListener('hello', () => { state.eventsUp = true; showGatewayLine(); drainOutbox(); });
+  events.addEventListener('entry', () => { if (state.mode !== 'self') refreshSoon(); });
   events.addEventListener('anchor', refreshSoon);
-  events.onerror = () => { line.textContent = `Gateway ${state.gateway.name} · reconnecting…`; };
+  events.onerror = () => { state.eventsUp = false; showGatewayLine(); };
+}
+
+// The service worker keeps the app usable without the gateway; the /_framework/ files loaded before it took control are
+// handed to it so they are cached too.
+async function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  try {
+    await navigator.serviceWorker.register('/sw.js', { scope: '/' });
+    const ready = await navigator.serviceWorker.ready;
+    const loaded = performance.getEntriesByType('resource').map(r => r.name).filter(n => new URL(n).pathname.startsWith('/_framework/'));
+    if (loaded.length) ready.active?.postMessage({ cache: loaded });
+  } catch (e) { console.warn('service worker', e); }
 }
 
 async function start() {
-  state.gateway = await api('/gateway');
-  const params = new URLSearchParams(location.search);
-  state.me = params.get('as') || sessionStorage.getItem('mm.as');
-  await loadDevices();
-  document.getElementById('who').addEventListener('change', e => chooseMe(e.target.value));
-  const dialog = document.getElementById('join');
-  document.getElementById('join-open').addEventListener('click', () => dialog.showModal());
-  document.getElementById('join-cancel').addEventListener('click', () => dialog.close());
-  document.getElementById('join-form').addEventListener('submit', async e => {
-    e.preventDefault();
-    try {
-      const person = await post('/people', { name: document.getElementById('join-name').value });
-      dialog.close();
-      await loadDevices();
-      document.getElementById('who').value = person.id;
-      chooseMe(person.id);
-      toast(`Welcome, ${person.name}`);
-    } catch (err) { toast(err.message); }
-  });
+  state.ks = await openKeystore();
+  try { state.gateway = await api('/gateway'); } catch (e) {
+    state.gateway = { name: '', region: '', preset: '', loraTextBytes: 152, maxTextBytes: 1000 };
+    if (!(e instanceof OfflineError)) throw e;
+  }
+  try { state.devices = (await api('/devices')).filter(d => d.demo !== false && !d.person); } catch (e) { if (!(e instanceof OfflineError)) throw e; }
+  state.identity = await state.ks.identityInfo();
+  await loadOutbox();
+  const asked = new URLSearchParams(location.search).get('as') || sessionStorage.getItem('mm.as');
+  if (asked && (state.devices.some(d => d.id === asked) || !state.devices.length)) demoMode(asked);
+  else if (state.identity) {
+    state.mode = 'self';
+    state.me = state.identity.id;
+  }
+  await renderPicker();
+  document.getElementById('who').addEventListener('change', e => choose(e.target.value));
+  document.getElementById('identity-open').addEventListener('click', identityDialog);
   window.addEventListener('hashchange', () => { route(); document.getElementById('view').focus(); });
+  window.addEventListener('online', () => drainOutbox());
+  setInterval(() => { if (state.outbox.length) drainOutbox(); }, 5000);
   connectLive();
+  showGatewayLine();
+  registerServiceWorker();
+  if (state.mode === 'self') {
+    if (state.identity.hasPassphrase) {
+      await route();
+      document.body.dataset.ready = 'true';
+      await switchIdentity(unlockOrOpen);
+      return;
+    }
+    await openSelf(null);
+  }
   await route();
   document.body.dataset.ready = 'true';
 }
 
-start().catch(err => document.getElementById('view').replaceChildren(errorCard(err)));
+start().catch(err => { document.getElementById('view').replaceChildren(errorCard(err)); document.body.dataset.ready = 'true'; });

@@ -1,0 +1,133 @@
+// The browser node's link to the mesh: a WebSocket (RFC 6455) to the gateway's /api/link carrying the same frames as
+// a UDP datagram (docs/protocol.md §5), one frame per binary message, both ways. The gateway is only a relay here: it
+// sees sealed frames. While the socket is down the node keeps its outbound frames, and they go out on reconnect.
+
+const HEADS_EVERY_MS = 30000;
+const FLUSH_EVERY_MS = 1000;
+const MIN_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 30000;
+
+/**
+ * Keeps one WebSocket open to /api/link for `node` (the contract's MeshNode).
+ * `onChange()` is called (at most every few hundred ms) after frames were received, so the app can persist and redraw;
+ * `onStatus(up, words)` when the link goes up or down.
+ */
+export function startLink(node, { onChange, onStatus }) {
+  let socket = null;
+  let attempt = 0;
+  let stopped = false;
+  let reconnectTimer = 0;
+  let received = 0;
+  let changeTimer = 0;
+
+  // Frames that arrive together (a backlog, a sync answer) are handed over as one batch, so the node can have their
+  // signatures checked by WebCrypto all at once (receiveAll); one at a time otherwise, in arrival order either way.
+  let inbox = [];
+  let draining = Promise.resolve();
+  function drain() {
+    const batch = inbox;
+    inbox = [];
+    if (!batch.length) return;
+    draining = draining.then(async () => {
+      try {
+        if (batch.length > 1 && typeof node.receiveAll === 'function') await node.receiveAll(batch);
+        else for (const frame of batch) node.receive(frame); // a non-zero code is a frame the node refused; nothing to do
+      } catch (e) { console.warn('frame', e); }
+      flush();
+      changed();
+    });
+  }
+
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/link`;
+
+  function changed() {
+    if (changeTimer) return;
+    changeTimer = setTimeout(() => { changeTimer = 0; onChange(); }, 200);
+  }
+
+  // Sends what the node wants sent; while the link is down the frames stay in the node.
+  function flush() {
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    for (const frame of node.takeOutbound()) socket.send(frame);
+  }
+
+  function connect() {
+    if (stopped) return;
+    let ws;
+    try { ws = new WebSocket(url); } catch { schedule(); return; }
+    ws.binaryType = 'arraybuffer';
+    socket = ws;
+    ws.onopen = () => {
+      attempt = 0;
+      onStatus(true, 'connected to the mesh');
+      node.announceHeads(true); // what we have, and a request for theirs: a restored or offline node catches up
+      flush();
+    };
+    ws.onmessage = event => {
+      if (!(event.data instanceof ArrayBuffer)) return;
+      received++;
+      inbox.push(new Uint8Array(event.data));
+      if (inbox.length === 1) setTimeout(drain, 0);
+    };
+    ws.onclose = () => {
+      if (socket === ws) socket = null;
+      onStatus(false, 'waiting for the mesh');
+      schedule();
+    };
+    ws.onerror = () => { /* onclose follows and reconnects */ };
+  }
+
+  // Exponential back-off with full jitter (AWS Architecture Blog, "Exponential Backoff and Jitter", 2015), so a gateway
+  // that restarts is not met by every browser at the same instant.
+  function schedule() {
+    if (stopped || reconnectTimer) return;
+    const ceiling = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** attempt++);
+    reconnectTimer = setTimeout(() => { reconnectTimer = 0; connect(); }, MIN_BACKOFF_MS / 2 + Math.random() * ceiling);
+  }
+
+  const heads = setInterval(() => { if (socket?.readyState === WebSocket.OPEN) { node.announceHeads(true); flush(); } }, HEADS_EVERY_MS);
+  const flusher = setInterval(flush, FLUSH_EVERY_MS);
+  const online = () => { if (!socket) { clearTimeout(reconnectTimer); reconnectTimer = 0; attempt = 0; connect(); } };
+  window.addEventListener('online', online);
+  onStatus(false, 'connecting to the mesh');
+  connect();
+
+  return {
+    /** Sends what the node queued; call after every node call that writes. */
+    flush,
+    get up() { return !!socket && socket.readyState === WebSocket.OPEN; },
+    get received() { return received; },
+    stop() {
+      stopped = true;
+      clearInterval(heads);
+      clearInterval(flusher);
+      clearTimeout(reconnectTimer);
+      clearTimeout(changeTimer);
+      window.removeEventListener('online', online);
+      socket?.close(1000);
+      socket = null;
+    },
+  };
+}
+
+/**
+ * Rebuilds a restored identity: the node opened with restoring = true asks for its own chain (heads/wants over the
+ * link); once no new own entries arrived for `quietMs` while the link is up, finishRestore() lets it write again at
+ * its next sequence number (never reusing one). `progress(count)` reports how many of its own entries it holds.
+ */
+export function settleRestore(node, link, { quietMs = 3000, progress }) {
+  return new Promise(resolve => {
+    let last = -1;
+    let quietSince = Date.now();
+    const timer = setInterval(() => {
+      const s = node.state();
+      const own = Math.max(0, (s.nextSequence || 1) - 1);
+      if (own !== last) { last = own; quietSince = Date.now(); progress(own, link.received); }
+      if (!link.up) { quietSince = Date.now(); return; }
+      if (Date.now() - quietSince >= quietMs && node.finishRestore()) {
+        clearInterval(timer);
+        resolve(own);
+      }
+    }, 500);
+  });
+}

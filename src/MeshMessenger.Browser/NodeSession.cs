@@ -1,0 +1,277 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using MeshMessenger.Protocol;
+using MeshMessenger.Protocol.Chain;
+using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Node;
+using MeshMessenger.Protocol.Platform;
+using MeshMessenger.Protocol.Receipts;
+using MeshMessenger.Protocol.Sealing;
+
+namespace MeshMessenger.Browser;
+
+/// <summary>
+/// The one node a page runs: a <see cref="MessengerNode"/> on IP-sized frames (so it answers a gateway's link
+/// challenge, docs/protocol.md §5.4) that syncs every chain it hears of, its entries in memory, and what the
+/// person chose (contacts, channels) as the page hands them back at open. Read marks and delivery states are
+/// not kept apart: they are read back from the entries (own read receipts, the peers' receipts).
+/// </summary>
+internal sealed class NodeSession
+{
+    private readonly RecordingEntryStore _store;
+    private readonly List<uint> _contacts = [];
+    private readonly Dictionary<uint, uint> _readUpTo = [];
+    private readonly Dictionary<uint, byte[]?> _directKeys = [];
+
+    private NodeSession(NodeIdentity identity, MessengerNode node, RecordingEntryStore store)
+    {
+        Identity = identity;
+        Node = node;
+        _store = store;
+    }
+
+    /// <summary>The keys.</summary>
+    public NodeIdentity Identity { get; }
+
+    /// <summary>The protocol node.</summary>
+    public MessengerNode Node { get; }
+
+    /// <summary>The display name.</summary>
+    public string Name => Node.Profile.Name;
+
+    /// <summary>The contact card (MM1: text).</summary>
+    public string Card => ContactCard.Create(Identity, Name, null).ToText();
+
+    /// <summary>The address book: contacts added by card and people messaged, in the order they came.</summary>
+    public IReadOnlyList<uint> Contacts => _contacts;
+
+    /// <summary>The channels joined, by channel id.</summary>
+    public Dictionary<uint, ChannelKey> Channels { get; } = [];
+
+    /// <summary>Per peer, the highest sequence of theirs this node has read (from its own read receipts).</summary>
+    public IReadOnlyDictionary<uint, uint> ReadUpTo => _readUpTo;
+
+    /// <summary>
+    /// The highest own sequence whose frames the page has taken for its link (-1: none). Above it a message
+    /// shows "sending". Entries restored at open count as taken: the page persisted them after taking them.
+    /// </summary>
+    public long SentThrough { get; private set; } = -1;
+
+    /// <summary>
+    /// Opens a node: the persisted entries go into the store first, then the node is built on them (rebuilding
+    /// its messages, <see cref="MessengerNode.RebuildFromStore"/>), and contacts and channels are added.
+    /// </summary>
+    public static NodeSession Open(NodeIdentity identity, string name, bool restoring, byte[]? entries, IEnumerable<string> cards, IEnumerable<string> invites, ISignatureVerifier verifier)
+    {
+        var store = new RecordingEntryStore();
+        if (entries is { Length: > 0 })
+        {
+            foreach (StoredEntry stored in EntryBlob.Read(entries))
+            {
+                store.Load(stored);
+            }
+        }
+
+        var node = new MessengerNode(identity, name, store, new BrowserClock(), FrameLimits.Ip, restoring, verifier) { SyncAllChains = true };
+        var session = new NodeSession(identity, node, store);
+        int index = 0;
+        foreach (string text in cards)
+        {
+            if (ContactCard.TryParse(text.Trim(), out ContactCard? card) != ProtocolError.None)
+            {
+                throw new ProtocolException(ProtocolError.InvalidField, $"contact {index} is not a MeshMessenger contact card");
+            }
+
+            session.AddContactCard(card!);
+            index++;
+        }
+
+        index = 0;
+        foreach (string text in invites)
+        {
+            if (ChannelKey.TryParse(text.Trim(), out ChannelKey? channel) != ProtocolError.None)
+            {
+                throw new ProtocolException(ProtocolError.InvalidField, $"channel {index} is not a channel invite");
+            }
+
+            session.Channels[channel!.Id] = channel;
+            node.JoinChannel(channel);
+            index++;
+        }
+
+        if (store.Count > 0 && !restoring)
+        {
+            // Again now that contacts and channels are known: own messages to contacts and channel posts become readable.
+            node.RebuildFromStore();
+        }
+
+        session.AfterRebuild();
+        session.SentThrough = (long)node.OwnChain.NextSequence - 1;
+        return session;
+    }
+
+    /// <summary>Frames to send, each one link message; own entries in them now count as sent.</summary>
+    public byte[][] TakeOutbound()
+    {
+        SentThrough = (long)Node.OwnChain.NextSequence - 1;
+        return Node.TakeOutbox();
+    }
+
+    /// <summary>Entries newly held since the last call as one blob, or null.</summary>
+    public byte[]? TakeNewEntries() => EntryBlob.Write(_store.TakeNew());
+
+    /// <summary>Takes one frame from the link; 0 or the <see cref="ProtocolError"/> it was refused for.</summary>
+    public int Receive(byte[] frame)
+    {
+        bool restoring = Node.OwnChain.Restoring;
+        int before = Node.Messages.Count;
+        ProtocolError error = Node.Receive(frame, 0, frame.Length);
+        if (restoring != Node.OwnChain.Restoring)
+        {
+            AfterRebuild(); // the node re-read its entries (a restore finished)
+        }
+        else
+        {
+            for (int i = before; i < Node.Messages.Count; i++)
+            {
+                var m = (MessageRecord)Node.Messages[i]!;
+                if (m.Kind == EntryKind.Text)
+                {
+                    Remember(m.Outgoing ? m.Peer : m.Author);
+                }
+            }
+        }
+
+        return (int)error;
+    }
+
+    /// <summary>After <see cref="MessengerNode.FinishRestore"/>: the node re-read its entries.</summary>
+    public void AfterRestoreFinished() => AfterRebuild();
+
+    /// <summary>Learns a contact from a verified card and adds it to the address book.</summary>
+    public Profile AddContactCard(ContactCard card)
+    {
+        if (card.Profile.NodeId == Identity.Id)
+        {
+            throw new ArgumentException("that is your own card");
+        }
+
+        Node.AddContact(card);
+        Remember(card.Profile.NodeId);
+        return card.Profile;
+    }
+
+    /// <summary>Sends a direct message; the peer joins the address book.</summary>
+    public uint SendText(uint peer, string text)
+    {
+        if (Node.Chains.ProfileOf(peer) is null)
+        {
+            throw new ArgumentException("this node has not seen that person's keys yet; add their contact card");
+        }
+
+        uint seq = Node.SendText(peer, text);
+        Remember(peer);
+        return seq;
+    }
+
+    /// <summary>Joins a channel; posts held from before become readable.</summary>
+    public void Join(ChannelKey channel)
+    {
+        Channels[channel.Id] = channel;
+        Node.JoinChannel(channel);
+        Node.RebuildFromStore();
+        AfterRebuild();
+    }
+
+    /// <summary>Marks every direct message from <paramref name="peer"/> read, with one read receipt for what is new; returns the newest sequence read (0 if none).</summary>
+    public uint MarkRead(uint peer)
+    {
+        uint newest = Node.Messages.Cast<MessageRecord>().Where(m => m.Kind == EntryKind.Text && !m.Outgoing && m.Author == peer).Select(m => m.Sequence).DefaultIfEmpty(0u).Max();
+        if (newest > 0 && (!_readUpTo.TryGetValue(peer, out uint read) || read < newest))
+        {
+            Node.MarkRead(peer, newest);
+            _readUpTo[peer] = newest;
+        }
+
+        return newest;
+    }
+
+    /// <summary>The state a sent direct message shows: a receipt or a relay heard wins; "sending" until its frames were taken for the link.</summary>
+    public string StateOf(uint sequence)
+    {
+        MessageState state = Node.Tracker.StateOf(sequence);
+        return state switch
+        {
+            MessageState.Read => "read",
+            MessageState.Delivered => "delivered",
+            MessageState.Relayed => "relayed",
+            _ => sequence > SentThrough ? "sending" : "sent",
+        };
+    }
+
+    private void Remember(uint peer)
+    {
+        if (!_contacts.Contains(peer))
+        {
+            _contacts.Add(peer);
+        }
+    }
+
+    /// <summary>After the node re-read its entries: people messaged join the address book and read marks come back from own read receipts.</summary>
+    private void AfterRebuild()
+    {
+        foreach (MessageRecord m in Node.Messages.Cast<MessageRecord>().Where(m => m.Kind == EntryKind.Text))
+        {
+            Remember(m.Outgoing ? m.Peer : m.Author);
+        }
+
+        ReadMarksFromOwnReceipts();
+    }
+
+    /// <summary>Opens this node's own read receipts (sealed to each peer, docs/protocol.md §4.4) to learn how far it read each conversation.</summary>
+    private void ReadMarksFromOwnReceipts()
+    {
+        if (!_store.TryGetRange(Identity.Id, out uint low, out uint high))
+        {
+            return;
+        }
+
+        Profile[] known = Node.Chains.KnownProfiles();
+        for (uint s = low; s <= high && s >= low; s++)
+        {
+            Entry? own = _store.Get(Identity.Id, s)?.Entry;
+            if (own is null || own.Kind != EntryKind.ReadReceipt)
+            {
+                continue;
+            }
+
+            foreach (Profile peer in known.Where(p => p.NodeId != Identity.Id && NodeId.HintOf(p.NodeId) == own.Hint))
+            {
+                if (!_directKeys.TryGetValue(peer.NodeId, out byte[]? key))
+                {
+                    key = DirectKey.Derive(Identity, Node.Profile, peer); // X25519 is the costly step: once per peer
+                    _directKeys[peer.NodeId] = key;
+                }
+
+                byte[]? plain = key is null ? null : BodyCipher.Open(key, own);
+                if (plain is not null && ReceiptBody.TryDecode(plain, peer.NodeId, out ReceiptBody? receipt) == ProtocolError.None)
+                {
+                    uint newest = receipt!.Ranges.Max(r => r.To);
+                    if (!_readUpTo.TryGetValue(peer.NodeId, out uint read) || read < newest)
+                    {
+                        _readUpTo[peer.NodeId] = newest;
+                    }
+
+                    break;
+                }
+            }
+
+            if (s == uint.MaxValue)
+            {
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace MeshMessenger.Web.Tests;
+
+/// <summary>
+/// After a first load the service worker opens the app with no network (Playwright's offline emulation), a send
+/// says "Waiting for the mesh" instead of failing, and goes out once the network is back.
+/// </summary>
+public sealed class OfflineTests(WebAppFixture web) : IClassFixture<WebAppFixture>
+{
+    [Fact]
+    public async Task A_demo_device_opens_offline_and_a_send_waits_for_the_mesh_then_goes_out()
+    {
+        IReadOnlyList<(string Id, string Name)> demos = await web.DemoDevicesAsync();
+        (string a, string b) = (demos[2].Id, demos[3].Id);
+        IPage page = await web.NewPageAsync(phone: true);
+        await WebAppFixture.OpenDemoAsync(page, a, $"chats/{b}");
+        await page.WaitForFunctionAsync("async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller");
+
+        await page.Context.SetOfflineAsync(true);
+        await page.ReloadAsync();
+        await page.Locator("body[data-ready=true][data-mode=demo]").WaitForAsync();
+        await Expect(page.Locator("main h1")).ToHaveTextAsync("Chats");
+        string text = $"Written offline {Guid.NewGuid():N}"[..28];
+        await page.Locator("#message").FillAsync(text);
+        await page.Locator("#message").PressAsync("Enter");
+        ILocator bubble = page.Locator("li.bubble.mine", new() { HasText = text });
+        await Expect(bubble.Locator(".state")).ToHaveAttributeAsync("data-state", "waiting");
+        await Expect(bubble.Locator(".state")).ToContainTextAsync("Waiting for the mesh");
+        await Expect(page.Locator("body")).Not.ToContainTextAsync("Failed to fetch");
+        await WebAppFixture.ScreenshotAsync(page, "offline-waiting");
+
+        await page.Context.SetOfflineAsync(false);
+        await Expect(bubble.Locator(".state")).ToHaveAttributeAsync("data-state", new System.Text.RegularExpressions.Regex("^(sent|relayed|delivered|read)$"), new() { Timeout = 30_000 });
+        using var http = new HttpClient { BaseAddress = new Uri(web.BaseUrl) };
+        Assert.Contains(text, await http.GetStringAsync($"/api/devices/{a}/chats/{b}"));
+        Assert.Equal(1, await page.Locator("li.bubble.mine", new() { HasText = text }).CountAsync()); // sent once, not twice
+    }
+
+    [Fact]
+    public async Task A_browser_identity_opens_offline_from_the_service_worker_and_a_send_waits_for_the_mesh_then_goes_out()
+    {
+        (string demo, string demoName) = (await web.DemoDevicesAsync())[0];
+        IPage page = await web.NewPageAsync();
+        (string me, _) = await WebAppFixture.CreateIdentityAsync(page, "Olu Offline");
+        string demoCard = await page.EvaluateAsync<string>("async id => (await (await fetch(`/api/devices/${id}/card`)).json()).text", demo);
+        await page.GotoAsync("/#/contacts");
+        await page.Locator("#card-text").FillAsync(demoCard);
+        await page.Locator("#card-text").PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.List, new() { Name = "Contacts" })).ToContainTextAsync(demoName);
+        await page.GotoAsync($"/#/chats/{demo}");
+        await page.Locator("body[data-link=up]").WaitForAsync(new() { Timeout = 30_000 });
+        await page.WaitForFunctionAsync("async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller");
+        await page.WaitForTimeoutAsync(1000); // the worker caches the /_framework/ files the page handed it
+
+        await page.Context.SetOfflineAsync(true);
+        await page.ReloadAsync();
+        await page.Locator($"body[data-ready=true][data-mode=self][data-me='{me}']").WaitForAsync(new() { Timeout = 60_000 });
+        await Expect(page.Locator("main h1")).ToHaveTextAsync("Chats");
+        await page.Locator("#message").FillAsync("Sent while the gateway was away");
+        await page.Locator("#message").PressAsync("Enter");
+        ILocator state = page.Locator("li.bubble.mine", new() { HasText = "while the gateway was away" }).Locator(".state");
+        await Expect(state).ToHaveAttributeAsync("data-state", "waiting");
+        await Expect(state).ToContainTextAsync("Waiting for the mesh");
+        await Expect(page.Locator("body")).Not.ToContainTextAsync("Failed to fetch");
+
+        await page.Context.SetOfflineAsync(false);
+        await Expect(state).ToHaveAttributeAsync("data-state", new System.Text.RegularExpressions.Regex("^(sent|relayed|delivered|read)$"), new() { Timeout = 60_000 });
+    }
+}
