@@ -10,7 +10,7 @@ namespace MeshMessenger.Cli.Benchmarks;
 public sealed class FirstLoadRecorder
 {
     private readonly IBrowserContext _context;
-    private readonly List<Task<(string Url, long Bytes)>> _finished = [];
+    private readonly List<IRequest> _finished = [];
     private readonly Lock _gate = new();
     private long _lastActivity = Environment.TickCount64;
 
@@ -44,13 +44,18 @@ public sealed class FirstLoadRecorder
     public async Task<Dictionary<string, (long Bytes, List<string> Names)>> StopAsync()
     {
         _context.RequestFinished -= OnFinished;
-        Task<(string Url, long Bytes)>[] pending;
+        IRequest[] finished;
         lock (_gate)
         {
-            pending = [.. _finished];
+            finished = [.. _finished];
         }
 
-        (string Url, long Bytes)[] all = await Task.WhenAll(pending).ConfigureAwait(false);
+        // Sizes are asked for here, one by one, not inside the event handler that reported the request.
+        var all = new List<(string Url, long Bytes)>();
+        foreach (IRequest request in finished)
+        {
+            all.Add(await SizeAsync(request).ConfigureAwait(false));
+        }
 
         // The service worker fetches the app shell again when it installs (cache: 'reload') and caches the framework
         // files the page loaded: real bytes, but a second copy of a file, so they are shown as a part of their own.
@@ -86,14 +91,14 @@ public sealed class FirstLoadRecorder
         Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
         lock (_gate)
         {
-            _finished.Add(SizeAsync(request));
+            _finished.Add(request);
         }
     }
 
     private static async Task<(string Url, long Bytes)> SizeAsync(IRequest request)
     {
         // A response served by the page's service worker was fetched (and counted) by the worker itself, if at all.
-        IResponse? response = await request.ResponseAsync().ConfigureAwait(false);
+        IResponse? response = await request.ResponseAsync().WaitAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
         if (response is null || response.FromServiceWorker || !request.Url.StartsWith("http", StringComparison.Ordinal))
         {
             return (request.Url, 0);
