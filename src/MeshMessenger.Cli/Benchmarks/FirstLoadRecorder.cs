@@ -17,6 +17,9 @@ public sealed class FirstLoadRecorder
     /// <summary>The part for a second fetch of a file already loaded (the service worker caching it).</summary>
     public const string RepeatPart = "second copies (service worker caching)";
 
+    /// <summary>The part for responses whose sizes chromium did not report within 5 s (counted as 0 bytes, listed by name).</summary>
+    public const string UnmeasuredPart = "sizes not reported (counted as 0)";
+
     /// <summary>Starts recording <paramref name="context"/>.</summary>
     public FirstLoadRecorder(IBrowserContext context)
     {
@@ -60,9 +63,9 @@ public sealed class FirstLoadRecorder
         // The service worker fetches the app shell again when it installs (cache: 'reload') and caches the framework
         // files the page loaded: real bytes, but a second copy of a file, so they are shown as a part of their own.
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        return all.Where(r => !r.Url.EndsWith(BrowserNodePage.HarnessPath, StringComparison.Ordinal)).GroupBy(r => seen.Add(r.Url) ? PartOf(r.Url) : RepeatPart).ToDictionary(
+        return all.Where(r => !r.Url.EndsWith(BrowserNodePage.HarnessPath, StringComparison.Ordinal)).GroupBy(r => r.Bytes < 0 ? UnmeasuredPart : seen.Add(r.Url) ? PartOf(r.Url) : RepeatPart).ToDictionary(
             g => g.Key,
-            g => (g.Sum(r => r.Bytes), g.Select(r => Path.GetFileName(new Uri(r.Url).AbsolutePath)).ToList()));
+            g => (g.Sum(r => Math.Max(0, r.Bytes)), g.Select(r => Path.GetFileName(new Uri(r.Url).AbsolutePath)).ToList()));
     }
 
     /// <summary>Mean bytes per part over the runs, largest first.</summary>
@@ -97,15 +100,22 @@ public sealed class FirstLoadRecorder
 
     private static async Task<(string Url, long Bytes)> SizeAsync(IRequest request)
     {
-        // A response served by the page's service worker was fetched (and counted) by the worker itself, if at all.
-        IResponse? response = await request.ResponseAsync().WaitAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
-        if (response is null || response.FromServiceWorker || !request.Url.StartsWith("http", StringComparison.Ordinal))
+        try
         {
-            return (request.Url, 0);
-        }
+            // A response served by the page's service worker was fetched (and counted) by the worker itself, if at all.
+            IResponse? response = await request.ResponseAsync().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            if (response is null || response.FromServiceWorker || !request.Url.StartsWith("http", StringComparison.Ordinal))
+            {
+                return (request.Url, 0);
+            }
 
-        // Bounded: a response the browser never reports sizes for must not stall the benchmark.
-        RequestSizesResult sizes = await request.SizesAsync().WaitAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
-        return (request.Url, sizes.ResponseBodySize);
+            // Bounded: now and then chromium never reports the sizes of a response (seen for the service worker's fetches).
+            RequestSizesResult sizes = await request.SizesAsync().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            return (request.Url, sizes.ResponseBodySize);
+        }
+        catch (TimeoutException)
+        {
+            return (request.Url, -1);
+        }
     }
 }
