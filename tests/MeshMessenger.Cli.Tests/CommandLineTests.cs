@@ -10,7 +10,7 @@ public sealed class CommandLineTests
     /// <summary>Commands that report something rather than change something: each must offer --json.</summary>
     private static readonly string[] QueryCommands =
     [
-        "keygen", "contact show", "contact parse", "emulate", "emulate sweep", "bench crypto", "bench protocol", "bench emulator", "bench anchoring",
+        "keygen", "contact show", "contact parse", "emulate", "emulate sweep", "bench crypto", "bench protocol", "bench emulator", "bench anchoring", "bench web",
         "hardware boards", "hardware show", "hardware power", "hardware check", "verify", "status",
     ];
 

@@ -18,6 +18,8 @@ public static class BenchCommand
 
     public const string DefaultEmulatorJson = "results/bench-emulator.json";
 
+    public const string DefaultWebJson = "results/web-bench.json";
+
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public static Command Create()
@@ -102,11 +104,42 @@ public static class BenchCommand
         anchoring.Options.Add(printJson);
         anchoring.SetAction(parse => Report(parse.GetValue(printJson), parse.GetValue(anchoringJson)!, console => RunAnchoring(parse.GetValue(anchoringLeaves), parse.GetValue(anchoringRpc), parse.GetValue(anchoringJson)!, console)));
 
+        var webJson = new Option<FileInfo>("--out") { Description = "Where to write the figures as JSON.", DefaultValueFactory = _ => new FileInfo(DefaultWebJson) };
+        var webRuns = new Option<int>("--runs") { Description = "Runs, each in a fresh browser context with a fresh identity (2 to 100: the interval needs a spread).", DefaultValueFactory = _ => 10 };
+        webRuns.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 2 or > 100)
+            {
+                result.AddError("--runs must be 2 to 100.");
+            }
+        });
+        var webMessages = new Option<int>("--messages") { Description = "Direct messages in the conversation that is opened.", DefaultValueFactory = _ => 1000 };
+        webMessages.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 10_000)
+            {
+                result.AddError("--messages must be 1 to 10,000.");
+            }
+        });
+        var web = new Command(
+            "web",
+            "The web app's browser node in Debian's chromium (headless) against a gateway started in this process: the first load's " +
+            "compressed bytes by file, navigation to an interactive page, compose-and-send until the gateway stored the message, and " +
+            "opening a conversation of 1,000 direct messages verified in the browser. Mean, standard deviation and 95 % interval " +
+            "(Student's t) over the runs, against the goals: first load at most 3 MB, the conversation open within 1 s.\n\n" +
+            "Examples:\n  meshmsg bench web\n  meshmsg bench web --runs 20 --out results/web-bench-pi.json")
+        {
+            webJson, webRuns, webMessages,
+        };
+        web.Options.Add(printJson);
+        web.SetAction(parse => Report(parse.GetValue(printJson), parse.GetValue(webJson)!, console => RunWeb(parse.GetValue(webRuns), parse.GetValue(webMessages), parse.GetValue(webJson)!, console)));
+
         var bench = new Command("bench", "Benchmarks that print figures and write JSON under results/ (--out FILE to choose, --json to print it).");
         bench.Subcommands.Add(anchoring);
         bench.Subcommands.Add(crypto);
         bench.Subcommands.Add(protocol);
         bench.Subcommands.Add(emulator);
+        bench.Subcommands.Add(web);
         return bench;
     }
 
@@ -274,6 +307,54 @@ public static class BenchCommand
         console.MarkupLineInterpolated($"figures written to [bold]{json.FullName}[/]");
         return 0;
     }
+
+    public static int RunWeb(int runs, int messages, FileInfo json, IAnsiConsole console)
+    {
+        WebBenchmarkReport report;
+        try
+        {
+            report = console.Status().Start("starting", context =>
+                new WebBenchmark(runs, messages).RunAsync(step => context.Status(Markup.Escape(step))).GetAwaiter().GetResult());
+        }
+        catch (Exception e) when (e is FileNotFoundException or TimeoutException or InvalidOperationException or Microsoft.Playwright.PlaywrightException or HttpRequestException)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 1;
+        }
+
+        var table = new Table()
+            .Title($"web app in {Markup.Escape(report.Browser)}, driven through {Markup.Escape(report.Driver)} ({report.ProcessorCount} cores)")
+            .AddColumns("figure", "n", "mean", "std dev", "95 % interval", "goal", "met");
+        foreach (WebBenchmarkFigure figure in report.Figures)
+        {
+            SampleStatistics s = figure.Statistics;
+            table.AddRow(
+                Markup.Escape(figure.Name),
+                s.N.ToString(CultureInfo.InvariantCulture),
+                Amount(s.Mean, figure.Unit),
+                Amount(s.StandardDeviation, figure.Unit),
+                $"{Amount(s.Low95, figure.Unit)} to {Amount(s.High95, figure.Unit)}",
+                figure.Goal is { } goal ? "≤ " + Amount(goal, figure.Unit) : "",
+                figure.GoalMet switch { true => "[green]yes[/]", false => "[red]no[/]", null => "" });
+        }
+
+        console.Write(table);
+        var parts = new Table().Title("first load by part (compressed, mean)").AddColumns("part", "bytes", "files");
+        foreach (WebLoadPart part in report.FirstLoad)
+        {
+            parts.AddRow(Markup.Escape(part.Part), Amount(part.MeanBytes, "bytes"), part.Files.ToString(CultureInfo.InvariantCulture));
+        }
+
+        console.Write(parts);
+        json.Directory?.Create();
+        File.WriteAllText(json.FullName, JsonSerializer.Serialize(report, JsonOptions));
+        console.MarkupLineInterpolated($"figures written to [bold]{json.FullName}[/]");
+        return 0;
+    }
+
+    private static string Amount(double value, string unit) => unit == "bytes"
+        ? (value / 1_000_000).ToString("0.000", CultureInfo.InvariantCulture) + " MB"
+        : value.ToString("N1", CultureInfo.InvariantCulture) + " ms";
 
     private static string Rate(double opsPerSecond) => opsPerSecond.ToString("N0", CultureInfo.InvariantCulture);
 
