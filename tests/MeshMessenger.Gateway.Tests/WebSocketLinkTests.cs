@@ -232,6 +232,25 @@ public sealed class WebSocketLinkTests
     }
 
     [Fact]
+    public async Task A_socket_that_proves_no_key_in_time_is_closed_and_frees_its_slot_while_a_proven_one_stays()
+    {
+        await using LinkGateway gateway = await LinkGateway.StartAsync("ws-unproven-", "--Gateway:WebSocket:ProveWithinSeconds=3", "--Gateway:WebSocket:ChallengeSeconds=2", "--Gateway:WebSocket:MaxConnectionsPerAddress=2");
+        await using WebSocketTestNode squatter = await WebSocketTestNode.ConnectAsync(gateway.LinkUri, null);
+        MessengerNode ada = NewNode(0xA7, "ada");
+        await using WebSocketTestNode browser = await WebSocketTestNode.ConnectAsync(gateway.LinkUri, ada);
+        await Wait(() => gateway.Counters.Get("ws_proofs_accepted") == 1, "ada's proof", gateway);
+
+        // Both slots of this address are taken; the one that never proved goes after 3 s with 1008, Ada's stays.
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await squatter.ClosedAsync());
+        Assert.Equal(1, gateway.Counters.Get("ws_closed_unproven"));
+        await Task.Delay(1500);
+        Assert.Equal(WebSocketState.Open, browser.State);
+        await Wait(() => gateway.Link.OpenConnections == 1, "the squatter's slot to be freed", gateway);
+        await using WebSocketTestNode next = await WebSocketTestNode.ConnectAsync(gateway.LinkUri, null);
+        Assert.Equal(WebSocketState.Open, next.State);
+    }
+
+    [Fact]
     public async Task A_junk_flood_over_the_socket_is_charged_to_its_address_and_another_address_s_node_is_still_served()
     {
         await using LinkGateway gateway = await LinkGateway.StartAsync("ws-flood-", "--Gateway:RateLimitPerMinute=60");

@@ -36,6 +36,7 @@ public static class GatewayOptionsValidator
         Check(o.WebSocket.KeepAliveSeconds > 0 && o.WebSocket.KeepAliveSeconds < o.WebSocket.IdleSeconds, "WebSocket:KeepAliveSeconds", "must be positive and less than IdleSeconds");
         Check(o.WebSocket.SendQueueFrames >= 2 * Protocol.Node.MessengerNode.MaxEntriesPerAnswer, "WebSocket:SendQueueFrames", $"must be at least {2 * Protocol.Node.MessengerNode.MaxEntriesPerAnswer} (one answer to a want, fragments included)");
         Check(o.WebSocket.ChallengeSeconds > 0, "WebSocket:ChallengeSeconds", "must be positive");
+        Check(o.WebSocket.ProveWithinSeconds >= o.WebSocket.ChallengeSeconds, "WebSocket:ProveWithinSeconds", $"must be at least ChallengeSeconds ({o.WebSocket.ChallengeSeconds})");
         Check(o.WebSocket.DownlinkBytesPerSecond > 0, "WebSocket:DownlinkBytesPerSecond", "must be positive");
         Check(o.WebSocket.DownlinkBurstBytes >= 2 * FrameLimits.Ip, "WebSocket:DownlinkBurstBytes", $"must be at least {2 * FrameLimits.Ip} (a 2,048-byte entry in two frames)");
         Check(o.Mqtt.Mode is "embedded" or "external" or "off", "Mqtt:Mode", $"'{o.Mqtt.Mode}' must be embedded, external or off");

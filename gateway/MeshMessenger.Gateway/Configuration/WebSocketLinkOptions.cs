@@ -21,6 +21,9 @@ public sealed class WebSocketLinkOptions
     /// <summary>A challenge not answered within this many seconds expires; its nonce is never accepted again.</summary>
     public int ChallengeSeconds { get; set; } = 30;
 
+    /// <summary>A socket that has not proven a node's key this many seconds after it opened is closed (1008), so sockets that never prove cannot hold the slots.</summary>
+    public int ProveWithinSeconds { get; set; } = 60;
+
     /// <summary>Live downlink (new entries, hand-over rounds, anchor notices) bytes per second per proven socket (token bucket refill).</summary>
     public int DownlinkBytesPerSecond { get; set; } = 65_536;
 

@@ -107,6 +107,17 @@ public sealed class WebSocketLink : BackgroundService
         {
             session.TryEnqueue(_links.Challenge(session));
             _counters.Add("ws_challenges_sent");
+
+            // A socket that never proves a key would only hold a slot others need: a browser node proves within a
+            // second of connecting (or of its first entry being stored), so one that has not after ProveWithinSeconds goes.
+            int proveWithin = _options.ProveWithinSeconds;
+            using var deadline = new Timer(_ =>
+            {
+                if (_links.ProvenNodeOf(session) is null)
+                {
+                    session.CloseUnproven(proveWithin);
+                }
+            }, null, proveWithin * 1000L, Timeout.Infinite);
             await session.RunAsync(TakeFrameAsync, TimeSpan.FromSeconds(_options.IdleSeconds), stop.Token).ConfigureAwait(false);
         }
         finally

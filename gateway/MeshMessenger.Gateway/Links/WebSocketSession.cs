@@ -130,6 +130,9 @@ internal sealed class WebSocketSession
         }
     }
 
+    /// <summary>Closes the socket with 1008 (policy violation, RFC 6455 §7.4.1) because it did not prove a key in time.</summary>
+    public void CloseUnproven(int seconds) => BeginClose(WebSocketCloseStatus.PolicyViolation, $"no key proven within {seconds} s", "ws_closed_unproven");
+
     /// <summary>Sends a close frame (once), stops sending queued frames, and cuts the connection if the peer does not answer in time.</summary>
     private void BeginClose(WebSocketCloseStatus status, string reason, string? counter)
     {
