@@ -47,12 +47,12 @@ export function startLink(node, { onChange, onStatus }) {
   }
 
   // Heads with a reply asked for: the gateway answers with its heads, and the node wants what it still misses (only
-  // while restoring; an up-to-date node wants nothing, so the asking stops by itself once it has everything).
+  // while rebuilding after a restore; an up-to-date node wants nothing, so the asking stops by itself once it has everything).
   function pullAgain() {
     clearTimeout(pullTimer);
     pullTimer = setTimeout(() => {
       pullTimer = 0;
-      if (socket?.readyState !== WebSocket.OPEN || !node.state().restoring) return;
+      if (socket?.readyState !== WebSocket.OPEN || !node.state().rebuilding) return;
       node.announceHeads(true);
       flush();
     }, PULL_AFTER_MS);
