@@ -53,6 +53,7 @@ internal static class StateJson
         w.WriteString("name", s.Name);
         w.WriteString("card", s.Card);
         w.WriteBoolean("restoring", s.Node.OwnChain.Restoring);
+        w.WriteBoolean("rebuilding", s.Node.Rebuilding);
         w.WriteNumber("nextSequence", s.Node.OwnChain.NextSequence);
         w.WriteStartArray("contacts");
         foreach (uint c in s.Contacts.OrderBy(c => NameOf(names, c), StringComparer.Ordinal))

@@ -72,6 +72,41 @@ public sealed class BrowserRestoreTests(ChromiumFixture chromium) : IClassFixtur
         await restored.Page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task A_restored_browser_gets_a_history_larger_than_one_want_answer_without_waiting_for_the_heads_timer()
+    {
+        // 150 messages from a demo device: more than two answers of 64 entries, so the node must ask again and again.
+        const int Messages = 150;
+        using var gateway = new GatewayProcess("gwc", Path.Combine(_folder, "gwc"), mqttPort: 1883, mqttMode: "off", "--Gateway:Emulate:Devices=1", "--Gateway:Emulate:MessagesPerMinute=1", "--Gateway:RateLimitPerMinute=0").StartDetached();
+        string url = $"http://127.0.0.1:{gateway.HttpPort}";
+        JsonElement demo = (await Http.GetFromJsonAsync<JsonElement>($"{url}/api/devices")).EnumerateArray().First();
+        string demoId = demo.GetProperty("id").GetString()!;
+        string demoCard = (await Http.GetFromJsonAsync<JsonElement>($"{url}/api/devices/{demoId}/card")).GetProperty("text").GetString()!;
+
+        WebAppPage ada = await chromium.PersonAsync(url);
+        string code = await ada.CreateAsync("Ada");
+        await ada.AddContactAsync(demoCard);
+        await ada.OpenConversationAsync(demoId);
+        await ada.SendAsync("hello, demo");
+        for (int i = 1; i <= Messages; i++)
+        {
+            await DemoWritesAsync(url, demoId, ada.Id, $"demo message {i} of {Messages}");
+        }
+
+        await ada.WaitForMessageAsync(demoId, $"demo message {Messages} of {Messages}");
+        long head = SettledHead(gateway, ada.Id);
+        await ada.Page.Context.CloseAsync();
+
+        // The heads timer asks every 30 s; the whole history must be back well before the first tick.
+        WebAppPage restored = await chromium.PersonAsync(url);
+        await restored.RestoreAsync(code, "Ada");
+        await restored.OpenConversationAsync(demoId);
+        await Assertions.Expect(restored.Page.Locator("li.bubble")).ToHaveCountAsync(Messages + 1, new() { Timeout = 15_000 });
+        await Assertions.Expect(restored.Page.Locator("#restore-status")).ToContainTextAsync($"Your history is back ({head} entries)", new() { Timeout = 15_000 });
+        Assert.Equal($"theirs demo message {Messages} of {Messages}", (await restored.MessagesAsync())[^1]);
+        await restored.Page.Context.CloseAsync();
+    }
+
     private static async Task PostAsync(WebAppPage page, string text)
     {
         await page.Page.EvaluateAsync("() => { location.hash = '#/feed'; }");

@@ -195,7 +195,8 @@ public sealed class WebSocketLink : BackgroundService
                     }
                     else
                     {
-                        AnswerWant(session, _sync.AnswerWant(want!, frame.NextHop));
+                        session.DeferredWant = null; // a new want supersedes the rest of a cut answer
+                        AnswerWant(session, new DeferredWant(want!, frame.NextHop, 0));
                     }
 
                     break;
@@ -246,25 +247,58 @@ public sealed class WebSocketLink : BackgroundService
     /// <summary>
     /// Sync answers are paid from the socket's downlink budget like everything else it is sent: a want of a
     /// hundred bytes can ask for 64 entries (tens of kilobytes), so the inbound budget alone would let each
-    /// small frame buy a large answer. The answer stops at the first entry that does not fit; the node asks
-    /// again on its next heads.
+    /// small frame buy a large answer. The answer stops at the first entry that does not fit and carries on from
+    /// there once the bucket has refilled enough for it (one cut answer per socket is kept: its want and how far
+    /// it got), so a restoring node is not left waiting for its next heads; every resumed entry is paid as well.
     /// </summary>
-    private void AnswerWant(WebSocketSession session, List<byte[][]> entries)
+    private void AnswerWant(WebSocketSession session, DeferredWant answer)
     {
-        foreach (byte[][] frames in entries)
+        List<byte[][]> entries = _sync.AnswerWant(answer.Want, answer.NextHop);
+        for (int i = answer.Sent; i < entries.Count; i++)
         {
-            if (!_links.TryTakeDownlink(session, frames.Sum(f => f.Length)))
+            int bytes = entries[i].Sum(f => f.Length);
+            if (!_links.TryTakeDownlink(session, bytes))
             {
                 _counters.Add("ws_sync_answers_cut");
+                session.DeferredWant = answer with { Sent = i };
+                if (Interlocked.Exchange(ref session.ResumeScheduled, 1) == 0)
+                {
+                    _ = ResumeWantAsync(session, bytes);
+                }
+
                 return;
             }
 
-            foreach (byte[] f in frames)
+            foreach (byte[] f in entries[i])
             {
                 session.TryEnqueue(f);
             }
 
-            _counters.Add("ws_sync_frames_sent", frames.Length);
+            _counters.Add("ws_sync_frames_sent", entries[i].Length);
+        }
+    }
+
+    /// <summary>Waits until the bucket (refilled at DownlinkBytesPerSecond) would hold the entry that did not fit, then carries on with the cut answer.</summary>
+    private async Task ResumeWantAsync(WebSocketSession session, int bytes)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Clamp(1000.0 * bytes / Math.Max(1, _options.DownlinkBytesPerSecond), 10, 5000)), _stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        finally
+        {
+            Volatile.Write(ref session.ResumeScheduled, 0);
+        }
+
+        // A closed socket is forgotten (no longer proven): its cut answer goes with it.
+        if (Interlocked.Exchange(ref session.DeferredWantSlot, null) is DeferredWant rest && _links.ProvenNodeOf(session) is not null)
+        {
+            _counters.Add("ws_sync_answers_resumed");
+            AnswerWant(session, rest);
         }
     }
 

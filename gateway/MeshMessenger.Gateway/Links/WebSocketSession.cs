@@ -43,6 +43,19 @@ internal sealed class WebSocketSession
     /// <summary>The last heads request heard before the socket proved a key: answered once it has.</summary>
     public Protocol.Sync.HeadsMessage? PendingHeads { get; set; }
 
+    /// <summary>The rest of a want answer cut by the downlink budget, resumed when the bucket refills (null if none).</summary>
+    public DeferredWant? DeferredWant
+    {
+        get => Volatile.Read(ref DeferredWantSlot);
+        set => Volatile.Write(ref DeferredWantSlot, value);
+    }
+
+    /// <summary>Backing field of <see cref="DeferredWant"/>, for an atomic take.</summary>
+    public DeferredWant? DeferredWantSlot;
+
+    /// <summary>1 while a resume of the cut answer is scheduled.</summary>
+    public int ResumeScheduled;
+
     /// <summary>Queues a frame to send; false (counted as <c>ws_dropped_queue_full</c>) if the queue is full or the socket closing.</summary>
     public bool TryEnqueue(byte[] frame)
     {

@@ -6,6 +6,12 @@ const HEADS_EVERY_MS = 30000;
 const FLUSH_EVERY_MS = 1000;
 const MIN_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30000;
+// A restoring node learns what it misses from heads; the gateway answers each Want with at most 64 entries
+// (docs/protocol.md §8). While answers bring entries, the node asks again this soon after the last one was taken
+// in, instead of on the next 30 s heads: a history of 1,000 entries comes back in seconds, not minutes.
+const PULL_AFTER_MS = 100;
+const ENTRY = 1;
+const FRAGMENT = 2;
 
 /**
  * Keeps one WebSocket open to /api/link for `node` (the contract's MeshNode).
@@ -19,6 +25,7 @@ export function startLink(node, { onChange, onStatus }) {
   let reconnectTimer = 0;
   let received = 0;
   let changeTimer = 0;
+  let pullTimer = 0;
 
   // Frames that arrive together (a backlog, a sync answer) are handed over as one batch, so the node can have their
   // signatures checked by WebCrypto all at once (receiveAll); one at a time otherwise, in arrival order either way.
@@ -35,7 +42,20 @@ export function startLink(node, { onChange, onStatus }) {
       } catch (e) { console.warn('frame', e); }
       flush();
       changed();
+      if (batch.some(f => f.length > 0 && ((f[0] & 0x1f) === ENTRY || (f[0] & 0x1f) === FRAGMENT))) pullAgain();
     });
+  }
+
+  // Heads with a reply asked for: the gateway answers with its heads, and the node wants what it still misses (only
+  // while rebuilding after a restore; an up-to-date node wants nothing, so the asking stops by itself once it has everything).
+  function pullAgain() {
+    clearTimeout(pullTimer);
+    pullTimer = setTimeout(() => {
+      pullTimer = 0;
+      if (socket?.readyState !== WebSocket.OPEN || !node.state().rebuilding) return;
+      node.announceHeads(true);
+      flush();
+    }, PULL_AFTER_MS);
   }
 
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/link`;
@@ -103,6 +123,7 @@ export function startLink(node, { onChange, onStatus }) {
       clearInterval(flusher);
       clearTimeout(reconnectTimer);
       clearTimeout(changeTimer);
+      clearTimeout(pullTimer);
       window.removeEventListener('online', online);
       socket?.close(1000);
       socket = null;

@@ -53,7 +53,11 @@ public sealed class WebAppPage
         return await Page.EvaluateAsync<double>("() => window.__mmReadyAt ?? performance.now()");
     }
 
-    /// <summary>Reloads the page; returns navigation start to ready (the app reopens the node from IndexedDB, verifying every stored entry).</summary>
+    /// <summary>
+    /// Reloads the page; returns navigation start to ready. The app reopens the node from IndexedDB: the entries were
+    /// verified when they arrived and are stored sealed (AES-GCM under the device key), so their signatures are not
+    /// checked again.
+    /// </summary>
     public async Task<double> ReloadAsync()
     {
         await Page.ReloadAsync();
@@ -164,6 +168,53 @@ public sealed class WebAppPage
             })
             """,
             new object[] { peer, count });
+    }
+
+    /// <summary>
+    /// Types <paramref name="backupCode"/> and <paramref name="name"/> on the welcome screen, clicks Restore and opens
+    /// the conversation with <paramref name="peer"/>; returns the milliseconds from the click to the moment the
+    /// conversation shows <paramref name="count"/> messages and the node holds its own chain up to
+    /// <paramref name="ownHead"/>, measured in the page (polled every 20 ms).
+    /// </summary>
+    public async Task<double> TimeRestoreAsync(string backupCode, string name, string peer, int count, int ownHead)
+    {
+        await Page.Locator("#restore-code").FillAsync(backupCode);
+        await Page.Locator("#restore-name").FillAsync(name);
+        await Page.EvaluateAsync(
+            """
+            () => {
+              window.__mmRestoreClick = null;
+              document.getElementById('restore-submit').addEventListener('click', () => { window.__mmRestoreClick ??= performance.now(); }, { capture: true });
+            }
+            """);
+        await Page.Locator("#restore-submit").ClickAsync();
+        Id = IdOf(backupCode);
+        await Page.Locator("body[data-mode=self]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        await GoAsync($"#/chats/{peer}");
+        return await Page.EvaluateAsync<double>(
+            """
+            async ([count, ownHead]) => {
+              const node = await (await import('/meshnode.js')).bootNode();
+              return await new Promise(resolve => {
+                const timer = setInterval(() => {
+                  const shown = document.querySelectorAll('ol.messages li.bubble').length;
+                  const own = (node.state().nextSequence || 1) - 1;
+                  if (shown >= count && own >= ownHead) { clearInterval(timer); resolve(performance.now() - window.__mmRestoreClick); }
+                }, 20);
+              });
+            }
+            """,
+            new object[] { count, ownHead });
+    }
+
+    /// <summary>This page's open node: the next sequence number of its own chain minus one (its own head).</summary>
+    public Task<int> OwnHeadAsync() => Page.EvaluateAsync<int>("async () => ((await (await import('/meshnode.js')).bootNode()).state().nextSequence || 1) - 1");
+
+    /// <summary>The node's signature figures: how many signatures this page checked with WebCrypto and with managed code.</summary>
+    public async Task<(int WebCrypto, int Managed)> SignatureFiguresAsync()
+    {
+        int[] figures = await Page.EvaluateAsync<int[]>("async () => { const f = (await (await import('/meshnode.js')).bootNode()).signatureFigures(); return [f.webCrypto, f.managed]; }");
+        return (figures[0], figures[1]);
     }
 
     /// <summary>The node id a backup code stands for.</summary>

@@ -21,4 +21,8 @@ public sealed record WebBenchmarkReport(
     int Runs,
     int Messages,
     List<WebBenchmarkFigure> Figures,
-    List<WebLoadPart> FirstLoad);
+    List<WebLoadPart> FirstLoad)
+{
+    /// <summary>Per restore run (web app only): the entries the restored node got back and the signatures it checked each way.</summary>
+    public List<WebBenchmarkSignatures> RestoreSignatures { get; init; } = [];
+}

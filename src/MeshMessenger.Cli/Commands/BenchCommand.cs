@@ -339,6 +339,11 @@ public static class BenchCommand
         }
 
         console.Write(table);
+        foreach (WebBenchmarkSignatures restored in report.RestoreSignatures)
+        {
+            console.MarkupLineInterpolated($"restore run {restored.Run}: {restored.EntriesReceived} entries received, signatures verified: {restored.WebCrypto} by WebCrypto, {restored.Managed} managed");
+        }
+
         var parts = new Table().Title("first load by part (compressed, mean)").AddColumns("part", "bytes", "files");
         foreach (WebLoadPart part in report.FirstLoad)
         {

@@ -39,6 +39,7 @@ public sealed class MessengerNode
     private readonly int _maxFrameSize;
     private readonly ChainStore _chains;
     private readonly LocalChain _own;
+    private bool _rebuilding;
     private readonly Reassembler _reassembler;
     private readonly DeliveryTracker _tracker = new DeliveryTracker();
     private readonly Hashtable _channels = new Hashtable();
@@ -73,6 +74,7 @@ public sealed class MessengerNode
         if (restoring)
         {
             _own.BeginRestore();
+            _rebuilding = true;
             // Ask neighbours about our own chain first (a query head), and for their heads in general.
             var query = new ChainHead[] { new ChainHead(identity.Id, 0, 0, new byte[EntryCodec.LinkSize]) };
             Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(true, true, query).Encode()));
@@ -233,6 +235,13 @@ public sealed class MessengerNode
     /// less airtime and storage). Default true.
     /// </summary>
     public bool SyncAllChains { get; set; } = true;
+
+    /// <summary>
+    /// True from a restore until the own chain is back and a neighbour's heads showed nothing more to fetch of the
+    /// chains this node keeps: the own chain completes before the conversations do (an answer holds at most
+    /// <see cref="MaxEntriesPerAnswer"/> entries), so a device keeps fetching until then.
+    /// </summary>
+    public bool Rebuilding => _rebuilding;
 
     /// <summary>Advertises this node's chain heads to its neighbours (hop limit 0), optionally asking for theirs.</summary>
     public void AnnounceHeads(bool requestReply)
@@ -526,8 +535,12 @@ public sealed class MessengerNode
         }
 
         // A device (SyncAllChains off) fetches only while restoring; an archive or gateway fetches whatever it hears of.
-        bool fetch = !heads.Query && (SyncAllChains || _own.Restoring);
+        bool fetch = !heads.Query && (SyncAllChains || _own.Restoring || _rebuilding);
         SequenceRange[] wants = fetch ? SyncPlanner.Wants(_chains, heads.Heads, SyncAllChains) : new SequenceRange[0];
+        if (_rebuilding && fetch && !_own.Restoring && wants.Length == 0)
+        {
+            _rebuilding = false; // nothing more to fetch of the chains kept: the history is rebuilt
+        }
         if (wants.Length > 0)
         {
             // Addressed to the neighbour that advertised, so the others do not answer with the same entries.
