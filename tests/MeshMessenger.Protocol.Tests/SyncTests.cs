@@ -62,6 +62,43 @@ public sealed class SyncTests
     }
 
     [Fact]
+    public void A_hole_inside_a_held_run_is_asked_for_though_both_ends_are_held()
+    {
+        var clock = new TestClock();
+        MessengerNode alice = TestLink.Node(1, "alice", clock);
+        MessengerNode carol = TestLink.Node(3, "carol", clock);
+        for (int i = 0; i < 30; i++)
+        {
+            alice.PostPublic($"post {i}");
+        }
+
+        // Carol holds alice's 0..10 and 20..30 (the later ones relayed live while the older were being fetched).
+        for (uint s = 0; s <= 30; s++)
+        {
+            if (s <= 10 || s >= 20)
+            {
+                Assert.NotEqual(ChainVerdict.Invalid, carol.Chains.Accept(alice.Chains.Store.Get(alice.Id, s)!.Entry));
+            }
+        }
+
+        uint low;
+        uint high;
+        Assert.True(alice.Chains.Store.TryGetRange(alice.Id, out low, out high));
+        SequenceRange[] wants = SyncPlanner.Wants(carol.Chains, [new ChainHead(alice.Id, low, high, EntryHash.LinkOf(alice.Chains.HashOf(alice.Id, high)!))], allChains: true);
+        Assert.Contains(wants, w => w.Author == alice.Id && w.From == 11 && w.To == 19);
+
+        // Over a link the hole is filled and nothing else is asked for.
+        carol.SyncAllChains = true;
+        new TestLink(alice, carol).Run();
+        for (uint s = 0; s <= 30; s++)
+        {
+            Assert.NotNull(carol.Chains.Store.Get(alice.Id, s));
+        }
+
+        Assert.Empty(SyncPlanner.Wants(carol.Chains, [new ChainHead(alice.Id, low, high, EntryHash.LinkOf(alice.Chains.HashOf(alice.Id, high)!))], allChains: true));
+    }
+
+    [Fact]
     public void A_recipient_reads_every_message_addressed_to_it_though_the_author_wrote_to_others_between()
     {
         var clock = new TestClock();

@@ -61,6 +61,15 @@ public static class SyncPlanner
                 continue;
             }
 
+            // A hole inside the held run (an entry relayed live while older ones were still being fetched, or a
+            // recipient that missed some) is asked for too: the ends alone would never show it.
+            uint holeFrom;
+            uint holeTo;
+            if (FirstHole(chains.Store, head.Author, low > head.Low ? low : head.Low, high < head.High ? high : head.High, out holeFrom, out holeTo))
+            {
+                AddSplit(wants, head.Author, holeFrom, holeTo);
+            }
+
             if (head.High > high && head.Low <= high + 1)
             {
                 AddSplit(wants, head.Author, high + 1, head.High);
@@ -79,6 +88,48 @@ public static class SyncPlanner
         var result = new SequenceRange[wants.Count];
         wants.CopyTo(result);
         return result;
+    }
+
+    /// <summary>Entries probed at most per chain when looking for a hole, so one heads message costs bounded time.</summary>
+    public const int MaxHoleProbe = 4096;
+
+    /// <summary>
+    /// The first run of sequences missing between <paramref name="from"/> and <paramref name="to"/> (both held or
+    /// outside the peer's run), looking at no more than <see cref="MaxHoleProbe"/> sequences.
+    /// </summary>
+    public static bool FirstHole(IEntryStore store, uint author, uint from, uint to, out uint holeFrom, out uint holeTo)
+    {
+        holeFrom = 0;
+        holeTo = 0;
+        bool inHole = false;
+        int probed = 0;
+        for (uint s = from; s <= to && probed < MaxHoleProbe; s++, probed++)
+        {
+            bool held = store.Get(author, s) != null;
+            if (!held && !inHole)
+            {
+                inHole = true;
+                holeFrom = s;
+            }
+            else if (held && inHole)
+            {
+                holeTo = s - 1;
+                return true;
+            }
+
+            if (s == uint.MaxValue)
+            {
+                break;
+            }
+        }
+
+        if (inHole)
+        {
+            holeTo = from + (uint)probed - 1; // the probe ended inside the hole: ask up to the last sequence probed
+            return true;
+        }
+
+        return false;
     }
 
     private static void AddSplit(ArrayList wants, uint author, uint from, uint to)
