@@ -10,6 +10,7 @@ const MAX_BACKOFF_MS = 30000;
 // (docs/protocol.md §8). While answers bring entries, the node asks again this soon after the last one was taken
 // in, instead of on the next 30 s heads: a history of 1,000 entries comes back in seconds, not minutes.
 const PULL_AFTER_MS = 100;
+const CATCHING_UP_ENTRIES = 16;
 const ENTRY = 1;
 const FRAGMENT = 2;
 
@@ -26,6 +27,7 @@ export function startLink(node, { onChange, onStatus }) {
   let received = 0;
   let changeTimer = 0;
   let pullTimer = 0;
+  let entriesSinceHeads = 0;
 
   // Frames that arrive together (a backlog, a sync answer) are handed over as one batch, so the node can have their
   // signatures checked by WebCrypto all at once (receiveAll); one at a time otherwise, in arrival order either way.
@@ -42,7 +44,9 @@ export function startLink(node, { onChange, onStatus }) {
       } catch (e) { console.warn('frame', e); }
       flush();
       changed();
-      if (batch.some(f => f.length > 0 && ((f[0] & 0x1f) === ENTRY || (f[0] & 0x1f) === FRAGMENT))) pullAgain();
+      const entries = batch.filter(f => f.length > 0 && ((f[0] & 0x1f) === ENTRY || (f[0] & 0x1f) === FRAGMENT)).length;
+      entriesSinceHeads += entries;
+      if (entries > 0) pullAgain();
     });
   }
 
@@ -52,7 +56,10 @@ export function startLink(node, { onChange, onStatus }) {
     clearTimeout(pullTimer);
     pullTimer = setTimeout(() => {
       pullTimer = 0;
-      if (socket?.readyState !== WebSocket.OPEN || !node.state().rebuilding) return;
+      // Asking again costs a heads exchange, so only while rebuilding or after a run of entries (a sync answer or
+      // a backlog: a browser that was away catches up at once, not 64 entries per 30 s); live traffic alone does not.
+      if (socket?.readyState !== WebSocket.OPEN || (entriesSinceHeads < CATCHING_UP_ENTRIES && !node.state().rebuilding)) return;
+      entriesSinceHeads = 0;
       node.announceHeads(true);
       flush();
     }, PULL_AFTER_MS);
@@ -80,6 +87,7 @@ export function startLink(node, { onChange, onStatus }) {
     ws.onopen = () => {
       attempt = 0;
       onStatus(true, 'connected to the mesh');
+      entriesSinceHeads = 0;
       node.announceHeads(true); // what we have, and a request for theirs: a restored or offline node catches up
       flush();
     };
@@ -105,7 +113,7 @@ export function startLink(node, { onChange, onStatus }) {
     reconnectTimer = setTimeout(() => { reconnectTimer = 0; connect(); }, MIN_BACKOFF_MS / 2 + Math.random() * ceiling);
   }
 
-  const heads = setInterval(() => { if (socket?.readyState === WebSocket.OPEN) { node.announceHeads(true); flush(); } }, HEADS_EVERY_MS);
+  const heads = setInterval(() => { if (socket?.readyState === WebSocket.OPEN) { entriesSinceHeads = 0; node.announceHeads(true); flush(); } }, HEADS_EVERY_MS);
   const flusher = setInterval(flush, FLUSH_EVERY_MS);
   const online = () => { if (!socket) { clearTimeout(reconnectTimer); reconnectTimer = 0; attempt = 0; connect(); } };
   window.addEventListener('online', online);
