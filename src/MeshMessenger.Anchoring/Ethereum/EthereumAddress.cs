@@ -1,8 +1,8 @@
-using System.Globalization;
+using Nethereum.Util;
 
 namespace MeshMessenger.Anchoring.Ethereum;
 
-/// <summary>A 20-byte account address: the last 20 bytes of keccak256 of the 64-byte public key (X‖Y), shown with the EIP-55 checksum.</summary>
+/// <summary>A 20-byte account address: the last 20 bytes of keccak256 of the 64-byte public key (X‖Y), shown with the EIP-55 checksum (both through Nethereum).</summary>
 public sealed class EthereumAddress : IEquatable<EthereumAddress>
 {
     private readonly byte[] _bytes;
@@ -51,20 +51,8 @@ public sealed class EthereumAddress : IEquatable<EthereumAddress>
         return true;
     }
 
-    /// <summary>EIP-55: keccak256 of the lowercase hex; the i-th letter is upper case if hash nibble i is 8 or more.</summary>
-    public override string ToString()
-    {
-        string lower = Convert.ToHexStringLower(_bytes);
-        byte[] hash = Keccak256.Hash(System.Text.Encoding.ASCII.GetBytes(lower));
-        var chars = new char[40];
-        for (int i = 0; i < 40; i++)
-        {
-            int nibble = (hash[i / 2] >> (i % 2 == 0 ? 4 : 0)) & 0xF;
-            chars[i] = nibble >= 8 ? char.ToUpper(lower[i], CultureInfo.InvariantCulture) : lower[i];
-        }
-
-        return "0x" + new string(chars);
-    }
+    /// <summary>EIP-55 (Nethereum's <see cref="AddressUtil"/>): keccak256 of the lowercase hex; the i-th letter is upper case if hash nibble i is 8 or more.</summary>
+    public override string ToString() => AddressUtil.Current.ConvertToChecksumAddress(Convert.ToHexStringLower(_bytes));
 
     /// <inheritdoc />
     public bool Equals(EthereumAddress? other) => other is not null && _bytes.AsSpan().SequenceEqual(other._bytes);
