@@ -33,7 +33,7 @@ public static partial class MeshNodeExports
         NodeIdentity identity = NodeIdentity.FromRootSecret(seed);
         w.WriteStartObject();
         w.WriteString("id", NodeNames.Hex(identity.Id));
-        w.WriteString("backupCode", BackupCode.Create(identity));
+        w.WriteString("backupCode", RecoveryPhrase.FromIdentity(identity).Text); // BIP-39: the same 24 words will open the wallet
         w.WriteEndObject();
     });
 
@@ -46,7 +46,11 @@ public static partial class MeshNodeExports
         string code = Text(o, "backupCode") ?? throw new ArgumentException("open needs the backup code");
         if (BackupCode.TryRestore(code.Trim(), out NodeIdentity? identity) != ProtocolError.None)
         {
-            throw new ArgumentException("that backup code is not valid (check it for typing mistakes)");
+            // Words: say which one is wrong (BIP-39 wordlist, checksum); anything else is an older code mistyped.
+            bool words = code.Trim().IndexOf(' ') > 0;
+            throw new ArgumentException(words && RecoveryPhrase.TryParse(code, out _, out RecoveryPhraseProblem problem) != RecoveryPhraseError.None
+                ? problem.Describe()
+                : "that backup code is not valid (check it for typing mistakes)");
         }
 
         string name = NodeNames.Require(Text(o, "name"), "a name");

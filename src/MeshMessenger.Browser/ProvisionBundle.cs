@@ -57,7 +57,7 @@ internal static class ProvisionBundle
         }
 
         NodeIdentity identity = NodeIdentity.FromRootSecret(seed);
-        string backupCode = BackupCode.Create(identity);
+        string backupCode = RecoveryPhrase.FromIdentity(identity).Text; // BIP-39 24 words; BackupCode.TryRestore reads them
         string json = StateJson.Write(w =>
         {
             w.WriteStartObject();

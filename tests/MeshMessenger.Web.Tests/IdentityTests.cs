@@ -46,7 +46,8 @@ public sealed class IdentityTests(WebAppFixture web) : IClassFixture<WebAppFixtu
         IPage page = await web.NewPageAsync();
         (string me, string code) = await WebAppFixture.CreateIdentityAsync(page, "Bea Backup", passphrase: "correct horse battery");
         Assert.False(string.IsNullOrWhiteSpace(code));
-        Assert.Equal("", await page.Locator("#backup-code").TextContentAsync()); // not left in the page
+        await Expect(page.Locator("#backup-code")).ToHaveTextAsync(""); // not left in the page (cleared by the dialog's close event, which runs a moment after Done)
+        Assert.Equal(24, code.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length); // a BIP-39 phrase: the same words open the wallet
 
         // What a script that can only read storage sees: no backup code in any IndexedDB record, and a key it cannot export.
         string dump = await page.EvaluateAsync<string>("""

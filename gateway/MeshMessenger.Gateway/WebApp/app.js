@@ -833,7 +833,7 @@ async function welcomeView() {
         try { await restoreIdentity(restoreCode.value.trim(), restoreName.value.trim(), restorePass.value); } catch (err) { restoreOut.textContent = plain(err); }
       } },
       h('h2', {}, 'Restore from backup code'),
-      h('label', { for: 'restore-code' }, 'Backup code'), restoreCode,
+      h('label', { for: 'restore-code' }, 'Backup code: your 24 words (or an older code)'), restoreCode,
       h('div', { class: 'row' },
         h('button', { type: 'button', class: 'secondary', id: 'restore-camera', onclick: () => scanCamera(video, restoreOut, async text => { restoreCode.value = text; restoreOut.textContent = 'Backup code scanned.'; }) }, 'Scan its QR code'),
         h('label', { for: 'restore-image', class: 'button secondary' }, 'From an image'), restoreFile),
