@@ -38,11 +38,12 @@ public sealed class HdAccounts
     public EthereumAccount EthereumAccount(int index)
     {
         CheckIndex(index, nameof(index));
-        var path = new KeyPath($"m/{Bip44Purpose}'/{EthereumCoinType}'/0'/0/{index}");
+        string text = $"m/{Bip44Purpose}'/{EthereumCoinType}'/0'/0/{index}";
+        var path = KeyPath.Parse(text);
         Key key = _master.Derive(path).PrivateKey;
         // Ethereum addresses hash the uncompressed public key (Yellow Paper, Appendix F).
         byte[] publicKey = key.PubKey.Decompress().ToBytes();
-        return new EthereumAccount(index, path.ToString(), EthereumAddress.FromPublicKey(publicKey), key.ToBytes());
+        return new EthereumAccount(index, text, EthereumAddress.FromPublicKey(publicKey), key.ToBytes());
     }
 
     /// <summary>
@@ -59,10 +60,11 @@ public sealed class HdAccounts
         }
 
         int coin = SegwitAddress.CoinType(network);
-        var path = new KeyPath($"m/{Bip84Purpose}'/{coin}'/{account}'/{change}/{index}");
+        string text = $"m/{Bip84Purpose}'/{coin}'/{account}'/{change}/{index}";
+        var path = KeyPath.Parse(text);
         Key key = _master.Derive(path).PrivateKey;
         byte[] publicKey = key.PubKey.Compress().ToBytes();
-        return new SegwitAccount(network, path.ToString(), publicKey, SegwitAddress.Encode(network, publicKey), key.ToBytes());
+        return new SegwitAccount(network, text, publicKey, SegwitAddress.Encode(network, publicKey), key.ToBytes());
     }
 
     /// <summary>Shows the master key's fingerprint only, never a key.</summary>
