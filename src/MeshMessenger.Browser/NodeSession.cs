@@ -9,6 +9,7 @@ using MeshMessenger.Protocol.Node;
 using MeshMessenger.Protocol.Platform;
 using MeshMessenger.Protocol.Receipts;
 using MeshMessenger.Protocol.Sealing;
+using MeshMessenger.Protocol.Sync;
 
 namespace MeshMessenger.Browser;
 
@@ -54,10 +55,10 @@ internal sealed class NodeSession
     public IReadOnlyDictionary<uint, uint> ReadUpTo => _readUpTo;
 
     /// <summary>
-    /// The highest own sequence whose frames the page has taken for its link (-1: none). Above it a message
-    /// shows "sending". Entries restored at open count as taken: the page persisted them after taking them.
+    /// The highest own sequence a neighbour (the gateway) showed it holds, from its heads; -1 until one did. A message
+    /// is "sent" only up to here: the gateway answers heads from its committed store, so the promise survives its kill -9.
     /// </summary>
-    public long SentThrough { get; private set; } = -1;
+    public long HeldByNeighbourThrough { get; private set; } = -1;
 
     /// <summary>
     /// Opens a node: the persisted entries go into the store first, then the node is built on them (rebuilding
@@ -108,14 +109,12 @@ internal sealed class NodeSession
         }
 
         session.AfterRebuild();
-        session.SentThrough = (long)node.OwnChain.NextSequence - 1;
         return session;
     }
 
-    /// <summary>Frames to send, each one link message; own entries in them now count as sent.</summary>
+    /// <summary>Frames to send, each one link message.</summary>
     public byte[][] TakeOutbound()
     {
-        SentThrough = (long)Node.OwnChain.NextSequence - 1;
         return Node.TakeOutbox();
     }
 
@@ -128,6 +127,7 @@ internal sealed class NodeSession
         bool restoring = Node.OwnChain.Restoring;
         int before = Node.Messages.Count;
         ProtocolError error = Node.Receive(frame, 0, frame.Length);
+        NoteOwnHeadHeld(frame);
         if (restoring != Node.OwnChain.Restoring)
         {
             AfterRebuild(); // the node re-read its entries (a restore finished)
@@ -145,6 +145,27 @@ internal sealed class NodeSession
         }
 
         return (int)error;
+    }
+
+    /// <summary>A neighbour's heads that list this node's own chain tell how far that neighbour holds it (docs/protocol.md §8.1).</summary>
+    private void NoteOwnHeadHeld(byte[] frame)
+    {
+        if (FrameCodec.TryDecode(frame, 0, frame.Length, FrameLimits.Ip, out Frame? decoded) != ProtocolError.None
+            || decoded!.Type != FrameType.Heads
+            || HeadsMessage.TryDecode(decoded.Payload, out HeadsMessage? heads) != ProtocolError.None)
+        {
+            return;
+        }
+
+        foreach (ChainHead head in heads!.Heads)
+        {
+            // The head's link must match our own entry there: a neighbour cannot claim to hold what it never saw.
+            if (head.Author == Node.Id && head.High > HeldByNeighbourThrough && head.High < Node.OwnChain.NextSequence
+                && Node.Chains.HashOf(Node.Id, head.High) is byte[] own && EntryHash.Links(head.HeadLink, own))
+            {
+                HeldByNeighbourThrough = head.High;
+            }
+        }
     }
 
     /// <summary>After <see cref="MessengerNode.FinishRestore"/>: the node re-read its entries.</summary>
@@ -207,7 +228,7 @@ internal sealed class NodeSession
             MessageState.Read => "read",
             MessageState.Delivered => "delivered",
             MessageState.Relayed => "relayed",
-            _ => sequence > SentThrough ? "sending" : "sent",
+            _ => sequence > HeldByNeighbourThrough ? "sending" : "sent",
         };
     }
 

@@ -23,10 +23,11 @@ public sealed class SyncResponder(GatewayDatabase database, NodeIdentity identit
 
     /// <summary>
     /// The Heads frame answering <paramref name="asked"/>, or null if it asks for no reply or the store holds no
-    /// chain. <paramref name="offset"/> is the asker's rotation through the other chains; it moves on by the number
+    /// chain. <paramref name="askedBy"/> is the node the asking socket proved; its own chain comes first.
+    /// <paramref name="offset"/> is the asker's rotation through the other chains; it moves on by the number
     /// advertised, so repeated asks advertise every chain in turn.
     /// </summary>
-    public byte[]? AnswerHeads(HeadsMessage asked, ref int offset)
+    public byte[]? AnswerHeads(HeadsMessage asked, uint? askedBy, ref int offset)
     {
         if (!asked.RequestReply)
         {
@@ -35,9 +36,11 @@ public sealed class SyncResponder(GatewayDatabase database, NodeIdentity identit
 
         using SqliteConnection c = database.Open();
         var heads = new List<ChainHead>(HeadsPerFrame);
-        if (asked.Query)
+        // The asker's own chain first: it learns how far the gateway holds what it sent (its "sent" state).
+        IEnumerable<uint> first = askedBy is uint own ? [own] : [];
+        if (asked.Query || askedBy is not null)
         {
-            foreach (uint author in asked.Heads.Select(h => h.Author).Distinct().Take(HeadsPerFrame))
+            foreach (uint author in first.Concat(asked.Query ? asked.Heads.Select(h => h.Author) : []).Distinct().Take(HeadsPerFrame))
             {
                 heads.AddRange(Heads(c, "SELECT author, low, high, head FROM chains WHERE author = $a", p => p.AddWithValue("$a", (long)author)));
             }

@@ -304,7 +304,7 @@ public sealed class WebSocketLink : BackgroundService
 
     private void AnswerHeads(WebSocketSession session, HeadsMessage heads)
     {
-        if (_sync.AnswerHeads(heads, ref session.HeadsOffset) is byte[] reply && _links.TryTakeDownlink(session, reply.Length))
+        if (_sync.AnswerHeads(heads, _links.ProvenNodeOf(session), ref session.HeadsOffset) is byte[] reply && _links.TryTakeDownlink(session, reply.Length))
         {
             session.TryEnqueue(reply);
             _counters.Add("ws_sync_frames_sent");

@@ -11,6 +11,7 @@ const MAX_BACKOFF_MS = 30000;
 // in, instead of on the next 30 s heads: a history of 1,000 entries comes back in seconds, not minutes.
 const PULL_AFTER_MS = 100;
 const CATCHING_UP_ENTRIES = 16;
+const CONFIRM_AFTER_MS = 150;
 const ENTRY = 1;
 const FRAGMENT = 2;
 
@@ -73,9 +74,24 @@ export function startLink(node, { onChange, onStatus }) {
   }
 
   // Sends what the node wants sent; while the link is down the frames stay in the node.
+  // After frames go out, heads are asked for a moment later: the gateway's answer lists this node's own chain as far as
+  // its store holds it, and only that turns a message from "sending" into "sent" (a promise that survives its restart).
   function flush() {
     if (!socket || socket.readyState !== WebSocket.OPEN) return;
-    for (const frame of node.takeOutbound()) socket.send(frame);
+    const frames = node.takeOutbound();
+    for (const frame of frames) socket.send(frame);
+    if (frames.some(f => f.length > 0 && ((f[0] & 0x1f) === ENTRY || (f[0] & 0x1f) === FRAGMENT))) confirmSoon();
+  }
+
+  let confirmTimer = 0;
+  function confirmSoon() {
+    if (confirmTimer) return;
+    confirmTimer = setTimeout(() => {
+      confirmTimer = 0;
+      if (socket?.readyState !== WebSocket.OPEN) return;
+      node.announceHeads(true);
+      for (const frame of node.takeOutbound()) socket.send(frame);
+    }, CONFIRM_AFTER_MS);
   }
 
   function connect() {
@@ -132,6 +148,7 @@ export function startLink(node, { onChange, onStatus }) {
       clearTimeout(reconnectTimer);
       clearTimeout(changeTimer);
       clearTimeout(pullTimer);
+      clearTimeout(confirmTimer);
       window.removeEventListener('online', online);
       socket?.close(1000);
       socket = null;

@@ -10,7 +10,7 @@ namespace MeshMessenger.Protocol.Sealing;
 /// "MMC1:" + base32 of the secret and the name). Each author seals under their own subkey,
 /// HKDF-SHA-256(salt "MeshMessenger channel v1", IKM secret, info author key), so authors never share a
 /// (key, nonce) pair even when two of them use the same sequence number. Unlike Meshtastic's AES-CTR
-/// channels (meshtastic/firmware issue 4030, a forgeable channel), every channel message is also authenticated (Poly1305) and signed (Ed25519).
+/// channels (anyone holding a Meshtastic channel key can write as any member of it), every channel message is also authenticated (Poly1305) and signed (Ed25519).
 /// </summary>
 public sealed class ChannelKey
 {
