@@ -25,7 +25,7 @@ public static class Program
             "Examples:\n" +
             "  meshmsg up                        the whole system: gateway, emulated devices, dev chain, web app on :8080\n" +
             "  meshmsg demo                      two nodes exchange messages and receipts; one is wiped and rebuilds\n" +
-            "  meshmsg keygen --name Amina       create your identity (prints the backup code)\n" +
+            "  meshmsg keygen --name Amina       create your identity (prints the 24-word recovery phrase)\n" +
             "  meshmsg contact show              your contact card as text and QR code\n" +
             "  meshmsg emulate village-30        30 virtual devices, both routing policies, table and plots\n" +
             "  meshmsg emulate sweep             10 to 1,000 devices: managed flooding against learned routes\n" +

@@ -17,7 +17,7 @@ public sealed class KeygenTests : IDisposable
         string path = Path.Combine(_dir, "id.json");
         var console = new RecordingConsole();
         Assert.Equal(0, KeygenCommand.Run("Amina", path, force: false, restoreCode: null, json: false, console.Console));
-        Assert.Contains("Backup code", console.Text);
+        Assert.Contains("Recovery phrase", console.Text);
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
@@ -46,8 +46,28 @@ public sealed class KeygenTests : IDisposable
         Assert.Equal(0, KeygenCommand.Run("Amina", second, false, file.BackupCode, json: false, new RecordingConsole().Console));
         Assert.Equal(identity.SigningKey, IdentityFile.Load(second).Identity.SigningKey);
 
+        Assert.Equal(24, file.BackupCode.Split(' ').Length);
+        Assert.Equal(RecoveryPhrase.FromIdentity(identity).Text, file.BackupCode);
+
+        // An older backup code of the same root still restores the same node.
+        string older = Path.Combine(_dir, "older.json");
+        Assert.Equal(0, KeygenCommand.Run("Amina", older, false, BackupCode.Create(identity), json: false, new RecordingConsole().Console));
+        Assert.Equal(identity.SigningKey, IdentityFile.Load(older).Identity.SigningKey);
+
+        // A word swapped for another listed word breaks the BIP-39 checksum (1 in 256 would pass; pick one that fails).
         var bad = new RecordingConsole();
-        string typo = (file.BackupCode[0] == 'A' ? "B" : "A") + file.BackupCode[1..];
+        string[] words = file.BackupCode.Split(' ');
+        string typo = "";
+        for (int i = 0; i < 2048 && typo.Length == 0; i++)
+        {
+            words[23] = RecoveryPhrase.EnglishWord(i);
+            string candidate = string.Join(' ', words);
+            if (BackupCode.TryRestore(candidate, out _) == MeshMessenger.Protocol.ProtocolError.BadChecksum)
+            {
+                typo = candidate;
+            }
+        }
+
         Assert.Equal(1, KeygenCommand.Run("Amina", Path.Combine(_dir, "c.json"), false, typo, json: false, bad.Console));
         Assert.Contains("BadChecksum", bad.Text);
     }

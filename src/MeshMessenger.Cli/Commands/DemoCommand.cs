@@ -47,7 +47,7 @@ public static class DemoCommand
         var clock = new FixedClock(entrySeconds: 60_000_000);
         NodeIdentity aliceKey = NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)1, 32).ToArray());
         NodeIdentity bobKey = NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)2, 32).ToArray());
-        string bobBackup = BackupCode.Create(bobKey);
+        string bobBackup = RecoveryPhrase.FromIdentity(bobKey).Text;
 
         var alice = new MessengerNode(aliceKey, "Alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: false);
         var bob = new MessengerNode(bobKey, "Bob", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: false);

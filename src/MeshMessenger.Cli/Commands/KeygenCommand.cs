@@ -16,14 +16,14 @@ public static class KeygenCommand
         var name = new Option<string>("--name") { Description = "Display name on your contact card (at most 32 UTF-8 bytes).", DefaultValueFactory = _ => Environment.UserName };
         var output = new Option<string>("--out") { Description = "Identity file to write.", DefaultValueFactory = _ => IdentityFile.DefaultPath };
         var force = new Option<bool>("--force") { Description = "Replace an existing identity file." };
-        var restore = new Option<string?>("--restore") { Description = "Restore from a backup code instead of generating a new key." };
+        var restore = new Option<string?>("--restore") { Description = "Restore from the 24-word recovery phrase (or an older backup code) instead of generating a new key." };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var command = new Command(
             "keygen",
             "Create an identity (Ed25519 signing key, X25519 agreement key, node id) and write it to an identity file.\n\n" +
             "Examples:\n" +
             "  meshmsg keygen --name Amina\n" +
-            "  meshmsg keygen --restore AEAQ-CAIB-... --out restored.json")
+            "  meshmsg keygen --restore \"abandon ability ... (24 words)\" --out restored.json")
         {
             name, output, force, restore, json,
         };
@@ -44,7 +44,7 @@ public static class KeygenCommand
             ProtocolError error = BackupCode.TryRestore(restoreCode, out NodeIdentity? restored);
             if (error != ProtocolError.None)
             {
-                console.MarkupLineInterpolated($"[red]error:[/] the backup code is not valid ({error}: {(error == ProtocolError.BadChecksum ? "a character is probably mistyped" : "only A-Z, 2-7 and dashes, 55 characters")})");
+                console.MarkupLineInterpolated($"[red]error:[/] the recovery phrase is not valid ({error}: {(error == ProtocolError.BadChecksum ? "a word or character is probably mistyped" : "24 words from the BIP-39 English list, or an older 55-character backup code")})");
                 return 1;
             }
 
@@ -70,7 +70,7 @@ public static class KeygenCommand
         }
 
         console.MarkupLineInterpolated($"{(restoreCode is null ? "Created" : "Restored")} identity [bold]{file.NodeId}[/] ({name}) in {Path.GetFullPath(path)}");
-        console.MarkupLine("Backup code (write it down; it [bold]is[/] the key: keep it secret, it restores this identity):");
+        console.MarkupLine("Recovery phrase (write it down; it [bold]is[/] the key: keep it secret, it restores this identity and its wallet):");
         RawOutput.Line(console, "  " + file.BackupCode);
         RawOutput.Line(console, "Contact card: " + card);
         return 0;

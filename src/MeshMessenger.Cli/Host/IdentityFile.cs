@@ -6,7 +6,8 @@ namespace MeshMessenger.Cli.Host;
 
 /// <summary>
 /// The identity file written by <c>meshmsg keygen</c>: JSON with the display name, the node id (for
-/// people) and the backup code (the secret). Written with mode 0600 on Unix.
+/// people) and the backup (the secret): the 24-word recovery phrase that also opens the wallet (BIP-39), or an
+/// older backup code, which still loads. Written with mode 0600 on Unix.
 /// </summary>
 public sealed class IdentityFile
 {
@@ -19,7 +20,7 @@ public sealed class IdentityFile
     /// <summary>Node id text ("!xxxxxxxx"), for people reading the file; checked against the key on load.</summary>
     public required string NodeId { get; init; }
 
-    /// <summary>Backup code of the root secret.</summary>
+    /// <summary>The root secret as a 24-word recovery phrase (files from earlier releases hold a backup code; both load).</summary>
     public required string BackupCode { get; init; }
 
     /// <summary>Writes the file; refuses to replace one unless <paramref name="force"/>.</summary>
@@ -27,7 +28,7 @@ public sealed class IdentityFile
     {
         if (File.Exists(path) && !force)
         {
-            throw new IdentityFileException($"{path} already exists; pass --force to replace it (the identity in it would be lost unless you kept its backup code)");
+            throw new IdentityFileException($"{path} already exists; pass --force to replace it (the identity in it would be lost unless you kept its recovery phrase)");
         }
 
         string json = JsonSerializer.Serialize(this, IdentityFileJson.Default.IdentityFile);
@@ -80,6 +81,6 @@ public sealed class IdentityFile
     {
         Name = name,
         NodeId = Protocol.Identity.NodeId.ToText(identity.Id),
-        BackupCode = Protocol.Identity.BackupCode.Create(identity),
+        BackupCode = RecoveryPhrase.FromIdentity(identity).Text,
     };
 }
