@@ -8,6 +8,7 @@ using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Sealing;
 using MeshMessenger.Protocol.Wire;
+using MeshMessenger.Wallet;
 
 namespace MeshMessenger.Browser;
 
@@ -223,6 +224,28 @@ public static partial class MeshNodeExports
         w.WriteEndObject();
     });
 
+    /// <summary>
+    /// The wallet addresses of this node's own root, for { networks: [ "bitcoin", "litecoin-regtest", … ] }:
+    /// { ok: { evm: { path, address }, utxo: [ { network, path, address } ] } }. No key or phrase leaves the node.
+    /// </summary>
+    [JSExport]
+    public static string WalletAccounts(string optionsJson) => Answer(w =>
+    {
+        using JsonDocument options = JsonDocument.Parse(string.IsNullOrEmpty(optionsJson) ? "{}" : optionsJson);
+        Session.Wallet.WriteAccounts(w, options.RootElement);
+    });
+
+    /// <summary>
+    /// Signs an EIP-1559 ETH transfer from the node's EVM account, { chainId, nonce, to, valueWei, maxFeePerGas,
+    /// maxPriorityFeePerGas, gas, data? }: { ok: { raw, hash } }, the raw signed transaction for eth_sendRawTransaction.
+    /// </summary>
+    [JSExport]
+    public static string WalletSignEvmTransfer(string transferJson) => Answer(w =>
+    {
+        using JsonDocument transfer = JsonDocument.Parse(transferJson ?? "");
+        Session.Wallet.WriteSignedEvmTransfer(w, transfer.RootElement);
+    });
+
     /// <summary>Checks tests/vectors/protocol/protocol-v1.txt here, in WebAssembly: { ok: { passed, failed, failures } }.</summary>
     [JSExport]
     public static string RunVectors(string text) => Answer(w => ProtocolVectorRunner.Run(text).WriteTo(w));
@@ -281,7 +304,7 @@ public static partial class MeshNodeExports
             string ok = StateJson.Write(value);
             return "{\"ok\":" + ok + "}";
         }
-        catch (Exception e) when (e is ProtocolException or ArgumentException or InvalidOperationException or JsonException or FormatException)
+        catch (Exception e) when (e is ProtocolException or ArgumentException or InvalidOperationException or JsonException or FormatException or WalletException)
         {
             return StateJson.Write(w =>
             {

@@ -25,6 +25,7 @@ internal sealed class NodeSession
     private readonly List<uint> _contacts = [];
     private readonly Dictionary<uint, uint> _readUpTo = [];
     private readonly Dictionary<uint, byte[]?> _directKeys = [];
+    private NodeWallet? _wallet;
 
     private NodeSession(NodeIdentity identity, MessengerNode node, RecordingEntryStore store)
     {
@@ -44,6 +45,9 @@ internal sealed class NodeSession
 
     /// <summary>The contact card (MM1: text).</summary>
     public string Card => ContactCard.Create(Identity, Name, null).ToText();
+
+    /// <summary>The wallet of this node's root, derived on first use (BIP-39 seeding is 2048 PBKDF2 rounds).</summary>
+    public NodeWallet Wallet => _wallet ??= NodeWallet.Of(Identity);
 
     /// <summary>The address book: contacts added by card and people messaged, in the order they came.</summary>
     public IReadOnlyList<uint> Contacts => _contacts;

@@ -199,6 +199,33 @@ class MeshNode {
     return answer(call(() => this.#x.ProvisionBundle(options, randomBytes(32))));
   }
 
+  /**
+   * The wallet addresses of this node's own root (its 24 words, BIP-39/32): { evm: { path, address },
+   * utxo: [{ network, path, address }] }, the EVM account m/44'/60'/0'/0/0 (EIP-55) and the first BIP-84 receive
+   * address of each network ('bitcoin', 'bitcoin-testnet', 'bitcoin-signet', 'bitcoin-regtest', 'litecoin',
+   * 'litecoin-regtest'). No key or phrase leaves the node.
+   */
+  walletAccounts(networks = []) {
+    const options = JSON.stringify({ networks: [...networks].map(String) });
+    return answer(call(() => this.#x.WalletAccounts(options)));
+  }
+
+  /**
+   * Signs an ETH transfer from the node's EVM account as an EIP-1559 transaction: { raw, hash } (0x-hex; raw is for
+   * eth_sendRawTransaction). Fields { chainId, nonce, to, valueWei, maxFeePerGas, maxPriorityFeePerGas, gas, data? };
+   * quantities are decimal strings (or safe integers), data is 0x-hex calldata.
+   */
+  walletSignEvmTransfer(transfer) {
+    const fields = {};
+    for (const k of ['chainId', 'nonce', 'valueWei', 'maxFeePerGas', 'maxPriorityFeePerGas', 'gas']) {
+      const v = transfer?.[k];
+      fields[k] = typeof v === 'bigint' || typeof v === 'number' ? v.toString() : v;
+    }
+    fields.to = transfer?.to;
+    if (transfer?.data != null) fields.data = transfer.data;
+    return answer(call(() => this.#x.WalletSignEvmTransfer(JSON.stringify(fields))));
+  }
+
   /** Checks the protocol test vectors (tests/vectors/protocol/protocol-v1.txt) here: { passed, failed, failures }. */
   runVectors(text) {
     return answer(call(() => this.#x.RunVectors(String(text ?? ''))));
