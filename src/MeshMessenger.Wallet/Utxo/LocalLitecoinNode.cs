@@ -14,12 +14,17 @@ namespace MeshMessenger.Wallet.Utxo;
 /// <summary>
 /// A throwaway Litecoin Core regtest node (Debian's <c>litecoind</c>, installed by tests/setup.sh) for the tests, the
 /// emulator and benches: a fresh data folder, free RPC and P2P ports, no peers, no wallet, a transaction index.
-/// <see cref="Dispose"/> kills the process and deletes the folder.
+/// <see cref="Dispose"/> kills the process and deletes the folder. Started with <c>-regtest -datadir=&lt;temp&gt;
+/// -rpcport=&lt;free&gt; -port=&lt;free&gt; -listen=0 -txindex=1 -fallbackfee=0.0002 -rpcuser -rpcpassword=&lt;random&gt; -server
+/// -disablewallet -mempoolreplacement=1</c>.
 /// </summary>
 public sealed class LocalLitecoinNode : IDisposable
 {
-    /// <summary>Where Debian's package puts the daemon.</summary>
-    public const string DefaultExecutable = "/usr/bin/litecoind";
+    /// <summary>
+    /// Where Debian's package puts the daemon itself (/usr/bin/litecoind is a wrapper script that also writes
+    /// ~/.litecoin, which a throwaway node does not need).
+    /// </summary>
+    public const string DefaultExecutable = "/usr/lib/litecoin/litecoind";
 
     /// <summary>The RPC user of every local node.</summary>
     public const string RpcUser = "meshmessenger";
@@ -79,6 +84,10 @@ public sealed class LocalLitecoinNode : IDisposable
             "-regtest", "-datadir=" + folder, "-rpcport=" + rpcPort.ToString(CultureInfo.InvariantCulture),
             "-port=" + p2pPort.ToString(CultureInfo.InvariantCulture), "-listen=0", "-txindex=1", "-fallbackfee=0.0002",
             "-rpcuser=" + RpcUser, "-rpcpassword=" + password, "-server", "-disablewallet", "-printtoconsole=0",
+
+            // Litecoin Core ships with BIP-125 replacement off (-mempoolreplacement, default 0), unlike Bitcoin Core;
+            // the local node turns it on so fee bumps can be exercised as on Bitcoin.
+            "-mempoolreplacement=1",
         })
         {
             start.ArgumentList.Add(arg);
