@@ -57,3 +57,13 @@ if ! command -v npm >/dev/null 2>&1; then
   apt-get update -qq
   apt-get install -y -qq npm >/dev/null
 fi
+
+# The wallet's Bitcoin-family tests run a throwaway Litecoin Core regtest node (Debian's litecoind 0.21;
+# MeshMessenger.Wallet.Utxo.LocalLitecoinNode starts /usr/lib/litecoin/litecoind directly).
+if [ ! -x /usr/lib/litecoin/litecoind ]; then
+  echo "setup: installing litecoind (Debian)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq litecoind >/dev/null
+fi
+echo "setup: $(/usr/lib/litecoin/litecoind -version 2>/dev/null | head -1)"
