@@ -207,23 +207,15 @@ public sealed class EvmAnvilTests
         TransactionState before = await chain.Backend.StateAsync(pay.Hash, None);
         Assert.Equal(TransactionStage.Included, before.Stage);
 
-        await chain.Call("anvil_reorg", 1, new JsonArray()); // replaces the head block with an empty one
+        await chain.Call("anvil_reorg", 1, new JsonArray()); // replaces the head block with an empty one (anvil_reorg(depth, txs))
         TransactionState after = await chain.Backend.StateAsync(pay.Hash, None);
-        Assert.Contains(after.Stage, new[] { TransactionStage.Pending, TransactionStage.Unknown });
+        Assert.Equal(TransactionStage.Unknown, after.Stage);
         Assert.Equal(BigInteger.Zero, await chain.Backend.BalanceAsync(wallet, null, None));
 
-        if (after.Stage == TransactionStage.Unknown)
-        {
-            Assert.Null(await chain.Backend.TransferAsync(pay.Hash, None));
-            Assert.Equal(pay.Hash, await chain.Backend.BroadcastAsync(pay.Raw, None));
-            await chain.Receipt(pay.Hash);
-        }
-        else
-        {
-            await chain.Mine();
-            await chain.Receipt(pay.Hash);
-        }
-
+        // anvil 1.7.1 does not return a reorged-out transaction to its pool: the chain no longer knows it at all.
+        Assert.Null(await chain.Backend.TransferAsync(pay.Hash, None));
+        Assert.Equal(pay.Hash, await chain.Backend.BroadcastAsync(pay.Raw, None));
+        await chain.Receipt(pay.Hash);
         Assert.Equal(TransactionStage.Included, (await chain.Backend.StateAsync(pay.Hash, None)).Stage);
         Assert.Equal(Ether, await chain.Backend.BalanceAsync(wallet, null, None));
     }
