@@ -34,11 +34,32 @@ public static class Erc20Abi
 
     /// <summary>Decodes a uint256 (or smaller uint) answer of eth_call.</summary>
     public static BigInteger DecodeUint(byte[] answer, string what) =>
-        Decode(answer, "uint256", what) is BigInteger value ? value : throw Bad(what);
+        answer.Length is > 0 and < 32 ? throw Bad(what) : Decode(answer, "uint256", what) is BigInteger value ? value : throw Bad(what);
 
-    /// <summary>Decodes a string answer of eth_call (symbol(), name()).</summary>
-    public static string DecodeString(byte[] answer, string what) =>
-        Decode(answer, "string", what) is string value ? value : throw Bad(what);
+    /// <summary>
+    /// Decodes a string answer of eth_call (symbol(), name()): checked here first that the head's offset is 32 and
+    /// the length fits the answer (Solidity ABI spec §Formal Specification: string = enc(len) ‖ bytes padded to 32),
+    /// because the decoder reads a lying offset without complaint.
+    /// </summary>
+    public static string DecodeString(byte[] answer, string what)
+    {
+        if (answer.Length is > 0 and < 64)
+        {
+            throw Bad(what);
+        }
+
+        if (answer.Length >= 64)
+        {
+            var offset = new BigInteger(answer.AsSpan(0, 32), isUnsigned: true, isBigEndian: true);
+            var length = new BigInteger(answer.AsSpan(32, 32), isUnsigned: true, isBigEndian: true);
+            if (offset != 32 || length > answer.Length - 64)
+            {
+                throw new WalletException(WalletError.NodeRefused, $"{what}: the answer is not an ABI-encoded string (offset {offset}, length {length}, {answer.Length} bytes)");
+            }
+        }
+
+        return Decode(answer, "string", what) is string value ? value : throw Bad(what);
+    }
 
     private static object? Decode(byte[] answer, string type, string what)
     {

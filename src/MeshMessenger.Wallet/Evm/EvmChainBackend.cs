@@ -86,7 +86,7 @@ public sealed class EvmChainBackend : IChainBackend
 
     /// <summary>EVM accounts have balances, not unspent outputs: always refused.</summary>
     public Task<IReadOnlyList<UnspentOutput>> UnspentAsync(byte[] address, CancellationToken ct) =>
-        throw new WalletException(WalletError.WrongChain, $"{Chain.ToText()} is an account chain: it has no unspent outputs");
+        Task.FromException<IReadOnlyList<UnspentOutput>>(new WalletException(WalletError.WrongChain, $"{Chain.ToText()} is an account chain: it has no unspent outputs"));
 
     /// <summary>
     /// EIP-1559 quote: the next block's base fee (last element of eth_feeHistory's baseFeePerGas) and the median of
