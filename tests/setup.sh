@@ -67,3 +67,10 @@ if [ ! -x /usr/lib/litecoin/litecoind ]; then
   apt-get install -y -qq litecoind >/dev/null
 fi
 echo "setup: $(/usr/lib/litecoin/litecoind -version 2>/dev/null | head -1)"
+# The wallet's ERC-20 tests recompile tests/fixtures/erc20/MeshTestToken.sol and compare the bytecode with the
+# checked-in MeshTestToken.json: solc-js 0.8.37 and OpenZeppelin Contracts 5.7.0 from npm, into .tools/solc.
+if [ ! -f .tools/solc/node_modules/solc/package.json ] || [ ! -d .tools/solc/node_modules/@openzeppelin/contracts ]; then
+  echo "setup: installing solc 0.8.37 and @openzeppelin/contracts 5.7.0 into .tools/solc"
+  npm install --no-save --silent --no-audit --no-fund --prefix .tools/solc solc@0.8.37 @openzeppelin/contracts@5.7.0 >/dev/null
+fi
+echo "setup: solc $(node -e 'console.log(require("./.tools/solc/node_modules/solc/package.json").version)')"
