@@ -141,4 +141,19 @@ public sealed class PaymentNodeTests
         link.Run();
         Assert.Single(atGateway.Entries);
     }
+
+    [Fact]
+    public void A_restarted_node_keeps_its_newest_profile()
+    {
+        var clock = new TestClock();
+        var store = new MemoryEntryStore();
+        NodeIdentity identity = Identities.Fixed(2);
+        var gateway = new MessengerNode(identity, "gateway", store, clock, Frames.FrameLimits.LoRa, restoring: false);
+        ChainTag[] served = [ChainTag.Utxo(5)];
+        gateway.UpdateProfile("gateway", null, served);
+
+        var again = new MessengerNode(identity, "gateway", store, clock, Frames.FrameLimits.LoRa, restoring: false);
+        Assert.Equal(served, again.Profile.ServedChains);
+        Assert.Equal(served, again.Chains.ProfileOf(identity.Id)!.ServedChains);
+    }
 }

@@ -399,6 +399,7 @@ public sealed class MessengerNode
                 StoredEntry? own = _chains.Store.Get(Id, s);
                 if (own != null)
                 {
+                    AdoptOwnProfile(own.Entry);
                     Read(own.Entry, false, false);
                 }
             }
@@ -713,6 +714,23 @@ public sealed class MessengerNode
         else if (entry.Hint == Hint)
         {
             ReadDirect(entry, live, fresh);
+        }
+    }
+
+    /// <summary>The newest own profile entry (its addresses and served chains) becomes this node's profile again after a restart or restore.</summary>
+    private void AdoptOwnProfile(Entry entry)
+    {
+        if (entry.Kind != EntryKind.Profile)
+        {
+            return;
+        }
+
+        Profile? profile;
+        var reader = new ByteReader(entry.Encoded, entry.BodyOffset, entry.BodyLength);
+        if (Profile.TryRead(reader, out profile) == ProtocolError.None && reader.Remaining == 0 && profile!.NodeId == Id)
+        {
+            _profile = profile;
+            _chains.AddContact(profile);
         }
     }
 
