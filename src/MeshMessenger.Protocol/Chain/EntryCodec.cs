@@ -160,7 +160,7 @@ public static class EntryCodec
 
     private static ProtocolError CheckRules(EntryKind kind, BodySealing sealing, uint sequence, byte[] previous, int hint, int bodyLength)
     {
-        if ((int)sealing > (int)BodySealing.Channel || kind < EntryKind.Text || kind > EntryKind.BlobFragment)
+        if ((int)sealing > (int)BodySealing.Channel || kind < EntryKind.Text || kind > EntryKind.Tip)
         {
             return ProtocolError.UnknownType;
         }
@@ -208,6 +208,8 @@ public static class EntryCodec
             case EntryKind.Text:
             case EntryKind.DeliveryReceipt:
             case EntryKind.ReadReceipt:
+            case EntryKind.ChainRequest:
+            case EntryKind.ChainStatus:
                 return BodySealing.Direct;
             case EntryKind.ChannelPost:
                 return BodySealing.Channel;

@@ -18,7 +18,7 @@ public enum EntryKind
     /// <summary>"I have read these entries of yours"; sealed to their author.</summary>
     ReadReceipt = 5,
 
-    /// <summary>Keys, name and wallet (<see cref="Identity.Profile"/>); sequence 0 of every chain.</summary>
+    /// <summary>Keys, name, wallet, chain addresses and served chains (<see cref="Identity.Profile"/>); sequence 0 of every chain.</summary>
     Profile = 6,
 
     /// <summary>The full 32-byte hash of the previous entry, for anchoring and long-range integrity.</summary>
@@ -26,4 +26,13 @@ public enum EntryKind
 
     /// <summary>One piece of a larger object (a photo, a signed transaction), sealed as its context requires.</summary>
     BlobFragment = 8,
+
+    /// <summary>A request to a gateway to read or write a public chain (<see cref="Payments.ChainRequestBody"/>); sealed to the gateway.</summary>
+    ChainRequest = 9,
+
+    /// <summary>A gateway's answer to a chain request (<see cref="Payments.ChainStatusBody"/>); sealed to the requester.</summary>
+    ChainStatus = 10,
+
+    /// <summary>A public note that a payment rewards a post (<see cref="Payments.TipBody"/>); signed, in the clear.</summary>
+    Tip = 11,
 }

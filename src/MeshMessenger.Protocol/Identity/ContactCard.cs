@@ -1,5 +1,6 @@
 using System;
 using MeshMessenger.Crypto;
+using MeshMessenger.Protocol.Payments;
 using MeshMessenger.Protocol.Wire;
 
 namespace MeshMessenger.Protocol.Identity;
@@ -7,7 +8,8 @@ namespace MeshMessenger.Protocol.Identity;
 /// <summary>
 /// A signed contact card: version, <see cref="Profile"/>, Ed25519 signature over
 /// "MeshMessenger card v1" || version || profile. Text form "MM1:" + base32 (upper case, so QR codes use
-/// alphanumeric mode); at most 183 bytes, 297 characters.
+/// alphanumeric mode). A card with the version-1 profile fields only is at most 183 bytes, 297 characters; with
+/// chain addresses and served chains at most 345 bytes, 556 characters.
 /// </summary>
 public sealed class ContactCard
 {
@@ -37,7 +39,13 @@ public sealed class ContactCard
     /// <summary>Signs a card for <paramref name="identity"/>.</summary>
     public static ContactCard Create(NodeIdentity identity, string name, byte[]? wallet)
     {
-        var profile = Profile.Of(identity, name, wallet);
+        return Create(identity, name, wallet, null, null);
+    }
+
+    /// <summary>Signs a card for <paramref name="identity"/> that also lists chain addresses and served chains (null: none).</summary>
+    public static ContactCard Create(NodeIdentity identity, string name, byte[]? wallet, ChainAddress[]? addresses, ChainTag[]? served)
+    {
+        var profile = Profile.Of(identity, name, wallet, addresses, served);
         var writer = new ByteWriter(1 + profile.EncodedSize + Ed25519.SignatureSize);
         writer.WriteByte(Version);
         profile.WriteTo(writer);

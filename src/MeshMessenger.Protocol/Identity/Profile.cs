@@ -1,10 +1,12 @@
 using MeshMessenger.Crypto;
+using MeshMessenger.Protocol.Payments;
 using MeshMessenger.Protocol.Wire;
 
 namespace MeshMessenger.Protocol.Identity;
 
 /// <summary>
-/// What a node says about itself: its two public keys, a display name and an optional wallet address.
+/// What a node says about itself: its two public keys, a display name, an optional wallet address, and
+/// optionally its addresses on chains and the chains it serves as a gateway (docs/protocol.md §2.3).
 /// The same bytes form the body of a profile entry (sequence 0 of every chain) and the inside of a contact
 /// card, so there is one encoder and one decoder for them. Self-certifying: the node id is computed from
 /// <see cref="SigningKey"/>, and the enclosing signature is checked against it.
@@ -17,14 +19,58 @@ public sealed class Profile
     /// <summary>Size of an Ethereum address.</summary>
     public const int WalletSize = 20;
 
-    /// <summary>Largest encoding: keys, flags, name length, name, wallet.</summary>
-    public const int MaxSize = 32 + 32 + 1 + 1 + MaxNameBytes + WalletSize;
+    /// <summary>Most chain addresses in a profile.</summary>
+    public const int MaxAddresses = 4;
+
+    /// <summary>Most served chains in a profile.</summary>
+    public const int MaxServedChains = 8;
+
+    /// <summary>Largest encoding of a profile without addresses or served chains (what version 1 first defined).</summary>
+    public const int MaxBasicSize = 32 + 32 + 1 + 1 + MaxNameBytes + WalletSize;
+
+    /// <summary>Largest encoding: keys, flags, name length, name, wallet, addresses, served chains.</summary>
+    public const int MaxSize = MaxBasicSize + 1 + (MaxAddresses * ChainAddress.MaxEncodedSize) + 1 + (MaxServedChains * (1 + Varint.MaxSize));
 
     private const int FlagWallet = 0x01;
+    private const int FlagAddresses = 0x02;
+    private const int FlagServedChains = 0x04;
 
     /// <summary>Creates a profile; the name is cut to <see cref="MaxNameBytes"/> on a character boundary.</summary>
     public Profile(byte[] signingKey, byte[] agreementKey, string name, byte[]? wallet)
+        : this(signingKey, agreementKey, name, wallet, null, null)
     {
+    }
+
+    /// <summary>
+    /// Creates a profile with chain addresses (at most <see cref="MaxAddresses"/>) and served chains (at most
+    /// <see cref="MaxServedChains"/>); null or empty arrays mean none, and the flag bit is then left clear.
+    /// </summary>
+    public Profile(byte[] signingKey, byte[] agreementKey, string name, byte[]? wallet, ChainAddress[]? addresses, ChainTag[]? served)
+    {
+        addresses = addresses ?? new ChainAddress[0];
+        served = served ?? new ChainTag[0];
+        if (addresses.Length > MaxAddresses || served.Length > MaxServedChains)
+        {
+            throw new ProtocolException(ProtocolError.TooLarge, "a profile lists at most " + MaxAddresses + " addresses and " + MaxServedChains + " served chains");
+        }
+
+        for (int i = 0; i < addresses.Length; i++)
+        {
+            if (addresses[i] == null)
+            {
+                throw new ProtocolException(ProtocolError.InvalidField, "a null address");
+            }
+        }
+
+        for (int i = 0; i < served.Length; i++)
+        {
+            if (served[i] == null)
+            {
+                throw new ProtocolException(ProtocolError.InvalidField, "a null chain");
+            }
+        }
+
+
         if (signingKey.Length != Ed25519.PublicKeySize || agreementKey.Length != X25519.KeySize)
         {
             throw new ProtocolException(ProtocolError.InvalidKey, "profile keys are 32 bytes each");
@@ -40,6 +86,8 @@ public sealed class Profile
         NameBytes = Utf8Text.Truncate(Utf8Text.GetBytes(name), MaxNameBytes);
         Name = System.Text.Encoding.UTF8.GetString(NameBytes, 0, NameBytes.Length);
         Wallet = wallet;
+        Addresses = addresses;
+        ServedChains = served;
         NodeId = Identity.NodeId.FromSigningKey(signingKey, 0);
     }
 
@@ -58,6 +106,12 @@ public sealed class Profile
     /// <summary>Ethereum address for tips, or null.</summary>
     public byte[]? Wallet { get; }
 
+    /// <summary>Addresses on chains (flag bit 1), for payments and tips; empty if none.</summary>
+    public ChainAddress[] Addresses { get; }
+
+    /// <summary>Chains this node (a gateway) broadcasts to and reads from (flag bit 2); empty if none.</summary>
+    public ChainTag[] ServedChains { get; }
+
     /// <summary>Node id derived from <see cref="SigningKey"/>.</summary>
     public uint NodeId { get; }
 
@@ -67,20 +121,70 @@ public sealed class Profile
         return new Profile(identity.SigningKey, identity.AgreementKey, name, wallet);
     }
 
-    /// <summary>Encoded size.</summary>
-    public int EncodedSize => 32 + 32 + 1 + 1 + NameBytes.Length + (Wallet == null ? 0 : WalletSize);
+    /// <summary>The profile of an identity with chain addresses and served chains (null: none).</summary>
+    public static Profile Of(NodeIdentity identity, string name, byte[]? wallet, ChainAddress[]? addresses, ChainTag[]? served)
+    {
+        return new Profile(identity.SigningKey, identity.AgreementKey, name, wallet, addresses, served);
+    }
 
-    /// <summary>Writes signing key, agreement key, flags, name length, name, [wallet].</summary>
+    /// <summary>Encoded size.</summary>
+    public int EncodedSize
+    {
+        get
+        {
+            int size = 32 + 32 + 1 + 1 + NameBytes.Length + (Wallet == null ? 0 : WalletSize);
+            if (Addresses.Length > 0)
+            {
+                size++;
+                for (int i = 0; i < Addresses.Length; i++)
+                {
+                    size += Addresses[i].EncodedSize;
+                }
+            }
+
+            if (ServedChains.Length > 0)
+            {
+                size++;
+                for (int i = 0; i < ServedChains.Length; i++)
+                {
+                    size += ServedChains[i].EncodedSize;
+                }
+            }
+
+            return size;
+        }
+    }
+
+    /// <summary>Writes signing key, agreement key, flags, name length, name, [wallet], [addresses], [served chains].</summary>
     public void WriteTo(ByteWriter writer)
     {
+        int flags = (Wallet == null ? 0 : FlagWallet) | (Addresses.Length == 0 ? 0 : FlagAddresses) | (ServedChains.Length == 0 ? 0 : FlagServedChains);
         writer.WriteBytes(SigningKey);
         writer.WriteBytes(AgreementKey);
-        writer.WriteByte(Wallet == null ? 0 : FlagWallet);
+        writer.WriteByte(flags);
         writer.WriteByte(NameBytes.Length);
         writer.WriteBytes(NameBytes);
         if (Wallet != null)
         {
             writer.WriteBytes(Wallet);
+        }
+
+        if (Addresses.Length > 0)
+        {
+            writer.WriteByte(Addresses.Length);
+            for (int i = 0; i < Addresses.Length; i++)
+            {
+                Addresses[i].Write(writer);
+            }
+        }
+
+        if (ServedChains.Length > 0)
+        {
+            writer.WriteByte(ServedChains.Length);
+            for (int i = 0; i < ServedChains.Length; i++)
+            {
+                ServedChains[i].Write(writer);
+            }
         }
     }
 
@@ -105,7 +209,7 @@ public sealed class Profile
             return ProtocolError.Truncated;
         }
 
-        if ((flags & ~FlagWallet) != 0 || nameLength > MaxNameBytes)
+        if ((flags & ~(FlagWallet | FlagAddresses | FlagServedChains)) != 0 || nameLength > MaxNameBytes)
         {
             return ProtocolError.InvalidField;
         }
@@ -132,7 +236,61 @@ public sealed class Profile
             }
         }
 
-        profile = new Profile(signingKey, agreementKey, name, wallet);
+        ChainAddress[]? addresses = null;
+        if ((flags & FlagAddresses) != 0)
+        {
+            int count = reader.ReadByte();
+            if (count < 0)
+            {
+                return ProtocolError.Truncated;
+            }
+
+            if (count < 1 || count > MaxAddresses)
+            {
+                return ProtocolError.InvalidField;
+            }
+
+            addresses = new ChainAddress[count];
+            for (int i = 0; i < count; i++)
+            {
+                ProtocolError error = ChainAddress.TryRead(reader, out ChainAddress? address);
+                if (error != ProtocolError.None)
+                {
+                    return error;
+                }
+
+                addresses[i] = address!;
+            }
+        }
+
+        ChainTag[]? served = null;
+        if ((flags & FlagServedChains) != 0)
+        {
+            int count = reader.ReadByte();
+            if (count < 0)
+            {
+                return ProtocolError.Truncated;
+            }
+
+            if (count < 1 || count > MaxServedChains)
+            {
+                return ProtocolError.InvalidField;
+            }
+
+            served = new ChainTag[count];
+            for (int i = 0; i < count; i++)
+            {
+                ProtocolError error = ChainTag.TryRead(reader, out ChainTag? chain);
+                if (error != ProtocolError.None)
+                {
+                    return error;
+                }
+
+                served[i] = chain!;
+            }
+        }
+
+        profile = new Profile(signingKey, agreementKey, name, wallet, addresses, served);
         return ProtocolError.None;
     }
 }

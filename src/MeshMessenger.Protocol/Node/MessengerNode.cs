@@ -5,6 +5,7 @@ using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Links;
+using MeshMessenger.Protocol.Payments;
 using MeshMessenger.Protocol.Platform;
 using MeshMessenger.Protocol.Receipts;
 using MeshMessenger.Protocol.Sealing;
@@ -48,7 +49,7 @@ public sealed class MessengerNode
     private readonly Hashtable _acknowledged = new Hashtable();
     private readonly Hashtable _directKeys = new Hashtable();
     private readonly Hashtable _acknowledgedScanned = new Hashtable();
-    private readonly Profile _profile;
+    private Profile _profile;
     private int _headsOffset;
 
     /// <summary>
@@ -102,7 +103,16 @@ public sealed class MessengerNode
     /// </summary>
     public bool UplinkConsent { get; set; } = true;
 
-    /// <summary>This node's profile.</summary>
+    /// <summary>
+    /// Raised once for each newly stored chain request or chain status sealed to this node and each tip by another
+    /// node, after it is verified and opened (a malformed body is counted in <see cref="NodeCounters.OpenFailures"/>
+    /// and not raised). Not raised for this node's own entries, nor when <see cref="RebuildFromStore"/> re-reads
+    /// held entries; entries that come back during a restore are newly stored and are raised, so a gateway's
+    /// handler must be idempotent per (author, sequence).
+    /// </summary>
+    public event PaymentEntryHandler? PaymentEntryReceived;
+
+    /// <summary>This node's profile (the newest one it wrote).</summary>
     public Profile Profile => _profile;
 
     /// <summary>The low byte of the id, written as the relay byte of frames this node sends.</summary>
@@ -165,6 +175,57 @@ public sealed class MessengerNode
         _tracker.Sent(entry.Sequence, recipient);
         _messages.Add(new MessageRecord(Id, entry.Sequence, EntryKind.Text, recipient, 0, text, entry.Time, true));
         Transmit(entry, true);
+        return entry.Sequence;
+    }
+
+    /// <summary>
+    /// Asks <paramref name="gateway"/> to read or write a public chain: appends a chain request entry sealed to it and
+    /// returns its sequence (the gateway's <see cref="ChainStatusBody"/> names it). The gateway's agreement key must be
+    /// known: from its contact card, or from its profile entry (sequence 0 of its chain), which sync fetches.
+    /// </summary>
+    public uint SendChainRequest(uint gateway, ChainRequestBody body)
+    {
+        return SendSealed(EntryKind.ChainRequest, gateway, body.Encode());
+    }
+
+    /// <summary>A gateway's answer to a chain request of <paramref name="requester"/>, sealed to it; returns the sequence.</summary>
+    public uint SendChainStatus(uint requester, ChainStatusBody body)
+    {
+        return SendSealed(EntryKind.ChainStatus, requester, body.Encode());
+    }
+
+    /// <summary>Publishes a tip (in the clear, like the chain payment it names); returns the sequence.</summary>
+    public uint PostTip(TipBody tip)
+    {
+        Entry entry = _own.Commit(EntryKind.Tip, BodySealing.Clear, 0, _clock.EntrySeconds, tip.Encode());
+        _messages.Add(new MessageRecord(Id, entry.Sequence, EntryKind.Tip, 0, 0, string.Empty, entry.Time, true));
+        Transmit(entry, false);
+        return entry.Sequence;
+    }
+
+    /// <summary>
+    /// Appends a new profile entry with this node's addresses on chains and the chains it serves as a gateway (null:
+    /// none); keys and wallet stay. Peers that hold the chain replace the profile they knew (docs/protocol.md §2.3).
+    /// Returns the sequence.
+    /// </summary>
+    public uint UpdateProfile(string name, ChainAddress[]? addresses, ChainTag[]? served)
+    {
+        var profile = new Profile(_identity.SigningKey, _identity.AgreementKey, name, _profile.Wallet, addresses, served);
+        RequireEntryFits(profile.EncodedSize);
+        Entry entry = _own.Commit(EntryKind.Profile, BodySealing.Clear, 0, _clock.EntrySeconds, profile.Encode());
+        _profile = profile;
+        Transmit(entry, false);
+        return entry.Sequence;
+    }
+
+    private uint SendSealed(EntryKind kind, uint recipient, byte[] plain)
+    {
+        RequireEntryFits(plain.Length + BodyCipher.Overhead);
+        byte[] key = RequireDirectKey(_profile, RequireProfile(recipient));
+        byte[] header = _own.NextHeader(kind, BodySealing.Direct, NodeId.HintOf(recipient), _clock.EntrySeconds);
+        Entry entry = _own.Append(header, BodyCipher.Seal(key, _own.NextSequence, header, plain));
+        _messages.Add(new MessageRecord(Id, entry.Sequence, kind, recipient, 0, string.Empty, entry.Time, true));
+        Transmit(entry, false);
         return entry.Sequence;
     }
 
@@ -338,7 +399,8 @@ public sealed class MessengerNode
                 StoredEntry? own = _chains.Store.Get(Id, s);
                 if (own != null)
                 {
-                    Read(own.Entry, false);
+                    AdoptOwnProfile(own.Entry);
+                    Read(own.Entry, false, false);
                 }
             }
         }
@@ -353,7 +415,7 @@ public sealed class MessengerNode
                     StoredEntry? held = _chains.Store.Get(authors[i], s);
                     if (held != null)
                     {
-                        Read(held.Entry, false);
+                        Read(held.Entry, false, false);
                     }
                 }
             }
@@ -510,7 +572,7 @@ public sealed class MessengerNode
         }
 
         // While restoring, what arrives is history: receipts wait until the chain head is known.
-        Read(entry, !_own.Restoring);
+        Read(entry, !_own.Restoring, true);
         if (entry.Kind == EntryKind.Profile && entry.Sequence == 0 && entry.Author != Id)
         {
             ReadOwnMessagesTo(entry.Author);
@@ -615,12 +677,19 @@ public sealed class MessengerNode
         return ProtocolError.None;
     }
 
-    /// <summary>Opens what this node can read of a verified entry and records it; <paramref name="live"/> entries also get receipts.</summary>
-    private void Read(Entry entry, bool live)
+    /// <summary>
+    /// Opens what this node can read of a verified entry and records it; <paramref name="live"/> entries also get
+    /// receipts, <paramref name="fresh"/> (newly stored) payment entries raise <see cref="PaymentEntryReceived"/>.
+    /// </summary>
+    private void Read(Entry entry, bool live, bool fresh)
     {
         if (entry.Sealing == BodySealing.Clear)
         {
-            if (entry.Kind == EntryKind.PublicPost)
+            if (entry.Kind == EntryKind.Tip)
+            {
+                ReadTip(entry, fresh);
+            }
+            else if (entry.Kind == EntryKind.PublicPost)
             {
                 PostBody? post = PostBody.TryDecode(entry.Encoded, entry.BodyOffset, entry.BodyLength);
                 if (post != null)
@@ -644,8 +713,60 @@ public sealed class MessengerNode
         }
         else if (entry.Hint == Hint)
         {
-            ReadDirect(entry, live);
+            ReadDirect(entry, live, fresh);
         }
+    }
+
+    /// <summary>The newest own profile entry (its addresses and served chains) becomes this node's profile again after a restart or restore.</summary>
+    private void AdoptOwnProfile(Entry entry)
+    {
+        if (entry.Kind != EntryKind.Profile)
+        {
+            return;
+        }
+
+        Profile? profile;
+        var reader = new ByteReader(entry.Encoded, entry.BodyOffset, entry.BodyLength);
+        if (Profile.TryRead(reader, out profile) == ProtocolError.None && reader.Remaining == 0 && profile!.NodeId == Id)
+        {
+            _profile = profile;
+            _chains.AddContact(profile);
+        }
+    }
+
+    private void ReadTip(Entry entry, bool fresh)
+    {
+        var body = new byte[entry.BodyLength];
+        Array.Copy(entry.Encoded, entry.BodyOffset, body, 0, body.Length);
+        if (TipBody.TryDecode(body, out _) != ProtocolError.None)
+        {
+            return; // signed but malformed: nothing to show
+        }
+
+        _messages.Add(new MessageRecord(entry.Author, entry.Sequence, entry.Kind, 0, 0, string.Empty, entry.Time, entry.Author == Id));
+        if (fresh && entry.Author != Id)
+        {
+            RaisePayment(entry, body);
+        }
+    }
+
+    private void RaisePayment(Entry entry, byte[] body)
+    {
+        PaymentEntryHandler? handler = PaymentEntryReceived;
+        if (handler != null)
+        {
+            handler(entry.Author, entry.Sequence, entry.Kind, body);
+        }
+    }
+
+    private static bool IsPaymentBody(EntryKind kind, byte[] plain)
+    {
+        if (kind == EntryKind.ChainRequest)
+        {
+            return ChainRequestBody.TryDecode(plain, out _) == ProtocolError.None;
+        }
+
+        return kind == EntryKind.ChainStatus && ChainStatusBody.TryDecode(plain, out _) == ProtocolError.None;
     }
 
     private void ReadChannelPost(Entry entry)
@@ -668,7 +789,7 @@ public sealed class MessengerNode
         _messages.Add(new MessageRecord(entry.Author, entry.Sequence, entry.Kind, 0, channel.Id, post.Text, entry.Time, entry.Author == Id, post.MediaType, post.Media));
     }
 
-    private void ReadDirect(Entry entry, bool live)
+    private void ReadDirect(Entry entry, bool live, bool fresh)
     {
         Profile? author = _chains.ProfileOf(entry.Author);
         byte[]? key = author == null ? null : CachedDirectKey(author, _profile);
@@ -702,6 +823,20 @@ public sealed class MessengerNode
                 _tracker.ApplyReceipt(entry.Author, receipt!, entry.Kind == EntryKind.ReadReceipt ? MessageState.Read : MessageState.Delivered);
             }
         }
+        else if (entry.Kind == EntryKind.ChainRequest || entry.Kind == EntryKind.ChainStatus)
+        {
+            if (!IsPaymentBody(entry.Kind, plain))
+            {
+                Counters.OpenFailures++;
+                return;
+            }
+
+            _messages.Add(new MessageRecord(entry.Author, entry.Sequence, entry.Kind, entry.Author, 0, string.Empty, entry.Time, false));
+            if (fresh)
+            {
+                RaisePayment(entry, plain);
+            }
+        }
     }
 
     /// <summary>A peer's key just became known: own direct messages to it (back from a restore) can now be read.</summary>
@@ -717,7 +852,7 @@ public sealed class MessengerNode
         for (uint s = low; s <= high; s++)
         {
             StoredEntry? own = _chains.Store.Get(Id, s);
-            if (own != null && own.Entry.Kind == EntryKind.Text && own.Entry.Hint == NodeId.HintOf(peer) && !HasMessage(Id, s))
+            if (own != null && (own.Entry.Kind == EntryKind.Text || own.Entry.Kind == EntryKind.ChainRequest || own.Entry.Kind == EntryKind.ChainStatus) && own.Entry.Hint == NodeId.HintOf(peer) && !HasMessage(Id, s))
             {
                 ReadOwnDirect(own.Entry);
             }
@@ -761,6 +896,10 @@ public sealed class MessengerNode
             if (entry.Kind == EntryKind.DeliveryReceipt && ReceiptBody.TryDecode(plain, peer.NodeId, out receipt) == ProtocolError.None)
             {
                 RecordAcknowledged(peer.NodeId, receipt!);
+            }
+            else if (entry.Kind == EntryKind.ChainRequest || entry.Kind == EntryKind.ChainStatus)
+            {
+                _messages.Add(new MessageRecord(Id, entry.Sequence, entry.Kind, peer.NodeId, 0, string.Empty, entry.Time, true));
             }
             else if (entry.Kind == EntryKind.Text)
             {
