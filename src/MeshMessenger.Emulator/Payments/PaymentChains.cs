@@ -34,6 +34,7 @@ public sealed class PaymentChains : IDisposable
     private readonly string _burn;
     private LocalDevChain? _anvil;
     private LocalLitecoinNode? _litecoin;
+    private bool _litecoinFunded;
 
     private PaymentChains()
     {
@@ -99,6 +100,16 @@ public sealed class PaymentChains : IDisposable
     {
         if (kind == PaymentKind.Litecoin)
         {
+            if (_litecoinFunded)
+            {
+                // A fresh regtest chain for every run: each run mines about 125 blocks, and past Litecoin's MWEB
+                // activation height on regtest (432) generatetoaddress of a wallet-less node fails with bad-txns-vin-empty.
+                _litecoin!.Dispose();
+                _litecoin = await LocalLitecoinNode.StartAsync().ConfigureAwait(false);
+                Litecoin = new UtxoChainBackend(_litecoin.Rpc, UtxoNetwork.LitecoinRegtest);
+            }
+
+            _litecoinFunded = true;
             SegwitAccount account = payer.SegwitAccount(UtxoNetwork.LitecoinRegtest, 0, 0, 0);
             await _litecoin!.MineAsync(1, account.Address, ct).ConfigureAwait(false);
             await _litecoin.MineAsync(100, _burn, ct).ConfigureAwait(false); // COINBASE_MATURITY 100
