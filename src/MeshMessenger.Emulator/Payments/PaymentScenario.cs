@@ -62,6 +62,7 @@ public sealed class PaymentScenario
     private readonly PaymentChains _chains;
     private readonly Dictionary<(uint Author, uint Sequence), string> _labels = [];
     private readonly Dictionary<uint, string> _fragments = [];
+    private readonly Dictionary<uint, List<(long Bytes, long AirMs)>> _early = [];
     private readonly Dictionary<string, (int Frames, int Fragments, long Bytes, long AirMs)> _parts = [];
     private readonly List<string> _requests = [];
     private readonly List<string> _payerStatuses = [];
@@ -253,6 +254,14 @@ public sealed class PaymentScenario
         if (_failure is not null)
         {
             throw new InvalidOperationException($"the {Kind} tip failed (seed {Seed}): {_failure.Message}", _failure);
+        }
+
+        foreach (List<(long Bytes, long AirMs)> unnamed in _early.Values)
+        {
+            foreach ((long bytes, long air) in unnamed)
+            {
+                Add("other", true, bytes, air);
+            }
         }
 
         return new PaymentRunResult
@@ -514,10 +523,25 @@ public sealed class PaymentScenario
                         if (reader.ReadByte() >= 0 && reader.TryReadUInt32(out uint author) && reader.TryReadVarint(out uint sequence))
                         {
                             _fragments[id] = _labels.GetValueOrDefault((author, sequence), "other");
+                            if (_early.Remove(id, out List<(long Bytes, long AirMs)>? early))
+                            {
+                                foreach ((long bytes, long air) in early)
+                                {
+                                    Add(_fragments[id], true, bytes, air);
+                                }
+                            }
                         }
                     }
 
-                    part = _fragments.GetValueOrDefault(id, "other");
+                    if (!_fragments.TryGetValue(id, out string? owner))
+                    {
+                        // A later piece went on air before the first: counted once the first names the entry.
+                        _early.TryAdd(id, []);
+                        _early[id].Add((frame.Length, airtimeMs));
+                        return;
+                    }
+
+                    part = owner;
                     break;
                 case FrameType.Ack:
                     part = "hop acks";
@@ -529,12 +553,17 @@ public sealed class PaymentScenario
             }
         }
 
+        Add(part, fragment, frame.Length, airtimeMs);
+    }
+
+    private void Add(string part, bool fragment, long frameBytes, long airtimeMs)
+    {
         if (part == PostPart)
         {
             return; // the tipped post is not part of the payment
         }
 
         (int frames, int fragments, long bytes, long air) = _parts.GetValueOrDefault(part);
-        _parts[part] = (frames + 1, fragments + (fragment ? 1 : 0), bytes + frame.Length, air + airtimeMs);
+        _parts[part] = (frames + 1, fragments + (fragment ? 1 : 0), bytes + frameBytes, air + airtimeMs);
     }
 }
