@@ -75,6 +75,9 @@ public sealed class ChainRelay
     /// <summary>The chains this relay serves (what the gateway's profile announces as served chains).</summary>
     public IReadOnlyList<ChainTag> ServedChains => _served;
 
+    /// <summary>The backends, one per served chain.</summary>
+    public IReadOnlyCollection<IChainBackend> ServedBackends => _backends.Values;
+
     /// <summary>Transactions followed now, all requesters.</summary>
     public int TrackedCount
     {
