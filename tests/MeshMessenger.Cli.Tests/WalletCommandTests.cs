@@ -116,6 +116,33 @@ public sealed class WalletCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Bump_replaces_a_stuck_transfer_at_the_same_nonce()
+    {
+        using LocalDevChain chain = LocalDevChain.Start(AnvilTool.Find() ?? throw new FileNotFoundException("anvil is not installed: run tests/setup.sh"));
+        using var http = new HttpClient();
+        var rpc = new EthereumRpcClient(http, chain.Url);
+        var (path, accounts, _) = Identity("fay");
+        await Fund(chain, http, accounts.EthereumAccount(0), BigInteger.Pow(10, 18));
+        await rpc.CallAsync("evm_setAutomine", new JsonArray(false));
+        var send = new RecordingConsole();
+        Assert.Equal(0, await WalletCommand.SendAsync(path, "eip155:31337", EvmAddressText.Format(new byte[20]), "0.1", null, chain.Url.ToString(), true, send.Console));
+        string stuck = System.Text.RegularExpressions.Regex.Match(send.Text, "0x[0-9a-f]{64}").Value;
+
+        var bump = new RecordingConsole();
+        Assert.Equal(0, await WalletCommand.BumpAsync(path, "eip155:31337", stuck, chain.Url.ToString(), bump.Console));
+        string replacement = System.Text.RegularExpressions.Regex.Match(bump.Text, "txid       (0x[0-9a-f]{64})").Groups[1].Value;
+        Assert.NotEqual(stuck, replacement);
+        await rpc.CallAsync("evm_mine", new JsonArray());
+        JsonNode? mined = await rpc.CallAsync("eth_getTransactionReceipt", new JsonArray(replacement));
+        Assert.Equal("0x1", (string?)mined!["status"]);
+        Assert.Null(await rpc.CallAsync("eth_getTransactionReceipt", new JsonArray(stuck)));
+
+        var again = new RecordingConsole();
+        Assert.Equal(1, await WalletCommand.BumpAsync(path, "eip155:31337", replacement, chain.Url.ToString(), again.Console));
+        Assert.Contains("already in a block", again.Text);
+    }
+
+    [Fact]
     public async Task Send_and_balance_on_litecoin_regtest()
     {
         using LocalLitecoinNode node = await LocalLitecoinNode.StartAsync();

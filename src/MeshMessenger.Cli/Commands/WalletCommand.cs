@@ -57,7 +57,14 @@ public static class WalletCommand
         };
         request.SetAction(parse => Request(parse.GetValue(identity)!, parse.GetValue(chain)!, parse.GetValue(amount)!, parse.GetValue(token), parse.GetValue(noQr), AnsiConsole.Console));
 
-        return new Command("wallet", "The multi-currency wallet of your recovery phrase (docs/wallet.md).") { addresses, balance, send, request };
+        var tx = new Option<string>("--tx") { Description = "The stuck transaction's id (0x… hash).", Required = true };
+        var bump = new Command("bump", "Replace a stuck EVM transaction of yours: same nonce, recipient, value and data, fees raised by at least 10 % (and to the current quote); prints the new txid.\n\nExample:\n  meshmsg wallet bump --chain eip155:31337 --tx 0x… --rpc http://127.0.0.1:8545")
+        {
+            identity, chain, tx, rpc,
+        };
+        bump.SetAction((parse, ct) => BumpAsync(parse.GetValue(identity)!, parse.GetValue(chain)!, parse.GetValue(tx)!, parse.GetValue(rpc)!, AnsiConsole.Console, ct));
+
+        return new Command("wallet", "The multi-currency wallet of your recovery phrase (docs/wallet.md).") { addresses, balance, send, request, bump };
     }
 
     /// <summary>Prints the EVM address and a P2WPKH address per network.</summary>
@@ -210,6 +217,61 @@ public static class WalletCommand
                 RawOutput.Line(console, TerminalQrRenderer.Render(uri));
             }
 
+            return 0;
+        });
+    }
+
+    /// <summary>Replaces a pending EVM transaction of the wallet's account at the same nonce with higher fees (EIP-1559); prints the new txid.</summary>
+    public static Task<int> BumpAsync(string identityPath, string chainText, string txText, string rpc, IAnsiConsole console, CancellationToken ct = default)
+    {
+        return RunAsync(console, async () =>
+        {
+            HdAccounts accounts = Accounts(identityPath);
+            ChainTag chain = Chain(chainText);
+            if (chain.Family != ChainFamily.Evm)
+            {
+                throw new WalletException(WalletError.WrongChain, "bump replaces EVM transactions; a Bitcoin-family replacement (BIP-125) needs the wallet's record of the spend, which the command line does not keep yet");
+            }
+
+            string hash = txText.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? txText : "0x" + txText;
+            if (hash.Length != 66 || !hash[2..].All(Uri.IsHexDigit))
+            {
+                throw new WalletException(WalletError.NotFound, $"'{txText}' is not a 32-byte transaction hash");
+            }
+
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+            var client = new EthereumRpcClient(http, Url(rpc));
+            var evm = new EvmChainBackend(chain, client);
+            EthereumAccount account = accounts.EthereumAccount(0);
+            if (await client.CallAsync("eth_getTransactionByHash", new System.Text.Json.Nodes.JsonArray(hash)) is not System.Text.Json.Nodes.JsonObject found)
+            {
+                throw new WalletException(WalletError.NotFound, $"the node does not know transaction {hash}");
+            }
+
+            if (found["blockNumber"] is System.Text.Json.Nodes.JsonValue)
+            {
+                throw new WalletException(WalletError.NotFound, $"{hash} is already in a block; nothing to bump");
+            }
+
+            if (!string.Equals((string?)found["from"], account.Address.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                throw new WalletException(WalletError.InvalidAddress, $"{hash} was not sent by this wallet ({account.Address})");
+            }
+
+            static BigInteger Q(System.Text.Json.Nodes.JsonNode? node) => BigInteger.Parse("0" + ((string?)node ?? "0x0")[2..], System.Globalization.NumberStyles.HexNumber);
+            Anchoring.Ethereum.EthereumAddress? to = null;
+            if ((string?)found["to"] is string toText && !Anchoring.Ethereum.EthereumAddress.TryParse(toText, out to, out string? error))
+            {
+                throw new WalletException(WalletError.InvalidAddress, error ?? "bad recipient");
+            }
+
+            byte[] data = Convert.FromHexString(((string?)found["input"] ?? "0x")[2..]);
+            var old = new Anchoring.Ethereum.Eip1559Transaction(chain.Reference, Q(found["nonce"]), Q(found["maxPriorityFeePerGas"]), Q(found["maxFeePerGas"]), Q(found["gas"]), to, Q(found["value"]), data);
+            EvmSignedTransfer replacement = await new EvmTransfer(evm).BumpAsync(account, new EvmSignedTransfer(old, [], Convert.FromHexString(hash[2..])), ct);
+            byte[] txId = await evm.BroadcastAsync(replacement.Raw, ct);
+            RawOutput.Line(console, $"replaced   {hash} (nonce {old.Nonce})");
+            RawOutput.Line(console, $"fees       priority {replacement.Transaction.MaxPriorityFeePerGas} wei, max {replacement.Transaction.MaxFeePerGas} wei per gas");
+            RawOutput.Line(console, $"txid       0x{Convert.ToHexStringLower(txId)}");
             return 0;
         });
     }
