@@ -129,6 +129,12 @@ public sealed class DeviceApp
         DrainNode();
     }
 
+    /// <summary>Takes entries the host appended to <see cref="Node"/> directly (chain requests, statuses, tips) into the radio queue.</summary>
+    public void FlushNode()
+    {
+        DrainNode();
+    }
+
     /// <summary>The radio delivered an intact frame heard at <paramref name="rssiDbm"/> and <paramref name="snrDb"/>.</summary>
     public void OnReceive(byte[] bytes, double rssiDbm, double snrDb)
     {

@@ -66,6 +66,32 @@ public sealed class Emulation
     /// <summary>The link budget in use.</summary>
     public LinkBudget Budget => _budget;
 
+    /// <summary>The profile each device is known by before the run (default: its name, no addresses, no served chains).</summary>
+    public Func<VirtualDevice, Profile>? ProfileOf { get; set; }
+
+    /// <summary>Told of every transmission: device, frame bytes, time on air in ms (relays included).</summary>
+    public Action<int, byte[], long>? Transmitted { get; set; }
+
+    /// <summary>Called after every event (hosts drain their own work queued at the current instant here).</summary>
+    public Action? AfterEvent { get; set; }
+
+    /// <summary>Checked after every event: true ends the run early at the current instant.</summary>
+    public Func<bool>? StopWhen { get; set; }
+
+    /// <summary>The simulated time, ms since the start.</summary>
+    public long NowMs => _events.Now;
+
+    /// <summary>Schedules <paramref name="action"/> at the simulated instant <paramref name="atMs"/>.</summary>
+    public void At(long atMs, Action action) => _events.At(Math.Max(atMs, _events.Now), action);
+
+    /// <summary>Takes what the host appended to a device's node into its radio queue and wakes the device.</summary>
+    public void Flush(VirtualDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        device.App.FlushNode();
+        Wake(device);
+    }
+
     /// <summary>Runs the scenario; <paramref name="progress"/> gets the simulated fraction done.</summary>
     public EmulationResult Run(Action<double>? progress = null)
     {
@@ -77,6 +103,13 @@ public sealed class Emulation
         long nextReport = 0;
         while (_events.RunNext(duration))
         {
+            AfterEvent?.Invoke();
+            if (StopWhen?.Invoke() == true)
+            {
+                duration = _events.Now;
+                break;
+            }
+
             if (progress is not null && _events.Now >= nextReport)
             {
                 progress((double)_events.Now / duration);
@@ -100,6 +133,7 @@ public sealed class Emulation
         }
 
         Transmission tx = Medium.CreateTransmission(device, frame, _events.Now);
+        Transmitted?.Invoke(device, frame, tx.EndMs - tx.StartMs);
         if (_pendingWipes.Count > 0 && frame.Length > 1 && ((frame[1] >> 2) & 7) == 0)
         {
             _syncAirtimeMs += tx.EndMs - tx.StartMs; // hop start 0 after a wipe: the restore's sync traffic
@@ -296,7 +330,7 @@ public sealed class Emulation
 
     private void StartDevices()
     {
-        var profiles = Devices.Select(d => Profile.Of(d.Identity, $"n{d.Index}", null)).ToArray();
+        var profiles = Devices.Select(DefaultProfile).ToArray();
         double radius = _scenario.Traffic.FriendRadiusM;
         foreach (VirtualDevice d in Devices)
         {
@@ -382,7 +416,7 @@ public sealed class Emulation
 
     private void ScheduleScenarioEvents()
     {
-        var profiles = Devices.Select(d => Profile.Of(d.Identity, $"n{d.Index}", null)).ToArray();
+        var profiles = Devices.Select(DefaultProfile).ToArray();
         foreach (ScenarioEvent e in _scenario.Events)
         {
             VirtualDevice d = Devices[e.Node];
@@ -411,6 +445,8 @@ public sealed class Emulation
             });
         }
     }
+
+    private Profile DefaultProfile(VirtualDevice d) => ProfileOf?.Invoke(d) ?? Profile.Of(d.Identity, $"n{d.Index}", null);
 
     private EmulationResult Measure(long durationMs, double wallSeconds)
     {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using MeshMessenger.Cli.Benchmarks;
 using MeshMessenger.Emulator;
 using MeshMessenger.Emulator.Metrics;
+using MeshMessenger.Emulator.Payments;
 using MeshMessenger.Emulator.Scenarios;
 using Spectre.Console;
 
@@ -19,6 +20,8 @@ public static class BenchCommand
     public const string DefaultEmulatorJson = "results/bench-emulator.json";
 
     public const string DefaultWebJson = "results/web-bench.json";
+
+    public const string DefaultPaymentsJson = "results/payments-bench.json";
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
@@ -134,12 +137,36 @@ public static class BenchCommand
         web.Options.Add(printJson);
         web.SetAction(parse => Report(parse.GetValue(printJson), parse.GetValue(webJson)!, console => RunWeb(parse.GetValue(webRuns), parse.GetValue(webMessages), parse.GetValue(webJson)!, console)));
 
+        var paymentsJson = new Option<FileInfo>("--out") { Description = "Where to write the figures as JSON.", DefaultValueFactory = _ => new FileInfo(DefaultPaymentsJson) };
+        var paymentsRuns = new Option<int>("--runs") { Description = "Seeds per payment type (2 to 100: the interval needs a spread).", DefaultValueFactory = _ => 10 };
+        paymentsRuns.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 2 or > 100)
+            {
+                result.AddError("--runs must be 2 to 100.");
+            }
+        });
+        var paymentsSeed = new Option<int>("--seed") { Description = "The first seed; the runs use consecutive seeds.", DefaultValueFactory = _ => 1 };
+        var payments = new Command(
+            "payments",
+            "A tip over the emulated mesh from a device three LoRa hops from the only gateway (LongFast, learned routes), against a real " +
+            "anvil (Ether, ERC-20) and litecoind regtest (P2WPKH): bytes and time on air per part (reads, request entry and its fragments, " +
+            "statuses, tip entry, the author's check, hop acks) and the simulated time from the tap to the author's feed showing the tip " +
+            "confirmed. Mean, standard deviation and 95 % interval (Student's t) over the seeds.\n\n" +
+            "Examples:\n  meshmsg bench payments\n  meshmsg bench payments --runs 20 --seed 100 --out results/payments-bench.json")
+        {
+            paymentsJson, paymentsRuns, paymentsSeed,
+        };
+        payments.Options.Add(printJson);
+        payments.SetAction(parse => Report(parse.GetValue(printJson), parse.GetValue(paymentsJson)!, console => RunPayments(parse.GetValue(paymentsRuns), parse.GetValue(paymentsSeed), parse.GetValue(paymentsJson)!, console)));
+
         var bench = new Command("bench", "Benchmarks that print figures and write JSON under results/ (--out FILE to choose, --json to print it).");
         bench.Subcommands.Add(anchoring);
         bench.Subcommands.Add(crypto);
         bench.Subcommands.Add(protocol);
         bench.Subcommands.Add(emulator);
         bench.Subcommands.Add(web);
+        bench.Subcommands.Add(payments);
         return bench;
     }
 
@@ -246,6 +273,39 @@ public static class BenchCommand
         console.MarkupLineInterpolated($"figures written to [bold]{json.FullName}[/]");
         return 0;
     }
+
+    public static int RunPayments(int runs, int seed, FileInfo json, IAnsiConsole console)
+    {
+        PaymentsBenchmarkReport report = null!;
+        console.Status().Start("measuring", context =>
+        {
+            report = PaymentsBenchmark.RunAsync([PaymentKind.Ether, PaymentKind.Erc20, PaymentKind.Litecoin], runs, seed, step => context.Status(Markup.Escape(step))).GetAwaiter().GetResult();
+        });
+
+        foreach (PaymentTypeFigures type in report.Types)
+        {
+            var table = new Table()
+                .Title($"{Markup.Escape(type.Type)} tip, {report.PayerHopsToGateway} hops to the gateway, {Markup.Escape(report.Preset)}, a block every {type.BlockSeconds:F0} s (n = {type.Seeds.Count} seeds)")
+                .AddColumns("part", "frames on air", "bytes on air", "time on air, ms (mean ± sd [[95 % interval]])");
+            foreach (PaymentPartFigure part in type.Parts)
+            {
+                table.AddRow(Markup.Escape(part.Part), $"{part.Frames.Mean:F1}", $"{part.Bytes.Mean:F0}", Stat(part.AirtimeMs, "F0"));
+            }
+
+            table.AddRow("[bold]total[/]", string.Empty, Stat(type.TotalBytes, "F0"), Stat(type.TotalAirtimeMs, "F0"));
+            table.AddRow("tap → Accepted, s", string.Empty, string.Empty, Stat(type.TapToAcceptedSeconds, "F1"));
+            table.AddRow("tap → tip confirmed in the author's feed, s", string.Empty, string.Empty, Stat(type.TapToConfirmedSeconds, "F1"));
+            console.Write(table);
+        }
+
+        json.Directory?.Create();
+        File.WriteAllText(json.FullName, JsonSerializer.Serialize(report, JsonOptions));
+        console.MarkupLineInterpolated($"figures written to [bold]{json.FullName}[/]");
+        return 0;
+    }
+
+    private static string Stat(SampleStatistics s, string format) => Markup.Escape(
+        $"{s.Mean.ToString(format, CultureInfo.InvariantCulture)} ± {s.StandardDeviation.ToString(format, CultureInfo.InvariantCulture)} [{s.Low95.ToString(format, CultureInfo.InvariantCulture)}, {s.High95.ToString(format, CultureInfo.InvariantCulture)}]");
 
     public static int RunAnchoring(int leaves, string? rpc, FileInfo json, IAnsiConsole console)
     {
