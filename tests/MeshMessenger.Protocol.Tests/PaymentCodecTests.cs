@@ -34,7 +34,7 @@ public sealed class PaymentCodecTests
         "evm fees" => (ChainAnswerCodec.EncodeEvmFees([9], [8]), b => ChainAnswerCodec.TryDecodeEvmFees(b, out _, out _)),
         "utxo fees" => (ChainAnswerCodec.EncodeUtxoFees(5), b => ChainAnswerCodec.TryDecodeUtxoFees(b, out _)),
         "utxos" => (ChainAnswerCodec.EncodeUtxos([new ChainUtxo(TxId, 0, 1, 0), new ChainUtxo(TxId, 300, ulong.MaxValue, 70000)]), b => ChainAnswerCodec.TryDecodeUtxos(b, out _)),
-        _ => (ChainAnswerCodec.EncodeTransfer(new ChainTransfer([0, .. Evm], Evm, [5], 0, false)), b => ChainAnswerCodec.TryDecodeTransfer(b, out _)),
+        _ => (ChainAnswerCodec.EncodeTransfers([new ChainTransfer([0, .. Evm], Evm, [5], 0, false), new ChainTransfer(Evm, null, [], 70000, true)]), b => ChainAnswerCodec.TryDecodeTransfers(b, out _)),
     };
 
     private static byte[] Write(Action<ByteWriter> write)
@@ -157,9 +157,18 @@ public sealed class PaymentCodecTests
         Assert.Empty(none!);
         Assert.Throws<ProtocolException>(() => ChainAnswerCodec.EncodeUtxos(Enumerable.Repeat(new ChainUtxo(TxId, 0, 0, 0), 37).ToArray()));
         Assert.True(ChainAnswerCodec.EncodeUtxos(Enumerable.Repeat(new ChainUtxo(TxId, uint.MaxValue, ulong.MaxValue, uint.MaxValue), 36).ToArray()).Length <= ChainStatusBody.MaxPayloadSize);
-        Assert.Equal(ProtocolError.InvalidField, ChainAnswerCodec.TryDecodeTransfer([33, .. new byte[33], 0, 0, 0, 0], out _));
-        Assert.Equal(ProtocolError.InvalidField, ChainAnswerCodec.TryDecodeTransfer([0, 19, .. new byte[19], 0, 0, 0], out _));
-        Assert.Equal(ProtocolError.InvalidField, ChainAnswerCodec.TryDecodeTransfer([0, 0, 0, 0, 2], out _)); // final is 0 or 1
+        Assert.Equal(ProtocolError.InvalidField, ChainAnswerCodec.TryDecodeTransfers([1, 33, .. new byte[33], 0, 0, 0, 0], out _));
+        Assert.Equal(ProtocolError.InvalidField, ChainAnswerCodec.TryDecodeTransfers([1, 0, 19, .. new byte[19], 0, 0, 0], out _));
+        Assert.Equal(ProtocolError.InvalidField, ChainAnswerCodec.TryDecodeTransfers([1, 0, 0, 0, 0, 2], out _)); // final is 0 or 1
+        Assert.Equal(ProtocolError.InvalidField, ChainAnswerCodec.TryDecodeTransfers([0], out _)); // a transaction paying nothing has no Transfer answer
+        Assert.Equal(ProtocolError.InvalidField, ChainAnswerCodec.TryDecodeTransfers([9, .. Enumerable.Repeat(new byte[] { 0, 0, 0, 0, 0 }, 9).SelectMany(b => b)], out _));
+        Assert.Equal(ProtocolError.None, ChainAnswerCodec.TryDecodeTransfers([8, .. Enumerable.Repeat(new byte[] { 0, 0, 0, 0, 0 }, 8).SelectMany(b => b)], out ChainTransfer[]? eight));
+        Assert.Equal(8, eight!.Length);
+        Assert.Equal(ProtocolError.Truncated, ChainAnswerCodec.TryDecodeTransfers([2, 0, 0, 0, 0, 0], out _)); // count says 2, one present
+        Assert.Equal(ProtocolError.TrailingBytes, ChainAnswerCodec.TryDecodeTransfers([1, 0, 0, 0, 0, 0, 0], out _));
+        Assert.Throws<ProtocolException>(() => ChainAnswerCodec.EncodeTransfers([]));
+        Assert.Throws<ProtocolException>(() => ChainAnswerCodec.EncodeTransfers(Enumerable.Repeat(new ChainTransfer([], null, [], 0, false), 9).ToArray()));
+        Assert.True(ChainAnswerCodec.EncodeTransfers(Enumerable.Repeat(new ChainTransfer(new byte[32], Evm, Enumerable.Repeat((byte)0xff, 32).ToArray(), uint.MaxValue, true), 8).ToArray()).Length <= ChainStatusBody.MaxPayloadSize);
     }
 
     [Fact]

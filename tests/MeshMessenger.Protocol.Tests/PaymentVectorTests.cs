@@ -132,7 +132,8 @@ public sealed class PaymentVectorTests
         Assert.Equal(V("chain answer", "evm_fees"), ChainAnswerCodec.EncodeEvmFees(ChainAmount.FromUInt64(1_000_000_000), []));
         Assert.Equal(V("chain answer", "utxo_fees"), ChainAnswerCodec.EncodeUtxoFees(12));
         Assert.Equal(V("chain answer", "utxos"), ChainAnswerCodec.EncodeUtxos([new ChainUtxo(Fill(0x55, 32), 1, 100_000_000, 3)]));
-        Assert.Equal(V("chain answer", "transfer"), ChainAnswerCodec.EncodeTransfer(new ChainTransfer(Evm, null, ChainAmount.FromUInt64(1000), 1000, true)));
+        byte[] change = [0, .. Fill(0x22, 20)];
+        Assert.Equal(V("chain answer", "transfers"), ChainAnswerCodec.EncodeTransfers([new ChainTransfer(change, null, ChainAmount.FromUInt64(100_000), 0, false), new ChainTransfer(Evm, null, ChainAmount.FromUInt64(1000), 1000, true)]));
 
         Assert.Equal(ProtocolError.None, ChainAnswerCodec.TryDecodeBalance(V("chain answer", "balance_one_ether"), out byte[]? balance));
         Assert.Equal(oneEther, balance);
@@ -145,8 +146,13 @@ public sealed class PaymentVectorTests
         Assert.Equal(12u, rate);
         Assert.Equal(ProtocolError.None, ChainAnswerCodec.TryDecodeUtxos(V("chain answer", "utxos"), out ChainUtxo[]? utxos));
         Assert.Equal((1u, 100_000_000ul, 3u), (utxos![0].Vout, utxos[0].Value, utxos[0].Confirmations));
-        Assert.Equal(ProtocolError.None, ChainAnswerCodec.TryDecodeTransfer(V("chain answer", "transfer"), out ChainTransfer? transfer));
-        Assert.Equal(Evm, transfer!.To);
+        Assert.Equal(ProtocolError.None, ChainAnswerCodec.TryDecodeTransfers(V("chain answer", "transfers"), out ChainTransfer[]? transfers));
+        Assert.Equal(2, transfers!.Length);
+        Assert.Equal(change, transfers[0].To);
+        Assert.Equal(new byte[] { 0x01, 0x86, 0xa0 }, transfers[0].Amount);
+        Assert.Equal((0u, false), (transfers[0].Block, transfers[0].Final));
+        ChainTransfer transfer = transfers[1];
+        Assert.Equal(Evm, transfer.To);
         Assert.Null(transfer.Token);
         Assert.Equal((1000u, true), (transfer.Block, transfer.Final));
         Assert.Equal(new byte[] { 0x03, 0xe8 }, transfer.Amount);

@@ -128,11 +128,16 @@ public sealed class ChainRelayEvmTests
         Assert.Equal(ProtocolError.None, ChainAnswerCodec.TryDecodeEvmFees((await Ask(ChainRequestKind.Fees, [])).Payload, out byte[]? baseFee, out _));
         Assert.NotEmpty(baseFee!);
         Assert.Equal(ChainStatusKind.Included, (await Ask(ChainRequestKind.Status, pay.Hash)).Kind);
-        Assert.Equal(ProtocolError.None, ChainAnswerCodec.TryDecodeTransfer((await Ask(ChainRequestKind.Transfer, pay.Hash)).Payload, out ChainTransfer? transfer));
-        Assert.Equal(wallet, transfer!.To);
+        Assert.Equal(ProtocolError.None, ChainAnswerCodec.TryDecodeTransfers((await Ask(ChainRequestKind.Transfer, pay.Hash)).Payload, out ChainTransfer[]? transfers));
+        ChainTransfer transfer = Assert.Single(transfers!);
+        Assert.Equal(wallet, transfer.To);
         Assert.Equal(Ether.ToByteArray(isUnsigned: true, isBigEndian: true), transfer.Amount);
         ChainStatusBody unknown = await Ask(ChainRequestKind.Transfer, new byte[32]);
-        Assert.Equal((ChainStatusKind.Failed, "unknown transaction"), (unknown.Kind, unknown.Reason));
+        Assert.Equal(ChainStatusKind.Dropped, unknown.Kind);
+        Assert.Equal(new byte[32], unknown.TxId);
+        unknown = await Ask(ChainRequestKind.Status, new byte[32]);
+        Assert.Equal(ChainStatusKind.Dropped, unknown.Kind);
+        Assert.Equal(new byte[32], unknown.TxId);
 
         using var http = new System.Net.Http.HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var closed = new ChainRelay([new EvmChainBackend(EvmDevChain.Anvil, new Anchoring.Rpc.EthereumRpcClient(http, new Uri("http://127.0.0.1:9/")))], new MemoryRelayJournal());

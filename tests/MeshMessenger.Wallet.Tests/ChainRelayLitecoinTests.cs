@@ -81,10 +81,10 @@ public sealed class ChainRelayLitecoinTests
         ChainStatusBody fees = Assert.Single(await relay.HandleAsync(Requester, 5, new ChainRequestBody(ChainRequestKind.Fees, Tag, []), None));
         Assert.Equal(ProtocolError.None, ChainAnswerCodec.TryDecodeUtxoFees(fees.Payload, out uint rate));
         Assert.Equal(1u, rate);
-        IReadOnlyList<ChainStatusBody> paid = await relay.HandleAsync(Requester, 6, new ChainRequestBody(ChainRequestKind.Transfer, Tag, first.TransactionId), None);
-        Assert.Equal(2, paid.Count); // recipient and change
-        Assert.Equal(ProtocolError.None, ChainAnswerCodec.TryDecodeTransfer(paid[0].Payload, out ChainTransfer? transfer));
-        Assert.Equal(recipient, transfer!.To);
+        ChainStatusBody paid = Assert.Single(await relay.HandleAsync(Requester, 6, new ChainRequestBody(ChainRequestKind.Transfer, Tag, first.TransactionId), None));
+        Assert.Equal(ProtocolError.None, ChainAnswerCodec.TryDecodeTransfers(paid.Payload, out ChainTransfer[]? transfers));
+        Assert.Equal(2, transfers!.Length); // recipient and change, in one answer
+        ChainTransfer transfer = Assert.Single(transfers, t => t.To.AsSpan().SequenceEqual(recipient));
         Assert.Equal((0u, false), (transfer.Block, transfer.Final));
         ChainStatusBody nonce = Assert.Single(await relay.HandleAsync(Requester, 7, new ChainRequestBody(ChainRequestKind.Status, Tag, first.TransactionId), None));
         Assert.Equal(ChainStatusKind.Accepted, nonce.Kind);

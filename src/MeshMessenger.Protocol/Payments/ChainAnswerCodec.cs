@@ -10,7 +10,8 @@ namespace MeshMessenger.Protocol.Payments;
 /// Nonce     8-byte big-endian
 /// Fees      EVM: base fee amount, priority fee amount (wei); UTXO: sat/vB as 4-byte big-endian
 /// Utxos     count varint (≤ 36), then × (txid 32, vout varint, value 8-byte big-endian, confirmations varint)
-/// Transfer  to (length byte ≤ 32, bytes), token (length byte 0 or 20, bytes), amount, block varint (0 pending), final byte 0/1
+/// Transfer  count byte (1..8), then × (to (length byte ≤ 32, bytes), token (length byte 0 or 20, bytes), amount,
+///           block varint (0 pending), final byte 0/1)
 /// </code>
 /// </summary>
 public static class ChainAnswerCodec
@@ -18,7 +19,12 @@ public static class ChainAnswerCodec
     /// <summary>Most outputs in one Utxos answer (36 × 50 bytes stays under the 1,900-byte payload).</summary>
     public const int MaxUtxos = 36;
 
+    /// <summary>Most payments in one Transfer answer (a UTXO transaction's first outputs).</summary>
+    public const int MaxTransfers = 8;
+
     private const int UtxoMaxSize = ChainRequestBody.TxIdSize + Varint.MaxSize + 8 + Varint.MaxSize;
+
+    private const int TransferMaxSize = 1 + ChainTransfer.MaxToBytes + 1 + ChainRequestBody.TokenSize + 1 + ChainAmount.MaxBytes + Varint.MaxSize + 1;
 
     /// <summary>A Balance answer.</summary>
     public static byte[] EncodeBalance(byte[] amount)
@@ -167,66 +173,60 @@ public static class ChainAnswerCodec
         return ProtocolError.None;
     }
 
-    /// <summary>A Transfer answer.</summary>
-    public static byte[] EncodeTransfer(ChainTransfer transfer)
+    /// <summary>
+    /// A Transfer answer: count byte (1..<see cref="MaxTransfers"/>), then each payment of the transaction. A
+    /// transaction that pays nothing has no Transfer answer (the gateway answers with its status instead).
+    /// </summary>
+    public static byte[] EncodeTransfers(ChainTransfer[] transfers)
     {
-        var writer = new ByteWriter(1 + ChainTransfer.MaxToBytes + 1 + ChainRequestBody.TokenSize + 1 + ChainAmount.MaxBytes + Varint.MaxSize + 1);
-        writer.WriteByte(transfer.To.Length);
-        writer.WriteBytes(transfer.To);
-        byte[] token = transfer.Token ?? new byte[0];
-        writer.WriteByte(token.Length);
-        writer.WriteBytes(token);
-        ChainAmount.Write(writer, transfer.Amount);
-        writer.WriteVarint(transfer.Block);
-        writer.WriteByte(transfer.Final ? 1 : 0);
+        if (transfers == null || transfers.Length == 0 || transfers.Length > MaxTransfers)
+        {
+            throw new ProtocolException(ProtocolError.InvalidField, "a transfer answer holds 1 to " + MaxTransfers + " payments");
+        }
+
+        var writer = new ByteWriter(1 + (transfers.Length * TransferMaxSize));
+        writer.WriteByte(transfers.Length);
+        for (int i = 0; i < transfers.Length; i++)
+        {
+            ChainTransfer transfer = transfers[i];
+            writer.WriteByte(transfer.To.Length);
+            writer.WriteBytes(transfer.To);
+            WriteToken(writer, transfer.Token);
+            ChainAmount.Write(writer, transfer.Amount);
+            writer.WriteVarint(transfer.Block);
+            writer.WriteByte(transfer.Final ? 1 : 0);
+        }
+
         return writer.ToArray();
     }
 
-    /// <summary>Reads a Transfer answer.</summary>
-    public static ProtocolError TryDecodeTransfer(byte[] data, out ChainTransfer? transfer)
+    /// <summary>Reads a Transfer answer; a count of 0 or over <see cref="MaxTransfers"/> is <see cref="ProtocolError.InvalidField"/>.</summary>
+    public static ProtocolError TryDecodeTransfers(byte[] data, out ChainTransfer[]? transfers)
     {
-        transfer = null;
+        transfers = null;
         var reader = new ByteReader(data, 0, data.Length);
-        int toLength = reader.ReadByte();
-        if (toLength < 0)
+        int count = reader.ReadByte();
+        if (count < 0)
         {
             return ProtocolError.Truncated;
         }
 
-        if (toLength > ChainTransfer.MaxToBytes)
+        if (count == 0 || count > MaxTransfers)
         {
             return ProtocolError.InvalidField;
         }
 
-        byte[]? to = reader.ReadBytes(toLength);
-        byte[]? token;
-        ProtocolError error = TryReadToken(reader, out token);
-        if (to == null)
+        var list = new ChainTransfer[count];
+        for (int i = 0; i < list.Length; i++)
         {
-            return ProtocolError.Truncated;
-        }
+            ChainTransfer? transfer;
+            ProtocolError error = TryReadTransfer(reader, out transfer);
+            if (error != ProtocolError.None)
+            {
+                return error;
+            }
 
-        if (error != ProtocolError.None)
-        {
-            return error;
-        }
-
-        byte[]? amount;
-        error = ChainAmount.TryRead(reader, out amount);
-        if (error != ProtocolError.None)
-        {
-            return error;
-        }
-
-        int final;
-        if (!reader.TryReadVarint(out uint block) || (final = reader.ReadByte()) < 0)
-        {
-            return ProtocolError.Truncated;
-        }
-
-        if (final > 1)
-        {
-            return ProtocolError.InvalidField;
+            list[i] = transfer!;
         }
 
         if (reader.Remaining != 0)
@@ -234,7 +234,7 @@ public static class ChainAnswerCodec
             return ProtocolError.TrailingBytes;
         }
 
-        transfer = new ChainTransfer(to, token, amount!, block, final == 1);
+        transfers = list;
         return ProtocolError.None;
     }
 
@@ -275,6 +275,55 @@ public static class ChainAnswerCodec
 
         token = reader.ReadBytes(length);
         return token == null ? ProtocolError.Truncated : ProtocolError.None;
+    }
+
+    private static ProtocolError TryReadTransfer(ByteReader reader, out ChainTransfer? transfer)
+    {
+        transfer = null;
+        int toLength = reader.ReadByte();
+        if (toLength < 0)
+        {
+            return ProtocolError.Truncated;
+        }
+
+        if (toLength > ChainTransfer.MaxToBytes)
+        {
+            return ProtocolError.InvalidField;
+        }
+
+        byte[]? to = reader.ReadBytes(toLength);
+        if (to == null)
+        {
+            return ProtocolError.Truncated;
+        }
+
+        byte[]? token;
+        ProtocolError error = TryReadToken(reader, out token);
+        if (error != ProtocolError.None)
+        {
+            return error;
+        }
+
+        byte[]? amount;
+        error = ChainAmount.TryRead(reader, out amount);
+        if (error != ProtocolError.None)
+        {
+            return error;
+        }
+
+        int final;
+        if (!reader.TryReadVarint(out uint block) || (final = reader.ReadByte()) < 0)
+        {
+            return ProtocolError.Truncated;
+        }
+
+        if (final > 1)
+        {
+            return ProtocolError.InvalidField;
+        }
+
+        transfer = new ChainTransfer(to, token, amount!, block, final == 1);
+        return ProtocolError.None;
     }
 
     private static ProtocolError Finish(ByteReader reader, ProtocolError error, ref byte[]? value)

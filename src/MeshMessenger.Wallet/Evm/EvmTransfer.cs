@@ -3,6 +3,8 @@ using System.Numerics;
 using System.Threading;
 using System.Threading.Tasks;
 using MeshMessenger.Anchoring.Ethereum;
+using MeshMessenger.Protocol.Payments;
+using MeshMessenger.Wallet.Chains;
 
 namespace MeshMessenger.Wallet.Evm;
 
@@ -32,14 +34,34 @@ public sealed class EvmTransfer
     /// </summary>
     public const int TokenGasMarginPercent = 20;
 
-    private readonly EvmChainBackend _backend;
+    private readonly IChainBackend _backend;
+    private readonly EvmChainBackend? _direct;
 
     /// <summary>A builder over <paramref name="backend"/>.</summary>
     public EvmTransfer(EvmChainBackend backend)
     {
         ArgumentNullException.ThrowIfNull(backend);
         _backend = backend;
+        _direct = backend;
     }
+
+    /// <summary>
+    /// A builder over any backend of an EVM chain, e.g. a <see cref="Mesh.MeshChainBackend"/>: Ether transfers and bumps
+    /// (fees, balance, nonce); token transfers need eth_estimateGas, which only an <see cref="EvmChainBackend"/> reads.
+    /// </summary>
+    public EvmTransfer(IChainBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        if (backend.Chain.Family != ChainFamily.Evm)
+        {
+            throw new WalletException(WalletError.WrongChain, backend.Chain.ToText() + " is not an EVM chain");
+        }
+
+        _backend = backend;
+        _direct = backend as EvmChainBackend;
+    }
+
+    private ulong ChainId => _backend.Chain.Reference;
 
     /// <summary>maxFeePerGas for a quote: 2 × base fee + tip, which stays valid through six consecutive full blocks (EIP-1559: the base fee rises at most 12.5 % a block).</summary>
     public static BigInteger MaxFee(BigInteger baseFee, BigInteger priorityFee) => (2 * baseFee) + priorityFee;
@@ -55,12 +77,12 @@ public sealed class EvmTransfer
         RequireAmount(wei);
         EthereumAddress recipient = EvmAddressText.ToAddress(to);
         byte[] sender = from.Address.Bytes.ToArray();
-        await _backend.EnsureChainAsync(ct).ConfigureAwait(false);
+        await EnsureChainAsync(ct).ConfigureAwait(false);
         var fees = await _backend.FeesAsync(ct).ConfigureAwait(false);
         BigInteger maxFee = MaxFee(fees.BaseFeePerGas, fees.PriorityFeePerGas);
         await RequireEtherAsync(sender, wei + (maxFee * EtherTransferGas), $"{wei} wei plus up to {maxFee * EtherTransferGas} wei of gas", ct).ConfigureAwait(false);
         ulong nonce = await _backend.NonceAsync(sender, ct).ConfigureAwait(false);
-        return Sign(from, new Eip1559Transaction(_backend.ChainId, nonce, fees.PriorityFeePerGas, maxFee, EtherTransferGas, recipient, wei, []));
+        return Sign(from, new Eip1559Transaction(ChainId, nonce, fees.PriorityFeePerGas, maxFee, EtherTransferGas, recipient, wei, []));
     }
 
     /// <summary>
@@ -74,20 +96,21 @@ public sealed class EvmTransfer
         EthereumAddress contract = EvmAddressText.ToAddress(token);
         byte[] data = Erc20Abi.Transfer(to, units);
         byte[] sender = from.Address.Bytes.ToArray();
-        await _backend.EnsureChainAsync(ct).ConfigureAwait(false);
+        EvmChainBackend direct = _direct ?? throw new WalletException(WalletError.Unavailable, "a token transfer needs a gas estimate (eth_estimateGas), which only a direct node connection reads");
+        await direct.EnsureChainAsync(ct).ConfigureAwait(false);
         BigInteger held = await _backend.BalanceAsync(sender, token, ct).ConfigureAwait(false);
         if (held < units)
         {
             throw new WalletException(WalletError.InsufficientFunds, $"the transfer needs {units} token units; {EvmAddressText.Format(sender)} holds {held} of {EvmAddressText.Format(token)}");
         }
 
-        BigInteger estimate = await _backend.EstimateGasAsync(sender, token, data, ct).ConfigureAwait(false);
+        BigInteger estimate = await direct.EstimateGasAsync(sender, token, data, ct).ConfigureAwait(false);
         BigInteger gas = estimate + (estimate * TokenGasMarginPercent / 100);
         var fees = await _backend.FeesAsync(ct).ConfigureAwait(false);
         BigInteger maxFee = MaxFee(fees.BaseFeePerGas, fees.PriorityFeePerGas);
         await RequireEtherAsync(sender, maxFee * gas, $"up to {maxFee * gas} wei of gas", ct).ConfigureAwait(false);
         ulong nonce = await _backend.NonceAsync(sender, ct).ConfigureAwait(false);
-        return Sign(from, new Eip1559Transaction(_backend.ChainId, nonce, fees.PriorityFeePerGas, maxFee, gas, contract, BigInteger.Zero, data));
+        return Sign(from, new Eip1559Transaction(ChainId, nonce, fees.PriorityFeePerGas, maxFee, gas, contract, BigInteger.Zero, data));
     }
 
     /// <summary>
@@ -131,6 +154,9 @@ public sealed class EvmTransfer
         await RequireEtherAsync(from.Address.Bytes.ToArray(), old.Value + (maxFee * old.Gas), $"{old.Value} wei plus up to {maxFee * old.Gas} wei of gas", ct).ConfigureAwait(false);
         return Replace(from, original, tip, maxFee);
     }
+
+    /// <summary>A direct node is asked its chain id; over the mesh the gateway answers only for the chain it serves.</summary>
+    private Task EnsureChainAsync(CancellationToken ct) => _direct == null ? Task.CompletedTask : _direct.EnsureChainAsync(ct);
 
     private async Task RequireEtherAsync(byte[] sender, BigInteger needed, string what, CancellationToken ct)
     {

@@ -222,22 +222,38 @@ public sealed class MeshChainBackend : IChainBackend, IDisposable
         };
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// What the transaction paid (the gateway lists at most <see cref="ChainAnswerCodec.MaxTransfers"/> payments).
+    /// Dropped → null (the chain does not know it); a status instead of an Answer (Accepted, Included, Final) → no
+    /// payment: the transaction pays nothing (reverted, or an ERC-20 call not yet executed).
+    /// </summary>
     public async Task<IReadOnlyList<TransferFacts>?> TransferAsync(byte[] transactionId, CancellationToken ct)
     {
         ChainStatusBody status = await AskAsync(ChainRequestKind.Transfer, transactionId, ct).ConfigureAwait(false);
-        if (status.Kind == ChainStatusKind.Dropped)
+        switch (status.Kind)
         {
-            return null;
+            case ChainStatusKind.Dropped:
+                return null;
+            case ChainStatusKind.Accepted:
+            case ChainStatusKind.Included:
+            case ChainStatusKind.Final:
+                return Array.Empty<TransferFacts>();
         }
 
-        Check(ChainAnswerCodec.TryDecodeTransfer(AnswerOf(status, "transfer"), out ChainTransfer? transfer), "transfer");
-        TransactionState state = transfer!.Block == 0
-            ? new TransactionState(TransactionStage.Pending, 0, 0)
-            : transfer.Final
-                ? new TransactionState(TransactionStage.Final, transfer.Block, 0)
-                : new TransactionState(TransactionStage.Included, transfer.Block, 1);
-        return new[] { new TransferFacts(transfer.To, transfer.Token, ToBigInteger(transfer.Amount), state) };
+        Check(ChainAnswerCodec.TryDecodeTransfers(AnswerOf(status, "transfer"), out ChainTransfer[]? transfers), "transfer");
+        var facts = new TransferFacts[transfers!.Length];
+        for (int i = 0; i < facts.Length; i++)
+        {
+            ChainTransfer transfer = transfers[i];
+            TransactionState state = transfer.Block == 0
+                ? new TransactionState(TransactionStage.Pending, 0, 0)
+                : transfer.Final
+                    ? new TransactionState(TransactionStage.Final, transfer.Block, 0)
+                    : new TransactionState(TransactionStage.Included, transfer.Block, 1);
+            facts[i] = new TransferFacts(transfer.To, transfer.Token, ToBigInteger(transfer.Amount), state);
+        }
+
+        return facts;
     }
 
     /// <summary>Base units as a canonical chain amount (big-endian, no leading zero byte; zero is empty).</summary>

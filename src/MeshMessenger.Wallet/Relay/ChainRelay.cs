@@ -12,8 +12,10 @@ namespace MeshMessenger.Wallet.Relay;
 /// <summary>
 /// A gateway's chain access (docs/wallet.md §3): runs opened <see cref="ChainRequestBody"/>s against the
 /// <see cref="IChainBackend"/> of their chain and returns the <see cref="ChainStatusBody"/> answers to seal back to the
-/// requester. A read gets one Answer (<see cref="ChainAnswerCodec"/>; a Transfer one per payment, a Status the
-/// transaction's Accepted/Included/Final), or Failed/Unavailable with the node's reason. A broadcast gets
+/// requester. A read gets one status: an Answer (<see cref="ChainAnswerCodec"/>; a Transfer lists the transaction's
+/// first 8 payments), a Status the transaction's Accepted/Included/Final, Dropped(txid) for a Status or Transfer of a
+/// transaction the chain does not know, the transaction's status for a Transfer that pays nothing (reverted), or
+/// Failed/Unavailable with the node's reason. A broadcast gets
 /// Accepted(txid) or Failed(reason) and is then tracked: <see cref="PollAsync"/> reports Included once per block
 /// holding it, Final once, and re-broadcasts the kept raw bytes when the node no longer knows it (dropped, reorged
 /// out): Accepted again, or Dropped and Failed with the node's reason.
@@ -39,9 +41,6 @@ namespace MeshMessenger.Wallet.Relay;
 /// </summary>
 public sealed class ChainRelay
 {
-    /// <summary>Most Answer statuses for one Transfer read (one per payment).</summary>
-    public const int MaxTransferAnswers = 8;
-
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
     private readonly Dictionary<ChainTag, IChainBackend> _backends = [];
@@ -429,35 +428,28 @@ public sealed class ChainRelay
                         ? ChainAnswerCodec.EncodeEvmFees(Amount(fees.BaseFeePerGas), Amount(fees.PriorityFeePerGas))
                         : ChainAnswerCodec.EncodeUtxoFees(fees.SatoshisPerVirtualByte))];
                 case ChainRequestKind.Status:
-                    TransactionState state = await backend.StateAsync(payload, ct).ConfigureAwait(false);
-                    return [state.Stage switch
-                    {
-                        TransactionStage.Pending => ChainStatusBody.OfTx(sequence, ChainStatusKind.Accepted, payload),
-                        TransactionStage.Included => ChainStatusBody.Included(sequence, payload, (uint)state.BlockNumber, state.Confirmations),
-                        TransactionStage.Final => ChainStatusBody.Final(sequence, payload, (uint)state.BlockNumber),
-                        _ => ChainStatusBody.OfReason(sequence, ChainStatusKind.Failed, "unknown transaction"),
-                    }];
+                    return [StatusOf(sequence, payload, await backend.StateAsync(payload, ct).ConfigureAwait(false))];
                 case ChainRequestKind.Transfer:
                     IReadOnlyList<TransferFacts>? facts = await backend.TransferAsync(payload, ct).ConfigureAwait(false);
                     if (facts is null)
                     {
-                        return [ChainStatusBody.OfReason(sequence, ChainStatusKind.Failed, "unknown transaction")];
+                        return [ChainStatusBody.OfTx(sequence, ChainStatusKind.Dropped, payload)];
                     }
 
                     if (facts.Count == 0)
                     {
-                        return [ChainStatusBody.OfReason(sequence, ChainStatusKind.Failed, "the transaction pays nothing")];
+                        // Pays nothing (reverted, or an ERC-20 call not yet executed): its status instead of an Answer.
+                        return [StatusOf(sequence, payload, await backend.StateAsync(payload, ct).ConfigureAwait(false))];
                     }
 
-                    var answers = new List<ChainStatusBody>();
-                    for (int i = 0; i < facts.Count && i < MaxTransferAnswers; i++)
+                    var transfers = new ChainTransfer[Math.Min(facts.Count, ChainAnswerCodec.MaxTransfers)];
+                    for (int i = 0; i < transfers.Length; i++)
                     {
                         TransferFacts fact = facts[i];
-                        var transfer = new ChainTransfer(fact.Recipient, fact.Token, Amount(fact.Amount), (uint)fact.State.BlockNumber, fact.State.Stage == TransactionStage.Final);
-                        answers.Add(Answer(sequence, ChainAnswerCodec.EncodeTransfer(transfer)));
+                        transfers[i] = new ChainTransfer(fact.Recipient, fact.Token, Amount(fact.Amount), (uint)fact.State.BlockNumber, fact.State.Stage == TransactionStage.Final);
                     }
 
-                    return answers;
+                    return [Answer(sequence, ChainAnswerCodec.EncodeTransfers(transfers))];
                 default:
                     return [ChainStatusBody.OfReason(sequence, ChainStatusKind.Failed, "unsupported request")];
             }
@@ -471,6 +463,15 @@ public sealed class ChainRelay
             return [ChainStatusBody.OfReason(sequence, ChainStatusKind.Unavailable, "node unreachable: " + e.Message)];
         }
     }
+
+    /// <summary>A transaction's state as the status a Status read answers: Accepted (pending), Included, Final, or Dropped (the chain does not know it).</summary>
+    private static ChainStatusBody StatusOf(uint sequence, byte[] txId, TransactionState state) => state.Stage switch
+    {
+        TransactionStage.Pending => ChainStatusBody.OfTx(sequence, ChainStatusKind.Accepted, txId),
+        TransactionStage.Included => ChainStatusBody.Included(sequence, txId, (uint)state.BlockNumber, state.Confirmations),
+        TransactionStage.Final => ChainStatusBody.Final(sequence, txId, (uint)state.BlockNumber),
+        _ => ChainStatusBody.OfTx(sequence, ChainStatusKind.Dropped, txId),
+    };
 
     private static bool Unreachable(Exception e, CancellationToken ct) => !ct.IsCancellationRequested && e is not OutOfMemoryException;
 

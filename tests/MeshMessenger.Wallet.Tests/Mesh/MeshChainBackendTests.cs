@@ -46,7 +46,7 @@ public sealed class MeshChainBackendTests
             ChainRequestKind.Nonce => new ChainStatusBody(seq, ChainStatusKind.Answer, ChainAnswerCodec.EncodeNonce(7)),
             ChainRequestKind.Fees => new ChainStatusBody(seq, ChainStatusKind.Answer, ChainAnswerCodec.EncodeEvmFees([0x03, 0xe8], [0x64])),
             ChainRequestKind.Status => ChainStatusBody.Included(seq, TxId, 12, 2),
-            ChainRequestKind.Transfer => new ChainStatusBody(seq, ChainStatusKind.Answer, ChainAnswerCodec.EncodeTransfer(new ChainTransfer(Address, Token, [0x2a], 12, false))),
+            ChainRequestKind.Transfer => new ChainStatusBody(seq, ChainStatusKind.Answer, ChainAnswerCodec.EncodeTransfers([new ChainTransfer(Address, Token, [0x2a], 12, false)])),
             _ => null,
         });
         using var backend = new MeshChainBackend(mesh.Link, Anvil, TimeSpan.FromSeconds(10));
