@@ -40,9 +40,6 @@ public sealed record PaymentRunResult
     /// <summary>Blocks mined during the run.</summary>
     public required int BlocksMined { get; init; }
 
-    /// <summary>Tip checks asked again because the Transfer answer that arrived first was the change output (UTXO; see docs/emulator.md §8).</summary>
-    public required int TransferOrderRetries { get; init; }
-
     /// <summary>The parts on air.</summary>
     public required IReadOnlyList<AirtimePart> Parts { get; init; }
 

@@ -80,7 +80,6 @@ public sealed class PaymentScenario
     private uint _broadcastSequence;
     private byte[] _txId = [];
     private int _blocks;
-    private int _transferRetries;
     private Exception? _failure;
 
     /// <summary>A run of <paramref name="kind"/> with <paramref name="seed"/> against <paramref name="chains"/>.</summary>
@@ -280,7 +279,6 @@ public sealed class PaymentScenario
             PayerStatuses = _payerStatuses,
             Requests = _requests,
             BlocksMined = _blocks,
-            TransferOrderRetries = _transferRetries,
             Parts = PartOrder.Where(_parts.ContainsKey).Select(p => new AirtimePart(p, _parts[p].Frames, _parts[p].Fragments, _parts[p].Bytes, _parts[p].AirMs)).ToList(),
         };
     }
@@ -451,15 +449,7 @@ public sealed class PaymentScenario
                 return;
             }
 
-            if (verdict.Outcome == TipOutcome.Invalid && verdict.Refusal == TipRefusal.WrongRecipient && tip.Recipient.Chain.Family == ChainFamily.Utxo)
-            {
-                // Known limitation: the gateway answers a UTXO Transfer read with one Answer per output (payment and
-                // change), MeshChainBackend.TransferAsync keeps only the first to arrive, and two entries of the same
-                // author may go on air in either order. The change output then reads as "pays nothing to the
-                // recipient"; asking again is the only remedy until a Transfer answer carries all outputs.
-                _transferRetries++;
-            }
-            else if (verdict.Outcome == TipOutcome.Invalid)
+            if (verdict.Outcome == TipOutcome.Invalid)
             {
                 throw new InvalidOperationException("the author's wallet refused the tip: " + verdict.Message);
             }
