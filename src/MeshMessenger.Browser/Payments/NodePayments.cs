@@ -16,6 +16,7 @@ using MeshMessenger.Wallet.Chains;
 using MeshMessenger.Wallet.Evm;
 using MeshMessenger.Wallet.Hd;
 using MeshMessenger.Wallet.Mesh;
+using MeshMessenger.Wallet.Tips;
 using MeshMessenger.Wallet.Utxo;
 
 namespace MeshMessenger.Browser.Payments;
@@ -46,7 +47,7 @@ internal sealed class NodePayments
     private readonly Dictionary<ChainTag, MeshChainBackend> _backends = [];
     private readonly Dictionary<int, SpendQuote> _quotes = [];
     private readonly List<PaymentRecord> _history = [];
-    private readonly Dictionary<(uint Author, uint Sequence), TipVerdict> _verdicts = [];
+    private readonly Dictionary<(uint Author, uint Sequence), TipCheck> _verdicts = [];
     private readonly Dictionary<ChainTag, ulong> _nextNonce = [];
     private int _nextQuote = 1;
 
@@ -215,11 +216,11 @@ internal sealed class NodePayments
 
         byte[] hash = _session.Node.Chains.HashOf(author, sequence) ?? throw new ArgumentException("this node does not hold that post");
         Profile profile = _session.Node.Chains.ProfileOf(author) ?? throw new ArgumentException("this node has not seen the author's profile yet");
-        ChainAddress recipient = profile.Addresses.FirstOrDefault(a => a.Chain.Equals(asset.Chain))
-            ?? throw new WalletException(WalletError.NotFound, $"{NodeNames.Clean(profile.Name)} has not published an address on {asset.Chain.ToText()} (they publish one when they open their wallet)");
+        ChainAddress recipient = profile.Addresses.Any(a => a.Chain.Equals(asset.Chain))
+            ? TipSender.RecipientOf(profile, asset.Chain)
+            : throw new WalletException(WalletError.NotFound, $"{NodeNames.Clean(profile.Name)} has not published an address on {asset.Chain.ToText()} yet (it is published when they open their wallet)");
         BigInteger amount = Amount(amountText, asset);
-        byte[] prefix = hash[..TipBody.PostHashPrefixSize];
-        return await SignAsync(asset, recipient.Address, amount, tx => new TipBody(author, sequence, prefix, recipient, asset.Token, AmountBytes(amount), tx), ct);
+        return await SignAsync(asset, recipient.Address, amount, tx => TipSender.Compose(author, sequence, hash, recipient, asset.Token, amount, tx), ct);
     }
 
     /// <summary>Forgets a quote (Cancel on the confirmation screen); its signed bytes never leave the page.</summary>
@@ -337,7 +338,7 @@ internal sealed class NodePayments
     /// </summary>
     public async Task<Action<Utf8JsonWriter>> PostTipsAsync(uint author, uint sequence, WalletAsset[] known, CancellationToken ct)
     {
-        var rows = new List<(uint From, uint Seq, TipBody Tip, TipVerdict Verdict)>();
+        var rows = new List<(uint From, uint Seq, TipBody Tip, TipCheck Verdict)>();
         foreach ((uint from, uint seq, TipBody tip) in TipsOf(author, sequence))
         {
             rows.Add((from, seq, tip, await VerdictAsync(from, seq, tip, ct)));
@@ -350,7 +351,7 @@ internal sealed class NodePayments
             int count = 0;
             w.WriteStartObject();
             w.WriteStartArray("tips");
-            foreach ((uint from, _, TipBody tip, TipVerdict verdict) in rows)
+            foreach ((uint from, _, TipBody tip, TipCheck verdict) in rows)
             {
                 WalletAsset asset = AssetOf(tip, known);
                 BigInteger units = ToUnits(tip.Amount);
@@ -363,7 +364,7 @@ internal sealed class NodePayments
                 w.WriteString("state", verdict.State);
                 w.WriteString("reason", verdict.Reason);
                 w.WriteEndObject();
-                if (verdict.State == TipVerdict.Confirmed)
+                if (verdict.State == TipCheck.Confirmed)
                 {
                     count++;
                     totals[asset.Symbol] = totals.TryGetValue(asset.Symbol, out var t) ? (t.Units + units, t.Decimals) : (units, asset.Decimals);
@@ -485,21 +486,21 @@ internal sealed class NodePayments
         return quote;
     }
 
-    private async Task<TipVerdict> VerdictAsync(uint from, uint seq, TipBody tip, CancellationToken ct)
+    private async Task<TipCheck> VerdictAsync(uint from, uint seq, TipBody tip, CancellationToken ct)
     {
-        if (_verdicts.TryGetValue((from, seq), out TipVerdict? known) && (known.Settled || DateTime.UtcNow - known.CheckedAt < RecheckAfter))
+        if (_verdicts.TryGetValue((from, seq), out TipCheck? known) && (known.Settled || DateTime.UtcNow - known.CheckedAt < RecheckAfter))
         {
             return known;
         }
 
-        TipVerdict verdict;
+        TipCheck verdict;
         try
         {
             verdict = await CheckTipAsync(tip, ct);
         }
         catch (WalletException e)
         {
-            verdict = TipVerdict.Pending("not checked yet: " + e.Message);
+            verdict = TipCheck.Pending("not checked yet: " + e.Message);
         }
 
         _verdicts[(from, seq)] = verdict;
@@ -507,51 +508,25 @@ internal sealed class NodePayments
     }
 
     /// <summary>
-    /// A tip counts when its post is the one named (hash prefix), its recipient is an address the post's author lists
-    /// in their profile, and the chain shows the transaction paying exactly that recipient, asset and amount at
-    /// Included (1 confirmation or more) or Final.
+    /// <see cref="TipVerifier"/> through a gateway: the tip names this post (hash prefix), a recipient the author's
+    /// profile lists, and a transaction the chain shows paying exactly that recipient, asset and amount, in a block.
     /// </summary>
-    private async Task<TipVerdict> CheckTipAsync(TipBody tip, CancellationToken ct)
+    private async Task<TipCheck> CheckTipAsync(TipBody tip, CancellationToken ct)
     {
-        byte[]? postHash = _session.Node.Chains.HashOf(tip.PostAuthor, tip.PostSequence);
-        if (postHash is null || !postHash.AsSpan(0, TipBody.PostHashPrefixSize).SequenceEqual(tip.PostHashPrefix))
-        {
-            return TipVerdict.Invalid("the tip names another post");
-        }
-
         Profile? author = _session.Node.Chains.ProfileOf(tip.PostAuthor);
-        if (author is null || !author.Addresses.Any(a => Same(a, tip.Recipient)))
+        byte[]? postHash = _session.Node.Chains.HashOf(tip.PostAuthor, tip.PostSequence);
+        if (author is null || postHash is null)
         {
-            return TipVerdict.Invalid("the recipient is not an address in the author's profile");
+            return TipCheck.Pending("this node does not hold the post or its author's profile yet");
         }
 
-        IReadOnlyList<TransferFacts>? facts = await Backend(tip.Recipient.Chain).TransferAsync(tip.TxId, ct);
-        if (facts is null || facts.Count == 0)
+        Wallet.Tips.TipVerdict verdict = await new TipVerifier(Backend(tip.Recipient.Chain)).VerifyAsync(tip, author, postHash, ct);
+        return verdict.Outcome switch
         {
-            return TipVerdict.Pending("the chain does not show the transaction yet");
-        }
-
-        BigInteger amount = ToUnits(tip.Amount);
-        bool pending = false;
-        string why = "the transaction pays another recipient, asset or amount";
-        foreach (TransferFacts f in facts)
-        {
-            bool token = tip.Token is null ? f.Token is null : f.Token is not null && f.Token.AsSpan().SequenceEqual(tip.Token);
-            if (!f.Recipient.AsSpan().SequenceEqual(tip.Recipient.Address) || !token || f.Amount != amount)
-            {
-                continue;
-            }
-
-            if (f.State.Stage == TransactionStage.Final || (f.State.Stage == TransactionStage.Included && f.State.Confirmations >= 1))
-            {
-                return TipVerdict.Confirm();
-            }
-
-            pending = true;
-            why = "waiting for the transaction to be mined";
-        }
-
-        return pending ? TipVerdict.Pending(why) : TipVerdict.Invalid(why);
+            TipOutcome.Confirmed => TipCheck.Confirm(),
+            TipOutcome.Pending => TipCheck.Pending(verdict.Message),
+            _ => TipCheck.Invalid(verdict.Message),
+        };
     }
 
     /// <summary>Tip entries held for the post, oldest first.</summary>
@@ -665,8 +640,6 @@ internal sealed class NodePayments
             : throw new WalletException(WalletError.InvalidAddress, "an EVM address is 20 bytes");
 
     private static bool Same(ChainAddress a, ChainAddress b) => a.Chain.Equals(b.Chain) && a.Address.AsSpan().SequenceEqual(b.Address);
-
-    private static byte[] AmountBytes(BigInteger value) => value.IsZero ? [] : value.ToByteArray(isUnsigned: true, isBigEndian: true);
 
     private static BigInteger ToUnits(byte[] amount) => amount.Length == 0 ? BigInteger.Zero : new BigInteger(amount, isUnsigned: true, isBigEndian: true);
 }

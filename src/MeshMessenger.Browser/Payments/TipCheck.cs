@@ -3,12 +3,12 @@ using System;
 namespace MeshMessenger.Browser.Payments;
 
 /// <summary>What the page knows of one tip: confirmed (counts), pending (asked again later) or invalid (never counts), with the reason.</summary>
-internal sealed class TipVerdict
+internal sealed class TipCheck
 {
     /// <summary>The tip's payment is on the chain as named.</summary>
     public const string Confirmed = "confirmed";
 
-    private TipVerdict(string state, string? reason, bool settled)
+    private TipCheck(string state, string? reason, bool settled)
     {
         State = state;
         Reason = reason;
@@ -29,11 +29,11 @@ internal sealed class TipVerdict
     public DateTime CheckedAt { get; }
 
     /// <summary>Counts.</summary>
-    public static TipVerdict Confirm() => new(Confirmed, null, settled: true);
+    public static TipCheck Confirm() => new(Confirmed, null, settled: true);
 
     /// <summary>Not yet: asked again after a while.</summary>
-    public static TipVerdict Pending(string reason) => new("pending", reason, settled: false);
+    public static TipCheck Pending(string reason) => new("pending", reason, settled: false);
 
     /// <summary>Never counts.</summary>
-    public static TipVerdict Invalid(string reason) => new("invalid", reason, settled: true);
+    public static TipCheck Invalid(string reason) => new("invalid", reason, settled: true);
 }
