@@ -439,7 +439,7 @@ internal sealed class NodePayments
             }
 
             EthereumAddress to = Address(asset.Token ?? recipient);
-            byte[] data = asset.Token is null ? [] : Erc20Abi.Transfer(recipient, amount);
+            byte[] data = asset.Token is null ? [] : TransferCall(recipient, amount);
             var transaction = new Eip1559Transaction(asset.Chain.Reference, nonce, fees.PriorityFeePerGas, maxFee, gas, to, asset.Token is null ? amount : BigInteger.Zero, data);
             byte[] key = account.ExportPrivateKey();
             try
@@ -638,6 +638,22 @@ internal sealed class NodePayments
         EthereumAddress.TryParse("0x" + Convert.ToHexStringLower(bytes), out EthereumAddress? address, out _) && address is not null
             ? address
             : throw new WalletException(WalletError.InvalidAddress, "an EVM address is 20 bytes");
+
+    /// <summary>
+    /// EIP-20 transfer(address,uint256) calldata, written out per the Solidity ABI specification: the selector (first
+    /// 4 bytes of keccak-256 of the signature), the address left-padded to 32 bytes, the amount as a 32-byte
+    /// big-endian word. Written here rather than through Nethereum.ABI, whose reflection-based decoders the
+    /// WebAssembly trimmer cannot follow.
+    /// </summary>
+    private static byte[] TransferCall(byte[] to, BigInteger amount)
+    {
+        byte[] data = new byte[4 + 32 + 32];
+        Keccak256.Hash(System.Text.Encoding.ASCII.GetBytes("transfer(address,uint256)")).AsSpan(0, 4).CopyTo(data);
+        to.CopyTo(data, 4 + 12);
+        byte[] value = amount.ToByteArray(isUnsigned: true, isBigEndian: true);
+        value.CopyTo(data, data.Length - value.Length);
+        return data;
+    }
 
     private static bool Same(ChainAddress a, ChainAddress b) => a.Chain.Equals(b.Chain) && a.Address.AsSpan().SequenceEqual(b.Address);
 
