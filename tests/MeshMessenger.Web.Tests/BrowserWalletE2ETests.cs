@@ -30,9 +30,9 @@ public sealed class BrowserWalletE2ETests(ChromiumFixture chromium) : IClassFixt
     [Fact]
     public async Task Two_browsers_pay_and_tip_each_other_through_a_gateway_and_see_balances_stages_and_confirmed_tips()
     {
-        using LocalDevChain anvil = LocalDevChain.Start(AnvilTool.Find() ?? throw new FileNotFoundException("anvil is missing: run tests/setup.sh"), blockSeconds: 1);
+        using LocalDevChain anvil = LocalDevChain.Start(AnvilTool.Find() ?? throw new FileNotFoundException("anvil is missing: run tests/setup.sh"));
         using var gateway = new GatewayProcess("gw-wallet", Path.Combine(_folder, "gw"), mqttPort: 1883, mqttMode: "off",
-            "--Gateway:Emulate:Devices=0", $"--Gateway:Chains:0:Chain={Chain}", $"--Gateway:Chains:0:RpcUrl={anvil.Url}").StartDetached();
+            "--Gateway:Emulate:Devices=0", $"--Gateway:Chains:0:Chain={Chain}", $"--Gateway:Chains:0:RpcUrl={anvil.Url}", "--Gateway:ChainPollSeconds=0.5").StartDetached();
         string url = $"http://127.0.0.1:{gateway.HttpPort}";
         WebAppPage ada = await chromium.PersonAsync(url);
         WebAppPage ben = await chromium.PersonAsync(url);
