@@ -85,6 +85,8 @@ public static class GatewayHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebSocketLink>());
         builder.Services.AddSingleton<AnchoringService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AnchoringService>());
+        builder.Services.AddSingleton<ChainAccess.ChainAccessService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ChainAccess.ChainAccessService>());
         builder.Services.AddSingleton<GatewayStatus>();
         builder.Services.AddSingleton<LiveUpdates>();
         builder.Services.AddWebHardening();

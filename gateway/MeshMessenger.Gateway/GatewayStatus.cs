@@ -9,7 +9,7 @@ using Microsoft.Data.Sqlite;
 namespace MeshMessenger.Gateway;
 
 /// <summary>What /health and /metrics report.</summary>
-public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, MqttBridge mqtt, UdpLink udp, Protocol.Identity.NodeIdentity identity, Anchoring.AnchoringService anchoring)
+public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, MqttBridge mqtt, UdpLink udp, Protocol.Identity.NodeIdentity identity, Anchoring.AnchoringService anchoring, ChainAccess.ChainAccessService chainAccess)
 {
     /// <summary>The health document: "ok" when <see cref="Problems"/> is empty (broker reachable and not taken over, anchoring moving and its node answering), else "degraded" with each problem in words.</summary>
     public object Health()
@@ -29,6 +29,14 @@ public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, 
             udpPort = udp.BoundPort,
             udpNeighbours = udp.NeighbourCount,
             schema = database.SchemaVersion,
+            chainAccess = chainAccess.Relay is null
+                ? null
+                : new
+                {
+                    served = chainAccess.Relay.ServedChains.Select(t => t.ToText()),
+                    rpcReachable = chainAccess.Reachable,
+                    tracked = chainAccess.Relay.TrackedCount,
+                },
             anchoring = anchoring.Store is null
                 ? null
                 : new
@@ -68,6 +76,15 @@ public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, 
         text.Append(CultureInfo.InvariantCulture, $"meshmsg_gateway_outbox {GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM outbox")}\n");
         text.Append(CultureInfo.InvariantCulture, $"meshmsg_gateway_entries {GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM entries")}\n");
         text.Append(CultureInfo.InvariantCulture, $"meshmsg_gateway_mqtt_connected {(mqtt.State == "connected" ? 1 : 0)}\n");
+        if (chainAccess.Relay is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"meshmsg_gateway_chain_tracked_transactions {chainAccess.Relay.TrackedCount}\n");
+            foreach (var (chain, up) in chainAccess.Reachable)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"meshmsg_gateway_chain_rpc_reachable{{chain=\"{chain}\"}} {(up ? 1 : 0)}\n");
+            }
+        }
+
         return text.ToString();
     }
 

@@ -46,6 +46,7 @@ public static class Program
         root.Subcommands.Add(HardwareCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(WalletCommand.Create());
         return root;
     }
 }

@@ -39,6 +39,22 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Contains("board.json: pins.reset and pins.irq: both use GPIO 22", error);
     }
 
+    [Fact]
+    public void Chain_access_settings_are_checked_naming_each_chain_entry()
+    {
+        (int code, string error) = Run("--Gateway:Chains:0:Chain=dogecoin", "--Gateway:Chains:0:RpcUrl=ftp://x",
+            "--Gateway:Chains:1:Chain=litecoin-regtest", "--Gateway:Chains:1:RpcUrl=http://127.0.0.1:19443",
+            "--Gateway:Chains:2:Chain=eip155:1", "--Gateway:Chains:2:RpcUrl=http://127.0.0.1:8545",
+            "--Gateway:Chains:3:Chain=EIP155:1", "--Gateway:Chains:3:RpcUrl=http://127.0.0.1:8545", "--Gateway:ChainPollSeconds=0");
+        Assert.Equal(2, code);
+        Assert.Contains("Gateway:Chains:0:Chain: 'dogecoin' is not a chain", error);
+        Assert.Contains("Gateway:Chains:0:RpcUrl: 'ftp://x' is not an http(s) URL", error);
+        Assert.Contains("Gateway:Chains:1:RpcUser: a Bitcoin-family node needs RpcUser and RpcPassword", error);
+        Assert.Contains("Gateway:Chains:3:Chain: 'EIP155:1' is configured twice", error);
+        Assert.DoesNotContain("Gateway:Chains:2:", error);
+        Assert.Contains("Gateway:ChainPollSeconds: must be positive", error);
+    }
+
     [Theory]
     [InlineData(0x1A4, 1, "is readable by others (mode 644); run chmod 600 on it")]
     [InlineData(0x180, 1, "well-known development key (anvil/Hardhat); it is refused on chain 1")]

@@ -41,4 +41,10 @@ public sealed class GatewayOptions
 
     /// <summary>The gateway's own LoRa radio.</summary>
     public RadioOptions Radio { get; set; } = new();
+
+    /// <summary>Chains this gateway broadcasts to and reads from for nodes without internet (announced as served chains in its profile).</summary>
+    public List<ChainOptions> Chains { get; set; } = [];
+
+    /// <summary>How often tracked transactions are looked up on their chains.</summary>
+    public double ChainPollSeconds { get; set; } = 5;
 }

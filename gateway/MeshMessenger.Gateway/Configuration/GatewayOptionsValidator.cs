@@ -56,6 +56,18 @@ public static class GatewayOptionsValidator
             Check(o.Anchoring.BatchMinutes > 0 && o.Anchoring.BatchLeaves > 0 && o.Anchoring.PollSeconds > 0 && o.Anchoring.StuckMinutes >= 0, "Anchoring", "BatchMinutes, BatchLeaves and PollSeconds must be positive");
         }
 
+        Check(o.ChainPollSeconds > 0, "ChainPollSeconds", "must be positive");
+        var chains = new HashSet<string>();
+        for (int i = 0; i < o.Chains.Count; i++)
+        {
+            ChainOptions c = o.Chains[i];
+            Protocol.Payments.ChainTag? tag = Protocol.Payments.ChainTag.Parse(c.Chain ?? "");
+            Check(tag is not null, $"Chains:{i}:Chain", $"'{c.Chain}' is not a chain; use eip155:<chain id>, bitcoin, bitcoin-testnet, bitcoin-signet, bitcoin-regtest, litecoin or litecoin-regtest");
+            Check(tag is null || chains.Add(tag.ToText()), $"Chains:{i}:Chain", $"'{c.Chain}' is configured twice");
+            Check(Uri.TryCreate(c.RpcUrl, UriKind.Absolute, out Uri? url) && url.Scheme is "http" or "https", $"Chains:{i}:RpcUrl", $"'{c.RpcUrl}' is not an http(s) URL");
+            Check(tag is null || tag.Family != Protocol.Payments.ChainFamily.Utxo || (!string.IsNullOrEmpty(c.RpcUser) && !string.IsNullOrEmpty(c.RpcPassword)), $"Chains:{i}:RpcUser", "a Bitcoin-family node needs RpcUser and RpcPassword");
+        }
+
         Check(ModemPreset.Find(o.Radio.Preset) is not null, "Radio:Preset", $"'{o.Radio.Preset}' is unknown; use one of {string.Join(", ", ModemPreset.All().Select(p => p.Name))}");
 
         BoardProfile? board = null;

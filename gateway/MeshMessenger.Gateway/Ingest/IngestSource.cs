@@ -17,4 +17,7 @@ public enum IngestSource
 
     /// <summary>A browser node over the WebSocket link (<c>GET /api/link</c>).</summary>
     WebSocket,
+
+    /// <summary>The gateway's own node (chain status entries, its profile).</summary>
+    Gateway,
 }

@@ -78,5 +78,23 @@ public static class Migrations
             PRIMARY KEY (node, author, seq)
         ) WITHOUT ROWID;
         """,
+
+        // 5: chain requests the gateway ran for nodes without internet (ChainRelay's journal): the raw transaction
+        //    of a broadcast is kept until it is final, so a restart carries on and a re-delivered request is not re-run.
+        """
+        CREATE TABLE relay_requests (
+            requester INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            chain TEXT NOT NULL,
+            kind INTEGER NOT NULL,
+            raw BLOB,
+            txid BLOB,
+            stage INTEGER NOT NULL,
+            block INTEGER NOT NULL,
+            answers BLOB NOT NULL,
+            PRIMARY KEY (requester, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX relay_unfinished ON relay_requests (stage);
+        """,
     ];
 }

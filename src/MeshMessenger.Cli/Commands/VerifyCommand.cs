@@ -25,6 +25,7 @@ public static class VerifyCommand
         {
             proof, rpc, gateway, save, json,
         };
+        command.Subcommands.Add(VerifyTipCommand.Create());
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(proof)!, parse.GetValue(rpc)!, AnsiConsole.Console, parse.GetValue(gateway)!, parse.GetValue(save), ct, parse.GetValue(json)));
         return command;
     }
