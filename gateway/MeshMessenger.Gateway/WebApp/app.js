@@ -1351,6 +1351,8 @@ function openTip(p) {
       dialog.close();
       const result = await spend(quote);
       if (result && result.stage === 'failed') toast(`Tip not sent: ${result.reason}`);
+      tipSummaries.delete(`${p.author}:${p.seq}`);
+      refreshSoon();
     } catch (err) { error.textContent = plain(err); } finally { submit.disabled = false; }
   };
   dialog.showModal();
@@ -1362,7 +1364,9 @@ function tipSummary(p) {
   if (!nodeReady() || p.seq === undefined || p.seq === null || p.pending) return null;
   const key = `${p.author}:${p.seq}`;
   const known = tipSummaries.get(key);
-  if (!known || (known.pending > 0 && Date.now() - known.at > 3000)) {
+  // Asked again every few seconds: a tip entry may have arrived, or a pending one been mined. A confirmed tip is
+  // remembered by the node, and a post without tips costs no chain request.
+  if (!known || Date.now() - known.at > (known.pending > 0 ? 3000 : 6000)) {
     if (!known) tipSummaries.set(key, { count: 0, totals: [], pending: 0, at: Date.now() });
     else known.at = Date.now();
     walletCall(() => state.node.postTips(p.author, p.seq, walletAssets())).then(t => {
@@ -1459,8 +1463,8 @@ async function start() {
   window.addEventListener('hashchange', () => { route(); document.getElementById('view').focus(); });
   window.addEventListener('online', () => drainOutbox());
   setInterval(() => { if (state.outbox.length) drainOutbox(); }, 5000);
-  // A tip waiting for its block: nothing arrives over the link when it is mined, so the posts are checked again.
-  setInterval(() => { if ([...tipSummaries.values()].some(t => t.pending > 0)) refreshSoon(); }, 3000);
+  // Tips: nothing arrives over the link when a tip's payment is mined, so the posts on screen are checked again.
+  setInterval(() => { if (nodeReady() && /^#\/(feed|channels)/.test(location.hash)) refreshSoon(); }, 3000);
   connectLive();
   showGatewayLine();
   registerServiceWorker();

@@ -243,12 +243,12 @@ internal sealed class NodePayments
         catch (WalletException e)
         {
             record.Refused = e.Message;
-            if (quote.Asset.Chain.Family == ChainFamily.Evm)
-            {
-                _nextNonce.Remove(quote.Asset.Chain); // the nonce was not used: ask the chain again
-            }
-
             return record;
+        }
+
+        if (quote.NextNonce > 0 && (!_nextNonce.TryGetValue(quote.Asset.Chain, out ulong next) || next < quote.NextNonce))
+        {
+            _nextNonce[quote.Asset.Chain] = quote.NextNonce; // only a sent payment uses its nonce; a cancelled one leaves no gap
         }
 
         if (quote.Tip is TipBody tip)
@@ -406,6 +406,7 @@ internal sealed class NodePayments
         MeshChainBackend backend = Backend(asset.Chain);
         byte[] raw, txId;
         BigInteger fee;
+        ulong nextNonce = 0;
         string recipientText;
         if (asset.Chain.Family == ChainFamily.Evm)
         {
@@ -453,7 +454,7 @@ internal sealed class NodePayments
                 Array.Clear(key);
             }
 
-            _nextNonce[asset.Chain] = nonce + 1;
+            nextNonce = nonce + 1;
         }
         else
         {
@@ -481,7 +482,7 @@ internal sealed class NodePayments
             fee = signed.Fee;
         }
 
-        var quote = new SpendQuote(_nextQuote++, asset, recipientText, amount, fee, raw, txId, tip?.Invoke(txId));
+        var quote = new SpendQuote(_nextQuote++, asset, recipientText, amount, fee, raw, txId, tip?.Invoke(txId)) { NextNonce = nextNonce };
         _quotes[quote.Id] = quote;
         return quote;
     }

@@ -43,6 +43,9 @@ internal sealed class SpendQuote
     /// <summary>Its id (EVM: keccak-256 of the signed bytes; UTXO: txid in display order).</summary>
     public byte[] TxId { get; }
 
+    /// <summary>EVM: the nonce after this transaction's, taken once it is sent (0 for UTXO).</summary>
+    public ulong NextNonce { get; init; }
+
     /// <summary>The tip entry to publish once the payment is accepted, or null for a plain send.</summary>
     public TipBody? Tip { get; }
 }
