@@ -26,6 +26,7 @@ internal sealed class NodeSession
     private readonly Dictionary<uint, uint> _readUpTo = [];
     private readonly Dictionary<uint, byte[]?> _directKeys = [];
     private NodeWallet? _wallet;
+    private Payments.NodePayments? _payments;
 
     private NodeSession(NodeIdentity identity, MessengerNode node, RecordingEntryStore store)
     {
@@ -48,6 +49,12 @@ internal sealed class NodeSession
 
     /// <summary>The wallet of this node's root, derived on first use (BIP-39 seeding is 2048 PBKDF2 rounds).</summary>
     public NodeWallet Wallet => _wallet ??= NodeWallet.Of(Identity);
+
+    /// <summary>Payments over the mesh (balances, spends, tips), made on first use.</summary>
+    public Payments.NodePayments Payments => _payments ??= new Payments.NodePayments(this);
+
+    /// <summary>A held entry, or null.</summary>
+    public Entry? EntryOf(uint author, uint sequence) => _store.Get(author, sequence)?.Entry;
 
     /// <summary>The address book: contacts added by card and people messaged, in the order they came.</summary>
     public IReadOnlyList<uint> Contacts => _contacts;

@@ -23,6 +23,9 @@ internal sealed class NodeWallet
         _accounts = accounts;
     }
 
+    /// <summary>The accounts of this node's root (kept in the page; only addresses and signed transactions leave it).</summary>
+    internal HdAccounts Accounts => _accounts;
+
     /// <summary>The wallet of <paramref name="identity"/>: the same accounts the 24 words open in any BIP-39 wallet.</summary>
     public static NodeWallet Of(NodeIdentity identity)
     {

@@ -10,7 +10,7 @@ public sealed class AccessibilityTests(WebAppFixture web) : IClassFixture<WebApp
     public static TheoryData<string, bool> Sections()
     {
         var data = new TheoryData<string, bool>();
-        foreach (string section in new[] { "chats", "channels", "feed", "contacts", "nodes", "anchors", "provision" })
+        foreach (string section in new[] { "chats", "channels", "feed", "wallet", "contacts", "nodes", "anchors", "provision" })
         {
             data.Add(section, false);
             data.Add(section, true);
@@ -54,7 +54,7 @@ public sealed class AccessibilityTests(WebAppFixture web) : IClassFixture<WebApp
     {
         IPage page = await web.NewPageAsync(phone: true);
         await WebAppFixture.CreateIdentityAsync(page, "Axe Person");
-        foreach (string section in new[] { "chats", "channels", "feed", "contacts", "nodes", "anchors", "provision" })
+        foreach (string section in new[] { "chats", "channels", "feed", "wallet", "contacts", "nodes", "anchors", "provision" })
         {
             await page.GotoAsync($"/#/{section}");
             await page.Locator("body[data-ready=true][data-mode=self]").WaitForAsync();

@@ -21,7 +21,7 @@ public sealed class LayoutTests(WebAppFixture web) : IClassFixture<WebAppFixture
         await PhoneLayout.AssertFitsAsync(page, "identity dialog (no identity)");
         await page.Locator("#identity-close").ClickAsync();
 
-        foreach (string section in new[] { "chats", "channels", "feed", "contacts", "nodes", "anchors", "provision" })
+        foreach (string section in new[] { "chats", "channels", "feed", "wallet", "contacts", "nodes", "anchors", "provision" })
         {
             await WebAppFixture.OpenDemoAsync(page, demos[0].Id, section);
             await Expect(page.Locator("#demo-banner")).ToBeVisibleAsync();
@@ -58,7 +58,7 @@ public sealed class LayoutTests(WebAppFixture web) : IClassFixture<WebAppFixture
         IPage page = await web.NewPageAsync(phone: true);
         (string me, _) = await WebAppFixture.CreateIdentityAsync(page, "Phone Width Person");
 
-        foreach (string section in new[] { "chats", "channels", "feed", "contacts", "nodes", "anchors", "provision" })
+        foreach (string section in new[] { "chats", "channels", "feed", "wallet", "contacts", "nodes", "anchors", "provision" })
         {
             await page.GotoAsync($"/#/{section}");
             await page.Locator("body[data-ready=true][data-mode=self]").WaitForAsync();

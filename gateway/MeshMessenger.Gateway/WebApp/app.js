@@ -16,6 +16,12 @@
 //   chats: #message, #send, li.bubble[data-seq] (.pending while queued), .state[data-state] (waiting|sending|sent|relayed|delivered|read)
 //   channels: #channel-name, #channel-invite, #invite-qr, #invite-text, #invite-copy, #channel-text, #channel-photo, #channel-post
 //   feed: #feed-text, #feed-photo, #feed-post, article.post[data-author][data-seq]
+//   wallet: #wallet-balances li[data-chain][data-token] .amount[data-units], #wallet-refresh, #send-asset, #send-to,
+//            #send-amount, #send-submit, #send-error, #send-scan, #send-scan-image, #receive-asset, #receive-amount,
+//            #receive-qr, #receive-address, #receive-uri, #wallet-history li.payment[data-kind][data-stage][data-txid] .stage,
+//            #token-chain, #token-contract, #token-symbol, #token-decimals, #token-add
+//   confirmation: #pay-confirm, #confirm-to, #confirm-amount, #confirm-fee, #confirm-chain, #confirm-ok, #confirm-cancel
+//   tip: article.post button "Tip", #tip, #tip-asset, #tip-amount, #tip-submit, #tip-error, .tips[data-tips][data-tips-pending]
 //   contacts: #my-qr, #my-card, #my-qr-download, #qr-image, #card-text
 //   provision: #device-name, #bundle-qr, #bundle-json;  proofs: #proof;  toast: #toast
 
@@ -331,7 +337,7 @@ const data = {
   },
   async feed() {
     if (!self()) return api(`/devices/${state.me}/feed`);
-    return state.node ? state.node.feed().map(fromNodePost) : [];
+    return state.node ? state.node.feed().map(fromNodePost).map(p => ({ ...p, tips: tipSummary(p) })) : [];
   },
   async channels() {
     if (!self()) return api(`/devices/${state.me}/channels`);
@@ -341,7 +347,7 @@ const data = {
     if (!self()) return api(`/devices/${state.me}/channels/${channel}`);
     if (!state.node) return [];
     const name = state.node.state().channels.find(c => c.id === channel)?.name;
-    return state.node.channelPosts(channel).map(p => ({ ...fromNodePost(p), channel: name }));
+    return state.node.channelPosts(channel).map(p => ({ ...fromNodePost(p), channel: name })).map(p => ({ ...p, tips: tipSummary(p) }));
   },
   async joinChannel(body) {
     if (!self()) return post(`/devices/${state.me}/channels`, body);
@@ -490,15 +496,18 @@ function postComposer(prefix, label, action, channel) {
 }
 
 function postCard(p) {
-  const tip = h('button', { type: 'button', class: 'secondary', onclick: () => {
-    document.getElementById('tip-text').textContent = `Tipping ${p.name} needs the wallet, which arrives in a later release: payments will be signed on your device and relayed over the mesh.`;
-    document.getElementById('tip').showModal();
-  } }, '♥ Tip ', h('span', { class: 'visually-hidden' }, p.name));
+  const tip = h('button', { type: 'button', class: 'secondary', onclick: () => openTip(p) }, '♥ Tip ', h('span', { class: 'visually-hidden' }, p.name));
+  const t = p.tips;
+  const tips = t && (t.count > 0 || t.pending > 0)
+    ? h('span', { class: 'tips', 'data-tips': t.count, 'data-tips-pending': t.pending },
+      t.count > 0 ? `${t.count} tip${t.count === 1 ? '' : 's'} · ${t.totals.map(x => `${x.amount} ${x.symbol}`).join(' + ')}` : '',
+      t.pending > 0 ? h('span', { class: 'muted' }, `${t.count > 0 ? ' · ' : ''}${t.pending} waiting for the chain`) : null)
+    : null;
   return h('article', { class: 'post' + (p.pending ? ' pending' : ''), 'data-author': p.author, 'data-seq': p.seq ?? null },
     h('header', {}, h('strong', {}, p.name), h('span', { class: 'where' }, p.channel ? `in #${p.channel}` : 'public'), h('time', { class: 'where' }, when(p.time))),
     p.text ? h('p', { class: 'text' }, p.text) : null,
     p.photo ? h('img', { src: p.photo, alt: p.text ? `Photo: ${p.text}` : `Photo from ${p.name}`, loading: 'lazy', width: 160, height: 120 }) : null,
-    h('div', { class: 'row' }, p.photo ? h('span', { class: 'muted' }, `${p.photoBytes} bytes`) : null,
+    h('div', { class: 'row' }, p.photo ? h('span', { class: 'muted' }, `${p.photoBytes} bytes`) : null, tips,
       p.pending ? h('span', { class: 'state', 'data-state': 'waiting' }, `${STATE_MARKS.waiting} ${STATE_WORDS.waiting}`) : p.outgoing ? null : tip));
 }
 
@@ -1040,6 +1049,337 @@ async function unlockOrOpen() {
   });
 }
 
+// ---------- the wallet: balances, receive, send and tips, signed in this browser and relayed by a gateway ----------
+// Every read and every broadcast is a chain request sealed to a gateway that serves the chain; a spend is signed here
+// first (walletQuote), shown on the confirmation screen (recipient, amount, fee, chain) and sent only on Confirm.
+const TOKENS_KEY = 'mm.wallet.tokens';
+const tipSummaries = new Map(); // `${author}:${seq}` -> { count, totals, pending } of the post's tips
+
+function walletTokens() {
+  try { return JSON.parse(localStorage.getItem(TOKENS_KEY) || '[]').filter(t => t && t.chain && t.token); } catch { return []; }
+}
+
+/** The assets to show: each served chain's own coin, then the tokens added here on a served chain. */
+function walletAssets() {
+  if (!nodeReady()) return [];
+  const chains = state.node.walletChains();
+  const natives = chains.map(c => ({ chain: c.chain, token: null, symbol: c.symbol, decimals: c.decimals }));
+  return [...natives, ...walletTokens().filter(t => chains.some(c => c.chain === t.chain))];
+}
+
+const assetKey = a => `${a.chain}|${a.token || ''}`;
+const assetLabel = a => `${a.symbol} on ${a.chain}`;
+
+/** Base units (decimal text) as a decimal amount of `decimals` places, trailing zeros trimmed. */
+function formatUnits(units, decimals) {
+  const digits = String(units).replace(/^0+/, '') || '0';
+  if (!decimals) return digits;
+  const padded = digits.padStart(decimals + 1, '0');
+  const whole = padded.slice(0, -decimals);
+  const fraction = padded.slice(-decimals).replace(/0+$/, '');
+  return fraction ? `${whole}.${fraction}` : whole;
+}
+
+/** A wallet call that sends chain requests: the link is flushed often while it runs, and what it wrote is kept. */
+async function walletCall(fn) {
+  const pump = setInterval(() => state.link?.flush(), 50);
+  try { return await fn(); } finally {
+    clearInterval(pump);
+    await persist();
+  }
+}
+
+function assetSelect(id, assets, selected) {
+  return h('select', { id }, ...assets.map(a => h('option', { value: assetKey(a), selected: selected && assetKey(a) === selected ? true : null }, assetLabel(a))));
+}
+
+/** The confirmation screen before every spend: resolves true on Confirm, false on Cancel. */
+function confirmPayment(quote) {
+  const dialog = document.getElementById('pay-confirm');
+  document.getElementById('pay-confirm-title').textContent = quote.kind === 'tip' ? 'Confirm the tip' : 'Confirm the payment';
+  document.getElementById('confirm-to').textContent = quote.to;
+  document.getElementById('confirm-amount').textContent = `${quote.amount} ${quote.symbol}`;
+  document.getElementById('confirm-fee').textContent = `${quote.fee} ${quote.feeSymbol}`;
+  document.getElementById('confirm-chain').textContent = quote.chain + (quote.token ? ` (token ${quote.token})` : '');
+  return new Promise(resolve => {
+    const ok = document.getElementById('confirm-ok');
+    const cancel = document.getElementById('confirm-cancel');
+    const done = value => {
+      ok.onclick = cancel.onclick = dialog.oncancel = null;
+      dialog.close();
+      resolve(value);
+    };
+    ok.onclick = () => done(true);
+    cancel.onclick = () => done(false);
+    dialog.oncancel = e => { e.preventDefault(); done(false); };
+    dialog.showModal();
+    cancel.focus();
+  });
+}
+
+/** Confirm or cancel a quote; on Confirm the same signed bytes go to a gateway. Returns the payment's first stage, or null if cancelled. */
+async function spend(quote) {
+  if (!await confirmPayment(quote)) {
+    state.node.walletCancel(quote.id);
+    toast('Cancelled: nothing was sent.');
+    return null;
+  }
+  const result = await walletCall(() => state.node.walletConfirm(quote.id));
+  toast(result.stage === 'failed' ? `Not sent: ${result.reason}` : `Accepted by the gateway: ${quote.amount} ${quote.symbol} to ${quote.to}.`);
+  refreshSoon();
+  return result;
+}
+
+function stageWords(p) {
+  switch (p.stage) {
+    case 'accepted': return 'Accepted: in the mempool';
+    case 'included': return `Included in block ${p.block} (${p.confirmations} confirmation${p.confirmations === 1 ? '' : 's'})`;
+    case 'final': return `Final (block ${p.block})`;
+    case 'dropped': return `Dropped: ${p.reason}`;
+    default: return `Failed: ${p.reason}`;
+  }
+}
+
+async function walletView() {
+  if (!nodeReady()) {
+    setView('Wallet', h('p', { class: 'card' }, 'The wallet belongs to an identity of your own in this browser: its 24 words hold your keys. Demo devices have none.'));
+    return;
+  }
+  const node = state.node;
+  const balances = h('ul', { class: 'list', id: 'wallet-balances', 'aria-label': 'Balances', 'aria-live': 'polite' });
+  const refreshButton = h('button', { type: 'button', class: 'secondary', id: 'wallet-refresh', onclick: () => loadBalances() }, 'Refresh balances');
+  const history = h('ul', { class: 'list', id: 'wallet-history', 'aria-label': 'Your payments', 'aria-live': 'polite' });
+  const receiveBox = h('div', { id: 'receive-box' });
+  const receiveAmount = h('input', { id: 'receive-amount', inputmode: 'decimal', placeholder: 'optional' });
+  const receiveSlot = h('div', { class: 'row' });
+  const sendSlot = h('div', {});
+  const sendTo = h('input', { id: 'send-to', autocomplete: 'off', placeholder: '0x… or bc1… or a payment link' });
+  const sendAmount = h('input', { id: 'send-amount', inputmode: 'decimal', placeholder: '0.01' });
+  const sendError = h('p', { id: 'send-error', class: 'bad', role: 'alert' });
+  const sendButton = h('button', { type: 'submit', id: 'send-submit' }, 'Review payment');
+  const scanStatus = h('p', { role: 'status', class: 'muted', id: 'send-scan-status' });
+  const video = h('video', { muted: true, playsinline: true, hidden: true, 'aria-label': 'Camera preview' });
+  const scanFile = h('input', { type: 'file', id: 'send-scan-image', accept: 'image/*', class: 'visually-hidden' });
+  const tokenChain = h('select', { id: 'token-chain' });
+  const tokenContract = h('input', { id: 'token-contract', placeholder: '0x… contract' });
+  const tokenSymbol = h('input', { id: 'token-symbol', placeholder: 'e.g. MTT', maxlength: 11 });
+  const tokenDecimals = h('input', { id: 'token-decimals', inputmode: 'numeric', value: '18' });
+  let assets = [];
+  let sendAsset = null;
+  let receiveAsset = null;
+
+  const selected = id => assets.find(a => assetKey(a) === document.getElementById(id)?.value) || assets[0];
+
+  async function fillFromRequest(text) {
+    try {
+      const r = node.walletParseRequest(text);
+      const match = assets.find(a => (!r.chain || a.chain === r.chain) && (a.token || null) === (r.token || null))
+        || assets.find(a => !r.chain || a.chain === r.chain);
+      if (!match) throw new Error(`No gateway this browser knows serves ${r.chain || 'that chain'}.`);
+      document.getElementById('send-asset').value = assetKey(match);
+      sendTo.value = r.to;
+      sendAmount.value = r.units ? formatUnits(r.units, match.decimals) : '';
+      scanStatus.textContent = `Payment request read: ${r.to}${r.units ? `, ${sendAmount.value} ${match.symbol}` : ''}.`;
+    } catch (e) { scanStatus.textContent = plain(e); }
+  }
+  sendTo.addEventListener('change', () => { if (/^(ethereum|bitcoin|litecoin):/i.test(sendTo.value.trim())) fillFromRequest(sendTo.value.trim()); });
+  scanFile.addEventListener('change', async () => {
+    if (!scanFile.files.length) return;
+    const found = await decodeImage(scanFile.files[0]).catch(() => null);
+    scanFile.value = '';
+    if (found) await fillFromRequest(found); else scanStatus.textContent = 'No QR code found in that picture.';
+  });
+
+  const sendForm = h('form', { class: 'stack', id: 'send-form', onsubmit: async e => {
+    e.preventDefault();
+    sendError.textContent = '';
+    if (/^(ethereum|bitcoin|litecoin):/i.test(sendTo.value.trim())) await fillFromRequest(sendTo.value.trim());
+    const asset = selected('send-asset');
+    if (!asset) return;
+    sendButton.disabled = true;
+    try {
+      const quote = await walletCall(() => node.walletQuote({ ...asset, to: sendTo.value, amount: sendAmount.value }));
+      const result = await spend(quote);
+      if (result && result.stage !== 'failed') { sendTo.value = ''; sendAmount.value = ''; }
+      if (result && result.stage === 'failed') sendError.textContent = result.reason;
+    } catch (err) { sendError.textContent = plain(err); } finally { sendButton.disabled = false; }
+  } }, sendSlot,
+  h('label', { for: 'send-to' }, 'To'), sendTo,
+  h('label', { for: 'send-amount' }, 'Amount'), sendAmount,
+  h('div', { class: 'row' }, sendButton,
+    h('button', { type: 'button', class: 'secondary', id: 'send-scan', onclick: () => scanCamera(video, scanStatus, fillFromRequest) }, 'Scan a payment QR'),
+    h('label', { for: 'send-scan-image', class: 'button secondary' }, 'QR from an image'), scanFile),
+  video, scanStatus, sendError);
+
+  const tokenForm = h('form', { class: 'stack', id: 'token-form', onsubmit: e => {
+    e.preventDefault();
+    const token = { chain: tokenChain.value, token: tokenContract.value.trim(), symbol: tokenSymbol.value.trim(), decimals: Number(tokenDecimals.value) };
+    try {
+      node.walletReceive(token); // checks the chain, the contract's address and the decimals
+      localStorage.setItem(TOKENS_KEY, JSON.stringify([...walletTokens().filter(t => !(t.chain === token.chain && t.token.toLowerCase() === token.token.toLowerCase())), token]));
+      tokenContract.value = ''; tokenSymbol.value = '';
+      toast(`Added ${token.symbol}.`);
+      build(true);
+    } catch (err) { toast(plain(err)); }
+  } },
+  h('label', { for: 'token-chain' }, 'Chain'), tokenChain,
+  h('label', { for: 'token-contract' }, 'ERC-20 contract'), tokenContract,
+  h('label', { for: 'token-symbol' }, 'Symbol'), tokenSymbol,
+  h('label', { for: 'token-decimals' }, 'Decimals'), tokenDecimals,
+  h('div', { class: 'row' }, h('button', { type: 'submit', class: 'secondary', id: 'token-add' }, 'Add token')));
+
+  setView('Wallet',
+    h('p', { class: 'muted' }, 'Your keys come from your 24 words and never leave this browser. Balances are read, and payments broadcast, by a gateway that serves the chain, over the mesh.'),
+    h('div', { class: 'split even' },
+      h('section', { class: 'card', 'aria-labelledby': 'balances-title' }, h('h2', { id: 'balances-title' }, 'Balances'), balances, h('div', { class: 'row' }, refreshButton)),
+      h('section', { class: 'card', 'aria-labelledby': 'send-title' }, h('h2', { id: 'send-title' }, 'Send'), sendForm),
+      h('section', { class: 'card', 'aria-labelledby': 'receive-title' }, h('h2', { id: 'receive-title' }, 'Receive'), receiveSlot,
+        h('label', { for: 'receive-amount' }, 'Amount to ask for'), receiveAmount, receiveBox)),
+    h('section', { class: 'card', 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, 'Your payments'), history),
+    h('details', { class: 'card' }, h('summary', {}, 'Add a token'), tokenForm));
+
+  function drawReceive() {
+    const asset = selected('receive-asset');
+    if (!asset) { receiveBox.replaceChildren(); return; }
+    try {
+      const r = node.walletReceive(asset, receiveAmount.value.trim());
+      renderIfChanged(receiveBox, r, () => [
+        qrSvg(r.uri, `QR code of a payment request to ${r.address}`, 'receive-qr'),
+        h('p', { class: 'code', id: 'receive-address' }, r.address),
+        h('p', { class: 'code', id: 'receive-uri' }, r.uri),
+        h('button', { type: 'button', class: 'secondary', onclick: () => copy(r.address, 'Address copied.') }, 'Copy address')]);
+    } catch (err) { receiveBox.replaceChildren(h('p', { class: 'bad', role: 'alert' }, plain(err))); }
+  }
+  receiveAmount.addEventListener('input', drawReceive);
+
+  let lastBalances = [];
+  let loading = false;
+  async function loadBalances() {
+    if (loading || !assets.length) return;
+    loading = true;
+    refreshButton.disabled = true;
+    try {
+      lastBalances = await walletCall(() => node.walletBalances(assets));
+      drawBalances();
+    } catch (err) { toast(plain(err)); } finally { loading = false; refreshButton.disabled = false; }
+  }
+  function drawBalances() {
+    const rows = assets.map(a => lastBalances.find(b => assetKey(b) === assetKey(a)) || { ...a });
+    renderIfChanged(balances, rows, () => rows.map(b => h('li', { class: 'item', 'data-chain': b.chain, 'data-token': b.token || '', 'data-symbol': b.symbol },
+      h('span', { class: 'grow' }, h('span', { class: 'name' }, b.symbol), h('span', { class: 'last' }, b.chain + (b.token ? ` · ${b.token}` : ''))),
+      b.error ? h('span', { class: 'bad balance-error' }, b.error)
+        : h('span', { class: 'amount', 'data-units': b.units ?? '' }, b.amount === undefined ? '…' : `${b.amount} ${b.symbol}`))));
+  }
+
+  let chainsSeen = '';
+  function build(force) {
+    assets = walletAssets();
+    const signature = JSON.stringify(assets);
+    if (!force && signature === chainsSeen) return false;
+    chainsSeen = signature;
+    const chains = node.walletChains();
+    if (!assets.length) {
+      sendSlot.replaceChildren(h('p', { class: 'muted', id: 'wallet-no-chain' }, 'No gateway this browser knows serves a chain yet. Its profile arrives over the link.'));
+      receiveSlot.replaceChildren();
+      balances.replaceChildren();
+      return true;
+    }
+    sendAsset = assetSelect('send-asset', assets, sendAsset?.value);
+    receiveAsset = assetSelect('receive-asset', assets, receiveAsset?.value);
+    receiveAsset.addEventListener('change', drawReceive);
+    sendSlot.replaceChildren(h('label', { for: 'send-asset' }, 'Asset'), sendAsset);
+    receiveSlot.replaceChildren(h('label', { for: 'receive-asset' }, 'Asset'), receiveAsset);
+    tokenChain.replaceChildren(...chains.filter(c => c.family === 'evm').map(c => h('option', { value: c.chain }, c.chain)));
+    drawReceive();
+    drawBalances();
+    return true;
+  }
+
+  let stages = '';
+  async function refresh() {
+    if (!nodeReady()) return;
+    try { if (node.walletPublishAddresses()) await persist(); } catch (err) { console.warn('publish addresses', err); }
+    if (build(false)) loadBalances();
+    const payments = node.walletHistory();
+    renderIfChanged(history, payments, () => payments.length ? payments.map(p => h('li', { class: 'item payment', 'data-id': p.id, 'data-kind': p.kind, 'data-stage': p.stage, 'data-txid': p.txid },
+      h('span', { class: 'grow' },
+        h('span', { class: 'name' }, `${p.kind === 'tip' ? 'Tip' : 'Sent'} ${p.amount} ${p.symbol}`),
+        h('span', { class: 'last' }, `to ${p.to} · fee up to ${p.fee} ${p.feeSymbol} · ${p.chain}`)),
+      h('span', { class: 'stage' }, stageWords(p)))) : [h('li', { class: 'item muted' }, 'No payments yet.')]);
+    const now = payments.map(p => p.stage + p.confirmations).join();
+    if (stages && now !== stages) loadBalances(); // a payment moved on: the balances did too
+    stages = now;
+  }
+  state.view = { refresh };
+  await refresh();
+}
+
+/** The Tip dialog: amount and asset for this browser's identity; a demo device cannot pay. */
+function openTip(p) {
+  const dialog = document.getElementById('tip');
+  const fields = document.getElementById('tip-fields');
+  const error = document.getElementById('tip-error');
+  const submit = document.getElementById('tip-submit');
+  const cancel = document.getElementById('tip-cancel');
+  error.textContent = '';
+  document.getElementById('tip-title').textContent = `Tip ${p.name}`;
+  const assets = walletAssets();
+  if (!nodeReady() || !assets.length) {
+    document.getElementById('tip-text').textContent = nodeReady()
+      ? 'No gateway this browser knows serves a chain yet, so there is nothing to pay with.'
+      : `Tipping ${p.name} needs an identity of your own in this browser: payments are signed on your device and relayed over the mesh.`;
+    fields.replaceChildren();
+    submit.textContent = 'OK';
+    cancel.hidden = true;
+    submit.onclick = null;
+    dialog.showModal();
+    return;
+  }
+  document.getElementById('tip-text').textContent = `The tip goes to the address ${p.name} lists in their profile, and shows on the post once the chain confirms it.`;
+  const amount = h('input', { id: 'tip-amount', inputmode: 'decimal', placeholder: '0.001', required: true });
+  fields.replaceChildren(h('label', { for: 'tip-asset' }, 'Asset'), assetSelect('tip-asset', assets), h('label', { for: 'tip-amount' }, 'Amount'), amount);
+  submit.textContent = 'Review tip';
+  cancel.hidden = false;
+  cancel.onclick = () => dialog.close();
+  submit.onclick = async e => {
+    e.preventDefault();
+    error.textContent = '';
+    const asset = assets.find(a => assetKey(a) === document.getElementById('tip-asset').value) || assets[0];
+    submit.disabled = true;
+    try {
+      const quote = await walletCall(() => state.node.walletTipQuote({ ...asset, author: p.author, seq: p.seq, amount: amount.value }));
+      dialog.close();
+      const result = await spend(quote);
+      if (result && result.stage === 'failed') toast(`Tip not sent: ${result.reason}`);
+      tipSummaries.delete(`${p.author}:${p.seq}`);
+      refreshSoon();
+    } catch (err) { error.textContent = plain(err); } finally { submit.disabled = false; }
+  };
+  dialog.showModal();
+  amount.focus();
+}
+
+/** The tips of a post as this browser last checked them; a check runs in the background and redraws when it changes. */
+function tipSummary(p) {
+  if (!nodeReady() || p.seq === undefined || p.seq === null || p.pending) return null;
+  const key = `${p.author}:${p.seq}`;
+  const known = tipSummaries.get(key);
+  // Asked again every few seconds: a tip entry may have arrived, or a pending one been mined. A confirmed tip is
+  // remembered by the node, and a post without tips costs no chain request.
+  if (!known || Date.now() - known.at > (known.pending > 0 ? 3000 : 6000)) {
+    if (!known) tipSummaries.set(key, { count: 0, totals: [], pending: 0, at: Date.now() });
+    else known.at = Date.now();
+    walletCall(() => state.node.postTips(p.author, p.seq, walletAssets())).then(t => {
+      const next = { count: t.confirmed.count, totals: t.confirmed.totals, pending: t.tips.filter(x => x.state === 'pending').length, at: Date.now() };
+      const before = tipSummaries.get(key);
+      tipSummaries.set(key, next);
+      if (!before || before.count !== next.count || before.pending !== next.pending) refreshSoon();
+    }).catch(err => console.warn('tips', err));
+  }
+  const s = tipSummaries.get(key);
+  return { count: s.count, totals: s.totals, pending: s.pending };
+}
+
 // ---------- routing and live updates ----------
 async function route() {
   const generation = state.generation;
@@ -1047,7 +1387,7 @@ async function route() {
   document.querySelectorAll('.tabs a').forEach(a => a.setAttribute('aria-current', a.dataset.tab === tab ? 'page' : 'false'));
   state.view = null;
   try {
-    const views = { chats: () => chatsView(arg), feed: feedView, channels: () => channelsView(arg), contacts: contactsView, nodes: nodesView, anchors: anchorsView, provision: provisionView };
+    const views = { chats: () => chatsView(arg), feed: feedView, wallet: walletView, channels: () => channelsView(arg), contacts: contactsView, nodes: nodesView, anchors: anchorsView, provision: provisionView };
     const personal = !['nodes', 'anchors', 'provision'].includes(tab);
     if (state.mode === 'welcome' && tab !== 'nodes' && tab !== 'provision') await welcomeView();
     else if (state.mode === 'locked') setView('Locked', h('p', {}, 'Unlock your identity with your passphrase, or choose a demo device above.'));
@@ -1123,6 +1463,8 @@ async function start() {
   window.addEventListener('hashchange', () => { route(); document.getElementById('view').focus(); });
   window.addEventListener('online', () => drainOutbox());
   setInterval(() => { if (state.outbox.length) drainOutbox(); }, 5000);
+  // Tips: nothing arrives over the link when a tip's payment is mined, so the posts on screen are checked again.
+  setInterval(() => { if (nodeReady() && /^#\/(feed|channels)/.test(location.hash)) refreshSoon(); }, 3000);
   connectLive();
   showGatewayLine();
   registerServiceWorker();

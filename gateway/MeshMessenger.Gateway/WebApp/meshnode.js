@@ -226,6 +226,67 @@ class MeshNode {
     return answer(call(() => this.#x.WalletSignEvmTransfer(JSON.stringify(fields))));
   }
 
+  // ---------- the wallet over the mesh (README "Wallet"): reads and broadcasts are chain requests sealed to a gateway ----------
+  // An asset is { chain: 'eip155:31337' | 'bitcoin' | 'litecoin-regtest' | …, token?: '0x…' (ERC-20), decimals?, symbol? }.
+
+  /** The chains the gateways this node knows of serve: [{ chain, family, symbol, decimals, gateway, gatewayName, address }]. */
+  walletChains() {
+    return answer(call(() => this.#x.WalletChains()));
+  }
+
+  /** Publishes this node's addresses on those chains in its profile (so others can tip it) when they changed; true if it did. */
+  walletPublishAddresses() {
+    return answer(call(() => this.#x.WalletPublishAddresses()));
+  }
+
+  /** Resolves to [{ chain, token, symbol, decimals, address, units, amount } or { …, error }], read through a gateway. */
+  async walletBalances(assets) {
+    return answer(await call(() => this.#x.WalletBalances(JSON.stringify(assets ?? []))));
+  }
+
+  /** { chain, token, symbol, decimals, address, uri }: the receive address and its EIP-681 / BIP-21 request (amount optional). */
+  walletReceive(asset, amount = '') {
+    return answer(call(() => this.#x.WalletReceive(JSON.stringify({ ...asset, amount: String(amount ?? '') }))));
+  }
+
+  /** A scanned or pasted payment request (ethereum:, bitcoin:, litecoin:): { chain, to, token, units }. */
+  walletParseRequest(uri) {
+    return answer(call(() => this.#x.WalletParseRequest(String(uri ?? ''))));
+  }
+
+  /**
+   * Builds, checks and signs a payment ({ ...asset, to, amount } with amount in whole units as text); nothing is sent
+   * before walletConfirm(id). Resolves to { id, kind, chain, token, symbol, decimals, to, amount, fee, feeSymbol, txid }.
+   */
+  async walletQuote(spend) {
+    return answer(await call(() => this.#x.WalletQuote(JSON.stringify(spend ?? {}))));
+  }
+
+  /** As walletQuote, for a tip of the post (author, seq) to the address the author's profile lists: { ...asset, author, seq, amount }. */
+  async walletTipQuote(tip) {
+    return answer(await call(() => this.#x.WalletTipQuote(JSON.stringify(tip ?? {}))));
+  }
+
+  /** Broadcasts a quoted payment through a gateway (a tip then publishes its tip entry): { id, stage: 'accepted' | 'failed', reason, tipSeq }. */
+  async walletConfirm(id) {
+    return answer(await call(() => this.#x.WalletConfirm(id | 0)));
+  }
+
+  /** Drops a quoted payment; its signed bytes never leave the page. */
+  walletCancel(id) {
+    return answer(call(() => this.#x.WalletCancel(id | 0)));
+  }
+
+  /** Own payments, newest first: [{ id, kind, chain, symbol, to, amount, fee, feeSymbol, txid, stage (accepted|included|final|dropped|failed), block, confirmations, reason, time }]. */
+  walletHistory() {
+    return answer(call(() => this.#x.WalletHistory()));
+  }
+
+  /** The tips of a post, each checked on its chain through a gateway: { tips: [{ from, fromName, symbol, amount, state, reason }], confirmed: { count, totals } }. */
+  async postTips(author, seq, assets = []) {
+    return answer(await call(() => this.#x.PostTips(String(author), seq | 0, JSON.stringify(assets ?? []))));
+  }
+
   /** Checks the protocol test vectors (tests/vectors/protocol/protocol-v1.txt) here: { passed, failed, failures }. */
   runVectors(text) {
     return answer(call(() => this.#x.RunVectors(String(text ?? ''))));
