@@ -33,7 +33,7 @@ public sealed class ChainAccessRecoveryTests
     public async Task The_gateways_node_holds_only_profiles_its_own_chain_and_entries_sealed_to_it_and_opens_a_request_after_holes()
     {
         using LocalDevChain chain = StartAnvil();
-        await using LinkGateway gateway = await LinkGateway.StartAsync("chain-mem-", "--Gateway:Chains:0:Chain=eip155:31337", $"--Gateway:Chains:0:RpcUrl={chain.Url}", "--Gateway:ChainPollSeconds=0.3");
+        await using LinkGateway gateway = await LinkGateway.StartAsync("chain-mem-", "--Gateway:RateLimitPerMinute=0", "--Gateway:Chains:0:Chain=eip155:31337", $"--Gateway:Chains:0:RpcUrl={chain.Url}", "--Gateway:ChainPollSeconds=0.3");
         ChainAccessService service = gateway.Services.GetRequiredService<ChainAccessService>();
         NodeIdentity gw = gateway.Services.GetRequiredService<NodeIdentity>();
         GatewayDatabase db = gateway.Services.GetRequiredService<GatewayDatabase>();
