@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using MeshMessenger.Anchoring.Rpc;
 using MeshMessenger.Gateway.Configuration;
 using MeshMessenger.Gateway.Ingest;
-using MeshMessenger.Gateway.Links;
 using MeshMessenger.Gateway.Storage;
 using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Chain;
@@ -15,18 +14,24 @@ using MeshMessenger.Wallet.Chains;
 using MeshMessenger.Wallet.Evm;
 using MeshMessenger.Wallet.Relay;
 using MeshMessenger.Wallet.Utxo;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace MeshMessenger.Gateway.ChainAccess;
 
 /// <summary>
 /// The gateway's chain access (docs/gateway.md, "Chain access"). With Gateway:Chains set, the gateway runs a
-/// protocol node of its own identity whose profile announces the served chains; every stored entry (any link) is
-/// handed to that node, which opens chain requests sealed to the gateway; <see cref="ChainRelay"/> runs them
+/// protocol node of its own identity whose profile announces the served chains; of the stored entries (any link) that
+/// node is handed only what it needs (profile entries, for the requesters' keys, and entries sealed with the gateway's
+/// hint), so its memory holds profiles and the gateway's own chain, not every author's history. It opens chain
+/// requests sealed to the gateway; <see cref="ChainRelay"/> runs them
 /// against the configured RPC nodes, and the answers are appended as chain status entries sealed to the requester
 /// and stored through <see cref="FrameIngest"/> like any author's entries, so links, sync and store-and-forward
 /// deliver them. Tracked transactions are looked up every Gateway:ChainPollSeconds; after a restart the journal
-/// (<see cref="SqliteRelayJournal"/>) carries unfinished ones on to Final.
+/// (<see cref="SqliteRelayJournal"/>) carries unfinished ones on to Final. At start the service also re-sends every
+/// status the journal reached but whose entry was not stored (a crash in between), and runs the stored chain requests
+/// sealed to the gateway in the last <see cref="MissedRequestWindow"/> that the journal has no record of (stored while
+/// the service was off, or killed between store and run).
 /// </summary>
 public sealed class ChainAccessService : BackgroundService
 {
@@ -41,7 +46,10 @@ public sealed class ChainAccessService : BackgroundService
     private readonly Channel<IngestedEntry> _stored = Channel.CreateUnbounded<IngestedEntry>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<(uint Author, uint Sequence, byte[] Body)> _requests = [];
     private readonly Dictionary<string, bool> _reachable = [];
+    private readonly SqliteRelayJournal _journal;
+    private readonly byte _hint;
     private MessengerNode? _node;
+    private MemoryEntryStore? _nodeStore;
 
     /// <summary>Creates the relay over the configured chains (none: the service does nothing).</summary>
     public ChainAccessService(IOptions<GatewayOptions> options, GatewayDatabase database, NodeIdentity identity, FrameIngest ingest, GatewayCounters counters, ILogger<ChainAccessService> log)
@@ -52,6 +60,8 @@ public sealed class ChainAccessService : BackgroundService
         _ingest = ingest;
         _counters = counters;
         _log = log;
+        _journal = new SqliteRelayJournal(database);
+        _hint = NodeId.HintOf(identity.Id);
         var backends = new List<IChainBackend>();
         foreach (ChainOptions chain in _options.Chains)
         {
@@ -71,12 +81,15 @@ public sealed class ChainAccessService : BackgroundService
             _reachable[tag.ToText()] = false;
         }
 
-        Relay = backends.Count == 0 ? null : new ChainRelay(backends, new SqliteRelayJournal(database));
+        Relay = backends.Count == 0 ? null : new ChainRelay(backends, _journal);
         if (Relay is not null)
         {
             ingest.Stored += entry => _stored.Writer.TryWrite(entry);
         }
     }
+
+    /// <summary>How far back, at start, stored chain requests the journal has no record of are run: one day.</summary>
+    public static readonly TimeSpan MissedRequestWindow = TimeSpan.FromHours(24);
 
     /// <summary>The relay, or null when no chain is configured.</summary>
     public ChainRelay? Relay { get; }
@@ -92,6 +105,9 @@ public sealed class ChainAccessService : BackgroundService
             }
         }
     }
+
+    /// <summary>Entries held in the memory of the gateway's own node (profiles, its own chain, entries sealed with its hint).</summary>
+    internal int NodeEntryCount => _nodeStore?.Count ?? 0;
 
     /// <inheritdoc />
     public override void Dispose()
@@ -116,6 +132,8 @@ public sealed class ChainAccessService : BackgroundService
         {
             await StartNodeAsync(stoppingToken).ConfigureAwait(false);
             await Relay.ResumeAsync(stoppingToken).ConfigureAwait(false);
+            await ResendUnsentAsync(stoppingToken).ConfigureAwait(false);
+            await RunMissedRequestsAsync(stoppingToken).ConfigureAwait(false);
             TimeSpan every = TimeSpan.FromSeconds(_options.ChainPollSeconds);
             DateTime nextPoll = DateTime.UtcNow;
             while (!stoppingToken.IsCancellationRequested)
@@ -158,12 +176,30 @@ public sealed class ChainAccessService : BackgroundService
         }
     }
 
-    // The gateway's own node carries on from its chain in the store; a profile that does not announce exactly the
-    // configured chains is replaced by a new profile entry.
+    // The gateway's own node carries on from its chain in the store and knows every stored profile (the keys that
+    // open requests and seal statuses); a profile that does not announce exactly the configured chains is replaced by
+    // a new profile entry. Nothing else is loaded: requests not yet run are handed to it by RunMissedRequestsAsync.
     private async Task StartNodeAsync(CancellationToken ct)
     {
         var store = new MemoryEntryStore();
-        StoredHistory.LoadInto(_database, _identity.Id, store);
+        using (SqliteConnection c = _database.Open())
+        using (SqliteCommand select = c.CreateCommand())
+        {
+            select.CommandText = "SELECT bytes, hash FROM entries WHERE author = $me OR kind = $profile ORDER BY author, seq;";
+            select.Parameters.AddWithValue("$me", (long)_identity.Id);
+            select.Parameters.AddWithValue("$profile", (int)EntryKind.Profile);
+            using SqliteDataReader reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                var bytes = (byte[])reader[0];
+                if (EntryCodec.TryDecode(bytes, 0, bytes.Length, out Entry? entry) == ProtocolError.None)
+                {
+                    store.Put(new StoredEntry(entry!, (byte[])reader[1]));
+                }
+            }
+        }
+
+        _nodeStore = store;
         var node = new MessengerNode(_identity, _options.Name, store, new WallClock(), FrameLimits.Ip, restoring: false);
         node.PaymentEntryReceived += (author, sequence, kind, body) =>
         {
@@ -184,13 +220,26 @@ public sealed class ChainAccessService : BackgroundService
 
     private async Task HandleStoredAsync(IngestedEntry entry, CancellationToken ct)
     {
-        if (entry.Author == _identity.Id || _node is null)
+        if (entry.Author == _identity.Id || _node is null || !Needed(entry))
         {
             return;
         }
 
-        byte[] frame = FrameCodec.Encode(new Frame(FrameType.Entry, 0, 0, false, 0, 0, entry.Encoded), FrameLimits.Ip);
-        _node.Receive(frame, 0, frame.Length);
+        await FeedAsync(entry.Encoded, ct).ConfigureAwait(false);
+    }
+
+    // Only what the node needs: entries sealed with the gateway's hint (requests to it; a few are for other nodes with
+    // the same hint and fail to open) and profiles (requesters' keys). The kind is read only when the hint differs.
+    private bool Needed(IngestedEntry entry) =>
+        entry.Hint == _hint
+        || (EntryCodec.TryDecode(entry.Encoded, 0, entry.Encoded.Length, out Entry? decoded) == ProtocolError.None && decoded!.Kind == EntryKind.Profile);
+
+    // Hands one stored entry to the node and runs the chain requests it opened.
+    private async Task FeedAsync(byte[] encoded, CancellationToken ct)
+    {
+        byte[] frame = FrameCodec.Encode(new Frame(FrameType.Entry, 0, 0, false, 0, 0, encoded), FrameLimits.Ip);
+        _node!.Receive(frame, 0, frame.Length);
+        _node.Messages.Clear(); // the gateway reads nothing back: records would only pile up
         List<(uint Author, uint Sequence, byte[] Body)> requests = [.. _requests];
         _requests.Clear();
         foreach ((uint author, uint sequence, byte[] body) in requests)
@@ -203,21 +252,90 @@ public sealed class ChainAccessService : BackgroundService
             }
 
             IReadOnlyList<ChainStatusBody> answers = await Relay!.HandleAsync(author, sequence, request!, ct).ConfigureAwait(false);
-            Answer(author, answers);
+            await DeliverAsync([(author, sequence, answers)], ct).ConfigureAwait(false);
         }
 
         await FlushAsync(ct).ConfigureAwait(false);
     }
 
+    // Statuses the journal reached but whose entries were not stored (killed in between): sent again. A duplicate is
+    // harmless, the requester matches statuses by request sequence. The journal keeps a read's answers and a
+    // transaction's stage and block; an Included status re-sent from it counts one confirmation.
+    private async Task ResendUnsentAsync(CancellationToken ct)
+    {
+        var due = new List<(uint, uint, IReadOnlyList<ChainStatusBody>)>();
+        foreach (RelayRecord record in _journal.LoadUnsent())
+        {
+            uint sequence = record.Sequence;
+            byte[]? txId = record.TxId;
+            IReadOnlyList<ChainStatusBody> statuses = record.Stage switch
+            {
+                RelayStage.Accepted when txId is not null => [ChainStatusBody.OfTx(sequence, ChainStatusKind.Accepted, txId)],
+                RelayStage.Included when txId is not null => [ChainStatusBody.Included(sequence, txId, (uint)record.Block, 1)],
+                RelayStage.Final when txId is not null => [ChainStatusBody.Final(sequence, txId, (uint)record.Block)],
+                RelayStage.Failed when txId is not null && !Refused(record.Answers) =>
+                    [ChainStatusBody.OfTx(sequence, ChainStatusKind.Dropped, txId), ChainStatusBody.OfReason(sequence, ChainStatusKind.Failed, "dropped; re-broadcast refused")],
+                _ => record.Answers,
+            };
+            due.Add((record.Requester, sequence, statuses));
+        }
+
+        if (due.Count > 0)
+        {
+            _log.LogInformation("re-sending the statuses of {Count} chain requests", due.Count);
+            await DeliverAsync(due, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static bool Refused(IReadOnlyList<ChainStatusBody> answers) =>
+        answers.Count > 0 && answers[^1].Kind is ChainStatusKind.Failed or ChainStatusKind.Unavailable;
+
+    // Chain requests sealed with the gateway's hint, stored in the last MissedRequestWindow, that the journal has no
+    // record of: stored while the service was off or before it ran them. Handed to the node like new entries.
+    private async Task RunMissedRequestsAsync(CancellationToken ct)
+    {
+        var missed = new List<byte[]>();
+        using (SqliteConnection c = _database.Open())
+        using (SqliteCommand select = c.CreateCommand())
+        {
+            select.CommandText = """
+                SELECT e.bytes FROM entries e
+                WHERE e.kind = $kind AND e.hint = $hint AND e.author != $me AND e.received_at >= $since
+                  AND NOT EXISTS (SELECT 1 FROM relay_requests r WHERE r.requester = e.author AND r.seq = e.seq)
+                ORDER BY e.received_at, e.author, e.seq;
+                """;
+            select.Parameters.AddWithValue("$kind", (int)EntryKind.ChainRequest);
+            select.Parameters.AddWithValue("$hint", (int)_hint);
+            select.Parameters.AddWithValue("$me", (long)_identity.Id);
+            select.Parameters.AddWithValue("$since", (DateTimeOffset.UtcNow - MissedRequestWindow).ToUnixTimeMilliseconds());
+            using SqliteDataReader reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                missed.Add((byte[])reader[0]);
+            }
+        }
+
+        if (missed.Count > 0)
+        {
+            _log.LogInformation("running {Count} stored chain requests not yet handled", missed.Count);
+        }
+
+        foreach (byte[] encoded in missed)
+        {
+            await FeedAsync(encoded, ct).ConfigureAwait(false);
+        }
+    }
+
     private async Task PollAsync(CancellationToken ct)
     {
         IReadOnlyList<(uint Requester, ChainStatusBody Status)> reports = await Relay!.PollAsync(ct).ConfigureAwait(false);
-        foreach ((uint requester, ChainStatusBody status) in reports)
+        var byRequest = new List<(uint, uint, IReadOnlyList<ChainStatusBody>)>();
+        foreach (IGrouping<(uint, uint), (uint Requester, ChainStatusBody Status)> group in reports.GroupBy(r => (r.Requester, r.Status.RequestSequence)))
         {
-            Answer(requester, [status]);
+            byRequest.Add((group.Key.Item1, group.Key.Item2, [.. group.Select(r => r.Status)]));
         }
 
-        await FlushAsync(ct).ConfigureAwait(false);
+        await DeliverAsync(byRequest, ct).ConfigureAwait(false);
         foreach (IChainBackend backend in Relay.ServedBackends)
         {
             bool up;
@@ -238,7 +356,30 @@ public sealed class ChainAccessService : BackgroundService
         }
     }
 
-    private void Answer(uint requester, IReadOnlyList<ChainStatusBody> statuses)
+    // Seals each request's statuses, stores them, and only then notes in the journal that its present stage is sent.
+    private async Task DeliverAsync(IReadOnlyList<(uint Requester, uint Sequence, IReadOnlyList<ChainStatusBody> Statuses)> due, CancellationToken ct)
+    {
+        var sealedFor = new List<(uint, uint)>();
+        foreach ((uint requester, uint sequence, IReadOnlyList<ChainStatusBody> statuses) in due)
+        {
+            if (Answer(requester, statuses))
+            {
+                sealedFor.Add((requester, sequence));
+            }
+        }
+
+        if (!await FlushAsync(ct).ConfigureAwait(false))
+        {
+            return; // not on disk: found again by the next start's LoadUnsent
+        }
+
+        foreach ((uint requester, uint sequence) in sealedFor)
+        {
+            _journal.MarkSent(requester, sequence);
+        }
+    }
+
+    private bool Answer(uint requester, IReadOnlyList<ChainStatusBody> statuses)
     {
         foreach (ChainStatusBody status in statuses)
         {
@@ -251,21 +392,28 @@ public sealed class ChainAccessService : BackgroundService
             {
                 // The requester's profile (its agreement key) is not known here: nothing can be sealed to it.
                 _log.LogWarning("chain status for {Requester:x8} not sent: {Problem}", requester, e.Message);
+                return false;
             }
         }
+
+        return true;
     }
 
-    // Own entries go through the store like any author's: stored, synced and delivered by the links.
-    private async Task FlushAsync(CancellationToken ct)
+    // Own entries go through the store like any author's: stored, synced and delivered by the links. False if one was not stored.
+    private async Task<bool> FlushAsync(CancellationToken ct)
     {
+        bool all = true;
         foreach (byte[] frame in _node!.TakeOutbox())
         {
             IngestOutcome outcome = await _ingest.IngestAsync(frame, IngestSource.Gateway, "gateway", ct).ConfigureAwait(false);
             if (outcome == IngestOutcome.StoreFailed)
             {
                 _log.LogError("the gateway's own entry was not stored");
+                all = false;
             }
         }
+
+        return all;
     }
 
     private static bool SameChains(ChainTag[] a, ChainTag[] b)

@@ -7,10 +7,12 @@ using Microsoft.Data.Sqlite;
 namespace MeshMessenger.Gateway.ChainAccess;
 
 /// <summary>
-/// <see cref="IRelayJournal"/> in the gateway's database (table relay_requests, migration 5). A save is one
+/// <see cref="IRelayJournal"/> in the gateway's database (table relay_requests, migrations 5 and 6). A save is one
 /// committed SQLite transaction in WAL mode, durable against kill -9 when <see cref="SaveAsync"/> returns, so the
 /// relay's Accepted status is only sealed and sent after the row saying so is on disk. Answers are kept as their
-/// encoded <see cref="ChainStatusBody"/>s, each behind a 2-byte big-endian length.
+/// encoded <see cref="ChainStatusBody"/>s, each behind a 2-byte big-endian length. The gateway also notes, per
+/// request, the stage and block whose status entry it last stored (<see cref="MarkSent"/>), so that what the journal
+/// reached but the store did not (a crash in between) is found again by <see cref="LoadUnsent"/>.
 /// </summary>
 public sealed class SqliteRelayJournal(GatewayDatabase database) : IRelayJournal
 {
@@ -74,6 +76,41 @@ public sealed class SqliteRelayJournal(GatewayDatabase database) : IRelayJournal
         }
 
         return Task.FromResult<IReadOnlyList<RelayRecord>>(records);
+    }
+
+    /// <summary>Notes that the status entries for the record's present stage and block are stored.</summary>
+    public void MarkSent(uint requester, uint sequence)
+    {
+        using SqliteConnection c = database.Open();
+        using SqliteCommand command = c.CreateCommand();
+        command.CommandText = "UPDATE relay_requests SET sent_stage = stage, sent_block = block WHERE requester = $r AND seq = $s;";
+        command.Parameters.AddWithValue("$r", (long)requester);
+        command.Parameters.AddWithValue("$s", (long)sequence);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Every record past <see cref="RelayStage.Broadcasting"/> whose stage or block has no stored status entry yet (<see cref="MarkSent"/>).</summary>
+    public IReadOnlyList<RelayRecord> LoadUnsent()
+    {
+        using SqliteConnection c = database.Open();
+        using SqliteCommand command = c.CreateCommand();
+        command.CommandText = """
+            SELECT requester, seq, chain, kind, raw, txid, stage, block, answers FROM relay_requests
+            WHERE stage != $broadcasting AND (sent_stage IS NULL OR sent_stage != stage OR sent_block != block)
+            ORDER BY requester, seq;
+            """;
+        command.Parameters.AddWithValue("$broadcasting", (long)RelayStage.Broadcasting);
+        using SqliteDataReader reader = command.ExecuteReader();
+        var records = new List<RelayRecord>();
+        while (reader.Read())
+        {
+            if (Read(reader) is { } record)
+            {
+                records.Add(record);
+            }
+        }
+
+        return records;
     }
 
     /// <summary>The stored form of a record's answers.</summary>

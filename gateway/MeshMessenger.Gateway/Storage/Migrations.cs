@@ -96,5 +96,13 @@ public static class Migrations
         ) WITHOUT ROWID;
         CREATE INDEX relay_unfinished ON relay_requests (stage);
         """,
+
+        // 6: the stage and block of each relayed request whose status entry was last stored, so a restart re-sends a
+        //    status the journal reached but the store did not (rows from before this step count as sent).
+        """
+        ALTER TABLE relay_requests ADD COLUMN sent_stage INTEGER;
+        ALTER TABLE relay_requests ADD COLUMN sent_block INTEGER;
+        UPDATE relay_requests SET sent_stage = stage, sent_block = block;
+        """,
     ];
 }
