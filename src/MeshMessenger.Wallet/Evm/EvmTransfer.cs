@@ -10,7 +10,7 @@ namespace MeshMessenger.Wallet.Evm;
 
 /// <summary>
 /// Builds and signs EIP-1559 (type 2) transfers of Ether and ERC-20 tokens with the one Ethereum signer,
-/// <see cref="Eip1559Transaction.Sign"/>. Reads nonce, fees, balances and gas from an <see cref="EvmChainBackend"/>
+/// <see cref="Eip1559Transaction.Sign"/>. Reads nonce, fees, balances and gas from a backend (a direct <see cref="EvmChainBackend"/> or the mesh)
 /// (whose chain id is checked against the node first: <see cref="WalletError.WrongChain"/>), and refuses before
 /// signing what the chain would refuse: <see cref="WalletError.InsufficientFunds"/> naming what is needed and what
 /// there is. Nothing is broadcast here.
@@ -44,20 +44,12 @@ public sealed class EvmTransfer
     public const ulong TokenTransferGas = 100_000;
 
     private readonly IChainBackend _backend;
-    private readonly EvmChainBackend? _direct;
-
-    /// <summary>A builder over <paramref name="backend"/>.</summary>
-    public EvmTransfer(EvmChainBackend backend)
-    {
-        ArgumentNullException.ThrowIfNull(backend);
-        _backend = backend;
-        _direct = backend;
-    }
+    private readonly IEvmGasEstimator? _direct;
 
     /// <summary>
     /// A builder over any backend of an EVM chain, e.g. a <see cref="Mesh.MeshChainBackend"/>: fees, balances and nonce
-    /// come from the backend; token transfers use eth_estimateGas when it is an <see cref="EvmChainBackend"/>, else
-    /// <see cref="TokenTransferGas"/>.
+    /// come from the backend; token transfers use eth_estimateGas when it is an <see cref="IEvmGasEstimator"/> (a direct
+    /// <see cref="EvmChainBackend"/>), else <see cref="TokenTransferGas"/>.
     /// </summary>
     public EvmTransfer(IChainBackend backend)
     {
@@ -68,7 +60,7 @@ public sealed class EvmTransfer
         }
 
         _backend = backend;
-        _direct = backend as EvmChainBackend;
+        _direct = backend as IEvmGasEstimator;
     }
 
     private ulong ChainId => _backend.Chain.Reference;
