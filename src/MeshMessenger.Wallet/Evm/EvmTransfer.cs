@@ -10,8 +10,9 @@ namespace MeshMessenger.Wallet.Evm;
 
 /// <summary>
 /// Builds and signs EIP-1559 (type 2) transfers of Ether and ERC-20 tokens with the one Ethereum signer,
-/// <see cref="Eip1559Transaction.Sign"/>. Reads nonce, fees, balances and gas from a backend (a direct <see cref="EvmChainBackend"/> or the mesh)
-/// (whose chain id is checked against the node first: <see cref="WalletError.WrongChain"/>), and refuses before
+/// <see cref="Eip1559Transaction.Sign"/>. Reads nonce, fees, balances and gas from a backend (a direct
+/// <see cref="EvmChainBackend"/>, whose chain id is checked against the node first: <see cref="WalletError.WrongChain"/>;
+/// or the mesh), and refuses before
 /// signing what the chain would refuse: <see cref="WalletError.InsufficientFunds"/> naming what is needed and what
 /// there is. Nothing is broadcast here.
 /// </summary>
