@@ -24,6 +24,19 @@ public sealed class Erc20AbiTests
     }
 
     [Fact]
+    public void Transfer_amounts_span_the_whole_uint256_word_and_nothing_outside_it()
+    {
+        // uint256 is a 32-byte big-endian word (Solidity ABI spec §Formal Specification): 0 and 2^256 - 1 fit, 2^256 and -1 do not.
+        string head = "a9059cbb" + "0000000000000000000000005aaeb6053f3e94c9b9a09f33669435e7ef1beaed";
+        Assert.Equal(head + new string('0', 64), Convert.ToHexStringLower(Erc20Abi.Transfer(To, 0)));
+        BigInteger max = (BigInteger.One << 256) - 1;
+        Assert.Equal(head + new string('f', 64), Convert.ToHexStringLower(Erc20Abi.Transfer(To, max)));
+        Assert.Equal(head + "01" + new string('0', 62), Convert.ToHexStringLower(Erc20Abi.Transfer(To, BigInteger.One << 248)));
+        Assert.Equal(WalletError.InvalidAmount, Assert.Throws<WalletException>(() => Erc20Abi.Transfer(To, max + 1)).Error);
+        Assert.Equal(WalletError.InvalidAmount, Assert.Throws<WalletException>(() => Erc20Abi.Transfer(To, -1)).Error);
+    }
+
+    [Fact]
     public void Answers_decode_and_junk_is_a_typed_refusal()
     {
         byte[] six = new byte[32];

@@ -5,7 +5,6 @@ using System.Numerics;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using MeshMessenger.Anchoring.Ethereum;
 using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Identity;
@@ -32,12 +31,6 @@ internal sealed class NodePayments
 {
     /// <summary>How long one gateway has to answer one request before the next gateway serving the chain is asked.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
-
-    /// <summary>
-    /// Gas limit of an ERC-20 transfer: there is no gas estimate over the mesh, and an EIP-20 transfer to a fresh holder
-    /// costs about 52,000 (EIP-2929 cold SSTORE 22,100 + 21,000 base + calldata); unused gas is refunded.
-    /// </summary>
-    public const ulong TokenTransferGas = 100_000;
 
     /// <summary>A pending or unknown tip is asked about again after this long.</summary>
     private static readonly TimeSpan RecheckAfter = TimeSpan.FromSeconds(4);
@@ -410,51 +403,19 @@ internal sealed class NodePayments
         string recipientText;
         if (asset.Chain.Family == ChainFamily.Evm)
         {
+            // The one EVM builder: fees, balances and nonce read through the gateway, signed here; a token transfer
+            // gets EvmTransfer.TokenTransferGas (no gas estimate over the mesh).
             EthereumAccount account = Accounts.EthereumAccount(0);
-            byte[] sender = account.Address.Bytes.ToArray();
             recipientText = EvmAddressText.Format(recipient);
-            ChainFees fees = await backend.FeesAsync(ct);
-            BigInteger maxFee = EvmTransfer.MaxFee(fees.BaseFeePerGas, fees.PriorityFeePerGas);
-            ulong gas = asset.Token is null ? EvmTransfer.EtherTransferGas : TokenTransferGas;
-            fee = maxFee * gas;
-            BigInteger ether = await backend.BalanceAsync(sender, null, ct);
-            if (asset.Token is not null)
-            {
-                BigInteger held = await backend.BalanceAsync(sender, asset.Token, ct);
-                if (held < amount)
-                {
-                    throw new WalletException(WalletError.InsufficientFunds, $"insufficient funds: the payment needs {AssetAmount.Format(amount, asset.Decimals)} {asset.Symbol}; {account.Address} holds {AssetAmount.Format(held, asset.Decimals)}");
-                }
-            }
-
-            BigInteger needed = fee + (asset.Token is null ? amount : BigInteger.Zero);
-            if (ether < needed)
-            {
-                throw new WalletException(WalletError.InsufficientFunds, $"insufficient funds: the payment needs {AssetAmount.Format(needed, 18)} ETH with up to {AssetAmount.Format(fee, 18)} ETH of fee; {account.Address} has {AssetAmount.Format(ether, 18)} ETH");
-            }
-
-            ulong nonce = await backend.NonceAsync(sender, ct);
-            if (_nextNonce.TryGetValue(asset.Chain, out ulong next) && next > nonce)
-            {
-                nonce = next; // a payment confirmed here moments ago may not be in the gateway's answer yet
-            }
-
-            EthereumAddress to = Address(asset.Token ?? recipient);
-            byte[] data = asset.Token is null ? [] : TransferCall(recipient, amount);
-            var transaction = new Eip1559Transaction(asset.Chain.Reference, nonce, fees.PriorityFeePerGas, maxFee, gas, to, asset.Token is null ? amount : BigInteger.Zero, data);
-            byte[] key = account.ExportPrivateKey();
-            try
-            {
-                SignedTransaction signed = transaction.Sign(key);
-                raw = signed.Raw;
-                txId = signed.Hash;
-            }
-            finally
-            {
-                Array.Clear(key);
-            }
-
-            nextNonce = nonce + 1;
+            ulong floor = _nextNonce.GetValueOrDefault(asset.Chain); // a payment confirmed here moments ago may not be in the gateway's answer yet
+            var builder = new EvmTransfer(backend);
+            EvmSignedTransfer signed = asset.Token is null
+                ? await builder.EtherAsync(account, recipient, amount, floor, ct)
+                : await builder.TokenAsync(account, asset.Token, recipient, amount, floor, ct);
+            raw = signed.Raw;
+            txId = signed.Hash;
+            fee = signed.Transaction.MaxFeePerGas * signed.Transaction.Gas;
+            nextNonce = (ulong)signed.Transaction.Nonce + 1;
         }
         else
         {
@@ -634,27 +595,6 @@ internal sealed class NodePayments
     private static UtxoNetwork Network(ChainTag chain) => chain.Family == ChainFamily.Utxo && chain.Reference <= (uint)UtxoNetwork.LitecoinRegtest
         ? (UtxoNetwork)chain.Reference
         : throw new WalletException(WalletError.WrongChain, $"{chain.ToText()} is not a UTXO network");
-
-    private static EthereumAddress Address(byte[] bytes) =>
-        EthereumAddress.TryParse("0x" + Convert.ToHexStringLower(bytes), out EthereumAddress? address, out _) && address is not null
-            ? address
-            : throw new WalletException(WalletError.InvalidAddress, "an EVM address is 20 bytes");
-
-    /// <summary>
-    /// EIP-20 transfer(address,uint256) calldata, written out per the Solidity ABI specification: the selector (first
-    /// 4 bytes of keccak-256 of the signature), the address left-padded to 32 bytes, the amount as a 32-byte
-    /// big-endian word. Written here rather than through Nethereum.ABI, whose reflection-based decoders the
-    /// WebAssembly trimmer cannot follow.
-    /// </summary>
-    private static byte[] TransferCall(byte[] to, BigInteger amount)
-    {
-        byte[] data = new byte[4 + 32 + 32];
-        Keccak256.Hash(System.Text.Encoding.ASCII.GetBytes("transfer(address,uint256)")).AsSpan(0, 4).CopyTo(data);
-        to.CopyTo(data, 4 + 12);
-        byte[] value = amount.ToByteArray(isUnsigned: true, isBigEndian: true);
-        value.CopyTo(data, data.Length - value.Length);
-        return data;
-    }
 
     private static bool Same(ChainAddress a, ChainAddress b) => a.Chain.Equals(b.Chain) && a.Address.AsSpan().SequenceEqual(b.Address);
 

@@ -1,5 +1,4 @@
 using System.Numerics;
-using MeshMessenger.Anchoring.Ethereum;
 using MeshMessenger.Emulator.Scenarios;
 using MeshMessenger.Firmware.Routing;
 using MeshMessenger.Protocol;
@@ -46,16 +45,13 @@ public sealed class PaymentScenario
     /// <summary>The author of the tipped post.</summary>
     public const int AuthorIndex = 4;
 
-    /// <summary>Gas limit of a token tip: the mesh protocol has no eth_estimateGas read, so a fixed limit above an OpenZeppelin ERC-20 transfer to a new holder (about 52,000); unused gas is refunded.</summary>
-    public const ulong TokenTransferGas = 80_000;
-
     /// <summary>Distance between neighbours on the line, m (LongFast, log-distance: about 3 dB above the demodulation floor).</summary>
     public const double SpacingM = 400;
 
     /// <summary>The parts in the order they are listed.</summary>
     public static readonly string[] PartOrder =
     [
-        "fees read: request", "fees read: answer", "nonce read: request", "nonce read: answer", "utxos read: request", "utxos read: answer",
+        "fees read: request", "fees read: answer", "balance read: request", "balance read: answer", "nonce read: request", "nonce read: answer", "utxos read: request", "utxos read: answer",
         "broadcast: request", "status Accepted", "status Included", "status Final", "status other", "tip entry",
         "tip check (transfer read): request", "tip check (transfer read): answer", "tip check (status read): request", "tip check (status read): answer", "hop acks", "sync", "other",
     ];
@@ -290,6 +286,7 @@ public sealed class PaymentScenario
     private static string ReadPart(ChainRequestKind kind) => kind switch
     {
         ChainRequestKind.Fees => "fees read",
+        ChainRequestKind.Balance => "balance read",
         ChainRequestKind.Nonce => "nonce read",
         ChainRequestKind.Utxos => "utxos read",
         ChainRequestKind.Broadcast => "broadcast",
@@ -412,19 +409,11 @@ public sealed class PaymentScenario
         }
         else
         {
-            // EvmTransfer reads through an RPC backend; over the mesh the wallet reads fees and nonce itself and
-            // signs the same EIP-1559 transaction with the one signer (Eip1559Transaction.Sign).
-            EthereumAccount account = wallet.EthereumAccount(0);
-            ChainFees fees = await Call(link, mesh.FeesAsync(CancellationToken.None));
-            ulong nonce = await Call(link, mesh.NonceAsync(account.Address.Bytes.ToArray(), CancellationToken.None));
-            BigInteger maxFee = EvmTransfer.MaxFee(fees.BaseFeePerGas, fees.PriorityFeePerGas);
+            // The one EVM builder (EvmTransfer) over the mesh: fees, balances and nonce read through the gateway, the
+            // token gas limit is EvmTransfer.TokenTransferGas; TipSender broadcasts and composes the tip.
             byte[]? token = Kind == PaymentKind.Erc20 ? _chains.Token! : null;
             BigInteger amount = token is null ? BigInteger.Pow(10, 16) : BigInteger.Pow(10, 18); // 0.01 ETH; 1 token (18 decimals)
-            Eip1559Transaction tx = token is null
-                ? new Eip1559Transaction(recipient.Chain.Reference, nonce, fees.PriorityFeePerGas, maxFee, EvmTransfer.EtherTransferGas, PaymentChains.AddressOf(recipient.Address), amount, [])
-                : new Eip1559Transaction(recipient.Chain.Reference, nonce, fees.PriorityFeePerGas, maxFee, TokenTransferGas, PaymentChains.AddressOf(token), 0, Erc20Abi.Transfer(recipient.Address, amount));
-            byte[] raw = tx.Sign(account.ExportPrivateKey()).Raw;
-            tip = await Call(link, sender.SendAsync(raw, authorProfile, _postSequence, postHash, token, amount, CancellationToken.None));
+            tip = await Call(link, sender.SendEvmAsync(new EvmTransfer(mesh), wallet.EthereumAccount(0), authorProfile, _postSequence, postHash, token, amount, CancellationToken.None));
         }
 
         _txId = tip.TxId;

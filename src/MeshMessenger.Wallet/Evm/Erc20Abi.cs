@@ -19,9 +19,39 @@ public static class Erc20Abi
     /// <summary>keccak256("Transfer(address,address,uint256)"): topic 0 of the EIP-20 Transfer event.</summary>
     public static readonly byte[] TransferTopic = Keccak256.Hash(Encoding.ASCII.GetBytes("Transfer(address,address,uint256)"));
 
-    /// <summary>transfer(address,uint256) calldata.</summary>
-    public static byte[] Transfer(ReadOnlySpan<byte> to, BigInteger amount) =>
-        Call("transfer(address,uint256)", new ABIValue("address", Hex(to)), new ABIValue("uint256", amount));
+    /// <summary>The 4-byte selector of transfer(address,uint256): the first 4 bytes of its keccak256 (Solidity ABI spec, §Function Selector).</summary>
+    private static readonly byte[] TransferSelector = Keccak256.Hash(Encoding.ASCII.GetBytes("transfer(address,uint256)"))[..4];
+
+    /// <summary>
+    /// transfer(address,uint256) calldata, written out per the Solidity ABI specification (§Function Selector and
+    /// Argument Encoding, §Formal Specification): the selector, the address left-padded with zeros to a 32-byte word,
+    /// the amount as a 32-byte big-endian word. Written by hand rather than through Nethereum.ABI because the browser
+    /// node (trimmed WebAssembly) builds token transfers too, and the trimmer cannot follow Nethereum.ABI's
+    /// reflection-based type encoders; the decoders below are reached only from a direct RPC backend.
+    /// </summary>
+    /// <exception cref="WalletException"><see cref="WalletError.InvalidAddress"/> unless 20 bytes; <see cref="WalletError.InvalidAmount"/> unless 0 ≤ amount &lt; 2^256.</exception>
+    public static byte[] Transfer(ReadOnlySpan<byte> to, BigInteger amount)
+    {
+        if (to.Length != 20)
+        {
+            throw new WalletException(WalletError.InvalidAddress, $"an EVM address is 20 bytes, not {to.Length}");
+        }
+
+        if (amount.Sign < 0 || amount.GetByteCount(isUnsigned: true) > 32)
+        {
+            throw new WalletException(WalletError.InvalidAmount, $"{amount} is not a uint256 (0 to 2^256 - 1)");
+        }
+
+        byte[] data = new byte[4 + 32 + 32];
+        TransferSelector.CopyTo(data, 0);
+        to.CopyTo(data.AsSpan(4 + 12, 20));
+        if (!amount.TryWriteBytes(data.AsSpan(4 + 32 + 32 - amount.GetByteCount(isUnsigned: true)), out _, isUnsigned: true, isBigEndian: true))
+        {
+            throw new WalletException(WalletError.InvalidAmount, $"{amount} is not a uint256 (0 to 2^256 - 1)");
+        }
+
+        return data;
+    }
 
     /// <summary>balanceOf(address) calldata.</summary>
     public static byte[] BalanceOf(ReadOnlySpan<byte> owner) => Call("balanceOf(address)", new ABIValue("address", Hex(owner)));

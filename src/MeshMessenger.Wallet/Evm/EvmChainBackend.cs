@@ -18,7 +18,7 @@ namespace MeshMessenger.Wallet.Evm;
 /// <see cref="WalletError.Unavailable"/>; a JSON-RPC error on a transaction is <see cref="WalletError.NodeRefused"/>
 /// with the node's own words ("insufficient funds", "nonce too low", "replacement transaction underpriced").
 /// </summary>
-public sealed class EvmChainBackend : IChainBackend
+public sealed class EvmChainBackend : IChainBackend, IEvmGasEstimator
 {
     private readonly EthereumRpcClient _rpc;
     private int _chainChecked;

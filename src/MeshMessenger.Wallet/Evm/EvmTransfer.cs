@@ -10,8 +10,9 @@ namespace MeshMessenger.Wallet.Evm;
 
 /// <summary>
 /// Builds and signs EIP-1559 (type 2) transfers of Ether and ERC-20 tokens with the one Ethereum signer,
-/// <see cref="Eip1559Transaction.Sign"/>. Reads nonce, fees, balances and gas from an <see cref="EvmChainBackend"/>
-/// (whose chain id is checked against the node first: <see cref="WalletError.WrongChain"/>), and refuses before
+/// <see cref="Eip1559Transaction.Sign"/>. Reads nonce, fees, balances and gas from a backend (a direct
+/// <see cref="EvmChainBackend"/>, whose chain id is checked against the node first: <see cref="WalletError.WrongChain"/>;
+/// or the mesh), and refuses before
 /// signing what the chain would refuse: <see cref="WalletError.InsufficientFunds"/> naming what is needed and what
 /// there is. Nothing is broadcast here.
 /// </summary>
@@ -34,20 +35,22 @@ public sealed class EvmTransfer
     /// </summary>
     public const int TokenGasMarginPercent = 20;
 
-    private readonly IChainBackend _backend;
-    private readonly EvmChainBackend? _direct;
+    /// <summary>
+    /// Gas limit of an ERC-20 transfer over a backend without eth_estimateGas (the mesh has no such read). An
+    /// OpenZeppelin ERC-20 transfer to a holder whose balance was zero uses about 52,000: G_transaction 21,000, calldata
+    /// (EIP-2028), two cold storage reads and writes (EIP-2929: 2,100 each; EIP-2200: 20,000 for zero → non-zero) and
+    /// the Transfer log; the anvil test measures it. Under EIP-1559 only the gas used is paid; the limit × maxFee is
+    /// what the sender must hold, so the margin costs nothing but reserved balance.
+    /// </summary>
+    public const ulong TokenTransferGas = 100_000;
 
-    /// <summary>A builder over <paramref name="backend"/>.</summary>
-    public EvmTransfer(EvmChainBackend backend)
-    {
-        ArgumentNullException.ThrowIfNull(backend);
-        _backend = backend;
-        _direct = backend;
-    }
+    private readonly IChainBackend _backend;
+    private readonly IEvmGasEstimator? _direct;
 
     /// <summary>
-    /// A builder over any backend of an EVM chain, e.g. a <see cref="Mesh.MeshChainBackend"/>: Ether transfers and bumps
-    /// (fees, balance, nonce); token transfers need eth_estimateGas, which only an <see cref="EvmChainBackend"/> reads.
+    /// A builder over any backend of an EVM chain, e.g. a <see cref="Mesh.MeshChainBackend"/>: fees, balances and nonce
+    /// come from the backend; token transfers use eth_estimateGas when it is an <see cref="IEvmGasEstimator"/> (a direct
+    /// <see cref="EvmChainBackend"/>), else <see cref="TokenTransferGas"/>.
     /// </summary>
     public EvmTransfer(IChainBackend backend)
     {
@@ -58,7 +61,7 @@ public sealed class EvmTransfer
         }
 
         _backend = backend;
-        _direct = backend as EvmChainBackend;
+        _direct = backend as IEvmGasEstimator;
     }
 
     private ulong ChainId => _backend.Chain.Reference;
@@ -71,7 +74,15 @@ public sealed class EvmTransfer
         ((previous * (100 + ReplacementBumpPercent)) + 99) / 100;
 
     /// <summary>Signs a transfer of <paramref name="wei"/> from <paramref name="from"/> to <paramref name="to"/> (20 bytes) at the current fee quote and pending nonce.</summary>
-    public async Task<EvmSignedTransfer> EtherAsync(EthereumAccount from, byte[] to, BigInteger wei, CancellationToken ct)
+    public Task<EvmSignedTransfer> EtherAsync(EthereumAccount from, byte[] to, BigInteger wei, CancellationToken ct) =>
+        EtherAsync(from, to, wei, 0, ct);
+
+    /// <summary>
+    /// <see cref="EtherAsync(EthereumAccount, byte[], BigInteger, CancellationToken)"/> with a nonce of at least
+    /// <paramref name="nonceFloor"/>: the next nonce after a payment this wallet sent moments ago, which the backend's
+    /// answer (e.g. a gateway's, over the mesh) may not count yet.
+    /// </summary>
+    public async Task<EvmSignedTransfer> EtherAsync(EthereumAccount from, byte[] to, BigInteger wei, ulong nonceFloor, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(from);
         RequireAmount(wei);
@@ -81,35 +92,47 @@ public sealed class EvmTransfer
         var fees = await _backend.FeesAsync(ct).ConfigureAwait(false);
         BigInteger maxFee = MaxFee(fees.BaseFeePerGas, fees.PriorityFeePerGas);
         await RequireEtherAsync(sender, wei + (maxFee * EtherTransferGas), $"{wei} wei plus up to {maxFee * EtherTransferGas} wei of gas", ct).ConfigureAwait(false);
-        ulong nonce = await _backend.NonceAsync(sender, ct).ConfigureAwait(false);
+        ulong nonce = await NonceAsync(sender, nonceFloor, ct).ConfigureAwait(false);
         return Sign(from, new Eip1559Transaction(ChainId, nonce, fees.PriorityFeePerGas, maxFee, EtherTransferGas, recipient, wei, []));
     }
 
     /// <summary>
     /// Signs an ERC-20 transfer(address,uint256) of <paramref name="units"/> base units of <paramref name="token"/> to
-    /// <paramref name="to"/>; the gas limit is eth_estimateGas plus <see cref="TokenGasMarginPercent"/>.
+    /// <paramref name="to"/>; the gas limit is eth_estimateGas plus <see cref="TokenGasMarginPercent"/> over a direct
+    /// node, <see cref="TokenTransferGas"/> over other backends.
     /// </summary>
-    public async Task<EvmSignedTransfer> TokenAsync(EthereumAccount from, byte[] token, byte[] to, BigInteger units, CancellationToken ct)
+    public Task<EvmSignedTransfer> TokenAsync(EthereumAccount from, byte[] token, byte[] to, BigInteger units, CancellationToken ct) =>
+        TokenAsync(from, token, to, units, 0, ct);
+
+    /// <summary>
+    /// <see cref="TokenAsync(EthereumAccount, byte[], byte[], BigInteger, CancellationToken)"/> with a nonce of at
+    /// least <paramref name="nonceFloor"/> (see <see cref="EtherAsync(EthereumAccount, byte[], BigInteger, ulong, CancellationToken)"/>).
+    /// </summary>
+    public async Task<EvmSignedTransfer> TokenAsync(EthereumAccount from, byte[] token, byte[] to, BigInteger units, ulong nonceFloor, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(from);
         RequireAmount(units);
         EthereumAddress contract = EvmAddressText.ToAddress(token);
         byte[] data = Erc20Abi.Transfer(to, units);
         byte[] sender = from.Address.Bytes.ToArray();
-        EvmChainBackend direct = _direct ?? throw new WalletException(WalletError.Unavailable, "a token transfer needs a gas estimate (eth_estimateGas), which only a direct node connection reads");
-        await direct.EnsureChainAsync(ct).ConfigureAwait(false);
+        await EnsureChainAsync(ct).ConfigureAwait(false);
         BigInteger held = await _backend.BalanceAsync(sender, token, ct).ConfigureAwait(false);
         if (held < units)
         {
-            throw new WalletException(WalletError.InsufficientFunds, $"the transfer needs {units} token units; {EvmAddressText.Format(sender)} holds {held} of {EvmAddressText.Format(token)}");
+            throw new WalletException(WalletError.InsufficientFunds, $"insufficient funds: the transfer needs {units} token units; {EvmAddressText.Format(sender)} holds {held} of {EvmAddressText.Format(token)}");
         }
 
-        BigInteger estimate = await direct.EstimateGasAsync(sender, token, data, ct).ConfigureAwait(false);
-        BigInteger gas = estimate + (estimate * TokenGasMarginPercent / 100);
+        BigInteger gas = TokenTransferGas;
+        if (_direct is not null)
+        {
+            BigInteger estimate = await _direct.EstimateGasAsync(sender, token, data, ct).ConfigureAwait(false);
+            gas = estimate + (estimate * TokenGasMarginPercent / 100);
+        }
+
         var fees = await _backend.FeesAsync(ct).ConfigureAwait(false);
         BigInteger maxFee = MaxFee(fees.BaseFeePerGas, fees.PriorityFeePerGas);
         await RequireEtherAsync(sender, maxFee * gas, $"up to {maxFee * gas} wei of gas", ct).ConfigureAwait(false);
-        ulong nonce = await _backend.NonceAsync(sender, ct).ConfigureAwait(false);
+        ulong nonce = await NonceAsync(sender, nonceFloor, ct).ConfigureAwait(false);
         return Sign(from, new Eip1559Transaction(ChainId, nonce, fees.PriorityFeePerGas, maxFee, gas, contract, BigInteger.Zero, data));
     }
 
@@ -158,12 +181,18 @@ public sealed class EvmTransfer
     /// <summary>A direct node is asked its chain id; over the mesh the gateway answers only for the chain it serves.</summary>
     private Task EnsureChainAsync(CancellationToken ct) => _direct == null ? Task.CompletedTask : _direct.EnsureChainAsync(ct);
 
+    private async Task<ulong> NonceAsync(byte[] sender, ulong floor, CancellationToken ct)
+    {
+        ulong pending = await _backend.NonceAsync(sender, ct).ConfigureAwait(false);
+        return Math.Max(pending, floor);
+    }
+
     private async Task RequireEtherAsync(byte[] sender, BigInteger needed, string what, CancellationToken ct)
     {
         BigInteger balance = await _backend.BalanceAsync(sender, null, ct).ConfigureAwait(false);
         if (balance < needed)
         {
-            throw new WalletException(WalletError.InsufficientFunds, $"the transfer needs {needed} wei ({what}); {EvmAddressText.Format(sender)} has {balance} wei");
+            throw new WalletException(WalletError.InsufficientFunds, $"insufficient funds: the transfer needs {needed} wei ({what}); {EvmAddressText.Format(sender)} has {balance} wei");
         }
     }
 

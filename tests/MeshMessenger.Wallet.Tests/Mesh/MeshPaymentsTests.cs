@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Numerics;
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using MeshMessenger.Anchoring.Ethereum;
@@ -103,9 +104,23 @@ public sealed class MeshPaymentsTests
         Profile author = Author(home);
         var verifier = new TipVerifier(backend);
 
-        // Signed with a direct builder (an ERC-20 gas limit needs eth_estimateGas), sent and checked over the mesh.
-        TipBody tip = await new TipSender(backend).SendEvmAsync(chain.Builder, chain.Funded, author, 1, PostHash, token, 250, None);
-        await chain.Receipt(tip.TxId);
+        // Built over the mesh (no eth_estimateGas there: the fixed EvmTransfer.TokenTransferGas), sent and checked over the mesh.
+        var builder = new EvmTransfer(backend);
+        TipBody tip = await new TipSender(backend).SendEvmAsync(builder, chain.Funded, author, 1, PostHash, token, 250, None);
+        JsonNode receipt = await chain.Receipt(tip.TxId);
+        Assert.Equal("0x1", receipt["status"]!.GetValue<string>());
+
+        // The fixed limit covers the real cost of a transfer to a fresh holder (OpenZeppelin ERC-20 on anvil) with at
+        // least half again as margin; the limit was the signed one.
+        ulong gasUsed = Convert.ToUInt64(receipt["gasUsed"]!.GetValue<string>()[2..], 16);
+        Assert.InRange(gasUsed, 21_000UL, EvmTransfer.TokenTransferGas * 2 / 3);
+        JsonNode sent = (await chain.Call("eth_getTransactionByHash", "0x" + Convert.ToHexStringLower(tip.TxId)))!;
+        Assert.Equal(EvmTransfer.TokenTransferGas, Convert.ToUInt64(sent["gas"]!.GetValue<string>()[2..], 16));
+
+        // A nonce floor above the gateway's answer wins (a payment sent moments ago); one below it does not.
+        ulong pending = await chain.Backend.NonceAsync(EvmDevChain.Bytes(chain.Funded), None);
+        Assert.Equal(pending + 3, (ulong)(await builder.TokenAsync(chain.Funded, token, home.Address, 1, pending + 3, None)).Transaction.Nonce);
+        Assert.Equal(pending, (ulong)(await builder.EtherAsync(chain.Funded, home.Address, 1, pending - 1, None)).Transaction.Nonce);
         TipVerdict verdict = await verifier.VerifyAsync(tip, author, PostHash, None);
         Assert.Equal((TipOutcome.Confirmed, TipRefusal.None), (verdict.Outcome, verdict.Refusal));
         Assert.Equal(TipRefusal.WrongAmount, (await verifier.VerifyAsync(TipSender.Compose(tip.PostAuthor, 1, PostHash, home, token, 251, tip.TxId), author, PostHash, None)).Refusal);
