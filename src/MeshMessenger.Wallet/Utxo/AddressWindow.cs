@@ -68,10 +68,17 @@ public sealed class AddressWindow
         int nextUnused = 0;
         int gap = 0;
         int index = 0;
+        var batch = new List<SegwitAccount>();
+        IReadOnlyList<IReadOnlyList<UnspentOutput>> read = [];
         for (; gap < ReceiveAddresses.GapLimit || index <= highestHandedOut; index++)
         {
-            SegwitAccount candidate = accounts.SegwitAccount(network, account, change, index);
-            IReadOnlyList<UnspentOutput> found = await backend.UnspentAsync(UtxoAddressText.Parse(candidate.Address, network).Bytes, ct).ConfigureAwait(false);
+            if (index % BatchSize(backend) == 0)
+            {
+                read = await ReadAsync(accounts, network, account, change, backend, index, batch, ct).ConfigureAwait(false);
+            }
+
+            SegwitAccount candidate = batch[index % BatchSize(backend)];
+            IReadOnlyList<UnspentOutput> found = read[index % BatchSize(backend)];
             if (found.Count > 0)
             {
                 foreach (UnspentOutput output in found)
@@ -89,6 +96,33 @@ public sealed class AddressWindow
         }
 
         return new AddressWindow(change, outputs, nextUnused, index);
+    }
+
+    // A node answers many addresses with one scan of its UTXO set; over the mesh each address is one read.
+    private static int BatchSize(IChainBackend backend) => backend is UtxoChainBackend ? ReceiveAddresses.GapLimit : 1;
+
+    private static async Task<IReadOnlyList<IReadOnlyList<UnspentOutput>>> ReadAsync(
+        HdAccounts accounts,
+        UtxoNetwork network,
+        int account,
+        int change,
+        IChainBackend backend,
+        int from,
+        List<SegwitAccount> batch,
+        CancellationToken ct)
+    {
+        batch.Clear();
+        var addresses = new List<byte[]>();
+        for (int i = from; i < from + BatchSize(backend); i++)
+        {
+            SegwitAccount candidate = accounts.SegwitAccount(network, account, change, i);
+            batch.Add(candidate);
+            addresses.Add(UtxoAddressText.Parse(candidate.Address, network).Bytes);
+        }
+
+        return backend is UtxoChainBackend node
+            ? await node.UnspentAsync(addresses, ct).ConfigureAwait(false)
+            : [await backend.UnspentAsync(addresses[0], ct).ConfigureAwait(false)];
     }
 
     /// <summary>
