@@ -59,24 +59,30 @@ public sealed class WalletCommandTests : IDisposable
         Assert.Single(bad.Text.Trim().Split('\n'));
 
         var request = new RecordingConsole();
-        Assert.Equal(1, WalletCommand.Request(path, "litecoin", "0.123456789", null, true, request.Console));
+        Assert.Equal(1, await WalletCommand.RequestAsync(path, "litecoin", "0.123456789", null, "http://u:p@127.0.0.1:1", true, request.Console));
         Assert.StartsWith("error:", request.Text.Trim());
+
+        var blind = new RecordingConsole(); // no --rpc: it cannot tell which receive addresses were paid
+        Assert.Equal(1, await WalletCommand.RequestAsync(path, "litecoin", "0.5", null, null, true, blind.Console));
+        Assert.StartsWith("error: without --rpc", blind.Text.Trim());
+        Assert.False(File.Exists(HandedOutAddresses.PathFor(path)));
     }
 
     [Fact]
-    public void Request_prints_a_BIP21_and_an_EIP681_uri_with_a_QR_code()
+    public async Task Request_prints_a_BIP21_and_an_EIP681_uri_with_a_QR_code()
     {
+        using LocalLitecoinNode node = await LocalLitecoinNode.StartAsync();
         var (path, accounts, _) = Identity("carla");
         var ltc = new RecordingConsole();
-        Assert.Equal(0, WalletCommand.Request(path, "litecoin", "0.5", null, false, ltc.Console));
+        Assert.Equal(0, await WalletCommand.RequestAsync(path, "litecoin-regtest", "0.5", null, Rpc(node), false, ltc.Console));
         string uri = ltc.Text.Split('\n')[0].Trim();
         Bip21Request parsed = Bip21.Parse(uri);
-        Assert.Equal(accounts.SegwitAccount(UtxoNetwork.LitecoinMainnet, 0, 0, 0).Address, parsed.Address);
+        Assert.Equal(accounts.SegwitAccount(UtxoNetwork.LitecoinRegtest, 0, 0, 0).Address, parsed.Address);
         Assert.Equal(new BigInteger(50_000_000), parsed.Amount);
         Assert.True(ltc.Text.Split('\n').Count(l => l.Contains('█') || l.Contains('▀') || l.Contains('▄')) >= 20);
 
         var eth = new RecordingConsole();
-        Assert.Equal(0, WalletCommand.Request(path, "eip155:31337", "0.01", null, true, eth.Console));
+        Assert.Equal(0, await WalletCommand.RequestAsync(path, "eip155:31337", "0.01", null, null, true, eth.Console));
         Eip681Request request = Eip681Request.Parse(eth.Text.Trim());
         Assert.Equal((ulong?)31337, request.ChainId);
         Assert.Equal(accounts.EthereumAccount(0).Address.Bytes.ToArray(), request.Recipient);
@@ -162,6 +168,75 @@ public sealed class WalletCommandTests : IDisposable
         Assert.Contains("replaceable", send.Text);
         Assert.Matches("txid       [0-9a-f]{64}", send.Text);
     }
+
+    [Fact]
+    public async Task Requests_hand_out_a_fresh_address_and_never_one_paid_and_spent_since()
+    {
+        using LocalLitecoinNode node = await LocalLitecoinNode.StartAsync();
+        var (path, accounts, _) = Identity("gil");
+        string Receive(int i) => accounts.SegwitAccount(UtxoNetwork.LitecoinRegtest, 0, 0, i).Address;
+        async Task<string> Request()
+        {
+            var console = new RecordingConsole();
+            Assert.Equal(0, await WalletCommand.RequestAsync(path, "litecoin-regtest", "1", null, Rpc(node), true, console.Console));
+            return Bip21.Parse(console.Text.Trim()).Address;
+        }
+
+        string first = await Request();
+        Assert.Equal(Receive(0), first);
+        await node.MineAsync(1, first); // the first request is paid
+        await node.MineAsync(100, UtxoAddressText.Encode(UtxoNetwork.LitecoinRegtest, new byte[20]));
+        Assert.Equal(Receive(1), await Request());
+        Assert.Equal(Receive(2), await Request()); // handed out but unpaid: still not handed out twice
+
+        // Spend everything address 0 holds: the node (no wallet, UTXO set only) now sees it as never used.
+        var send = new RecordingConsole();
+        Assert.Equal(0, await WalletCommand.SendAsync(path, "litecoin-regtest", UtxoAddressText.Encode(UtxoNetwork.LitecoinRegtest, new byte[20]), "10", null, Rpc(node), true, send.Console));
+        await node.MineAsync(1, UtxoAddressText.Encode(UtxoNetwork.LitecoinRegtest, new byte[20]));
+        var backend = new UtxoChainBackend(node.Rpc, UtxoNetwork.LitecoinRegtest);
+        Assert.Empty(await backend.UnspentAsync(UtxoAddressText.Parse(first, UtxoNetwork.LitecoinRegtest).Bytes, default));
+        Assert.Equal(Receive(3), await Request());
+
+        // Without the record only the chain is left to go by, and it points at address 0 again: the record is what prevents reuse.
+        File.Delete(HandedOutAddresses.PathFor(path));
+        Assert.Equal(Receive(0), await Request());
+    }
+
+    [Fact]
+    public async Task A_payment_to_receive_index_3_counts_in_the_balance_and_is_spent_with_change_to_a_fresh_address()
+    {
+        using LocalLitecoinNode node = await LocalLitecoinNode.StartAsync();
+        var (path, accounts, _) = Identity("hana");
+        string burn = UtxoAddressText.Encode(UtxoNetwork.LitecoinRegtest, new byte[20]);
+        await node.MineAsync(1, accounts.SegwitAccount(UtxoNetwork.LitecoinRegtest, 0, 0, 3).Address);
+        await node.MineAsync(100, burn);
+
+        var balance = new RecordingConsole();
+        Assert.Equal(0, await WalletCommand.BalanceAsync(path, "litecoin-regtest", Rpc(node), null, balance.Console));
+        Assert.StartsWith("50 on litecoin-regtest (confirmed)", balance.Text.Trim());
+
+        var backend = new UtxoChainBackend(node.Rpc, UtxoNetwork.LitecoinRegtest);
+        async Task<ulong> Held(int change, int index) =>
+            (await backend.UnspentAsync(UtxoAddressText.Parse(accounts.SegwitAccount(UtxoNetwork.LitecoinRegtest, 0, change, index).Address, UtxoNetwork.LitecoinRegtest).Bytes, default)).Aggregate(0UL, (sum, o) => sum + o.Value);
+        var send = new RecordingConsole();
+        Assert.Equal(0, await WalletCommand.SendAsync(path, "litecoin-regtest", burn, "1.5", null, Rpc(node), true, send.Console));
+        Assert.True(await Held(1, 0) > 48_00000000UL); // the change, at change index 0
+        await node.MineAsync(1, burn);
+
+        // The change is spent next: its index is remembered, so this send's change goes to change index 1.
+        var again = new RecordingConsole();
+        Assert.Equal(0, await WalletCommand.SendAsync(path, "litecoin-regtest", burn, "40", null, Rpc(node), true, again.Console));
+        await node.MineAsync(1, burn);
+        Assert.Equal(0UL, await Held(1, 0));
+        ulong change = await Held(1, 1);
+        Assert.InRange(change, 8_40000000UL, 8_50000000UL - 1);
+
+        var after = new RecordingConsole();
+        Assert.Equal(0, await WalletCommand.BalanceAsync(path, "litecoin-regtest", Rpc(node), null, after.Console));
+        Assert.StartsWith(Wallet.Amounts.AssetAmount.Format(change, 8) + " on litecoin-regtest (confirmed)", after.Text.Trim());
+    }
+
+    private static string Rpc(LocalLitecoinNode node) => $"http://{LocalLitecoinNode.RpcUser}:{node.RpcPassword}@127.0.0.1:{node.RpcPort}/";
 
     [Fact]
     public async Task Verify_tip_exits_0_only_for_a_confirmed_tip_with_a_valid_signature()

@@ -17,8 +17,9 @@ namespace MeshMessenger.Cli.Commands;
 
 /// <summary>
 /// <c>meshmsg wallet addresses | balance | send | request</c>: the wallet of the identity file's recovery phrase
-/// (docs/wallet.md), talking to a chain node you name with --rpc. UTXO accounts use receive address 0 and change
-/// address 0 of account 0 (BIP-84 m/84'/coin'/0'/0/0 and /1/0).
+/// (docs/wallet.md), talking to a chain node you name with --rpc. On UTXO chains, account 0 (BIP-84 m/84'/coin'/0'):
+/// each request hands out a fresh receive address, each send a fresh change address, and balance and send gather the
+/// outputs of every address up to the BIP-44 gap limit (<see cref="AddressWindow"/>, <see cref="HandedOutAddresses"/>).
 /// </summary>
 public static class WalletCommand
 {
@@ -35,6 +36,7 @@ public static class WalletCommand
         var to = new Option<string>("--to") { Description = "Recipient address.", Required = true };
         var yes = new Option<bool>("--yes") { Description = "Send without asking for confirmation." };
         var noQr = new Option<bool>("--no-qr") { Description = "Do not draw the QR code." };
+        var requestRpc = new Option<string?>("--rpc") { Description = "The chain node's JSON-RPC URL; needed on Bitcoin-family chains to find the next unused receive address." };
 
         var addresses = new Command("addresses", "Your receive addresses: the EVM account (all EVM chains) and a P2WPKH address per Bitcoin-family network.\n\nExample:\n  meshmsg wallet addresses") { identity };
         addresses.SetAction(parse => Addresses(parse.GetValue(identity)!, AnsiConsole.Console));
@@ -51,11 +53,11 @@ public static class WalletCommand
         };
         send.SetAction((parse, ct) => SendAsync(parse.GetValue(identity)!, parse.GetValue(chain)!, parse.GetValue(to)!, parse.GetValue(amount)!, parse.GetValue(token), parse.GetValue(rpc)!, parse.GetValue(yes), AnsiConsole.Console, ct));
 
-        var request = new Command("request", "A payment request to your address: an EIP-681 or BIP-21 URI and its QR code.\n\nExample:\n  meshmsg wallet request --chain litecoin --amount 0.5")
+        var request = new Command("request", "A payment request to your address: an EIP-681 or BIP-21 URI and its QR code. Bitcoin-family chains get a fresh receive address each time (needs --rpc).\n\nExample:\n  meshmsg wallet request --chain litecoin --amount 0.5 --rpc http://user:pw@127.0.0.1:9332")
         {
-            identity, chain, amount, token, noQr,
+            identity, chain, amount, token, noQr, requestRpc,
         };
-        request.SetAction(parse => Request(parse.GetValue(identity)!, parse.GetValue(chain)!, parse.GetValue(amount)!, parse.GetValue(token), parse.GetValue(noQr), AnsiConsole.Console));
+        request.SetAction((parse, ct) => RequestAsync(parse.GetValue(identity)!, parse.GetValue(chain)!, parse.GetValue(amount)!, parse.GetValue(token), parse.GetValue(requestRpc), parse.GetValue(noQr), AnsiConsole.Console, ct));
 
         var tx = new Option<string>("--tx") { Description = "The stuck transaction's id (0x… hash).", Required = true };
         var bump = new Command("bump", "Replace a stuck EVM transaction of yours: same nonce, recipient, value and data, fees raised by at least 10 % (and to the current quote); prints the new txid.\n\nExample:\n  meshmsg wallet bump --chain eip155:31337 --tx 0x… --rpc http://127.0.0.1:8545")
@@ -67,7 +69,7 @@ public static class WalletCommand
         return new Command("wallet", "The multi-currency wallet of your recovery phrase (docs/wallet.md).") { addresses, balance, send, request, bump };
     }
 
-    /// <summary>Prints the EVM address and a P2WPKH address per network.</summary>
+    /// <summary>Prints the EVM address and the first P2WPKH receive address (index 0) per network.</summary>
     public static int Addresses(string identityPath, IAnsiConsole console)
     {
         return Run(console, () =>
@@ -106,13 +108,17 @@ public static class WalletCommand
             RefuseToken(tokenText);
             UtxoNetwork network = (UtxoNetwork)chain.Reference;
             UtxoChainBackend utxo = Utxo(rpc, network);
-            BigInteger total = 0;
-            foreach (SegwitAccount account in Own(accounts, network))
+            HandedOutAddresses record = HandedOutAddresses.Load(identityPath);
+            ulong confirmed = 0;
+            ulong all = 0;
+            foreach (AddressWindow window in await WindowsAsync(accounts, network, utxo, record, chain, ct))
             {
-                total += await utxo.BalanceAsync(UtxoAddressText.Parse(account.Address, network).Bytes, null, ct);
+                confirmed += window.Total(1);
+                all += window.Total(0);
             }
 
-            RawOutput.Line(console, $"{AssetAmount.Format(total, Bip21.Decimals)} on {chain.ToText()} (confirmed)");
+            string pending = all == confirmed ? string.Empty : $", {AssetAmount.Format(all - confirmed, Bip21.Decimals)} unconfirmed";
+            RawOutput.Line(console, $"{AssetAmount.Format(confirmed, Bip21.Decimals)} on {chain.ToText()} (confirmed{pending})");
             return 0;
         });
     }
@@ -126,6 +132,7 @@ public static class WalletCommand
             ChainTag chain = Chain(chainText);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
             IChainBackend backend;
+            Action afterConfirm = () => { };
             byte[] raw;
             string what;
             string fee;
@@ -153,17 +160,19 @@ public static class WalletCommand
                 backend = utxo;
                 UtxoAddress to = UtxoAddressText.Parse(toText, network);
                 ulong units = (ulong)AssetAmount.Parse(amountText, Bip21.Decimals);
-                var coins = new List<SpendableOutput>();
-                foreach (SegwitAccount account in Own(accounts, network))
+                HandedOutAddresses record = HandedOutAddresses.Load(identityPath);
+                AddressWindow[] windows = await WindowsAsync(accounts, network, utxo, record, chain, ct);
+                var coins = new List<SpendableOutput>(windows[0].Outputs);
+                coins.AddRange(windows[1].Outputs);
+                uint rate = (await utxo.FeesAsync(ct)).SatoshisPerVirtualByte;
+                int changeIndex = windows[1].NextToHandOut(record.Highest(chain.ToText(), 1));
+                SignedUtxoTransaction signed = UtxoSpend.Build(network, coins, to, units, Math.Max(rate, 1u), accounts.SegwitAccount(network, 0, 1, changeIndex));
+                if (signed.Change is not null)
                 {
-                    foreach (UnspentOutput output in await utxo.UnspentAsync(UtxoAddressText.Parse(account.Address, network).Bytes, ct))
-                    {
-                        coins.Add(new SpendableOutput(output, account));
-                    }
+                    // Remembered before broadcasting: an index remembered but unused costs nothing; one used but forgotten could be handed out again.
+                    afterConfirm = () => record.Remember(chain.ToText(), 1, changeIndex);
                 }
 
-                uint rate = (await utxo.FeesAsync(ct)).SatoshisPerVirtualByte;
-                SignedUtxoTransaction signed = UtxoSpend.Build(network, coins, to, units, Math.Max(rate, 1u), accounts.SegwitAccount(network, 0, 1, 0));
                 raw = signed.Raw;
                 what = $"{AssetAmount.Format(units, Bip21.Decimals)} to {to}";
                 fee = $"{AssetAmount.Format(signed.Fee, Bip21.Decimals)} ({signed.VirtualSize} vB at {rate} sat/vB, replaceable)";
@@ -178,16 +187,21 @@ public static class WalletCommand
                 return 1;
             }
 
+            afterConfirm();
             byte[] txId = await backend.BroadcastAsync(raw, ct);
             RawOutput.Line(console, $"txid       {(chain.Family == ChainFamily.Evm ? "0x" : string.Empty)}{Convert.ToHexStringLower(txId)}");
             return 0;
         });
     }
 
-    /// <summary>Prints a payment request URI to the wallet's address (EIP-681 or BIP-21) and its QR code.</summary>
-    public static int Request(string identityPath, string chainText, string amountText, string? tokenText, bool noQr, IAnsiConsole console)
+    /// <summary>
+    /// Prints a payment request URI (EIP-681 or BIP-21) and its QR code. EVM: the account's address. UTXO: the next
+    /// receive address after both the last one holding outputs (read through <paramref name="rpc"/>) and the highest
+    /// one handed out before (<see cref="HandedOutAddresses"/>), which it then remembers.
+    /// </summary>
+    public static Task<int> RequestAsync(string identityPath, string chainText, string amountText, string? tokenText, string? rpc, bool noQr, IAnsiConsole console, CancellationToken ct = default)
     {
-        return Run(console, () =>
+        return RunAsync(console, async () =>
         {
             HdAccounts accounts = Accounts(identityPath);
             ChainTag chain = Chain(chainText);
@@ -208,7 +222,22 @@ public static class WalletCommand
                 RefuseToken(tokenText);
                 UtxoNetwork network = (UtxoNetwork)chain.Reference;
                 string scheme = network is UtxoNetwork.LitecoinMainnet or UtxoNetwork.LitecoinRegtest ? "litecoin" : "bitcoin";
-                uri = Bip21.Format(scheme, accounts.SegwitAccount(network, 0, 0, 0).Address, AssetAmount.Parse(amountText, Bip21.Decimals));
+                BigInteger units = AssetAmount.Parse(amountText, Bip21.Decimals);
+                if (rpc is null)
+                {
+                    throw new WalletException(WalletError.Unavailable, "without --rpc the wallet cannot see which receive addresses were paid, so it cannot pick a fresh one: pass the chain node's --rpc URL");
+                }
+
+                HandedOutAddresses record = HandedOutAddresses.Load(identityPath);
+                AddressWindow receive = await AddressWindow.ScanAsync(accounts, network, 0, 0, Utxo(rpc, network), record.Highest(chain.ToText(), 0), ct);
+                int index = receive.NextToHandOut(record.Highest(chain.ToText(), 0));
+                if (receive.BeyondGap(index))
+                {
+                    console.MarkupLineInterpolated($"[yellow]warning:[/] receive address {index} is {ReceiveAddresses.GapLimit} or more past the last paid one; a wallet restored from the phrase elsewhere stops looking after {ReceiveAddresses.GapLimit} unused addresses (BIP-44 gap limit) and would not see a payment to it");
+                }
+
+                record.Remember(chain.ToText(), 0, index);
+                uri = Bip21.Format(scheme, accounts.SegwitAccount(network, 0, 0, index).Address, units);
             }
 
             RawOutput.Line(console, uri);
@@ -302,8 +331,11 @@ public static class WalletCommand
         return 1;
     }
 
-    private static SegwitAccount[] Own(HdAccounts accounts, UtxoNetwork network) =>
-        [accounts.SegwitAccount(network, 0, 0, 0), accounts.SegwitAccount(network, 0, 1, 0)];
+    private static async Task<AddressWindow[]> WindowsAsync(HdAccounts accounts, UtxoNetwork network, UtxoChainBackend utxo, HandedOutAddresses record, ChainTag chain, CancellationToken ct) =>
+    [
+        await AddressWindow.ScanAsync(accounts, network, 0, 0, utxo, record.Highest(chain.ToText(), 0), ct),
+        await AddressWindow.ScanAsync(accounts, network, 0, 1, utxo, record.Highest(chain.ToText(), 1), ct),
+    ];
 
     private static void RefuseToken(string? token)
     {
@@ -338,7 +370,7 @@ public static class WalletCommand
         {
             return await action();
         }
-        catch (Exception e) when (e is WalletException or IdentityFileException or HttpRequestException)
+        catch (Exception e) when (e is WalletException or IdentityFileException or HttpRequestException or IOException)
         {
             return Fail(console, e.Message);
         }

@@ -68,11 +68,42 @@ public sealed class UtxoChainBackend : IChainBackend
     /// (getrawmempool, then getrawtransaction of each), minus outputs that mempool transactions spend. Walking the
     /// mempool is fine for a gateway's node and regtest; a busy mainnet mempool would want an address index instead.
     /// </summary>
-    public async Task<IReadOnlyList<UnspentOutput>> UnspentAsync(byte[] address, CancellationToken ct)
+    public async Task<IReadOnlyList<UnspentOutput>> UnspentAsync(byte[] address, CancellationToken ct) =>
+        (await UnspentAsync([address], ct).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// <see cref="UnspentAsync(byte[], CancellationToken)"/> for several addresses with one scantxoutset and one mempool
+    /// walk (a scan reads the whole UTXO set, minutes on mainnet, whatever the number of descriptors); one list per address, in order.
+    /// </summary>
+    public async Task<IReadOnlyList<IReadOnlyList<UnspentOutput>>> UnspentAsync(IReadOnlyList<byte[]> addresses, CancellationToken ct)
     {
-        UtxoAddress parsed = UtxoAddress.FromBytes(_network, address);
-        List<UnspentOutput> outputs = await ConfirmedAsync(parsed, ct).ConfigureAwait(false);
-        string script = Convert.ToHexStringLower(parsed.ScriptPubKey);
+        ArgumentNullException.ThrowIfNull(addresses);
+        var scripts = new string[addresses.Count];
+        var found = new List<UnspentOutput>[addresses.Count];
+        var descriptors = new JsonArray();
+        for (int i = 0; i < addresses.Count; i++)
+        {
+            scripts[i] = Convert.ToHexStringLower(UtxoAddress.FromBytes(_network, addresses[i]).ScriptPubKey);
+            found[i] = [];
+            // The raw() descriptor names the script itself, so the node's own address format does not matter.
+            descriptors.Add("raw(" + scripts[i] + ")");
+        }
+
+        JsonNode result = (await _rpc.CallAsync("scantxoutset", ["start", descriptors], ct).ConfigureAwait(false))!;
+        ulong tip = result["height"]!.GetValue<ulong>();
+        foreach (JsonNode? unspent in result["unspents"]!.AsArray())
+        {
+            int owner = Array.IndexOf(scripts, unspent!["scriptPubKey"]!.GetValue<string>());
+            if (owner >= 0)
+            {
+                found[owner].Add(new UnspentOutput(
+                    Convert.FromHexString(unspent["txid"]!.GetValue<string>()),
+                    unspent["vout"]!.GetValue<uint>(),
+                    Units(unspent["amount"]!),
+                    (uint)(tip - unspent["height"]!.GetValue<ulong>() + 1)));
+            }
+        }
+
         var spent = new HashSet<string>(StringComparer.Ordinal);
         JsonArray pool = (await _rpc.CallAsync("getrawmempool", [], ct).ConfigureAwait(false))!.AsArray();
         foreach (JsonNode? id in pool)
@@ -93,15 +124,20 @@ public sealed class UtxoChainBackend : IChainBackend
 
             foreach (JsonNode? output in tx["vout"]!.AsArray())
             {
-                if (output!["scriptPubKey"]?["hex"]?.GetValue<string>() == script)
+                int owner = Array.IndexOf(scripts, output!["scriptPubKey"]?["hex"]?.GetValue<string>());
+                if (owner >= 0)
                 {
-                    outputs.Add(new UnspentOutput(Convert.FromHexString(tx["txid"]!.GetValue<string>()), output["n"]!.GetValue<uint>(), Units(output["value"]!), 0));
+                    found[owner].Add(new UnspentOutput(Convert.FromHexString(tx["txid"]!.GetValue<string>()), output["n"]!.GetValue<uint>(), Units(output["value"]!), 0));
                 }
             }
         }
 
-        outputs.RemoveAll(o => spent.Contains(Convert.ToHexStringLower(o.TransactionId) + ":" + o.OutputIndex));
-        return outputs;
+        foreach (List<UnspentOutput> outputs in found)
+        {
+            outputs.RemoveAll(o => spent.Contains(Convert.ToHexStringLower(o.TransactionId) + ":" + o.OutputIndex));
+        }
+
+        return found;
     }
 
     /// <summary>estimatesmartfee for 6 blocks; without enough data (always on regtest) the node's mempool minimum fee, 1 sat/vB by default (minimum relay fee).</summary>
