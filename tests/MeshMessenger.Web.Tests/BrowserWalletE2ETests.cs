@@ -115,6 +115,60 @@ public sealed class BrowserWalletE2ETests(ChromiumFixture chromium) : IClassFixt
         await WebAppFixture.ScreenshotAsync(ada.Page, "wallet-after-payments");
     }
 
+    [Fact]
+    public async Task Your_payments_survive_a_reload_and_a_status_that_arrives_after_it_moves_the_payment_on()
+    {
+        using LocalDevChain anvil = LocalDevChain.Start(AnvilTool.Find() ?? throw new FileNotFoundException("anvil is missing: run tests/setup.sh"));
+        using var gateway = new GatewayProcess("gw-wallet-reload", Path.Combine(_folder, "gw"), mqttPort: 1883, mqttMode: "off",
+            "--Gateway:Emulate:Devices=0", $"--Gateway:Chains:0:Chain={Chain}", $"--Gateway:Chains:0:RpcUrl={anvil.Url}", "--Gateway:ChainPollSeconds=0.5").StartDetached();
+        WebAppPage ada = await chromium.PersonAsync($"http://127.0.0.1:{gateway.HttpPort}");
+        await ada.CreateAsync("Ada");
+        string adaAddress = await OpenWalletAsync(ada.Page);
+        BigInteger ten = BigInteger.Pow(10, 19);
+        await RpcAsync(anvil, "anvil_setBalance", adaAddress, "0x" + ten.ToString("x", CultureInfo.InvariantCulture).TrimStart('0'));
+        await WaitForBalanceAsync(ada.Page, ten);
+
+        // No blocks until the test mines one: the payment stays in the mempool (Accepted) across the reload.
+        await RpcAsync(anvil, "evm_setAutomine", false);
+        const string to = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"; // anvil's first account (EIP-55)
+        BigInteger before = await BalanceOnChainAsync(anvil, to);
+        await ada.Page.Locator("#send-to").FillAsync(to);
+        await ada.Page.Locator("#send-amount").FillAsync("0.25");
+        await ada.Page.Locator("#send-submit").ClickAsync();
+        await ada.Page.Locator("#pay-confirm[open]").WaitForAsync();
+        await ada.Page.Locator("#confirm-ok").ClickAsync();
+        ILocator sent = ada.Page.Locator("#wallet-history li.payment");
+        await Expect(sent).ToHaveCountAsync(1, new() { Timeout = 60_000 });
+        await Expect(sent).ToHaveAttributeAsync("data-stage", "accepted");
+        string txid = (await sent.GetAttributeAsync("data-txid"))!;
+        Assert.Matches("^0x[0-9a-f]{64}$", txid);
+
+        // After a reload only the node's chain knows the payment: the same transaction, recipient, amount and stage.
+        await ada.ReloadAsync();
+        await ada.WaitLinkedAsync();
+        await ada.Page.EvaluateAsync("h => { location.hash = h; }", "#/wallet");
+        ILocator payment = ada.Page.Locator($"#wallet-history li.payment[data-txid='{txid}']");
+        await Expect(ada.Page.Locator("#wallet-history li.payment")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await Expect(payment).ToHaveAttributeAsync("data-kind", "send");
+        await Expect(payment).ToHaveAttributeAsync("data-stage", "accepted");
+        await Expect(payment.Locator(".name")).ToHaveTextAsync("Sent 0.25 ETH");
+        await Expect(payment.Locator(".last")).ToContainTextAsync($"to {to} · fee up to ");
+        await Expect(payment.Locator(".stage")).ToHaveTextAsync("Accepted: in the mempool");
+
+        // The block comes after the reload: the gateway's Included status (naming the request sent before it) moves the payment on.
+        await RpcAsync(anvil, "evm_mine");
+        await Expect(payment).ToHaveAttributeAsync("data-stage", new System.Text.RegularExpressions.Regex("^(included|final)$"), new() { Timeout = 60_000 });
+        await Expect(payment.Locator(".stage")).ToContainTextAsync("block");
+        Assert.Equal(BigInteger.Pow(10, 18) / 4, await BalanceOnChainAsync(anvil, to) - before);
+
+        // And that status was kept too: another reload shows the later stage at once.
+        await ada.ReloadAsync();
+        await ada.WaitLinkedAsync();
+        await ada.Page.EvaluateAsync("h => { location.hash = h; }", "#/wallet");
+        await Expect(payment).ToHaveAttributeAsync("data-stage", new System.Text.RegularExpressions.Regex("^(included|final)$"));
+        await Expect(ada.Page.Locator("#wallet-history li.payment")).ToHaveCountAsync(1);
+    }
+
     /// <summary>Opens the wallet, waits for the served chain's balance row, and returns the EVM receive address shown.</summary>
     private static async Task<string> OpenWalletAsync(IPage page)
     {

@@ -1133,6 +1133,7 @@ async function spend(quote) {
 function stageWords(p) {
   switch (p.stage) {
     case 'accepted': return 'Accepted: in the mempool';
+    case 'sent': return 'Sent: no gateway has answered yet';
     case 'included': return `Included in block ${p.block} (${p.confirmations} confirmation${p.confirmations === 1 ? '' : 's'})`;
     case 'final': return `Final (block ${p.block})`;
     case 'dropped': return `Dropped: ${p.reason}`;
@@ -1303,8 +1304,8 @@ async function walletView() {
     const payments = node.walletHistory();
     renderIfChanged(history, payments, () => payments.length ? payments.map(p => h('li', { class: 'item payment', 'data-id': p.id, 'data-kind': p.kind, 'data-stage': p.stage, 'data-txid': p.txid },
       h('span', { class: 'grow' },
-        h('span', { class: 'name' }, `${p.kind === 'tip' ? 'Tip' : 'Sent'} ${p.amount} ${p.symbol}`),
-        h('span', { class: 'last' }, `to ${p.to} · fee up to ${p.fee} ${p.feeSymbol} · ${p.chain}`)),
+        h('span', { class: 'name' }, `${p.kind === 'tip' ? 'Tip' : 'Sent'} ${p.amount ?? '?'} ${p.symbol}`),
+        h('span', { class: 'last' }, `to ${p.to ?? 'an address the transaction does not show'}${p.fee ? ` · fee up to ${p.fee} ${p.feeSymbol}` : ''} · ${p.chain}`)),
       h('span', { class: 'stage' }, stageWords(p)))) : [h('li', { class: 'item muted' }, 'No payments yet.')]);
     const now = payments.map(p => p.stage + p.confirmations).join();
     if (stages && now !== stages) loadBalances(); // a payment moved on: the balances did too

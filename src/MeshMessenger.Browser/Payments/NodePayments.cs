@@ -43,6 +43,7 @@ internal sealed class NodePayments
     private readonly Dictionary<(uint Author, uint Sequence), TipCheck> _verdicts = [];
     private readonly Dictionary<ChainTag, ulong> _nextNonce = [];
     private int _nextQuote = 1;
+    private PaymentHistory? _recovered;
 
     /// <summary>The wallet of <paramref name="session"/>'s node.</summary>
     public NodePayments(NodeSession session)
@@ -310,6 +311,8 @@ internal sealed class NodePayments
             w.WriteEndObject();
         }
 
+        // Payments of earlier page loads, read back from the node's chain (negative ids; to, amount, fee may be null).
+        (_recovered ??= new PaymentHistory(_session.Identity, _session.Node)).Write(w, _history.Select(r => Convert.ToHexString(r.Quote.TxId)).ToHashSet());
         w.WriteEndArray();
     }
 
