@@ -156,4 +156,24 @@ public sealed class PaymentNodeTests
         Assert.Equal(served, again.Profile.ServedChains);
         Assert.Equal(served, again.Chains.ProfileOf(identity.Id)!.ServedChains);
     }
+
+    [Fact]
+    public void A_restarted_node_keeps_a_peers_newest_profile()
+    {
+        var clock = new TestClock();
+        var store = new MemoryEntryStore();
+        NodeIdentity aliceIdentity = Identities.Fixed(1);
+        var alice = new MessengerNode(aliceIdentity, "alice", store, clock, Frames.FrameLimits.LoRa, restoring: false);
+        MessengerNode gateway = TestLink.Node(2, "gateway", clock);
+        var link = new TestLink(alice, gateway);
+        link.Run();
+        ChainTag[] served = [ChainTag.Evm(31337)];
+        gateway.UpdateProfile("gateway", null, served);
+        link.Run();
+        Assert.Equal(served, alice.Chains.ProfileOf(gateway.Id)!.ServedChains);
+
+        // Reopened from its store (a page reload, a reboot): the gateway's later profile entry still wins over its sequence 0.
+        var again = new MessengerNode(aliceIdentity, "alice", store, clock, Frames.FrameLimits.LoRa, restoring: false);
+        Assert.Equal(served, again.Chains.ProfileOf(gateway.Id)!.ServedChains);
+    }
 }

@@ -399,7 +399,7 @@ public sealed class MessengerNode
                 StoredEntry? own = _chains.Store.Get(Id, s);
                 if (own != null)
                 {
-                    AdoptOwnProfile(own.Entry);
+                    AdoptProfile(own.Entry);
                     Read(own.Entry, false, false);
                 }
             }
@@ -415,6 +415,9 @@ public sealed class MessengerNode
                     StoredEntry? held = _chains.Store.Get(authors[i], s);
                     if (held != null)
                     {
+                        // A peer's later profile entry (a gateway's served chains, new addresses) must win over its
+                        // sequence 0 after a restart too, as it does when it arrives live.
+                        AdoptProfile(held.Entry);
                         Read(held.Entry, false, false);
                     }
                 }
@@ -718,7 +721,9 @@ public sealed class MessengerNode
     }
 
     /// <summary>The newest own profile entry (its addresses and served chains) becomes this node's profile again after a restart or restore.</summary>
-    private void AdoptOwnProfile(Entry entry)
+    // Entries read back from the store were verified when stored, so a profile entry there is its author's; the
+    // chain store keeps it only if the keys match what it knows (later profiles never change keys, docs/protocol.md §2.3).
+    private void AdoptProfile(Entry entry)
     {
         if (entry.Kind != EntryKind.Profile)
         {
@@ -727,11 +732,17 @@ public sealed class MessengerNode
 
         Profile? profile;
         var reader = new ByteReader(entry.Encoded, entry.BodyOffset, entry.BodyLength);
-        if (Profile.TryRead(reader, out profile) == ProtocolError.None && reader.Remaining == 0 && profile!.NodeId == Id)
+        if (Profile.TryRead(reader, out profile) != ProtocolError.None || reader.Remaining != 0 || profile!.NodeId != entry.Author)
+        {
+            return;
+        }
+
+        if (profile.NodeId == Id)
         {
             _profile = profile;
-            _chains.AddContact(profile);
         }
+
+        _chains.AddContact(profile);
     }
 
     private void ReadTip(Entry entry, bool fresh)
