@@ -10,7 +10,7 @@ namespace MeshMessenger.Web.Tests;
 /// <summary>
 /// Fresh receive addresses in the web app on a UTXO chain (BIP-44 gap limit), end to end: a real gateway process
 /// serving a local litecoind (Gateway:Chains), the page's gap scan and balance reads going over the mesh to it
-/// (one read per address: 40 for the first scan, over the relay's default 20 a minute, hence ChainRequestsPerMinute).
+/// (one read per address: 40 for the first scan, within the gateway's default ChainRequestsPerMinute).
 /// </summary>
 public sealed class BrowserFreshAddressTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>, IDisposable
 {
@@ -30,7 +30,7 @@ public sealed class BrowserFreshAddressTests(ChromiumFixture chromium) : IClassF
         using var gateway = new GatewayProcess("gw-fresh", Path.Combine(_folder, "gw"), mqttPort: 1883, mqttMode: "off",
             "--Gateway:Emulate:Devices=0", $"--Gateway:Chains:0:Chain={Chain}", $"--Gateway:Chains:0:RpcUrl={node.Url}",
             $"--Gateway:Chains:0:RpcUser={LocalLitecoinNode.RpcUser}", $"--Gateway:Chains:0:RpcPassword={node.RpcPassword}",
-            "--Gateway:ChainPollSeconds=0.5", "--Gateway:ChainRequestsPerMinute=600").StartDetached();
+            "--Gateway:ChainPollSeconds=0.5").StartDetached();
         WebAppPage ada = await chromium.PersonAsync($"http://127.0.0.1:{gateway.HttpPort}");
         await ada.CreateAsync("Ada");
         IPage page = ada.Page;
