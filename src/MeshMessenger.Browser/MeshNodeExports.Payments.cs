@@ -38,6 +38,19 @@ public static partial class MeshNodeExports
         Session.Payments.WriteReceive(w, WalletAsset.Read(o.RootElement), amount);
     });
 
+    /// <summary>
+    /// Hands out a fresh receive address (UTXO chains: the next one after the last used and the last handed out, BIP-44
+    /// gap limit; EVM: the one account address), { chain, token?, decimals?, symbol?, amount? }:
+    /// { ok: { …asset, address, uri, index, beyondGap } }; later <see cref="WalletReceive"/> calls show it.
+    /// </summary>
+    [JSExport]
+    public static Task<string> WalletNextReceive(string assetJson) => AnswerAsync(async ct =>
+    {
+        using JsonDocument o = JsonDocument.Parse(assetJson ?? "");
+        string? amount = o.RootElement.TryGetProperty("amount", out JsonElement a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+        return await Session.Payments.NextReceiveAsync(WalletAsset.Read(o.RootElement), amount, ct);
+    });
+
     /// <summary>Reads a payment request (EIP-681 ethereum:, BIP-21 bitcoin: / litecoin:): { ok: { chain, to, token, units } }.</summary>
     [JSExport]
     public static string WalletParseRequest(string uri) => Answer(w => NodePayments.WriteParsedRequest(w, uri));

@@ -81,7 +81,7 @@ public sealed class ChainAccessService : BackgroundService
             _reachable[tag.ToText()] = false;
         }
 
-        Relay = backends.Count == 0 ? null : new ChainRelay(backends, _journal);
+        Relay = backends.Count == 0 ? null : new ChainRelay(backends, _journal, new RelayLimits(_options.ChainRequestsPerMinute));
         if (Relay is not null)
         {
             ingest.Stored += entry => _stored.Writer.TryWrite(entry);

@@ -21,6 +21,12 @@ public sealed class GatewayOptions
     /// </summary>
     public double RateLimitPerMinute { get; set; } = 120;
 
+    /// <summary>
+    /// Chain requests (reads, broadcasts) one node may make per minute through this gateway's chain relay. A wallet's
+    /// first BIP-44 gap scan over the mesh is one read per address, two chains of 20 per coin: 120 leaves room for it.
+    /// </summary>
+    public int ChainRequestsPerMinute { get; set; } = 120;
+
     /// <summary>The burst on top of <see cref="RateLimitPerMinute"/>: half a minute's share, at least 10.</summary>
     public double RateLimitBurst => Math.Max(10, RateLimitPerMinute / 2);
 

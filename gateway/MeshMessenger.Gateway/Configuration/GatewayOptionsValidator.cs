@@ -23,6 +23,7 @@ public static class GatewayOptionsValidator
         Check(LoRaRegion(o.Region) is not null, "Region", $"'{o.Region}' is unknown; use one of {string.Join(", ", Region.All().Select(r => r.Name))}");
         Check(!string.IsNullOrWhiteSpace(o.DataDirectory), "DataDirectory", "must name a folder for the database");
         Check(o.RateLimitPerMinute >= 0, "RateLimitPerMinute", "must not be negative");
+        Check(o.ChainRequestsPerMinute > 0, "ChainRequestsPerMinute", "must be more than 0");
         Check(o.Udp.Port is >= 0 and <= 65535, "Udp:Port", $"{o.Udp.Port} is not a port (0 turns UDP off)");
         Check(System.Net.IPAddress.TryParse(o.Udp.Bind, out _), "Udp:Bind", $"'{o.Udp.Bind}' is not an IP address");
         Check(o.Udp.NeighbourSeconds > 0, "Udp:NeighbourSeconds", "must be positive");

@@ -18,7 +18,7 @@
 //   feed: #feed-text, #feed-photo, #feed-post, article.post[data-author][data-seq]
 //   wallet: #wallet-balances li[data-chain][data-token] .amount[data-units], #wallet-refresh, #send-asset, #send-to,
 //            #send-amount, #send-submit, #send-error, #send-scan, #send-scan-image, #receive-asset, #receive-amount,
-//            #receive-qr, #receive-address, #receive-uri, #wallet-history li.payment[data-kind][data-stage][data-txid] .stage,
+//            #receive-qr, #receive-address, #receive-uri, #receive-new, #receive-status, #wallet-history li.payment[data-kind][data-stage][data-txid] .stage,
 //            #token-chain, #token-contract, #token-symbol, #token-decimals, #token-add
 //   confirmation: #pay-confirm, #confirm-to, #confirm-amount, #confirm-fee, #confirm-chain, #confirm-ok, #confirm-cancel
 //   tip: article.post button "Tip", #tip, #tip-asset, #tip-amount, #tip-submit, #tip-error, .tips[data-tips][data-tips-pending]
@@ -1153,6 +1153,8 @@ async function walletView() {
   const receiveBox = h('div', { id: 'receive-box' });
   const receiveAmount = h('input', { id: 'receive-amount', inputmode: 'decimal', placeholder: 'optional' });
   const receiveSlot = h('div', { class: 'row' });
+  const receiveStatus = h('p', { role: 'status', class: 'muted', id: 'receive-status' });
+  const receiveNew = h('button', { type: 'button', class: 'secondary', id: 'receive-new', onclick: () => newReceive() }, 'New address');
   const sendSlot = h('div', {});
   const sendTo = h('input', { id: 'send-to', autocomplete: 'off', placeholder: '0x… or bc1… or a payment link' });
   const sendAmount = h('input', { id: 'send-amount', inputmode: 'decimal', placeholder: '0.01' });
@@ -1235,7 +1237,7 @@ async function walletView() {
       h('section', { class: 'card', 'aria-labelledby': 'balances-title' }, h('h2', { id: 'balances-title' }, 'Balances'), balances, h('div', { class: 'row' }, refreshButton)),
       h('section', { class: 'card', 'aria-labelledby': 'send-title' }, h('h2', { id: 'send-title' }, 'Send'), sendForm),
       h('section', { class: 'card', 'aria-labelledby': 'receive-title' }, h('h2', { id: 'receive-title' }, 'Receive'), receiveSlot,
-        h('label', { for: 'receive-amount' }, 'Amount to ask for'), receiveAmount, receiveBox)),
+        h('label', { for: 'receive-amount' }, 'Amount to ask for'), receiveAmount, receiveBox, receiveNew, receiveStatus)),
     h('section', { class: 'card', 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, 'Your payments'), history),
     h('details', { class: 'card' }, h('summary', {}, 'Add a token'), tokenForm));
 
@@ -1252,6 +1254,22 @@ async function walletView() {
     } catch (err) { receiveBox.replaceChildren(h('p', { class: 'bad', role: 'alert' }, plain(err))); }
   }
   receiveAmount.addEventListener('input', drawReceive);
+
+  // A fresh receive address (UTXO chains; BIP-44 gap limit): the first one reads the addresses over the mesh.
+  async function newReceive() {
+    const asset = selected('receive-asset');
+    if (!asset) return;
+    receiveNew.disabled = true;
+    receiveStatus.textContent = 'Finding an unused address…';
+    try {
+      const r = await node.walletNextReceive(asset, receiveAmount.value.trim());
+      receiveStatus.textContent = r.beyondGap
+        ? 'New address. More than 20 unused addresses in a row: a wallet restored from your words may not see payments to it until earlier ones are paid.'
+        : 'New address.';
+      drawReceive();
+    } catch (err) { receiveStatus.textContent = plain(err); }
+    finally { receiveNew.disabled = false; }
+  }
 
   let lastBalances = [];
   let loading = false;

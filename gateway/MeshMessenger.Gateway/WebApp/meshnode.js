@@ -249,6 +249,15 @@ class MeshNode {
     return answer(call(() => this.#x.WalletReceive(JSON.stringify({ ...asset, amount: String(amount ?? '') }))));
   }
 
+  /**
+   * Resolves to a fresh receive address { chain, token, symbol, decimals, address, uri, index, beyondGap }: on a UTXO
+   * chain the next after the last used and the last handed out (gap scan over the mesh once per session), which
+   * walletReceive shows from then on; on an EVM chain the one account address.
+   */
+  async walletNextReceive(asset, amount = '') {
+    return answer(await call(() => this.#x.WalletNextReceive(JSON.stringify({ ...asset, amount: String(amount ?? '') }))));
+  }
+
   /** A scanned or pasted payment request (ethereum:, bitcoin:, litecoin:): { chain, to, token, units }. */
   walletParseRequest(uri) {
     return answer(call(() => this.#x.WalletParseRequest(String(uri ?? ''))));

@@ -42,6 +42,7 @@ internal sealed class NodePayments
     private readonly List<PaymentRecord> _history = [];
     private readonly Dictionary<(uint Author, uint Sequence), TipCheck> _verdicts = [];
     private readonly Dictionary<ChainTag, ulong> _nextNonce = [];
+    private readonly UtxoWindows _windows;
     private int _nextQuote = 1;
     private PaymentHistory? _recovered;
 
@@ -50,6 +51,7 @@ internal sealed class NodePayments
     {
         _session = session;
         _link = new MessengerNodeChainLink(session.Node, null); // the page is single-threaded
+        _windows = new UtxoWindows(() => Accounts);
     }
 
     private HdAccounts Accounts => _session.Wallet.Accounts;
@@ -107,9 +109,17 @@ internal sealed class NodePayments
             try
             {
                 BigInteger units = BigInteger.Zero;
-                foreach (byte[] address in BalanceAddresses(asset.Chain))
+                if (asset.Chain.Family == ChainFamily.Evm)
                 {
-                    units += await Backend(asset.Chain).BalanceAsync(address, asset.Token, ct);
+                    units = await Backend(asset.Chain).BalanceAsync(OwnAddressBytes(asset.Chain), asset.Token, ct);
+                }
+                else
+                {
+                    // every receive and change address in the BIP-44 window (UtxoWindows)
+                    foreach (SpendableOutput output in await _windows.OutputsAsync(asset.Chain, Network(asset.Chain), Backend(asset.Chain), ct))
+                    {
+                        units += output.Output.Value;
+                    }
                 }
 
                 results.Add((asset, units, null));
@@ -145,11 +155,32 @@ internal sealed class NodePayments
         };
     }
 
-    /// <summary>{ chain, address, uri }: the receive address and an EIP-681 (EVM) or BIP-21 (UTXO) request for a QR code.</summary>
-    public void WriteReceive(Utf8JsonWriter w, WalletAsset asset, string? amountText)
+    /// <summary>
+    /// { chain, address, uri }: the receive address and an EIP-681 (EVM) or BIP-21 (UTXO) request for a QR code. On a
+    /// UTXO chain the address is the last one handed out this session (<see cref="NextReceiveAsync"/>), else index 0.
+    /// </summary>
+    public void WriteReceive(Utf8JsonWriter w, WalletAsset asset, string? amountText) =>
+        WriteReceiveAt(w, asset, amountText, asset.Chain.Family == ChainFamily.Evm ? 0 : _windows.CurrentReceive(asset.Chain), false);
+
+    /// <summary>
+    /// Hands out a fresh receive address on a UTXO chain (BIP-44: after the last used one and the highest handed out,
+    /// the gap scan runs once per session): as <see cref="WriteReceive"/> with beyondGap (BIP-44 asks to warn past the gap limit).
+    /// </summary>
+    public async Task<Action<Utf8JsonWriter>> NextReceiveAsync(WalletAsset asset, string? amountText, CancellationToken ct)
+    {
+        if (asset.Chain.Family == ChainFamily.Evm)
+        {
+            return w => WriteReceive(w, asset, amountText); // one account address (BIP-44 account 0, index 0)
+        }
+
+        (int index, bool beyondGap) = await _windows.NextReceiveAsync(asset.Chain, Network(asset.Chain), Backend(asset.Chain), ct);
+        return w => WriteReceiveAt(w, asset, amountText, index, beyondGap);
+    }
+
+    private void WriteReceiveAt(Utf8JsonWriter w, WalletAsset asset, string? amountText, int index, bool beyondGap)
     {
         BigInteger? amount = string.IsNullOrWhiteSpace(amountText) ? null : AssetAmount.Parse(amountText.Trim(), asset.Decimals);
-        string address = OwnAddressText(asset.Chain);
+        string address = asset.Chain.Family == ChainFamily.Evm ? OwnAddressText(asset.Chain) : Accounts.SegwitAccount(Network(asset.Chain), 0, 0, index).Address;
         string uri = asset.Chain.Family == ChainFamily.Evm
             ? new Eip681Request(OwnAddressBytes(asset.Chain), asset.Chain.Reference, asset.Token, amount).ToUri()
             : Bip21.Format(Network(asset.Chain) is UtxoNetwork.LitecoinMainnet or UtxoNetwork.LitecoinRegtest ? "litecoin" : "bitcoin", address, amount);
@@ -157,6 +188,8 @@ internal sealed class NodePayments
         asset.WriteFields(w);
         w.WriteString("address", address);
         w.WriteString("uri", uri);
+        w.WriteNumber("index", index);
+        w.WriteBoolean("beyondGap", beyondGap);
         w.WriteEndObject();
     }
 
@@ -238,6 +271,11 @@ internal sealed class NodePayments
         {
             record.Refused = e.Message;
             return record;
+        }
+
+        if (quote.ChangeIndex >= 0)
+        {
+            _windows.ChangeUsed(quote.Asset.Chain, quote.ChangeIndex);
         }
 
         if (quote.NextNonce > 0 && (!_nextNonce.TryGetValue(quote.Asset.Chain, out ulong next) || next < quote.NextNonce))
@@ -403,6 +441,7 @@ internal sealed class NodePayments
         byte[] raw, txId;
         BigInteger fee;
         ulong nextNonce = 0;
+        int changeIndex = -1;
         string recipientText;
         if (asset.Chain.Family == ChainFamily.Evm)
         {
@@ -430,23 +469,16 @@ internal sealed class NodePayments
                 throw new WalletException(WalletError.InsufficientFunds, "insufficient funds: that is more than any wallet holds");
             }
 
-            var spendable = new List<SpendableOutput>();
-            foreach (SegwitAccount owner in new[] { Accounts.SegwitAccount(network, 0, 0, 0), Accounts.SegwitAccount(network, 0, 1, 0) })
-            {
-                foreach (UnspentOutput output in await backend.UnspentAsync(UtxoAddressText.Parse(owner.Address, network).Bytes, ct))
-                {
-                    spendable.Add(new SpendableOutput(output, owner));
-                }
-            }
-
+            List<SpendableOutput> spendable = await _windows.OutputsAsync(asset.Chain, network, backend, ct);
             ChainFees fees = await backend.FeesAsync(ct);
-            SignedUtxoTransaction signed = UtxoSpend.Build(network, spendable, to, (ulong)amount, Math.Max(1u, fees.SatoshisPerVirtualByte), Accounts.SegwitAccount(network, 0, 1, 0));
+            changeIndex = _windows.NextChange(asset.Chain); // a fresh change address (BIP-44 internal chain)
+            SignedUtxoTransaction signed = UtxoSpend.Build(network, spendable, to, (ulong)amount, Math.Max(1u, fees.SatoshisPerVirtualByte), Accounts.SegwitAccount(network, 0, 1, changeIndex));
             raw = signed.Raw;
             txId = signed.TransactionId;
             fee = signed.Fee;
         }
 
-        var quote = new SpendQuote(_nextQuote++, asset, recipientText, amount, fee, raw, txId, tip?.Invoke(txId)) { NextNonce = nextNonce };
+        var quote = new SpendQuote(_nextQuote++, asset, recipientText, amount, fee, raw, txId, tip?.Invoke(txId)) { NextNonce = nextNonce, ChangeIndex = changeIndex };
         _quotes[quote.Id] = quote;
         return quote;
     }
@@ -566,18 +598,6 @@ internal sealed class NodePayments
     private string OwnAddressText(ChainTag chain) => chain.Family == ChainFamily.Evm
         ? Accounts.EthereumAccount(0).Address.ToString()
         : Accounts.SegwitAccount(Network(chain), 0, 0, 0).Address;
-
-    /// <summary>Where the balance of a chain is held: the EVM account; the first receive and change addresses (BIP-84 0/0 and 1/0).</summary>
-    private byte[][] BalanceAddresses(ChainTag chain)
-    {
-        if (chain.Family == ChainFamily.Evm)
-        {
-            return [Accounts.EthereumAccount(0).Address.Bytes.ToArray()];
-        }
-
-        UtxoNetwork network = Network(chain);
-        return [OwnAddressBytes(chain), UtxoAddressText.Parse(Accounts.SegwitAccount(network, 0, 1, 0).Address, network).Bytes];
-    }
 
     private static byte[] RecipientBytes(ChainTag chain, string to)
     {

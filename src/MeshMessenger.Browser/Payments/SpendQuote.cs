@@ -46,6 +46,9 @@ internal sealed class SpendQuote
     /// <summary>EVM: the nonce after this transaction's, taken once it is sent (0 for UTXO).</summary>
     public ulong NextNonce { get; init; }
 
+    /// <summary>On a UTXO chain, the BIP-44 change index the spend pays its change to; -1 otherwise.</summary>
+    public int ChangeIndex { get; init; } = -1;
+
     /// <summary>The tip entry to publish once the payment is accepted, or null for a plain send.</summary>
     public TipBody? Tip { get; }
 }
