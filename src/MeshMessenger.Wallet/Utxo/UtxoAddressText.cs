@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Text;
 
 namespace MeshMessenger.Wallet.Utxo;
 
@@ -104,27 +103,9 @@ public static class UtxoAddressText
         return new UtxoAddress(network.Value, program);
     }
 
-    /// <summary>The bech32 text of a 20-byte P2WPKH program on <paramref name="network"/> (BIP-173), lower case.</summary>
-    public static string Encode(UtxoNetwork network, ReadOnlySpan<byte> program)
-    {
-        string hrp = SegwitAddress.HumanReadablePart(network);
-        byte[] converted = ConvertBits(program, 8, 5, pad: true)!;
-        var values = new List<byte>(converted.Length + 7) { 0 };
-        values.AddRange(converted);
-        uint mod = Polymod(Expand(hrp, values, new byte[6])) ^ Bech32Constant;
-        var text = new StringBuilder(hrp).Append('1');
-        foreach (byte v in values)
-        {
-            text.Append(Charset[v]);
-        }
-
-        for (int i = 0; i < 6; i++)
-        {
-            text.Append(Charset[(int)((mod >> (5 * (5 - i))) & 31)]);
-        }
-
-        return text.ToString();
-    }
+    /// <summary>The bech32 text of a 20-byte P2WPKH program on <paramref name="network"/> (BIP-173), lower case; NBitcoin's encoder, as <see cref="SegwitAddress.Encode"/> uses.</summary>
+    public static string Encode(UtxoNetwork network, ReadOnlySpan<byte> program) =>
+        NBitcoin.DataEncoders.Encoders.Bech32(SegwitAddress.HumanReadablePart(network)).Encode(0, program.ToArray());
 
     /// <summary>
     /// Decodes a BIP-173 string into its human-readable part and 5-bit data values (checksum removed). A bech32m
