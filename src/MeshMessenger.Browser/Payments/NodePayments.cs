@@ -305,9 +305,47 @@ internal sealed class NodePayments
             q.Asset.WriteFields(w);
             WriteQuoteFields(w, q);
             w.WriteNumber("time", r.Time);
-            // A record exists only once a gateway accepted the payment, so no later status yet means accepted.
-            ChainStatusBody? status = r.Refused is null ? Backend(q.Asset.Chain).LatestStatus(q.TxId) : null;
-            PaymentHistory.WriteStage(w, r.Refused is not null ? ("failed", 0, 0, r.Refused) : status is null ? ("accepted", 0, 0, null) : PaymentHistory.Stage(status), q.Tip);
+            string stage = "accepted";
+            string? reason = r.Refused;
+            uint block = 0, confirmations = 0;
+            if (reason is not null)
+            {
+                stage = "failed";
+            }
+            else if (Backend(q.Asset.Chain).LatestStatus(q.TxId) is ChainStatusBody status)
+            {
+                switch (status.Kind)
+                {
+                    case ChainStatusKind.Included:
+                        stage = "included";
+                        block = status.Block;
+                        confirmations = status.Confirmations;
+                        break;
+                    case ChainStatusKind.Final:
+                        stage = "final";
+                        block = status.Block;
+                        break;
+                    case ChainStatusKind.Dropped:
+                        stage = "dropped";
+                        reason = "the transaction left the mempool and the gateway could not broadcast it again";
+                        break;
+                    case ChainStatusKind.Failed:
+                        stage = "failed";
+                        reason = status.Reason;
+                        break;
+                }
+            }
+
+            w.WriteString("stage", stage);
+            w.WriteNumber("block", block);
+            w.WriteNumber("confirmations", confirmations);
+            w.WriteString("reason", reason);
+            if (q.Tip is TipBody tip)
+            {
+                w.WriteString("postAuthor", NodeNames.Hex(tip.PostAuthor));
+                w.WriteNumber("postSeq", tip.PostSequence);
+            }
+
             w.WriteEndObject();
         }
 

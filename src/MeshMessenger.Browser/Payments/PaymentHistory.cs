@@ -134,13 +134,23 @@ internal sealed class PaymentHistory
             w.WriteString("feeSymbol", native.Symbol);
             w.WriteString("txid", (p.Chain.Family == ChainFamily.Evm ? "0x" : "") + Convert.ToHexStringLower(p.TxId));
             w.WriteNumber("time", p.Time);
-            WriteStage(w, Stage(p.Status), p.Tip);
+            (string stage, uint block, uint confirmations, string? reason) = Stage(p.Status);
+            w.WriteString("stage", stage);
+            w.WriteNumber("block", block);
+            w.WriteNumber("confirmations", confirmations);
+            w.WriteString("reason", reason);
+            if (p.Tip is TipBody tip)
+            {
+                w.WriteString("postAuthor", NodeNames.Hex(tip.PostAuthor));
+                w.WriteNumber("postSeq", tip.PostSequence);
+            }
+
             w.WriteEndObject();
         }
     }
 
     /// <summary>The stage a status names; "sent" when no gateway has answered yet.</summary>
-    internal static (string Stage, uint Block, uint Confirmations, string? Reason) Stage(ChainStatusBody? status) => status?.Kind switch
+    private static (string Stage, uint Block, uint Confirmations, string? Reason) Stage(ChainStatusBody? status) => status?.Kind switch
     {
         null => ("sent", 0, 0, "no gateway has answered yet"),
         ChainStatusKind.Included => ("included", status.Block, status.Confirmations, null),
@@ -149,20 +159,6 @@ internal sealed class PaymentHistory
         ChainStatusKind.Failed or ChainStatusKind.Unavailable => ("failed", 0, 0, status.Reason),
         _ => ("accepted", 0, 0, null),
     };
-
-    /// <summary>Writes a payment's stage fields (stage, block, confirmations, reason) and, for a tip, the post it names.</summary>
-    internal static void WriteStage(Utf8JsonWriter w, (string Stage, uint Block, uint Confirmations, string? Reason) stage, TipBody? tip)
-    {
-        w.WriteString("stage", stage.Stage);
-        w.WriteNumber("block", stage.Block);
-        w.WriteNumber("confirmations", stage.Confirmations);
-        w.WriteString("reason", stage.Reason);
-        if (tip is not null)
-        {
-            w.WriteString("postAuthor", NodeNames.Hex(tip.PostAuthor));
-            w.WriteNumber("postSeq", tip.PostSequence);
-        }
-    }
 
     /// <summary>A token is shown in base units: its symbol and decimals are not in the transaction.</summary>
     private static WalletAsset TokenAsset(ChainTag chain, byte[] token) =>
