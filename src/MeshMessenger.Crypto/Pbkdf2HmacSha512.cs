@@ -53,7 +53,8 @@ public static class Pbkdf2HmacSha512
             }
 
             // RFC 8018 §5.2 step 4: the last block is truncated to what is left.
-            Array.Copy(t, 0, output, outputOffset + done, Math.Min(HmacSha512.MacSize, outputCount - done));
+            int take = outputCount - done < HmacSha512.MacSize ? outputCount - done : HmacSha512.MacSize;
+            Array.Copy(t, 0, output, outputOffset + done, take);
         }
 
         CryptoBytes.Wipe(u, 0, u.Length);
