@@ -170,10 +170,10 @@ public static class DeviceCostBench
 
         o.WriteLine();
         o.WriteLine($"Fixed-base table: full {r.FullBaseTableBytes:N0} bytes, compact {r.CompactBaseTableBytes:N0} bytes (field limbs)");
-        o.WriteLine("Static arrays in device code (raw bytes):");
+        o.WriteLine("Static arrays and long constant strings in device code (raw bytes):");
         foreach (StaticTable t in r.StaticTables)
         {
-            o.WriteLine($"  {t.Bytes,8:N0}  {t.Type,-14} x{t.Length,-5} {t.Field}");
+            o.WriteLine($"  {t.Bytes,8:N0}  {t.Type,-14} x{t.Length,-5} {t.Field}  [{t.Where}]");
         }
 
         o.WriteLine();

@@ -1,4 +1,4 @@
 namespace MeshMessenger.DeviceCost;
 
-/// <summary>One static array of the device code and its raw size in bytes.</summary>
-public sealed record StaticTable(string Field, string Type, int Length, long Bytes);
+/// <summary>One static array (or long constant string) of the device code, its raw size in bytes and where it lives.</summary>
+public sealed record StaticTable(string Field, string Type, int Length, long Bytes, string Where);

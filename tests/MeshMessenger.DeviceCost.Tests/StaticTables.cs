@@ -9,7 +9,7 @@ using System.Text;
 namespace MeshMessenger.DeviceCost;
 
 /// <summary>
-/// Every static array field of the device sources (Crypto, Radio, Protocol, Firmware as compiled into this
+/// Every static array field (and every long constant string) of the device sources (Crypto, Radio, Protocol, Firmware as compiled into this
 /// assembly), measured from the arrays themselves after their type initializers ran: element count times element
 /// size (structs by their blittable size, strings by their UTF-8 bytes, references at 4 bytes as on a 32-bit MCU).
 /// Array headers and object overhead are not counted.
@@ -37,9 +37,21 @@ public static class StaticTables
             RuntimeHelpers.RunClassConstructor(type.TypeHandle);
             foreach (FieldInfo field in type.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
             {
-                if (field.GetValue(null) is Array array)
+                string name = $"{type.FullName}.{field.Name}";
+                if (field.IsLiteral && field.FieldType == typeof(string))
                 {
-                    tables.Add(new StaticTable($"{type.FullName}.{field.Name}", array.GetType().GetElementType()!.Name + "[]", array.Length, BytesOf(array)));
+                    var text = (string)field.GetRawConstantValue()!;
+                    if (text.Length >= 64)
+                    {
+                        tables.Add(new StaticTable(name, "const string", text.Length, Encoding.UTF8.GetByteCount(text), "assembly (flash)"));
+                    }
+                }
+                else if (field.FieldType.IsArray)
+                {
+                    var array = field.GetValue(null) as Array;
+                    tables.Add(array == null
+                        ? new StaticTable(name, field.FieldType.Name, 0, 0, "heap, built on first use (not yet)")
+                        : new StaticTable(name, array.GetType().GetElementType()!.Name + "[]", array.Length, BytesOf(array), "heap"));
                 }
             }
         }
