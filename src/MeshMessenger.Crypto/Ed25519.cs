@@ -18,7 +18,7 @@ public static class Ed25519
     /// Chooses the fixed-base table behind key generation, signing and <see cref="X25519.ScalarMultBase"/>.
     /// False (the default): 64 rows of 8 points, 61,440 bytes of field limbs built on first use, one point
     /// addition per radix-16 digit. True: one row of 8 points (960 bytes) and four doublings per digit, about
-    /// five times the field operations per signature (docs/device-cost.md). Results are identical; a device with a
+    /// 3.8 times the field operations per signature (docs/device-cost.md §4). Results are identical; a device with a
     /// small managed heap sets it once at start-up. Setting it drops the large table. Verification never uses it.
     /// </summary>
     public static bool CompactBaseTable
