@@ -18,7 +18,8 @@ public sealed class Device
         Name = name;
         Verifier = new CountingVerifier();
         Radio = new CapturingRadio();
-        Node = new MessengerNode(Identity, name, new MemoryEntryStore(), clock, FrameLimits.LoRa, false, Verifier);
+        Store = new MemoryEntryStore();
+        Node = new MessengerNode(Identity, name, Store, clock, FrameLimits.LoRa, false, Verifier);
         App = new DeviceApp(Node, Radio, clock, new SeededRandom(fill), ModemPreset.LongFast.Modulation, Region.Us915, false);
     }
 
@@ -33,6 +34,9 @@ public sealed class Device
 
     /// <summary>The radio (transmissions kept).</summary>
     public CapturingRadio Radio { get; }
+
+    /// <summary>The node's entry store (in memory).</summary>
+    public MemoryEntryStore Store { get; }
 
     /// <summary>The protocol node.</summary>
     public MessengerNode Node { get; }

@@ -41,8 +41,8 @@ public static class DeviceHeapBench
             if ((i + 1) % step == 0)
             {
                 long retained = Retained() - baseline;
-                points.Add(new HeapPoint(i + 1, retained, bob.Node.Messages.Count, bob.App.QueueLength));
-                output.WriteLine($"{i + 1,7:N0} messages  retained {retained / 1024.0,9:F1} KB  ({retained / (double)(i + 1),6:F1} B/message)  messages held {bob.Node.Messages.Count,6}  radio queue {bob.App.QueueLength}");
+                points.Add(new HeapPoint(i + 1, retained, bob.Node.Messages.Count, bob.Store.Count, bob.App.QueueLength));
+                output.WriteLine($"{i + 1,7:N0} messages  retained {retained / 1024.0,9:F1} KB  ({retained / (double)(i + 1),6:F1} B/message)  messages held {bob.Node.Messages.Count,6}  entries stored {bob.Store.Count,6}  radio queue {bob.App.QueueLength}");
             }
         }
 
