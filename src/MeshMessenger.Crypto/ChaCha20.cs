@@ -80,6 +80,9 @@ public static class ChaCha20
     /// <summary>RFC 8439 §2.3: 20 rounds (10 column + diagonal double rounds), then add the input state.</summary>
     internal static void KeystreamBlock(uint[] state, byte[] output, int offset)
     {
+#if OPERATION_COUNT
+        OperationCounters.ChaCha20Blocks++;
+#endif
         uint x0 = state[0], x1 = state[1], x2 = state[2], x3 = state[3];
         uint x4 = state[4], x5 = state[5], x6 = state[6], x7 = state[7];
         uint x8 = state[8], x9 = state[9], x10 = state[10], x11 = state[11];

@@ -14,6 +14,29 @@ public static class Ed25519
     public const int PublicKeySize = 32;
     public const int SignatureSize = 64;
 
+    /// <summary>
+    /// Chooses the fixed-base table behind key generation, signing and <see cref="X25519.ScalarMultBase"/>.
+    /// False (the default): 64 rows of 8 points, 61,440 bytes of field limbs built on first use, one point
+    /// addition per radix-16 digit. True: one row of 8 points (960 bytes) and four doublings per digit, about
+    /// 3.8 times the field operations per signature (docs/device-cost.md §4). Results are identical; a device with a
+    /// small managed heap sets it once at start-up. Setting it drops the large table. Verification never uses it.
+    /// </summary>
+    public static bool CompactBaseTable
+    {
+        get
+        {
+            return EdwardsMath.CompactBase;
+        }
+
+        set
+        {
+            EdwardsMath.CompactBase = value;
+        }
+    }
+
+    /// <summary>Bytes of field limbs the fixed-base tables hold now: 960 in compact mode or before first use, 61,440 after.</summary>
+    public static int FixedBaseTableBytes => EdwardsMath.FixedBaseTableBytes();
+
     /// <summary>RFC 8032 §5.1.5: A = [s]B where s is the clamped first half of SHA-512(seed).</summary>
     public static void GeneratePublicKey(byte[] seed, int seedOffset, byte[] publicKey, int publicKeyOffset)
     {

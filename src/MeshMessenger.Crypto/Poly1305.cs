@@ -140,6 +140,9 @@ public sealed class Poly1305
     /// <summary>h = (h + block + hibit) * r mod 2^130 - 5.</summary>
     private void ProcessBlock(byte[] m, int offset, uint hibit)
     {
+#if OPERATION_COUNT
+        OperationCounters.Poly1305Blocks++;
+#endif
         uint t0 = CryptoBytes.LoadUInt32LittleEndian(m, offset);
         uint t1 = CryptoBytes.LoadUInt32LittleEndian(m, offset + 4);
         uint t2 = CryptoBytes.LoadUInt32LittleEndian(m, offset + 8);

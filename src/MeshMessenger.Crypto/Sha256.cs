@@ -70,6 +70,9 @@ public sealed class Sha256
 
     private void Compress(byte[] block, int offset)
     {
+#if OPERATION_COUNT
+        OperationCounters.Sha256Blocks++;
+#endif
         uint[] w = _w;
         for (int t = 0; t < 16; t++)
         {

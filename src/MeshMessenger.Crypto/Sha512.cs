@@ -78,6 +78,9 @@ public sealed class Sha512
 
     private void Compress(byte[] block, int offset)
     {
+#if OPERATION_COUNT
+        OperationCounters.Sha512Blocks++;
+#endif
         ulong[] w = _w;
         for (int t = 0; t < 16; t++)
         {

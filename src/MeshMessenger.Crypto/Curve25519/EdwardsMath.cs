@@ -7,6 +7,9 @@ namespace MeshMessenger.Crypto.Curve25519;
 /// </summary>
 internal static class EdwardsMath
 {
+    /// <summary>The bytes of field limbs of one pre-processed point: three field elements of ten 32-bit limbs.</summary>
+    public const int NielsBytes = 3 * 10 * 4;
+
     /// <summary>d = -121665 / 121666 (RFC 8032 §5.1).</summary>
     internal static FieldElement D;
 
@@ -19,8 +22,18 @@ internal static class EdwardsMath
     /// <summary>The base point B (RFC 8032 §5.1: y = 4/5, x even).</summary>
     internal static EdwardsPoint Base;
 
-    /// <summary>BaseTable[i][j] = (j + 1) * 16^i * B, for signed radix-16 fixed-base multiplication.</summary>
-    private static readonly NielsPoint[][] BaseTable;
+    /// <summary>
+    /// BaseRow[j] = (j + 1) * B: the compact fixed-base table (8 points, 960 bytes), and row 0 of the full one.
+    /// </summary>
+    private static readonly NielsPoint[] BaseRow;
+
+    /// <summary>
+    /// The full table, BaseTable[i][j] = (j + 1) * 16^i * B (64 rows of 8 points, 61,440 bytes of field limbs),
+    /// built on the first fixed-base multiplication that uses it; null while unbuilt or in compact mode.
+    /// </summary>
+    private static NielsPoint[][]? baseTable;
+
+    private static bool compactBase;
 
     /// <summary>Odd multiples B, 3B, ..., 15B for the variable-time double-scalar multiplication.</summary>
     private static readonly NielsPoint[] BaseOdd;
@@ -52,25 +65,7 @@ internal static class EdwardsMath
 
         Decode(out Base, BaseEncoding, 0);
 
-        BaseTable = new NielsPoint[64][];
-        EdwardsPoint power = Base;
-        for (int i = 0; i < 64; i++)
-        {
-            BaseTable[i] = new NielsPoint[8];
-            CachedPoint powerCached;
-            ToCached(out powerCached, ref power);
-            EdwardsPoint multiple = power;
-            for (int j = 0; j < 8; j++)
-            {
-                ToNiels(out BaseTable[i][j], ref multiple);
-                AddCached(out multiple, ref multiple, ref powerCached);
-            }
-
-            for (int k = 0; k < 4; k++)
-            {
-                Double(out power, ref power);
-            }
-        }
+        BaseRow = MultiplesOf(ref Base);
 
         BaseOdd = new NielsPoint[8];
         EdwardsPoint odd = Base;
@@ -83,6 +78,34 @@ internal static class EdwardsMath
             ToNiels(out BaseOdd[i], ref odd);
             AddCached(out odd, ref odd, ref twiceCached);
         }
+    }
+
+    /// <summary>
+    /// True: fixed-base multiplication uses <see cref="BaseRow"/> only (four doublings per radix-16 digit);
+    /// false (the default): the full table (no doublings). Same results either way; setting true drops the full table.
+    /// </summary>
+    public static bool CompactBase
+    {
+        get
+        {
+            return compactBase;
+        }
+
+        set
+        {
+            compactBase = value;
+            if (value)
+            {
+                baseTable = null;
+            }
+        }
+    }
+
+    /// <summary>The bytes of field limbs the fixed-base tables hold now (the 8-point rows; array headers not counted).</summary>
+    public static int FixedBaseTableBytes()
+    {
+        int rows = 1 + (baseTable == null ? 0 : baseTable.Length - 1);
+        return rows * 8 * NielsBytes;
     }
 
     public static void Identity(out EdwardsPoint p)
@@ -310,11 +333,76 @@ internal static class EdwardsMath
 
         Identity(out r);
         NielsPoint t;
+        if (compactBase)
+        {
+            // Horner from the top digit: r = 16 r + e[i] B, with one 8-point row (Bernstein et al., "High-speed
+            // high-security signatures" (2011) §4, without the per-position rows).
+            for (int i = 63; i >= 0; i--)
+            {
+                if (i != 63)
+                {
+                    Double(out r, ref r);
+                    Double(out r, ref r);
+                    Double(out r, ref r);
+                    Double(out r, ref r);
+                }
+
+                Select(out t, BaseRow, e[i]);
+                AddNiels(out r, ref r, ref t);
+            }
+
+            return;
+        }
+
+        NielsPoint[][] table = FullTable();
         for (int i = 0; i < 64; i++)
         {
-            Select(out t, BaseTable[i], e[i]);
+            Select(out t, table[i], e[i]);
             AddNiels(out r, ref r, ref t);
         }
+    }
+
+    /// <summary>The full fixed-base table, built on first use (row i holds the multiples of 16^i B).</summary>
+    private static NielsPoint[][] FullTable()
+    {
+        NielsPoint[][]? table = baseTable;
+        if (table != null)
+        {
+            return table;
+        }
+
+        // Built into a local and published whole: two threads racing here both build the same table.
+        table = new NielsPoint[64][];
+        table[0] = BaseRow;
+        EdwardsPoint power = Base;
+        for (int i = 1; i < 64; i++)
+        {
+            for (int k = 0; k < 4; k++)
+            {
+                Double(out power, ref power);
+            }
+
+            table[i] = MultiplesOf(ref power);
+        }
+
+        baseTable = table;
+        return table;
+    }
+
+    /// <summary>P, 2P, ..., 8P in pre-processed affine form.</summary>
+    private static NielsPoint[] MultiplesOf(ref EdwardsPoint p)
+    {
+        var row = new NielsPoint[8];
+        CachedPoint cached;
+        ToCached(out cached, ref p);
+        EdwardsPoint multiple = p;
+        for (int j = 0; j < 8; j++)
+        {
+            ToNiels(out row[j], ref multiple);
+            AddCached(out multiple, ref multiple, ref cached);
+        }
+
+        return row;
     }
 
     /// <summary>

@@ -97,18 +97,27 @@ internal struct FieldElement
 
     public static void Add(out FieldElement h, ref FieldElement f, ref FieldElement g)
     {
+#if OPERATION_COUNT
+        OperationCounters.FieldAdditions++;
+#endif
         Carry(out h, (long)f.V0 + g.V0, (long)f.V1 + g.V1, (long)f.V2 + g.V2, (long)f.V3 + g.V3, (long)f.V4 + g.V4,
             (long)f.V5 + g.V5, (long)f.V6 + g.V6, (long)f.V7 + g.V7, (long)f.V8 + g.V8, (long)f.V9 + g.V9);
     }
 
     public static void Sub(out FieldElement h, ref FieldElement f, ref FieldElement g)
     {
+#if OPERATION_COUNT
+        OperationCounters.FieldAdditions++;
+#endif
         Carry(out h, (long)f.V0 - g.V0, (long)f.V1 - g.V1, (long)f.V2 - g.V2, (long)f.V3 - g.V3, (long)f.V4 - g.V4,
             (long)f.V5 - g.V5, (long)f.V6 - g.V6, (long)f.V7 - g.V7, (long)f.V8 - g.V8, (long)f.V9 - g.V9);
     }
 
     public static void Neg(out FieldElement h, ref FieldElement f)
     {
+#if OPERATION_COUNT
+        OperationCounters.FieldAdditions++;
+#endif
         Carry(out h, -(long)f.V0, -(long)f.V1, -(long)f.V2, -(long)f.V3, -(long)f.V4,
             -(long)f.V5, -(long)f.V6, -(long)f.V7, -(long)f.V8, -(long)f.V9);
     }
@@ -117,6 +126,9 @@ internal struct FieldElement
     /// products past 2^255 wrap around times 19 because 2^255 = 19 (mod p).</summary>
     public static void Mul(out FieldElement h, ref FieldElement f, ref FieldElement g)
     {
+#if OPERATION_COUNT
+        OperationCounters.FieldMultiplications++;
+#endif
         long f0 = f.V0;
         long f1 = f.V1;
         long f2 = f.V2;
@@ -167,6 +179,9 @@ internal struct FieldElement
     /// <summary>h = f * f, with the symmetric products computed once.</summary>
     public static void Square(out FieldElement h, ref FieldElement f)
     {
+#if OPERATION_COUNT
+        OperationCounters.FieldSquarings++;
+#endif
         long f0 = f.V0;
         long f1 = f.V1;
         long f2 = f.V2;
@@ -212,6 +227,9 @@ internal struct FieldElement
     /// <summary>h = f * n for a small constant n (|n| &lt; 2^20).</summary>
     public static void MulSmall(out FieldElement h, ref FieldElement f, int n)
     {
+#if OPERATION_COUNT
+        OperationCounters.FieldSmallMultiplications++;
+#endif
         Carry(out h, (long)f.V0 * n, (long)f.V1 * n, (long)f.V2 * n, (long)f.V3 * n, (long)f.V4 * n,
             (long)f.V5 * n, (long)f.V6 * n, (long)f.V7 * n, (long)f.V8 * n, (long)f.V9 * n);
     }
@@ -247,6 +265,9 @@ internal struct FieldElement
     /// <summary>f = g when bit is 1, unchanged when 0, without a branch.</summary>
     public static void CMov(ref FieldElement f, ref FieldElement g, int bit)
     {
+#if OPERATION_COUNT
+        OperationCounters.FieldConditionalMoves++;
+#endif
         int mask = -bit;
         f.V0 ^= (f.V0 ^ g.V0) & mask; f.V1 ^= (f.V1 ^ g.V1) & mask; f.V2 ^= (f.V2 ^ g.V2) & mask;
         f.V3 ^= (f.V3 ^ g.V3) & mask; f.V4 ^= (f.V4 ^ g.V4) & mask; f.V5 ^= (f.V5 ^ g.V5) & mask;
@@ -257,6 +278,9 @@ internal struct FieldElement
     /// <summary>Swaps f and g when bit is 1, without a branch (RFC 7748 §5 cswap).</summary>
     public static void CSwap(ref FieldElement f, ref FieldElement g, int bit)
     {
+#if OPERATION_COUNT
+        OperationCounters.FieldConditionalMoves++;
+#endif
         int mask = -bit;
         int x;
         x = (f.V0 ^ g.V0) & mask; f.V0 ^= x; g.V0 ^= x;
