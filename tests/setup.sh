@@ -25,6 +25,15 @@ if ! command -v mosquitto_sub >/dev/null 2>&1 || [ ! -x /usr/sbin/mosquitto ]; t
 fi
 echo "setup: $(/usr/sbin/mosquitto -h 2>/dev/null | head -1)"
 
+# The provisioning tests join the device program and `meshmsg provision` through a pseudo-terminal pair (Debian's socat).
+if ! command -v socat >/dev/null 2>&1; then
+  echo "setup: installing socat"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq socat >/dev/null
+fi
+echo "setup: $(socat -V 2>/dev/null | grep -m1 'socat version')"
+
 # The anchoring tests run a local Ethereum dev chain: anvil 1.7.1 from Foundry's npm package (the native
 # binary ships inside it; nothing is downloaded at run time), installed into .tools/anvil.
 anvil=.tools/anvil/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil

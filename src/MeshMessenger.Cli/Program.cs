@@ -34,6 +34,7 @@ public static class Program
             "  meshmsg verify proof.json --rpc URL   check an anchoring proof against any Ethereum node\n" +
             "  meshmsg bench crypto              compare managed crypto with BouncyCastle and NSec\n" +
             "  meshmsg status --json             what a running gateway hears and anchors, as JSON\n" +
+            "  meshmsg provision --port /dev/ttyUSB0 device.mmb   provision a board over its serial port\n" +
             "  meshmsg bench crypto --out r.json --seconds 2\n\n" +
             "Query commands take --json for machine-readable output. Exit codes: 0 success; 1 the command ran and a check " +
             "failed or something it needs was unavailable; 2 bad usage.");
@@ -47,6 +48,7 @@ public static class Program
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(WalletCommand.Create());
+        root.Subcommands.Add(ProvisionCommand.Create());
         return root;
     }
 }

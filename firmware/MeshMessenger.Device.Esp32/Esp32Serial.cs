@@ -1,0 +1,28 @@
+// NOT COMPILED ON THIS MACHINE (README.md).
+using System.IO.Ports;
+using MeshMessenger.Device.Platform;
+
+namespace MeshMessenger.Device.Esp32;
+
+/// <summary>ISerialPort over System.IO.Ports.SerialPort (nanoFramework.System.IO.Ports), 115200 8N1.</summary>
+public sealed class Esp32Serial : ISerialPort
+{
+    private readonly SerialPort _port;
+
+    /// <summary>Opens <paramref name="name"/> (COM2 by default: COM1 carries nanoFramework's wire protocol, README.md).</summary>
+    public Esp32Serial(string name)
+    {
+        _port = new SerialPort(name, 115200, Parity.None, 8, StopBits.One);
+        _port.Open();
+    }
+
+    /// <inheritdoc />
+    public int Read(byte[] buffer, int offset, int count)
+    {
+        int available = _port.BytesToRead;
+        return available == 0 ? 0 : _port.Read(buffer, offset, available < count ? available : count);
+    }
+
+    /// <inheritdoc />
+    public void Write(byte[] buffer, int offset, int count) => _port.Write(buffer, offset, count);
+}

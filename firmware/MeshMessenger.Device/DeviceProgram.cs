@@ -1,0 +1,148 @@
+using MeshMessenger.Device.Platform;
+using MeshMessenger.Device.Provisioning;
+using MeshMessenger.Device.Storage;
+using MeshMessenger.Firmware;
+using MeshMessenger.Firmware.Platform;
+using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Node;
+using MeshMessenger.Protocol.Sealing;
+using MeshMessenger.Radio.Drivers;
+using MeshMessenger.Radio.LoRa;
+
+namespace MeshMessenger.Device;
+
+/// <summary>
+/// What a board runs (docs/firmware.md, "The device program"): load the provisioning bundle from flash (without one,
+/// serve only provisioning), then build the identity, the protocol node over a <see cref="FlashEntryStore"/>, the radio
+/// at the bundle's region and preset, and the <see cref="DeviceApp"/>; then loop: serial, radio, tick, sleep until the
+/// next wake-up (at most <see cref="MaxSleepMs"/>, so a provisioning frame is read promptly). A good provisioning
+/// frame at any time stores the new bundle and boots on it. The loop allocates nothing of its own per iteration.
+/// </summary>
+public sealed class DeviceProgram
+{
+    /// <summary>Longest sleep between loop iterations: the serial port's bytes wait at most this long.</summary>
+    public const int MaxSleepMs = 50;
+
+    /// <summary>The entry store's file name stem on flash.</summary>
+    public const string EntryStoreName = "entries";
+
+    private readonly IDevicePlatform _platform;
+    private readonly int _txPowerDbm;
+    private readonly BundleStore _bundles;
+    private readonly Provisioner _provisioner;
+
+    /// <summary>Creates the program over a board's adapters; <paramref name="txPowerDbm"/> is the board's limit (the region's applies too).</summary>
+    public DeviceProgram(IDevicePlatform platform, int txPowerDbm)
+    {
+        _platform = platform;
+        _txPowerDbm = txPowerDbm;
+        _bundles = new BundleStore(platform.Flash);
+        _provisioner = new Provisioner(platform.Serial, platform.Clock, _bundles);
+    }
+
+    /// <summary>Where the program is.</summary>
+    public DeviceState State { get; private set; }
+
+    /// <summary>The bundle in force, or null.</summary>
+    public ProvisioningBundle? Bundle { get; private set; }
+
+    /// <summary>The running application, or null before provisioning.</summary>
+    public DeviceApp? App { get; private set; }
+
+    /// <summary>The entry store, or null before provisioning.</summary>
+    public FlashEntryStore? Store { get; private set; }
+
+    /// <summary>The node id the device runs as, or 0 before provisioning.</summary>
+    public uint NodeId { get; private set; }
+
+    /// <summary>True if the bundle named a Wi-Fi network and joining it worked.</summary>
+    public bool WifiJoined { get; private set; }
+
+    /// <summary>Times a provisioning request replaced the bundle since start.</summary>
+    public int Reprovisioned { get; private set; }
+
+    /// <summary>Loads the bundle from flash and boots on it, or waits for provisioning.</summary>
+    public void Start()
+    {
+        byte[]? stored = _bundles.Load();
+        ProvisioningBundle? bundle = null;
+        if (stored != null)
+        {
+            ProvisioningBundle.TryDecode(stored, 0, stored.Length, out bundle);
+        }
+
+        Boot(bundle);
+    }
+
+    /// <summary>One loop iteration; returns how long to sleep before the next.</summary>
+    public int Step()
+    {
+        if (_provisioner.Poll())
+        {
+            Reprovisioned++;
+            Boot(_provisioner.Current);
+            return 0;
+        }
+
+        DeviceApp? app = App;
+        if (State != DeviceState.Running || app == null)
+        {
+            return MaxSleepMs;
+        }
+
+        _platform.PollRadio();
+        long now = _platform.Clock.MonotonicMilliseconds;
+        if (app.NextWakeupMs <= now)
+        {
+            app.Tick();
+        }
+
+        long wait = app.NextWakeupMs - _platform.Clock.MonotonicMilliseconds;
+        return wait < 0 ? 0 : wait > MaxSleepMs ? MaxSleepMs : (int)wait;
+    }
+
+    /// <summary>Runs for ever, as Program.Main on a board does.</summary>
+    public void Run()
+    {
+        Start();
+        while (true)
+        {
+            _platform.Sleep(Step());
+        }
+    }
+
+    private void Boot(ProvisioningBundle? bundle)
+    {
+        Bundle = bundle;
+        _provisioner.Current = bundle;
+        App = null;
+        NodeId = 0;
+        NodeIdentity? identity = bundle == null ? null : bundle.RestoreIdentity();
+        Region? region = bundle == null ? null : Region.Find(bundle.Region);
+        ModemPreset? preset = bundle == null ? null : ModemPreset.Find(bundle.Preset);
+        if (bundle == null || identity == null || region == null || preset == null)
+        {
+            State = DeviceState.AwaitingProvisioning;
+            return;
+        }
+
+        NodeId = identity.Id;
+        Store = new FlashEntryStore(_platform.Flash, EntryStoreName);
+        var node = new MessengerNode(identity, bundle.Name, Store, _platform.Clock, FrameLimits.LoRa, false);
+        for (int i = 0; i < bundle.Channels.Length; i++)
+        {
+            ChannelKey? channel;
+            if (ChannelKey.TryParse(bundle.Channels[i], out channel) == Protocol.ProtocolError.None && channel != null)
+            {
+                node.JoinChannel(channel);
+            }
+        }
+
+        WifiJoined = bundle.WifiSsid.Length > 0 && _platform.Wifi.Join(bundle.WifiSsid, bundle.WifiPassword);
+        IRadioPort radio = _platform.OpenRadio(LoRaRadioSettings.For(region, preset, _txPowerDbm));
+        App = new DeviceApp(node, radio, _platform.Clock, _platform.Random, preset.Modulation, region, false);
+        _platform.AttachRadio(App);
+        State = DeviceState.Running;
+    }
+}

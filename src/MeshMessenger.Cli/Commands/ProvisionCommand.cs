@@ -1,0 +1,288 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.IO.Ports;
+using System.Text.Json;
+using MeshMessenger.Cli.Host;
+using MeshMessenger.Cli.Terminal;
+using MeshMessenger.Device.Provisioning;
+using MeshMessenger.Protocol.Identity;
+using Spectre.Console;
+
+namespace MeshMessenger.Cli.Commands;
+
+/// <summary>
+/// <c>meshmsg provision bundle</c> writes a provisioning bundle file (the provisioning request frame itself, so the file
+/// is versioned and checksummed as it will travel); <c>meshmsg provision --port DEV BUNDLE</c> sends it to a device's
+/// serial port and prints what the device confirmed (docs/firmware.md, "Provisioning").
+/// </summary>
+public static class ProvisionCommand
+{
+    public static Command Create()
+    {
+        var identity = new Option<string>("--identity") { Description = "Identity file whose recovery phrase the device gets.", DefaultValueFactory = _ => IdentityFile.DefaultPath };
+        var name = new Option<string?>("--name") { Description = "The device's display name (default: the identity file's)." };
+        var region = new Option<string>("--region") { Description = "Regulatory region (Meshtastic's names: EU_868, US, ...).", Required = true };
+        var preset = new Option<string>("--preset") { Description = "Modem preset (LongFast, MediumSlow, ...).", DefaultValueFactory = _ => "LongFast" };
+        var channel = new Option<string[]>("--channel") { Description = "A channel invite (MMC1:...); repeat for more (at most 8).", AllowMultipleArgumentsPerToken = false };
+        var ssid = new Option<string>("--wifi-ssid") { Description = "Wi-Fi network to join.", DefaultValueFactory = _ => "" };
+        var password = new Option<string>("--wifi-password") { Description = "Wi-Fi password.", DefaultValueFactory = _ => "" };
+        var gatewayNode = new Option<string?>("--gateway-node") { Description = "The gateway's node id (8 hex digits)." };
+        var gatewayAddress = new Option<string>("--gateway-address") { Description = "Where the gateway listens (host:port).", DefaultValueFactory = _ => "" };
+        var output = new Option<string>("--out") { Description = "Bundle file to write (it holds the recovery phrase: kept private, mode 600).", Required = true };
+        var force = new Option<bool>("--force") { Description = "Replace an existing bundle file." };
+        var bundleJson = new Option<bool>("--json") { Description = "Print the result as JSON." };
+        var bundle = new Command(
+            "bundle",
+            "Make a provisioning bundle file from an identity file and options.\n\n" +
+            "Examples:\n" +
+            "  meshmsg provision bundle --region EU_868 --preset LongFast --out device.mmb\n" +
+            "  meshmsg provision bundle --identity alice.json --region US --channel MMC1:... --wifi-ssid home --wifi-password secret --gateway-node 0c80b9c4 --gateway-address 192.168.1.10:4403 --out alice.mmb")
+        {
+            identity, name, region, preset, channel, ssid, password, gatewayNode, gatewayAddress, output, force, bundleJson,
+        };
+        bundle.SetAction(parse => MakeBundle(
+            parse.GetValue(identity)!, parse.GetValue(name), parse.GetValue(region)!, parse.GetValue(preset)!, parse.GetValue(channel) ?? [],
+            parse.GetValue(ssid)!, parse.GetValue(password)!, parse.GetValue(gatewayNode), parse.GetValue(gatewayAddress)!, parse.GetValue(output)!,
+            parse.GetValue(force), parse.GetValue(bundleJson), AnsiConsole.Console));
+
+        var port = new Option<string?>("--port") { Description = "The device's serial port (/dev/ttyUSB0, /dev/ttyACM0, COM3)." };
+        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for the device's reply.", DefaultValueFactory = _ => 10 };
+        var file = new Argument<string?>("BUNDLE") { Description = "A bundle file from `meshmsg provision bundle`.", Arity = ArgumentArity.ZeroOrOne };
+        var json = new Option<bool>("--json") { Description = "Print what the device confirmed as JSON." };
+        var command = new Command(
+            "provision",
+            "Provision a device over its serial port: send a bundle and print what the device stored.\n\n" +
+            "Examples:\n" +
+            "  meshmsg provision --port /dev/ttyUSB0 device.mmb\n" +
+            "  meshmsg provision --port /dev/ttyACM0 device.mmb --timeout 20 --json\n" +
+            "  meshmsg provision bundle --region EU_868 --out device.mmb")
+        {
+            port, timeout, file, json, bundle,
+        };
+        command.SetAction(parse =>
+        {
+            string? dev = parse.GetValue(port);
+            string? path = parse.GetValue(file);
+            if (dev is null || path is null)
+            {
+                AnsiConsole.Console.MarkupLine("[red]error:[/] give the device's port and a bundle file: meshmsg provision --port DEV BUNDLE");
+                return 2;
+            }
+
+            return Send(dev, path, parse.GetValue(timeout), parse.GetValue(json), AnsiConsole.Console);
+        });
+        return command;
+    }
+
+    /// <summary>Writes a bundle file; 0 on success, 1 with a message naming the bad input.</summary>
+    public static int MakeBundle(string identityPath, string? name, string region, string preset, string[] channels, string ssid, string password, string? gatewayNode, string gatewayAddress, string output, bool force, bool json, IAnsiConsole console)
+    {
+        IdentityFile file;
+        try
+        {
+            (file, _) = IdentityFile.Load(identityPath);
+        }
+        catch (IdentityFileException e)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 1;
+        }
+
+        uint gateway = 0;
+        if (gatewayNode is not null && !NodeId.TryParse(gatewayNode, out gateway))
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] --gateway-node {gatewayNode} is not a node id (8 hex digits)");
+            return 1;
+        }
+
+        var bundle = new ProvisioningBundle(file.BackupCode, name ?? file.Name, region, preset, channels, ssid, password, gateway, gatewayAddress);
+        byte[] payload = bundle.Encode();
+        BundleField bad = ProvisioningBundle.TryDecode(payload, 0, payload.Length, out ProvisioningBundle? valid);
+        if (bad != BundleField.None || valid is null)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] the bundle's {bad} field is not valid ({Explain(bad)})");
+            return 1;
+        }
+
+        if (payload.Length > ProvisioningFrame.MaxPayload)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] the bundle is {payload.Length} bytes; a device takes at most {ProvisioningFrame.MaxPayload}");
+            return 1;
+        }
+
+        if (File.Exists(output) && !force)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {output} already exists; pass --force to replace it");
+            return 1;
+        }
+
+        byte[] frame = ProvisioningFrame.Encode(ProvisioningFrame.RequestType, payload, 0, payload.Length);
+        try
+        {
+            File.WriteAllBytes(output, frame);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(output, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 1;
+        }
+
+        string node = NodeId.ToText(valid.RestoreIdentity()!.Id);
+        if (json)
+        {
+            RawOutput.Line(console, JsonSerializer.Serialize(new { bundle = Path.GetFullPath(output), nodeId = node, region = valid.Region, preset = valid.Preset, channels = valid.Channels.Length, bytes = frame.Length }));
+            return 0;
+        }
+
+        console.MarkupLineInterpolated($"Wrote {Path.GetFullPath(output)} ({frame.Length} bytes): node [bold]{node}[/], {valid.Region} {valid.Preset}, {valid.Channels.Length} channel(s). It holds the recovery phrase: keep it private.");
+        return 0;
+    }
+
+    /// <summary>Sends a bundle file and prints the device's reply; 0 only if the device stored it and confirms the same node, region, preset and channels.</summary>
+    public static int Send(string portName, string path, double timeoutSeconds, bool json, IAnsiConsole console)
+    {
+        byte[] frame;
+        try
+        {
+            frame = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] cannot read {path}: {e.Message}");
+            return 1;
+        }
+
+        ProvisioningBundle? expected = ReadBundle(frame, out string? problem);
+        if (expected is null)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {path} is not a provisioning bundle ({problem}); make one with `meshmsg provision bundle`");
+            return 1;
+        }
+
+        ProvisioningReply? reply;
+        try
+        {
+            reply = Exchange(portName, frame, TimeSpan.FromSeconds(timeoutSeconds));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] cannot use {portName}: {e.Message}");
+            return 1;
+        }
+
+        if (reply is null)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] timeout: no reply from {portName} within {timeoutSeconds} s (is the device program running, at 115200 baud?)");
+            return 1;
+        }
+
+        string expectedNode = NodeId.ToText(expected.RestoreIdentity()!.Id);
+        bool matches = reply.Status == ProvisioningStatus.Ok && NodeId.ToText(reply.NodeId) == expectedNode && reply.Region == expected.Region
+            && reply.Preset == expected.Preset && reply.ChannelCount == expected.Channels.Length;
+        if (json)
+        {
+            RawOutput.Line(console, JsonSerializer.Serialize(new
+            {
+                status = reply.Status.ToString(), field = reply.Field.ToString(), nodeId = NodeId.ToText(reply.NodeId), region = reply.Region,
+                preset = reply.Preset, channels = reply.ChannelCount, matchesBundle = matches,
+            }));
+        }
+        else if (reply.Status == ProvisioningStatus.Ok)
+        {
+            console.MarkupLineInterpolated($"Device stored the bundle: node [bold]{NodeId.ToText(reply.NodeId)}[/], {reply.Region} {reply.Preset}, {reply.ChannelCount} channel(s)");
+        }
+
+        if (reply.Status != ProvisioningStatus.Ok)
+        {
+            string field = reply.Status == ProvisioningStatus.BadBundleField ? $" ({reply.Field})" : "";
+            console.MarkupLineInterpolated($"[red]error:[/] the device refused the bundle: {reply.Status}{field}");
+            return 1;
+        }
+
+        if (!matches)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] the device confirmed something else than the bundle (expected node {expectedNode}, {expected.Region} {expected.Preset}, {expected.Channels.Length} channel(s))");
+            return 1;
+        }
+
+        return 0;
+    }
+
+    /// <summary>The bundle a request frame carries, or null with the reason.</summary>
+    public static ProvisioningBundle? ReadBundle(byte[] frame, out string? problem)
+    {
+        var receiver = new FrameReceiver();
+        FrameEvent e = FrameEvent.None;
+        for (int i = 0; i < frame.Length && e == FrameEvent.None; i++)
+        {
+            e = receiver.Feed(frame[i], 0);
+        }
+
+        if (e == FrameEvent.Rejected)
+        {
+            problem = receiver.Rejection.ToString();
+            return null;
+        }
+
+        if (e != FrameEvent.Frame || receiver.FrameType != ProvisioningFrame.RequestType)
+        {
+            problem = "not a whole request frame";
+            return null;
+        }
+
+        BundleField bad = ProvisioningBundle.TryDecode(receiver.Buffer, ProvisioningFrame.HeaderSize, receiver.PayloadLength, out ProvisioningBundle? bundle);
+        problem = bad == BundleField.None ? null : $"bad {bad} field";
+        return bundle;
+    }
+
+    /// <summary>Writes <paramref name="frame"/> to the port and returns the first reply frame, or null on timeout.</summary>
+    public static ProvisioningReply? Exchange(string portName, byte[] frame, TimeSpan timeout)
+    {
+        using var port = new SerialPort(portName, 115200, Parity.None, 8, StopBits.One) { ReadTimeout = 100, WriteTimeout = 2000 };
+        port.Open();
+        port.DiscardInBuffer();
+        port.Write(frame, 0, frame.Length);
+        var receiver = new FrameReceiver();
+        var buffer = new byte[256];
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            int n;
+            try
+            {
+                n = port.Read(buffer, 0, buffer.Length);
+            }
+            catch (TimeoutException)
+            {
+                continue;
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                if (receiver.Feed(buffer[i], clock.ElapsedMilliseconds) == FrameEvent.Frame && receiver.FrameType == ProvisioningFrame.ReplyType)
+                {
+                    return ProvisioningReply.TryDecode(receiver.Buffer, ProvisioningFrame.HeaderSize, receiver.PayloadLength);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string Explain(BundleField field) => field switch
+    {
+        BundleField.Identity => "the identity file's recovery phrase does not restore",
+        BundleField.Name => $"1 to {ProvisioningBundle.MaxNameBytes} UTF-8 bytes",
+        BundleField.Region => "a region name such as EU_868 or US",
+        BundleField.Preset => "a preset name such as LongFast",
+        BundleField.Channels => $"at most {ProvisioningBundle.MaxChannels} invites, each MMC1:...",
+        BundleField.WifiSsid => $"at most {ProvisioningBundle.MaxSsidBytes} bytes",
+        BundleField.WifiPassword => $"at most {ProvisioningBundle.MaxPasswordBytes} bytes",
+        BundleField.GatewayAddress => $"at most {ProvisioningBundle.MaxAddressBytes} bytes",
+        _ => "see docs/firmware.md",
+    };
+}

@@ -1,0 +1,165 @@
+using MeshMessenger.Device.Provisioning;
+using MeshMessenger.Device.Storage;
+
+namespace MeshMessenger.Device.Tests;
+
+public sealed class ProvisioningTests
+{
+    private static ProvisioningBundle VectorBundle() => new(
+        Vector.Text("identity"), Vector.Text("name"), Vector.Text("region"), Vector.Text("preset"), Vector.Channels,
+        Vector.Text("wifiSsid"), Vector.Text("wifiPassword"), Convert.ToUInt32(Vector.Text("gatewayNode"), 16), Vector.Text("gatewayAddress"));
+
+    [Fact]
+    public void The_request_and_reply_frames_match_the_vector()
+    {
+        byte[] payload = VectorBundle().Encode();
+        Assert.Equal(Vector.Hex("requestFrameHex"), ProvisioningFrame.Encode(ProvisioningFrame.RequestType, payload, 0, payload.Length));
+        byte[] reply = new ProvisioningReply(ProvisioningStatus.Ok, BundleField.None, Convert.ToUInt32(Vector.Text("nodeId"), 16), 1, "EU_868", "LongFast").Encode();
+        Assert.Equal(Vector.Hex("okReplyFrameHex"), ProvisioningFrame.Encode(ProvisioningFrame.ReplyType, reply, 0, reply.Length));
+    }
+
+    [Fact]
+    public void The_vector_request_decodes_to_its_fields_and_identity()
+    {
+        byte[] frame = Vector.Hex("requestFrameHex");
+        var receiver = new FrameReceiver();
+        FrameEvent last = FrameEvent.None;
+        foreach (byte b in frame)
+        {
+            last = receiver.Feed(b, 0);
+        }
+
+        Assert.Equal(FrameEvent.Frame, last);
+        Assert.Equal(BundleField.None, ProvisioningBundle.TryDecode(receiver.Buffer, ProvisioningFrame.HeaderSize, receiver.PayloadLength, out ProvisioningBundle? bundle));
+        Assert.Equal(Vector.Text("nodeId"), bundle!.RestoreIdentity()!.Id.ToString("x8"));
+        Assert.Equal(("dev1", "EU_868", "LongFast", "home", "secret-pass", 0x0c80b9c4u, "192.168.1.10:4403"),
+            (bundle.Name, bundle.Region, bundle.Preset, bundle.WifiSsid, bundle.WifiPassword, bundle.GatewayNode, bundle.GatewayAddress));
+        Assert.Equal(Vector.Channels, bundle.Channels);
+    }
+
+    [Theory]
+    [InlineData(BundleField.Identity)]
+    [InlineData(BundleField.Name)]
+    [InlineData(BundleField.Region)]
+    [InlineData(BundleField.Preset)]
+    [InlineData(BundleField.Channels)]
+    [InlineData(BundleField.WifiSsid)]
+    [InlineData(BundleField.WifiPassword)]
+    [InlineData(BundleField.GatewayAddress)]
+    public void A_bad_field_is_named(BundleField field)
+    {
+        ProvisioningBundle v = VectorBundle();
+        string tooLong = new('x', 300);
+        var bad = new ProvisioningBundle(
+            field == BundleField.Identity ? "abandon abandon abandon" : v.Identity,
+            field == BundleField.Name ? "" : v.Name,
+            field == BundleField.Region ? "MARS" : v.Region,
+            field == BundleField.Preset ? "VeryFast" : v.Preset,
+            field == BundleField.Channels ? ["MMC1:notbase32!"] : v.Channels,
+            field == BundleField.WifiSsid ? tooLong[..33] : v.WifiSsid,
+            field == BundleField.WifiPassword ? tooLong[..65] : v.WifiPassword,
+            v.GatewayNode,
+            field == BundleField.GatewayAddress ? tooLong[..65] : v.GatewayAddress);
+        byte[] data = bad.Encode();
+        Assert.Equal(field, ProvisioningBundle.TryDecode(data, 0, data.Length, out ProvisioningBundle? decoded));
+        Assert.Null(decoded);
+    }
+
+    [Fact]
+    public void Every_truncation_and_an_extra_byte_are_refused_without_throwing()
+    {
+        byte[] data = VectorBundle().Encode();
+        for (int n = 0; n < data.Length; n++)
+        {
+            Assert.NotEqual(BundleField.None, ProvisioningBundle.TryDecode(data, 0, n, out _));
+        }
+
+        byte[] longer = data.Append((byte)0).ToArray();
+        Assert.Equal(BundleField.Length, ProvisioningBundle.TryDecode(longer, 0, longer.Length, out _));
+    }
+
+    [Fact]
+    public void The_receiver_skips_junk_and_names_bad_checksum_unknown_version_and_oversized_frames()
+    {
+        byte[] good = Vector.Hex("requestFrameHex");
+        var receiver = new FrameReceiver();
+        Assert.Equal(new[] { FrameEvent.Frame }, Feed(receiver, "junk MM M\0PP"u8.ToArray().Concat(good).ToArray(), 0));
+
+        byte[] corrupt = (byte[])good.Clone();
+        corrupt[40] ^= 1;
+        Assert.Equal(new[] { FrameEvent.Rejected }, Feed(receiver, corrupt, 0));
+        Assert.Equal(ProvisioningStatus.BadChecksum, receiver.Rejection);
+
+        byte[] version2 = (byte[])good.Clone();
+        version2[2] = 2;
+        Assert.Equal(FrameEvent.Rejected, Feed(receiver, version2, 0)[0]);
+        Assert.Equal(ProvisioningStatus.UnknownVersion, receiver.Rejection);
+
+        byte[] oversized = { ProvisioningFrame.Magic0, ProvisioningFrame.Magic1, 1, 1, 0x01, 0x08 }; // 2049 bytes announced
+        Assert.Equal(new[] { FrameEvent.Rejected }, Feed(receiver, oversized, 0));
+        Assert.Equal(ProvisioningStatus.TooLarge, receiver.Rejection);
+
+        // A frame that stops half-way is dropped after the inter-byte timeout, and the next one is read whole.
+        Assert.Empty(Feed(receiver, good.Take(100).ToArray(), 0));
+        Assert.Equal(new[] { FrameEvent.Frame }, Feed(receiver, good, FrameReceiver.InterByteTimeoutMs + 1));
+        Assert.Equal(1, receiver.TimedOut);
+    }
+
+    [Fact]
+    public void Random_bytes_never_make_the_receiver_throw()
+    {
+        var random = new Random(5);
+        var receiver = new FrameReceiver();
+        var data = new byte[200_000];
+        random.NextBytes(data);
+        for (int i = 0; i < data.Length; i += 97)
+        {
+            data[i] = ProvisioningFrame.Magic0; // plenty of near-frames
+            data[i + 1] = ProvisioningFrame.Magic1;
+            data[i + 2] = 1;
+        }
+
+        Feed(receiver, data, 0);
+        Assert.True(receiver.PayloadLength <= ProvisioningFrame.MaxPayload);
+    }
+
+    [Fact]
+    public void Power_lost_at_every_byte_of_a_bundle_store_leaves_the_old_or_the_new_bundle()
+    {
+        byte[] oldBundle = VectorBundle().Encode();
+        ProvisioningBundle v = VectorBundle();
+        byte[] newBundle = new ProvisioningBundle(v.Identity, "renamed", "US", "MediumSlow", [], "", "", 0, "").Encode();
+        var flash = new MemoryFlash();
+        Assert.True(new BundleStore(flash).Store(oldBundle, 0, oldBundle.Length));
+        var seen = new HashSet<string>();
+        for (int budget = 0; budget <= newBundle.Length + FlashRecord.Overhead + 4; budget++)
+        {
+            MemoryFlash copy = flash.Snapshot();
+            copy.Budget = budget;
+            bool stored = new BundleStore(copy).Store(newBundle, 0, newBundle.Length);
+            copy.Budget = -1;
+            byte[]? loaded = new BundleStore(copy).Load();
+            Assert.NotNull(loaded);
+            Assert.True(loaded.SequenceEqual(oldBundle) || loaded.SequenceEqual(newBundle));
+            Assert.True(!stored || loaded.SequenceEqual(newBundle));
+            seen.Add(loaded.SequenceEqual(newBundle) ? "new" : "old");
+        }
+
+        Assert.Equal(new HashSet<string> { "old", "new" }, seen);
+    }
+
+    private static List<FrameEvent> Feed(FrameReceiver receiver, byte[] bytes, long now)
+    {
+        var events = new List<FrameEvent>();
+        foreach (byte b in bytes)
+        {
+            FrameEvent e = receiver.Feed(b, now);
+            if (e != FrameEvent.None)
+            {
+                events.Add(e);
+            }
+        }
+
+        return events;
+    }
+}
