@@ -10,11 +10,11 @@ namespace MeshMessenger.Protocol.Chain;
 /// </summary>
 public sealed class MemoryEntryStore : IEntryStore
 {
-    /// <summary>Authors held by default.</summary>
-    public const int DefaultMaxAuthors = 256;
+    /// <summary>Authors held by default (a board without flash storage).</summary>
+    public const int DefaultMaxAuthors = 64;
 
-    /// <summary>Entries held per author by default.</summary>
-    public const int DefaultMaxEntriesPerAuthor = 1024;
+    /// <summary>Entries held per author by default (a board without flash storage).</summary>
+    public const int DefaultMaxEntriesPerAuthor = 256;
 
     private readonly KeyedTable _logs;
     private readonly int _maxEntriesPerAuthor;
