@@ -170,6 +170,12 @@ public sealed class MessengerNode
         return _chains.AddContact(card.Profile);
     }
 
+    /// <summary>Peers whose own delivery receipts are remembered (for tests of <see cref="NodeLimits.ReceiptPeers"/>).</summary>
+    internal int ReceiptPeersHeld => _acknowledged.Count;
+
+    /// <summary>Direct keys cached, both directions (for tests of <see cref="NodeLimits.DirectKeys"/>).</summary>
+    internal int DirectKeysCached => _directKeysOut.Count + _directKeysIn.Count;
+
     /// <summary>The caps on what this node holds in memory.</summary>
     public NodeLimits Limits => _limits;
 
@@ -325,6 +331,13 @@ public sealed class MessengerNode
     /// <see cref="MaxEntriesPerAnswer"/> entries), so a device keeps fetching until then.
     /// </summary>
     public bool Rebuilding => _rebuilding;
+
+    /// <summary>Own delivery receipts remembered for <paramref name="peer"/> (for tests of <see cref="NodeLimits.ReceiptsPerPeer"/>).</summary>
+    internal int ReceiptsHeldFor(uint peer)
+    {
+        var receipts = (ArrayList?)_acknowledged.Get(peer);
+        return receipts == null ? 0 : receipts.Count;
+    }
 
     // Keeps at most NodeLimits.Messages records in memory, dropping the oldest; the store keeps the entries.
     private void AddMessage(MessageRecord record)
