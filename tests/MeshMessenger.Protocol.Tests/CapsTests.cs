@@ -5,6 +5,7 @@ using MeshMessenger.Protocol.Node;
 using MeshMessenger.Protocol.Platform;
 using MeshMessenger.Protocol.Receipts;
 using MeshMessenger.Protocol.Sealing;
+using MeshMessenger.Protocol.Sync;
 using MeshMessenger.Protocol.Tests.Support;
 
 namespace MeshMessenger.Protocol.Tests;
@@ -191,6 +192,44 @@ public sealed class CapsTests
         Assert.Equal("author 4", chains.ProfileOf(author.Identity.Id)!.Name);
         Assert.Equal(new[] { "author 4", "one", "two" }, chains.KnownProfiles().Select(p => p.Name).Order());
         Assert.Equal(2, chains.MaxProfiles);
+    }
+
+    [Fact]
+    public void Chain_store_keeps_the_newest_fork_evidence()
+    {
+        // Two devices with one key write different entries at the same sequence numbers: every one is a fork.
+        var first = new AuthorLog(6);
+        var second = new AuthorLog(6);
+        var chains = new ChainStore(new MemoryEntryStore());
+        Assert.Equal(ChainVerdict.Accepted, chains.Accept(first.Genesis));
+        List<Entry> held = first.Posts(ChainStore.MaxForkEvidence + 5);
+        foreach (Entry e in held)
+        {
+            chains.Accept(e);
+        }
+
+        List<Entry> other = Enumerable.Range(0, ChainStore.MaxForkEvidence + 5).Select(i => second.Post("other " + i)).ToList();
+        foreach (Entry e in other)
+        {
+            chains.Accept(e);
+        }
+
+        Assert.Equal(ChainStore.MaxForkEvidence, chains.Forks.Count);
+    }
+
+    [Fact]
+    public void Sync_planner_outputs_stop_at_their_maxima()
+    {
+        var chains = new ChainStore(new MemoryEntryStore());
+        var authors = Enumerable.Range(10, 5).Select(i => new AuthorLog((byte)i)).ToList();
+        foreach (AuthorLog a in authors)
+        {
+            chains.Accept(a.Genesis);
+        }
+
+        Assert.Equal(3, SyncPlanner.HeadsOf(chains, 0, 3).Length);
+        var remote = Enumerable.Range(1, 40).Select(i => new ChainHead((uint)(0x1000 + i), 0, 5, new byte[EntryCodec.LinkSize])).ToArray();
+        Assert.Equal(WantMessage.MaxRanges, SyncPlanner.Wants(chains, remote, true).Length);
     }
 
     [Fact]
