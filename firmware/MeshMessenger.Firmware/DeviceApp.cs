@@ -41,6 +41,13 @@ public sealed class DeviceApp
     /// </summary>
     public const int MaxQueueLength = 48;
 
+    /// <summary>
+    /// Own frames waiting for an acknowledgement at most. Each waits a few seconds (the policy's ack timeout) and a
+    /// frame takes about a second on air, so this is rarely reached; when it is, the oldest stops being
+    /// retransmitted (its entry stays in the chain and reaches its recipient by sync).
+    /// </summary>
+    public const int MaxAwaitingAcks = 16;
+
     /// <summary>How long a restored device collects its neighbours' heads before it adopts the highest (docs/protocol.md §8.3).</summary>
     public const long RestoreSettleMs = 60000;
 
@@ -72,6 +79,9 @@ public sealed class DeviceApp
 
     /// <summary>Radio activity counters.</summary>
     public DeviceCounters Counters { get; } = new DeviceCounters();
+
+    /// <summary>Own frames waiting for an acknowledgement (at most <see cref="MaxAwaitingAcks"/>).</summary>
+    public int AwaitingAcks => _awaiting.Count;
 
     /// <summary>Frames waiting for the radio.</summary>
     public int QueueLength => _queue.Count;
@@ -205,6 +215,12 @@ public sealed class DeviceApp
         {
             sent.SentAtMs = now;
             sent.AckDeadlineMs = now + Policy.AckTimeoutMs(sent.AirtimeMs, now);
+            if (_awaiting.Count >= MaxAwaitingAcks)
+            {
+                _awaiting.RemoveAt(0);
+                Counters.AckWaitDrops++;
+            }
+
             _awaiting.Add(sent);
         }
 

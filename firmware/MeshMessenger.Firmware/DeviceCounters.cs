@@ -42,6 +42,9 @@ public sealed class DeviceCounters
     /// <summary>Frames dropped because the radio queue was full (<see cref="DeviceApp.MaxQueueLength"/>).</summary>
     public int QueueDrops { get; internal set; }
 
+    /// <summary>Own frames no longer awaited because <see cref="DeviceApp.MaxAwaitingAcks"/> newer ones were waiting.</summary>
+    public int AckWaitDrops { get; internal set; }
+
     /// <summary>Times the regional duty-cycle limit held the queue back.</summary>
     public int DutyCycleDeferrals { get; internal set; }
 

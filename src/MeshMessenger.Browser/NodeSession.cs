@@ -86,7 +86,7 @@ internal sealed class NodeSession
             }
         }
 
-        var node = new MessengerNode(identity, name, store, new BrowserClock(), FrameLimits.Ip, restoring, verifier) { SyncAllChains = true };
+        var node = new MessengerNode(identity, name, store, new BrowserClock(), FrameLimits.Ip, restoring, verifier, NodeLimits.Host) { SyncAllChains = true };
         var session = new NodeSession(identity, node, store);
         int index = 0;
         foreach (string text in cards)

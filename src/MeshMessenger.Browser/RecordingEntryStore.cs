@@ -9,7 +9,8 @@ namespace MeshMessenger.Browser;
 /// </summary>
 internal sealed class RecordingEntryStore : IEntryStore
 {
-    private readonly MemoryEntryStore _inner = new();
+    // A browser holds every chain it syncs: caps far above a device's (storage grows only as entries arrive).
+    private readonly MemoryEntryStore _inner = new(65536, 1 << 20);
     private readonly List<StoredEntry> _new = [];
 
     /// <inheritdoc />

@@ -347,7 +347,9 @@ public sealed class Emulation
 
     private DeviceApp CreateApp(VirtualDevice d, Profile[] profiles, bool restoring)
     {
-        var node = new MessengerNode(d.Identity, $"n{d.Index}", new MemoryEntryStore(), _clock, FrameLimits.LoRa, restoring, _verifier);
+        // Host caps: the emulator reads every message record to measure deliveries, and its published figures were
+        // measured without caps; the device caps are tested on their own (CapsTests, FirmwareCapsTests).
+        var node = new MessengerNode(d.Identity, $"n{d.Index}", new MemoryEntryStore(65536, 1 << 20), _clock, FrameLimits.LoRa, restoring, _verifier, NodeLimits.Host);
         // The mesh has been running before the measured time: every device has heard every profile
         // (genesis entry) once, so it can verify anyone's channel posts. Friends exchanged contact cards.
         foreach (Profile profile in profiles)

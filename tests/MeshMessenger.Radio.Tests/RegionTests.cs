@@ -14,6 +14,47 @@ public sealed class RegionTests
         Assert.Equal(hz, Region.Find(region)!.DefaultFrequencyHz);
     }
 
+    [Theory]
+    [InlineData("US", 902.0, 928.0)]
+    [InlineData("EU_433", 433.0, 434.0)]
+    [InlineData("EU_868", 869.4, 869.65)]
+    [InlineData("CN", 470.0, 510.0)]
+    [InlineData("JP", 920.5, 923.5)]
+    [InlineData("ANZ", 915.0, 928.0)]
+    [InlineData("ANZ_433", 433.05, 434.79)]
+    [InlineData("RU", 868.7, 869.2)]
+    [InlineData("KR", 920.0, 923.0)]
+    [InlineData("TW", 920.0, 925.0)]
+    [InlineData("IN", 865.0, 867.0)]
+    [InlineData("NZ_865", 864.0, 868.0)]
+    [InlineData("TH", 920.0, 925.0)]
+    [InlineData("UA_433", 433.0, 434.7)]
+    [InlineData("UA_868", 868.0, 868.6)]
+    [InlineData("MY_433", 433.0, 435.0)]
+    [InlineData("SG_923", 917.0, 925.0)]
+    [InlineData("PH_433", 433.0, 434.7)]
+    [InlineData("PH_868", 868.0, 869.4)]
+    [InlineData("PH_915", 915.0, 918.0)]
+    [InlineData("KZ_433", 433.075, 434.775)]
+    [InlineData("KZ_863", 863.0, 868.0)]
+    [InlineData("NP_865", 865.0, 868.0)]
+    [InlineData("BR_902", 902.0, 907.5)]
+    public void Band_edges_are_Meshtastics_MHz_figures_to_the_hertz(string name, double lowMHz, double highMHz)
+    {
+        // Meshtastic's RDEF table (src/mesh/RadioInterface.cpp) in MHz; the region stores whole kHz times 1000.
+        Region region = Region.Find(name)!;
+        Assert.Equal((long)Math.Round(lowMHz * 1_000_000), region.LowHz);
+        Assert.Equal((long)Math.Round(highMHz * 1_000_000), region.HighHz);
+        Assert.Equal(0, region.LowHz % 1000);
+        Assert.Equal(0, region.HighHz % 1000);
+    }
+
+    [Fact]
+    public void Every_region_is_pinned_by_the_band_edge_test()
+    {
+        Assert.Equal(24, Region.All().Length);
+    }
+
     [Fact]
     public void Channel_counts_follow_the_band_width()
     {

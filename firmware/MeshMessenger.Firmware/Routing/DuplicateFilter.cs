@@ -1,16 +1,18 @@
-using System.Collections;
+using MeshMessenger.Protocol.Collections;
 
 namespace MeshMessenger.Firmware.Routing;
 
 /// <summary>
 /// Remembers the last <see cref="Capacity"/> packet keys, oldest forgotten first (Meshtastic's
 /// PacketHistory keeps about 200). Replays of entries older than this are still caught by the chain
-/// store; this table only stops a relay from repeating a frame.
+/// store; this table only stops a relay from repeating a frame. Memory is fixed at construction: hearing a
+/// new key when full forgets the oldest.
 /// </summary>
 public sealed class DuplicateFilter
 {
     private readonly long[] _ring;
-    private readonly Hashtable _counts = new Hashtable();
+    // 64-bit keys folded to the table's 32-bit keys; keys that fold alike share a short chain.
+    private readonly KeyedTable _counts;
     private int _next;
     private int _filled;
 
@@ -18,6 +20,7 @@ public sealed class DuplicateFilter
     public DuplicateFilter(int capacity)
     {
         _ring = new long[capacity];
+        _counts = new KeyedTable(capacity);
     }
 
     /// <summary>Keys remembered.</summary>
@@ -26,17 +29,16 @@ public sealed class DuplicateFilter
     /// <summary>How many times the key has been heard (0 = new), counting this time.</summary>
     public int Hear(long key)
     {
-        object? count = _counts[key];
-        if (count != null)
+        Heard? heard = Find(key);
+        if (heard != null)
         {
-            int n = (int)count + 1;
-            _counts[key] = n;
-            return n - 1;
+            heard.Count++;
+            return heard.Count - 1;
         }
 
         if (_filled == _ring.Length)
         {
-            _counts.Remove(_ring[_next]);
+            Forget(_ring[_next]);
         }
         else
         {
@@ -45,13 +47,82 @@ public sealed class DuplicateFilter
 
         _ring[_next] = key;
         _next = (_next + 1) % _ring.Length;
-        _counts[key] = 1;
+        uint folded = Fold(key);
+        var added = new Heard(key, (Heard?)_counts.Get(folded));
+        _counts.Set(folded, added); // never refused: at most Capacity distinct folds are held
         return 0;
     }
 
     /// <summary>True if the key is remembered.</summary>
     public bool Contains(long key)
     {
-        return _counts[key] != null;
+        return Find(key) != null;
+    }
+
+    private static uint Fold(long key)
+    {
+        return unchecked((uint)key ^ (uint)(key >> 32));
+    }
+
+    private Heard? Find(long key)
+    {
+        var heard = (Heard?)_counts.Get(Fold(key));
+        while (heard != null && heard.Key != key)
+        {
+            heard = heard.Next;
+        }
+
+        return heard;
+    }
+
+    private void Forget(long key)
+    {
+        uint folded = Fold(key);
+        var head = (Heard?)_counts.Get(folded);
+        if (head == null)
+        {
+            return;
+        }
+
+        if (head.Key == key)
+        {
+            if (head.Next == null)
+            {
+                _counts.Remove(folded);
+            }
+            else
+            {
+                _counts.Set(folded, head.Next);
+            }
+
+            return;
+        }
+
+        Heard previous = head;
+        while (previous.Next != null && previous.Next.Key != key)
+        {
+            previous = previous.Next;
+        }
+
+        if (previous.Next != null)
+        {
+            previous.Next = previous.Next.Next;
+        }
+    }
+
+    private sealed class Heard
+    {
+        public Heard(long key, Heard? next)
+        {
+            Key = key;
+            Count = 1;
+            Next = next;
+        }
+
+        public long Key { get; }
+
+        public int Count { get; set; }
+
+        public Heard? Next { get; set; }
     }
 }

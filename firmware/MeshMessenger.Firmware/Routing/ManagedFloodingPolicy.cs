@@ -1,4 +1,5 @@
 using System.Collections;
+using MeshMessenger.Protocol.Collections;
 
 namespace MeshMessenger.Firmware.Routing;
 
@@ -16,7 +17,11 @@ namespace MeshMessenger.Firmware.Routing;
 public sealed class ManagedFloodingPolicy : RoutingPolicy
 {
     private readonly RouteTable _routes = new RouteTable(256, 2L * 3600 * 1000);
-    private readonly Hashtable _echoers = new Hashtable();
+    /// <summary>Relays remembered per destination hint, oldest forgotten first.</summary>
+    public const int EchoersPerHint = 8;
+
+    // One list per one-byte destination hint, so the table never holds more than 256 keys.
+    private readonly KeyedTable _echoers = new KeyedTable(256);
 
     /// <summary>Creates the policy.</summary>
     public ManagedFloodingPolicy(RoutingContext context)
@@ -42,7 +47,7 @@ public sealed class ManagedFloodingPolicy : RoutingPolicy
             return;
         }
 
-        var relays = (ArrayList?)_echoers[(int)(byte)packet.Author];
+        var relays = (ArrayList?)_echoers.Get((byte)packet.Author);
         if (relays != null && relays.Contains(packet.Frame.Relay))
         {
             _routes.Learn(packet.Author, packet.Frame.Relay, packet.Frame.HopsTaken, nowMs);
@@ -99,16 +104,16 @@ public sealed class ManagedFloodingPolicy : RoutingPolicy
             return;
         }
 
-        var relays = (ArrayList?)_echoers[(int)packet.DestinationHint];
+        var relays = (ArrayList?)_echoers.Get(packet.DestinationHint);
         if (relays == null)
         {
             relays = new ArrayList();
-            _echoers[(int)packet.DestinationHint] = relays;
+            _echoers.Set(packet.DestinationHint, relays);
         }
 
         if (!relays.Contains(relay))
         {
-            if (relays.Count == 8)
+            if (relays.Count == EchoersPerHint)
             {
                 relays.RemoveAt(0);
             }

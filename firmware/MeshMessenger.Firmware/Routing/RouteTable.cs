@@ -1,4 +1,4 @@
-using System.Collections;
+using MeshMessenger.Protocol.Collections;
 
 namespace MeshMessenger.Firmware.Routing;
 
@@ -6,20 +6,23 @@ namespace MeshMessenger.Firmware.Routing;
 /// Next hops toward destinations, learned from traffic. Frames name their recipient only by a one-byte
 /// hint, so a route is used for a hint only when exactly one known destination has that hint (the rule
 /// Meshtastic 2.8 adopted for its one-byte next_hop, "M1/M2" in NextHopRouter.cpp); otherwise the frame
-/// floods. Entries expire.
+/// floods. Entries expire. The table holds at most its capacity; learning one more destination evicts the
+/// route learned longest ago.
 /// </summary>
 public sealed class RouteTable
 {
-    private readonly Hashtable _routes = new Hashtable();
-    private readonly int _capacity;
+    private readonly KeyedTable _routes;
     private readonly long _lifetimeMs;
 
     /// <summary>A table of at most <paramref name="capacity"/> routes, each valid for <paramref name="lifetimeMs"/>.</summary>
     public RouteTable(int capacity, long lifetimeMs)
     {
-        _capacity = capacity;
+        _routes = new KeyedTable(capacity);
         _lifetimeMs = lifetimeMs;
     }
+
+    /// <summary>The most routes held.</summary>
+    public int Capacity => _routes.Capacity;
 
     /// <summary>Routes held.</summary>
     public int Count => _routes.Count;
@@ -27,7 +30,7 @@ public sealed class RouteTable
     /// <summary>Learns or improves the route to <paramref name="destination"/>: fewer hops win, then fresher.</summary>
     public void Learn(uint destination, byte nextHop, int hops, long nowMs)
     {
-        var route = (Route?)_routes[destination];
+        var route = (Route?)_routes.Get(destination);
         if (route != null && nowMs - route.LearnedMs < _lifetimeMs && route.Hops < hops)
         {
             return;
@@ -35,13 +38,13 @@ public sealed class RouteTable
 
         if (route == null)
         {
-            if (_routes.Count >= _capacity)
+            if (_routes.Count >= _routes.Capacity)
             {
                 EvictOldest();
             }
 
             route = new Route();
-            _routes[destination] = route;
+            _routes.Set(destination, route);
         }
 
         route.NextHop = nextHop;
@@ -58,18 +61,13 @@ public sealed class RouteTable
     /// <summary>Forgets every route through a next hop.</summary>
     public void ForgetVia(byte nextHop)
     {
-        var doomed = new ArrayList();
-        foreach (DictionaryEntry e in _routes)
+        // Backwards: Remove moves the last entry into the hole, and that entry has been visited already.
+        for (int i = _routes.Count - 1; i >= 0; i--)
         {
-            if (((Route)e.Value!).NextHop == nextHop)
+            if (((Route)_routes.ValueAt(i)).NextHop == nextHop)
             {
-                doomed.Add(e.Key);
+                _routes.Remove(_routes.KeyAt(i));
             }
-        }
-
-        foreach (object key in doomed)
-        {
-            _routes.Remove(key);
         }
     }
 
@@ -81,15 +79,15 @@ public sealed class RouteTable
     {
         destination = 0;
         Route? found = null;
-        foreach (DictionaryEntry e in _routes)
+        for (int i = 0; i < _routes.Count; i++)
         {
-            uint id = (uint)e.Key;
+            uint id = _routes.KeyAt(i);
             if ((byte)id != hint)
             {
                 continue;
             }
 
-            var route = (Route)e.Value!;
+            var route = (Route)_routes.ValueAt(i);
             if (nowMs - route.LearnedMs >= _lifetimeMs)
             {
                 continue;
@@ -110,27 +108,27 @@ public sealed class RouteTable
     /// <summary>Hops of the route to a destination, or -1.</summary>
     public int HopsTo(uint destination, long nowMs)
     {
-        var route = (Route?)_routes[destination];
+        var route = (Route?)_routes.Get(destination);
         return route == null || nowMs - route.LearnedMs >= _lifetimeMs ? -1 : route.Hops;
     }
 
     private void EvictOldest()
     {
-        object? oldestKey = null;
+        int oldestIndex = -1;
         long oldest = long.MaxValue;
-        foreach (DictionaryEntry e in _routes)
+        for (int i = 0; i < _routes.Count; i++)
         {
-            var route = (Route)e.Value!;
+            var route = (Route)_routes.ValueAt(i);
             if (route.LearnedMs < oldest)
             {
                 oldest = route.LearnedMs;
-                oldestKey = e.Key;
+                oldestIndex = i;
             }
         }
 
-        if (oldestKey != null)
+        if (oldestIndex >= 0)
         {
-            _routes.Remove(oldestKey);
+            _routes.Remove(_routes.KeyAt(oldestIndex));
         }
     }
 

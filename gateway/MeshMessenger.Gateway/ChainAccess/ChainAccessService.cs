@@ -181,7 +181,8 @@ public sealed class ChainAccessService : BackgroundService
     // a new profile entry. Nothing else is loaded: requests not yet run are handed to it by RunMissedRequestsAsync.
     private async Task StartNodeAsync(CancellationToken ct)
     {
-        var store = new MemoryEntryStore();
+        // The gateway's own chain and every profile: caps far above a device's (storage grows only as entries arrive).
+        var store = new MemoryEntryStore(65536, 1 << 20);
         using (SqliteConnection c = _database.Open())
         using (SqliteCommand select = c.CreateCommand())
         {
@@ -200,7 +201,7 @@ public sealed class ChainAccessService : BackgroundService
         }
 
         _nodeStore = store;
-        var node = new MessengerNode(_identity, _options.Name, store, new WallClock(), FrameLimits.Ip, restoring: false);
+        var node = new MessengerNode(_identity, _options.Name, store, new WallClock(), FrameLimits.Ip, false, new Ed25519SignatureVerifier(), NodeLimits.Host);
         node.PaymentEntryReceived += (author, sequence, kind, body) =>
         {
             if (kind == EntryKind.ChainRequest)

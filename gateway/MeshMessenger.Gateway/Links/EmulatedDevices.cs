@@ -269,10 +269,11 @@ public sealed class EmulatedDevices : BackgroundService
     /// <summary>A protocol node for <paramref name="identity"/> that carries on from what the gateway's store holds of it.</summary>
     private MessengerNode NewNode(NodeIdentity identity, string name, out long storedThrough)
     {
-        var store = new MemoryEntryStore();
+        // The gateway's virtual devices keep their whole history for the web app: host caps.
+        var store = new MemoryEntryStore(65536, 1 << 20);
         StoredHistory.LoadInto(_database, identity.Id, store);
         storedThrough = store.TryGetRange(identity.Id, out _, out uint high) ? high : -1;
-        var node = new MessengerNode(identity, name, store, _clock, FrameLimits.Ip, restoring: false);
+        var node = new MessengerNode(identity, name, store, _clock, FrameLimits.Ip, false, new Ed25519SignatureVerifier(), NodeLimits.Host);
         foreach (VirtualDevice other in _devices.Where(d => d.Id != identity.Id))
         {
             node.AddContact(ContactCard.Create(other.Identity, other.Name, null)); // already heard through the gateway

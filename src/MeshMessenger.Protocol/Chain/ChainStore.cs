@@ -1,4 +1,5 @@
 using System.Collections;
+using MeshMessenger.Protocol.Collections;
 using MeshMessenger.Crypto;
 using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Platform;
@@ -19,7 +20,13 @@ public sealed class ChainStore
 
     private readonly IEntryStore _store;
     private readonly ISignatureVerifier _verifier;
-    private readonly Hashtable _profiles = new Hashtable();
+    /// <summary>
+    /// Profiles cached by default. At the cap a profile read from a sequence-0 entry is not cached (it is read from
+    /// the store again when needed) and a contact card for a new author is refused.
+    /// </summary>
+    public const int DefaultMaxProfiles = 128;
+
+    private readonly KeyedTable _profiles;
     private readonly ArrayList _forks = new ArrayList();
 
     /// <summary>Gates <paramref name="store"/>, verifying with the managed Ed25519.</summary>
@@ -30,10 +37,20 @@ public sealed class ChainStore
 
     /// <summary>Gates <paramref name="store"/> with the given verifier.</summary>
     public ChainStore(IEntryStore store, ISignatureVerifier verifier)
+        : this(store, verifier, DefaultMaxProfiles)
     {
+    }
+
+    /// <summary>Gates <paramref name="store"/> with the given verifier, caching at most <paramref name="maxProfiles"/> profiles.</summary>
+    public ChainStore(IEntryStore store, ISignatureVerifier verifier, int maxProfiles)
+    {
+        _profiles = new KeyedTable(maxProfiles);
         _store = store;
         _verifier = verifier;
     }
+
+    /// <summary>The most profiles cached.</summary>
+    public int MaxProfiles => _profiles.Capacity;
 
     /// <summary>The underlying store.</summary>
     public IEntryStore Store => _store;
@@ -47,7 +64,7 @@ public sealed class ChainStore
     /// </summary>
     public Profile? ProfileOf(uint author)
     {
-        var known = (Profile?)_profiles[author];
+        var known = (Profile?)_profiles.Get(author);
         if (known != null)
         {
             return known;
@@ -62,7 +79,7 @@ public sealed class ChainStore
         Profile? profile = ReadProfile(genesis.Entry);
         if (profile != null)
         {
-            _profiles[author] = profile;
+            _profiles.Set(author, profile); // not cached when full: read again next time
         }
 
         return profile;
@@ -77,8 +94,7 @@ public sealed class ChainStore
             return false;
         }
 
-        _profiles[profile.NodeId] = profile;
-        return true;
+        return _profiles.Set(profile.NodeId, profile);
     }
 
     /// <summary>Every author whose key is known.</summary>
@@ -90,13 +106,27 @@ public sealed class ChainStore
             ProfileOf(authors[i]);
         }
 
-        var result = new Profile[_profiles.Count];
-        int n = 0;
-        foreach (object value in _profiles.Values)
+        // Cached profiles (contacts included), then authors whose profile did not fit the cache.
+        var list = new ArrayList();
+        for (int i = 0; i < _profiles.Count; i++)
         {
-            result[n++] = (Profile)value;
+            list.Add(_profiles.ValueAt(i));
         }
 
+        for (int i = 0; i < authors.Length; i++)
+        {
+            if (!_profiles.Contains(authors[i]))
+            {
+                Profile? uncached = ProfileOf(authors[i]);
+                if (uncached != null)
+                {
+                    list.Add(uncached);
+                }
+            }
+        }
+
+        var result = new Profile[list.Count];
+        list.CopyTo(result);
         return result;
     }
 
@@ -168,9 +198,9 @@ public sealed class ChainStore
         uint high;
         bool gap = entry.Sequence != 0 && before == null && _store.TryGetRange(entry.Author, out low, out high) && low < entry.Sequence;
         _store.Put(new StoredEntry(entry, hash));
-        if (introduced != null && (entry.Sequence == 0 || _profiles[entry.Author] != null))
+        if (introduced != null && (entry.Sequence == 0 || _profiles.Contains(entry.Author)))
         {
-            _profiles[entry.Author] = introduced;
+            _profiles.Set(entry.Author, introduced);
         }
 
         return gap ? ChainVerdict.Gap : ChainVerdict.Accepted;

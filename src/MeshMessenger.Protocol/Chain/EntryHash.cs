@@ -1,5 +1,6 @@
 using System;
 using MeshMessenger.Crypto;
+using MeshMessenger.Protocol.Wire;
 
 namespace MeshMessenger.Protocol.Chain;
 
@@ -13,7 +14,7 @@ public static class EntryHash
     /// <summary>Hash size.</summary>
     public const int Size = Sha256.HashSize;
 
-    private static readonly byte[] Domain = System.Text.Encoding.UTF8.GetBytes("MeshMessenger entry v1");
+    private static readonly byte[] Domain = Utf8Text.GetBytes("MeshMessenger entry v1");
 
     /// <summary>Hash of the signed part of an entry.</summary>
     public static byte[] Compute(byte[] signingKey, byte[] signed, int offset, int count)

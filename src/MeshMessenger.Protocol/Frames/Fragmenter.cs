@@ -30,7 +30,7 @@ public static class Fragmenter
         for (int i = 0; i < count; i++)
         {
             int start = i * size;
-            int length = Math.Min(size, entry.Length - start);
+            int length = entry.Length - start < size ? entry.Length - start : size;
             var data = new byte[length];
             Array.Copy(entry, start, data, 0, length);
             frames[i] = new Frame(FrameType.Fragment, hopLimit, hopLimit, wantAck, 0, relay, new Fragment(id, i, count, data).Encode());

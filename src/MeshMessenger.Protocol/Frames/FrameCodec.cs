@@ -22,7 +22,7 @@ public static class FrameCodec
     /// <summary>Encodes a frame; throws if it exceeds <paramref name="maxFrameSize"/>.</summary>
     public static byte[] Encode(Frame frame, int maxFrameSize)
     {
-        var writer = new ByteWriter(Math.Min(maxFrameSize, FrameLimits.HeaderSize + frame.Payload.Length));
+        var writer = new ByteWriter(FrameLimits.HeaderSize + frame.Payload.Length < maxFrameSize ? FrameLimits.HeaderSize + frame.Payload.Length : maxFrameSize);
         writer.WriteByte((Version << 5) | (int)frame.Type);
         writer.WriteByte((frame.HopLimit << 5) | (frame.HopStart << 2) | (frame.WantAck ? 2 : 0) | (frame.LocalOnly ? 1 : 0));
         writer.WriteByte(frame.NextHop);

@@ -12,7 +12,7 @@ namespace MeshMessenger.Protocol.Identity;
 /// </summary>
 public static class BackupCode
 {
-    private static readonly byte[] Domain = System.Text.Encoding.UTF8.GetBytes("MeshMessenger backup v1");
+    private static readonly byte[] Domain = Utf8Text.GetBytes("MeshMessenger backup v1");
 
     /// <summary>The backup code of an identity.</summary>
     public static string Create(NodeIdentity identity)
@@ -27,7 +27,7 @@ public static class BackupCode
         string grouped = string.Empty;
         for (int i = 0; i < plain.Length; i += 4)
         {
-            grouped += (i == 0 ? string.Empty : "-") + plain.Substring(i, Math.Min(4, plain.Length - i));
+            grouped += (i == 0 ? string.Empty : "-") + plain.Substring(i, plain.Length - i < 4 ? plain.Length - i : 4);
         }
 
         CryptoBytes.Wipe(root, 0, root.Length);

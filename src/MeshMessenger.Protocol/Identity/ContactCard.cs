@@ -22,7 +22,7 @@ public sealed class ContactCard
     /// <summary>Largest binary card.</summary>
     public const int MaxSize = 1 + Profile.MaxSize + Ed25519.SignatureSize;
 
-    private static readonly byte[] Domain = System.Text.Encoding.UTF8.GetBytes("MeshMessenger card v1");
+    private static readonly byte[] Domain = Utf8Text.GetBytes("MeshMessenger card v1");
 
     private ContactCard(Profile profile, byte[] encoded)
     {

@@ -1,4 +1,5 @@
 using MeshMessenger.Crypto;
+using MeshMessenger.Protocol.Wire;
 
 namespace MeshMessenger.Protocol.Identity;
 
@@ -9,7 +10,7 @@ namespace MeshMessenger.Protocol.Identity;
 /// </summary>
 public static class NodeId
 {
-    private static readonly byte[] Domain = System.Text.Encoding.UTF8.GetBytes("MeshMessenger node id");
+    private static readonly byte[] Domain = Utf8Text.GetBytes("MeshMessenger node id");
 
     /// <summary>The node id of an Ed25519 public key.</summary>
     public static uint FromSigningKey(byte[] publicKey, int offset)

@@ -1,6 +1,7 @@
 using System;
 using MeshMessenger.Crypto;
 using MeshMessenger.Protocol.Platform;
+using MeshMessenger.Protocol.Wire;
 
 namespace MeshMessenger.Protocol.Identity;
 
@@ -16,9 +17,9 @@ public sealed class NodeIdentity
     /// <summary>Size of the root secret.</summary>
     public const int RootSecretSize = 32;
 
-    private static readonly byte[] Salt = System.Text.Encoding.UTF8.GetBytes("MeshMessenger identity v1");
-    private static readonly byte[] SigningInfo = System.Text.Encoding.UTF8.GetBytes("ed25519 signing key");
-    private static readonly byte[] AgreementInfo = System.Text.Encoding.UTF8.GetBytes("x25519 agreement key");
+    private static readonly byte[] Salt = Utf8Text.GetBytes("MeshMessenger identity v1");
+    private static readonly byte[] SigningInfo = Utf8Text.GetBytes("ed25519 signing key");
+    private static readonly byte[] AgreementInfo = Utf8Text.GetBytes("x25519 agreement key");
 
     private readonly byte[] _root;
     private readonly byte[] _signingSeed = new byte[Ed25519.SeedSize];

@@ -84,7 +84,7 @@ public sealed class Profile
         SigningKey = signingKey;
         AgreementKey = agreementKey;
         NameBytes = Utf8Text.Truncate(Utf8Text.GetBytes(name), MaxNameBytes);
-        Name = System.Text.Encoding.UTF8.GetString(NameBytes, 0, NameBytes.Length);
+        Name = Utf8Text.Decode(NameBytes, 0, NameBytes.Length) ?? string.Empty;
         Wallet = wallet;
         Addresses = addresses;
         ServedChains = served;

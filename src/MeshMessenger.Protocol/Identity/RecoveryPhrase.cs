@@ -1,5 +1,6 @@
 using System;
 using MeshMessenger.Crypto;
+using MeshMessenger.Protocol.Wire;
 
 namespace MeshMessenger.Protocol.Identity;
 
@@ -213,8 +214,8 @@ public sealed class RecoveryPhrase
             }
         }
 
-        byte[] password = System.Text.Encoding.UTF8.GetBytes(Text);
-        byte[] salt = System.Text.Encoding.UTF8.GetBytes(SaltPrefix + passphrase);
+        byte[] password = Utf8Text.GetBytes(Text);
+        byte[] salt = Utf8Text.GetBytes(SaltPrefix + passphrase);
         seed = new byte[SeedSize];
         Pbkdf2HmacSha512.DeriveKey(password, 0, password.Length, salt, 0, salt.Length, SeedIterations, seed, 0, SeedSize);
         CryptoBytes.Wipe(password, 0, password.Length);

@@ -23,7 +23,7 @@ public sealed class LinkProof
     /// <summary>Encoded size: every field is fixed.</summary>
     public const int Size = 4 + LinkChallenge.NonceSize + 4 + Ed25519.SignatureSize;
 
-    private static readonly byte[] Domain = System.Text.Encoding.UTF8.GetBytes("MeshMessenger link proof v1");
+    private static readonly byte[] Domain = Utf8Text.GetBytes("MeshMessenger link proof v1");
 
     /// <summary>Creates a proof from its fields.</summary>
     public LinkProof(uint node, byte[] nonce, uint held, byte[] signature)

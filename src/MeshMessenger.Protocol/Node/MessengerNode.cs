@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using MeshMessenger.Protocol.Collections;
 using MeshMessenger.Protocol.Anchors;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
@@ -42,13 +43,15 @@ public sealed class MessengerNode
     private readonly LocalChain _own;
     private bool _rebuilding;
     private readonly Reassembler _reassembler;
-    private readonly DeliveryTracker _tracker = new DeliveryTracker();
-    private readonly Hashtable _channels = new Hashtable();
+    private readonly NodeLimits _limits;
+    private readonly DeliveryTracker _tracker;
+    private readonly KeyedTable _channels; // by channel hint
     private readonly ArrayList _outbox = new ArrayList();
     private readonly ArrayList _messages = new ArrayList();
-    private readonly Hashtable _acknowledged = new Hashtable();
-    private readonly Hashtable _directKeys = new Hashtable();
-    private readonly Hashtable _acknowledgedScanned = new Hashtable();
+    private readonly KeyedTable _acknowledged; // peer id -> ArrayList of own ReceiptBody
+    private readonly KeyedTable _acknowledgedScanned; // peer id -> true once the own chain was scanned for them
+    private readonly KeyedTable _directKeysOut; // recipient id -> key of messages this node writes to them
+    private readonly KeyedTable _directKeysIn; // author id -> key of messages they write to this node
     private Profile _profile;
     private int _headsOffset;
 
@@ -61,13 +64,26 @@ public sealed class MessengerNode
     {
     }
 
-    /// <summary>Creates a node that verifies signatures with <paramref name="verifier"/>.</summary>
+    /// <summary>Creates a node that verifies signatures with <paramref name="verifier"/>, with a device's caps (<see cref="NodeLimits.Device"/>).</summary>
     public MessengerNode(NodeIdentity identity, string name, IEntryStore store, IClock clock, int maxFrameSize, bool restoring, ISignatureVerifier verifier)
+        : this(identity, name, store, clock, maxFrameSize, restoring, verifier, NodeLimits.Device)
+    {
+    }
+
+    /// <summary>Creates a node whose in-memory collections stop at <paramref name="limits"/>.</summary>
+    public MessengerNode(NodeIdentity identity, string name, IEntryStore store, IClock clock, int maxFrameSize, bool restoring, ISignatureVerifier verifier, NodeLimits limits)
     {
         _identity = identity;
         _clock = clock;
         _maxFrameSize = maxFrameSize;
-        _chains = new ChainStore(store, verifier);
+        _limits = limits;
+        _tracker = new DeliveryTracker(limits.TrackedMessages);
+        _channels = new KeyedTable(limits.Channels);
+        _acknowledged = new KeyedTable(limits.ReceiptPeers);
+        _acknowledgedScanned = new KeyedTable(limits.ReceiptPeers);
+        _directKeysOut = new KeyedTable(limits.DirectKeys);
+        _directKeysIn = new KeyedTable(limits.DirectKeys);
+        _chains = new ChainStore(store, verifier, limits.Profiles);
         _own = new LocalChain(identity, _chains);
         _reassembler = new Reassembler(ReassemblySlots, ReassemblyTimeoutMilliseconds);
         _profile = Profile.Of(identity, name, null);
@@ -154,10 +170,22 @@ public sealed class MessengerNode
         return _chains.AddContact(card.Profile);
     }
 
-    /// <summary>Joins a channel: its posts become readable and <see cref="PostToChannel(uint, string)"/> can use it.</summary>
-    public void JoinChannel(ChannelKey channel)
+    /// <summary>Peers whose own delivery receipts are remembered (for tests of <see cref="NodeLimits.ReceiptPeers"/>).</summary>
+    internal int ReceiptPeersHeld => _acknowledged.Count;
+
+    /// <summary>Direct keys cached, both directions (for tests of <see cref="NodeLimits.DirectKeys"/>).</summary>
+    internal int DirectKeysCached => _directKeysOut.Count + _directKeysIn.Count;
+
+    /// <summary>The caps on what this node holds in memory.</summary>
+    public NodeLimits Limits => _limits;
+
+    /// <summary>
+    /// Joins a channel: its posts become readable and <see cref="PostToChannel(uint, string)"/> can use it.
+    /// Returns false, joining nothing, when <see cref="NodeLimits.Channels"/> channels are joined already.
+    /// </summary>
+    public bool JoinChannel(ChannelKey channel)
     {
-        _channels[(int)channel.Hint] = channel;
+        return _channels.Set(channel.Hint, channel);
     }
 
     /// <summary>The largest direct-message text, in UTF-8 bytes, that fits one frame at the next sequence number.</summary>
@@ -173,7 +201,7 @@ public sealed class MessengerNode
         byte[] key = RequireDirectKey(_profile, RequireProfile(recipient));
         Entry entry = _own.Append(header, BodyCipher.Seal(key, _own.NextSequence, header, Utf8Text.GetBytes(text)));
         _tracker.Sent(entry.Sequence, recipient);
-        _messages.Add(new MessageRecord(Id, entry.Sequence, EntryKind.Text, recipient, 0, text, entry.Time, true));
+        AddMessage(new MessageRecord(Id, entry.Sequence, EntryKind.Text, recipient, 0, text, entry.Time, true));
         Transmit(entry, true);
         return entry.Sequence;
     }
@@ -198,7 +226,7 @@ public sealed class MessengerNode
     public uint PostTip(TipBody tip)
     {
         Entry entry = _own.Commit(EntryKind.Tip, BodySealing.Clear, 0, _clock.EntrySeconds, tip.Encode());
-        _messages.Add(new MessageRecord(Id, entry.Sequence, EntryKind.Tip, 0, 0, string.Empty, entry.Time, true));
+        AddMessage(new MessageRecord(Id, entry.Sequence, EntryKind.Tip, 0, 0, string.Empty, entry.Time, true));
         Transmit(entry, false);
         return entry.Sequence;
     }
@@ -224,7 +252,7 @@ public sealed class MessengerNode
         byte[] key = RequireDirectKey(_profile, RequireProfile(recipient));
         byte[] header = _own.NextHeader(kind, BodySealing.Direct, NodeId.HintOf(recipient), _clock.EntrySeconds);
         Entry entry = _own.Append(header, BodyCipher.Seal(key, _own.NextSequence, header, plain));
-        _messages.Add(new MessageRecord(Id, entry.Sequence, kind, recipient, 0, string.Empty, entry.Time, true));
+        AddMessage(new MessageRecord(Id, entry.Sequence, kind, recipient, 0, string.Empty, entry.Time, true));
         Transmit(entry, false);
         return entry.Sequence;
     }
@@ -248,7 +276,7 @@ public sealed class MessengerNode
         byte[] body = PostBody.Encode(text, mediaType, media);
         RequireEntryFits(body.Length + BodyCipher.Overhead);
         Entry entry = _own.Append(header, BodyCipher.Seal(channel.AuthorKey(_identity.SigningKey), _own.NextSequence, header, body));
-        _messages.Add(new MessageRecord(Id, entry.Sequence, EntryKind.ChannelPost, 0, channel.Id, text, entry.Time, true, media == null ? PostBody.NoMedia : mediaType, media));
+        AddMessage(new MessageRecord(Id, entry.Sequence, EntryKind.ChannelPost, 0, channel.Id, text, entry.Time, true, media == null ? PostBody.NoMedia : mediaType, media));
         Transmit(entry, false);
         return entry.Sequence;
     }
@@ -265,7 +293,7 @@ public sealed class MessengerNode
         byte[] body = PostBody.Encode(text, mediaType, media);
         RequireEntryFits(body.Length);
         Entry entry = _own.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, _clock.EntrySeconds, body);
-        _messages.Add(new MessageRecord(Id, entry.Sequence, EntryKind.PublicPost, 0, 0, text, entry.Time, true, media == null ? PostBody.NoMedia : mediaType, media));
+        AddMessage(new MessageRecord(Id, entry.Sequence, EntryKind.PublicPost, 0, 0, text, entry.Time, true, media == null ? PostBody.NoMedia : mediaType, media));
         Transmit(entry, false);
         return entry.Sequence;
     }
@@ -304,6 +332,33 @@ public sealed class MessengerNode
     /// </summary>
     public bool Rebuilding => _rebuilding;
 
+    /// <summary>Own delivery receipts remembered for <paramref name="peer"/> (for tests of <see cref="NodeLimits.ReceiptsPerPeer"/>).</summary>
+    internal int ReceiptsHeldFor(uint peer)
+    {
+        var receipts = (ArrayList?)_acknowledged.Get(peer);
+        return receipts == null ? 0 : receipts.Count;
+    }
+
+    // Keeps at most NodeLimits.Messages records in memory, dropping the oldest; the store keeps the entries.
+    private void AddMessage(MessageRecord record)
+    {
+        if (_messages.Count == _limits.Messages)
+        {
+            _messages.RemoveAt(0);
+        }
+
+        _messages.Add(record);
+    }
+
+    // ArrayList.AddRange is not in nanoFramework's mscorlib 1.x.
+    private static void AddAll(ArrayList list, ChainHead[] items)
+    {
+        for (int i = 0; i < items.Length; i++)
+        {
+            list.Add(items[i]);
+        }
+    }
+
     /// <summary>Advertises this node's chain heads to its neighbours (hop limit 0), optionally asking for theirs.</summary>
     public void AnnounceHeads(bool requestReply)
     {
@@ -322,7 +377,7 @@ public sealed class MessengerNode
                 authors[i] = asked[i].Author;
             }
 
-            list.AddRange(SyncPlanner.HeadsOf(_chains, authors, 0, fit));
+            AddAll(list, SyncPlanner.HeadsOf(_chains, authors, 0, fit));
             if (list.Count == 0)
             {
                 return; // nothing to say about what was asked; stay quiet rather than spend airtime
@@ -331,7 +386,7 @@ public sealed class MessengerNode
 
         ChainHead[] more = SyncPlanner.HeadsOf(_chains, _headsOffset, fit - list.Count);
         _headsOffset += more.Length;
-        list.AddRange(more);
+        AddAll(list, more);
         var heads = new ChainHead[list.Count];
         list.CopyTo(heads);
         Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(requestReply, heads).Encode()));
@@ -697,7 +752,7 @@ public sealed class MessengerNode
                 PostBody? post = PostBody.TryDecode(entry.Encoded, entry.BodyOffset, entry.BodyLength);
                 if (post != null)
                 {
-                    _messages.Add(new MessageRecord(entry.Author, entry.Sequence, entry.Kind, 0, 0, post.Text, entry.Time, entry.Author == Id, post.MediaType, post.Media));
+                    AddMessage(new MessageRecord(entry.Author, entry.Sequence, entry.Kind, 0, 0, post.Text, entry.Time, entry.Author == Id, post.MediaType, post.Media));
                 }
             }
 
@@ -754,7 +809,7 @@ public sealed class MessengerNode
             return; // signed but malformed: nothing to show
         }
 
-        _messages.Add(new MessageRecord(entry.Author, entry.Sequence, entry.Kind, 0, 0, string.Empty, entry.Time, entry.Author == Id));
+        AddMessage(new MessageRecord(entry.Author, entry.Sequence, entry.Kind, 0, 0, string.Empty, entry.Time, entry.Author == Id));
         if (fresh && entry.Author != Id)
         {
             RaisePayment(entry, body);
@@ -782,7 +837,7 @@ public sealed class MessengerNode
 
     private void ReadChannelPost(Entry entry)
     {
-        var channel = (ChannelKey?)_channels[(int)entry.Hint];
+        var channel = (ChannelKey?)_channels.Get(entry.Hint);
         Profile? author = _chains.ProfileOf(entry.Author);
         if (channel == null || author == null || entry.Kind != EntryKind.ChannelPost)
         {
@@ -797,7 +852,7 @@ public sealed class MessengerNode
             return;
         }
 
-        _messages.Add(new MessageRecord(entry.Author, entry.Sequence, entry.Kind, 0, channel.Id, post.Text, entry.Time, entry.Author == Id, post.MediaType, post.Media));
+        AddMessage(new MessageRecord(entry.Author, entry.Sequence, entry.Kind, 0, channel.Id, post.Text, entry.Time, entry.Author == Id, post.MediaType, post.Media));
     }
 
     private void ReadDirect(Entry entry, bool live, bool fresh)
@@ -820,7 +875,7 @@ public sealed class MessengerNode
                 return;
             }
 
-            _messages.Add(new MessageRecord(entry.Author, entry.Sequence, entry.Kind, entry.Author, 0, text, entry.Time, false));
+            AddMessage(new MessageRecord(entry.Author, entry.Sequence, entry.Kind, entry.Author, 0, text, entry.Time, false));
             if (live && !IsAcknowledged(entry.Author, entry.Sequence))
             {
                 SendReceipt(EntryKind.DeliveryReceipt, entry.Author, new[] { new SequenceRange(entry.Author, entry.Sequence, entry.Sequence) });
@@ -842,7 +897,7 @@ public sealed class MessengerNode
                 return;
             }
 
-            _messages.Add(new MessageRecord(entry.Author, entry.Sequence, entry.Kind, entry.Author, 0, string.Empty, entry.Time, false));
+            AddMessage(new MessageRecord(entry.Author, entry.Sequence, entry.Kind, entry.Author, 0, string.Empty, entry.Time, false));
             if (fresh)
             {
                 RaisePayment(entry, plain);
@@ -910,12 +965,12 @@ public sealed class MessengerNode
             }
             else if (entry.Kind == EntryKind.ChainRequest || entry.Kind == EntryKind.ChainStatus)
             {
-                _messages.Add(new MessageRecord(Id, entry.Sequence, entry.Kind, peer.NodeId, 0, string.Empty, entry.Time, true));
+                AddMessage(new MessageRecord(Id, entry.Sequence, entry.Kind, peer.NodeId, 0, string.Empty, entry.Time, true));
             }
             else if (entry.Kind == EntryKind.Text)
             {
                 _tracker.Sent(entry.Sequence, peer.NodeId);
-                _messages.Add(new MessageRecord(Id, entry.Sequence, entry.Kind, peer.NodeId, 0, Utf8Text.Decode(plain, 0, plain.Length) ?? string.Empty, entry.Time, true));
+                AddMessage(new MessageRecord(Id, entry.Sequence, entry.Kind, peer.NodeId, 0, Utf8Text.Decode(plain, 0, plain.Length) ?? string.Empty, entry.Time, true));
             }
 
             return;
@@ -938,11 +993,24 @@ public sealed class MessengerNode
 
     private void RecordAcknowledged(uint author, ReceiptBody receipt)
     {
-        var receipts = (ArrayList?)_acknowledged[author];
+        var receipts = (ArrayList?)_acknowledged.Get(author);
         if (receipts == null)
         {
+            if (_acknowledged.Count == _acknowledged.Capacity)
+            {
+                // Forget one peer's receipts (and that their receipts were scanned, so they are read again).
+                uint forgotten = _acknowledged.KeyAt(0);
+                _acknowledged.Remove(forgotten);
+                _acknowledgedScanned.Remove(forgotten);
+            }
+
             receipts = new ArrayList();
-            _acknowledged[author] = receipts;
+            _acknowledged.Set(author, receipts);
+        }
+
+        if (receipts.Count == _limits.ReceiptsPerPeer)
+        {
+            receipts.RemoveAt(0);
         }
 
         receipts.Add(receipt);
@@ -963,12 +1031,12 @@ public sealed class MessengerNode
 
     private bool IsAcknowledged(uint author, uint sequence)
     {
-        if (_acknowledgedScanned[author] == null)
+        if (!_acknowledgedScanned.Contains(author))
         {
             ScanOwnReceipts(author);
         }
 
-        var receipts = (ArrayList?)_acknowledged[author];
+        var receipts = (ArrayList?)_acknowledged.Get(author);
         if (receipts != null)
         {
             for (int i = 0; i < receipts.Count; i++)
@@ -994,7 +1062,12 @@ public sealed class MessengerNode
             return; // not marked scanned: try again once the key is known
         }
 
-        _acknowledgedScanned[author] = true;
+        if (!_acknowledgedScanned.Set(author, true))
+        {
+            // Full: forget one peer's scan mark (its receipts are scanned again when next needed).
+            _acknowledgedScanned.Remove(_acknowledgedScanned.KeyAt(0));
+            _acknowledgedScanned.Set(author, true);
+        }
         byte[]? key = CachedDirectKey(_profile, peer);
         for (uint s = low; key != null && s <= high; s++)
         {
@@ -1087,6 +1160,12 @@ public sealed class MessengerNode
 
     private void Queue(Frame frame)
     {
+        if (_outbox.Count == _limits.Outbox)
+        {
+            _outbox.RemoveAt(0);
+            Counters.OutboxDropped++;
+        }
+
         _outbox.Add(FrameCodec.Encode(frame, _maxFrameSize));
         Counters.FramesOut++;
     }
@@ -1097,14 +1176,18 @@ public sealed class MessengerNode
     /// </summary>
     private byte[]? CachedDirectKey(Profile author, Profile recipient)
     {
-        string slot = (author.NodeId == Id ? ">" : "<") + NodeId.ToText(author.NodeId == Id ? recipient.NodeId : author.NodeId);
-        var key = (byte[]?)_directKeys[slot];
+        bool outgoing = author.NodeId == Id;
+        KeyedTable cache = outgoing ? _directKeysOut : _directKeysIn;
+        uint peer = outgoing ? recipient.NodeId : author.NodeId;
+        var key = (byte[]?)cache.Get(peer);
         if (key == null)
         {
             key = DirectKey.Derive(_identity, author, recipient);
-            if (key != null)
+            if (key != null && !cache.Set(peer, key))
             {
-                _directKeys[slot] = key;
+                // Full: drop one cached key (derived again when needed) to make room.
+                cache.Remove(cache.KeyAt(0));
+                cache.Set(peer, key);
             }
         }
 
@@ -1113,9 +1196,9 @@ public sealed class MessengerNode
 
     private ChannelKey? ChannelById(uint channelId)
     {
-        foreach (object value in _channels.Values)
+        for (int i = 0; i < _channels.Count; i++)
         {
-            var channel = (ChannelKey)value;
+            var channel = (ChannelKey)_channels.ValueAt(i);
             if (channel.Id == channelId)
             {
                 return channel;

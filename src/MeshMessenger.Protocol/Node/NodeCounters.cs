@@ -16,6 +16,9 @@ public sealed class NodeCounters
     /// <summary>Frames queued for transmission.</summary>
     public int FramesOut { get; internal set; }
 
+    /// <summary>Queued frames dropped because the outbox was at its cap (<see cref="NodeLimits.Outbox"/>), oldest first.</summary>
+    public int OutboxDropped { get; internal set; }
+
     /// <summary>Sealed entries addressed by hint that did not open (hint collisions or tampering).</summary>
     public int OpenFailures { get; internal set; }
 

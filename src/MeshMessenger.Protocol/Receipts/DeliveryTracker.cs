@@ -1,14 +1,34 @@
-using System.Collections;
+using MeshMessenger.Protocol.Collections;
 
 namespace MeshMessenger.Protocol.Receipts;
 
 /// <summary>
 /// The author's view of its sent direct messages, keyed by sequence number. States only move forward
 /// (<see cref="MessageState"/>), and receipts count only if they come from the message's recipient.
+/// At most a fixed number of messages are tracked; tracking one more forgets the one with the lowest sequence
+/// number (the oldest, since a chain's sequence numbers only grow).
 /// </summary>
 public sealed class DeliveryTracker
 {
-    private readonly Hashtable _messages = new Hashtable();
+    /// <summary>Messages tracked by default (a device).</summary>
+    public const int DefaultCapacity = 128;
+
+    private readonly KeyedTable _messages;
+
+    /// <summary>A tracker of at most <see cref="DefaultCapacity"/> messages.</summary>
+    public DeliveryTracker()
+        : this(DefaultCapacity)
+    {
+    }
+
+    /// <summary>A tracker of at most <paramref name="capacity"/> messages.</summary>
+    public DeliveryTracker(int capacity)
+    {
+        _messages = new KeyedTable(capacity);
+    }
+
+    /// <summary>The most messages tracked.</summary>
+    public int Capacity => _messages.Capacity;
 
     /// <summary>Messages tracked.</summary>
     public int Count => _messages.Count;
@@ -16,23 +36,30 @@ public sealed class DeliveryTracker
     /// <summary>Starts tracking a sent message.</summary>
     public void Sent(uint sequence, uint recipient)
     {
-        if (_messages[sequence] == null)
+        if (_messages.Contains(sequence))
         {
-            _messages[sequence] = new Tracked(recipient);
+            return;
         }
+
+        if (_messages.Count == _messages.Capacity)
+        {
+            ForgetOldest();
+        }
+
+        _messages.Set(sequence, new Tracked(recipient));
     }
 
     /// <summary>The state of a message, or 0 if it is not tracked.</summary>
     public MessageState StateOf(uint sequence)
     {
-        var tracked = (Tracked?)_messages[sequence];
+        var tracked = (Tracked?)_messages.Get(sequence);
         return tracked == null ? 0 : tracked.State;
     }
 
     /// <summary>The recipient of a tracked message, or 0.</summary>
     public uint RecipientOf(uint sequence)
     {
-        var tracked = (Tracked?)_messages[sequence];
+        var tracked = (Tracked?)_messages.Get(sequence);
         return tracked == null ? 0 : tracked.Recipient;
     }
 
@@ -49,9 +76,9 @@ public sealed class DeliveryTracker
     public int ApplyReceipt(uint from, ReceiptBody receipt, MessageState state)
     {
         int advanced = 0;
-        foreach (object key in _messages.Keys)
+        for (int i = 0; i < _messages.Count; i++)
         {
-            uint sequence = (uint)key;
+            uint sequence = _messages.KeyAt(i);
             if (receipt.Covers(sequence) && Advance(sequence, from, state, true))
             {
                 advanced++;
@@ -61,9 +88,21 @@ public sealed class DeliveryTracker
         return advanced;
     }
 
+    private void ForgetOldest()
+    {
+        uint oldest = uint.MaxValue;
+        for (int i = 0; i < _messages.Count; i++)
+        {
+            uint sequence = _messages.KeyAt(i);
+            oldest = sequence < oldest ? sequence : oldest;
+        }
+
+        _messages.Remove(oldest);
+    }
+
     private bool Advance(uint sequence, uint from, MessageState state, bool mustBeRecipient)
     {
-        var tracked = (Tracked?)_messages[sequence];
+        var tracked = (Tracked?)_messages.Get(sequence);
         if (tracked == null || (mustBeRecipient && tracked.Recipient != from) || tracked.State >= state)
         {
             return false;

@@ -20,8 +20,8 @@ public sealed class ChannelKey
     /// <summary>Prefix of the share text.</summary>
     public const string TextPrefix = "MMC1:";
 
-    private static readonly byte[] Salt = System.Text.Encoding.UTF8.GetBytes("MeshMessenger channel v1");
-    private static readonly byte[] IdDomain = System.Text.Encoding.UTF8.GetBytes("MeshMessenger channel id");
+    private static readonly byte[] Salt = Utf8Text.GetBytes("MeshMessenger channel v1");
+    private static readonly byte[] IdDomain = Utf8Text.GetBytes("MeshMessenger channel id");
 
     private readonly byte[] _secret;
 

@@ -1,6 +1,7 @@
 using System;
 using MeshMessenger.Crypto;
 using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Wire;
 
 namespace MeshMessenger.Protocol.Sealing;
 
@@ -15,7 +16,7 @@ namespace MeshMessenger.Protocol.Sealing;
 /// </summary>
 public static class DirectKey
 {
-    private static readonly byte[] Salt = System.Text.Encoding.UTF8.GetBytes("MeshMessenger direct v1");
+    private static readonly byte[] Salt = Utf8Text.GetBytes("MeshMessenger direct v1");
 
     /// <summary>
     /// Derives the key for messages written by <paramref name="author"/> to <paramref name="recipient"/>,

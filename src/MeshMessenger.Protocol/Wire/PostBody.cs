@@ -39,7 +39,7 @@ public sealed class PostBody
     /// <summary>Encodes a post; <paramref name="media"/> may be null (then <paramref name="mediaType"/> is ignored).</summary>
     public static byte[] Encode(string text, byte mediaType, byte[]? media)
     {
-        byte[] utf8 = Utf8Text.GetBytes(text.Replace("\0", string.Empty));
+        byte[] utf8 = Utf8Text.GetBytes(Utf8Text.WithoutNul(text));
         if (media == null || media.Length == 0)
         {
             return utf8;

@@ -1,5 +1,3 @@
-using System;
-
 namespace MeshMessenger.Radio.LoRa;
 
 /// <summary>
@@ -11,11 +9,14 @@ namespace MeshMessenger.Radio.LoRa;
 /// </summary>
 public sealed class Region
 {
-    private Region(string name, double lowMHz, double highMHz, int dutyCyclePercent, int maxPowerDbm)
+    // Band edges in kHz, not MHz as Meshtastic's table writes them: every edge is a whole number of kHz, so the
+    // conversion to Hz is an exact integer product (nanoFramework's mscorlib 1.x has no System.Math to round a
+    // double, and a double such as 433.075 is not exact anyway).
+    private Region(string name, long lowKHz, long highKHz, int dutyCyclePercent, int maxPowerDbm)
     {
         Name = name;
-        LowHz = (long)Math.Round(lowMHz * 1000000);
-        HighHz = (long)Math.Round(highMHz * 1000000);
+        LowHz = lowKHz * 1000;
+        HighHz = highKHz * 1000;
         DutyCyclePercent = dutyCyclePercent;
         MaxPowerDbm = maxPowerDbm;
     }
@@ -39,13 +40,13 @@ public sealed class Region
     public int DutyCyclePercent { get; }
 
     /// <summary>EU 869.4-869.65 MHz (ETSI EN 300 220 sub-band g3): 10 % duty cycle, 27 dBm; one 250 kHz slot.</summary>
-    public static Region Eu868 => new Region("EU_868", 869.4, 869.65, 10, 27);
+    public static Region Eu868 => new Region("EU_868", 869400, 869650, 10, 27);
 
     /// <summary>US 902-928 MHz: no duty cycle, 30 dBm; 104 slots of 250 kHz.</summary>
-    public static Region Us915 => new Region("US", 902.0, 928.0, 100, 30);
+    public static Region Us915 => new Region("US", 902000, 928000, 100, 30);
 
     /// <summary>EU 433-434 MHz: 10 % duty cycle, 10 dBm.</summary>
-    public static Region Eu433 => new Region("EU_433", 433.0, 434.0, 10, 10);
+    public static Region Eu433 => new Region("EU_433", 433000, 434000, 10, 10);
 
     /// <summary>Every region, Meshtastic's order.</summary>
     public static Region[] All()
@@ -55,27 +56,27 @@ public sealed class Region
             Us915,
             Eu433,
             Eu868,
-            new Region("CN", 470.0, 510.0, 100, 19),
-            new Region("JP", 920.5, 923.5, 100, 13),
-            new Region("ANZ", 915.0, 928.0, 100, 30),
-            new Region("ANZ_433", 433.05, 434.79, 100, 14),
-            new Region("RU", 868.7, 869.2, 100, 20),
-            new Region("KR", 920.0, 923.0, 100, 23),
-            new Region("TW", 920.0, 925.0, 100, 27),
-            new Region("IN", 865.0, 867.0, 100, 30),
-            new Region("NZ_865", 864.0, 868.0, 100, 36),
-            new Region("TH", 920.0, 925.0, 10, 27),
-            new Region("UA_433", 433.0, 434.7, 10, 10),
-            new Region("UA_868", 868.0, 868.6, 1, 14),
-            new Region("MY_433", 433.0, 435.0, 100, 20),
-            new Region("SG_923", 917.0, 925.0, 100, 20),
-            new Region("PH_433", 433.0, 434.7, 100, 10),
-            new Region("PH_868", 868.0, 869.4, 100, 14),
-            new Region("PH_915", 915.0, 918.0, 100, 24),
-            new Region("KZ_433", 433.075, 434.775, 100, 10),
-            new Region("KZ_863", 863.0, 868.0, 100, 30),
-            new Region("NP_865", 865.0, 868.0, 100, 30),
-            new Region("BR_902", 902.0, 907.5, 100, 30),
+            new Region("CN", 470000, 510000, 100, 19),
+            new Region("JP", 920500, 923500, 100, 13),
+            new Region("ANZ", 915000, 928000, 100, 30),
+            new Region("ANZ_433", 433050, 434790, 100, 14),
+            new Region("RU", 868700, 869200, 100, 20),
+            new Region("KR", 920000, 923000, 100, 23),
+            new Region("TW", 920000, 925000, 100, 27),
+            new Region("IN", 865000, 867000, 100, 30),
+            new Region("NZ_865", 864000, 868000, 100, 36),
+            new Region("TH", 920000, 925000, 10, 27),
+            new Region("UA_433", 433000, 434700, 10, 10),
+            new Region("UA_868", 868000, 868600, 1, 14),
+            new Region("MY_433", 433000, 435000, 100, 20),
+            new Region("SG_923", 917000, 925000, 100, 20),
+            new Region("PH_433", 433000, 434700, 100, 10),
+            new Region("PH_868", 868000, 869400, 100, 14),
+            new Region("PH_915", 915000, 918000, 100, 24),
+            new Region("KZ_433", 433075, 434775, 100, 10),
+            new Region("KZ_863", 863000, 868000, 100, 30),
+            new Region("NP_865", 865000, 868000, 100, 30),
+            new Region("BR_902", 902000, 907500, 100, 30),
         };
     }
 

@@ -28,7 +28,7 @@ public sealed class NodeSketch : IRadio
     public const int MaxFrame = 255;
 
     private readonly ArrayList _pending = new ArrayList();
-    private readonly Hashtable _seen = new Hashtable();
+    private readonly object[] _seen = new object[8];
     private readonly byte[][] _slots = new byte[4][];
     private string? _name;
 
@@ -44,7 +44,7 @@ public sealed class NodeSketch : IRadio
         }
 
         _pending.Add(frame);
-        _seen[count] = offset;
+        _seen[count & 7] = offset;
         _slots[0] = frame;
         Received?.Invoke(frame, count);
         return true;
@@ -79,7 +79,7 @@ public sealed class NodeSketch : IRadio
         {
             lock (_seen)
             {
-                _seen.Clear();
+                Array.Clear(_seen, 0, _seen.Length);
             }
         }
         finally
