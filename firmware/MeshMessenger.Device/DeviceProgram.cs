@@ -1,3 +1,4 @@
+using MeshMessenger.Crypto;
 using MeshMessenger.Device.Platform;
 using MeshMessenger.Device.Provisioning;
 using MeshMessenger.Device.Storage;
@@ -37,6 +38,10 @@ public sealed class DeviceProgram
     {
         _platform = platform;
         _txPowerDbm = txPowerDbm;
+
+        // The full 61,696-byte fixed-base table would take most of a plain ESP32's managed heap
+        // (docs/device-cost.md §4); the 960-byte row signs the same bytes with 3.8 times the field operations.
+        Ed25519.CompactBaseTable = true;
         _bundles = new BundleStore(platform.Flash);
         _provisioner = new Provisioner(platform.Serial, platform.Clock, _bundles);
     }
