@@ -125,12 +125,12 @@ public sealed class DriverRadioPort : IRadioPort
             if (clear)
             {
                 long airtimeUs = _driver.BeginTransmit(frame, 0, frame.Length);
-                _operationEndMs = now + ((airtimeUs + 999) / 1000);
+                _operationEndMs = now + ((airtimeUs + 999) / 1000) + 1; // + 1 ms: the millisecond clock truncates, SPI takes microseconds
                 return true;
             }
 
             _driver.StartChannelActivityDetection();
-            _operationEndMs = now + _cadMs;
+            _operationEndMs = now + _cadMs + 1;
         }
         catch (RadioException)
         {
