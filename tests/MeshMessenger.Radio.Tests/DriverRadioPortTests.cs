@@ -55,13 +55,20 @@ public sealed class DriverRadioPortTests
         var port = new DriverRadioPort(driver, new BenchClock(bench.Clock));
         port.Attach(null!);
 
-        neighbour.BeginTransmit(Frame, 0, Frame.Length);
+        long start = bench.Clock.NowMicroseconds;
+        long airtime = neighbour.BeginTransmit(Frame, 0, Frame.Length);
         Assert.False(port.Transmit(Frame));
         WaitUntil(bench, port.NextPollMs);
         port.Poll();
         Assert.Equal(1, port.CadBusy);
+        Assert.True(port.IsChannelBusy); // the CAD verdict
+
+        // Back in receive, the chip locked on to the neighbour's preamble: still busy (CAD would abort the packet).
         Assert.True(port.IsChannelBusy);
-        Assert.False(port.IsChannelBusy); // one verdict, one back-off
+        bench.Clock.Advance(start + airtime + 1000 - bench.Clock.NowMicroseconds);
+        port.Poll();
+        Assert.Equal(Frame, port.LastPacket.ToArray());
+        Assert.False(port.IsChannelBusy); // one verdict, one back-off; the packet is in
         Assert.False(port.Transmit(Frame)); // a new CAD, not a transmission
         Assert.Equal(RadioActivity.DetectingActivity, driver.Activity);
         Assert.Single(bench.Air.Packets);

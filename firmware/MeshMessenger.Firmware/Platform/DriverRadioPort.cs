@@ -9,7 +9,7 @@ namespace MeshMessenger.Firmware.Platform;
 /// <see cref="Transmit"/> of a frame starts CAD and answers false, so <see cref="DeviceApp"/> retries after
 /// one slot as it does whenever the radio cannot start; by then <see cref="Poll"/> has taken CadDone. A busy
 /// verdict is answered once by <see cref="IsChannelBusy"/>, which makes DeviceApp back off by its own
-/// contention window; a clear verdict lets the next <see cref="Transmit"/> start the transmission at once.
+/// contention window (so does a packet being received, which CAD would abort); a clear verdict lets the next <see cref="Transmit"/> start the transmission at once.
 /// <see cref="Poll"/> services the chip's interrupt: TxDone → <see cref="DeviceApp.OnTransmitDone"/>,
 /// RxDone → <see cref="DeviceApp.OnReceive"/> with the chip's RSSI and SNR.
 /// </summary>
@@ -74,7 +74,7 @@ public sealed class DriverRadioPort : IRadioPort
     public bool IsTransmitting => _driver.Activity == RadioActivity.Transmitting;
 
     /// <inheritdoc />
-    /// <remarks>True once per busy CAD verdict, while it is fresh; the caller backs off.</remarks>
+    /// <remarks>True once per busy CAD verdict, while it is fresh, and while the chip is receiving a packet; the caller backs off.</remarks>
     public bool IsChannelBusy
     {
         get
@@ -85,7 +85,16 @@ public sealed class DriverRadioPort : IRadioPort
                 return true;
             }
 
-            return false;
+            // A packet being received: CAD or a transmission now would abort it (the chip is half duplex).
+            try
+            {
+                return _driver.IsReceivingPacket();
+            }
+            catch (RadioException)
+            {
+                RadioErrors++;
+                return false;
+            }
         }
     }
 

@@ -80,8 +80,28 @@ public sealed class ChipAir(PathLossModel pathLoss, double noiseFigureDb = 6)
         _packets.Any(p => p.StartUs >= fromUs && p.StartUs < toUs && Hear(receiver, p, frequencyHz, modulation, syncWord, 0) is not null);
 
     /// <summary>
-    /// The first packet that ended in (<paramref name="fromUs"/>, <paramref name="toUs"/>] and started after the
-    /// receiver began listening at <paramref name="fromUs"/>, as the receiver hears it; null if none survived.
+    /// True if the receiver, listening since <paramref name="fromUs"/>, is locked on to a packet still on
+    /// air at <paramref name="nowUs"/> (preamble detected, RxDone still to come).
+    /// </summary>
+    public bool Locked(SimulatedChip receiver, long fromUs, long nowUs, long frequencyHz, LoRaModulation modulation, byte syncWord)
+    {
+        long lockUs = LockUs(modulation);
+        foreach (AirPacket p in _packets)
+        {
+            if (p.StartUs <= nowUs && p.EndUs > nowUs && p.StartUs + lockUs >= fromUs
+                && Hear(receiver, p, frequencyHz, modulation, syncWord, 0) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The first packet that ended in (<paramref name="fromUs"/>, <paramref name="toUs"/>] whose preamble's
+    /// critical section began after the receiver began listening at <paramref name="fromUs"/>, as the
+    /// receiver hears it; null if none survived.
     /// </summary>
     public AirArrival? NextArrival(SimulatedChip receiver, long fromUs, long toUs, long frequencyHz, LoRaModulation modulation, byte syncWord)
     {
@@ -90,7 +110,12 @@ public sealed class ChipAir(PathLossModel pathLoss, double noiseFigureDb = 6)
             .Select(p => Hear(receiver, p, frequencyHz, modulation, syncWord, 0))
             .OfType<AirArrival>()
             .ToList();
-        foreach (AirArrival a in audible.Where(a => a.Packet.StartUs >= fromUs && a.Packet.EndUs <= toUs).OrderBy(a => a.Packet.EndUs))
+        // A receiver that starts listening during a preamble still locks on if enough of it is left: the
+        // last 5 preamble symbols and the header are the critical section (the RadioMedium's rule, after
+        // Meshtasticator), so it must listen from preamble − 5 symbols on. A chip coming out of CAD or TX
+        // therefore still catches a packet whose preamble it has only just missed the start of.
+        long lockUs = LockUs(modulation);
+        foreach (AirArrival a in audible.Where(a => a.Packet.StartUs + lockUs >= fromUs && a.Packet.EndUs <= toUs).OrderBy(a => a.Packet.EndUs))
         {
             bool destroyed = audible.Any(o => o != a
                 && o.Packet.StartUs < a.Packet.EndUs && o.Packet.EndUs > a.Packet.StartUs
@@ -103,6 +128,8 @@ public sealed class ChipAir(PathLossModel pathLoss, double noiseFigureDb = 6)
 
         return null;
     }
+
+    private static long LockUs(LoRaModulation modulation) => (long)(Math.Max(0, modulation.PreambleSymbols - 5) * modulation.SymbolMicroseconds);
 
     private AirArrival? Hear(SimulatedChip receiver, AirPacket p, long frequencyHz, LoRaModulation modulation, byte syncWord, double marginDb)
     {

@@ -338,6 +338,9 @@ public sealed class SimulatedSx1262 : SimulatedChip
             return;
         }
 
+        // PreambleDetected while locked on to a packet on air. Modelled live rather than latched, so a packet
+        // destroyed by a collision does not leave the flag set (the chip would end it with a header or CRC error).
+        _irq = Air.Locked(this, _rxSinceUs, now, FrequencyHz, Modulation, SyncWord) ? _irq | Sx126xIrq.PreambleDetected : _irq & ~Sx126xIrq.PreambleDetected;
         AirArrival? arrival = Air.NextArrival(this, _rxSinceUs, now, FrequencyHz, Modulation, SyncWord);
         if (arrival is not null)
         {

@@ -216,6 +216,11 @@ public sealed class SimulatedSx1276 : SimulatedChip
         {
             case Sx127xRegister.Version:
                 return VersionValue;
+            case Sx127xRegister.ModemStat:
+                // Live status: detected, synchronised, RX on-going and header valid while locked on to a packet; else modem clear.
+                bool receiving = LoRaMode && (Mode == ModeRxContinuous || Mode == ModeRxSingle)
+                    && Air.Locked(this, _rxSinceUs, Clock.NowMicroseconds, FrequencyHz, Modulation, _registers[Sx127xRegister.SyncWord]);
+                return receiving ? (byte)0x0F : (byte)0x10;
             case Sx127xRegister.Fifo:
                 byte value = _fifo[_registers[Sx127xRegister.FifoAddrPtr]];
                 _registers[Sx127xRegister.FifoAddrPtr]++;

@@ -15,6 +15,7 @@ public abstract class LoRaTransceiver
 
     private readonly ReceivedPacket _scratch = new ReceivedPacket();
     private long _receiveDeadlineUs = -1;
+    private long _receivingSinceUs = -1;
 
     /// <summary>Creates a driver over a bus, pins and a timer.</summary>
     protected LoRaTransceiver(ISpiBus spi, IRadioPins pins, IRadioTimer timer)
@@ -173,6 +174,38 @@ public abstract class LoRaTransceiver
         return what;
     }
 
+    /// <summary>
+    /// True while the chip is receiving a packet (preamble detected or header valid, not yet RxDone): a
+    /// transmission or CAD now would abort it, so listen before talk waits (Meshtastic's
+    /// isActivelyReceiving does the same). A flag older than the longest packet is a false detection: the
+    /// driver restarts receive and answers false.
+    /// </summary>
+    public bool IsReceivingPacket()
+    {
+        LoRaRadioSettings settings = RequireSettings();
+        if (Activity != RadioActivity.Receiving || !ReadReceiving())
+        {
+            _receivingSinceUs = -1;
+            return false;
+        }
+
+        long now = Timer.NowMicroseconds;
+        if (_receivingSinceUs < 0)
+        {
+            _receivingSinceUs = now;
+        }
+
+        if (now - _receivingSinceUs > TimeOnAir.Microseconds(settings.Modulation, 255))
+        {
+            _receivingSinceUs = -1;
+            EnterStandby();
+            BeginReceive(0);
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>Starts listening; <paramref name="timeoutMs"/> 0 listens continuously (SX126x SetRx 0xFFFFFF, SX127x RXCONTINUOUS) until told otherwise.</summary>
     public void StartReceive(int timeoutMs)
     {
@@ -256,6 +289,9 @@ public abstract class LoRaTransceiver
 
     /// <summary>Symbols the chip's channel activity detection listens for at a spreading factor.</summary>
     protected abstract int CadSymbols(int spreadingFactor);
+
+    /// <summary>Reads, without clearing, whether a packet is being received (SX126x PreambleDetected/HeaderValid, SX127x RegModemStat).</summary>
+    protected abstract bool ReadReceiving();
 
     /// <summary>Configures and starts channel activity detection, IRQ on CadDone.</summary>
     protected abstract void BeginCad();

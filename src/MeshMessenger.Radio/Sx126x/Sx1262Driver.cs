@@ -101,8 +101,11 @@ public sealed class Sx1262Driver : LoRaTransceiver
         WriteCommand(Sx126xOpcode.SetModulationParams, m.SpreadingFactor, bandwidthCode, m.CodingRateDenominator - 4, m.LowDataRateOptimize ? 1 : 0);
         SetPacketParams(settings, 255);
         // CadDone raises DIO1 too; CadDetected is read from the flags with it (§13.3.1, table 13-29).
+        // PreambleDetected and HeaderValid are flagged (IrqMask) but do not raise DIO1 (DIO1Mask): the
+        // port reads them to avoid transmitting over a packet being received.
         int mask = Sx126xIrq.TxDone | Sx126xIrq.RxDone | Sx126xIrq.Timeout | Sx126xIrq.CrcError | Sx126xIrq.HeaderError | Sx126xIrq.CadDone | Sx126xIrq.CadDetected;
-        WriteCommand(Sx126xOpcode.SetDioIrqParams, mask >> 8, mask & 0xFF, mask >> 8, mask & 0xFF, 0, 0, 0, 0);
+        int flagged = mask | Sx126xIrq.PreambleDetected | Sx126xIrq.HeaderValid;
+        WriteCommand(Sx126xOpcode.SetDioIrqParams, flagged >> 8, flagged & 0xFF, mask >> 8, mask & 0xFF, 0, 0, 0, 0);
 
         // The one-byte sync word 0xXY becomes 0xX4 0xY4 in the two-byte register (§6.1.1.1: 0x12 ↔ 0x1424, 0x34 ↔ 0x3444).
         WriteRegister(Sx126xRegister.LoRaSyncWord, (settings.SyncWord & 0xF0) | 0x04, ((settings.SyncWord & 0x0F) << 4) | 0x04);
@@ -187,6 +190,13 @@ public sealed class Sx1262Driver : LoRaTransceiver
         packet.RssiDbm = -status[2] / 2.0;
         packet.SnrDb = (sbyte)status[3] / 4.0;
         return RadioInterrupt.Packet;
+    }
+
+    /// <inheritdoc />
+    protected override bool ReadReceiving()
+    {
+        int irq = ReadIrq();
+        return (irq & (Sx126xIrq.PreambleDetected | Sx126xIrq.HeaderValid)) != 0 && (irq & Sx126xIrq.RxDone) == 0;
     }
 
     /// <inheritdoc />

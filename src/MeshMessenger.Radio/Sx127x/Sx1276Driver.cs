@@ -210,6 +210,13 @@ public sealed class Sx1276Driver : LoRaTransceiver
     }
 
     /// <inheritdoc />
+    protected override bool ReadReceiving()
+    {
+        // RegModemStat bits 0 signal detected, 1 signal synchronised, 3 header info valid (§6.4, table 41).
+        return (ReadRegister(Sx127xRegister.ModemStat) & 0x0B) != 0;
+    }
+
+    /// <inheritdoc />
     protected override int CadSymbols(int spreadingFactor)
     {
         // §4.1.6.x (Channel Activity Detection): the receiver listens for one symbol, then correlates;
