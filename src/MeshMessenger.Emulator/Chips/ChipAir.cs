@@ -105,11 +105,19 @@ public sealed class ChipAir(PathLossModel pathLoss, double noiseFigureDb = 6)
     /// </summary>
     public AirArrival? NextArrival(SimulatedChip receiver, long fromUs, long toUs, long frequencyHz, LoRaModulation modulation, byte syncWord)
     {
-        var audible = _packets
-            .Where(p => p.EndUs > fromUs)
+        var live = _packets.Where(p => p.EndUs > fromUs).ToList();
+        var audible = live
             .Select(p => Hear(receiver, p, frequencyHz, modulation, syncWord, 0))
             .OfType<AirArrival>()
             .ToList();
+
+        // Interferers: any same-SF packet up to 10 dB below the demodulation floor, whatever its sync word
+        // (the RadioMedium keeps links down to the same floor for the same reason).
+        var interferers = live
+            .Select(p => Hear(receiver, p, frequencyHz, modulation, p.SyncWord, 10))
+            .OfType<AirArrival>()
+            .ToList();
+
         // A receiver that starts listening during a preamble still locks on if enough of it is left: the
         // last 5 preamble symbols and the header are the critical section (the RadioMedium's rule, after
         // Meshtasticator), so it must listen from preamble − 5 symbols on. A chip coming out of CAD or TX
@@ -117,7 +125,7 @@ public sealed class ChipAir(PathLossModel pathLoss, double noiseFigureDb = 6)
         long lockUs = LockUs(modulation);
         foreach (AirArrival a in audible.Where(a => a.Packet.StartUs + lockUs >= fromUs && a.Packet.EndUs <= toUs).OrderBy(a => a.Packet.EndUs))
         {
-            bool destroyed = audible.Any(o => o != a
+            bool destroyed = interferers.Any(o => o.Packet != a.Packet
                 && o.Packet.StartUs < a.Packet.EndUs && o.Packet.EndUs > a.Packet.StartUs
                 && a.RssiDbm - o.RssiDbm < RadioMedium.CaptureThresholdDb);
             if (!destroyed)
