@@ -2,23 +2,30 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using MeshMessenger.Emulator.Channel;
+using MeshMessenger.Emulator.Chips;
 using MeshMessenger.Emulator.Engine;
 using MeshMessenger.Emulator.Metrics;
 using MeshMessenger.Emulator.Scenarios;
 using MeshMessenger.Firmware;
+using MeshMessenger.Firmware.Platform;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Node;
 using MeshMessenger.Protocol.Sealing;
+using MeshMessenger.Radio.Drivers;
 using MeshMessenger.Radio.LoRa;
+using MeshMessenger.Radio.Sx126x;
+using MeshMessenger.Radio.Sx127x;
 
 namespace MeshMessenger.Emulator;
 
 /// <summary>
 /// One run of a scenario under one routing policy: places devices, computes links, drives every device's
 /// firmware (<see cref="DeviceApp"/>) from a discrete-event queue, and measures. Deterministic: the same
-/// scenario, seed and policy give the same result.
+/// scenario, seed and policy give the same result. In chip mode (<see cref="Scenario.Radio"/> "sx1262" or
+/// "sx1276") every device's radio is the firmware's <see cref="DriverRadioPort"/> over the real driver over a
+/// simulated chip's SPI bytes over <see cref="ChipAir"/>, with the same positions, links and seed.
 /// </summary>
 public sealed class Emulation
 {
@@ -40,6 +47,10 @@ public sealed class Emulation
     private long _newReceptions;
     private long _wifiFrames;
     private long _syncAirtimeMs;
+    private readonly ChipAir? _air;
+    private readonly DriverRadioPort[] _ports = [];
+    private readonly Dictionary<SimulatedChip, int> _chipIndex = [];
+    private readonly HashSet<(int Device, long AtMs)> _pendingPolls = [];
 
     /// <summary>Prepares a run; nothing happens until <see cref="Run"/>.</summary>
     public Emulation(Scenario scenario, string policy)
@@ -55,7 +66,20 @@ public sealed class Emulation
         _channel = new ChannelKey("mesh", SHA256.HashData(Encoding.UTF8.GetBytes($"channel/{scenario.Seed}")));
         Devices = Place();
         Medium = new RadioMedium(ComputeLinks(), _modulation, _budget);
+        if (scenario.Radio != "medium")
+        {
+            (_air, _ports) = BuildChips();
+        }
     }
+
+    /// <summary>True when devices run the radio drivers over simulated chips.</summary>
+    public bool ChipMode => _air is not null;
+
+    /// <summary>The chips' channel in chip mode, else null.</summary>
+    public ChipAir? Air => _air;
+
+    /// <summary>Each device's radio port in chip mode (empty otherwise).</summary>
+    public IReadOnlyList<DriverRadioPort> Ports => _ports;
 
     /// <summary>The devices.</summary>
     public IReadOnlyList<VirtualDevice> Devices { get; }
@@ -133,11 +157,7 @@ public sealed class Emulation
         }
 
         Transmission tx = Medium.CreateTransmission(device, frame, _events.Now);
-        Transmitted?.Invoke(device, frame, tx.EndMs - tx.StartMs);
-        if (_pendingWipes.Count > 0 && frame.Length > 1 && ((frame[1] >> 2) & 7) == 0)
-        {
-            _syncAirtimeMs += tx.EndMs - tx.StartMs; // hop start 0 after a wipe: the restore's sync traffic
-        }
+        OnAir(sender, frame, tx.EndMs - tx.StartMs);
 
         foreach (Reception r in Medium.Start(tx, i => Devices[i].On))
         {
@@ -154,6 +174,18 @@ public sealed class Emulation
             }
         });
 
+        return true;
+    }
+
+    /// <summary>A frame went on air (either mode): hooks, restore accounting, and the Wi-Fi copy.</summary>
+    private void OnAir(VirtualDevice sender, byte[] frame, long airtimeMs)
+    {
+        Transmitted?.Invoke(sender.Index, frame, airtimeMs);
+        if (_pendingWipes.Count > 0 && frame.Length > 1 && ((frame[1] >> 2) & 7) == 0)
+        {
+            _syncAirtimeMs += airtimeMs; // hop start 0 after a wipe: the restore's sync traffic
+        }
+
         if (sender.Wifi)
         {
             foreach (VirtualDevice peer in Devices.Where(d => d.Wifi && d != sender && Distance(d, sender) <= _scenario.Wifi.RangeM))
@@ -162,8 +194,113 @@ public sealed class Emulation
                 _events.At(_events.Now + (long)_scenario.Wifi.LatencyMs, () => Deliver(peer, frame, -40, 30));
             }
         }
+    }
 
-        return true;
+    private (ChipAir Air, DriverRadioPort[] Ports) BuildChips()
+    {
+        ModemPreset preset = ModemPreset.Find(_scenario.Preset)!;
+        bool sx1262 = _scenario.Radio == "sx1262";
+        int power = (int)Math.Round(Math.Min(_scenario.TxPowerDbm, _region.MaxPowerDbm));
+        power = sx1262 ? Math.Clamp(power, -9, 22) : Math.Clamp(power, 2, 20);
+        LoRaRadioSettings settings = LoRaRadioSettings.For(_region, preset, power);
+
+        // The chips hear each other through this emulation's links (path loss and shadowing drawn once,
+        // from the seed), so both modes share positions, links and randomness.
+        var rssi = new Dictionary<(int, int), double>();
+        foreach (VirtualDevice d in Devices)
+        {
+            foreach ((int to, double r) in Medium.LinksOf(d.Index))
+            {
+                rssi[(d.Index, to)] = r;
+            }
+        }
+
+        PathLossModel model = PathLossModel.Create(_scenario.PathLoss.Model, _region.DefaultFrequencyHz / 1e6, _scenario.HeightM);
+        var air = new ChipAir(model, _scenario.NoiseFigureDb)
+        {
+            RetainMicroseconds = 60_000_000, // longer than any LoRa frame (SF12/125 kHz, 255 bytes: about 10 s)
+            LinkRssiDbm = (from, to) => rssi.TryGetValue((_chipIndex[from], _chipIndex[to]), out double r) ? r : double.NegativeInfinity,
+            Started = OnChipPacket,
+        };
+        var ports = new DriverRadioPort[Devices.Count];
+        foreach (VirtualDevice d in Devices)
+        {
+            // Each device's chip and driver read simulated time; the driver's own waits (BUSY, reset) run ahead of it within an event.
+            var clock = new ChipClock(() => _events.Now * 1000);
+            SimulatedChip chip = sx1262 ? new SimulatedSx1262(air, clock, d.X, d.Y) : new SimulatedSx1276(air, clock, d.X, d.Y);
+            LoRaTransceiver driver = sx1262 ? new Sx1262Driver(chip, chip, clock) : new Sx1276Driver(chip, chip, clock);
+            _chipIndex[chip] = d.Index;
+            driver.Initialize(settings);
+            ports[d.Index] = new DriverRadioPort(driver, _clock);
+        }
+
+        return (air, ports);
+    }
+
+    private void OnChipPacket(AirPacket packet)
+    {
+        VirtualDevice sender = Devices[_chipIndex[packet.Sender]];
+        OnAir(sender, packet.Bytes, (packet.EndUs - packet.StartUs + 999) / 1000);
+
+        // Whoever can hear it services its interrupt when the packet has ended.
+        long endMs = (packet.EndUs + 999) / 1000;
+        foreach ((int to, double _) in Medium.LinksOf(sender.Index))
+        {
+            SchedulePoll(Devices[to], endMs);
+        }
+    }
+
+    private void SchedulePoll(VirtualDevice device, long atMs)
+    {
+        if (atMs == long.MaxValue)
+        {
+            return;
+        }
+
+        atMs = Math.Max(atMs, _events.Now);
+        if (_pendingPolls.Add((device.Index, atMs)))
+        {
+            _events.At(atMs, () =>
+            {
+                _pendingPolls.Remove((device.Index, atMs));
+                PollChip(device);
+            });
+        }
+    }
+
+    private void PollChip(VirtualDevice device)
+    {
+        if (!device.On)
+        {
+            return;
+        }
+
+        DriverRadioPort port = _ports[device.Index];
+        for (int i = 0; i < 8; i++)
+        {
+            RadioInterrupt what = port.PollOnce();
+            if (what == RadioInterrupt.None)
+            {
+                break;
+            }
+
+            if (what == RadioInterrupt.Packet)
+            {
+                _receptions++;
+                if (_heard.Add((device.Index, Fnv1a(port.LastPacket.Data, port.LastPacket.Length))))
+                {
+                    _newReceptions++;
+                }
+
+                NoteDeliveries(device);
+            }
+        }
+
+        Wake(device);
+        if (port.NextPollMs <= _events.Now)
+        {
+            SchedulePoll(device, _events.Now + 1); // the interrupt is late by the clock's rounding
+        }
     }
 
     private void EndReception(Reception r)
@@ -231,6 +368,11 @@ public sealed class Emulation
 
     private void Wake(VirtualDevice device)
     {
+        if (_air is not null)
+        {
+            SchedulePoll(device, _ports[device.Index].NextPollMs);
+        }
+
         long next = device.App.NextWakeupMs;
         if (next == long.MaxValue || !device.On)
         {
@@ -363,7 +505,14 @@ public sealed class Emulation
             node.TakeOutbox(); // genesis profiles travel with the contact cards, not over the air
         }
 
-        return new DeviceApp(node, new EmulatedRadio(this, d.Index), _clock, new SeededRandomSource(unchecked((_scenario.Seed * 1_000_003) + (d.Index * 7_919) + 17)), _modulation, _region, _policy == "learned-routes");
+        IRadioPort radio = _air is null ? new EmulatedRadio(this, d.Index) : _ports[d.Index];
+        var app = new DeviceApp(node, radio, _clock, new SeededRandomSource(unchecked((_scenario.Seed * 1_000_003) + (d.Index * 7_919) + 17)), _modulation, _region, _policy == "learned-routes");
+        if (_air is not null)
+        {
+            _ports[d.Index].Attach(app);
+        }
+
+        return app;
     }
 
     private void ScheduleTraffic(long durationMs)
@@ -431,6 +580,11 @@ public sealed class Emulation
                         break;
                     case ScenarioEventKind.On:
                         d.On = true;
+                        if (_air is not null)
+                        {
+                            PollChip(d);
+                        }
+
                         Wake(d);
                         break;
                     case ScenarioEventKind.Wipe:
@@ -474,6 +628,7 @@ public sealed class Emulation
         {
             Scenario = _scenario.Name,
             Policy = _policy,
+            Radio = _scenario.Radio,
             Nodes = n,
             Seed = _scenario.Seed,
             Preset = _scenario.Preset,
@@ -561,11 +716,13 @@ public sealed class Emulation
 
     private static double Distance(VirtualDevice a, VirtualDevice b) => Math.Sqrt(((a.X - b.X) * (a.X - b.X)) + ((a.Y - b.Y) * (a.Y - b.Y)));
 
-    private static ulong Fnv1a(byte[] frame)
+    private static ulong Fnv1a(byte[] frame) => Fnv1a(frame, frame.Length);
+
+    private static ulong Fnv1a(byte[] frame, int length)
     {
         // The payload (bytes 4..) identifies the frame whatever the relay header says.
         ulong h = 14695981039346656037;
-        for (int i = 4; i < frame.Length; i++)
+        for (int i = 4; i < length; i++)
         {
             h = (h ^ frame[i]) * 1099511628211;
         }

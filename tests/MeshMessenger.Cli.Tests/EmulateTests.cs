@@ -59,6 +59,23 @@ public sealed class EmulateTests : IDisposable
     }
 
     [Fact]
+    public void Emulate_with_radio_chip_runs_the_drivers_over_simulated_chips_and_an_unknown_radio_is_refused()
+    {
+        var console = new RecordingConsole();
+        Assert.Equal(0, EmulateCommand.Run(ScenarioPath, Path.Combine(_dir, "out-chip"), json: true, console.Console, radio: "chip"));
+        using JsonDocument printed = JsonDocument.Parse(console.Text);
+        Assert.All(printed.RootElement.EnumerateArray(), r =>
+        {
+            Assert.Equal("sx1262", r.GetProperty("radio").GetString());
+            Assert.True(r.GetProperty("framesSent").GetInt64() > 0);
+        });
+
+        var refused = new RecordingConsole();
+        Assert.Equal(1, EmulateCommand.Run(ScenarioPath, Path.Combine(_dir, "out-bad"), json: true, refused.Console, radio: "sx1280"));
+        Assert.Contains("radio 'sx1280' is unknown", refused.Text);
+    }
+
+    [Fact]
     public void Sweep_runs_every_count_under_both_policies_and_draws_the_comparison()
     {
         var console = new RecordingConsole();

@@ -23,6 +23,9 @@ public static class BenchCommand
 
     public const string DefaultPaymentsJson = "results/payments-bench.json";
 
+    /// <summary>Where <c>meshmsg bench chip-mode</c> writes its figures.</summary>
+    public const string DefaultChipModeJson = "results/bench-chip-mode.json";
+
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public static Command Create()
@@ -160,6 +163,21 @@ public static class BenchCommand
         payments.Options.Add(printJson);
         payments.SetAction(parse => Report(parse.GetValue(printJson), parse.GetValue(paymentsJson)!, console => RunPayments(parse.GetValue(paymentsRuns), parse.GetValue(paymentsSeed), parse.GetValue(paymentsJson)!, console)));
 
+        var chipJson = new Option<FileInfo>("--out") { Description = "Where to write the figures as JSON.", DefaultValueFactory = _ => new FileInfo(DefaultChipModeJson) };
+        var chipScenario = new Option<string>("--scenario") { Description = "Scenario file or bundled name to run.", DefaultValueFactory = _ => "village-30" };
+        var chipRuns = new Option<int>("--runs") { Description = "Seeds to run (the scenario's seed and the ones after it).", DefaultValueFactory = _ => 5 };
+        var chipMode = new Command(
+            "chip-mode",
+            "The emulator's chip mode against its modelled channel: the same scenario and seeds with every device's radio the medium, " +
+            "then the firmware's DriverRadioPort over the SX1262 and the SX1276 drivers over simulated chips. Prints delivery, airtime " +
+            "and the chip mode's slowdown, each as mean ± sd over the seeds.\n\n" +
+            "Examples:\n  meshmsg bench chip-mode\n  meshmsg bench chip-mode --runs 10 --scenario wipe-30")
+        {
+            chipJson, chipScenario, chipRuns,
+        };
+        chipMode.Options.Add(printJson);
+        chipMode.SetAction(parse => Report(parse.GetValue(printJson), parse.GetValue(chipJson)!, console => RunChipMode(parse.GetValue(chipScenario)!, parse.GetValue(chipRuns), parse.GetValue(chipJson)!, console)));
+
         var bench = new Command("bench", "Benchmarks that print figures and write JSON under results/ (--out FILE to choose, --json to print it).");
         bench.Subcommands.Add(anchoring);
         bench.Subcommands.Add(crypto);
@@ -167,6 +185,7 @@ public static class BenchCommand
         bench.Subcommands.Add(emulator);
         bench.Subcommands.Add(web);
         bench.Subcommands.Add(payments);
+        bench.Subcommands.Add(chipMode);
         return bench;
     }
 
@@ -205,6 +224,84 @@ public static class BenchCommand
 
         console.Write(table);
         console.MarkupLineInterpolated($"a signed, sealed direct message carries {report.SingleFrameTextBytes} bytes of text in a {report.DirectMessageFrameBytes}-byte LoRa frame");
+        json.Directory?.Create();
+        File.WriteAllText(json.FullName, JsonSerializer.Serialize(report, JsonOptions));
+        console.MarkupLineInterpolated($"figures written to [bold]{json.FullName}[/]");
+        return 0;
+    }
+
+    public static int RunChipMode(string scenarioName, int runs, FileInfo json, IAnsiConsole console)
+    {
+        Scenario scenario;
+        try
+        {
+            scenario = EmulateCommand.LoadScenario(scenarioName);
+            if (runs is < 1 or > 100)
+            {
+                throw new ScenarioException($"--runs must be 1..100, got {runs}");
+            }
+        }
+        catch (ScenarioException e)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 1;
+        }
+
+        string policy = scenario.Policies[0];
+        DateTimeOffset started = DateTimeOffset.UtcNow;
+        string[] radios = ["medium", "sx1262", "sx1276"];
+        var results = radios.ToDictionary(r => r, _ => new List<EmulationResult>());
+        int[] seeds = Enumerable.Range(scenario.Seed, runs).ToArray();
+        console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn()).Start(ctx =>
+        {
+            ProgressTask task = ctx.AddTask(Markup.Escape($"{scenario.Name}, {runs} seeds × 3 radios"), maxValue: runs * radios.Length);
+            foreach (int seed in seeds)
+            {
+                foreach (string radio in radios)
+                {
+                    Scenario s = EmulateCommand.LoadScenario(scenarioName);
+                    s.Seed = seed;
+                    s.Radio = radio;
+                    results[radio].Add(new Emulation(s, policy).Run());
+                    task.Increment(1);
+                }
+            }
+        });
+
+        List<EmulationResult> medium = results["medium"];
+        var figures = radios.Select(r =>
+        {
+            List<EmulationResult> x = results[r];
+            return new ChipModeRadioFigures(
+                r,
+                SampleStatistics.Of(x.Select(e => e.DmDeliveryPercent).ToList()),
+                SampleStatistics.Of(x.Select(e => e.ReachabilityPercent).ToList()),
+                SampleStatistics.Of(x.Select(e => e.TotalAirtimeSeconds).ToList()),
+                SampleStatistics.Of(x.Select(e => (double)e.FramesSent).ToList()),
+                SampleStatistics.Of(x.Select(e => e.WallSeconds).ToList()),
+                SampleStatistics.Of(x.Select((e, i) => e.WallSeconds / Math.Max(1e-6, medium[i].WallSeconds)).ToList()));
+        }).ToList();
+        var report = new ChipModeBenchmarkReport(
+            started,
+            Environment.MachineName,
+            Environment.ProcessorCount,
+            System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
+            scenario.Name,
+            policy,
+            medium[0].Nodes,
+            scenario.DurationMinutes,
+            seeds,
+            figures);
+        static string F(SampleStatistics s, string format) => $"{s.Mean.ToString(format, System.Globalization.CultureInfo.InvariantCulture)} ± {s.StandardDeviation.ToString(format, System.Globalization.CultureInfo.InvariantCulture)}";
+        var table = new Table()
+            .Title($"chip mode against the medium: {Markup.Escape(scenario.Name)}, {policy}, n = {runs} seeds, mean ± sd ({Markup.Escape(report.Runtime)}, {report.ProcessorCount} cores)")
+            .AddColumns("radio", "DM delivery %", "post reach %", "airtime s", "frames", "wall s", "slowdown ×");
+        foreach (ChipModeRadioFigures f in figures)
+        {
+            table.AddRow(f.Radio, F(f.DmDeliveryPercent, "F1"), F(f.ReachabilityPercent, "F1"), F(f.TotalAirtimeSeconds, "F0"), F(f.FramesSent, "F0"), F(f.WallSeconds, "F2"), F(f.SlowdownOverMedium, "F1"));
+        }
+
+        console.Write(table);
         json.Directory?.Create();
         File.WriteAllText(json.FullName, JsonSerializer.Serialize(report, JsonOptions));
         console.MarkupLineInterpolated($"figures written to [bold]{json.FullName}[/]");

@@ -20,14 +20,15 @@ public static class EmulateCommand
         var scenario = new Argument<string>("scenario") { Description = "A scenario file, or the name of a bundled one (village-30, wipe-30, sweep, bench-1000)." };
         var output = new Option<string>("--out") { Description = "Folder for results.json and the PNG plots.", DefaultValueFactory = _ => DefaultOut };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of a table." };
+        var radio = new Option<string?>("--radio") { Description = "medium (the modelled channel), or chip mode: chip (= sx1262), sx1262 or sx1276 — the firmware over the real driver over a simulated chip's SPI bytes. Overrides the scenario's radio field." };
         var run = new Command(
             "emulate",
             "Run a scenario: thousands of virtual devices running the firmware over a modelled LoRa channel, once per routing policy, same seed.\n\n" +
-            "Examples:\n  meshmsg emulate village-30\n  meshmsg emulate wipe-30\n  meshmsg emulate my-scenario.json --out results/mine\n  meshmsg emulate sweep --nodes 10,30,100,300,1000")
+            "Examples:\n  meshmsg emulate village-30\n  meshmsg emulate village-30 --radio chip\n  meshmsg emulate wipe-30\n  meshmsg emulate my-scenario.json --out results/mine\n  meshmsg emulate sweep --nodes 10,30,100,300,1000")
         {
-            scenario, output, json,
+            scenario, output, json, radio,
         };
-        run.SetAction(parse => Run(parse.GetValue(scenario)!, parse.GetValue(output)!, parse.GetValue(json), AnsiConsole.Console));
+        run.SetAction(parse => Run(parse.GetValue(scenario)!, parse.GetValue(output)!, parse.GetValue(json), AnsiConsole.Console, parse.GetValue(radio)));
 
         var sweepScenario = new Option<string>("--scenario") { Description = "Base scenario (its node count is replaced).", DefaultValueFactory = _ => "sweep" };
         var nodes = new Option<string>("--nodes") { Description = "Comma-separated node counts.", DefaultValueFactory = _ => string.Join(',', Sweep.DefaultNodeCounts) };
@@ -60,12 +61,17 @@ public static class EmulateCommand
         throw new ScenarioException($"no scenario file '{nameOrPath}' (bundled: {names})");
     }
 
-    public static int Run(string nameOrPath, string outDir, bool json, IAnsiConsole console)
+    public static int Run(string nameOrPath, string outDir, bool json, IAnsiConsole console, string? radio = null)
     {
         Scenario scenario;
         try
         {
             scenario = LoadScenario(nameOrPath);
+            if (radio is not null)
+            {
+                scenario.Radio = radio == "chip" ? "sx1262" : radio;
+                scenario.Validate();
+            }
         }
         catch (ScenarioException e)
         {

@@ -17,6 +17,7 @@ public sealed class SimulatedSx1262 : SimulatedChip
     private const int ModeStandbyXosc = 3;
     private const int ModeRx = 5;
     private const int ModeTx = 6;
+    private const int ModeCad = 7; // internal: the status byte reports RX while CAD runs (§13.5.1)
     private const long StepNs = 15625;
 
     private readonly byte[] _buffer = new byte[256];
@@ -46,6 +47,9 @@ public sealed class SimulatedSx1262 : SimulatedChip
     private int _rxStart;
     private byte _rssiRaw;
     private byte _snrRaw;
+    private int _cadSymbols = 2;
+    private long _cadStartUs;
+    private long _cadEndUs = -1;
 
     /// <summary>A chip at (<paramref name="x"/>, <paramref name="y"/>) metres on the air, just powered on.</summary>
     public SimulatedSx1262(ChipAir air, ChipClock clock, double x = 0, double y = 0)
@@ -60,8 +64,11 @@ public sealed class SimulatedSx1262 : SimulatedChip
     /// <summary>Device errors to report after calibration (bit 5: the oscillator did not start).</summary>
     public int InjectedDeviceErrors { get; set; }
 
-    /// <summary>Current chip mode (bits 6:4 of the status byte): 0 sleep, 2 STDBY_RC, 3 STDBY_XOSC, 4 FS, 5 RX, 6 TX.</summary>
-    public int Mode => _mode;
+    /// <summary>Current chip mode (bits 6:4 of the status byte): 0 sleep, 2 STDBY_RC, 3 STDBY_XOSC, 4 FS, 5 RX (also while CAD runs), 6 TX.</summary>
+    public int Mode => _mode == ModeCad ? ModeRx : _mode;
+
+    /// <summary>True while channel activity detection runs.</summary>
+    public bool DetectingActivity => _mode == ModeCad;
 
     /// <summary>Programmed RF frequency in Hz (from the register value, f = reg · 32 MHz / 2^25).</summary>
     public long FrequencyHz => (_frequencyRegister * 32_000_000) >> 25;
@@ -117,6 +124,7 @@ public sealed class SimulatedSx1262 : SimulatedChip
         _packetType = 0;
         _txEndUs = -1;
         _timeoutAtUs = -1;
+        _cadEndUs = -1;
         _busyUntilUs = Clock.NowMicroseconds + 3500; // start-up calibration (§9.1)
     }
 
@@ -139,7 +147,7 @@ public sealed class SimulatedSx1262 : SimulatedChip
             return;
         }
 
-        byte status = (byte)((_mode << 4) | (_commandStatus << 1));
+        byte status = (byte)((Mode << 4) | (_commandStatus << 1));
         Array.Fill(read, status, 0, count);
         read[0] = 0xA2; // the byte clocked out with the opcode is undefined (RFU)
         _commandStatus = 0;
@@ -154,6 +162,19 @@ public sealed class SimulatedSx1262 : SimulatedChip
                 _mode = Param(1) == 0 ? ModeStandbyRc : ModeStandbyXosc;
                 _timeoutAtUs = -1;
                 _txEndUs = -1;
+                _cadEndUs = -1;
+                break;
+            case Sx126xOpcode.SetCadParams:
+                // §13.4.7: cadSymbolNum 0..4 = 1, 2, 4, 8, 16 symbols; only CAD_ONLY exit mode is modelled.
+                _cadSymbols = 1 << Math.Min(Param(1), 4);
+                if (Param(4) != 0)
+                {
+                    Violations.Add("SetCadParams with exit mode CAD_RX, which this simulation does not model");
+                }
+
+                break;
+            case Sx126xOpcode.SetCad:
+                StartCad();
                 break;
             case Sx126xOpcode.SetSleep:
                 _mode = ModeSleep;
@@ -288,6 +309,15 @@ public sealed class SimulatedSx1262 : SimulatedChip
     protected override void Update()
     {
         long now = Clock.NowMicroseconds;
+        if (_mode == ModeCad && now >= _cadEndUs)
+        {
+            // §6.4 / §13.4.7: CadDone, with CadDetected if LoRa symbols were on air in the window; then STDBY_RC.
+            bool detected = Air.AnyOnAir(this, _cadStartUs, _cadEndUs, FrequencyHz, Modulation);
+            _irq |= Sx126xIrq.CadDone | (detected ? Sx126xIrq.CadDetected : 0);
+            _mode = ModeStandbyRc;
+            _cadEndUs = -1;
+        }
+
         if (_mode == ModeTx && _txEndUs >= 0 && now >= _txEndUs)
         {
             _irq |= Sx126xIrq.TxDone;
@@ -308,6 +338,9 @@ public sealed class SimulatedSx1262 : SimulatedChip
             return;
         }
 
+        // PreambleDetected while locked on to a packet on air. Modelled live rather than latched, so a packet
+        // destroyed by a collision does not leave the flag set (the chip would end it with a header or CRC error).
+        _irq = Air.Locked(this, _rxSinceUs, now, FrequencyHz, Modulation, SyncWord) ? _irq | Sx126xIrq.PreambleDetected : _irq & ~Sx126xIrq.PreambleDetected;
         AirArrival? arrival = Air.NextArrival(this, _rxSinceUs, now, FrequencyHz, Modulation, SyncWord);
         if (arrival is not null)
         {
@@ -380,6 +413,22 @@ public sealed class SimulatedSx1262 : SimulatedChip
         {
             Air.Transmit(this, bytes, now, FrequencyHz, Modulation, SyncWord, _powerDbm);
         }
+    }
+
+    private void StartCad()
+    {
+        if (_mode != ModeStandbyRc && _mode != ModeStandbyXosc)
+        {
+            Violations.Add($"SetCad in mode {_mode}, not standby");
+            _commandStatus = 5;
+            return;
+        }
+
+        // Duration per symbol (2^SF + 32) / BW (DS_SX1261-2 §6.4, AN1200.48).
+        LoRaModulation m = Modulation;
+        _mode = ModeCad;
+        _cadStartUs = Clock.NowMicroseconds;
+        _cadEndUs = _cadStartUs + (_cadSymbols * ((1L << m.SpreadingFactor) + 32) * 1_000_000 / m.BandwidthHz);
     }
 
     private void StartRx(long steps)

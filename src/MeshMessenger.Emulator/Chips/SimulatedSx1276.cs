@@ -17,11 +17,14 @@ public sealed class SimulatedSx1276 : SimulatedChip
     private const int ModeTx = 3;
     private const int ModeRxContinuous = 5;
     private const int ModeRxSingle = 6;
+    private const int ModeCad = 7;
 
     private readonly byte[] _registers = new byte[0x80];
     private readonly byte[] _fifo = new byte[256];
     private long _txEndUs = -1;
     private long _rxSinceUs;
+    private long _cadStartUs;
+    private long _cadEndUs = -1;
 
     /// <summary>A chip at (<paramref name="x"/>, <paramref name="y"/>) metres on the air, just powered on.</summary>
     public SimulatedSx1276(ChipAir air, ChipClock clock, double x = 0, double y = 0)
@@ -85,7 +88,7 @@ public sealed class SimulatedSx1276 : SimulatedChip
             {
                 0 => (flags & 0x40) != 0, // RxDone
                 1 => (flags & 0x08) != 0, // TxDone
-                2 => (flags & 0x04) != 0, // CadDone
+                2 => (flags & 0x04) != 0, // CadDone (table 18)
                 _ => false,
             };
         }
@@ -148,6 +151,15 @@ public sealed class SimulatedSx1276 : SimulatedChip
             _txEndUs = -1;
         }
 
+        if (Mode == ModeCad && _cadEndUs >= 0 && now >= _cadEndUs)
+        {
+            // §4.1.6.x: CadDone (bit 2), CadDetected (bit 0) if a LoRa preamble or symbols were on air; then standby.
+            bool detected = Air.AnyOnAir(this, _cadStartUs, _cadEndUs, FrequencyHz, Modulation);
+            _registers[Sx127xRegister.IrqFlags] |= (byte)(0x04 | (detected ? 0x01 : 0));
+            SetMode(ModeStandby);
+            _cadEndUs = -1;
+        }
+
         if (!LoRaMode || (Mode != ModeRxContinuous && Mode != ModeRxSingle))
         {
             return;
@@ -204,6 +216,11 @@ public sealed class SimulatedSx1276 : SimulatedChip
         {
             case Sx127xRegister.Version:
                 return VersionValue;
+            case Sx127xRegister.ModemStat:
+                // Live status: detected, synchronised, RX on-going and header valid while locked on to a packet; else modem clear.
+                bool receiving = LoRaMode && (Mode == ModeRxContinuous || Mode == ModeRxSingle)
+                    && Air.Locked(this, _rxSinceUs, Clock.NowMicroseconds, FrequencyHz, Modulation, _registers[Sx127xRegister.SyncWord]);
+                return receiving ? (byte)0x0F : (byte)0x10;
             case Sx127xRegister.Fifo:
                 byte value = _fifo[_registers[Sx127xRegister.FifoAddrPtr]];
                 _registers[Sx127xRegister.FifoAddrPtr]++;
@@ -264,6 +281,18 @@ public sealed class SimulatedSx1276 : SimulatedChip
         else if ((mode == ModeRxContinuous || mode == ModeRxSingle) && (current & 0x07) != mode)
         {
             _rxSinceUs = now;
+        }
+        else if (mode == ModeCad && (current & 0x07) != ModeCad)
+        {
+            // One symbol period, (2^SF + 32) / BW, per §4.1.6.x's CAD timing.
+            LoRaModulation m = Modulation;
+            _cadStartUs = now;
+            _cadEndUs = now + (((1L << m.SpreadingFactor) + 32) * 1_000_000 / m.BandwidthHz);
+        }
+
+        if (mode != ModeCad)
+        {
+            _cadEndUs = -1;
         }
     }
 

@@ -8,6 +8,8 @@ public sealed record EmulationResult
 {
     public required string Scenario { get; init; }
     public required string Policy { get; init; }
+    /// <summary>"medium" (the modelled channel) or the simulated chip every device drives ("sx1262", "sx1276").</summary>
+    public string Radio { get; init; } = "medium";
     public required int Nodes { get; init; }
     public required int Seed { get; init; }
     public required string Preset { get; init; }

@@ -64,6 +64,13 @@ public sealed class Scenario
     /// <summary>Devices that also have Wi-Fi (UDP) links to each other.</summary>
     public WifiSpec Wifi { get; set; } = new();
 
+    /// <summary>
+    /// The devices' radio: "medium" (default: the firmware over the modelled channel, fast) or chip mode,
+    /// "sx1262" / "sx1276": the firmware over DriverRadioPort, the real driver and a simulated chip's SPI
+    /// bytes (docs/emulator.md, "Chip mode").
+    /// </summary>
+    public string Radio { get; set; } = "medium";
+
     /// <summary>Routing policies to run, each on the same scenario and seed.</summary>
     public List<string> Policies { get; set; } = ["managed-flooding", "learned-routes"];
 
@@ -118,8 +125,8 @@ public sealed class Scenario
         }
 
         Check(Placement.Kind == PlacementKind.List ? Placement.Points.Count >= 2 : Nodes is >= 2 and <= 20_000, "nodes must be 2..20000 (or placement.points must list at least 2 points)");
-        Check(Radio.LoRa.ModemPreset.Find(Preset) is not null, $"preset '{Preset}' is unknown; use one of {string.Join(", ", Radio.LoRa.ModemPreset.All().Select(p => p.Name))}");
-        Check(Radio.LoRa.Region.Find(Region) is not null, $"region '{Region}' is unknown; use one of {string.Join(", ", Radio.LoRa.Region.All().Select(r => r.Name))}");
+        Check(MeshMessenger.Radio.LoRa.ModemPreset.Find(Preset) is not null, $"preset '{Preset}' is unknown; use one of {string.Join(", ", MeshMessenger.Radio.LoRa.ModemPreset.All().Select(p => p.Name))}");
+        Check(MeshMessenger.Radio.LoRa.Region.Find(Region) is not null, $"region '{Region}' is unknown; use one of {string.Join(", ", MeshMessenger.Radio.LoRa.Region.All().Select(r => r.Name))}");
         Check(DurationMinutes is > 0 and <= 7 * 24 * 60, "durationMinutes must be more than 0 and at most a week");
         Check(Placement.SpacingM > 0, "placement.spacingM must be positive");
         Check(Traffic.DmPerNodePerHour >= 0 && Traffic.ChannelPostsPerNodePerHour >= 0, "traffic rates must not be negative");
@@ -127,6 +134,7 @@ public sealed class Scenario
         Check(Traffic.TextBytesMin >= 1 && Traffic.TextBytesMax >= Traffic.TextBytesMin && Traffic.TextBytesMax <= 1500, "traffic.textBytesMin/Max must satisfy 1 ≤ min ≤ max ≤ 1500");
         Check(Traffic.ReadShare is >= 0 and <= 1, "traffic.readShare must be 0..1");
         Check(PathLoss.ShadowingSigmaDb is >= 0 and <= 20, "pathLoss.shadowingSigmaDb must be 0..20");
+        Check(Radio is "medium" or "sx1262" or "sx1276", $"radio '{Radio}' is unknown; use medium, sx1262 or sx1276");
         Check(Policies.Count >= 1 && Policies.All(p => p is "managed-flooding" or "learned-routes"), "policies must be 'managed-flooding' and/or 'learned-routes'");
         foreach (ScenarioEvent e in Events)
         {

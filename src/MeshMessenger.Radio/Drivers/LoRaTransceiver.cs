@@ -5,7 +5,7 @@ namespace MeshMessenger.Radio.Drivers;
 
 /// <summary>
 /// What the SX126x and SX127x drivers share: the bus, the pins, the timer, the settings in force, and
-/// the waits with deadlines. Operations are synchronous and poll the interrupt line, so one code path
+/// the waits with deadlines. Operations start and return (the interrupt service call reports their end), with blocking forms built on them that poll the interrupt line, so one code path
 /// serves a board, the Pi and a simulation; nothing here allocates per packet.
 /// </summary>
 public abstract class LoRaTransceiver
@@ -13,7 +13,9 @@ public abstract class LoRaTransceiver
     /// <summary>How often a wait looks at the interrupt line.</summary>
     protected const int PollMicroseconds = 500;
 
+    private readonly ReceivedPacket _scratch = new ReceivedPacket();
     private long _receiveDeadlineUs = -1;
+    private long _receivingSinceUs = -1;
 
     /// <summary>Creates a driver over a bus, pins and a timer.</summary>
     protected LoRaTransceiver(ISpiBus spi, IRadioPins pins, IRadioTimer timer)
@@ -42,13 +44,65 @@ public abstract class LoRaTransceiver
     public void Initialize(LoRaRadioSettings settings)
     {
         Settings = null;
+        Activity = RadioActivity.Idle;
         CheckCommonSettings(settings);
         Configure(settings);
         Settings = settings;
     }
 
-    /// <summary>Sends one packet and waits until it has left the antenna.</summary>
+    /// <summary>What the chip was last told to do (refuses operations it cannot take now).</summary>
+    public RadioActivity Activity { get; private set; }
+
+    /// <summary>
+    /// How long channel activity detection takes with the settings in force, in microseconds: the chip's
+    /// symbol count times (2^SF + 32) / BW (DS_SX1261-2 §6.4, SX1276 datasheet §4.1.6.x); 0 before
+    /// <see cref="Initialize"/>.
+    /// </summary>
+    public long ChannelActivityMicroseconds
+    {
+        get
+        {
+            LoRaRadioSettings? settings = Settings;
+            if (settings == null)
+            {
+                return 0;
+            }
+
+            LoRaModulation m = settings.Modulation;
+            return (long)CadSymbols(m.SpreadingFactor) * ((1L << m.SpreadingFactor) + 32) * 1000000L / m.BandwidthHz;
+        }
+    }
+
+    /// <summary>Sends one packet and waits until it has left the antenna (built on <see cref="BeginTransmit"/> and <see cref="ServiceInterrupt"/>).</summary>
     public void Transmit(byte[] payload, int offset, int count)
+    {
+        long airtimeUs = BeginTransmit(payload, offset, count);
+
+        // Twice the time on air plus 200 ms: generous, but a stalled chip is still caught within seconds.
+        try
+        {
+            WaitForIrq((2 * airtimeUs) + 200000, "transmit");
+            RadioInterrupt what = ServiceInterrupt(_scratch);
+            if (what != RadioInterrupt.TxDone)
+            {
+                throw new RadioException(what == RadioInterrupt.Timeout ? RadioError.TxTimeout : RadioError.ChipError, ChipName + " transmission did not complete (IRQ flags " + Hex(LastIrqFlags >> 8) + Hex(LastIrqFlags & 0xFF).Substring(2) + "); is the interrupt line wired to the IRQ pin?");
+            }
+        }
+        finally
+        {
+            if (Activity == RadioActivity.Transmitting)
+            {
+                Standby();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Loads the payload and starts transmitting, then returns at once with the time on air in
+    /// microseconds; <see cref="ServiceInterrupt"/> reports <see cref="RadioInterrupt.TxDone"/> when the
+    /// interrupt line rises (SX126x DIO1, SX127x DIO0).
+    /// </summary>
+    public long BeginTransmit(byte[] payload, int offset, int count)
     {
         LoRaRadioSettings settings = RequireSettings();
         if (count < 1 || count > 255 || offset < 0 || offset + count > payload.Length)
@@ -56,27 +110,110 @@ public abstract class LoRaTransceiver
             throw new RadioException(RadioError.InvalidSettings, "a LoRa packet carries 1 to 255 bytes, got " + count);
         }
 
-        // Twice the time on air plus 100 ms: generous, but a stalled chip is still caught within seconds.
+        RequireNotBusy("start a transmission");
         long airtimeUs = TimeOnAir.Microseconds(settings.Modulation, count);
         Pins.SetRfSwitch(true);
         try
         {
             StartTransmit(payload, offset, count, (2 * airtimeUs) + 100000);
-            WaitForIrq((2 * airtimeUs) + 200000, "transmit");
-            FinishTransmit();
         }
-        finally
+        catch (RadioException)
         {
             Pins.SetRfSwitch(false);
+            throw;
         }
+
+        Activity = RadioActivity.Transmitting;
+        return airtimeUs;
     }
 
-    /// <summary>Starts listening; <paramref name="timeoutMs"/> 0 listens until told otherwise.</summary>
+    /// <summary>
+    /// Starts channel activity detection (listen before talk) and returns at once;
+    /// <see cref="ServiceInterrupt"/> reports <see cref="RadioInterrupt.CadClear"/> or
+    /// <see cref="RadioInterrupt.CadDetected"/> after about <see cref="ChannelActivityMicroseconds"/>.
+    /// </summary>
+    public void StartChannelActivityDetection()
+    {
+        RequireSettings();
+        RequireNotBusy("start channel activity detection");
+        Pins.SetRfSwitch(false);
+        BeginCad();
+        Activity = RadioActivity.DetectingActivity;
+    }
+
+    /// <summary>
+    /// The interrupt service call: if the interrupt line is high, reads and clears the chip's IRQ flags and
+    /// says what happened (reading the packet into <paramref name="packet"/> on RxDone); otherwise
+    /// <see cref="RadioInterrupt.None"/>. Nothing is allocated.
+    /// </summary>
+    public RadioInterrupt ServiceInterrupt(ReceivedPacket packet)
+    {
+        RequireSettings();
+        if (!Pins.IsIrqHigh)
+        {
+            return RadioInterrupt.None;
+        }
+
+        RadioInterrupt what = ReadInterrupt(packet);
+        if (what == RadioInterrupt.TxDone || what == RadioInterrupt.CadClear || what == RadioInterrupt.CadDetected || (what == RadioInterrupt.Timeout && Activity != RadioActivity.Receiving))
+        {
+            // The chip is back in standby by itself (DS_SX1261-2 §13.1.4, §13.4.7; SX1276 §4.1.6).
+            if (Activity == RadioActivity.Transmitting)
+            {
+                Pins.SetRfSwitch(false);
+            }
+
+            Activity = RadioActivity.Idle;
+        }
+        else if (what == RadioInterrupt.Timeout)
+        {
+            _receiveDeadlineUs = -1;
+            Activity = RadioActivity.Idle;
+        }
+
+        return what;
+    }
+
+    /// <summary>
+    /// True while the chip is receiving a packet (preamble detected or header valid, not yet RxDone): a
+    /// transmission or CAD now would abort it, so listen before talk waits (Meshtastic's
+    /// isActivelyReceiving does the same). A flag older than the longest packet is a false detection: the
+    /// driver restarts receive and answers false.
+    /// </summary>
+    public bool IsReceivingPacket()
+    {
+        LoRaRadioSettings settings = RequireSettings();
+        if (Activity != RadioActivity.Receiving || !ReadReceiving())
+        {
+            _receivingSinceUs = -1;
+            return false;
+        }
+
+        long now = Timer.NowMicroseconds;
+        if (_receivingSinceUs < 0)
+        {
+            _receivingSinceUs = now;
+        }
+
+        if (now - _receivingSinceUs > TimeOnAir.Microseconds(settings.Modulation, 255))
+        {
+            _receivingSinceUs = -1;
+            EnterStandby();
+            BeginReceive(0);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Starts listening; <paramref name="timeoutMs"/> 0 listens continuously (SX126x SetRx 0xFFFFFF, SX127x RXCONTINUOUS) until told otherwise.</summary>
     public void StartReceive(int timeoutMs)
     {
         RequireSettings();
+        RequireNotBusy("start receiving");
         _receiveDeadlineUs = timeoutMs > 0 ? Timer.NowMicroseconds + (timeoutMs * 1000L) : -1;
         BeginReceive(timeoutMs);
+        Activity = RadioActivity.Receiving;
     }
 
     /// <summary>Looks at the interrupt line once: a packet, a CRC error, the end of the window, or nothing yet.</summary>
@@ -85,13 +222,18 @@ public abstract class LoRaTransceiver
         RequireSettings();
         if (Pins.IsIrqHigh)
         {
-            ReceiveStatus status = ReadReception(packet);
-            if (status == ReceiveStatus.Timeout)
+            RadioInterrupt what = ServiceInterrupt(packet);
+            if (what == RadioInterrupt.Packet)
             {
-                _receiveDeadlineUs = -1;
+                return ReceiveStatus.Packet;
             }
 
-            return status;
+            if (what == RadioInterrupt.CrcError)
+            {
+                return ReceiveStatus.CrcError;
+            }
+
+            return what == RadioInterrupt.Timeout ? ReceiveStatus.Timeout : ReceiveStatus.None;
         }
 
         if (_receiveDeadlineUs >= 0 && Timer.NowMicroseconds > _receiveDeadlineUs + SoftwareTimeoutSlackUs)
@@ -120,11 +262,39 @@ public abstract class LoRaTransceiver
         }
     }
 
-    /// <summary>Puts the chip in standby (oscillator on, ready to transmit or receive).</summary>
-    public abstract void Standby();
+    /// <summary>Puts the chip in standby (oscillator on, ready to transmit or receive); ends any transmission, reception or CAD.</summary>
+    public void Standby()
+    {
+        EnterStandby();
+        Pins.SetRfSwitch(false);
+        Activity = RadioActivity.Idle;
+    }
 
     /// <summary>Puts the chip to sleep (lowest current; configuration kept).</summary>
-    public abstract void Sleep();
+    public void Sleep()
+    {
+        EnterSleep();
+        Pins.SetRfSwitch(false);
+        Activity = RadioActivity.Idle;
+    }
+
+    /// <summary>The IRQ flags the last interrupt service read (chip-specific bits), for messages.</summary>
+    protected int LastIrqFlags { get; set; }
+
+    /// <summary>Chip-specific standby.</summary>
+    protected abstract void EnterStandby();
+
+    /// <summary>Chip-specific sleep.</summary>
+    protected abstract void EnterSleep();
+
+    /// <summary>Symbols the chip's channel activity detection listens for at a spreading factor.</summary>
+    protected abstract int CadSymbols(int spreadingFactor);
+
+    /// <summary>Reads, without clearing, whether a packet is being received (SX126x PreambleDetected/HeaderValid, SX127x RegModemStat).</summary>
+    protected abstract bool ReadReceiving();
+
+    /// <summary>Configures and starts channel activity detection, IRQ on CadDone.</summary>
+    protected abstract void BeginCad();
 
     /// <summary>How long after the software deadline the driver gives up if the chip signalled nothing (the SX127x has no timer in continuous receive).</summary>
     protected abstract long SoftwareTimeoutSlackUs { get; }
@@ -135,14 +305,11 @@ public abstract class LoRaTransceiver
     /// <summary>Loads the payload and starts transmitting.</summary>
     protected abstract void StartTransmit(byte[] payload, int offset, int count, long chipTimeoutUs);
 
-    /// <summary>Reads and clears the interrupt after a transmission; throws if it was not TxDone.</summary>
-    protected abstract void FinishTransmit();
-
     /// <summary>Enters receive mode.</summary>
     protected abstract void BeginReceive(int timeoutMs);
 
-    /// <summary>The interrupt line is high in receive mode: read, clear and report it.</summary>
-    protected abstract ReceiveStatus ReadReception(ReceivedPacket packet);
+    /// <summary>The interrupt line is high: read and clear the IRQ flags, read a received packet, set <see cref="LastIrqFlags"/>, and report what happened.</summary>
+    protected abstract RadioInterrupt ReadInterrupt(ReceivedPacket packet);
 
     /// <summary>The settings in force; throws if <see cref="Initialize"/> has not succeeded.</summary>
     protected LoRaRadioSettings RequireSettings()
@@ -167,6 +334,19 @@ public abstract class LoRaTransceiver
             }
 
             Timer.Delay(PollMicroseconds);
+        }
+    }
+
+    private void RequireNotBusy(string operation)
+    {
+        if (Activity == RadioActivity.Transmitting)
+        {
+            throw new RadioException(RadioError.WrongState, ChipName + " cannot " + operation + " while a transmission is on air: wait for TxDone (ServiceInterrupt) or call Standby to abort it");
+        }
+
+        if (Activity == RadioActivity.DetectingActivity)
+        {
+            throw new RadioException(RadioError.WrongState, ChipName + " cannot " + operation + " while channel activity detection runs: wait for CadDone (ServiceInterrupt) or call Standby to abort it");
         }
     }
 

@@ -26,4 +26,7 @@ public enum RadioError
 
     /// <summary>The driver was used before <see cref="LoRaTransceiver.Initialize"/> succeeded.</summary>
     NotInitialized,
+
+    /// <summary>The operation cannot start in the chip's current activity (CAD while transmitting, a second transmission before TxDone, ...).</summary>
+    WrongState,
 }

@@ -35,14 +35,14 @@ public sealed class Sx1262Driver : LoRaTransceiver
     protected override long SoftwareTimeoutSlackUs => 50000;
 
     /// <inheritdoc />
-    public override void Standby()
+    protected override void EnterStandby()
     {
         Wake();
         Command1(Sx126xOpcode.SetStandby, 0);
     }
 
     /// <inheritdoc />
-    public override void Sleep()
+    protected override void EnterSleep()
     {
         Wake();
         Command1(Sx126xOpcode.SetSleep, 0x04); // warm start: configuration retained (§13.1.1)
@@ -100,8 +100,12 @@ public sealed class Sx1262Driver : LoRaTransceiver
         WriteCommand(Sx126xOpcode.SetBufferBaseAddress, 0x00, 0x00);
         WriteCommand(Sx126xOpcode.SetModulationParams, m.SpreadingFactor, bandwidthCode, m.CodingRateDenominator - 4, m.LowDataRateOptimize ? 1 : 0);
         SetPacketParams(settings, 255);
-        int mask = Sx126xIrq.TxDone | Sx126xIrq.RxDone | Sx126xIrq.Timeout | Sx126xIrq.CrcError | Sx126xIrq.HeaderError;
-        WriteCommand(Sx126xOpcode.SetDioIrqParams, mask >> 8, mask & 0xFF, mask >> 8, mask & 0xFF, 0, 0, 0, 0);
+        // CadDone raises DIO1 too; CadDetected is read from the flags with it (§13.3.1, table 13-29).
+        // PreambleDetected and HeaderValid are flagged (IrqMask) but do not raise DIO1 (DIO1Mask): the
+        // port reads them to avoid transmitting over a packet being received.
+        int mask = Sx126xIrq.TxDone | Sx126xIrq.RxDone | Sx126xIrq.Timeout | Sx126xIrq.CrcError | Sx126xIrq.HeaderError | Sx126xIrq.CadDone | Sx126xIrq.CadDetected;
+        int flagged = mask | Sx126xIrq.PreambleDetected | Sx126xIrq.HeaderValid;
+        WriteCommand(Sx126xOpcode.SetDioIrqParams, flagged >> 8, flagged & 0xFF, mask >> 8, mask & 0xFF, 0, 0, 0, 0);
 
         // The one-byte sync word 0xXY becomes 0xX4 0xY4 in the two-byte register (§6.1.1.1: 0x12 ↔ 0x1424, 0x34 ↔ 0x3444).
         WriteRegister(Sx126xRegister.LoRaSyncWord, (settings.SyncWord & 0xF0) | 0x04, ((settings.SyncWord & 0x0F) << 4) | 0x04);
@@ -111,7 +115,7 @@ public sealed class Sx1262Driver : LoRaTransceiver
     /// <inheritdoc />
     protected override void StartTransmit(byte[] payload, int offset, int count, long chipTimeoutUs)
     {
-        Standby();
+        EnterStandby();
         SetPacketParams(RequireSettings(), count);
         _write[0] = Sx126xOpcode.WriteBuffer;
         _write[1] = 0x00;
@@ -123,20 +127,9 @@ public sealed class Sx1262Driver : LoRaTransceiver
     }
 
     /// <inheritdoc />
-    protected override void FinishTransmit()
-    {
-        int irq = ReadIrq();
-        ClearIrq(irq);
-        if ((irq & Sx126xIrq.TxDone) == 0)
-        {
-            throw new RadioException((irq & Sx126xIrq.Timeout) != 0 ? RadioError.TxTimeout : RadioError.ChipError, "SX1262 transmission did not complete (IRQ status " + Hex(irq >> 8) + Hex(irq & 0xFF).Substring(2) + ")");
-        }
-    }
-
-    /// <inheritdoc />
     protected override void BeginReceive(int timeoutMs)
     {
-        Standby();
+        EnterStandby();
         SetPacketParams(RequireSettings(), 255);
         ClearIrq(Sx126xIrq.All);
         long steps = timeoutMs <= 0 ? 0xFFFFFF : (timeoutMs * 1000000L) / TimeoutStepNs;
@@ -145,23 +138,36 @@ public sealed class Sx1262Driver : LoRaTransceiver
     }
 
     /// <inheritdoc />
-    protected override ReceiveStatus ReadReception(ReceivedPacket packet)
+    protected override RadioInterrupt ReadInterrupt(ReceivedPacket packet)
     {
+        // GetIrqStatus then ClearIrqStatus with the same bits (§13.3.3, §13.3.4): DIO1 falls, and a flag
+        // raised between the two calls stays set for the next service call.
         int irq = ReadIrq();
         ClearIrq(irq);
+        LastIrqFlags = irq;
+        if ((irq & Sx126xIrq.TxDone) != 0)
+        {
+            return RadioInterrupt.TxDone;
+        }
+
+        if ((irq & Sx126xIrq.CadDone) != 0)
+        {
+            return (irq & Sx126xIrq.CadDetected) != 0 ? RadioInterrupt.CadDetected : RadioInterrupt.CadClear;
+        }
+
         if ((irq & Sx126xIrq.Timeout) != 0)
         {
-            return ReceiveStatus.Timeout;
+            return RadioInterrupt.Timeout;
         }
 
         if ((irq & (Sx126xIrq.CrcError | Sx126xIrq.HeaderError)) != 0)
         {
-            return ReceiveStatus.CrcError;
+            return RadioInterrupt.CrcError;
         }
 
         if ((irq & Sx126xIrq.RxDone) == 0)
         {
-            return ReceiveStatus.None;
+            return RadioInterrupt.None;
         }
 
         byte[] buffer = Transact(Sx126xOpcode.GetRxBufferStatus, 3);
@@ -183,7 +189,40 @@ public sealed class Sx1262Driver : LoRaTransceiver
         byte[] status = Transact(Sx126xOpcode.GetPacketStatus, 4);
         packet.RssiDbm = -status[2] / 2.0;
         packet.SnrDb = (sbyte)status[3] / 4.0;
-        return ReceiveStatus.Packet;
+        return RadioInterrupt.Packet;
+    }
+
+    /// <inheritdoc />
+    protected override bool ReadReceiving()
+    {
+        int irq = ReadIrq();
+        return (irq & (Sx126xIrq.PreambleDetected | Sx126xIrq.HeaderValid)) != 0 && (irq & Sx126xIrq.RxDone) == 0;
+    }
+
+    /// <inheritdoc />
+    protected override int CadSymbols(int spreadingFactor)
+    {
+        // Two symbols at every SF: Semtech AN1200.48 (SX126x CAD performance), the values RadioLib uses.
+        return 2;
+    }
+
+    /// <inheritdoc />
+    protected override void BeginCad()
+    {
+        // §13.4.7 SetCadParams: cadSymbolNum (0x01 = 2 symbols), cadDetPeak, cadDetMin, cadExitMode
+        // (0x00 CAD_ONLY: back to STDBY_RC after CadDone), cadTimeout (unused in CAD_ONLY). Peak and min per
+        // SF from AN1200.48's table for BW 125 kHz: peak 22, 22, 24, 25, 26, 30 for SF7-12, min 10.
+        // §6.4: the chip correlates the symbols, then raises CadDone (and CadDetected if it found them).
+        int sf = RequireSettings().Modulation.SpreadingFactor;
+        int peak = sf <= 8 ? 22 : (sf == 9 ? 24 : (sf == 10 ? 25 : (sf == 11 ? 26 : 30)));
+        EnterStandby();
+        ClearIrq(Sx126xIrq.All);
+        _write[5] = 0x00;
+        _write[6] = 0x00;
+        _write[7] = 0x00;
+        WriteCommand(Sx126xOpcode.SetCadParams, 0x01, peak, 10, 0x00, 8);
+        _write[0] = Sx126xOpcode.SetCad;
+        Exchange(1, "SetCad");
     }
 
     private static int BandwidthCode(int hz)

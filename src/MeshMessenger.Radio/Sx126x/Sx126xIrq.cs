@@ -21,6 +21,12 @@ public static class Sx126xIrq
     /// <summary>Payload CRC error.</summary>
     public const int CrcError = 1 << 6;
 
+    /// <summary>Channel activity detection finished (§13.4.7).</summary>
+    public const int CadDone = 1 << 7;
+
+    /// <summary>Channel activity detection found LoRa symbols (set with <see cref="CadDone"/>).</summary>
+    public const int CadDetected = 1 << 8;
+
     /// <summary>Rx or Tx timeout.</summary>
     public const int Timeout = 1 << 9;
 

@@ -15,6 +15,12 @@ public static class Sx126xOpcode
     /// <summary>SetRx with a 24-bit timeout; 0xFFFFFF = continuous (§13.1.5).</summary>
     public const byte SetRx = 0x82;
 
+    /// <summary>SetCad: start channel activity detection with the SetCadParams settings (§13.1.6).</summary>
+    public const byte SetCad = 0xC5;
+
+    /// <summary>SetCadParams: symbols, detection peak and minimum, exit mode, timeout (§13.4.7).</summary>
+    public const byte SetCadParams = 0x88;
+
     /// <summary>SetRegulatorMode: 0 LDO, 1 DC-DC (§13.1.11).</summary>
     public const byte SetRegulatorMode = 0x96;
 

@@ -16,10 +16,14 @@ public sealed class Sx1276Driver : LoRaTransceiver
     private const int ModeStandby = 1;
     private const int ModeTx = 3;
     private const int ModeRxContinuous = 5;
+    private const int ModeCad = 7;
     private const int LongRangeMode = 0x80;
+    private const int IrqRxTimeout = 0x80;
     private const int IrqRxDone = 0x40;
     private const int IrqPayloadCrcError = 0x20;
     private const int IrqTxDone = 0x08;
+    private const int IrqCadDone = 0x04;
+    private const int IrqCadDetected = 0x01;
 
     private readonly byte[] _write = new byte[258];
     private readonly byte[] _read = new byte[258];
@@ -39,13 +43,13 @@ public sealed class Sx1276Driver : LoRaTransceiver
     protected override long SoftwareTimeoutSlackUs => 0;
 
     /// <inheritdoc />
-    public override void Standby()
+    protected override void EnterStandby()
     {
         SetMode(ModeStandby);
     }
 
     /// <inheritdoc />
-    public override void Sleep()
+    protected override void EnterSleep()
     {
         SetMode(ModeSleep);
     }
@@ -141,17 +145,6 @@ public sealed class Sx1276Driver : LoRaTransceiver
     }
 
     /// <inheritdoc />
-    protected override void FinishTransmit()
-    {
-        int flags = ReadRegister(Sx127xRegister.IrqFlags);
-        WriteRegister(Sx127xRegister.IrqFlags, flags);
-        if ((flags & IrqTxDone) == 0)
-        {
-            throw new RadioException(RadioError.ChipError, "SX1276 raised DIO0 without TxDone (RegIrqFlags " + Hex(flags) + "); is DIO0 wired to the IRQ pin?");
-        }
-    }
-
-    /// <inheritdoc />
     protected override void BeginReceive(int timeoutMs)
     {
         // Continuous receive; the window is timed by the driver (RXSINGLE counts symbols, not milliseconds).
@@ -163,18 +156,35 @@ public sealed class Sx1276Driver : LoRaTransceiver
     }
 
     /// <inheritdoc />
-    protected override ReceiveStatus ReadReception(ReceivedPacket packet)
+    protected override RadioInterrupt ReadInterrupt(ReceivedPacket packet)
     {
+        // RegIrqFlags: a flag is cleared by writing 1 to it (§6.4, table 41); DIO0 follows the mapped flag.
         int flags = ReadRegister(Sx127xRegister.IrqFlags);
         WriteRegister(Sx127xRegister.IrqFlags, flags);
+        LastIrqFlags = flags;
+        if ((flags & IrqTxDone) != 0)
+        {
+            return RadioInterrupt.TxDone;
+        }
+
+        if ((flags & IrqCadDone) != 0)
+        {
+            return (flags & IrqCadDetected) != 0 ? RadioInterrupt.CadDetected : RadioInterrupt.CadClear;
+        }
+
+        if ((flags & IrqRxTimeout) != 0)
+        {
+            return RadioInterrupt.Timeout;
+        }
+
         if ((flags & IrqPayloadCrcError) != 0)
         {
-            return ReceiveStatus.CrcError;
+            return RadioInterrupt.CrcError;
         }
 
         if ((flags & IrqRxDone) == 0)
         {
-            return ReceiveStatus.None;
+            return RadioInterrupt.None;
         }
 
         int length = ReadRegister(Sx127xRegister.RxNbBytes);
@@ -196,7 +206,33 @@ public sealed class Sx1276Driver : LoRaTransceiver
         double offset = _highFrequencyPort ? -157 : -164;
         packet.SnrDb = snr;
         packet.RssiDbm = snr >= 0 ? offset + (raw * 16.0 / 15.0) : offset + raw + (snr / 4.0);
-        return ReceiveStatus.Packet;
+        return RadioInterrupt.Packet;
+    }
+
+    /// <inheritdoc />
+    protected override bool ReadReceiving()
+    {
+        // RegModemStat bits 0 signal detected, 1 signal synchronised, 3 header info valid (§6.4, table 41).
+        return (ReadRegister(Sx127xRegister.ModemStat) & 0x0B) != 0;
+    }
+
+    /// <inheritdoc />
+    protected override int CadSymbols(int spreadingFactor)
+    {
+        // §4.1.6.x (Channel Activity Detection): the receiver listens for one symbol, then correlates;
+        // the whole CAD lasts about one symbol plus the processing, modelled as one (2^SF + 32)/BW period.
+        return 1;
+    }
+
+    /// <inheritdoc />
+    protected override void BeginCad()
+    {
+        // §4.1.6.x: CAD mode (RegOpMode 0b111) from standby; CadDone on DIO0 (RegDioMapping1 bits 7:6 = 10)
+        // and CadDetected on DIO1 (bits 5:4 = 10), table 18. The chip returns to standby by itself.
+        SetMode(ModeStandby);
+        WriteRegister(Sx127xRegister.DioMapping1, 0x80 | 0x20);
+        WriteRegister(Sx127xRegister.IrqFlags, 0xFF);
+        SetMode(ModeCad);
     }
 
     private static int BandwidthCode(int hz)

@@ -39,6 +39,9 @@ public static class Sx127xRegister
     /// <summary>Length of the last packet received.</summary>
     public const byte RxNbBytes = 0x13;
 
+    /// <summary>Live modem status: 0 signal detected, 1 synchronised, 2 RX on-going, 3 header valid, 4 modem clear.</summary>
+    public const byte ModemStat = 0x18;
+
     /// <summary>SNR of the last packet, signed, in 0.25 dB.</summary>
     public const byte PktSnrValue = 0x19;
 
