@@ -166,7 +166,7 @@ public sealed class UdpLinkTests
             var link = new UdpTestDevice(device, gateway.Endpoint);
             links.Add(link);
             link.Send(genesis[links.Count - 1]); // verified (a duplicate), then challenged; the node answers with a proof
-            await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("udp_proofs_accepted") == links.Count, "the proof to be accepted");
+            await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("udp_proofs_accepted") == links.Count, "the proof to be accepted", () => string.Join(", ", gateway.Counters.Snapshot().Select(p => $"{p.Key}={p.Value}")));
         }
 
         // The newest proof wins the full table: erin, proven first, was evicted, so no stranger can keep a slot forever.
