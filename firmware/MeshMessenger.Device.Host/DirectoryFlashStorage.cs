@@ -1,3 +1,4 @@
+using System.IO;
 using MeshMessenger.Device.Platform;
 
 namespace MeshMessenger.Device.Host;

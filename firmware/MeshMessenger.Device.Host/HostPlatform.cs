@@ -1,3 +1,4 @@
+using System.Threading;
 using MeshMessenger.Device.Platform;
 using MeshMessenger.Firmware;
 using MeshMessenger.Firmware.Platform;

@@ -1,3 +1,5 @@
+using System;
+using System.IO;
 using MeshMessenger.Protocol.Identity;
 
 namespace MeshMessenger.Device.Host;

@@ -1,3 +1,4 @@
+using System;
 using System.Diagnostics;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Platform;

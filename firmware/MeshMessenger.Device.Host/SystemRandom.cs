@@ -1,3 +1,4 @@
+using System;
 using System.Security.Cryptography;
 using MeshMessenger.Protocol.Platform;
 

@@ -1,3 +1,4 @@
+using System;
 using System.IO.Ports;
 using MeshMessenger.Device.Platform;
 

@@ -169,16 +169,34 @@ public sealed class FlashEntryStoreTests
     }
 
     [Fact]
-    public void At_the_cap_new_entries_are_refused_and_counted_while_held_ones_still_update()
+    public void At_the_cap_the_largest_authors_oldest_entry_makes_room_and_a_reopen_rebuilds_the_same_index()
     {
+        // Entries: 3 authors, sequences 0..4 each, in author order.
         var flash = new MemoryFlash();
-        var store = new FlashEntryStore(flash, "e", 4);
-        Entries.Take(6).ToList().ForEach(store.Put);
-        Assert.Equal(4, store.Count);
-        Assert.Equal(2, store.RefusedAtCapacity);
-        store.Put(Entries[0]);
-        Assert.Equal(2, store.RefusedAtCapacity);
-        AssertHolds(new FlashEntryStore(flash, "e", 4), Entries.Take(4).ToList());
+        var store = new FlashEntryStore(flash, "e", 6);
+        Entries.ForEach(store.Put);
+        Assert.Equal(6, store.Count);
+        Assert.Equal(Entries.Count - 6, store.EvictedAtCapacity);
+
+        // Every author keeps its newest entries, so no head is ever forgotten.
+        foreach (uint author in Entries.Select(e => e.Entry.Author).Distinct())
+        {
+            uint newest = Entries.Where(e => e.Entry.Author == author).Max(e => e.Entry.Sequence);
+            Assert.True(store.TryGetRange(author, out _, out uint high), $"author {author:x8} lost every entry");
+            Assert.Equal(newest, high);
+        }
+
+        List<StoredEntry> held = Entries.Where(e => store.Get(e.Entry.Author, e.Entry.Sequence) is not null).ToList();
+        Assert.Equal(6, held.Count);
+
+        // A held entry put again updates in place: nothing more is evicted.
+        int evicted = store.EvictedAtCapacity;
+        store.Put(held[0]);
+        Assert.Equal(evicted, store.EvictedAtCapacity);
+
+        var reopened = new FlashEntryStore(flash, "e", 6);
+        AssertHolds(reopened, held);
+        Assert.Equal(6, reopened.Count);
     }
 
     [Fact]

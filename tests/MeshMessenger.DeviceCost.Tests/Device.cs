@@ -8,17 +8,23 @@ using MeshMessenger.Radio.LoRa;
 
 namespace MeshMessenger.DeviceCost;
 
-/// <summary>One device as a board runs it: a protocol node with the in-memory store, the firmware's DeviceApp, a radio.</summary>
+/// <summary>One device as a board runs it: a protocol node over an entry store, the firmware's DeviceApp, a radio.</summary>
 public sealed class Device
 {
     /// <summary>Creates a device for the identity made from a root secret filled with <paramref name="fill"/>.</summary>
     public Device(byte fill, string name, ManualClock clock)
+        : this(fill, name, clock, new MemoryEntryStore())
+    {
+    }
+
+    /// <summary>Creates a device that keeps its entries in <paramref name="store"/> (a board: the flash entry store).</summary>
+    public Device(byte fill, string name, ManualClock clock, IEntryStore store)
     {
         Identity = NodeIdentity.FromRootSecret(Enumerable.Repeat(fill, 32).ToArray());
         Name = name;
         Verifier = new CountingVerifier();
         Radio = new CapturingRadio();
-        Store = new MemoryEntryStore();
+        Store = store;
         Node = new MessengerNode(Identity, name, Store, clock, FrameLimits.LoRa, false, Verifier);
         App = new DeviceApp(Node, Radio, clock, new SeededRandom(fill), ModemPreset.LongFast.Modulation, Region.Us915, false);
     }
@@ -35,8 +41,8 @@ public sealed class Device
     /// <summary>The radio (transmissions kept).</summary>
     public CapturingRadio Radio { get; }
 
-    /// <summary>The node's entry store (in memory).</summary>
-    public MemoryEntryStore Store { get; }
+    /// <summary>The node's entry store.</summary>
+    public IEntryStore Store { get; }
 
     /// <summary>The protocol node.</summary>
     public MessengerNode Node { get; }

@@ -1,13 +1,16 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using MeshMessenger.Device.Host;
+using MeshMessenger.Device.Storage;
 using MeshMessenger.Protocol.Sealing;
 
 namespace MeshMessenger.DeviceCost;
 
 /// <summary>
-/// <c>device-heap</c>: one device (MessengerNode with the in-memory store, DeviceApp, a radio that sends at once)
-/// receives direct messages and channel posts from several peers; after every <c>step</c> messages the bench runs
+/// <c>device-heap</c>: one device as a board runs it (MessengerNode over the flash entry store on a directory,
+/// DeviceApp, a radio that sends at once, the compact Ed25519 base table as DeviceProgram sets it) receives direct
+/// messages and channel posts from several peers; after every <c>step</c> messages the bench runs
 /// full collections and records the retained managed heap above the baseline taken before the first message.
 /// The frames are made up front and held throughout, so their memory is in the baseline.
 /// </summary>
@@ -17,7 +20,23 @@ public static class DeviceHeapBench
     public static DeviceHeapReport Run(int messages, int step, int peers, TextWriter output)
     {
         var clock = new ManualClock();
-        var bob = new Device(2, "bob", clock);
+        string flash = Path.Combine(Path.GetTempPath(), "meshmsg-device-heap-" + Guid.NewGuid().ToString("N"));
+        bool table = Crypto.Ed25519.CompactBaseTable;
+        try
+        {
+            return Run(messages, step, peers, output, clock, new FlashEntryStore(new DirectoryFlashStorage(flash), "entries"));
+        }
+        finally
+        {
+            Crypto.Ed25519.CompactBaseTable = table;
+            Directory.Delete(flash, true);
+        }
+    }
+
+    private static DeviceHeapReport Run(int messages, int step, int peers, TextWriter output, ManualClock clock, FlashEntryStore store)
+    {
+        Crypto.Ed25519.CompactBaseTable = true;
+        var bob = new Device(2, "bob", clock, store);
         bob.Radio.Keep = false;
         ChannelKey channel = ChannelKey.Create("hikers", new SeededRandom(99));
         bob.Node.JoinChannel(channel);

@@ -17,8 +17,10 @@ namespace MeshMessenger.Device.Storage;
 /// </para>
 /// <para>
 /// Cap: <see cref="Capacity"/> entries (the constructor's, <see cref="DefaultCapacity"/> by default). At the cap a new
-/// (author, sequence) is refused: not written, not indexed, counted in <see cref="RefusedAtCapacity"/>. The node then
-/// does not hold it, so sync asks for it again later, exactly as for an entry it never heard.
+/// (author, sequence) makes room: the lowest sequence of the author holding the most entries leaves the index (its
+/// bytes become dead and go at the next compaction), counted in <see cref="EvictedAtCapacity"/>. Refusing instead
+/// would stop a full device from storing its own new entries, and a head it no longer stores is a sequence number it
+/// could reuse after a restart. Reopening replays the log through the same rule, so it rebuilds the same index.
 /// </para>
 /// </summary>
 public sealed class FlashEntryStore : IEntryStore
@@ -77,8 +79,8 @@ public sealed class FlashEntryStore : IEntryStore
     /// <inheritdoc />
     public int Count => _count;
 
-    /// <summary>Puts refused because the index was full.</summary>
-    public int RefusedAtCapacity { get; private set; }
+    /// <summary>Entries dropped from the index to make room for newer ones (since opening, replay included).</summary>
+    public int EvictedAtCapacity { get; private set; }
 
     /// <summary>Puts whose write failed (storage error); the entry is not held and the next put compacts first.</summary>
     public int WriteFailures { get; private set; }
@@ -128,16 +130,17 @@ public sealed class FlashEntryStore : IEntryStore
     {
         ulong key = Key(stored.Entry.Author, stored.Entry.Sequence);
         int slot = Find(key);
-        if (slot < 0 && _count == _keys.Length)
-        {
-            RefusedAtCapacity++;
-            return;
-        }
-
         int encodedLength = stored.Entry.Encoded.Length;
         if (stored.Hash.Length != HashSize || HashSize + encodedLength > FlashRecord.MaxPayload)
         {
             return;
+        }
+
+        if (slot < 0 && _count == _keys.Length)
+        {
+            byte evictedType;
+            int evictedPosition = EvictOne();
+            _liveBytes -= FlashRecord.TryRead(_flash, _files[_active], evictedPosition, _length, _buffer, out evictedType);
         }
 
         try
@@ -339,13 +342,14 @@ public sealed class FlashEntryStore : IEntryStore
         {
             _positions[slot] = position;
         }
-        else if (_count < _keys.Length)
-        {
-            Insert(key, position);
-        }
         else
         {
-            RefusedAtCapacity++;
+            if (_count == _keys.Length)
+            {
+                EvictOne(); // the rule Put applied when this record was written
+            }
+
+            Insert(key, position);
         }
 
         return true;
@@ -450,6 +454,39 @@ public sealed class FlashEntryStore : IEntryStore
         }
 
         return low;
+    }
+
+    // Removes the lowest sequence of the author with the most indexed entries (the lowest author id on a tie, so a
+    // replay makes the same choice) and returns that record's position. Every author keeps its newest entries.
+    private int EvictOne()
+    {
+        int bestStart = 0;
+        int bestRun = 0;
+        int start = 0;
+        for (int i = 1; i <= _count; i++)
+        {
+            if (i == _count || (_keys[i] >> 32) != (_keys[start] >> 32))
+            {
+                if (i - start > bestRun)
+                {
+                    bestRun = i - start;
+                    bestStart = start;
+                }
+
+                start = i;
+            }
+        }
+
+        int position = _positions[bestStart];
+        for (int i = bestStart; i < _count - 1; i++)
+        {
+            _keys[i] = _keys[i + 1];
+            _positions[i] = _positions[i + 1];
+        }
+
+        _count--;
+        EvictedAtCapacity++;
+        return position;
     }
 
     private void Insert(ulong key, int position)
