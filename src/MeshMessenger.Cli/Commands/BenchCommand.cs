@@ -292,9 +292,14 @@ public static class BenchCommand
             scenario.DurationMinutes,
             seeds,
             figures);
-        static string F(SampleStatistics s, string format) => $"{s.Mean.ToString(format, System.Globalization.CultureInfo.InvariantCulture)} ± {s.StandardDeviation.ToString(format, System.Globalization.CultureInfo.InvariantCulture)}";
+        static string F(SampleStatistics s, string format)
+        {
+            var c = System.Globalization.CultureInfo.InvariantCulture;
+            return Markup.Escape($"{s.Mean.ToString(format, c)} ± {s.StandardDeviation.ToString(format, c)} [{s.Low95.ToString(format, c)}, {s.High95.ToString(format, c)}]");
+        }
+
         var table = new Table()
-            .Title($"chip mode against the medium: {Markup.Escape(scenario.Name)}, {policy}, n = {runs} seeds, mean ± sd ({Markup.Escape(report.Runtime)}, {report.ProcessorCount} cores)")
+            .Title($"chip mode against the medium: {Markup.Escape(scenario.Name)}, {policy}, n = {runs} seeds, mean ± sd [[95 % interval]] ({Markup.Escape(report.Runtime)}, {report.ProcessorCount} cores)")
             .AddColumns("radio", "DM delivery %", "post reach %", "airtime s", "frames", "wall s", "slowdown ×");
         foreach (ChipModeRadioFigures f in figures)
         {
