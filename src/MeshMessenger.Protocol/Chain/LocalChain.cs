@@ -19,6 +19,12 @@ public sealed class LocalChain
     private byte[]? _advertisedLink;
     private bool _adopted;
 
+    // The last entry appended here, kept apart from the store: a store at its cap may not hold it, and the next
+    // sequence number must never depend on what a store chose to keep.
+    private bool _appended;
+    private uint _lastSequence;
+    private byte[]? _lastHash;
+
     /// <summary>Appends to <paramref name="identity"/>'s chain in <paramref name="chains"/>.</summary>
     public LocalChain(NodeIdentity identity, ChainStore chains)
     {
@@ -39,8 +45,13 @@ public sealed class LocalChain
         {
             uint low;
             uint high;
-            uint held = _chains.Store.TryGetRange(_identity.Id, out low, out high) ? high + 1 : 0;
-            return _adopted && _advertisedHigh + 1 > held ? _advertisedHigh + 1 : held;
+            uint next = _chains.Store.TryGetRange(_identity.Id, out low, out high) ? high + 1 : 0;
+            if (_adopted && _advertisedHigh + 1 > next)
+            {
+                next = _advertisedHigh + 1;
+            }
+
+            return _appended && _lastSequence + 1 > next ? _lastSequence + 1 : next;
         }
     }
 
@@ -129,6 +140,11 @@ public sealed class LocalChain
 
         uint sequence = NextSequence;
         byte[]? held = sequence == 0 ? null : _chains.HashOf(_identity.Id, sequence - 1);
+        if (held == null && _appended && _lastSequence + 1 == sequence)
+        {
+            held = _lastHash;
+        }
+
         byte[] previous = sequence == 0 ? new byte[EntryCodec.LinkSize] : (held != null ? EntryHash.LinkOf(held) : _advertisedLink!);
         return EntryCodec.EncodeHeader(kind, sealing, _identity.Id, sequence, time, previous, hint);
     }
@@ -148,6 +164,9 @@ public sealed class LocalChain
             throw new ProtocolException(ProtocolError.InvalidField, "own entry refused: " + verdict);
         }
 
+        _appended = true;
+        _lastSequence = entry.Sequence;
+        _lastHash = EntryHash.Of(entry, _identity.SigningKey);
         return entry;
     }
 

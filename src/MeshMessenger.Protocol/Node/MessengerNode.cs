@@ -1048,7 +1048,8 @@ public sealed class MessengerNode
             }
         }
 
-        return false;
+        // A full list may have let go of the receipt that covers it: the own chain is the record.
+        return receipts != null && receipts.Count == _limits.ReceiptsPerPeer && OwnChainReceipts(author, sequence);
     }
 
     /// <summary>Finds the delivery receipts this node already wrote to <paramref name="author"/> (after a restore they came back from neighbours).</summary>
@@ -1068,6 +1069,25 @@ public sealed class MessengerNode
             _acknowledgedScanned.Remove(_acknowledgedScanned.KeyAt(0));
             _acknowledgedScanned.Set(author, true);
         }
+
+        ReadOwnReceipts(author, peer, low, high, 0, false);
+    }
+
+    /// <summary>True if a delivery receipt in the own chain to <paramref name="author"/> covers <paramref name="sequence"/>.</summary>
+    private bool OwnChainReceipts(uint author, uint sequence)
+    {
+        Profile? peer = _chains.ProfileOf(author);
+        uint low;
+        uint high;
+        return peer != null && _chains.Store.TryGetRange(Id, out low, out high) && ReadOwnReceipts(author, peer, low, high, sequence, true);
+    }
+
+    /// <summary>
+    /// Opens the own delivery receipts to <paramref name="author"/> in [low, high]: either remembers each one, or
+    /// (when <paramref name="find"/>) stops at the first that covers <paramref name="sequence"/> and says so.
+    /// </summary>
+    private bool ReadOwnReceipts(uint author, Profile peer, uint low, uint high, uint sequence, bool find)
+    {
         byte[]? key = CachedDirectKey(_profile, peer);
         for (uint s = low; key != null && s <= high; s++)
         {
@@ -1079,11 +1099,22 @@ public sealed class MessengerNode
 
             byte[]? plain = BodyCipher.Open(key, own.Entry);
             ReceiptBody? receipt;
-            if (plain != null && ReceiptBody.TryDecode(plain, author, out receipt) == ProtocolError.None)
+            if (plain == null || ReceiptBody.TryDecode(plain, author, out receipt) != ProtocolError.None)
+            {
+                continue;
+            }
+
+            if (!find)
             {
                 RecordAcknowledged(author, receipt!);
             }
+            else if (receipt!.Covers(sequence))
+            {
+                return true;
+            }
         }
+
+        return false;
     }
 
     /// <summary>The received messages of <paramref name="author"/> up to <paramref name="sequence"/>, as ranges for one read receipt.</summary>

@@ -38,7 +38,7 @@ public sealed class NodeLimits
     /// <summary>Generous caps for hosts with memory to spare (gateway, browser, emulator).</summary>
     public static NodeLimits Host => new NodeLimits
     {
-        // Tables are allocated whole at construction (KeyedTable), so these stay in the hundreds of kilobytes.
+        // KeyedTable grows its storage as keys arrive, up to these caps, so a large cap costs nothing until used.
         Messages = 100000,
         Outbox = 10000,
         TrackedMessages = 8192,

@@ -1,0 +1,40 @@
+using MeshMessenger.Protocol.Chain;
+using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Wire;
+using MeshMessenger.Protocol.Tests.Support;
+
+namespace MeshMessenger.Protocol.Tests;
+
+/// <summary>
+/// The memory store's author cap must never cost the node its own chain head: a head it cannot store is a
+/// sequence number it will use again (a fork of its own chain).
+/// </summary>
+public sealed class OwnChainHeadTests
+{
+    [Theory]
+    [InlineData(2)] // room for alice too
+    [InlineData(1)] // full of other authors (DefaultMaxAuthors is 64: the same after 64 neighbours)
+    public void A_restored_node_whose_store_is_full_of_other_authors_never_reuses_a_sequence_number(int maxAuthors)
+    {
+        var chains = new ChainStore(new MemoryEntryStore(maxAuthors, 256));
+        NodeIdentity alice = Identities.Fixed(1);
+        NodeIdentity bob = Identities.Fixed(2);
+
+        // As MessengerNode does with restoring: true: its own profile as a contact, then wait for the chain.
+        Assert.True(chains.AddContact(Profile.Of(alice, "alice", null)));
+        var own = new LocalChain(alice, chains);
+        own.BeginRestore();
+
+        // While it waits, a neighbour's chain arrives and takes the only author slot.
+        new LocalChain(bob, chains).StartNew(Profile.Of(bob, "bob", null), 100);
+
+        // A neighbour advertises alice's head at 4; the host ends the restore there (MessengerNode.FinishRestore).
+        own.NoteAdvertisedHead(4, new byte[EntryCodec.LinkSize]);
+        Assert.True(own.AdoptAdvertisedHead());
+
+        Entry first = own.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, 200, PostBody.Encode("one", PostBody.NoMedia, null));
+        Entry second = own.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, 201, PostBody.Encode("two", PostBody.NoMedia, null));
+        Assert.Equal(5u, first.Sequence);
+        Assert.NotEqual(first.Sequence, second.Sequence);
+    }
+}
