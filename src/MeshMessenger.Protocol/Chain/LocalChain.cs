@@ -166,7 +166,7 @@ public sealed class LocalChain
 
         _appended = true;
         _lastSequence = entry.Sequence;
-        _lastHash = EntryHash.Of(entry, _identity.SigningKey);
+        _lastHash = _chains.HashOf(_identity.Id, entry.Sequence) ?? EntryHash.Of(entry, _identity.SigningKey);
         return entry;
     }
 
