@@ -212,7 +212,7 @@ public abstract class LoRaTransceiver
             }
 
             // The explicit header ends (preamble + 4.25) symbols of preamble, sync word and SFD plus the first
-            // 8-symbol block after the packet starts (DS_SX1261-2 §6.1.4, time-on-air formula; SX1276 §4.1.1.6),
+            // 8-symbol block after the packet starts (DS_SX1261-2 §6.1.4, time-on-air formula; SX1276 §4.1.1.7),
             // so HeaderValid follows a detected preamble within preamble + 12.25 symbols; 13 leaves margin.
             LoRaModulation m = settings.Modulation;
             if (now - _receivingSinceUs > (long)((m.PreambleSymbols + 13) * m.SymbolMicroseconds))
