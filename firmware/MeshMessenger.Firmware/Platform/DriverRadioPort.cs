@@ -11,7 +11,9 @@ namespace MeshMessenger.Firmware.Platform;
 /// verdict is answered once by <see cref="IsChannelBusy"/>, which makes DeviceApp back off by its own
 /// contention window (so does a packet being received, which CAD would abort); a clear verdict lets the next <see cref="Transmit"/> start the transmission at once.
 /// <see cref="Poll"/> services the chip's interrupt: TxDone → <see cref="DeviceApp.OnTransmitDone"/>,
-/// RxDone → <see cref="DeviceApp.OnReceive"/> with the chip's RSSI and SNR.
+/// RxDone → <see cref="DeviceApp.OnReceive"/> with the chip's RSSI and SNR. A chip that fails, hangs or
+/// resets behind the driver's back (its mode read back after every return to receive and every 10 s) is
+/// re-initialised with the settings the port was opened with, with a doubling back-off (firmware/README.md).
 /// </summary>
 public sealed class DriverRadioPort : IRadioPort
 {
