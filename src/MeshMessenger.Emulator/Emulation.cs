@@ -49,6 +49,7 @@ public sealed class Emulation
     private long _syncAirtimeMs;
     private readonly ChipAir? _air;
     private readonly DriverRadioPort[] _ports = [];
+    private readonly SimulatedChip[] _chips = [];
     private readonly Dictionary<SimulatedChip, int> _chipIndex = [];
     private readonly HashSet<(int Device, long AtMs)> _pendingPolls = [];
 
@@ -68,7 +69,7 @@ public sealed class Emulation
         Medium = new RadioMedium(ComputeLinks(), _modulation, _budget);
         if (scenario.Radio != "medium")
         {
-            (_air, _ports) = BuildChips();
+            (_air, _ports, _chips) = BuildChips();
         }
     }
 
@@ -80,6 +81,9 @@ public sealed class Emulation
 
     /// <summary>Each device's radio port in chip mode (empty otherwise).</summary>
     public IReadOnlyList<DriverRadioPort> Ports => _ports;
+
+    /// <summary>Each device's simulated chip in chip mode, indexed as <see cref="Devices"/> (empty otherwise).</summary>
+    public IReadOnlyList<SimulatedChip> Chips => _chips;
 
     /// <summary>The devices.</summary>
     public IReadOnlyList<VirtualDevice> Devices { get; }
@@ -196,7 +200,7 @@ public sealed class Emulation
         }
     }
 
-    private (ChipAir Air, DriverRadioPort[] Ports) BuildChips()
+    private (ChipAir Air, DriverRadioPort[] Ports, SimulatedChip[] Chips) BuildChips()
     {
         ModemPreset preset = ModemPreset.Find(_scenario.Preset)!;
         bool sx1262 = _scenario.Radio == "sx1262";
@@ -223,6 +227,7 @@ public sealed class Emulation
             Started = OnChipPacket,
         };
         var ports = new DriverRadioPort[Devices.Count];
+        var chips = new SimulatedChip[Devices.Count];
         foreach (VirtualDevice d in Devices)
         {
             // Each device's chip and driver read simulated time; the driver's own waits (BUSY, reset) run ahead of it within an event.
@@ -230,11 +235,12 @@ public sealed class Emulation
             SimulatedChip chip = sx1262 ? new SimulatedSx1262(air, clock, d.X, d.Y) : new SimulatedSx1276(air, clock, d.X, d.Y);
             LoRaTransceiver driver = sx1262 ? new Sx1262Driver(chip, chip, clock) : new Sx1276Driver(chip, chip, clock);
             _chipIndex[chip] = d.Index;
+            chips[d.Index] = chip;
             driver.Initialize(settings);
             ports[d.Index] = new DriverRadioPort(driver, _clock);
         }
 
-        return (air, ports);
+        return (air, ports, chips);
     }
 
     private void OnChipPacket(AirPacket packet)

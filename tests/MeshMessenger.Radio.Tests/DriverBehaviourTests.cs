@@ -10,7 +10,7 @@ public sealed class DriverBehaviourTests
     [Theory]
     [InlineData("SX1262", 200.0, 0.5)] // RssiPkt in 0.5 dB steps
     [InlineData("SX1276", 20.0, 1.1)]  // SNR above 0: RSSI = -157 + 16/15 · PacketRssi (steps of about 1.07 dB)
-    [InlineData("SX1276", 200.0, 1.1)] // SNR below 0: RSSI = -157 + PacketRssi + SNR/4
+    [InlineData("SX1276", 200.0, 1.1)] // SNR below 0: RSSI = -157 + PacketRssi + PacketSnr/4 (the SNR in dB)
     public void A_packet_arrives_with_the_RSSI_and_SNR_the_channel_gives(string chip, double distance, double rssiStep)
     {
         var bench = new RadioBench();

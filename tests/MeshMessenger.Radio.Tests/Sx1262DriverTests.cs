@@ -142,6 +142,50 @@ public sealed class Sx1262DriverTests
     }
 
     [Fact]
+    public void A_preamble_with_another_sync_word_stops_counting_as_a_reception_when_no_header_follows()
+    {
+        var bench = new RadioBench();
+        var (_, stranger) = bench.Sx1262(100);
+        var (_, neighbour) = bench.Sx1262(0, 100);
+        var (chip, receiver) = bench.Sx1262();
+        LoRaRadioSettings otherNetwork = RadioBench.EuLongFast();
+        otherNetwork.SyncWord = 0x34;
+        stranger.Initialize(otherNetwork);
+        neighbour.Initialize(RadioBench.EuLongFast());
+        receiver.Initialize(RadioBench.EuLongFast());
+        receiver.StartReceive(0);
+        LoRaModulation m = receiver.Settings!.Modulation;
+        long symbol = (long)m.SymbolMicroseconds;
+
+        // Another network's long packet: PreambleDetected latches (§13.3.3), but neither HeaderValid nor RxDone follow.
+        long start = bench.Clock.NowMicroseconds;
+        long airtime = stranger.BeginTransmit(new byte[200], 0, 200);
+        bench.Clock.Advance(4 * symbol);
+        Assert.True(receiver.IsReceivingPacket()); // a preamble: its sync word is still to come
+        bench.Clock.Advance((m.PreambleSymbols + 14) * symbol);
+        Assert.True(bench.Clock.NowMicroseconds < start + airtime - (1_000_000), "the stranger's packet is still on air for another second");
+        Assert.False(receiver.IsReceivingPacket()); // no header within preamble + 13 symbols: a false detection, cleared
+        Assert.Equal(1, receiver.FalsePreambles);
+        bench.Clock.Advance(10 * symbol);
+        Assert.False(receiver.IsReceivingPacket()); // not the 2 s of a 255-byte packet the old guard waited
+
+        // Our own network's packet: its header is valid, so the channel stays busy past that figure until RxDone.
+        bench.Clock.Advance(start + airtime + 1000 - bench.Clock.NowMicroseconds);
+        long ours = bench.Clock.NowMicroseconds;
+        long ourAirtime = neighbour.BeginTransmit(Hello, 0, Hello.Length);
+        bench.Clock.Advance((m.PreambleSymbols + 20) * symbol);
+        Assert.True(bench.Clock.NowMicroseconds < ours + ourAirtime);
+        Assert.True(receiver.IsReceivingPacket());
+        bench.Clock.Advance(ours + ourAirtime + 1000 - bench.Clock.NowMicroseconds);
+        var packet = new ReceivedPacket();
+        Assert.Equal(ReceiveStatus.Packet, receiver.PollReceive(packet));
+        Assert.Equal(Hello, packet.ToArray());
+        Assert.False(receiver.IsReceivingPacket());
+        Assert.Equal(1, receiver.FalsePreambles);
+        Assert.Empty(chip.Violations);
+    }
+
+    [Fact]
     public void A_sleeping_chip_is_woken_by_the_next_command()
     {
         var bench = new RadioBench();

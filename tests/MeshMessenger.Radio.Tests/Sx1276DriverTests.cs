@@ -1,5 +1,7 @@
 using MeshMessenger.Radio.Drivers;
+using MeshMessenger.Radio.Hardware;
 using MeshMessenger.Radio.LoRa;
+using MeshMessenger.Radio.Sx127x;
 
 namespace MeshMessenger.Radio.Tests;
 
@@ -121,5 +123,96 @@ public sealed class Sx1276DriverTests
         meshtastic.StartReceive(3000);
         ours.Transmit(Hello, 0, Hello.Length);
         Assert.Equal(ReceiveStatus.Timeout, meshtastic.Receive(new ReceivedPacket(), 3000));
+    }
+
+    /// <summary>
+    /// Against the datasheet's formula (SX1276/77/78/79 rev 7, §5.5.5) on a bare register file, not against the
+    /// simulated chip, which encodes the inverse of the driver's formula and so cannot disagree with it.
+    /// </summary>
+    [Fact]
+    public void Packet_RSSI_below_zero_SNR_adds_the_SNR_in_dB_per_the_datasheet_formula()
+    {
+        var bus = new RegisterFile();
+        var driver = new Sx1276Driver(bus, bus, bus);
+        driver.Initialize(RadioBench.EuLongFast());
+        driver.StartReceive(0);
+
+        // A 4-byte packet with PacketRssi = 60 and PacketSnr = -40 (SNR -10 dB) on the HF port:
+        // §5.5.5: Packet Strength = -157 + PacketRssi + PacketSnr * 0.25 = -157 + 60 - 10 = -107 dBm.
+        bus.Registers[Sx127xRegister.IrqFlags] = 0x40;
+        bus.Registers[Sx127xRegister.RxNbBytes] = 4;
+        bus.Registers[Sx127xRegister.FifoRxCurrentAddr] = 0;
+        bus.Registers[Sx127xRegister.PktRssiValue] = 60;
+        bus.Registers[Sx127xRegister.PktSnrValue] = unchecked((byte)(sbyte)-40);
+        bus.Irq = true;
+        var packet = new ReceivedPacket();
+        Assert.Equal(ReceiveStatus.Packet, driver.PollReceive(packet));
+        Assert.Equal(-10.0, packet.SnrDb, 3);
+        Assert.Equal(-107.0, packet.RssiDbm, 3);
+    }
+
+    [Fact]
+    public void Initialisation_keeps_the_reserved_bits_of_RegDetectOptimize()
+    {
+        // §6.4, table 41: RegDetectOptimize resets to 0xC3; bits 7:3 are reserved, only bits 2:0 (0x3 for SF7-12) are ours.
+        var bus = new RegisterFile();
+        bus.Registers[Sx127xRegister.DetectOptimize] = 0xC5;
+        var driver = new Sx1276Driver(bus, bus, bus);
+        driver.Initialize(RadioBench.EuLongFast());
+        Assert.Equal(0xC3, bus.Registers[Sx127xRegister.DetectOptimize]);
+    }
+
+    /// <summary>A bare SX127x register file: writes store, reads return; RegFifo reads 0x55.</summary>
+    private sealed class RegisterFile : ISpiBus, IRadioPins, IRadioTimer
+    {
+        private long _now;
+
+        public byte[] Registers { get; } = CreateRegisters();
+
+        public bool Irq { get; set; }
+
+        public bool IsBusy => false;
+
+        public bool IsIrqHigh => Irq;
+
+        public long NowMicroseconds => _now;
+
+        public void Delay(int microseconds) => _now += microseconds;
+
+        public void SetReset(bool high)
+        {
+        }
+
+        public void SetRfSwitch(bool transmit)
+        {
+        }
+
+        public void Transfer(byte[] write, byte[] read, int count)
+        {
+            int address = write[0] & 0x7F;
+            bool writing = (write[0] & 0x80) != 0;
+            for (int i = 1; i < count; i++)
+            {
+                int at = address == 0 ? 0 : address + i - 1;
+                if (writing)
+                {
+                    if (at != 0)
+                    {
+                        Registers[at] = write[i];
+                    }
+                }
+                else
+                {
+                    read[i] = at == 0 ? (byte)0x55 : Registers[at];
+                }
+            }
+        }
+
+        private static byte[] CreateRegisters()
+        {
+            var registers = new byte[128];
+            registers[Sx127xRegister.Version] = Sx127xRegister.ExpectedVersion;
+            return registers;
+        }
     }
 }

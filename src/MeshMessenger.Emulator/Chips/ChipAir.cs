@@ -83,19 +83,27 @@ public sealed class ChipAir(PathLossModel pathLoss, double noiseFigureDb = 6)
     /// True if the receiver, listening since <paramref name="fromUs"/>, is locked on to a packet still on
     /// air at <paramref name="nowUs"/> (preamble detected, RxDone still to come).
     /// </summary>
-    public bool Locked(SimulatedChip receiver, long fromUs, long nowUs, long frequencyHz, LoRaModulation modulation, byte syncWord)
+    public bool Locked(SimulatedChip receiver, long fromUs, long nowUs, long frequencyHz, LoRaModulation modulation, byte syncWord) =>
+        LockedPacket(receiver, fromUs, nowUs, frequencyHz, modulation, syncWord) is not null;
+
+    /// <summary>
+    /// The packet the receiver, listening since <paramref name="fromUs"/>, has locked on to at
+    /// <paramref name="nowUs"/>, or null. <paramref name="syncWord"/> -1 takes a packet with any sync word: the
+    /// preamble is the same whatever the sync word, so a receiver detects it before the sync word tells them apart.
+    /// </summary>
+    public AirPacket? LockedPacket(SimulatedChip receiver, long fromUs, long nowUs, long frequencyHz, LoRaModulation modulation, int syncWord)
     {
         long lockUs = LockUs(modulation);
         foreach (AirPacket p in _packets)
         {
             if (p.StartUs <= nowUs && p.EndUs > nowUs && p.StartUs + lockUs >= fromUs
-                && Hear(receiver, p, frequencyHz, modulation, syncWord, 0) is not null)
+                && Hear(receiver, p, frequencyHz, modulation, syncWord < 0 ? p.SyncWord : (byte)syncWord, 0) is not null)
             {
-                return true;
+                return p;
             }
         }
 
-        return false;
+        return null;
     }
 
     /// <summary>

@@ -50,6 +50,7 @@ public sealed class SimulatedSx1262 : SimulatedChip
     private int _cadSymbols = 2;
     private long _cadStartUs;
     private long _cadEndUs = -1;
+    private AirPacket? _headerPacket;
 
     /// <summary>A chip at (<paramref name="x"/>, <paramref name="y"/>) metres on the air, just powered on.</summary>
     public SimulatedSx1262(ChipAir air, ChipClock clock, double x = 0, double y = 0)
@@ -125,6 +126,7 @@ public sealed class SimulatedSx1262 : SimulatedChip
         _txEndUs = -1;
         _timeoutAtUs = -1;
         _cadEndUs = -1;
+        _headerPacket = null;
         _busyUntilUs = Clock.NowMicroseconds + 3500; // start-up calibration (§9.1)
     }
 
@@ -338,12 +340,43 @@ public sealed class SimulatedSx1262 : SimulatedChip
             return;
         }
 
-        // PreambleDetected while locked on to a packet on air. Modelled live rather than latched, so a packet
-        // destroyed by a collision does not leave the flag set (the chip would end it with a header or CRC error).
-        _irq = Air.Locked(this, _rxSinceUs, now, FrequencyHz, Modulation, SyncWord) ? _irq | Sx126xIrq.PreambleDetected : _irq & ~Sx126xIrq.PreambleDetected;
-        AirArrival? arrival = Air.NextArrival(this, _rxSinceUs, now, FrequencyHz, Modulation, SyncWord);
+        // PreambleDetected latches until ClearIrqStatus (§13.3.3), and is raised by a preamble whatever its
+        // sync word: the sync word comes after it. HeaderValid follows (preamble + 4.25 + 8) symbols after the
+        // packet starts (§6.1.4), only for our sync word; a packet with another sync word raises nothing more.
+        // A packet with another sync word is detected only during its preamble: past the sync word the modem
+        // has rejected it and searches again, and payload chirps are no preamble.
+        LoRaModulation m = Modulation;
+        AirPacket? any = Air.LockedPacket(this, _rxSinceUs, now, FrequencyHz, m, -1);
+        AirPacket? locked = Air.LockedPacket(this, _rxSinceUs, now, FrequencyHz, m, SyncWord);
+        if (locked is not null || (any is not null && now < any.StartUs + (long)((m.PreambleSymbols + 4.25) * m.SymbolMicroseconds)))
+        {
+            _irq |= Sx126xIrq.PreambleDetected;
+        }
+
+        if (locked is not null && now >= locked.StartUs + (long)((m.PreambleSymbols + 12.25) * m.SymbolMicroseconds))
+        {
+            _irq |= Sx126xIrq.HeaderValid;
+            _headerPacket = locked;
+        }
+
+        AirArrival? arrival = Air.NextArrival(this, _rxSinceUs, now, FrequencyHz, m, SyncWord);
+        if (arrival is null && _headerPacket is not null && now >= _headerPacket.EndUs)
+        {
+            // A packet whose header was valid but which a collision destroyed ends with RxDone and CrcErr.
+            _irq |= Sx126xIrq.RxDone | Sx126xIrq.CrcError;
+            _rxSinceUs = _headerPacket.EndUs;
+            _headerPacket = null;
+            if (!_rxContinuous)
+            {
+                _mode = ModeStandbyRc;
+            }
+
+            return;
+        }
+
         if (arrival is not null)
         {
+            _headerPacket = null;
             byte[] bytes = arrival.Packet.Bytes;
             for (int i = 0; i < bytes.Length; i++)
             {
@@ -436,6 +469,7 @@ public sealed class SimulatedSx1262 : SimulatedChip
         long now = Clock.NowMicroseconds;
         _mode = ModeRx;
         _rxSinceUs = now;
+        _headerPacket = null;
         _rxContinuous = steps == 0xFFFFFF;
         _timeoutAtUs = steps == 0 || _rxContinuous ? -1 : now + (steps * StepNs / 1000);
     }

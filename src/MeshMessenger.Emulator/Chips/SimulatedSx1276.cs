@@ -112,6 +112,7 @@ public sealed class SimulatedSx1276 : SimulatedChip
         _registers[Sx127xRegister.MaxPayloadLength] = 0xFF;
         _registers[Sx127xRegister.SyncWord] = 0x12;
         _registers[Sx127xRegister.PaDac] = 0x84;
+        _registers[Sx127xRegister.DetectOptimize] = 0xC3; // reset value (§6.4, table 41): bits 7:3 reserved
         _txEndUs = -1;
     }
 
@@ -183,8 +184,9 @@ public sealed class SimulatedSx1276 : SimulatedChip
         double snr = Math.Clamp(arrival.SnrDb, -32, 31.75);
         _registers[Sx127xRegister.PktSnrValue] = (byte)(sbyte)Math.Round(snr * 4);
 
-        // Inverse of §5.5.5 (high-frequency port): the driver must recover the RSSI from these.
-        double raw = snr >= 0 ? (arrival.RssiDbm + 157) * 15.0 / 16.0 : arrival.RssiDbm + 157 - (Math.Round(snr * 4) / 16.0);
+        // Inverse of §5.5.5 (high-frequency port): RSSI = -157 + 16/15 · raw for SNR ≥ 0, else -157 + raw + SNR
+        // with SNR the quantised RegPktSnrValue / 4; the driver must recover the RSSI from these.
+        double raw = snr >= 0 ? (arrival.RssiDbm + 157) * 15.0 / 16.0 : arrival.RssiDbm + 157 - (Math.Round(snr * 4) / 4.0);
         _registers[Sx127xRegister.PktRssiValue] = (byte)Math.Clamp(Math.Round(raw), 0, 255);
         bool crcOn = (_registers[Sx127xRegister.ModemConfig2] & 0x04) != 0;
         _registers[Sx127xRegister.IrqFlags] |= (byte)(0x40 | 0x10 | (arrival.Corrupted && crcOn ? 0x20 : 0));
@@ -284,10 +286,11 @@ public sealed class SimulatedSx1276 : SimulatedChip
         }
         else if (mode == ModeCad && (current & 0x07) != ModeCad)
         {
-            // One symbol period, (2^SF + 32) / BW, per §4.1.6.x's CAD timing.
+            // §4.1.6.x's CAD timing: a receive phase of (2^SF + 32) / BW, then correlation for a little less
+            // than a symbol; modelled as two (2^SF + 32) / BW periods, as the driver expects.
             LoRaModulation m = Modulation;
             _cadStartUs = now;
-            _cadEndUs = now + (((1L << m.SpreadingFactor) + 32) * 1_000_000 / m.BandwidthHz);
+            _cadEndUs = now + (2 * ((1L << m.SpreadingFactor) + 32) * 1_000_000 / m.BandwidthHz);
         }
 
         if (mode != ModeCad)

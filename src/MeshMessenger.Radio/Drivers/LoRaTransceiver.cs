@@ -10,12 +10,22 @@ namespace MeshMessenger.Radio.Drivers;
 /// </summary>
 public abstract class LoRaTransceiver
 {
+    /// <summary><see cref="ReadReceiving"/>: nothing being received.</summary>
+    protected const int ReceivingNothing = 0;
+
+    /// <summary><see cref="ReadReceiving"/>: a preamble detected, no valid header yet.</summary>
+    protected const int ReceivingPreamble = 1;
+
+    /// <summary><see cref="ReadReceiving"/>: a valid header, the payload still arriving.</summary>
+    protected const int ReceivingHeader = 2;
+
     /// <summary>How often a wait looks at the interrupt line.</summary>
     protected const int PollMicroseconds = 500;
 
     private readonly ReceivedPacket _scratch = new ReceivedPacket();
     private long _receiveDeadlineUs = -1;
     private long _receivingSinceUs = -1;
+    private long _headerSinceUs = -1;
 
     /// <summary>Creates a driver over a bus, pins and a timer.</summary>
     protected LoRaTransceiver(ISpiBus spi, IRadioPins pins, IRadioTimer timer)
@@ -177,33 +187,76 @@ public abstract class LoRaTransceiver
     /// <summary>
     /// True while the chip is receiving a packet (preamble detected or header valid, not yet RxDone): a
     /// transmission or CAD now would abort it, so listen before talk waits (Meshtastic's
-    /// isActivelyReceiving does the same). A flag older than the longest packet is a false detection: the
-    /// driver restarts receive and answers false.
+    /// isActivelyReceiving does the same). A preamble without a valid header within the preamble plus 13
+    /// symbols is a false detection (noise, or a packet with another sync word): the driver clears it and
+    /// answers false. Once the header is valid, a flag older than the longest packet is a stall: the driver
+    /// restarts receive and answers false.
     /// </summary>
     public bool IsReceivingPacket()
     {
         LoRaRadioSettings settings = RequireSettings();
-        if (Activity != RadioActivity.Receiving || !ReadReceiving())
+        int state = Activity == RadioActivity.Receiving ? ReadReceiving() : ReceivingNothing;
+        if (state == ReceivingNothing)
         {
             _receivingSinceUs = -1;
+            _headerSinceUs = -1;
             return false;
         }
 
         long now = Timer.NowMicroseconds;
-        if (_receivingSinceUs < 0)
+        if (state == ReceivingPreamble)
         {
-            _receivingSinceUs = now;
+            if (_receivingSinceUs < 0)
+            {
+                _receivingSinceUs = now;
+            }
+
+            // The explicit header ends (preamble + 4.25) symbols of preamble, sync word and SFD plus the first
+            // 8-symbol block after the packet starts (DS_SX1261-2 §6.1.4, time-on-air formula; SX1276 §4.1.1.7),
+            // so HeaderValid follows a detected preamble within preamble + 12.25 symbols; 13 leaves margin.
+            LoRaModulation m = settings.Modulation;
+            if (now - _receivingSinceUs > (long)((m.PreambleSymbols + 13) * m.SymbolMicroseconds))
+            {
+                _receivingSinceUs = -1;
+                FalsePreambles++;
+                ClearPreambleDetected();
+                return false;
+            }
+
+            return true;
         }
 
-        if (now - _receivingSinceUs > TimeOnAir.Microseconds(settings.Modulation, 255))
+        if (_headerSinceUs < 0)
+        {
+            _headerSinceUs = now;
+        }
+
+        if (now - _headerSinceUs > TimeOnAir.Microseconds(settings.Modulation, 255))
         {
             _receivingSinceUs = -1;
+            _headerSinceUs = -1;
             EnterStandby();
             BeginReceive(0);
             return false;
         }
 
         return true;
+    }
+
+    /// <summary>Preamble detections that no valid header followed (cleared by <see cref="IsReceivingPacket"/>).</summary>
+    public int FalsePreambles { get; private set; }
+
+    /// <summary>
+    /// Reads back from the chip whether it is in LoRa continuous receive as <see cref="StartReceive"/> left it
+    /// (SX126x: GetStatus chip mode RX and GetPacketType LoRa; SX127x: RegOpMode LoRa bit and RXCONTINUOUS).
+    /// False after a silent reset (brown-out, a glitch on NRESET), which puts the chip back in its power-on
+    /// state; the caller then runs <see cref="Initialize"/> again. Throws <see cref="RadioException"/> if the
+    /// chip does not answer.
+    /// </summary>
+    public bool ReadBackReceiving()
+    {
+        RequireSettings();
+        return ReadChipReceiving();
     }
 
     /// <summary>Starts listening; <paramref name="timeoutMs"/> 0 listens continuously (SX126x SetRx 0xFFFFFF, SX127x RXCONTINUOUS) until told otherwise.</summary>
@@ -290,8 +343,14 @@ public abstract class LoRaTransceiver
     /// <summary>Symbols the chip's channel activity detection listens for at a spreading factor.</summary>
     protected abstract int CadSymbols(int spreadingFactor);
 
-    /// <summary>Reads, without clearing, whether a packet is being received (SX126x PreambleDetected/HeaderValid, SX127x RegModemStat).</summary>
-    protected abstract bool ReadReceiving();
+    /// <summary>Reads, without clearing, how far a packet being received has got: <see cref="ReceivingNothing"/>, <see cref="ReceivingPreamble"/> or <see cref="ReceivingHeader"/> (SX126x PreambleDetected/HeaderValid, SX127x RegModemStat).</summary>
+    protected abstract int ReadReceiving();
+
+    /// <summary>Clears a preamble detection that no header followed (SX126x: the latched PreambleDetected flag).</summary>
+    protected abstract void ClearPreambleDetected();
+
+    /// <summary>Reads the chip's mode back: true if it is in LoRa continuous receive.</summary>
+    protected abstract bool ReadChipReceiving();
 
     /// <summary>Configures and starts channel activity detection, IRQ on CadDone.</summary>
     protected abstract void BeginCad();

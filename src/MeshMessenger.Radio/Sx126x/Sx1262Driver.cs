@@ -16,6 +16,7 @@ public sealed class Sx1262Driver : LoRaTransceiver
     public const int BusyTimeoutMicroseconds = 20000;
 
     private const int ChipModeStandbyRc = 2;
+    private const int ChipModeRx = 5;
     private const long TimeoutStepNs = 15625; // one RTC step, 1/64 kHz (§13.1.4)
 
     private readonly byte[] _write = new byte[264];
@@ -193,34 +194,65 @@ public sealed class Sx1262Driver : LoRaTransceiver
     }
 
     /// <inheritdoc />
-    protected override bool ReadReceiving()
+    protected override int ReadReceiving()
     {
+        // PreambleDetected and HeaderValid latch until ClearIrqStatus (§13.3.3); in continuous receive a
+        // preamble on noise or with another sync word is followed by neither HeaderValid nor HeaderErr nor
+        // RxDone, so the base class times a lone PreambleDetected out and clears it.
         int irq = ReadIrq();
-        return (irq & (Sx126xIrq.PreambleDetected | Sx126xIrq.HeaderValid)) != 0 && (irq & Sx126xIrq.RxDone) == 0;
+        if ((irq & Sx126xIrq.RxDone) != 0)
+        {
+            return ReceivingNothing;
+        }
+
+        if ((irq & Sx126xIrq.HeaderValid) != 0)
+        {
+            return ReceivingHeader;
+        }
+
+        return (irq & Sx126xIrq.PreambleDetected) != 0 ? ReceivingPreamble : ReceivingNothing;
+    }
+
+    /// <inheritdoc />
+    protected override void ClearPreambleDetected()
+    {
+        ClearIrq(Sx126xIrq.PreambleDetected);
+    }
+
+    /// <inheritdoc />
+    protected override bool ReadChipReceiving()
+    {
+        // GetStatus bits 6:4 = 5 in RX (§13.5.1); GetPacketType 1 = LoRa (§13.4.3): a chip that reset
+        // behind the driver's back is in STDBY_RC with packet type GFSK (0).
+        int mode = (Transact(Sx126xOpcode.GetStatus, 1)[1] >> 4) & 0x7;
+        return mode == ChipModeRx && Transact(Sx126xOpcode.GetPacketType, 2)[2] == 1;
     }
 
     /// <inheritdoc />
     protected override int CadSymbols(int spreadingFactor)
     {
-        // Two symbols at every SF: Semtech AN1200.48 (SX126x CAD performance), the values RadioLib uses.
-        return 2;
+        // DS_SX1261-2 rev 2.1 §13.4.7 recommended CAD settings, as reproduced for the same radio core in ST
+        // RM0453 rev 5 table 36: 2 symbols at SF7-8, 4 symbols from SF9 (more symbols miss less at high SF).
+        return spreadingFactor >= 9 ? 4 : 2;
     }
 
     /// <inheritdoc />
     protected override void BeginCad()
     {
-        // §13.4.7 SetCadParams: cadSymbolNum (0x01 = 2 symbols), cadDetPeak, cadDetMin, cadExitMode
-        // (0x00 CAD_ONLY: back to STDBY_RC after CadDone), cadTimeout (unused in CAD_ONLY). Peak and min per
-        // SF from AN1200.48's table for BW 125 kHz: peak 22, 22, 24, 25, 26, 30 for SF7-12, min 10.
+        // §13.4.7 SetCadParams: cadSymbolNum (0x01 = 2, 0x02 = 4 symbols), cadDetPeak, cadDetMin, cadExitMode
+        // (0x00 CAD_ONLY: back to STDBY_RC after CadDone), cadTimeout (unused in CAD_ONLY). Peak per SF from the
+        // rev 2.1 table (ST RM0453 rev 5 table 36 has the same): 22 at SF7-8, 23, 24, 25, 28 at SF9-12; min 10.
+        // (The older 2-symbol set 22, 22, 24, 25, 26, 30 is what RadioLib cites from AN1200.48.)
         // §6.4: the chip correlates the symbols, then raises CadDone (and CadDetected if it found them).
         int sf = RequireSettings().Modulation.SpreadingFactor;
-        int peak = sf <= 8 ? 22 : (sf == 9 ? 24 : (sf == 10 ? 25 : (sf == 11 ? 26 : 30)));
+        int peak = sf <= 8 ? 22 : (sf == 9 ? 23 : (sf == 10 ? 24 : (sf == 11 ? 25 : 28)));
+        int symbolCode = CadSymbols(sf) == 4 ? 0x02 : 0x01;
         EnterStandby();
         ClearIrq(Sx126xIrq.All);
         _write[5] = 0x00;
         _write[6] = 0x00;
         _write[7] = 0x00;
-        WriteCommand(Sx126xOpcode.SetCadParams, 0x01, peak, 10, 0x00, 8);
+        WriteCommand(Sx126xOpcode.SetCadParams, symbolCode, peak, 10, 0x00, 8);
         _write[0] = Sx126xOpcode.SetCad;
         Exchange(1, "SetCad");
     }

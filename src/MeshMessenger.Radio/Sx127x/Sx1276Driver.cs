@@ -119,7 +119,8 @@ public sealed class Sx1276Driver : LoRaTransceiver
         WriteRegister(Sx127xRegister.PreambleMsb, m.PreambleSymbols >> 8);
         WriteRegister(Sx127xRegister.PreambleMsb + 1, m.PreambleSymbols & 0xFF);
         WriteRegister(Sx127xRegister.MaxPayloadLength, 0xFF);
-        WriteRegister(Sx127xRegister.DetectOptimize, 0x03);
+        // RegDetectOptimize bits 2:0 = 0x3 for SF7-12 (§6.4, table 41); bits 7:3 are reserved and keep their value.
+        WriteRegister(Sx127xRegister.DetectOptimize, (ReadRegister(Sx127xRegister.DetectOptimize) & 0xF8) | 0x03);
         WriteRegister(Sx127xRegister.DetectionThreshold, 0x0A);
         WriteRegister(Sx127xRegister.SyncWord, settings.SyncWord);
         WriteRegister(Sx127xRegister.IrqFlags, 0xFF);
@@ -199,29 +200,50 @@ public sealed class Sx1276Driver : LoRaTransceiver
         System.Array.Copy(_read, 1, packet.Data, 0, length);
         packet.Length = length;
 
-        // §5.5.5: SNR = signed value / 4; RSSI = -157 + 16/15 · PacketRssi when SNR ≥ 0, else
-        // -157 + PacketRssi + SNR/4 (-164 instead of -157 on the low-frequency port).
+        // §5.5.5: SNR = RegPktSnrValue (signed) / 4 dB; packet RSSI = -157 + 16/15 · PacketRssi when SNR ≥ 0,
+        // else -157 + PacketRssi + PacketSnr · 0.25, i.e. plus the SNR in dB. -157 on the HF port (RFI_HF,
+        // bands 1 and 2 from 779 MHz), -164 on the LF port (RFI_LF, band 3 below 525 MHz).
         double snr = (sbyte)ReadRegister(Sx127xRegister.PktSnrValue) / 4.0;
         int raw = ReadRegister(Sx127xRegister.PktRssiValue);
         double offset = _highFrequencyPort ? -157 : -164;
         packet.SnrDb = snr;
-        packet.RssiDbm = snr >= 0 ? offset + (raw * 16.0 / 15.0) : offset + raw + (snr / 4.0);
+        packet.RssiDbm = snr >= 0 ? offset + (raw * 16.0 / 15.0) : offset + raw + snr;
         return RadioInterrupt.Packet;
     }
 
     /// <inheritdoc />
-    protected override bool ReadReceiving()
+    protected override int ReadReceiving()
     {
         // RegModemStat bits 0 signal detected, 1 signal synchronised, 3 header info valid (§6.4, table 41).
-        return (ReadRegister(Sx127xRegister.ModemStat) & 0x0B) != 0;
+        int status = ReadRegister(Sx127xRegister.ModemStat);
+        if ((status & 0x08) != 0)
+        {
+            return ReceivingHeader;
+        }
+
+        return (status & 0x03) != 0 ? ReceivingPreamble : ReceivingNothing;
+    }
+
+    /// <inheritdoc />
+    protected override void ClearPreambleDetected()
+    {
+        // RegModemStat is live status, not a latch: the modem drops the detection itself when no header follows.
+    }
+
+    /// <inheritdoc />
+    protected override bool ReadChipReceiving()
+    {
+        // RegOpMode (§6.4): bit 7 LongRangeMode, bits 2:0 mode. After a reset the chip is in FSK standby (0x09).
+        int opMode = ReadRegister(Sx127xRegister.OpMode);
+        return (opMode & LongRangeMode) != 0 && (opMode & 0x07) == ModeRxContinuous;
     }
 
     /// <inheritdoc />
     protected override int CadSymbols(int spreadingFactor)
     {
-        // §4.1.6.x (Channel Activity Detection): the receiver listens for one symbol, then correlates;
-        // the whole CAD lasts about one symbol plus the processing, modelled as one (2^SF + 32)/BW period.
-        return 1;
+        // §4.1.6.x (Channel Activity Detection, rev 7): the receive phase lasts (2^SF + 32)/BW, then the
+        // correlation takes "a little less than one symbol period"; the whole CAD is about two such periods.
+        return 2;
     }
 
     /// <inheritdoc />
