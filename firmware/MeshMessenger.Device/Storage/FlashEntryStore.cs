@@ -48,6 +48,8 @@ public sealed class FlashEntryStore : IEntryStore
     private int _length;
     private int _liveBytes;
     private bool _dirtyTail;
+    private int _replayDead;
+    private readonly byte[] _head = new byte[4];
 
     /// <summary>Opens (or creates) the store <paramref name="name"/> with the default cap.</summary>
     public FlashEntryStore(IFlashStorage flash, string name)
@@ -234,6 +236,7 @@ public sealed class FlashEntryStore : IEntryStore
         _flash.Delete(targetName);
         int length = AppendMarker(targetName, HeaderType, next);
         var positions = new int[_keys.Length];
+        var keys = new ulong[_keys.Length];
         int kept = 0;
         for (int i = 0; i < _count; i++)
         {
@@ -245,7 +248,7 @@ public sealed class FlashEntryStore : IEntryStore
             }
 
             _flash.Append(targetName, _buffer, 0, total);
-            _keys[kept] = _keys[i];
+            keys[kept] = _keys[i];
             positions[kept] = length;
             kept++;
             length += total;
@@ -257,6 +260,7 @@ public sealed class FlashEntryStore : IEntryStore
         _flash.Delete(_files[_active]);
         for (int i = 0; i < kept; i++)
         {
+            _keys[i] = keys[i];
             _positions[i] = positions[i];
         }
 
@@ -316,11 +320,20 @@ public sealed class FlashEntryStore : IEntryStore
         }
 
         _length = fileLength;
-        _liveBytes = position;
+        _liveBytes = position - _replayDead; // replaced and evicted records are dead, as they were before the restart
         if (position < fileLength)
         {
             _length = position;
-            Compact(); // rewrite without the torn tail so appends never follow garbage
+            try
+            {
+                Compact(); // rewrite without the torn tail so appends never follow garbage
+            }
+            catch (Exception)
+            {
+                _dirtyTail = true; // flash refused the copy: open anyway; the next put tries again before appending
+                WriteFailures++;
+            }
+
             return FlashStoreStatus.TornTailDiscarded;
         }
 
@@ -340,19 +353,26 @@ public sealed class FlashEntryStore : IEntryStore
         int slot = Find(key);
         if (slot >= 0)
         {
+            _replayDead += RecordLength(_positions[slot]);
             _positions[slot] = position;
         }
         else
         {
             if (_count == _keys.Length)
             {
-                EvictOne(); // the rule Put applied when this record was written
+                _replayDead += RecordLength(EvictOne()); // the rule Put applied when this record was written
             }
 
             Insert(key, position);
         }
 
         return true;
+    }
+
+    // The total length of the (already verified) record at position, from its length field alone.
+    private int RecordLength(int position)
+    {
+        return _flash.Read(_files[_active], position, _head, 0, 4) == 4 ? (_head[2] | (_head[3] << 8)) + FlashRecord.Overhead : 0;
     }
 
     // Valid when the header and a seal of the same generation are intact; end = just after the header.
