@@ -133,7 +133,9 @@ public sealed class DeviceProgram
         }
 
         NodeId = identity.Id;
-        Store = new FlashEntryStore(_platform.Flash, EntryStoreName);
+        // The own id keeps the device's own head through any eviction: a head it no longer stored is a sequence number it
+        // would sign again after a restart.
+        Store = new FlashEntryStore(_platform.Flash, EntryStoreName, FlashEntryStore.DefaultCapacity, identity.Id, FlashEntryStore.DefaultMaxLogBytes);
         var node = new MessengerNode(identity, bundle.Name, Store, _platform.Clock, FrameLimits.LoRa, false);
         for (int i = 0; i < bundle.Channels.Length; i++)
         {

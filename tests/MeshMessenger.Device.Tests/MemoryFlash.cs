@@ -14,6 +14,12 @@ internal sealed class MemoryFlash : IFlashStorage
     /// <summary>Bytes that may still be appended before "power is lost"; -1 for no limit.</summary>
     public long Budget { get; set; } = -1;
 
+    /// <summary>Total bytes all files may hold; an append past it throws (flash full) and counts in <see cref="FullHits"/>. -1: no limit.</summary>
+    public long Capacity { get; set; } = -1;
+
+    /// <summary>Appends refused because the flash was full.</summary>
+    public int FullHits { get; private set; }
+
     public IEnumerable<string> Names => _files.Keys;
 
     public int Length(string name) => _files.TryGetValue(name, out List<byte>? f) ? f.Count : -1;
@@ -35,6 +41,12 @@ internal sealed class MemoryFlash : IFlashStorage
         if (!_files.TryGetValue(name, out List<byte>? f))
         {
             _files[name] = f = new List<byte>();
+        }
+
+        if (Capacity >= 0 && _files.Values.Sum(x => (long)x.Count) + count > Capacity)
+        {
+            FullHits++;
+            throw new IOException("flash full");
         }
 
         if (Budget >= 0 && count > Budget)
