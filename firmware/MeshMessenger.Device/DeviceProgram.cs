@@ -1,3 +1,4 @@
+using System;
 using MeshMessenger.Crypto;
 using MeshMessenger.Device.Platform;
 using MeshMessenger.Device.Provisioning;
@@ -75,6 +76,7 @@ public sealed class DeviceProgram
         if (stored != null)
         {
             ProvisioningBundle.TryDecode(stored, 0, stored.Length, out bundle);
+            Array.Clear(stored, 0, stored.Length); // decoded: the phrase's bytes need not stay on the heap
         }
 
         Boot(bundle);

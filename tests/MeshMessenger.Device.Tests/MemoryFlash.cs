@@ -64,8 +64,16 @@ internal sealed class MemoryFlash : IFlashStorage
         }
     }
 
+    /// <summary>Names whose delete throws (a worn or locked file).</summary>
+    public HashSet<string> FailDelete { get; } = new();
+
     public void Delete(string name)
     {
+        if (FailDelete.Contains(name))
+        {
+            throw new IOException("delete refused");
+        }
+
         if (Budget == 0)
         {
             throw new IOException("power lost");
