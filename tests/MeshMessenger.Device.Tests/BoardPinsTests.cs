@@ -36,14 +36,17 @@ public sealed class BoardPinsTests
             Assert.Equal(b.TryGetProperty("tcxoVoltage", out JsonElement tcxo) ? tcxo.GetDouble() : 0, pins.TcxoVoltage);
             Assert.Equal(b.TryGetProperty("paBoost", out JsonElement pa) && pa.GetBoolean(), pins.PaBoost);
             Assert.Equal(b.GetProperty("maxTxPowerDbm").GetInt32(), pins.MaxTxPowerDbm);
-            JsonElement serial = b.GetProperty("serial");
-            Assert.Equal((serial.GetProperty("rx").GetInt32(), serial.GetProperty("tx").GetInt32()), (pins.SerialRx, pins.SerialTx));
+            JsonElement extras = b.GetProperty("extras");
+            Assert.Equal((extras.GetProperty("serialRx").GetInt32(), extras.GetProperty("serialTx").GetInt32()), (pins.SerialRx, pins.SerialTx));
 
             // The provisioning pins must not collide with anything else the board file names.
             var used = new List<int> { pins.Sck, pins.Miso, pins.Mosi, pins.ChipSelect, pins.Reset, pins.Busy, pins.Irq };
-            foreach (JsonProperty extra in b.GetProperty("extras").EnumerateObject())
+            foreach (JsonProperty extra in extras.EnumerateObject())
             {
-                used.Add(extra.Value.GetInt32());
+                if (!extra.Name.StartsWith("serial", StringComparison.Ordinal))
+                {
+                    used.Add(extra.Value.GetInt32());
+                }
             }
 
             Assert.DoesNotContain(pins.SerialRx, used);
