@@ -17,6 +17,7 @@ public sealed class Esp32Platform : IDevicePlatform
 {
     private readonly BoardPins _pins;
     private readonly Esp32Clock _clock = new Esp32Clock();
+    private LoRaTransceiver? _driver;
     private DriverRadioPort? _radio;
 
     /// <summary>Creates the adapters for a board.</summary>
@@ -48,16 +49,25 @@ public sealed class Esp32Platform : IDevicePlatform
     public void Sleep(int milliseconds) => Thread.Sleep(milliseconds);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The SPI device, the GPIO pins and the driver are created on the first call only: re-provisioning a running board
+    /// calls this again, and opening pins that are already open or a second SpiDevice on the same chip select fails or
+    /// leaks (nothing here is ever released). Later calls re-initialize the same chip with the new settings.
+    /// </remarks>
     public IRadioPort OpenRadio(LoRaRadioSettings settings)
     {
-        var spi = new Esp32SpiBus(_pins.SpiBus, _pins.ChipSelect);
-        var lines = new Esp32RadioPins(new GpioController(), _pins.Reset, _pins.Busy, _pins.Irq);
         settings.Dio2AsRfSwitch = _pins.Dio2AsRfSwitch;
         settings.TcxoVoltage = _pins.TcxoVoltage;
         settings.PaBoost = _pins.PaBoost;
-        LoRaTransceiver driver = _pins.Chip == "SX1262" ? new Sx1262Driver(spi, lines, _clock) : (LoRaTransceiver)new Sx1276Driver(spi, lines, _clock);
-        driver.Initialize(settings);
-        _radio = new DriverRadioPort(driver, _clock);
+        if (_driver == null || _radio == null)
+        {
+            var spi = new Esp32SpiBus(_pins.SpiBus, _pins.ChipSelect);
+            var lines = new Esp32RadioPins(new GpioController(), _pins.Reset, _pins.Busy, _pins.Irq);
+            _driver = _pins.Chip == "SX1262" ? new Sx1262Driver(spi, lines, _clock) : (LoRaTransceiver)new Sx1276Driver(spi, lines, _clock);
+            _radio = new DriverRadioPort(_driver, _clock);
+        }
+
+        _driver.Initialize(settings);
         return _radio;
     }
 

@@ -4,7 +4,7 @@ using nanoFramework.Hardware.Esp32;
 
 namespace MeshMessenger.Device.Esp32;
 
-/// <summary>The board's entry point: route the SPI pins of the chosen board, build the adapters, run the device program.</summary>
+/// <summary>The board's entry point: route the SPI and serial pins of the chosen board, build the adapters, run the device program.</summary>
 public static class Program
 {
     /// <summary>The board this image is built for: a folder name under hardware/boards.</summary>
@@ -20,6 +20,12 @@ public static class Program
         Configuration.SetPinFunction(pins.Sck, DeviceFunction.SPI1_CLOCK);
         Configuration.SetPinFunction(pins.Miso, DeviceFunction.SPI1_MISO);
         Configuration.SetPinFunction(pins.Mosi, DeviceFunction.SPI1_MOSI);
+
+        // COM2 (UART1) is routed through the GPIO matrix too. Left alone it uses the classic ESP32's UART1 defaults,
+        // GPIO 9/10, which are wired to the SPI flash chip (ESP32 datasheet, "IO_MUX"): route it to the board's
+        // provisioning pins before Esp32Serial opens it.
+        Configuration.SetPinFunction(pins.SerialRx, DeviceFunction.COM2_RX);
+        Configuration.SetPinFunction(pins.SerialTx, DeviceFunction.COM2_TX);
 
         var platform = new Esp32Platform(pins);
         new DeviceProgram(platform, pins.MaxTxPowerDbm).Run();

@@ -12,7 +12,7 @@ public sealed class TtySerialPort : ISerialPort, IDisposable
     /// <summary>Opens <paramref name="path"/>.</summary>
     public TtySerialPort(string path)
     {
-        _port = new SerialPort(path, 115200, Parity.None, 8, StopBits.One) { ReadTimeout = 1, WriteTimeout = 2000 };
+        _port = new SerialPort(path, 115200, Parity.None, 8, StopBits.One) { ReadTimeout = SerialPort.InfiniteTimeout, WriteTimeout = 2000 };
         _port.Open();
     }
 

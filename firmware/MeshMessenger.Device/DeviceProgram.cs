@@ -1,3 +1,4 @@
+using System;
 using MeshMessenger.Crypto;
 using MeshMessenger.Device.Platform;
 using MeshMessenger.Device.Provisioning;
@@ -75,6 +76,7 @@ public sealed class DeviceProgram
         if (stored != null)
         {
             ProvisioningBundle.TryDecode(stored, 0, stored.Length, out bundle);
+            Array.Clear(stored, 0, stored.Length); // decoded: the phrase's bytes need not stay on the heap
         }
 
         Boot(bundle);
@@ -133,7 +135,9 @@ public sealed class DeviceProgram
         }
 
         NodeId = identity.Id;
-        Store = new FlashEntryStore(_platform.Flash, EntryStoreName);
+        // The own id keeps the device's own head through any eviction: a head it no longer stored is a sequence number it
+        // would sign again after a restart.
+        Store = new FlashEntryStore(_platform.Flash, EntryStoreName, FlashEntryStore.DefaultCapacity, identity.Id, FlashEntryStore.DefaultMaxLogBytes);
         var node = new MessengerNode(identity, bundle.Name, Store, _platform.Clock, FrameLimits.LoRa, false);
         for (int i = 0; i < bundle.Channels.Length; i++)
         {

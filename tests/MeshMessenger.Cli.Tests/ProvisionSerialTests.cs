@@ -83,7 +83,8 @@ public sealed class ProvisionSerialTests : IDisposable
         Assert.Equal(ProvisioningStatus.BadChecksum, refused.Status);
         Assert.Equal(node, Protocol.Identity.NodeId.ToText(refused.NodeId));
 
-        // The CLI names the device's refusal too: a corrupt file is caught before it is sent.
+        // A corrupt bundle file never reaches a device: the CLI checks the frame's CRC itself before sending and names the
+        // problem (the device's own BadChecksum refusal is asserted just above, through Exchange).
         string corruptFile = Path.Combine(_dir, "corrupt.mmb");
         File.WriteAllBytes(corruptFile, corrupt);
         var cli = new RecordingConsole();
@@ -115,17 +116,35 @@ public sealed class ProvisionSerialTests : IDisposable
 
             device.Process.Kill(); // SIGKILL
             device.Process.WaitForExit();
+            DrainDeviceEnd();
             device = StartDevice();
             string line = device.NextLine();
             Assert.True(line.StartsWith($"device: running {firstNode} EU_868 LongFast", StringComparison.Ordinal)
                 || line.StartsWith($"device: running {secondNode} US MediumSlow", StringComparison.Ordinal), line);
             current = line.Contains(firstNode, StringComparison.Ordinal) ? firstNode : secondNode;
             outcomes.Add(current == firstNode ? "first" : "second");
-            DrainPort();
         }
 
         // Both sides were hit: killed before the store (old bundle) and after it (new bundle).
         Assert.Equal(new HashSet<string> { "first", "second" }, outcomes);
+    }
+
+    [Fact]
+    public void A_bundle_file_is_owner_only_even_when_it_replaces_a_world_readable_file()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        string identity = Path.Combine(_dir, "owner.json");
+        string bundle = Path.Combine(_dir, "owner.mmb");
+        Assert.Equal(0, KeygenCommand.Run("owner", identity, false, null, false, new RecordingConsole().Console));
+        File.WriteAllText(bundle, "old");
+        File.SetUnixFileMode(bundle, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        Assert.Equal(0, ProvisionCommand.MakeBundle(identity, null, "EU_868", "LongFast", [], "", "", null, "", bundle, true, true, new RecordingConsole().Console));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(bundle));
+        Assert.NotNull(ProvisionCommand.ReadBundle(File.ReadAllBytes(bundle), out _));
     }
 
     private (string Path, string Node) MakeBundle(string name, string region, string preset)
@@ -139,10 +158,14 @@ public sealed class ProvisionSerialTests : IDisposable
         return (bundle, made.RootElement.GetProperty("nodeId").GetString()!);
     }
 
-    // Whatever a killed device left unread in the pty (a frame it never took) must not reach the next one.
-    private void DrainPort()
+    // A frame the killed device never read sits in the device end's input queue (socat has forwarded it there); it must
+    // not reach the next device, or that one would store it and the outcome would not be the killed device's. After
+    // socat has had time to forward what is in flight, flush that end's input (DiscardInBuffer is tcflush(TCIFLUSH))
+    // before the next device opens it.
+    private void DrainDeviceEnd()
     {
-        using var port = new SerialPort(HostEnd, 115200);
+        Thread.Sleep(100);
+        using var port = new SerialPort(DeviceEnd, 115200);
         port.Open();
         port.DiscardInBuffer();
     }

@@ -36,6 +36,22 @@ public sealed class BoardPinsTests
             Assert.Equal(b.TryGetProperty("tcxoVoltage", out JsonElement tcxo) ? tcxo.GetDouble() : 0, pins.TcxoVoltage);
             Assert.Equal(b.TryGetProperty("paBoost", out JsonElement pa) && pa.GetBoolean(), pins.PaBoost);
             Assert.Equal(b.GetProperty("maxTxPowerDbm").GetInt32(), pins.MaxTxPowerDbm);
+            JsonElement extras = b.GetProperty("extras");
+            Assert.Equal((extras.GetProperty("serialRx").GetInt32(), extras.GetProperty("serialTx").GetInt32()), (pins.SerialRx, pins.SerialTx));
+
+            // The provisioning pins must not collide with anything else the board file names.
+            var used = new List<int> { pins.Sck, pins.Miso, pins.Mosi, pins.ChipSelect, pins.Reset, pins.Busy, pins.Irq };
+            foreach (JsonProperty extra in extras.EnumerateObject())
+            {
+                if (!extra.Name.StartsWith("serial", StringComparison.Ordinal))
+                {
+                    used.Add(extra.Value.GetInt32());
+                }
+            }
+
+            Assert.DoesNotContain(pins.SerialRx, used);
+            Assert.DoesNotContain(pins.SerialTx, used);
+            Assert.NotEqual(pins.SerialRx, pins.SerialTx);
         }
 
         Assert.Equal(BoardPins.All().Select(x => x.Name).Order(), esp32.Order());

@@ -25,6 +25,7 @@ public sealed class DeviceProgramTests
         }
 
         Assert.True(program.Store!.Count >= 1); // the genesis profile entry, on flash
+        Assert.Equal(program.NodeId, program.Store.OwnAuthor); // eviction never takes the device's own head
 
         var restarted = new DeviceProgram(new TestPlatform(flash), 20);
         restarted.Start();

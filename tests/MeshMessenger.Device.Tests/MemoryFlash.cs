@@ -14,6 +14,12 @@ internal sealed class MemoryFlash : IFlashStorage
     /// <summary>Bytes that may still be appended before "power is lost"; -1 for no limit.</summary>
     public long Budget { get; set; } = -1;
 
+    /// <summary>Total bytes all files may hold; an append past it throws (flash full) and counts in <see cref="FullHits"/>. -1: no limit.</summary>
+    public long Capacity { get; set; } = -1;
+
+    /// <summary>Appends refused because the flash was full.</summary>
+    public int FullHits { get; private set; }
+
     public IEnumerable<string> Names => _files.Keys;
 
     public int Length(string name) => _files.TryGetValue(name, out List<byte>? f) ? f.Count : -1;
@@ -37,6 +43,12 @@ internal sealed class MemoryFlash : IFlashStorage
             _files[name] = f = new List<byte>();
         }
 
+        if (Capacity >= 0 && _files.Values.Sum(x => (long)x.Count) + count > Capacity)
+        {
+            FullHits++;
+            throw new IOException("flash full");
+        }
+
         if (Budget >= 0 && count > Budget)
         {
             int kept = (int)Budget;
@@ -52,8 +64,16 @@ internal sealed class MemoryFlash : IFlashStorage
         }
     }
 
+    /// <summary>Names whose delete throws (a worn or locked file).</summary>
+    public HashSet<string> FailDelete { get; } = new();
+
     public void Delete(string name)
     {
+        if (FailDelete.Contains(name))
+        {
+            throw new IOException("delete refused");
+        }
+
         if (Budget == 0)
         {
             throw new IOException("power lost");

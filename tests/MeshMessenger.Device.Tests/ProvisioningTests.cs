@@ -148,6 +148,70 @@ public sealed class ProvisioningTests
         Assert.Equal(new HashSet<string> { "old", "new" }, seen);
     }
 
+    [Fact]
+    public void A_store_whose_old_slot_cannot_be_deleted_still_succeeds_and_the_new_bundle_is_in_force()
+    {
+        byte[] oldBundle = VectorBundle().Encode();
+        byte[] newBundle = new ProvisioningBundle(VectorBundle().Identity, "renamed", "US", "MediumSlow", [], "", "", 0, "").Encode();
+        var flash = new MemoryFlash();
+        Assert.True(new BundleStore(flash).Store(oldBundle, 0, oldBundle.Length)); // slot a
+        flash.FailDelete.Add("bundle.a");
+        var store = new BundleStore(flash);
+        Assert.True(store.Store(newBundle, 0, newBundle.Length)); // slot b sealed; deleting a fails
+        Assert.Equal(1, store.StaleSlotDeleteFailures);
+        Assert.Equal(newBundle, new BundleStore(flash).Load());
+    }
+
+    [Fact]
+    public void A_serial_read_that_throws_is_counted_and_the_next_poll_goes_on()
+    {
+        var serial = new ThrowingOnceSerial();
+        var provisioner = new Provisioner(serial, new ManualClock(), new BundleStore(new MemoryFlash()));
+        Assert.False(provisioner.Poll());
+        Assert.Equal(1, provisioner.ReadFailures);
+        byte[] payload = VectorBundle().Encode();
+        serial.Inner.Send(ProvisioningFrame.Encode(ProvisioningFrame.RequestType, payload, 0, payload.Length));
+        bool stored = false;
+        for (int i = 0; i < 20; i++)
+        {
+            stored |= provisioner.Poll();
+        }
+
+        Assert.True(stored);
+        Assert.Equal(1, provisioner.Answered);
+    }
+
+    [Fact]
+    public void Clearing_the_receiver_zeroes_the_frame_that_held_the_phrase()
+    {
+        byte[] payload = VectorBundle().Encode();
+        var receiver = new FrameReceiver();
+        Assert.Contains(FrameEvent.Frame, Feed(receiver, ProvisioningFrame.Encode(ProvisioningFrame.RequestType, payload, 0, payload.Length), 0));
+        Assert.Contains(receiver.Buffer, b => b != 0);
+        receiver.Clear();
+        Assert.All(receiver.Buffer, b => Assert.Equal(0, b));
+    }
+
+    private sealed class ThrowingOnceSerial : MeshMessenger.Device.Platform.ISerialPort
+    {
+        private bool _thrown;
+
+        public MemorySerial Inner { get; } = new();
+
+        public int Read(byte[] buffer, int offset, int count)
+        {
+            if (!_thrown)
+            {
+                _thrown = true;
+                throw new IOException("read failed");
+            }
+
+            return Inner.Read(buffer, offset, count);
+        }
+
+        public void Write(byte[] buffer, int offset, int count) => Inner.Write(buffer, offset, count);
+    }
+
     private static List<FrameEvent> Feed(FrameReceiver receiver, byte[] bytes, long now)
     {
         var events = new List<FrameEvent>();

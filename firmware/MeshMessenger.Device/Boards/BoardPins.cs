@@ -7,7 +7,7 @@ namespace MeshMessenger.Device.Boards;
 /// </summary>
 public sealed class BoardPins
 {
-    private BoardPins(string name, string chip, int spiBus, int sck, int miso, int mosi, int chipSelect, int reset, int busy, int irq, bool dio2AsRfSwitch, double tcxoVoltage, bool paBoost, int maxTxPowerDbm)
+    private BoardPins(string name, string chip, int spiBus, int sck, int miso, int mosi, int chipSelect, int reset, int busy, int irq, bool dio2AsRfSwitch, double tcxoVoltage, bool paBoost, int maxTxPowerDbm, int serialRx, int serialTx)
     {
         Name = name;
         Chip = chip;
@@ -23,16 +23,18 @@ public sealed class BoardPins
         TcxoVoltage = tcxoVoltage;
         PaBoost = paBoost;
         MaxTxPowerDbm = maxTxPowerDbm;
+        SerialRx = serialRx;
+        SerialTx = serialTx;
     }
 
     /// <summary>Heltec WiFi LoRa 32 V3: ESP32-S3 + SX1262, 1.8 V TCXO (Heltec schematic HTIT-WB32LA V3.1).</summary>
-    public static BoardPins HeltecWifiLora32V3 => new BoardPins("heltec-wifi-lora-32-v3", "SX1262", 1, 9, 11, 10, 8, 12, 13, 14, true, 1.8, false, 22);
+    public static BoardPins HeltecWifiLora32V3 => new BoardPins("heltec-wifi-lora-32-v3", "SX1262", 1, 9, 11, 10, 8, 12, 13, 14, true, 1.8, false, 22, 6, 7);
 
     /// <summary>LilyGO T-Beam v1.1: ESP32 + SX1276 on PA_BOOST (LilyGO LoRa-Series utilities.h).</summary>
-    public static BoardPins LilygoTBeamSx1276 => new BoardPins("lilygo-t-beam-sx1276", "SX1276", 1, 5, 19, 27, 18, 23, -1, 26, false, 0, true, 20);
+    public static BoardPins LilygoTBeamSx1276 => new BoardPins("lilygo-t-beam-sx1276", "SX1276", 1, 5, 19, 27, 18, 23, -1, 26, false, 0, true, 20, 13, 14);
 
     /// <summary>LilyGO TTGO LoRa32 V2.1: ESP32 + SX1276 on PA_BOOST, wired as the T-Beam.</summary>
-    public static BoardPins TtgoLora32V21 => new BoardPins("ttgo-lora32-v21", "SX1276", 1, 5, 19, 27, 18, 23, -1, 26, false, 0, true, 20);
+    public static BoardPins TtgoLora32V21 => new BoardPins("ttgo-lora32-v21", "SX1276", 1, 5, 19, 27, 18, 23, -1, 26, false, 0, true, 20, 34, 4);
 
     /// <summary>The board's name, as its folder under hardware/boards.</summary>
     public string Name { get; }
@@ -75,6 +77,12 @@ public sealed class BoardPins
 
     /// <summary>Highest transmit power of the board's front end, dBm.</summary>
     public int MaxTxPowerDbm { get; }
+
+    /// <summary>GPIO the provisioning serial port (COM2) receives on: a header pin no peripheral of the board uses.</summary>
+    public int SerialRx { get; }
+
+    /// <summary>GPIO the provisioning serial port (COM2) transmits on.</summary>
+    public int SerialTx { get; }
 
     /// <summary>Every ESP32 board.</summary>
     public static BoardPins[] All()

@@ -40,31 +40,48 @@ public sealed class BundleStore
             return false;
         }
 
+        int oldSlot = -1;
         try
         {
             int slot;
             uint generation;
             byte[]? current = Current(out slot, out generation);
+            oldSlot = current == null ? -1 : slot;
             int target = current == null ? 0 : 1 - slot;
             FlashRecord.PutUInt32(_buffer, 4, current == null ? 1 : generation + 1);
             Array.Copy(bundle, offset, _buffer, 8, count);
             int total = FlashRecord.Seal(_buffer, BundleType, 4 + count);
             _flash.Delete(_slots[target]);
             _flash.Append(_slots[target], _buffer, 0, total);
-
-            // The new slot is intact and newer; the old one can go (if this is lost, Load still prefers the new one).
-            if (current != null)
-            {
-                _flash.Delete(_slots[slot]);
-            }
-
-            return true;
         }
         catch (Exception)
         {
             return false;
         }
+        finally
+        {
+            Array.Clear(_buffer, 0, _buffer.Length); // held the phrase and the Wi-Fi password
+        }
+
+        // Sealed: the new slot is intact, newer, and in force after any reboot. Deleting the old one only tidies up;
+        // if it fails, Load still prefers the new slot, so the store succeeded.
+        if (oldSlot >= 0)
+        {
+            try
+            {
+                _flash.Delete(_slots[oldSlot]);
+            }
+            catch (Exception)
+            {
+                StaleSlotDeleteFailures++;
+            }
+        }
+
+        return true;
     }
+
+    /// <summary>Stores whose old slot could not be deleted afterwards (harmless: the newer slot wins on load).</summary>
+    public int StaleSlotDeleteFailures { get; private set; }
 
     private byte[]? Current(out int slot, out uint generation)
     {
@@ -93,6 +110,7 @@ public sealed class BundleStore
             generation = g;
         }
 
+        Array.Clear(_buffer, 0, _buffer.Length); // held the phrase and the Wi-Fi password
         return best;
     }
 }

@@ -1,3 +1,5 @@
+using System;
+
 namespace MeshMessenger.Device.Provisioning;
 
 /// <summary>
@@ -99,6 +101,16 @@ public sealed class FrameReceiver
         }
 
         return FrameEvent.Frame;
+    }
+
+    /// <summary>
+    /// Zeroes the buffer (and any partial frame): a request frame carries the recovery phrase and the Wi-Fi password, which
+    /// should not sit in RAM for the device's life once handled.
+    /// </summary>
+    public void Clear()
+    {
+        Array.Clear(_frame, 0, _frame.Length);
+        _have = 0;
     }
 
     private FrameEvent Reject(ProvisioningStatus why)

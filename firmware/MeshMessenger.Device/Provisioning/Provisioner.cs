@@ -1,3 +1,4 @@
+using System;
 using MeshMessenger.Device.Platform;
 using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Platform;
@@ -34,24 +35,40 @@ public sealed class Provisioner
     /// <summary>Frames answered so far, any status.</summary>
     public int Answered { get; private set; }
 
+    /// <summary>Serial reads that threw (port gone, driver error); the loop goes on and tries again next poll.</summary>
+    public int ReadFailures { get; private set; }
+
     /// <summary>Reads and handles what has arrived; true if a new bundle was stored (the device should restart on it).</summary>
     public bool Poll()
     {
-        int n = _serial.Read(_read, 0, _read.Length);
+        int n;
+        try
+        {
+            n = _serial.Read(_read, 0, _read.Length);
+        }
+        catch (Exception)
+        {
+            ReadFailures++; // a serial error must never stop the device's main loop
+            return false;
+        }
+
         bool stored = false;
         for (int i = 0; i < n; i++)
         {
             FrameEvent e = _receiver.Feed(_read[i], _clock.MonotonicMilliseconds);
             if (e == FrameEvent.Rejected)
             {
+                _receiver.Clear(); // a frame refused on its checksum may still hold most of a phrase
                 Answer(_receiver.Rejection, BundleField.None);
             }
             else if (e == FrameEvent.Frame)
             {
                 stored |= Handle();
+                _receiver.Clear(); // decoded and stored: the phrase need not stay in this buffer
             }
         }
 
+        Array.Clear(_read, 0, n); // these bytes may be part of a phrase
         return stored;
     }
 

@@ -16,17 +16,30 @@ namespace MeshMessenger.Device.Storage;
 /// only then deletes the old one: power lost before the seal leaves the old file in charge, after it the new one.
 /// </para>
 /// <para>
-/// Cap: <see cref="Capacity"/> entries (the constructor's, <see cref="DefaultCapacity"/> by default). At the cap a new
-/// (author, sequence) makes room: the lowest sequence of the author holding the most entries leaves the index (its
-/// bytes become dead and go at the next compaction), counted in <see cref="EvictedAtCapacity"/>. Refusing instead
-/// would stop a full device from storing its own new entries, and a head it no longer stores is a sequence number it
-/// could reuse after a restart. Reopening replays the log through the same rule, so it rebuilds the same index.
+/// Caps: <see cref="Capacity"/> entries and <see cref="MaxLogBytes"/> bytes of log (the constructor's, or
+/// <see cref="DefaultCapacity"/> and <see cref="DefaultMaxLogBytes"/>). Live bytes stay at most half the byte cap, so
+/// the log compacts before it passes the cap and the copy always fits: the store's two files never hold more than
+/// 1.5 × <see cref="MaxLogBytes"/> together. A new (author, sequence) that would pass either cap makes room: the lowest
+/// sequence of the author holding the most entries (2 or more) leaves the index (its bytes become dead and go at the
+/// next compaction), counted in <see cref="EvictedAtCapacity"/>. When every author holds one entry, the lowest author
+/// other than the device's own (<see cref="OwnAuthor"/>) loses its only entry: another author's head can go, the
+/// device's own newest entry never does, since a head it no longer stores is a sequence number it would reuse after a
+/// restart (a fork of its own chain). Refusing instead would stop a full device from storing its own new entries.
+/// Reopening replays the log through the same rules, so it rebuilds the same index.
 /// </para>
 /// </summary>
 public sealed class FlashEntryStore : IEntryStore
 {
     /// <summary>Default cap: 2,048 entries, 24 KB of index (two arrays of 8- and 4-byte slots).</summary>
     public const int DefaultCapacity = 2048;
+
+    /// <summary>
+    /// Default byte cap: 128 KiB. nanoFramework's 4 MB ESP32 layout gives the LittleFS "config" partition (drive I:) 256 KiB
+    /// (nf-interpreter targets/ESP32/_IDF/esp32/partitions_nanoclr_4mb.csv: <c>config, data, littlefs, 0x3C0000, 0x40000</c>),
+    /// shared with network settings and certificates. At 128 KiB the store peaks at 192 KiB during a compaction, which
+    /// leaves 64 KiB for the bundle slots, LittleFS metadata blocks and the firmware's own configuration.
+    /// </summary>
+    public const int DefaultMaxLogBytes = 128 * 1024;
 
     /// <summary>The log compacts itself once it is at least this long and over half of it is dead (replaced or torn) bytes.</summary>
     public const int CompactionThresholdBytes = 65536;
@@ -48,22 +61,42 @@ public sealed class FlashEntryStore : IEntryStore
     private int _length;
     private int _liveBytes;
     private bool _dirtyTail;
+    private int _replayDead;
+    private readonly byte[] _head = new byte[4];
+    private readonly int _maxLogBytes;
 
-    /// <summary>Opens (or creates) the store <paramref name="name"/> with the default cap.</summary>
+    /// <summary>Opens (or creates) the store <paramref name="name"/> with the default caps and no own author.</summary>
     public FlashEntryStore(IFlashStorage flash, string name)
-        : this(flash, name, DefaultCapacity)
+        : this(flash, name, DefaultCapacity, 0, DefaultMaxLogBytes)
     {
     }
 
     /// <summary>Opens (or creates) the store <paramref name="name"/> holding at most <paramref name="capacity"/> entries.</summary>
     public FlashEntryStore(IFlashStorage flash, string name, int capacity)
+        : this(flash, name, capacity, 0, DefaultMaxLogBytes)
+    {
+    }
+
+    /// <summary>
+    /// Opens (or creates) the store <paramref name="name"/> holding at most <paramref name="capacity"/> entries in a log of
+    /// at most <paramref name="maxLogBytes"/> bytes; eviction never drops the newest entry of <paramref name="ownAuthor"/>
+    /// (the device's own node id; 0 for none).
+    /// </summary>
+    public FlashEntryStore(IFlashStorage flash, string name, int capacity, uint ownAuthor, int maxLogBytes)
     {
         if (capacity < 1)
         {
             throw new ArgumentOutOfRangeException("capacity");
         }
 
+        if (maxLogBytes < 4 * (FlashRecord.MaxPayload + FlashRecord.Overhead))
+        {
+            throw new ArgumentOutOfRangeException("maxLogBytes"); // room for two largest records beside the markers in half of it
+        }
+
         _flash = flash;
+        _maxLogBytes = maxLogBytes;
+        OwnAuthor = ownAuthor;
         _files = new string[] { name + ".a", name + ".b" };
         _keys = new ulong[capacity];
         _positions = new int[capacity];
@@ -72,6 +105,15 @@ public sealed class FlashEntryStore : IEntryStore
 
     /// <summary>What opening found.</summary>
     public FlashStoreStatus Status { get; }
+
+    /// <summary>The author whose newest entry is never evicted (the device's own node id), or 0.</summary>
+    public uint OwnAuthor { get; }
+
+    /// <summary>The cap on the live file's length in bytes; live bytes stay at most half of it.</summary>
+    public int MaxLogBytes => _maxLogBytes;
+
+    /// <summary>Puts refused because no entry could make room (only the device's own head was left to evict).</summary>
+    public int Refused { get; private set; }
 
     /// <summary>The cap on entries.</summary>
     public int Capacity => _keys.Length;
@@ -115,9 +157,10 @@ public sealed class FlashEntryStore : IEntryStore
 
         int payload = FlashRecord.PayloadLength(_buffer);
         Entry? entry;
-        if (payload <= HashSize || EntryCodec.TryDecode(_buffer, 4 + HashSize, payload - HashSize, out entry) != ProtocolError.None || entry == null)
+        if (payload <= HashSize || EntryCodec.TryDecode(_buffer, 4 + HashSize, payload - HashSize, out entry) != ProtocolError.None || entry == null
+            || entry.Author != author || entry.Sequence != sequence)
         {
-            return null;
+            return null; // never another key's entry, whatever happened to the index
         }
 
         var hash = new byte[HashSize];
@@ -136,16 +179,22 @@ public sealed class FlashEntryStore : IEntryStore
             return;
         }
 
-        if (slot < 0 && _count == _keys.Length)
+        int recordLength = HashSize + encodedLength + FlashRecord.Overhead;
+        while (slot < 0 && (_count == _keys.Length || _liveBytes + recordLength > _maxLogBytes / 2))
         {
-            byte evictedType;
-            int evictedPosition = EvictOne();
-            _liveBytes -= FlashRecord.TryRead(_flash, _files[_active], evictedPosition, _length, _buffer, out evictedType);
+            int evictedPosition = EvictOne(key);
+            if (evictedPosition < 0)
+            {
+                Refused++; // only the device's own head is left, and this entry is not newer than it
+                return;
+            }
+
+            _liveBytes -= RecordLength(evictedPosition);
         }
 
         try
         {
-            if (_dirtyTail || ShouldCompact())
+            if (_dirtyTail || ShouldCompact() || _length + recordLength > _maxLogBytes)
             {
                 Compact();
             }
@@ -234,6 +283,7 @@ public sealed class FlashEntryStore : IEntryStore
         _flash.Delete(targetName);
         int length = AppendMarker(targetName, HeaderType, next);
         var positions = new int[_keys.Length];
+        var keys = new ulong[_keys.Length];
         int kept = 0;
         for (int i = 0; i < _count; i++)
         {
@@ -245,7 +295,7 @@ public sealed class FlashEntryStore : IEntryStore
             }
 
             _flash.Append(targetName, _buffer, 0, total);
-            _keys[kept] = _keys[i];
+            keys[kept] = _keys[i];
             positions[kept] = length;
             kept++;
             length += total;
@@ -257,6 +307,7 @@ public sealed class FlashEntryStore : IEntryStore
         _flash.Delete(_files[_active]);
         for (int i = 0; i < kept; i++)
         {
+            _keys[i] = keys[i];
             _positions[i] = positions[i];
         }
 
@@ -316,11 +367,20 @@ public sealed class FlashEntryStore : IEntryStore
         }
 
         _length = fileLength;
-        _liveBytes = position;
+        _liveBytes = position - _replayDead; // replaced and evicted records are dead, as they were before the restart
         if (position < fileLength)
         {
             _length = position;
-            Compact(); // rewrite without the torn tail so appends never follow garbage
+            try
+            {
+                Compact(); // rewrite without the torn tail so appends never follow garbage
+            }
+            catch (Exception)
+            {
+                _dirtyTail = true; // flash refused the copy: open anyway; the next put tries again before appending
+                WriteFailures++;
+            }
+
             return FlashStoreStatus.TornTailDiscarded;
         }
 
@@ -340,19 +400,40 @@ public sealed class FlashEntryStore : IEntryStore
         int slot = Find(key);
         if (slot >= 0)
         {
+            _replayDead += RecordLength(_positions[slot]);
             _positions[slot] = position;
         }
         else
         {
+            // The rules Put applied when this record was written. Live bytes before it: everything before it that is not dead.
+            int total = RecordLength(position);
+            while (_count == _keys.Length || position - _replayDead + total > _maxLogBytes / 2)
+            {
+                int evicted = EvictOne(key);
+                if (evicted < 0)
+                {
+                    break; // written under other caps or another own author: keep it if a slot is free
+                }
+
+                _replayDead += RecordLength(evicted);
+            }
+
             if (_count == _keys.Length)
             {
-                EvictOne(); // the rule Put applied when this record was written
+                _replayDead += total;
+                return true;
             }
 
             Insert(key, position);
         }
 
         return true;
+    }
+
+    // The total length of the (already verified) record at position, from its length field alone.
+    private int RecordLength(int position)
+    {
+        return _flash.Read(_files[_active], position, _head, 0, 4) == 4 ? (_head[2] | (_head[3] << 8)) + FlashRecord.Overhead : 0;
     }
 
     // Valid when the header and a seal of the same generation are intact; end = just after the header.
@@ -456,9 +537,11 @@ public sealed class FlashEntryStore : IEntryStore
         return low;
     }
 
-    // Removes the lowest sequence of the author with the most indexed entries (the lowest author id on a tie, so a
-    // replay makes the same choice) and returns that record's position. Every author keeps its newest entries.
-    private int EvictOne()
+    // Removes one entry to make room for incoming and returns that record's position, or -1 if none may go. The lowest
+    // sequence of the author with the most indexed entries (the lowest author id on a tie, so a replay makes the same
+    // choice) when that is 2 or more: every author keeps its newest entry. When every author holds one, the lowest author
+    // other than the device's own loses its head; the own head goes only for a newer own entry.
+    private int EvictOne(ulong incoming)
     {
         int bestStart = 0;
         int bestRun = 0;
@@ -474,6 +557,24 @@ public sealed class FlashEntryStore : IEntryStore
                 }
 
                 start = i;
+            }
+        }
+
+        if (_count == 0)
+        {
+            return -1;
+        }
+
+        if (bestRun < 2 && OwnAuthor != 0 && (uint)(_keys[bestStart] >> 32) == OwnAuthor)
+        {
+            // Every run is 1 and the lowest is our own: take the next author, or our own only for a newer own entry.
+            if (bestStart + 1 < _count)
+            {
+                bestStart++;
+            }
+            else if ((uint)(incoming >> 32) != OwnAuthor || incoming < _keys[bestStart])
+            {
+                return -1;
             }
         }
 

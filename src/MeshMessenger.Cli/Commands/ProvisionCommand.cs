@@ -119,11 +119,18 @@ public static class ProvisionCommand
         byte[] frame = ProvisioningFrame.Encode(ProvisioningFrame.RequestType, payload, 0, payload.Length);
         try
         {
-            File.WriteAllBytes(output, frame);
+            // The frame carries the recovery phrase: the file is created owner-only (0600) from its first byte, never
+            // written world-readable and narrowed afterwards. A replaced file (--force) is deleted first, because the
+            // create mode applies only to a file that is created.
+            File.Delete(output);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
             if (!OperatingSystem.IsWindows())
             {
-                File.SetUnixFileMode(output, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             }
+
+            using var stream = new FileStream(output, options);
+            stream.Write(frame, 0, frame.Length);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -242,7 +249,9 @@ public static class ProvisionCommand
     /// <summary>Writes <paramref name="frame"/> to the port and returns the first reply frame, or null on timeout.</summary>
     public static ProvisioningReply? Exchange(string portName, byte[] frame, TimeSpan timeout)
     {
-        using var port = new SerialPort(portName, 115200, Parity.None, 8, StopBits.One) { ReadTimeout = 100, WriteTimeout = 2000 };
+        // No read timeout: on Linux a timed-out Read cancels a request queued for a background I/O thread, and under load
+        // that can throw or drop bytes. Reading only what BytesToRead says has arrived never blocks.
+        using var port = new SerialPort(portName, 115200, Parity.None, 8, StopBits.One) { WriteTimeout = 2000 };
         port.Open();
         port.DiscardInBuffer();
         port.Write(frame, 0, frame.Length);
@@ -251,15 +260,14 @@ public static class ProvisionCommand
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < timeout)
         {
-            int n;
-            try
+            int available = port.BytesToRead;
+            if (available == 0)
             {
-                n = port.Read(buffer, 0, buffer.Length);
-            }
-            catch (TimeoutException)
-            {
+                Thread.Sleep(10);
                 continue;
             }
+
+            int n = port.Read(buffer, 0, Math.Min(available, buffer.Length));
 
             for (int i = 0; i < n; i++)
             {
