@@ -166,7 +166,8 @@ public sealed class UdpLinkTests
             var link = new UdpTestDevice(device, gateway.Endpoint);
             links.Add(link);
             link.Send(genesis[links.Count - 1]); // verified (a duplicate), then challenged; the node answers with a proof
-            await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("udp_proofs_accepted") == links.Count, "the proof to be accepted", () => string.Join(", ", gateway.Counters.Snapshot().Select(p => $"{p.Key}={p.Value}")));
+            // Proven by its own proof (under load a round may be challenged and proven again, so the counter is not exact).
+            await UdpLinkFixture.WaitUntil(() => gateway.Link.IsProven(link.LocalEndpoint, device.Id), "the proof to be accepted", () => string.Join(", ", gateway.Counters.Snapshot().Select(p => $"{p.Key}={p.Value}")));
         }
 
         // The newest proof wins the full table: erin, proven first, was evicted, so no stranger can keep a slot forever.
@@ -183,7 +184,8 @@ public sealed class UdpLinkTests
         }
 
         await gateway.StoreFromElsewhere(dave.Take());
-        await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("frames_out_udp") + gateway.Counters.Get("udp_downlink_dropped") == 60, "every post to be sent or dropped for both neighbours", () => string.Join(", ", gateway.Counters.Snapshot().Select(p => $"{p.Key}={p.Value}")));
+        // At least once each: a hand-over round that times out under load offers an entry again, and is counted again.
+        await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("frames_out_udp") + gateway.Counters.Get("udp_downlink_dropped") >= 60, "every post to be sent or dropped for both neighbours", () => string.Join(", ", gateway.Counters.Snapshot().Select(p => $"{p.Key}={p.Value}")));
         Assert.True(gateway.Counters.Get("udp_downlink_dropped") > 0);
         double allowance = (2 * FrameLimits.Ip) + clock.Elapsed.TotalSeconds + 1;
         Assert.All(links.Skip(1), l => Assert.InRange(l.BytesHeard - 25, 1, allowance)); // less the one challenge
