@@ -4,11 +4,8 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using MeshMessenger.Protocol.Chain;
-using MeshMessenger.Protocol.Frames;
-using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Node;
 using MeshMessenger.Protocol.Payments;
-using MeshMessenger.Protocol.Platform;
 using MeshMessenger.Wallet.Mesh;
 
 namespace MeshMessenger.Wallet.Tests.Mesh;
@@ -21,7 +18,7 @@ namespace MeshMessenger.Wallet.Tests.Mesh;
 /// </summary>
 internal sealed class MeshHarness : IDisposable
 {
-    private readonly List<MessengerNode> _nodes = [];
+    private readonly MeshAir _air = new();
     private readonly Dictionary<uint, Func<uint, ChainRequestBody, ChainStatusBody?>> _answerers = [];
     private readonly List<(uint Gateway, uint Requester, uint Sequence, ChainRequestBody Body)> _inbox = [];
     private readonly CancellationTokenSource _stop = new();
@@ -58,7 +55,7 @@ internal sealed class MeshHarness : IDisposable
         });
     }
 
-    public object Sync { get; } = new();
+    public object Sync => _air.Sync;
 
     public MessengerNode Wallet { get; }
 
@@ -103,55 +100,23 @@ internal sealed class MeshHarness : IDisposable
         _stop.Dispose();
     }
 
-    private MessengerNode Node(byte fill, string name)
-    {
-        var node = new MessengerNode(NodeIdentity.FromRootSecret(Enumerable.Repeat(fill, 32).ToArray()), name, new MemoryEntryStore(), new Clock(), FrameLimits.LoRa, restoring: false);
-        _nodes.Add(node);
-        return node;
-    }
+    private MessengerNode Node(byte fill, string name) => _air.Add(MeshAir.Identity(fill), name);
 
-    private void Pump()
+    private void Pump() => _air.Pump(AnswerOpened);
+
+    // Lets each gateway answer the chain requests it opened since the last round; true if there were any.
+    private bool AnswerOpened()
     {
-        lock (Sync)
+        var opened = _inbox.ToArray();
+        _inbox.Clear();
+        foreach (var (gateway, requester, sequence, body) in opened)
         {
-            for (int round = 0; round < 50; round++)
+            if (_answerers.TryGetValue(gateway, out var answerer) && answerer(sequence, body) is ChainStatusBody status)
             {
-                bool any = false;
-                foreach (MessengerNode sender in _nodes)
-                {
-                    foreach (byte[] frame in sender.TakeOutbox())
-                    {
-                        any = true;
-                        foreach (MessengerNode receiver in _nodes.Where(n => n != sender))
-                        {
-                            receiver.Receive(frame, 0, frame.Length);
-                        }
-                    }
-                }
-
-                var opened = _inbox.ToArray();
-                _inbox.Clear();
-                foreach (var (gateway, requester, sequence, body) in opened)
-                {
-                    any = true;
-                    if (_answerers.TryGetValue(gateway, out var answerer) && answerer(sequence, body) is ChainStatusBody status)
-                    {
-                        _nodes.First(n => n.Id == gateway).SendChainStatus(requester, status);
-                    }
-                }
-
-                if (!any)
-                {
-                    return;
-                }
+                _air.Nodes.First(n => n.Id == gateway).SendChainStatus(requester, status);
             }
         }
-    }
 
-    private sealed class Clock : IClock
-    {
-        public long MonotonicMilliseconds => Environment.TickCount64;
-
-        public uint EntrySeconds => 60_000_000;
+        return opened.Length > 0;
     }
 }

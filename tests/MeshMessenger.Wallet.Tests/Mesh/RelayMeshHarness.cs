@@ -5,11 +5,9 @@ using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 using MeshMessenger.Protocol.Chain;
-using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Node;
 using MeshMessenger.Protocol.Payments;
-using MeshMessenger.Protocol.Platform;
 using MeshMessenger.Wallet.Chains;
 using MeshMessenger.Wallet.Mesh;
 using MeshMessenger.Wallet.Relay;
@@ -25,7 +23,7 @@ namespace MeshMessenger.Wallet.Tests.Mesh;
 /// </summary>
 internal sealed class RelayMeshHarness : IDisposable
 {
-    private readonly List<MessengerNode> _nodes = [];
+    private readonly MeshAir _air = new();
     private readonly Channel<(uint Requester, uint Sequence, ChainRequestBody Body)> _work = Channel.CreateUnbounded<(uint, uint, ChainRequestBody)>();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _loops;
@@ -58,7 +56,7 @@ internal sealed class RelayMeshHarness : IDisposable
         _loops = [Task.Run(PumpLoop), Task.Run(ServeLoop), Task.Run(PollLoop)];
     }
 
-    public object Sync { get; } = new();
+    public object Sync => _air.Sync;
 
     public ChainRelay Relay { get; }
 
@@ -104,7 +102,7 @@ internal sealed class RelayMeshHarness : IDisposable
         _stop.Dispose();
     }
 
-    private static NodeIdentity Identity(byte fill) => NodeIdentity.FromRootSecret(Enumerable.Repeat(fill, 32).ToArray());
+    private static NodeIdentity Identity(byte fill) => MeshAir.Identity(fill);
 
     private static ChainRequestBody? Record(List<ChainRequestBody> into, EntryKind kind, byte[] body)
     {
@@ -117,12 +115,7 @@ internal sealed class RelayMeshHarness : IDisposable
         return request;
     }
 
-    private MessengerNode Node(NodeIdentity identity, string name)
-    {
-        var node = new MessengerNode(identity, name, new MemoryEntryStore(), new Clock(), FrameLimits.LoRa, restoring: false);
-        _nodes.Add(node);
-        return node;
-    }
+    private MessengerNode Node(NodeIdentity identity, string name) => _air.Add(identity, name);
 
     private void Send(uint requester, ChainStatusBody status)
     {
@@ -185,37 +178,5 @@ internal sealed class RelayMeshHarness : IDisposable
         }
     }
 
-    private void Pump()
-    {
-        lock (Sync)
-        {
-            for (int round = 0; round < 50; round++)
-            {
-                bool any = false;
-                foreach (MessengerNode sender in _nodes)
-                {
-                    foreach (byte[] frame in sender.TakeOutbox())
-                    {
-                        any = true;
-                        foreach (MessengerNode receiver in _nodes.Where(n => n != sender))
-                        {
-                            receiver.Receive(frame, 0, frame.Length);
-                        }
-                    }
-                }
-
-                if (!any)
-                {
-                    return;
-                }
-            }
-        }
-    }
-
-    private sealed class Clock : IClock
-    {
-        public long MonotonicMilliseconds => Environment.TickCount64;
-
-        public uint EntrySeconds => 60_000_000;
-    }
+    private void Pump() => _air.Pump();
 }
