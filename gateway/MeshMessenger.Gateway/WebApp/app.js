@@ -1080,9 +1080,17 @@ function formatUnits(units, decimals) {
   return fraction ? `${whole}.${fraction}` : whole;
 }
 
-/** A wallet call that sends chain requests: the link is flushed often while it runs, and what it wrote is kept. */
+/**
+ * A wallet call that sends chain requests: while it runs, what the node wrote is kept (IndexedDB) and then sent,
+ * every 50 ms, so a request is durable here before it leaves, and a payment shown survives a reload.
+ */
 async function walletCall(fn) {
-  const pump = setInterval(() => state.link?.flush(), 50);
+  let busy = false;
+  const pump = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try { await persist(); } finally { busy = false; }
+  }, 50);
   try { return await fn(); } finally {
     clearInterval(pump);
     await persist();
