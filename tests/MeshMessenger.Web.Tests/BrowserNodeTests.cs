@@ -188,6 +188,27 @@ public sealed class BrowserNodeTests(WebAppFixture web, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task The_negative_vectors_are_refused_inside_chromium_each_with_its_stated_error()
+    {
+        string text = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "vectors", "protocol", "negative-v1.txt"));
+        int cases = NegativeSections(text).Count;
+        Assert.True(cases >= 80, $"only {cases} cases");
+
+        IPage page = await BootedPageAsync();
+        JsonElement report = await page.EvaluateAsync<JsonElement>("async text => (await window.meshnode).runNegativeVectors(text)", text);
+        string[] failures = [.. report.GetProperty("failures").EnumerateArray().Select(f => f.GetString()!)];
+        Assert.True(failures.Length == 0, string.Join("\n", failures));
+        Assert.Equal(cases, report.GetProperty("passed").GetInt32());
+
+        // A wrong expectation fails its case: the runner compares the error, it does not only see a refusal.
+        string tampered = text.Replace("[frame: version 2]\ndecoder_text = frame_lora\ninput = 41000001aa\nerror_text = UnsupportedVersion", "[frame: version 2]\ndecoder_text = frame_lora\ninput = 41000001aa\nerror_text = UnknownType", StringComparison.Ordinal);
+        Assert.NotEqual(text, tampered);
+        JsonElement bad = await page.EvaluateAsync<JsonElement>("async text => (await window.meshnode).runNegativeVectors(text)", tampered);
+        Assert.Equal(1, bad.GetProperty("failed").GetInt32());
+        Assert.StartsWith("[frame: version 2] expected UnknownType, got UnsupportedVersion", bad.GetProperty("failures")[0].GetString());
+    }
+
+    [Fact]
     public async Task Entries_signed_outside_the_strict_rules_are_refused_inside_chromium_though_WebCrypto_accepts_three_of_them()
     {
         List<Dictionary<string, string>> sections = NegativeSections(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "vectors", "protocol", "negative-v1.txt")));
