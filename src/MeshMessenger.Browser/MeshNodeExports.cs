@@ -250,6 +250,10 @@ public static partial class MeshNodeExports
     [JSExport]
     public static string RunVectors(string text) => Answer(w => ProtocolVectorRunner.Run(text).WriteTo(w));
 
+    /// <summary>Checks tests/vectors/protocol/negative-v1.txt here: every input refused with its stated error; { ok: { passed, failed, failures } }.</summary>
+    [JSExport]
+    public static string RunNegativeVectors(string text) => Answer(w => NegativeVectorRunner.Run(text).WriteTo(w));
+
     /// <summary>Milliseconds taken by <paramref name="count"/> managed Ed25519 verifications of distinct entries (a figure for the README; nothing depends on it).</summary>
     [JSExport]
     public static double MeasureManagedVerification(int count) => SignatureChecks.MeasureManaged(Math.Clamp(count, 1, 10_000));

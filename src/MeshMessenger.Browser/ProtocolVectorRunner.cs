@@ -218,6 +218,14 @@ internal static class ProtocolVectorRunner
             : m!.Ranges.Length == 1 && m.Ranges[0].From == 2 && m.Ranges[0].To == 4 ? Same(m.Encode(), Hex(p), "re-encoded want") : "the want asks for something else");
 
         LinkVectors(made, decoders, file, alice, bob);
+        UnevenFragments(made, decoders, file, aliceChain, alice, reader);
+
+        // The Ack payload (docs/protocol.md §5.1): author (4, big-endian) then the sequence as a varint.
+        var ack = new ByteWriter(4 + Varint.MaxSize);
+        ack.WriteUInt32(alice.Id);
+        ack.WriteVarint(dm.Sequence);
+        made[("ack", "ack_frame")] = Hex(FrameCodec.Encode(new Frame(FrameType.Ack, 0, 0, false, NodeId.HintOf(alice.Id), NodeId.HintOf(bob.Id), ack.ToArray()), FrameLimits.LoRa));
+        decoders[("ack", "ack_frame")] = () => Payload(file["ack"]["ack_frame"], FrameType.Ack, p => Same(p, file["identity alice"]["node_id"] + "01", "the ack's author and sequence"));
         return (made, decoders);
     }
 
@@ -297,6 +305,33 @@ internal static class ProtocolVectorRunner
         });
     }
 
+    /// <summary>Alice's entry 5: 982 bytes, five LoRa pieces of 197, 197, 197, 197 and 194 bytes (§5.2), one IP frame.</summary>
+    private static void UnevenFragments(Dictionary<(string, string), string> made, Dictionary<(string, string), Func<string?>> decoders, Dictionary<string, Dictionary<string, string>> file, LocalChain aliceChain, NodeIdentity alice, ChainStore reader)
+    {
+        const string s = "alice entry 5";
+        Entry uneven = aliceChain.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, 4000, Encoding.UTF8.GetBytes(new string('~', 899)));
+        Entries(made, decoders, file, s, uneven, alice, reader);
+        Frame[] pieces = Fragmenter.Split(uneven.Encoded, FrameLimits.LoRa, 3, false, NodeId.HintOf(alice.Id));
+        made[(s, "message_id")] = Fragment.MessageIdOf(uneven.Encoded).ToString("x8");
+        made[(s, "fragment_sizes_text")] = string.Join(" ", pieces.Select(f => f.Payload.Length - Fragment.HeaderSize));
+        decoders[(s, "message_id")] = () =>
+        {
+            byte[] entry = Bytes(file[s]["entry"]);
+            var digest = new byte[MeshMessenger.Crypto.Sha256.HashSize];
+            MeshMessenger.Crypto.Sha256.Hash(entry, 0, entry.Length, digest, 0);
+            return Same(digest[..4], file[s]["message_id"], "the first 4 bytes of the entry's SHA-256");
+        };
+        Func<string?> reassembles = () => Reassembles(file[s], pieces.Length);
+        for (int i = 0; i < pieces.Length; i++)
+        {
+            made[(s, $"lora_fragment_{i}")] = Hex(FrameCodec.Encode(pieces[i], FrameLimits.LoRa));
+            decoders[(s, $"lora_fragment_{i}")] = reassembles;
+        }
+
+        made[(s, "ip_frame")] = Hex(FrameCodec.Encode(Fragmenter.Split(uneven.Encoded, FrameLimits.Ip, 3, false, NodeId.HintOf(alice.Id)).Single(), FrameLimits.Ip));
+        decoders[(s, "ip_frame")] = () => Payload(file[s]["ip_frame"], FrameType.Entry, p => Same(p, file[s]["entry"], "the IP frame's payload"), FrameLimits.Ip);
+    }
+
     private static (NodeIdentity Gateway, byte[] Challenge, LinkProof Proof) LinkParts(Dictionary<string, Dictionary<string, string>> file, NodeIdentity alice)
     {
         // The gateway's root is 32 bytes of 3 (the section title says so); the nonce is 0, 1, ... 15.
@@ -338,10 +373,10 @@ internal static class ProtocolVectorRunner
         return opened is null ? "the body does not open with that key" : Same(opened, Hex(plaintext), "the opened body");
     }
 
-    private static string? Payload(string frameHex, FrameType type, Func<byte[], string?> check)
+    private static string? Payload(string frameHex, FrameType type, Func<byte[], string?> check, int maxFrame = FrameLimits.LoRa)
     {
         byte[] bytes = Bytes(frameHex);
-        if (FrameCodec.TryDecode(bytes, 0, bytes.Length, FrameLimits.LoRa, out Frame? frame) != ProtocolError.None)
+        if (FrameCodec.TryDecode(bytes, 0, bytes.Length, maxFrame, out Frame? frame) != ProtocolError.None)
         {
             return "the frame does not decode";
         }
@@ -351,7 +386,7 @@ internal static class ProtocolVectorRunner
             return $"the frame is a {frame.Type}, not a {type}";
         }
 
-        return Hex(FrameCodec.Encode(frame, FrameLimits.LoRa)) != frameHex ? "the frame re-encodes to other bytes" : check(frame.Payload);
+        return Hex(FrameCodec.Encode(frame, maxFrame)) != frameHex ? "the frame re-encodes to other bytes" : check(frame.Payload);
     }
 
     private static string? Same(byte[] actual, string expectedHex, string what) => Hex(actual) == expectedHex ? null : $"{what} is {Short(Hex(actual))}, expected {Short(expectedHex)}";

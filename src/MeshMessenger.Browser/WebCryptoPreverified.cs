@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using MeshMessenger.Crypto;
 using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
@@ -38,7 +39,10 @@ internal sealed class WebCryptoPreverified : ISignatureVerifier
     /// <inheritdoc />
     public bool Verify(byte[] publicKey, byte[] hash, byte[] signature, int signatureOffset)
     {
-        if (_verified.Remove(Key(publicKey, 0, hash, 0, signature, signatureOffset)))
+        // WebCrypto (BoringSSL in chromium) checks S < L and the cofactorless equation but accepts small-order and
+        // non-canonical keys and small-order R, which the protocol refuses (docs/protocol.md §3.3; the "signature:"
+        // cases of tests/vectors/protocol/negative-v1.txt): its yes counts only with the strict encodings.
+        if (_verified.Remove(Key(publicKey, 0, hash, 0, signature, signatureOffset)) && Ed25519.HasStrictEncodings(publicKey, 0, signature, signatureOffset))
         {
             Hits++;
             return true;

@@ -96,21 +96,8 @@ public static class Ed25519
         CryptoBytes.CheckRange(message, messageOffset, messageCount, nameof(message));
         CryptoBytes.CheckRange(signature, signatureOffset, SignatureSize, nameof(signature));
 
-        // S >= L would let anyone make a second valid signature from a first one (malleability).
-        if (!Scalar25519.IsCanonical(signature, signatureOffset + 32))
-        {
-            return false;
-        }
-
-        // Small-order A or R: such a "key" verifies signatures its holder never made for many messages, which
-        // breaks non-repudiation and lets a key be substituted; refuse them, as libsodium does.
-        EdwardsPoint a, rPoint;
-        if (!EdwardsMath.Decode(out a, publicKey, publicKeyOffset) || EdwardsMath.IsSmallOrderVartime(ref a))
-        {
-            return false;
-        }
-
-        if (!EdwardsMath.Decode(out rPoint, signature, signatureOffset) || EdwardsMath.IsSmallOrderVartime(ref rPoint))
+        EdwardsPoint a;
+        if (!DecodeStrict(publicKey, publicKeyOffset, signature, signatureOffset, out a))
         {
             return false;
         }
@@ -125,6 +112,40 @@ public static class Ed25519
         var encoded = new byte[32];
         EdwardsMath.Encode(ref check, encoded, 0);
         return CryptoBytes.ConstantTimeEquals(encoded, 0, signature, signatureOffset, 32);
+    }
+
+    /// <summary>
+    /// The strict rules of <see cref="Verify"/> that come before its equation (docs/protocol.md §3.3, rules 1-4): S &lt; L,
+    /// A and R canonical encodings of points on the curve, neither of small order. For a verifier that checks only
+    /// the equation (WebCrypto in chromium accepts small-order and non-canonical A and small-order R): a signature it
+    /// accepted is valid here only if this also holds.
+    /// </summary>
+    public static bool HasStrictEncodings(byte[] publicKey, int publicKeyOffset, byte[] signature, int signatureOffset)
+    {
+        CryptoBytes.CheckRange(publicKey, publicKeyOffset, PublicKeySize, nameof(publicKey));
+        CryptoBytes.CheckRange(signature, signatureOffset, SignatureSize, nameof(signature));
+        EdwardsPoint a;
+        return DecodeStrict(publicKey, publicKeyOffset, signature, signatureOffset, out a);
+    }
+
+    private static bool DecodeStrict(byte[] publicKey, int publicKeyOffset, byte[] signature, int signatureOffset, out EdwardsPoint a)
+    {
+        // S >= L would let anyone make a second valid signature from a first one (malleability).
+        if (!Scalar25519.IsCanonical(signature, signatureOffset + 32))
+        {
+            EdwardsMath.Identity(out a);
+            return false;
+        }
+
+        // Small-order A or R: such a "key" verifies signatures its holder never made for many messages, which
+        // breaks non-repudiation and lets a key be substituted; refuse them, as libsodium does.
+        if (!EdwardsMath.Decode(out a, publicKey, publicKeyOffset) || EdwardsMath.IsSmallOrderVartime(ref a))
+        {
+            return false;
+        }
+
+        EdwardsPoint rPoint;
+        return EdwardsMath.Decode(out rPoint, signature, signatureOffset) && !EdwardsMath.IsSmallOrderVartime(ref rPoint);
     }
 
     /// <summary>RFC 8032 §5.1.5 steps 1-2: h = SHA-512(seed); clamp the low half into the secret scalar.</summary>

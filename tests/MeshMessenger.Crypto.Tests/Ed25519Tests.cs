@@ -91,6 +91,38 @@ public sealed class Ed25519Tests
     }
 
     [Fact]
+    public void Strict_encodings_hold_for_every_signature_Verify_accepts_and_fail_for_each_rule_a_lax_verifier_skips()
+    {
+        WycheproofFile file = WycheproofFile.Load("ed25519_test.json");
+        int valid = 0;
+        foreach (WycheproofCase c in file.Cases)
+        {
+            byte[] publicKey = c.GroupBytes("publicKey.pk");
+            byte[] msg = c.Bytes("msg");
+            byte[] sig = c.Bytes("sig");
+            if (sig.Length == 64 && Ed25519.Verify(publicKey, 0, msg, 0, msg.Length, sig, 0))
+            {
+                Assert.True(Ed25519.HasStrictEncodings(publicKey, 0, sig, 0), c.ToString());
+                valid++;
+            }
+        }
+
+        Assert.True(valid > 50);
+
+        // Each satisfies the equation (chromium's WebCrypto accepts the last three, docs/protocol.md §3.3) and breaks one rule.
+        byte[] identity = [1, .. new byte[31]];
+        byte[] nonCanonicalIdentity = [0xEE, .. Enumerable.Repeat((byte)0xFF, 30), 0x7F]; // y = p + 1
+        byte[] basePointAndOne = [.. Hex.Decode("5866666666666666666666666666666666666666666666666666666666666666"), 1, .. new byte[31]];
+        Assert.False(Ed25519.HasStrictEncodings(identity, 0, basePointAndOne, 0)); // small-order A
+        Assert.False(Ed25519.HasStrictEncodings(nonCanonicalIdentity, 0, basePointAndOne, 0)); // non-canonical A
+        byte[] key = Hex.Decode("7d4d0e7f6153a69b6242b522abbee685fda4420f8834b108c3bdae369ef549fa");
+        Assert.False(Ed25519.HasStrictEncodings(key, 0, [.. identity, .. new byte[32]], 0)); // small-order R
+        Assert.False(Ed25519.HasStrictEncodings(key, 0, [.. identity[..31], 0x80, .. new byte[32]], 0)); // non-canonical R
+        byte[] sPlusL = Hex.Decode("7c38e026f29e14aabd059a0f2db8b0cd783040609a8be684db12f82a27774ab067654bce3832c2d76f8f6f5dafc08d9339d4eef676573336a5c51eb6f946b31d");
+        Assert.False(Ed25519.HasStrictEncodings(key, 0, sPlusL, 0)); // S >= L (Wycheproof tcId 63)
+    }
+
+    [Fact]
     public void Rejects_high_S_and_small_order_keys()
     {
         byte[] seed = new byte[32];

@@ -76,7 +76,7 @@ public sealed class ProtocolVectorTests
         Assert.True(plain!.Length >= 150, "the vector DM should show a full 150-byte text in one frame");
 
         var chains = new ChainStore(new MemoryEntryStore());
-        foreach (string name in new[] { "alice entry 0", "alice entry 1", "alice entry 2", "alice entry 3", "alice entry 4" })
+        foreach (string name in new[] { "alice entry 0", "alice entry 1", "alice entry 2", "alice entry 3", "alice entry 4", "alice entry 5" })
         {
             byte[] bytes = Convert.FromHexString(s[name]["entry"]);
             Assert.Equal(ProtocolError.None, EntryCodec.TryDecode(bytes, 0, bytes.Length, out Entry? e));
@@ -112,6 +112,62 @@ public sealed class ProtocolVectorTests
         byte[] otherGateway = (byte[])cf.Payload.Clone();
         otherGateway[0] ^= 1;
         Assert.False(proof.Verify(verifier, alicePk, otherGateway));
+    }
+
+    [Fact]
+    public void Stored_uneven_fragments_have_the_stated_sizes_and_id_and_reassemble_to_the_entry()
+    {
+        var v = Sections(File.ReadAllText(FilePath))["alice entry 5"];
+        byte[] entry = Convert.FromHexString(v["entry"]);
+        Assert.Equal(982, entry.Length);
+        Assert.Equal(v["message_id"], Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(entry)[..4]));
+        var reassembler = new Reassembler(1, 60_000);
+        byte[]? whole = null;
+        var sizes = new List<int>();
+        for (int i = 0; v.TryGetValue($"lora_fragment_{i}", out string? hex); i++)
+        {
+            byte[] bytes = Convert.FromHexString(hex);
+            Assert.Equal(ProtocolError.None, FrameCodec.TryDecode(bytes, 0, bytes.Length, FrameLimits.LoRa, out Frame? frame));
+            Assert.Equal(ProtocolError.None, Fragment.TryDecode(frame!.Payload, out Fragment? piece));
+            Assert.Equal(v["message_id"], piece!.MessageId.ToString("x8"));
+            sizes.Add(piece.Data.Length);
+            reassembler.Offer(piece, 0, out byte[]? done);
+            whole ??= done;
+        }
+
+        Assert.Equal([197, 197, 197, 197, 194], sizes);
+        Assert.Equal(v["fragment_sizes_text"], string.Join(" ", sizes));
+        Assert.Equal(entry, whole);
+
+        // On an IP link the same entry fits one frame.
+        byte[] ip = Convert.FromHexString(v["ip_frame"]);
+        Assert.Equal(ProtocolError.None, FrameCodec.TryDecode(ip, 0, ip.Length, FrameLimits.Ip, out Frame? ipFrame));
+        Assert.Equal(FrameType.Entry, ipFrame!.Type);
+        Assert.Equal(entry, ipFrame.Payload);
+    }
+
+    [Fact]
+    public void Stored_ack_frame_moves_alice_s_message_to_relayed_and_nothing_else()
+    {
+        var s = Sections(File.ReadAllText(FilePath));
+        byte[] ack = Convert.FromHexString(s["ack"]["ack_frame"]);
+        Assert.Equal(ProtocolError.None, FrameCodec.TryDecode(ack, 0, ack.Length, FrameLimits.LoRa, out Frame? frame));
+        Assert.Equal(FrameType.Ack, frame!.Type);
+        Assert.Equal(s["identity alice"]["node_id"] + "01", Convert.ToHexStringLower(frame.Payload));
+
+        var clock = new TestClock();
+        Node.MessengerNode alice = TestLink.Node(1, "alice", clock);
+        Node.MessengerNode bob = TestLink.Node(2, "bob", clock);
+        Assert.True(alice.AddContact(ContactCard.Create(Identities.Fixed(2), "Bob", null)));
+        uint sequence = alice.SendText(bob.Id, "hello");
+        Assert.Equal(1u, sequence);
+        Assert.Equal(Receipts.MessageState.Sent, alice.Tracker.StateOf(1));
+
+        // Bob's node takes the Ack about someone else's entry and changes nothing; alice's node marks Relayed.
+        Assert.Equal(ProtocolError.None, bob.Receive(ack, 0, ack.Length));
+        Assert.Equal(ProtocolError.None, alice.Receive(ack, 0, ack.Length));
+        Assert.Equal(Receipts.MessageState.Relayed, alice.Tracker.StateOf(1));
+        Assert.Equal(s["ack"]["ack_frame"], Convert.ToHexStringLower(FrameCodec.Encode(new Frame(FrameType.Ack, 0, 0, false, NodeId.HintOf(alice.Id), NodeId.HintOf(bob.Id), ProtocolVectorSet.AckPayload(alice.Id, 1)), FrameLimits.LoRa)));
     }
 
     private static string RepoRoot()

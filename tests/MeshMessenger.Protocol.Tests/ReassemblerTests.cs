@@ -58,10 +58,12 @@ public sealed class ReassemblerTests
         Assert.Equal(ReassemblyStatus.Conflict, r.Offer(new Fragment(pieces[0].MessageId, 0, pieces[0].Count, other), 0, out _));
         Assert.Equal(0, r.BufferedBytes);
 
-        // A piece claiming a different count for the same message is a conflict too.
+        // A piece with another count is another split of the same id (another link's frame size, §5.2): kept
+        // apart, it neither conflicts with nor drops the first.
         Assert.Equal(ReassemblyStatus.Stored, r.Offer(pieces[0], 0, out _));
-        Assert.Equal(ReassemblyStatus.Conflict, r.Offer(new Fragment(pieces[0].MessageId, 1, pieces[0].Count + 1, other), 0, out _));
-        Assert.Equal(0, r.BufferedBytes);
+        Assert.Equal(ReassemblyStatus.Stored, r.Offer(new Fragment(pieces[0].MessageId, 1, pieces[0].Count + 1, other), 0, out _));
+        Assert.Equal(2, r.InProgress);
+        Assert.Equal(pieces[0].Data.Length + other.Length, r.BufferedBytes);
     }
 
     [Fact]

@@ -188,6 +188,65 @@ public sealed class BrowserNodeTests(WebAppFixture web, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task The_negative_vectors_are_refused_inside_chromium_each_with_its_stated_error()
+    {
+        string text = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "vectors", "protocol", "negative-v1.txt"));
+        int cases = NegativeSections(text).Count;
+        Assert.True(cases >= 80, $"only {cases} cases");
+
+        IPage page = await BootedPageAsync();
+        JsonElement report = await page.EvaluateAsync<JsonElement>("async text => (await window.meshnode).runNegativeVectors(text)", text);
+        string[] failures = [.. report.GetProperty("failures").EnumerateArray().Select(f => f.GetString()!)];
+        Assert.True(failures.Length == 0, string.Join("\n", failures));
+        Assert.Equal(cases, report.GetProperty("passed").GetInt32());
+
+        // A wrong expectation fails its case: the runner compares the error, it does not only see a refusal.
+        string tampered = text.Replace("[frame: version 2]\ndecoder_text = frame_lora\ninput = 41000001aa\nerror_text = UnsupportedVersion", "[frame: version 2]\ndecoder_text = frame_lora\ninput = 41000001aa\nerror_text = UnknownType", StringComparison.Ordinal);
+        Assert.NotEqual(text, tampered);
+        JsonElement bad = await page.EvaluateAsync<JsonElement>("async text => (await window.meshnode).runNegativeVectors(text)", tampered);
+        Assert.Equal(1, bad.GetProperty("failed").GetInt32());
+        Assert.StartsWith("[frame: version 2] expected UnknownType, got UnsupportedVersion", bad.GetProperty("failures")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Entries_signed_outside_the_strict_rules_are_refused_inside_chromium_though_WebCrypto_accepts_three_of_them()
+    {
+        List<Dictionary<string, string>> sections = NegativeSections(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "vectors", "protocol", "negative-v1.txt")));
+        string[][] signatures = [.. sections.Where(s => s["decoder_text"] == "signature").Select(s => new[] { s["public"], s["message"], s["signature"] })];
+        List<Dictionary<string, string>> entries = [.. sections.Where(s => s["decoder_text"] == "chain" && s["verdict_text"] == "BadSignature")];
+        Assert.Equal(5, signatures.Length);
+        Assert.Equal(5, entries.Count);
+
+        // chromium's WebCrypto (BoringSSL) enforces S < L and compares R's bytes, but takes small-order R, small-order A
+        // and a non-canonical A (docs/protocol.md §3.3, rules 2-4): the last three of the file's order.
+        IPage page = await BootedPageAsync();
+        bool[] webCrypto = await page.EvaluateAsync<bool[]>(
+            @"async cases => {
+                const { verifyEd25519 } = await import('/meshnode.js');
+                const bytes = hex => new Uint8Array((hex.match(/../g) ?? []).map(b => parseInt(b, 16)));
+                return Promise.all(cases.map(([pk, msg, sig]) => verifyEd25519(bytes(pk), bytes(msg), bytes(sig))));
+            }",
+            signatures);
+        Assert.Equal([false, false, true, true, true], webCrypto);
+
+        // The node takes them through receiveAll, WebCrypto first, and refuses every one as BadSignature (8); the held
+        // genesis before some of them is accepted (0).
+        await OpenNewAsync(page, "Vera");
+        foreach (Dictionary<string, string> entry in entries)
+        {
+            string[] frames = [.. new[] { entry.GetValueOrDefault("held"), entry["input"] }.OfType<string>().Select(hex => "21000077" + hex)];
+            int[] codes = await page.EvaluateAsync<int[]>(
+                @"async frames => {
+                    const n = await window.meshnode;
+                    const bytes = hex => new Uint8Array((hex.match(/../g) ?? []).map(b => parseInt(b, 16)));
+                    return n.receiveAll(frames.map(bytes));
+                }",
+                frames);
+            Assert.Equal([.. Enumerable.Repeat(0, frames.Length - 1), (int)Protocol.ProtocolError.BadSignature], codes);
+        }
+    }
+
+    [Fact]
     public async Task WebCrypto_ed25519_in_chromium_agrees_with_rfc_8032_and_wycheproof()
     {
         var cases = new List<object[]>();
@@ -319,6 +378,25 @@ public sealed class BrowserNodeTests(WebAppFixture web, ITestOutputHelper output
 
     private static List<string> Conversations(JsonElement state) =>
         [.. state.GetProperty("conversations").EnumerateArray().Select(c => $"{c.GetProperty("peer")} {c.GetProperty("name")} {c.GetProperty("lastText")} {c.GetProperty("lastTime")} unread {c.GetProperty("unread")}")];
+
+    /// <summary>The sections of negative-v1.txt, each as its "key = value" lines.</summary>
+    private static List<Dictionary<string, string>> NegativeSections(string text)
+    {
+        var sections = new List<Dictionary<string, string>>();
+        foreach (string line in text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0 && !l.StartsWith('#')))
+        {
+            if (line.StartsWith('['))
+            {
+                sections.Add([]);
+                continue;
+            }
+
+            int eq = line.IndexOf(" = ", StringComparison.Ordinal);
+            sections[^1][line[..eq]] = line[(eq + 3)..];
+        }
+
+        return sections;
+    }
 
     /// <summary>A page of the gateway's origin with meshnode.js booted as window.meshnode (a promise of the API).</summary>
     private async Task<IPage> BootedPageAsync()

@@ -301,6 +301,11 @@ class MeshNode {
     return answer(call(() => this.#x.RunVectors(String(text ?? ''))));
   }
 
+  /** Checks the negative vectors (tests/vectors/protocol/negative-v1.txt) here, each refused as stated: { passed, failed, failures }. */
+  runNegativeVectors(text) {
+    return answer(call(() => this.#x.RunNegativeVectors(String(text ?? ''))));
+  }
+
   /** Milliseconds for count managed Ed25519 verifications here (a measurement; nothing depends on it). */
   measureManagedVerification(count) {
     return call(() => this.#x.MeasureManagedVerification(count | 0));

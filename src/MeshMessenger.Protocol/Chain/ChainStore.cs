@@ -3,7 +3,6 @@ using MeshMessenger.Protocol.Collections;
 using MeshMessenger.Crypto;
 using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Platform;
-using MeshMessenger.Protocol.Wire;
 
 namespace MeshMessenger.Protocol.Chain;
 
@@ -60,7 +59,7 @@ public sealed class ChainStore
 
     /// <summary>
     /// The author's profile: from a contact card, or from their sequence-0 entry (later profile entries
-    /// update name and wallet, never keys). Null if unknown.
+    /// update name, wallet, addresses and served chains, never keys: <see cref="Accept"/> refuses one with other keys). Null if unknown.
     /// </summary>
     public Profile? ProfileOf(uint author)
     {
@@ -154,8 +153,10 @@ public sealed class ChainStore
             {
                 key = introduced;
             }
-            else if (key != null && !CryptoBytes.ConstantTimeEquals(key.SigningKey, 0, introduced.SigningKey, 0, 32))
+            else if (key != null && !SameKeys(key, introduced))
             {
+                // Neither key rotates in version 1 (docs/protocol.md §2.3): a later profile naming another
+                // signing or agreement key is refused, whether or not the author's profile is cached.
                 return ChainVerdict.Invalid;
             }
         }
@@ -270,12 +271,12 @@ public sealed class ChainStore
         }
 
         Profile? profile;
-        var reader = new ByteReader(entry.Encoded, entry.BodyOffset, entry.BodyLength);
-        if (Profile.TryRead(reader, out profile) != ProtocolError.None || reader.Remaining != 0)
-        {
-            return null;
-        }
+        return Profile.TryDecode(entry.Encoded, entry.BodyOffset, entry.BodyLength, out profile) == ProtocolError.None ? profile : null;
+    }
 
-        return profile;
+    private static bool SameKeys(Profile a, Profile b)
+    {
+        return CryptoBytes.ConstantTimeEquals(a.SigningKey, 0, b.SigningKey, 0, Ed25519.PublicKeySize)
+            && CryptoBytes.ConstantTimeEquals(a.AgreementKey, 0, b.AgreementKey, 0, X25519.KeySize);
     }
 }

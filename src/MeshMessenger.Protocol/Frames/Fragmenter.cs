@@ -7,7 +7,10 @@ public static class Fragmenter
 {
     /// <summary>
     /// One <see cref="FrameType.Entry"/> frame if the entry fits, else <see cref="FrameType.Fragment"/>
-    /// frames of near-equal size (so the last one is not a wasteful sliver of airtime).
+    /// frames of near-equal size (so the last one is not a wasteful sliver of airtime). The split is the one
+    /// of docs/protocol.md §5.2, for an entry of L bytes and room = maxFrameSize − 4 − 6:
+    /// count = ⌈L / room⌉, size = ⌈L / count⌉, piece i = bytes [i·size, min(L, (i+1)·size)); every piece but
+    /// the last is exactly size bytes (982 bytes on LoRa: 197, 197, 197, 197, 194).
     /// </summary>
     public static Frame[] Split(byte[] entry, int maxFrameSize, int hopLimit, bool wantAck, byte relay)
     {

@@ -8,6 +8,10 @@ namespace MeshMessenger.Protocol.Frames;
 /// <see cref="Chain.EntryCodec.MaxEncodedSize"/> bytes, each dropped after <see cref="TimeoutMilliseconds"/>.
 /// When all slots are busy the oldest message is evicted. Recently completed ids are remembered so late
 /// duplicates do not start a new message.
+/// A message in progress is keyed by (message id, count), not by the id alone: each link splits with its own
+/// frame size (docs/protocol.md §5.2), so one entry heard as LoRa pieces and as IP pieces (a gateway's one
+/// reassembler serves every link) is two splits of the same bytes. Each is gathered on its own; the first to
+/// complete yields the entry and the other is dropped.
 /// </summary>
 public sealed class Reassembler
 {
@@ -90,13 +94,7 @@ public sealed class Reassembler
             }
         }
 
-        Slot slot = Find(fragment.MessageId) ?? Claim(fragment, nowMilliseconds);
-        if (slot.Count != fragment.Count)
-        {
-            slot.Clear();
-            return ReassemblyStatus.Conflict;
-        }
-
+        Slot slot = Find(fragment.MessageId, fragment.Count) ?? Claim(fragment, nowMilliseconds);
         byte[]? held = slot.Pieces[fragment.Index];
         if (held != null)
         {
@@ -133,7 +131,14 @@ public sealed class Reassembler
         }
 
         Remember(slot.MessageId);
-        slot.Clear();
+        for (int i = 0; i < _slots.Length; i++)
+        {
+            if (_slots[i].InUse && _slots[i].MessageId == slot.MessageId)
+            {
+                _slots[i].Clear(); // this split, and any other split of the same entry still in progress
+            }
+        }
+
         return ReassemblyStatus.Completed;
     }
 
@@ -150,11 +155,11 @@ public sealed class Reassembler
         }
     }
 
-    private Slot? Find(uint messageId)
+    private Slot? Find(uint messageId, int count)
     {
         for (int i = 0; i < _slots.Length; i++)
         {
-            if (_slots[i].InUse && _slots[i].MessageId == messageId)
+            if (_slots[i].InUse && _slots[i].MessageId == messageId && _slots[i].Count == count)
             {
                 return _slots[i];
             }

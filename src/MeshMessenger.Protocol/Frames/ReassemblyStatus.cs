@@ -12,7 +12,7 @@ public enum ReassemblyStatus
     /// <summary>The same piece again (a relay's copy, a retransmission); ignored.</summary>
     Duplicate,
 
-    /// <summary>A piece that contradicts what is held (a different count, or other bytes at an index); the message is dropped.</summary>
+    /// <summary>A piece that contradicts what is held (other bytes at an index of the same split); the message is dropped.</summary>
     Conflict,
 
     /// <summary>The pieces would exceed the largest entry; the message is dropped.</summary>

@@ -196,6 +196,35 @@ public sealed class Profile
         return writer.ToArray();
     }
 
+    /// <summary>
+    /// Decodes a whole profile (a profile entry's body) from untrusted bytes: <see cref="TryRead"/>, then
+    /// <see cref="ProtocolError.TrailingBytes"/> if anything follows the last field. Never throws.
+    /// </summary>
+    public static ProtocolError TryDecode(byte[] data, int offset, int count, out Profile? profile)
+    {
+        profile = null;
+        if (data == null || offset < 0 || count < 0 || offset > data.Length - count)
+        {
+            return ProtocolError.Truncated;
+        }
+
+        var reader = new ByteReader(data, offset, count);
+        Profile? read;
+        ProtocolError error = TryRead(reader, out read);
+        if (error != ProtocolError.None)
+        {
+            return error;
+        }
+
+        if (reader.Remaining != 0)
+        {
+            return ProtocolError.TrailingBytes;
+        }
+
+        profile = read;
+        return ProtocolError.None;
+    }
+
     /// <summary>Reads a profile from untrusted bytes; never throws.</summary>
     public static ProtocolError TryRead(ByteReader reader, out Profile? profile)
     {

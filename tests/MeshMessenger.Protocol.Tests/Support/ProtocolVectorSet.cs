@@ -98,6 +98,23 @@ internal static class ProtocolVectorSet
         o.AppendLine("held_bitmap = 00000003");
         o.AppendLine("proof_hash = " + Hex(LinkProof.HashOf(challengePayload, alice.Id, 0b011)));
         o.AppendLine("proof_frame = " + Hex(FrameCodec.Encode(new Frame(FrameType.Proof, 0, 0, false, NodeId.HintOf(gateway.Id), NodeId.HintOf(alice.Id), proof.Encode()), FrameLimits.LoRa)));
+
+        // §5.2: 982 bytes on LoRa, count = ⌈982 / 245⌉ = 5, size = ⌈982 / 5⌉ = 197, the last piece 982 − 4 × 197 = 194.
+        Entry uneven = aliceChain.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, 4000, Encoding.UTF8.GetBytes(new string('~', 899)));
+        EntrySection(o, "alice entry 5: public post of 899 '~', a 982-byte entry in 5 uneven LoRa fragments", uneven, alice);
+        o.AppendLine("message_id = " + Fragment.MessageIdOf(uneven.Encoded).ToString("x8"));
+        Frame[] unevenPieces = Fragmenter.Split(uneven.Encoded, FrameLimits.LoRa, 3, false, NodeId.HintOf(alice.Id));
+        o.AppendLine("fragment_sizes_text = " + string.Join(" ", unevenPieces.Select(f => f.Payload.Length - Fragment.HeaderSize)));
+        for (int i = 0; i < unevenPieces.Length; i++)
+        {
+            o.AppendLine($"lora_fragment_{i} = " + Hex(FrameCodec.Encode(unevenPieces[i], FrameLimits.LoRa)));
+        }
+
+        o.AppendLine("ip_frame = " + Hex(FrameCodec.Encode(Fragmenter.Split(uneven.Encoded, FrameLimits.Ip, 3, false, NodeId.HintOf(alice.Id)).Single(), FrameLimits.Ip)));
+
+        // §5.1: the Ack payload is author (4) ‖ sequence (varint); bob, as next hop, acknowledges alice entry 1.
+        o.AppendLine("[ack: bob acknowledges alice entry 1 to alice]");
+        o.AppendLine("ack_frame = " + Hex(FrameCodec.Encode(new Frame(FrameType.Ack, 0, 0, false, NodeId.HintOf(alice.Id), NodeId.HintOf(bob.Id), AckPayload(alice.Id, dm.Sequence)), FrameLimits.LoRa)));
         return o.ToString().Replace("\r\n", "\n");
     }
 
@@ -130,6 +147,15 @@ internal static class ProtocolVectorSet
             Frame frame = Fragmenter.Split(entry.Encoded, FrameLimits.LoRa, 3, entry.Kind == EntryKind.Text, NodeId.HintOf(author.Id))[0];
             o.AppendLine("lora_frame = " + Hex(FrameCodec.Encode(frame, FrameLimits.LoRa)));
         }
+    }
+
+    /// <summary>An Ack payload (docs/protocol.md §5.1): author, 4 bytes big-endian, then the sequence as a varint.</summary>
+    internal static byte[] AckPayload(uint author, uint sequence)
+    {
+        var writer = new ByteWriter(4 + Varint.MaxSize);
+        writer.WriteUInt32(author);
+        writer.WriteVarint(sequence);
+        return writer.ToArray();
     }
 
     private static string Hex(byte[] b) => Convert.ToHexStringLower(b);
