@@ -25,11 +25,7 @@ public sealed class VirtualDevice
         Attach(node);
     }
 
-    /// <summary>
-    /// The protocol node (replaced by a fresh one from the store when a write could not be stored). A node handed
-    /// over is read back from its store once, so the records it built before this device listened reach
-    /// <see cref="NewestFrom"/> too.
-    /// </summary>
+    /// <summary>The protocol node (replaced by a fresh one from the store when a write could not be stored).</summary>
     public MessengerNode Node
     {
         get => _node;
@@ -104,10 +100,15 @@ public sealed class VirtualDevice
         return newest;
     }
 
+    // A node built on a store re-read it in its constructor, before anyone listened: take those records once, then listen.
     private void Attach(MessengerNode node)
     {
+        foreach (MessageRecord m in node.Messages.Cast<MessageRecord>())
+        {
+            OnMessageAdded(m);
+        }
+
         node.MessageAdded += OnMessageAdded;
-        node.RebuildFromStore();
     }
 
     // Raised again for every record when the node rebuilds: keeping the maximum is idempotent per (author, sequence).
