@@ -298,7 +298,6 @@ public sealed class Emulation
                 {
                     _newReceptions++;
                 }
-
             }
         }
 
