@@ -25,6 +25,7 @@ internal sealed class NodeSession
     private readonly List<uint> _contacts = [];
     private readonly Dictionary<uint, uint> _readUpTo = [];
     private readonly Dictionary<uint, byte[]?> _directKeys = [];
+    private readonly Dictionary<uint, uint> _newestFrom = [];
     private NodeWallet? _wallet;
     private Payments.NodePayments? _payments;
 
@@ -33,6 +34,7 @@ internal sealed class NodeSession
         Identity = identity;
         Node = node;
         _store = store;
+        node.MessageAdded += OnMessageAdded;
     }
 
     /// <summary>The keys.</summary>
@@ -136,23 +138,11 @@ internal sealed class NodeSession
     public int Receive(byte[] frame)
     {
         bool restoring = Node.OwnChain.Restoring;
-        int before = Node.Messages.Count;
         ProtocolError error = Node.Receive(frame, 0, frame.Length);
         NoteOwnHeadHeld(frame);
         if (restoring != Node.OwnChain.Restoring)
         {
             AfterRebuild(); // the node re-read its entries (a restore finished)
-        }
-        else
-        {
-            for (int i = before; i < Node.Messages.Count; i++)
-            {
-                var m = (MessageRecord)Node.Messages[i]!;
-                if (m.Kind == EntryKind.Text)
-                {
-                    Remember(m.Outgoing ? m.Peer : m.Author);
-                }
-            }
         }
 
         return (int)error;
@@ -220,7 +210,7 @@ internal sealed class NodeSession
     /// <summary>Marks every direct message from <paramref name="peer"/> read, with one read receipt for what is new; returns the newest sequence read (0 if none).</summary>
     public uint MarkRead(uint peer)
     {
-        uint newest = Node.Messages.Cast<MessageRecord>().Where(m => m.Kind == EntryKind.Text && !m.Outgoing && m.Author == peer).Select(m => m.Sequence).DefaultIfEmpty(0u).Max();
+        uint newest = _newestFrom.GetValueOrDefault(peer);
         if (newest > 0 && (!_readUpTo.TryGetValue(peer, out uint read) || read < newest))
         {
             Node.MarkRead(peer, newest);
@@ -251,14 +241,28 @@ internal sealed class NodeSession
         }
     }
 
-    /// <summary>After the node re-read its entries: people messaged join the address book and read marks come back from own read receipts.</summary>
-    private void AfterRebuild()
+    /// <summary>
+    /// Each record the node adds (<see cref="MessengerNode.MessageAdded"/>, raised again for every record by a rebuild):
+    /// the person messaged joins the address book, and the newest direct message received per peer is kept for
+    /// <see cref="MarkRead"/>. Idempotent per (author, sequence).
+    /// </summary>
+    private void OnMessageAdded(MessageRecord m)
     {
-        foreach (MessageRecord m in Node.Messages.Cast<MessageRecord>().Where(m => m.Kind == EntryKind.Text))
+        if (m.Kind != EntryKind.Text)
         {
-            Remember(m.Outgoing ? m.Peer : m.Author);
+            return;
         }
 
+        Remember(m.Outgoing ? m.Peer : m.Author);
+        if (!m.Outgoing && m.Sequence > _newestFrom.GetValueOrDefault(m.Author))
+        {
+            _newestFrom[m.Author] = m.Sequence;
+        }
+    }
+
+    /// <summary>After the node re-read its entries (people messaged joined the address book as each record was re-added): read marks come back from own read receipts.</summary>
+    private void AfterRebuild()
+    {
         ReadMarksFromOwnReceipts();
     }
 

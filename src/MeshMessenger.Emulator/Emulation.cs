@@ -8,6 +8,7 @@ using MeshMessenger.Emulator.Metrics;
 using MeshMessenger.Emulator.Scenarios;
 using MeshMessenger.Firmware;
 using MeshMessenger.Firmware.Platform;
+using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
@@ -185,7 +186,7 @@ public sealed class Emulation
     private void OnAir(VirtualDevice sender, byte[] frame, long airtimeMs)
     {
         Transmitted?.Invoke(sender.Index, frame, airtimeMs);
-        if (_pendingWipes.Count > 0 && frame.Length > 1 && ((frame[1] >> 2) & 7) == 0)
+        if (_pendingWipes.Count > 0 && FrameCodec.TryPeek(frame, 0, frame.Length, out _, out int hopStart) == ProtocolError.None && hopStart == 0)
         {
             _syncAirtimeMs += airtimeMs; // hop start 0 after a wipe: the restore's sync traffic
         }
@@ -297,8 +298,6 @@ public sealed class Emulation
                 {
                     _newReceptions++;
                 }
-
-                NoteDeliveries(device);
             }
         }
 
@@ -331,45 +330,38 @@ public sealed class Emulation
         }
 
         device.App.OnReceive(frame, rssi, snr);
-        NoteDeliveries(device);
         Wake(device);
     }
 
-    private void NoteDeliveries(VirtualDevice device)
+    /// <summary>
+    /// A record the device's node added (<see cref="MessengerNode.MessageAdded"/>): the first time it holds a tracked
+    /// message counts as its delivery there. Raised again for every record when the node rebuilds after a restore,
+    /// so everything here is idempotent per (author, sequence).
+    /// </summary>
+    private void OnMessageAdded(VirtualDevice device, MessageRecord m)
     {
-        var list = device.App.Node.Messages;
-        if (list.Count < device.SeenMessages)
+        device.Shown.Add((m.Author, m.Sequence));
+        if (!m.Outgoing && _messages.TryGetValue((m.Author, m.Sequence), out MessageTrack? track) && !track.ReceivedAt.ContainsKey(device.Index))
         {
-            device.SeenMessages = 0; // rebuilt after a restore
-        }
-
-        for (int i = device.SeenMessages; i < list.Count; i++)
-        {
-            var m = (MessageRecord)list[i]!;
-            if (!m.Outgoing && _messages.TryGetValue((m.Author, m.Sequence), out MessageTrack? track) && !track.ReceivedAt.ContainsKey(device.Index))
+            if (!track.IsDirect || track.Recipient == device.Index)
             {
-                if (!track.IsDirect || track.Recipient == device.Index)
-                {
-                    track.ReceivedAt[device.Index] = _events.Now;
-                }
+                track.ReceivedAt[device.Index] = _events.Now;
+            }
 
-                if (track.IsDirect && track.Recipient == device.Index && _random.NextDouble() < _scenario.Traffic.ReadShare)
+            if (track.IsDirect && track.Recipient == device.Index && _random.NextDouble() < _scenario.Traffic.ReadShare)
+            {
+                uint author = m.Author;
+                uint sequence = m.Sequence;
+                _events.At(_events.Now + 10_000 + _random.Next(290_000), () =>
                 {
-                    uint author = m.Author;
-                    uint sequence = m.Sequence;
-                    _events.At(_events.Now + 10_000 + _random.Next(290_000), () =>
+                    if (device.On && device.App.Node.OwnChain.HeadKnown)
                     {
-                        if (device.On && device.App.Node.OwnChain.HeadKnown)
-                        {
-                            device.App.MarkRead(author, sequence);
-                            Wake(device);
-                        }
-                    });
-                }
+                        device.App.MarkRead(author, sequence);
+                        Wake(device);
+                    }
+                });
             }
         }
-
-        device.SeenMessages = list.Count;
     }
 
     private void Wake(VirtualDevice device)
@@ -401,7 +393,6 @@ public sealed class Emulation
 
             device.ScheduledWakeMs = long.MaxValue;
             device.App.Tick();
-            NoteDeliveries(device);
             Wake(device);
         });
     }
@@ -506,6 +497,7 @@ public sealed class Emulation
         }
 
         node.JoinChannel(_channel);
+        node.MessageAdded += record => OnMessageAdded(d, record);
         if (!restoring)
         {
             node.TakeOutbox(); // genesis profiles travel with the contact cards, not over the air
@@ -595,10 +587,10 @@ public sealed class Emulation
                         break;
                     case ScenarioEventKind.Wipe:
                         MessengerNode old = d.App.Node;
-                        var known = old.Messages.Cast<MessageRecord>().Select(m => (m.Author, m.Sequence)).ToHashSet();
+                        var known = new HashSet<(uint, uint)>(d.Shown);
                         _pendingWipes.Add((d.Index, e.AtMinute, known.Count, old.OwnChain.NextSequence, known, _events.Now));
+                        d.Shown.Clear();
                         d.App = CreateApp(d, profiles, restoring: true);
-                        d.SeenMessages = 0;
                         d.ScheduledWakeMs = long.MaxValue;
                         d.On = true;
                         Wake(d);
@@ -615,7 +607,7 @@ public sealed class Emulation
         foreach (var w in _pendingWipes)
         {
             MessengerNode node = Devices[w.Device].App.Node;
-            int recovered = node.Messages.Cast<MessageRecord>().Count(m => w.Known.Contains((m.Author, m.Sequence)));
+            int recovered = Devices[w.Device].Shown.Count(w.Known.Contains);
             int forks = Devices.Sum(d => d.App.Node.Chains.Forks.Cast<ForkEvidence>().Count(f => f.Held.Author == node.Id));
             _wipes.Add(new WipeReport(w.Device, w.AtMinute, w.Before, recovered, w.Before == 0 ? 100 : 100.0 * recovered / w.Before, node.OwnChain.HeadKnown, w.NextBefore, node.OwnChain.NextSequence, forks, _syncAirtimeMs / 1000.0));
         }

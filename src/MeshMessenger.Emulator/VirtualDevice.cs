@@ -33,8 +33,8 @@ public sealed class VirtualDevice(int index, double x, double y, NodeIdentity id
     /// <summary>Time of the wake-up event pending for <see cref="DeviceApp.Tick"/>, or long.MaxValue.</summary>
     public long ScheduledWakeMs { get; set; } = long.MaxValue;
 
-    /// <summary>Messages already seen in <see cref="DeviceApp.Node"/>'s list (to spot new deliveries).</summary>
-    public int SeenMessages { get; set; }
+    /// <summary>(author, sequence) of every message record the node has shown since it was last wiped, fed by <see cref="Protocol.Node.MessengerNode.MessageAdded"/>.</summary>
+    public HashSet<(uint Author, uint Sequence)> Shown { get; } = [];
 
     /// <summary>Pending restore deadline after a wipe (the device app's settling time), or -1.</summary>
     public long RestoreDeadlineMs { get; set; } = -1;

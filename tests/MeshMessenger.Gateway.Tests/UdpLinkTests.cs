@@ -106,7 +106,8 @@ public sealed class UdpLinkTests
                     garbage[0] = (byte)(0x20 | rng.Next(1, 9)); // version 1, any type
                 }
 
-                toIngest += garbage.Length > FrameLimits.HeaderSize && (garbage[0] & 0x1F) == (int)FrameType.Proof ? 0 : 1;
+                // The link hands a datagram whose header reads as a proof to its proof check, anything else to the ingest.
+                toIngest += FrameCodec.TryPeek(garbage, 0, garbage.Length, out FrameType type, out _) == ProtocolError.None && type == FrameType.Proof ? 0 : 1;
                 await socket.SendAsync(garbage, gateway.Endpoint);
             }
 

@@ -342,7 +342,7 @@ public sealed class EmulatedDevices : BackgroundService
 
         foreach (VirtualDevice reader in _devices.Take(emulated).Where(_ => random.NextDouble() < 0.5))
         {
-            foreach (uint peer in reader.Node.Messages.Cast<MessageRecord>().Where(m => m.Kind == EntryKind.Text && !m.Outgoing).Select(m => m.Author).Distinct().ToList())
+            foreach (uint peer in reader.NewestFrom.Keys.ToList())
             {
                 reader.ReadFrom(peer);
             }

@@ -136,7 +136,7 @@ public sealed class UdpLink : BackgroundService
     {
         try
         {
-            await (datagram.Buffer.Length > FrameLimits.HeaderSize && (datagram.Buffer[0] & 0x1F) == (int)FrameType.Proof
+            await (FrameCodec.TryPeek(datagram.Buffer, 0, datagram.Buffer.Length, out FrameType type, out _) == ProtocolError.None && type == FrameType.Proof
                 ? TakeProofAsync(datagram, ct)
                 : ReceiveAsync(datagram, ct)).ConfigureAwait(false);
         }

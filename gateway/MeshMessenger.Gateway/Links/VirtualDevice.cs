@@ -10,10 +10,35 @@ namespace MeshMessenger.Gateway.Links;
 /// their own browsers, never here. Touch <see cref="Node"/> only through <see cref="EmulatedDevices.Use{T}"/>,
 /// which serialises access.
 /// </summary>
-public sealed class VirtualDevice(NodeIdentity identity, MessengerNode node, double rssiDbm, double snrDb)
+public sealed class VirtualDevice
 {
+    private readonly Dictionary<uint, uint> _newestFrom = [];
+    private MessengerNode _node;
+
+    /// <summary>Creates the device around <paramref name="node"/>.</summary>
+    public VirtualDevice(NodeIdentity identity, MessengerNode node, double rssiDbm, double snrDb)
+    {
+        Identity = identity;
+        RssiDbm = rssiDbm;
+        SnrDb = snrDb;
+        _node = node;
+        Attach(node);
+    }
+
     /// <summary>The protocol node (replaced by a fresh one from the store when a write could not be stored).</summary>
-    public MessengerNode Node { get; internal set; } = node;
+    public MessengerNode Node
+    {
+        get => _node;
+        internal set
+        {
+            _node.MessageAdded -= OnMessageAdded;
+            _node = value;
+            Attach(value);
+        }
+    }
+
+    /// <summary>Per peer, the newest direct message received from them (kept from <see cref="MessengerNode.MessageAdded"/>).</summary>
+    public IReadOnlyDictionary<uint, uint> NewestFrom => _newestFrom;
 
     /// <summary>
     /// The highest sequence of this node's own chain that the gateway's store holds (-1: none yet). Anything
@@ -31,7 +56,7 @@ public sealed class VirtualDevice(NodeIdentity identity, MessengerNode node, dou
     internal SemaphoreSlim Writing { get; } = new(1, 1);
 
     /// <summary>The keys (for the contact card).</summary>
-    public NodeIdentity Identity { get; } = identity;
+    public NodeIdentity Identity { get; }
 
     /// <summary>The node id.</summary>
     public uint Id => Node.Id;
@@ -40,10 +65,10 @@ public sealed class VirtualDevice(NodeIdentity identity, MessengerNode node, dou
     public string Name => Node.Profile.Name;
 
     /// <summary>Signal strength of the simulated link to the gateway.</summary>
-    public double RssiDbm { get; } = rssiDbm;
+    public double RssiDbm { get; }
 
     /// <summary>Signal-to-noise ratio of the simulated link to the gateway.</summary>
-    public double SnrDb { get; } = snrDb;
+    public double SnrDb { get; }
 
     /// <summary>The people this device has chosen as contacts (every author's key is known through the gateway; this is the address book).</summary>
     public HashSet<uint> Contacts { get; } = [];
@@ -65,7 +90,7 @@ public sealed class VirtualDevice(NodeIdentity identity, MessengerNode node, dou
     /// <summary>Marks every direct message from <paramref name="peer"/> read, with one read receipt for what is new; returns the newest sequence read (0 if none).</summary>
     public uint ReadFrom(uint peer)
     {
-        uint newest = Node.Messages.Cast<MessageRecord>().Where(m => m.Kind == EntryKind.Text && !m.Outgoing && m.Author == peer).Select(m => m.Sequence).DefaultIfEmpty(0u).Max();
+        uint newest = _newestFrom.GetValueOrDefault(peer);
         if (newest > 0 && (!ReadUpTo.TryGetValue(peer, out uint read) || read < newest))
         {
             ReadUpTo[peer] = newest;
@@ -73,5 +98,25 @@ public sealed class VirtualDevice(NodeIdentity identity, MessengerNode node, dou
         }
 
         return newest;
+    }
+
+    // A node built on a store re-read it in its constructor, before anyone listened: take those records once, then listen.
+    private void Attach(MessengerNode node)
+    {
+        foreach (MessageRecord m in node.Messages.Cast<MessageRecord>())
+        {
+            OnMessageAdded(m);
+        }
+
+        node.MessageAdded += OnMessageAdded;
+    }
+
+    // Raised again for every record when the node rebuilds: keeping the maximum is idempotent per (author, sequence).
+    private void OnMessageAdded(MessageRecord m)
+    {
+        if (m.Kind == EntryKind.Text && !m.Outgoing && m.Sequence > _newestFrom.GetValueOrDefault(m.Author))
+        {
+            _newestFrom[m.Author] = m.Sequence;
+        }
     }
 }

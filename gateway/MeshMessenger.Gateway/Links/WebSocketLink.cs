@@ -154,7 +154,7 @@ public sealed class WebSocketLink : BackgroundService
         _counters.Add("ws_bytes_in", bytes.Length);
         try
         {
-            if (bytes.Length > FrameLimits.HeaderSize && (bytes[0] & 0x1F) == (int)FrameType.Proof)
+            if (FrameCodec.TryPeek(bytes, 0, bytes.Length, out FrameType type, out _) == ProtocolError.None && type == FrameType.Proof)
             {
                 await TakeProofAsync(session, bytes, ct).ConfigureAwait(false);
                 return;

@@ -32,7 +32,7 @@ public sealed class LiveUpdates
         {
             author = Protocol.Identity.NodeId.ToText(entry.Author),
             seq = entry.Sequence,
-            kind = ((EntryKind)(entry.Encoded[0] & 0x3F)).ToString(),
+            kind = EntryCodec.TryDecode(entry.Encoded, 0, entry.Encoded.Length, out Entry? decoded) == Protocol.ProtocolError.None ? decoded!.Kind.ToString() : "unknown",
         });
         _ = Task.Run(() => WatchAnchoringAsync(anchoring, stopping), CancellationToken.None);
     }

@@ -48,7 +48,31 @@ public static class FrameCodec
             return ProtocolError.TooLarge;
         }
 
-        if (count <= FrameLimits.HeaderSize)
+        FrameType type;
+        int hopStart;
+        ProtocolError error = TryPeek(data, offset, count, out type, out hopStart);
+        if (error != ProtocolError.None)
+        {
+            return error;
+        }
+
+        int b1 = data[offset + 1];
+        var payload = new byte[count - FrameLimits.HeaderSize];
+        Array.Copy(data, offset + FrameLimits.HeaderSize, payload, 0, payload.Length);
+        frame = new Frame(type, b1 >> 5, hopStart, (b1 & 2) != 0, data[offset + 2], data[offset + 3], payload, (b1 & 1) != 0);
+        return ProtocolError.None;
+    }
+
+    /// <summary>
+    /// Reads a frame's type and hop start from its header without copying the payload, with the header checks of
+    /// <see cref="TryDecode"/> (length, version, type, hop limit ≤ hop start) but no size cap: for hosts that route or
+    /// count frames by type. Never throws.
+    /// </summary>
+    public static ProtocolError TryPeek(byte[] data, int offset, int count, out FrameType type, out int hopStart)
+    {
+        type = FrameType.Entry;
+        hopStart = 0;
+        if (data == null || offset < 0 || count < 0 || offset > data.Length - count || count <= FrameLimits.HeaderSize)
         {
             return ProtocolError.Truncated;
         }
@@ -60,22 +84,21 @@ public static class FrameCodec
             return ProtocolError.UnsupportedVersion;
         }
 
-        int type = b0 & 0x1F;
-        if (type < (int)FrameType.Entry || type > (int)FrameType.Proof)
+        int kind = b0 & 0x1F;
+        if (kind < (int)FrameType.Entry || kind > (int)FrameType.Proof)
         {
             return ProtocolError.UnknownType;
         }
 
         int hopLimit = b1 >> 5;
-        int hopStart = (b1 >> 2) & 7;
-        if (hopLimit > hopStart)
+        int start = (b1 >> 2) & 7;
+        if (hopLimit > start)
         {
             return ProtocolError.InvalidField;
         }
 
-        var payload = new byte[count - FrameLimits.HeaderSize];
-        Array.Copy(data, offset + FrameLimits.HeaderSize, payload, 0, payload.Length);
-        frame = new Frame((FrameType)type, hopLimit, hopStart, (b1 & 2) != 0, data[offset + 2], data[offset + 3], payload, (b1 & 1) != 0);
+        type = (FrameType)kind;
+        hopStart = start;
         return ProtocolError.None;
     }
 }
