@@ -90,7 +90,7 @@ public static class AnchoringBenchmark
         for (int i = 0; i < n; i++)
         {
             BitConverter.TryWriteBytes(hash, i);
-            leaves.Add(new CheckpointLeaf((uint)i, (uint)(i % 1000), hash).Encode());
+            leaves.Add(new CheckpointLeaf((uint)i, (uint)(i % 1000), hash).Encode(i, n));
         }
 
         return leaves;
