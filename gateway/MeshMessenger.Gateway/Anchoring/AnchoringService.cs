@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MeshMessenger.Anchoring.Batches;
+using MeshMessenger.Anchoring.Ethereum;
 using MeshMessenger.Anchoring.Merkle;
 using MeshMessenger.Anchoring.Rpc;
 using MeshMessenger.Gateway.Configuration;
@@ -28,6 +29,9 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
 
     /// <summary>Raised with (author, frame) for each author of a batch that became final: the compact proof to hand back over the mesh.</summary>
     public event Action<uint, byte[]>? NoticeReady;
+
+    /// <summary>The anchoring account's address, the sender of every anchor (null with anchoring off).</summary>
+    public EthereumAddress? Address { get; } = AnchoringKey.Address(options.Value.Anchoring);
 
     /// <summary>The anchor store, once started.</summary>
     public AnchorStore? Store { get; private set; }

@@ -240,7 +240,7 @@ public static class WebAppEndpoints
     {
         if (anchoring.Store is not { } store)
         {
-            return Results.Json(new { enabled = options.Value.Anchoring.Enabled, started = false, batches = Array.Empty<object>(), lastError = anchoring.LastError });
+            return Results.Json(new { enabled = options.Value.Anchoring.Enabled, started = false, address = anchoring.Address?.ToString(), batches = Array.Empty<object>(), lastError = anchoring.LastError });
         }
 
         List<AnchorBatch> batches = [.. store.Final(), .. store.Unfinished()];
@@ -248,6 +248,7 @@ public static class WebAppEndpoints
         {
             enabled = true,
             started = true,
+            address = anchoring.Address?.ToString(), // the sender of every anchor: check a proof's transaction against it
             chainId = options.Value.Anchoring.ChainId,
             batchMinutes = options.Value.Anchoring.BatchMinutes,
             lastError = anchoring.LastError,
