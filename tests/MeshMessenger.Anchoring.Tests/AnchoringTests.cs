@@ -279,6 +279,10 @@ public sealed class AnchoringTests : IDisposable
         console.Profile.Width = 400;
         Assert.Equal(0, await Cli.Commands.VerifyCommand.RunAsync(file, rpc, console));
         Assert.Contains("is finalized", console.Output);
+        string sender = anchorer.Address.ToString();
+        Assert.Equal(0, await Cli.Commands.VerifyCommand.RunAsync(file, rpc, new Spectre.Console.Testing.TestConsole(), anchorer: sender));
+        Assert.Equal(1, await Cli.Commands.VerifyCommand.RunAsync(file, rpc, new Spectre.Console.Testing.TestConsole(), anchorer: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8")); // anvil account #1 did not send it
+        Assert.Equal(2, await Cli.Commands.VerifyCommand.RunAsync(file, rpc, new Spectre.Console.Testing.TestConsole(), anchorer: "0x1234"));
 
         ProofBundle forged = ProofBundle.FromJson(File.ReadAllText(file))! with { Root = new string('1', 64) };
         File.WriteAllText(file, forged.ToJson());

@@ -444,7 +444,7 @@ public static class WebAppEndpoints
         }
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        List<(bool Passed, string Statement)> checks = await ProofVerifier.VerifyAsync(proof.Bundle, new EthereumRpcClient(http, new Uri(options.Value.Anchoring.Rpc)), ct).ConfigureAwait(false);
+        List<(bool Passed, string Statement)> checks = await ProofVerifier.VerifyAsync(proof.Bundle, new EthereumRpcClient(http, new Uri(options.Value.Anchoring.Rpc)), anchoring.Address, ct).ConfigureAwait(false);
         string words =
             $"Message #{seq} of {name} existed, exactly as it is now, no later than block {proof.Bundle.BlockNumber} of the public chain (chain id {options.Value.Anchoring.ChainId}). " +
             $"How: every message is signed and linked to the one before it, so {name}'s message #{proof.Checkpoint} fixes all earlier ones. " +
