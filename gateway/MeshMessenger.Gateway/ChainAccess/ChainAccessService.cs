@@ -129,8 +129,11 @@ public sealed class ChainAccessService : BackgroundService
         {
             if (_anchoringAddress is not null)
             {
-                // No chain access, but anchoring: the node runs once to sign the profile that names the anchoring address.
+                // No chain access, but anchoring: the node runs once to sign the profile that names the anchoring address,
+                // then is let go (it holds every stored profile, which only chain requests need).
                 await StartNodeAsync(stoppingToken).ConfigureAwait(false);
+                _node = null;
+                _nodeStore = null;
             }
 
             return;
