@@ -89,6 +89,6 @@ public sealed class AnchorNoticeTests
         byte[] bytes = new AnchorNotice(1, 2, new byte[32], new byte[32], 3, 0, 2, [new byte[32]]).Encode();
         Assert.NotEqual(ProtocolError.None, AnchorNotice.TryDecode(bytes, 0, cut, out _));
         byte[] padded = [.. bytes, 0];
-        Assert.Equal(ProtocolError.InvalidField, AnchorNotice.TryDecode(padded, 0, padded.Length, out _));
+        Assert.Equal(ProtocolError.TrailingBytes, AnchorNotice.TryDecode(padded, 0, padded.Length, out _));
     }
 }

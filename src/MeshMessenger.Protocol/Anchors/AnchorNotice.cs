@@ -78,9 +78,9 @@ public sealed class AnchorNotice
 
     /// <summary>
     /// Decodes untrusted bytes; never throws. Refuses another format byte (<see cref="ProtocolError.UnsupportedVersion"/>),
-    /// short input (<see cref="ProtocolError.Truncated"/>), and an index not below the size, a size of 0 or above
-    /// 2^31, a path count other than the one RFC 9162 §2.1.3.2 needs for that index and size, or bytes left over
-    /// (<see cref="ProtocolError.InvalidField"/>).
+    /// short input (<see cref="ProtocolError.Truncated"/>), an index not below the size, a size of 0 or above 2^31,
+    /// or a path count other than the one RFC 9162 §2.1.3.2 needs for that index and size
+    /// (<see cref="ProtocolError.InvalidField"/>), and bytes after the path (<see cref="ProtocolError.TrailingBytes"/>).
     /// </summary>
     public static ProtocolError TryDecode(byte[] data, int offset, int count, out AnchorNotice? notice)
     {
@@ -125,9 +125,14 @@ public sealed class AnchorNotice
             return ProtocolError.Truncated;
         }
 
-        if (hashes > MaxPathHashes || MerkleProof.PathLength(index, size) != hashes || reader.Remaining != 32 * hashes)
+        if (hashes > MaxPathHashes || MerkleProof.PathLength(index, size) != hashes)
         {
             return ProtocolError.InvalidField;
+        }
+
+        if (reader.Remaining != 32 * hashes)
+        {
+            return reader.Remaining < 32 * hashes ? ProtocolError.Truncated : ProtocolError.TrailingBytes;
         }
 
         var path = new byte[hashes][];
