@@ -77,6 +77,7 @@ public sealed class AnchoringTests : IDisposable
         }
 
         await AssertFails(bundle with { LeafIndex = 2 }, "the bundle says leaf 2 of 11, but its leaf names leaf 3 of 11");
+        await AssertFails(bundle with { Version = 1 }, "only format 2 is accepted (format 1 roots do not commit to the tree size)");
         await AssertFails(bundle with { Path = bundle.Path[..^1] }, "the path has 3 hashes, but a proof for leaf 3 of 11 needs exactly 4");
         await AssertFails(bundle with { Path = [.. bundle.Path, bundle.Path[0]] }, "the path has 5 hashes, but a proof for leaf 3 of 11 needs exactly 4");
 

@@ -39,7 +39,7 @@ public sealed record ProofBundle(
         InclusionProof proof = MerkleTree.Prove(leafIndex, leaves);
         AnchorAttempt attempt = store.Attempts(batchId).Single(a => a.TransactionHash == batch.TransactionHash);
         return new ProofBundle(
-            AnchorLeaf.FormatVersion,
+            leaves[leafIndex].Length == AnchorLeaf.Size ? AnchorLeaf.FormatVersion : 1, // a store may hold batches anchored in format 1 (40-byte leaves)
             Convert.ToHexStringLower(leaves[leafIndex]),
             leafIndex,
             leaves.Count,
