@@ -41,6 +41,7 @@ public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, 
                 ? null
                 : new
                 {
+                    address = anchoring.Address?.ToString(), // the anchoring account: the sender of every anchor transaction
                     batches = anchoring.Store.BatchCount(),
                     final = anchoring.Store.Final().Count,
                     open = anchoring.Store.Unfinished().Select(b => new { b.Id, state = b.State.ToString(), b.TransactionHash }),

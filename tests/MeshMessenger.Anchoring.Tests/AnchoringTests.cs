@@ -51,8 +51,53 @@ public sealed class AnchoringTests : IDisposable
         Assert.All(checks, c => Assert.True(c.Passed, c.Statement));
         Assert.True(bundle.Path.Count <= 7); // 32 · ceil(log2 100) bytes
 
-        var forged = bundle with { Leaf = Convert.ToHexStringLower(Leaves(101)[100]) };
-        Assert.False((await ProofVerifier.VerifyAsync(forged, _anvil.Rpc))[0].Passed);
+        var forged = bundle with { Leaf = Convert.ToHexStringLower(Leaves(100)[36]) };
+        Assert.Contains(await ProofVerifier.VerifyAsync(forged, _anvil.Rpc), c => !c.Passed && c.Statement.Contains("names leaf 36 of 100", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_bundle_edited_to_another_tree_size_index_or_path_length_fails_against_the_calldata_on_the_node_with_the_reason()
+    {
+        AnchorStore store = Store();
+        long batch = store.AddBatch(Leaves(11));
+        var anchorer = new Anchorer(_anvil.Rpc, store, AnvilNode.Account0Key, 31337);
+        await Settle(anchorer, store, batch, AnchorState.Included);
+        await _anvil.Mine(3);
+        await Settle(anchorer, store, batch, AnchorState.Final);
+        ProofBundle bundle = ProofBundle.For(store, batch, 3); // leaf 3 of 11: in the full left subtree of 8, 4 hashes, as for 12 or 16 leaves
+
+        var honest = await ProofVerifier.VerifyAsync(bundle, _anvil.Rpc, anchorer.Address);
+        Assert.All(honest, c => Assert.True(c.Passed, c.Statement));
+        Assert.Contains(honest, c => c.Statement.Contains("calldata on the node is format 2 followed by that root", StringComparison.Ordinal));
+        Assert.Contains(honest, c => c.Statement.Contains($"sent by {anchorer.Address}, the gateway's anchoring address", StringComparison.Ordinal));
+
+        foreach (int size in new[] { 12, 16 })
+        {
+            await AssertFails(bundle with { TreeSize = size }, $"the bundle says leaf 3 of {size}, but its leaf names leaf 3 of 11");
+        }
+
+        await AssertFails(bundle with { LeafIndex = 2 }, "the bundle says leaf 2 of 11, but its leaf names leaf 3 of 11");
+        await AssertFails(bundle with { Version = 1 }, "only format 2 is accepted (format 1 roots do not commit to the tree size)");
+        await AssertFails(bundle with { Path = bundle.Path[..^1] }, "the path has 3 hashes, but a proof for leaf 3 of 11 needs exactly 4");
+        await AssertFails(bundle with { Path = [.. bundle.Path, bundle.Path[0]] }, "the path has 5 hashes, but a proof for leaf 3 of 11 needs exactly 4");
+
+        // The leaf edited along with the size: the leaf agrees with the bundle, but no longer hashes up to the root on chain.
+        byte[] leaf = Convert.FromHexString(bundle.Leaf);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(leaf.AsSpan(44), 16);
+        await AssertFails(bundle with { Leaf = Convert.ToHexStringLower(leaf), TreeSize = 16 }, "the leaf does not hash up to Merkle root");
+
+        // A root the transaction does not carry, and a sender that is not the published anchoring address.
+        List<byte[]> other = Leaves(12);
+        await AssertFails(bundle with { Root = Convert.ToHexStringLower(MerkleTree.Root(other)) }, "does not carry root");
+        var stranger = EthereumAddress.FromPublicKey(Secp256k1.PublicKeyOf(Convert.FromHexString("59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d")));
+        var checks = await ProofVerifier.VerifyAsync(bundle, _anvil.Rpc, stranger);
+        Assert.Equal($"the transaction was sent by {anchorer.Address} to {anchorer.Address}, not by the gateway's anchoring address {stranger} to itself", Assert.Single(checks, c => !c.Passed).Statement, ignoreCase: true);
+
+        async Task AssertFails(ProofBundle edited, string reason)
+        {
+            var result = await ProofVerifier.VerifyAsync(edited, _anvil.Rpc, anchorer.Address);
+            Assert.Contains(result, c => !c.Passed && c.Statement.Contains(reason, StringComparison.Ordinal));
+        }
     }
 
     [Theory]
@@ -235,6 +280,10 @@ public sealed class AnchoringTests : IDisposable
         console.Profile.Width = 400;
         Assert.Equal(0, await Cli.Commands.VerifyCommand.RunAsync(file, rpc, console));
         Assert.Contains("is finalized", console.Output);
+        string sender = anchorer.Address.ToString();
+        Assert.Equal(0, await Cli.Commands.VerifyCommand.RunAsync(file, rpc, new Spectre.Console.Testing.TestConsole(), anchorer: sender));
+        Assert.Equal(1, await Cli.Commands.VerifyCommand.RunAsync(file, rpc, new Spectre.Console.Testing.TestConsole(), anchorer: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8")); // anvil account #1 did not send it
+        Assert.Equal(2, await Cli.Commands.VerifyCommand.RunAsync(file, rpc, new Spectre.Console.Testing.TestConsole(), anchorer: "0x1234"));
 
         ProofBundle forged = ProofBundle.FromJson(File.ReadAllText(file))! with { Root = new string('1', 64) };
         File.WriteAllText(file, forged.ToJson());
@@ -269,7 +318,7 @@ public sealed class AnchoringTests : IDisposable
     private AnchorStore Store() => new(Path.Combine(_dir, $"anchors-{Guid.NewGuid():N}.db"));
 
     private static List<byte[]> Leaves(int n) =>
-        Enumerable.Range(0, n).Select(i => new CheckpointLeaf((uint)(1000 + i), (uint)i, System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i))).Encode()).ToList();
+        CheckpointLeaf.Leaves([.. Enumerable.Range(0, n).Select(i => new CheckpointLeaf((uint)(1000 + i), (uint)i, System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i))))]);
 
     private async Task<BigInteger> Nonce() => await _anvil.Rpc.PendingNonceAsync(EthereumAddress.FromPublicKey(Secp256k1.PublicKeyOf(AnvilNode.Account0Key)).ToString());
 }

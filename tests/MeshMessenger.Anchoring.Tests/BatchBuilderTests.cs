@@ -27,7 +27,7 @@ public sealed class BatchBuilderTests : IDisposable
         long? byAge = builder.Tick(t0.AddMinutes(10));
         Assert.NotNull(byAge);
         List<byte[]> leaves = store.Leaves(byAge.Value);
-        Assert.Equal([Leaf(1, 9).Encode(), Leaf(2, 1).Encode()], leaves);
+        Assert.Equal([Leaf(1, 9).Encode(0, 2), Leaf(2, 1).Encode(1, 2)], leaves); // each leaf names its index and the batch size
         Assert.Equal(MerkleTree.Root(leaves), store.Batch(byAge.Value).Root);
 
         builder.Add(Leaf(3, 0), t0);

@@ -93,6 +93,40 @@ public sealed class AnchoringTests : IDisposable
         AssertAnchoredOnChain(notice);
     }
 
+    [Fact]
+    public async Task The_gateway_publishes_its_anchoring_address_in_health_the_api_and_its_signed_profile_and_its_anchors_are_sent_from_it()
+    {
+        using GatewayProcess gateway = Gateway("address", crashAt: null, "--emulate", "2").Start();
+        string expected = EthereumAddress.FromPublicKey(Secp256k1.PublicKeyOf(AnchorKey)).ToString();
+        string? inHealth = await WaitFor(() => gateway.Health() is { } h && h.GetProperty("anchoring").ValueKind == JsonValueKind.Object ? h.GetProperty("anchoring").GetProperty("address").GetString() : null, "the anchoring section of /health");
+        Assert.Equal(expected, inHealth);
+        using var http = new HttpClient();
+        JsonElement api = JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{gateway.HttpPort}/api/anchoring")).RootElement;
+        Assert.Equal(expected, api.GetProperty("address").GetString());
+        Assert.Equal(31337, api.GetProperty("chainId").GetInt64());
+
+        // The gateway's own chain holds a profile, signed with its identity key, whose address on chain 31337 is that account.
+        uint node = uint.Parse(gateway.Health()!.Value.GetProperty("node").GetString()!.TrimStart('!'), System.Globalization.NumberStyles.HexNumber);
+        Protocol.Identity.Profile profile = (await WaitFor(() => SignedProfile(gateway, node), "the gateway's signed profile"))!;
+        Protocol.Payments.ChainAddress address = Assert.Single(profile.Addresses);
+        Assert.Equal(Protocol.Payments.ChainTag.Evm(31337), address.Chain);
+        Assert.Equal(expected, EthereumAddress.TryParse("0x" + Convert.ToHexStringLower(address.Address), out EthereumAddress? published, out _) ? published!.ToString() : null);
+
+        // A proof from this gateway checks out with the sender required to be the published address, and not with another.
+        string author = (await WaitFor(() => gateway.Entries().Keys.FirstOrDefault(k => k != node.ToString("x8")), "an emulated author"))!;
+        ProofBundle bundle = (await WaitFor(async () =>
+        {
+            await _anvil.Mine(2);
+            HttpResponseMessage response = await http.GetAsync($"http://127.0.0.1:{gateway.HttpPort}/api/proofs/{author}/0");
+            return response.IsSuccessStatusCode ? ProofBundle.FromJson(await response.Content.ReadAsStringAsync()) : null;
+        }, "a proof for an emulated author"))!;
+        await _anvil.Mine(3);
+        var checks = await ProofVerifier.VerifyAsync(bundle, _anvil.Rpc, published);
+        Assert.All(checks, c => Assert.True(c.Passed, c.Statement));
+        var other = EthereumAddress.FromPublicKey(Secp256k1.PublicKeyOf(AnvilNode.Account0Key));
+        Assert.Contains(await ProofVerifier.VerifyAsync(bundle, _anvil.Rpc, other), c => !c.Passed && c.Statement.Contains($"not by the gateway's anchoring address {other}", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("signed")] // SIGKILL after signing, before the transaction is stored
     [InlineData("stored")] // after storing, before sending
@@ -159,15 +193,36 @@ public sealed class AnchoringTests : IDisposable
     [Fact]
     public async Task Health_turns_degraded_when_the_node_is_gone_while_there_is_nothing_to_anchor()
     {
-        using GatewayProcess gateway = Gateway("idle", crashAt: null).Start(); // no devices: no batch ever
-        await WaitFor(() => gateway.Health()?.GetProperty("status").GetString() == "ok" ? "ok" : null, "health ok");
+        // No devices: the only chain is the gateway's own (its profile names the anchoring address), anchored once; then nothing.
+        using GatewayProcess gateway = Gateway("idle", crashAt: null).Start();
+        await WaitFor(() => gateway.Health() is { } h && h.GetProperty("status").GetString() == "ok" && h.GetProperty("anchoring").ValueKind == JsonValueKind.Object
+            && h.GetProperty("anchoring").GetProperty("batches").GetInt32() == 1 && !h.GetProperty("anchoring").GetProperty("open").EnumerateArray().Any(b => b.GetProperty("state").GetString() != "Included") ? "ok" : null, "health ok with the gateway's own profile anchored");
 
         _anvil.Dispose();
         string gone = (await WaitFor(() => Problems(gateway).FirstOrDefault(p => p.Contains("failed talking to the node", StringComparison.Ordinal)), "health to report the node gone"))!;
         Assert.Contains($"http://127.0.0.1:{_anvil.Port}", gone);
         JsonElement health = gateway.Health()!.Value;
         Assert.Equal("degraded", health.GetProperty("status").GetString());
-        Assert.Equal(0, health.GetProperty("anchoring").GetProperty("batches").GetInt32());
+        Assert.Equal(1, health.GetProperty("anchoring").GetProperty("batches").GetInt32()); // no batch came after the gateway's own
+    }
+
+    /// <summary>The newest profile entry of <paramref name="node"/> in the gateway's store, if its signature checks out with the key it carries.</summary>
+    private static Protocol.Identity.Profile? SignedProfile(GatewayProcess gateway, uint node)
+    {
+        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(gateway.DataDirectory, "gateway.db")}");
+        c.Open();
+        using var select = c.CreateCommand();
+        select.CommandText = $"SELECT bytes FROM entries WHERE author = {node} AND kind = {(int)Protocol.Chain.EntryKind.Profile} ORDER BY seq DESC LIMIT 1";
+        if (select.ExecuteScalar() is not byte[] bytes || Protocol.Chain.EntryCodec.TryDecode(bytes, 0, bytes.Length, out Protocol.Chain.Entry? entry) != Protocol.ProtocolError.None)
+        {
+            return null;
+        }
+
+        byte[] body = entry!.CopyBody();
+        Assert.Equal(Protocol.ProtocolError.None, Protocol.Identity.Profile.TryRead(new Protocol.Wire.ByteReader(body, 0, body.Length), out Protocol.Identity.Profile? profile));
+        Assert.Equal(node, profile!.NodeId);
+        Assert.True(Protocol.Chain.EntryHash.Verify(entry, profile.SigningKey, Protocol.Chain.EntryHash.Of(entry, profile.SigningKey)), "the profile's signature"); // docs/protocol.md §3.3
+        return profile;
     }
 
     private static List<string> Problems(GatewayProcess gateway) =>

@@ -11,8 +11,11 @@ namespace MeshMessenger.Protocol.Tests;
 /// <summary>The gateway's anchor notice: wire form, untrusted decoding, and the device's own check of the Merkle path.</summary>
 public sealed class AnchorNoticeTests
 {
-    private static byte[] Leaf(uint author, uint seq, byte[] hash) =>
-        SHA256.HashData([0x00, (byte)(author >> 24), (byte)(author >> 16), (byte)(author >> 8), (byte)author, (byte)(seq >> 24), (byte)(seq >> 16), (byte)(seq >> 8), (byte)seq, .. hash]);
+    // The leaf written out by hand (docs/anchoring.md §1): author ‖ sequence ‖ entry hash ‖ leaf index ‖ tree size, big-endian.
+    private static byte[] Leaf(uint author, uint seq, byte[] hash, uint index, uint size) =>
+        SHA256.HashData([0x00, .. BigEndian(author), .. BigEndian(seq), .. hash, .. BigEndian(index), .. BigEndian(size)]);
+
+    private static byte[] BigEndian(uint v) => [(byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v];
 
     private static byte[] Node(byte[] left, byte[] right) => SHA256.HashData([0x01, .. left, .. right]);
 
@@ -26,9 +29,9 @@ public sealed class AnchorNoticeTests
         byte[] head = alice.Chains.HashOf(alice.Id, 1)!;
 
         // A three-leaf tree: [other, alice's checkpoint, another]; root = Node(Node(l0, l1), l2).
-        byte[] l0 = Leaf(7, 3, new byte[32]);
-        byte[] l1 = Leaf(alice.Id, 1, head);
-        byte[] l2 = Leaf(9, 0, new byte[32]);
+        byte[] l0 = Leaf(7, 3, new byte[32], 0, 3);
+        byte[] l1 = Leaf(alice.Id, 1, head, 1, 3);
+        byte[] l2 = Leaf(9, 0, new byte[32], 2, 3);
         byte[] root = Node(Node(l0, l1), l2);
         var notice = new AnchorNotice(alice.Id, 1, root, new byte[32], 1234, 1, 3, [l0, l2]);
 
@@ -42,7 +45,40 @@ public sealed class AnchorNoticeTests
         var wrongIndex = new AnchorNotice(alice.Id, 1, root, new byte[32], 1234, 0, 3, [l0, l2]);
         byte[] bad = FrameCodec.Encode(new Frame(FrameType.Anchor, 0, 0, false, 0, 0, wrongIndex.Encode()), FrameLimits.Ip);
         Assert.Equal(ProtocolError.InvalidField, alice.Receive(bad, 0, bad.Length));
+
+        // Leaf 1 of 3 has a 2-hash path, as in a tree of 4: the bare RFC 9162 walk would accept size 4, the leaf does not.
+        var wrongSize = new AnchorNotice(alice.Id, 1, root, new byte[32], 1234, 1, 4, [l0, l2]);
+        Assert.False(wrongSize.Proves(head));
+        byte[] resized = FrameCodec.Encode(new Frame(FrameType.Anchor, 0, 0, false, 0, 0, wrongSize.Encode()), FrameLimits.Ip);
+        Assert.Equal(ProtocolError.InvalidField, alice.Receive(resized, 0, resized.Length));
     }
+
+    [Fact]
+    public void A_notice_of_another_format_or_with_a_path_of_the_wrong_length_for_its_index_and_size_is_refused()
+    {
+        byte[] bytes = new AnchorNotice(1, 2, new byte[32], new byte[32], 3, 3, 11, [new byte[32], new byte[32], new byte[32], new byte[32]]).Encode();
+        Assert.Equal(ProtocolError.None, AnchorNotice.TryDecode(bytes, 0, bytes.Length, out _));
+        Assert.Equal(AnchorLeaf.FormatVersion, bytes[0]);
+        Assert.Equal(ProtocolError.UnsupportedVersion, AnchorNotice.TryDecode([0x01, .. bytes[1..]], 0, bytes.Length, out _));
+        byte[] bigger = new AnchorNotice(1, 2, new byte[32], new byte[32], 3, 3, 32, [new byte[32], new byte[32], new byte[32], new byte[32]]).Encode();
+        Assert.Equal(ProtocolError.InvalidField, AnchorNotice.TryDecode(bigger, 0, bigger.Length, out _)); // leaf 3 of 32 needs 5 hashes
+        byte[] outside = new AnchorNotice(1, 2, new byte[32], new byte[32], 3, 11, 11, [new byte[32], new byte[32], new byte[32], new byte[32]]).Encode();
+        Assert.Equal(ProtocolError.InvalidField, AnchorNotice.TryDecode(outside, 0, outside.Length, out _));
+    }
+
+    [Theory]
+    [InlineData(0u, 1u, 0)]
+    [InlineData(3u, 11u, 4)]
+    [InlineData(3u, 12u, 4)]
+    [InlineData(3u, 16u, 4)]
+    [InlineData(10u, 11u, 2)]
+    [InlineData(4u, 5u, 1)]
+    [InlineData(0u, 0x80000000u, 31)]
+    [InlineData(1u, 1u, -1)]
+    [InlineData(0u, 0u, -1)]
+    [InlineData(0u, 0x80000001u, -1)]
+    public void The_path_length_is_the_number_of_levels_RFC_9162_walks(uint index, uint size, int hashes) =>
+        Assert.Equal(hashes, MerkleProof.PathLength(index, size));
 
     [Theory]
     [InlineData(0)]
@@ -53,6 +89,6 @@ public sealed class AnchorNoticeTests
         byte[] bytes = new AnchorNotice(1, 2, new byte[32], new byte[32], 3, 0, 2, [new byte[32]]).Encode();
         Assert.NotEqual(ProtocolError.None, AnchorNotice.TryDecode(bytes, 0, cut, out _));
         byte[] padded = [.. bytes, 0];
-        Assert.Equal(ProtocolError.InvalidField, AnchorNotice.TryDecode(padded, 0, padded.Length, out _));
+        Assert.Equal(ProtocolError.TrailingBytes, AnchorNotice.TryDecode(padded, 0, padded.Length, out _));
     }
 }

@@ -117,7 +117,7 @@ public sealed class MessengerTests(WebAppFixture web) : IClassFixture<WebAppFixt
 
         await Expect(proof).ToContainTextAsync("proof holds");
         await Expect(proof).ToContainTextAsync("existed, exactly as it is now, no later than block");
-        await Expect(proof.Locator(".checks li")).ToHaveCountAsync(6);
+        await Expect(proof.Locator(".checks li")).ToHaveCountAsync(10); // ProofVerifier: format, leaf, path length, path, raw hash, calldata, sender, receipt, canonical, final
         await WebAppFixture.ScreenshotAsync(page, "proof-viewer");
     }
 

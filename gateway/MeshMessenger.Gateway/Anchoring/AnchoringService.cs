@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using MeshMessenger.Anchoring.Batches;
+using MeshMessenger.Anchoring.Ethereum;
 using MeshMessenger.Anchoring.Merkle;
 using MeshMessenger.Anchoring.Rpc;
 using MeshMessenger.Gateway.Configuration;
 using MeshMessenger.Gateway.Ingest;
 using MeshMessenger.Gateway.Storage;
+using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Anchors;
 using MeshMessenger.Protocol.Frames;
 using Microsoft.Data.Sqlite;
@@ -27,6 +29,9 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
 
     /// <summary>Raised with (author, frame) for each author of a batch that became final: the compact proof to hand back over the mesh.</summary>
     public event Action<uint, byte[]>? NoticeReady;
+
+    /// <summary>The anchoring account's address, the sender of every anchor (null with anchoring off).</summary>
+    public EthereumAddress? Address { get; } = AnchoringKey.Address(options.Value.Anchoring);
 
     /// <summary>The anchor store, once started.</summary>
     public AnchorStore? Store { get; private set; }
@@ -193,18 +198,16 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
             byte[] txHash = Convert.FromHexString(batch.TransactionHash![2..]);
             for (int i = 0; i < leaves.Count; i++)
             {
-                if (leaves[i].Length != CheckpointLeaf.Size)
+                if (AnchorLeaf.TryDecode(leaves[i], 0, leaves[i].Length, out AnchorLeaf? leaf) != ProtocolError.None)
                 {
-                    continue;
+                    continue; // not a checkpoint of the current anchor format
                 }
 
-                uint author = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(leaves[i]);
-                uint sequence = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(leaves[i].AsSpan(4));
                 InclusionProof proof = MerkleTree.Prove(i, levels);
-                var notice = new AnchorNotice(author, sequence, batch.Root, txHash, (uint)batch.BlockNumber!.Value, (uint)i, (uint)leaves.Count, [.. proof.Path]);
+                var notice = new AnchorNotice(leaf!.Author, leaf.Sequence, batch.Root, txHash, (uint)batch.BlockNumber!.Value, leaf.LeafIndex, leaf.TreeSize, [.. proof.Path]);
                 byte[] frame = FrameCodec.Encode(new Frame(FrameType.Anchor, 0, 0, false, 0, 0, notice.Encode()), FrameLimits.Ip);
                 counters.Add("anchor_notices");
-                NoticeReady?.Invoke(author, frame);
+                NoticeReady?.Invoke(leaf.Author, frame);
             }
         }
     }

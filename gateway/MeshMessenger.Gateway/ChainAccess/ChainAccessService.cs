@@ -48,6 +48,7 @@ public sealed class ChainAccessService : BackgroundService
     private readonly Dictionary<string, bool> _reachable = [];
     private readonly SqliteRelayJournal _journal;
     private readonly byte _hint;
+    private readonly MeshMessenger.Anchoring.Ethereum.EthereumAddress? _anchoringAddress;
     private MessengerNode? _node;
     private MemoryEntryStore? _nodeStore;
 
@@ -62,6 +63,7 @@ public sealed class ChainAccessService : BackgroundService
         _log = log;
         _journal = new SqliteRelayJournal(database);
         _hint = NodeId.HintOf(identity.Id);
+        _anchoringAddress = AnchoringKey.Address(_options.Anchoring);
         var backends = new List<IChainBackend>();
         foreach (ChainOptions chain in _options.Chains)
         {
@@ -125,6 +127,15 @@ public sealed class ChainAccessService : BackgroundService
     {
         if (Relay is null)
         {
+            if (_anchoringAddress is not null)
+            {
+                // No chain access, but anchoring: the node runs once to sign the profile that names the anchoring address,
+                // then is let go (it holds every stored profile, which only chain requests need).
+                await StartNodeAsync(stoppingToken).ConfigureAwait(false);
+                _node = null;
+                _nodeStore = null;
+            }
+
             return;
         }
 
@@ -209,10 +220,11 @@ public sealed class ChainAccessService : BackgroundService
                 _requests.Add((author, sequence, body));
             }
         };
-        ChainTag[] served = [.. Relay!.ServedChains];
-        if (!SameChains(node.Profile.ServedChains, served))
+        ChainTag[] served = Relay is null ? [] : [.. Relay.ServedChains];
+        ChainAddress[] addresses = WithAnchoringAddress(node.Profile.Addresses);
+        if (!SameChains(node.Profile.ServedChains, served) || !SameAddresses(node.Profile.Addresses, addresses))
         {
-            node.UpdateProfile(node.Profile.Name, node.Profile.Addresses, served);
+            node.UpdateProfile(node.Profile.Name, addresses, served);
         }
 
         _node = node;
@@ -416,6 +428,23 @@ public sealed class ChainAccessService : BackgroundService
 
         return all;
     }
+
+    // The profile's address on the anchoring chain is the anchoring account (docs/anchoring.md §3): a verifier reads it
+    // from the gateway's signed profile and checks an anchor's sender against it. Other addresses stay as they were.
+    private ChainAddress[] WithAnchoringAddress(ChainAddress[] current)
+    {
+        if (_anchoringAddress is null || _options.Anchoring.ChainId is <= 0 or > uint.MaxValue)
+        {
+            return current; // a chain id beyond a chain tag's 32 bits cannot be named in a profile
+        }
+
+        var anchoringChain = ChainTag.Evm((uint)_options.Anchoring.ChainId);
+        List<ChainAddress> kept = [.. current.Where(a => !a.Chain.Equals(anchoringChain)).Take(Profile.MaxAddresses - 1)];
+        return [new ChainAddress(anchoringChain, _anchoringAddress.Bytes.ToArray()), .. kept];
+    }
+
+    private static bool SameAddresses(ChainAddress[] a, ChainAddress[] b) =>
+        a.Length == b.Length && a.Zip(b).All(p => p.First.Chain.Equals(p.Second.Chain) && p.First.Address.AsSpan().SequenceEqual(p.Second.Address));
 
     private static bool SameChains(ChainTag[] a, ChainTag[] b)
     {

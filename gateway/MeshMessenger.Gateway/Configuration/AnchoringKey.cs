@@ -66,6 +66,13 @@ public static class AnchoringKey
         return null;
     }
 
+    /// <summary>
+    /// The anchoring account's address (the sender of every anchor), which the gateway publishes in /health,
+    /// /api/anchoring and its signed profile so a verifier can confirm who anchored; null with anchoring off.
+    /// Call after <see cref="Problem"/> returned null.
+    /// </summary>
+    public static EthereumAddress? Address(AnchoringOptions o) => o.Enabled ? EthereumAddress.FromPublicKey(Secp256k1.PublicKeyOf(Load(o))) : null;
+
     /// <summary>The configured key; call after <see cref="Problem"/> returned null.</summary>
     public static byte[] Load(AnchoringOptions o) =>
         Parse(string.IsNullOrEmpty(o.KeyFile) ? Environment.GetEnvironmentVariable(EnvironmentVariable)! : File.ReadAllText(o.KeyFile))!;

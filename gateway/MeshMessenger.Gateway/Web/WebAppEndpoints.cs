@@ -240,7 +240,7 @@ public static class WebAppEndpoints
     {
         if (anchoring.Store is not { } store)
         {
-            return Results.Json(new { enabled = options.Value.Anchoring.Enabled, started = false, batches = Array.Empty<object>(), lastError = anchoring.LastError });
+            return Results.Json(new { enabled = options.Value.Anchoring.Enabled, started = false, address = anchoring.Address?.ToString(), batches = Array.Empty<object>(), lastError = anchoring.LastError });
         }
 
         List<AnchorBatch> batches = [.. store.Final(), .. store.Unfinished()];
@@ -248,6 +248,7 @@ public static class WebAppEndpoints
         {
             enabled = true,
             started = true,
+            address = anchoring.Address?.ToString(), // the sender of every anchor: check a proof's transaction against it
             chainId = options.Value.Anchoring.ChainId,
             batchMinutes = options.Value.Anchoring.BatchMinutes,
             lastError = anchoring.LastError,
@@ -443,7 +444,7 @@ public static class WebAppEndpoints
         }
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        List<(bool Passed, string Statement)> checks = await ProofVerifier.VerifyAsync(proof.Bundle, new EthereumRpcClient(http, new Uri(options.Value.Anchoring.Rpc)), ct).ConfigureAwait(false);
+        List<(bool Passed, string Statement)> checks = await ProofVerifier.VerifyAsync(proof.Bundle, new EthereumRpcClient(http, new Uri(options.Value.Anchoring.Rpc)), anchoring.Address, ct).ConfigureAwait(false);
         string words =
             $"Message #{seq} of {name} existed, exactly as it is now, no later than block {proof.Bundle.BlockNumber} of the public chain (chain id {options.Value.Anchoring.ChainId}). " +
             $"How: every message is signed and linked to the one before it, so {name}'s message #{proof.Checkpoint} fixes all earlier ones. " +

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using MeshMessenger.Anchoring.Merkle;
+using MeshMessenger.Protocol.Anchors;
 using Microsoft.Data.Sqlite;
 
 namespace MeshMessenger.Anchoring.Batches;
@@ -39,8 +40,8 @@ public sealed class AnchorStore
         long id = Insert(c, t, "INSERT INTO batches (root, leaf_count, created, state) VALUES ($r, $n, $c, 0) RETURNING id", ("$r", MerkleTree.Root(leaves)), ("$n", leaves.Count), ("$c", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
         for (int i = 0; i < leaves.Count; i++)
         {
-            // Checkpoint leaves (40 bytes) are indexed by author and sequence so a proof can be found for an entry.
-            bool checkpoint = leaves[i].Length == CheckpointLeaf.Size;
+            // Checkpoint leaves (AnchorLeaf, 48 bytes) are indexed by author and sequence so a proof can be found for an entry.
+            bool checkpoint = leaves[i].Length == AnchorLeaf.Size;
             Insert(c, t, "INSERT INTO leaves (batch_id, idx, leaf, author, seq) VALUES ($b, $i, $l, $a, $s)", ("$b", id), ("$i", i), ("$l", leaves[i]),
                 ("$a", checkpoint ? (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(leaves[i]) : DBNull.Value),
                 ("$s", checkpoint ? (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(leaves[i].AsSpan(4)) : DBNull.Value));

@@ -1,13 +1,14 @@
 using System.Numerics;
 using MeshMessenger.Anchoring.Ethereum;
 using MeshMessenger.Anchoring.Rpc;
+using MeshMessenger.Protocol.Anchors;
 
 namespace MeshMessenger.Anchoring.Batches;
 
 /// <summary>
 /// Takes each batch from Pending to Final with exactly one anchor transaction (docs/anchoring.md §4):
 /// <list type="number">
-/// <item>Pending: sign a type-2 transaction to self carrying 0x01 ‖ root, store it, then send it.</item>
+/// <item>Pending: sign a type-2 transaction to self carrying 0x02 ‖ root, store it, then send it.</item>
 /// <item>Signed or Sent: look for a receipt of any attempt; otherwise send the latest attempt again (the
 /// same bytes, so a node that has it answers "already known"), or, once it has waited
 /// <see cref="StuckAfter"/>, replace it at the same nonce with both fees raised by 12.5 % (nodes demand 10 %).</item>
@@ -26,8 +27,11 @@ namespace MeshMessenger.Anchoring.Batches;
 /// </summary>
 public sealed class Anchorer(EthereumRpcClient rpc, AnchorStore store, byte[] privateKey, BigInteger chainId)
 {
-    /// <summary>Anchor payload format version (the first calldata byte).</summary>
-    public const byte PayloadVersion = 0x01;
+    /// <summary>
+    /// Anchor payload format version (the first calldata byte): the anchor format of <see cref="AnchorLeaf"/>, whose
+    /// leaves name their index and tree size (format 1 had 40-byte leaves that did not, and is no longer written or accepted).
+    /// </summary>
+    public const byte PayloadVersion = AnchorLeaf.FormatVersion;
 
     /// <summary>The sender, which is also the recipient (calldata to self: no contract, cheapest).</summary>
     public EthereumAddress Address { get; } = EthereumAddress.FromPublicKey(Secp256k1.PublicKeyOf(privateKey));

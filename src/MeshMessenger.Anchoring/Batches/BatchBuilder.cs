@@ -38,7 +38,7 @@ public sealed class BatchBuilder(AnchorStore store)
 
     private long Close()
     {
-        List<byte[]> leaves = _open.Values.OrderBy(l => l.Author).Select(l => l.Encode()).ToList();
+        List<byte[]> leaves = CheckpointLeaf.Leaves([.. _open.Values.OrderBy(l => l.Author)]);
         _open.Clear();
         _openedAt = null;
         return store.AddBatch(leaves);

@@ -1,24 +1,21 @@
-using System.Buffers.Binary;
+using MeshMessenger.Protocol.Anchors;
 
 namespace MeshMessenger.Anchoring.Merkle;
 
 /// <summary>
-/// What one Merkle leaf commits to: an author's chain head, as author (4 bytes) ‖ sequence (4) ‖ entry hash
-/// (32). Because each entry's hash covers the link to the one before it, proving the head proves every
-/// earlier entry of that chain unaltered (docs/anchoring.md).
+/// An author's chain head waiting to be anchored: author, sequence and the signed entry hash. Because each
+/// entry's hash covers the link to the one before it, proving the head proves every earlier entry of that chain
+/// unaltered (docs/anchoring.md §1). Its leaf bytes also name its index and the size of its tree, so they exist
+/// only once a batch's order is fixed: <see cref="Encode"/> gives the one leaf encoding, <see cref="AnchorLeaf"/>.
 /// </summary>
 public sealed record CheckpointLeaf(uint Author, uint Sequence, byte[] HeadHash)
 {
-    /// <summary>Leaf size in bytes.</summary>
-    public const int Size = 40;
+    /// <summary>The leaf of this head at <paramref name="leafIndex"/> of a tree of <paramref name="treeSize"/> leaves.</summary>
+    public AnchorLeaf Leaf(int leafIndex, int treeSize) => new(Author, Sequence, HeadHash, checked((uint)leafIndex), checked((uint)treeSize));
 
-    /// <summary>The 40 leaf bytes.</summary>
-    public byte[] Encode()
-    {
-        var bytes = new byte[Size];
-        BinaryPrimitives.WriteUInt32BigEndian(bytes, Author);
-        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(4), Sequence);
-        HeadHash.AsSpan(0, 32).CopyTo(bytes.AsSpan(8));
-        return bytes;
-    }
+    /// <summary>The 48 leaf bytes (<see cref="AnchorLeaf.Encode"/>).</summary>
+    public byte[] Encode(int leafIndex, int treeSize) => Leaf(leafIndex, treeSize).Encode();
+
+    /// <summary>The leaves of <paramref name="heads"/> in this order, each naming its index and their count.</summary>
+    public static List<byte[]> Leaves(IReadOnlyList<CheckpointLeaf> heads) => [.. heads.Select((h, i) => h.Encode(i, heads.Count))];
 }

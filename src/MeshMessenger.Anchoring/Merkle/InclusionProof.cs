@@ -1,58 +1,23 @@
-using System.Security.Cryptography;
+using MeshMessenger.Protocol.Anchors;
 
 namespace MeshMessenger.Anchoring.Merkle;
 
 /// <summary>
 /// That a leaf is at <see cref="LeafIndex"/> in a tree of <see cref="TreeSize"/> leaves: at most
-/// ceil(log2 n) sibling hashes of 32 bytes. Verified by the algorithm of RFC 9162 §2.1.3.2, which needs
-/// nothing but the leaf, the path and the root.
+/// ceil(log2 n) sibling hashes of 32 bytes. Verified by <see cref="MerkleProof"/> (RFC 9162 §2.1.3.2), which
+/// needs nothing but the leaf, its index, the tree size, the path and the root.
 /// </summary>
 public sealed record InclusionProof(int LeafIndex, int TreeSize, IReadOnlyList<byte[]> Path)
 {
     /// <summary>Hashes a proof carries at most (trees of up to 2^31 leaves).</summary>
-    public const int MaxHashes = 31;
+    public const int MaxHashes = MerkleProof.MaxPathHashes;
 
     /// <summary>True if the leaf data hashes up to <paramref name="root"/> along this path.</summary>
     public bool Verifies(ReadOnlySpan<byte> leaf, ReadOnlySpan<byte> root) => VerifiesHash(MerkleTree.LeafHash(leaf), root);
 
-    /// <summary>True if the leaf hash hashes up to <paramref name="root"/> along this path.</summary>
-    public bool VerifiesHash(byte[] leafHash, ReadOnlySpan<byte> root)
-    {
-        if (LeafIndex < 0 || LeafIndex >= TreeSize)
-        {
-            return false;
-        }
-
-        long fn = LeafIndex;
-        long sn = TreeSize - 1L;
-        byte[] r = leafHash;
-        foreach (byte[] p in Path)
-        {
-            if (p.Length != 32 || sn == 0)
-            {
-                return false;
-            }
-
-            if ((fn & 1) == 1 || fn == sn)
-            {
-                r = MerkleTree.NodeHash(p, r);
-                while ((fn & 1) == 0 && fn != 0)
-                {
-                    fn >>= 1;
-                    sn >>= 1;
-                }
-            }
-            else
-            {
-                r = MerkleTree.NodeHash(r, p);
-            }
-
-            fn >>= 1;
-            sn >>= 1;
-        }
-
-        return sn == 0 && CryptographicOperations.FixedTimeEquals(r, root);
-    }
+    /// <summary>True if the leaf hash hashes up to <paramref name="root"/> along this path (<see cref="MerkleProof.Verify"/>, the one verifier devices run too).</summary>
+    public bool VerifiesHash(byte[] leafHash, ReadOnlySpan<byte> root) =>
+        LeafIndex >= 0 && TreeSize > 0 && MerkleProof.Verify(leafHash, (uint)LeafIndex, (uint)TreeSize, [.. Path], root.ToArray());
 
     /// <summary>Compact bytes: index (4), size (4), count (1), then 32 bytes per hash.</summary>
     public byte[] Encode()

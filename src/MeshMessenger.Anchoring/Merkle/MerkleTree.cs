@@ -1,19 +1,21 @@
 using System.Security.Cryptography;
+using MeshMessenger.Protocol.Anchors;
 
 namespace MeshMessenger.Anchoring.Merkle;
 
 /// <summary>
 /// The Merkle Tree Hash of RFC 6962 §2.1 (as RFC 9162 §2.1.1 restates it): SHA-256 with a 0x00 prefix for
 /// leaves and 0x01 for interior nodes, so a leaf can never pass for a node (second-preimage safety). An
-/// n-leaf tree splits at the largest power of two below n, which makes the shape unique for every n.
+/// n-leaf tree splits at the largest power of two below n, which makes the shape unique for every n. This class
+/// builds trees and paths on a host (with the platform's SHA-256); checking a path is <see cref="MerkleProof"/>'s.
 /// </summary>
 public static class MerkleTree
 {
     /// <summary>SHA-256(0x00 ‖ leaf).</summary>
-    public static byte[] LeafHash(ReadOnlySpan<byte> leaf) => SHA256.HashData([0x00, .. leaf]);
+    public static byte[] LeafHash(ReadOnlySpan<byte> leaf) => SHA256.HashData([MerkleProof.LeafPrefix, .. leaf]);
 
     /// <summary>SHA-256(0x01 ‖ left ‖ right).</summary>
-    public static byte[] NodeHash(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right) => SHA256.HashData([0x01, .. left, .. right]);
+    public static byte[] NodeHash(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right) => SHA256.HashData([MerkleProof.NodePrefix, .. left, .. right]);
 
     /// <summary>The root over leaf data; the empty tree's root is SHA-256 of nothing.</summary>
     public static byte[] Root(IReadOnlyList<byte[]> leaves) => RootOfHashes(leaves.Select(l => LeafHash(l)).ToArray());

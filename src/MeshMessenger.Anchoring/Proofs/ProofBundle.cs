@@ -1,13 +1,15 @@
 using System.Text.Json;
 using MeshMessenger.Anchoring.Batches;
 using MeshMessenger.Anchoring.Merkle;
+using MeshMessenger.Protocol.Anchors;
 
 namespace MeshMessenger.Anchoring.Proofs;
 
 /// <summary>
 /// Everything needed to check, against any Ethereum node and without the gateway, that a checkpoint leaf
 /// was anchored: the leaf, its Merkle path and root, and the transaction (raw bytes, hash, block) that
-/// carries the root.
+/// carries the root. <see cref="Version"/> is the anchor format (<see cref="AnchorLeaf.FormatVersion"/>): the leaf
+/// is an <see cref="AnchorLeaf"/>, which names its own index and tree size.
 /// </summary>
 public sealed record ProofBundle(
     int Version,
@@ -37,7 +39,7 @@ public sealed record ProofBundle(
         InclusionProof proof = MerkleTree.Prove(leafIndex, leaves);
         AnchorAttempt attempt = store.Attempts(batchId).Single(a => a.TransactionHash == batch.TransactionHash);
         return new ProofBundle(
-            1,
+            leaves[leafIndex].Length == AnchorLeaf.Size ? AnchorLeaf.FormatVersion : 1, // a store may hold batches anchored in format 1 (40-byte leaves)
             Convert.ToHexStringLower(leaves[leafIndex]),
             leafIndex,
             leaves.Count,

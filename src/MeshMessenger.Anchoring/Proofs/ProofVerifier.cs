@@ -1,24 +1,40 @@
 using System.Numerics;
 using MeshMessenger.Anchoring.Batches;
 using MeshMessenger.Anchoring.Ethereum;
-using MeshMessenger.Anchoring.Merkle;
 using MeshMessenger.Anchoring.Rpc;
+using MeshMessenger.Protocol;
+using MeshMessenger.Protocol.Anchors;
 
 namespace MeshMessenger.Anchoring.Proofs;
 
-/// <summary>Checks a <see cref="ProofBundle"/> step by step against any Ethereum node; every step says in words what it established.</summary>
+/// <summary>
+/// Checks a <see cref="ProofBundle"/> step by step against any Ethereum node; every step says in words what it
+/// established, or why it failed. The Merkle step is <see cref="MerkleProof.Verify"/>, the check devices run on
+/// an <see cref="AnchorNotice"/>; the leaf must name the index and tree size the bundle claims
+/// (<see cref="AnchorLeaf"/>), and the root must be the one in the calldata the node holds for the transaction.
+/// </summary>
 public static class ProofVerifier
 {
     /// <summary>The checks in order; the proof holds if every one passed.</summary>
-    public static async Task<List<(bool Passed, string Statement)>> VerifyAsync(ProofBundle bundle, EthereumRpcClient rpc, CancellationToken ct = default)
+    public static Task<List<(bool Passed, string Statement)>> VerifyAsync(ProofBundle bundle, EthereumRpcClient rpc, CancellationToken ct = default) =>
+        VerifyAsync(bundle, rpc, null, ct);
+
+    /// <summary>
+    /// The checks in order; the proof holds if every one passed. With <paramref name="anchorer"/> (the anchoring
+    /// address a gateway publishes in /health, /api/anchoring and its signed profile), the transaction's sender
+    /// must be that address.
+    /// </summary>
+    public static async Task<List<(bool Passed, string Statement)>> VerifyAsync(ProofBundle bundle, EthereumRpcClient rpc, EthereumAddress? anchorer, CancellationToken ct = default)
     {
         var checks = new List<(bool, string)>();
-        byte[] leaf, root, raw;
+        byte[] leafBytes, root, raw;
+        byte[][] path;
         try
         {
-            leaf = Convert.FromHexString(bundle.Leaf);
+            leafBytes = Convert.FromHexString(bundle.Leaf);
             root = Convert.FromHexString(bundle.Root);
             raw = Convert.FromHexString(bundle.RawTransaction);
+            path = [.. bundle.Path.Select(Convert.FromHexString)];
         }
         catch (FormatException)
         {
@@ -26,19 +42,29 @@ public static class ProofVerifier
             return checks;
         }
 
-        var proof = new InclusionProof(bundle.LeafIndex, bundle.TreeSize, bundle.Path.Select(p => Convert.FromHexString(p)).ToList());
-        checks.Add((proof.Verifies(leaf, root), $"the checkpoint is leaf {bundle.LeafIndex} of {bundle.TreeSize} under Merkle root {bundle.Root[..16]}… (RFC 6962 path of {bundle.Path.Count} hashes)"));
+        checks.Add(bundle.Version == AnchorLeaf.FormatVersion
+            ? (true, $"the bundle is anchor format {AnchorLeaf.FormatVersion}: its leaf names its index and tree size, so the root commits to both")
+            : (false, $"the bundle is anchor format {bundle.Version}; only format {AnchorLeaf.FormatVersion} is accepted (format 1 roots do not commit to the tree size)"));
+        checks.Add(LeafCheck(bundle, leafBytes, out AnchorLeaf? leaf));
+        checks.Add(PathLengthCheck(bundle));
+        bool underRoot = leaf is not null && MerkleProof.Verify(leaf.Hash(), (uint)bundle.LeafIndex, (uint)bundle.TreeSize, path, root);
+        checks.Add(underRoot
+            ? (true, $"the checkpoint is leaf {bundle.LeafIndex} of {bundle.TreeSize} under Merkle root {Short(bundle.Root)} (RFC 6962 path of {path.Length} hashes)")
+            : (false, $"the leaf does not hash up to Merkle root {Short(bundle.Root)} along the path as leaf {bundle.LeafIndex} of {bundle.TreeSize}"));
 
         string computedHash = "0x" + Convert.ToHexStringLower(Keccak256.Hash(raw));
-        checks.Add((computedHash == bundle.TransactionHash, $"the raw transaction hashes to {bundle.TransactionHash}"));
-        byte[] anchored = [0xa1, .. Anchorer.Payload(root)]; // RLP of the 33-byte calldata
-        checks.Add((raw.Length > 0 && raw[0] == Eip1559Transaction.Type && raw.AsSpan().IndexOf(anchored) >= 0, "the transaction's data is version 1 followed by that root"));
+        checks.Add(computedHash == bundle.TransactionHash
+            ? (true, $"the raw transaction hashes to {bundle.TransactionHash}")
+            : (false, $"the raw transaction hashes to {computedHash}, not to the bundle's {bundle.TransactionHash}"));
 
         try
         {
+            ChainTransaction? tx = await rpc.TransactionAsync(bundle.TransactionHash, ct).ConfigureAwait(false);
+            checks.Add(CalldataCheck(tx, root));
+            checks.Add(SenderCheck(tx, anchorer));
             TransactionReceipt? receipt = await rpc.ReceiptAsync(bundle.TransactionHash, ct).ConfigureAwait(false);
             checks.Add((receipt is { Succeeded: true } && receipt.BlockHash == bundle.BlockHash && receipt.BlockNumber == bundle.BlockNumber,
-                $"the node has the transaction, successful, in block {bundle.BlockNumber} ({bundle.BlockHash[..18]}…)"));
+                $"the node has the transaction, successful, in block {bundle.BlockNumber} ({Short(bundle.BlockHash)})"));
             BlockHeader? block = await rpc.BlockAsync(EthereumRpcClient.Quantity(bundle.BlockNumber), ct).ConfigureAwait(false);
             checks.Add((block?.Hash == bundle.BlockHash, "that block is on the node's canonical chain"));
             BlockHeader? finalized = await rpc.BlockAsync("finalized", ct).ConfigureAwait(false);
@@ -52,4 +78,74 @@ public static class ProofVerifier
 
         return checks;
     }
+
+    /// <summary>The leaf must be an anchor leaf naming the index and tree size the bundle claims.</summary>
+    private static (bool, string) LeafCheck(ProofBundle bundle, byte[] leafBytes, out AnchorLeaf? leaf)
+    {
+        if (AnchorLeaf.TryDecode(leafBytes, 0, leafBytes.Length, out leaf) != ProtocolError.None)
+        {
+            return (false, $"the leaf is {leafBytes.Length} bytes, not a {AnchorLeaf.Size}-byte anchor leaf (author ‖ sequence ‖ entry hash ‖ leaf index ‖ tree size)");
+        }
+
+        return bundle.LeafIndex >= 0 && bundle.TreeSize > 0 && leaf!.LeafIndex == (uint)bundle.LeafIndex && leaf.TreeSize == (uint)bundle.TreeSize
+            ? (true, $"the leaf is author {leaf.Author:x8}'s entry {leaf.Sequence}, and names itself leaf {leaf.LeafIndex} of {leaf.TreeSize}, as the bundle says")
+            : (false, $"the bundle says leaf {bundle.LeafIndex} of {bundle.TreeSize}, but its leaf names leaf {leaf!.LeafIndex} of {leaf.TreeSize}: the index or tree size was changed");
+    }
+
+    /// <summary>RFC 9162 §2.1.3.2 consumes exactly one hash per level the leaf's position has in a tree of that size.</summary>
+    private static (bool, string) PathLengthCheck(ProofBundle bundle)
+    {
+        int expected = bundle.LeafIndex < 0 || bundle.TreeSize <= 0 ? -1 : MerkleProof.PathLength((uint)bundle.LeafIndex, (uint)bundle.TreeSize);
+        if (expected < 0)
+        {
+            return (false, $"leaf {bundle.LeafIndex} cannot be in a tree of {bundle.TreeSize} leaves");
+        }
+
+        return bundle.Path.Count == expected
+            ? (true, $"the path has the {expected} hashes a proof for leaf {bundle.LeafIndex} of {bundle.TreeSize} needs")
+            : (false, $"the path has {bundle.Path.Count} hashes, but a proof for leaf {bundle.LeafIndex} of {bundle.TreeSize} needs exactly {expected}");
+    }
+
+    /// <summary>The calldata as the node holds it must be the anchor payload over the bundle's root.</summary>
+    private static (bool, string) CalldataCheck(ChainTransaction? tx, byte[] root)
+    {
+        if (tx is null)
+        {
+            return (false, "the node does not have the transaction");
+        }
+
+        byte[] expected = Anchorer.Payload(root);
+        if (tx.Input.AsSpan().SequenceEqual(expected))
+        {
+            return (true, $"the transaction's calldata on the node is format {Anchorer.PayloadVersion} followed by that root");
+        }
+
+        return tx.Input.Length > 0 && tx.Input[0] != Anchorer.PayloadVersion
+            ? (false, $"the transaction's calldata on the node is format {tx.Input[0]}, not {Anchorer.PayloadVersion}")
+            : (false, $"the transaction's calldata on the node ({tx.Input.Length} bytes) does not carry root {Convert.ToHexStringLower(root)[..16]}…");
+    }
+
+    /// <summary>An anchor is sent by the anchoring account to itself; if the verifier knows the gateway's published address, it must be that one.</summary>
+    private static (bool, string) SenderCheck(ChainTransaction? tx, EthereumAddress? anchorer)
+    {
+        if (tx is null)
+        {
+            return (false, "the node does not have the transaction, so its sender is unknown");
+        }
+
+        bool toSelf = string.Equals(tx.From, tx.To, StringComparison.OrdinalIgnoreCase);
+        if (anchorer is null)
+        {
+            return toSelf
+                ? (true, $"the transaction was sent by {tx.From} to itself (pass the gateway's anchoring address to check who that is)")
+                : (false, $"the transaction was sent by {tx.From} to {tx.To ?? "a new contract"}, not to itself as anchors are");
+        }
+
+        bool byAnchorer = string.Equals(tx.From, anchorer.ToString(), StringComparison.OrdinalIgnoreCase);
+        return byAnchorer && toSelf
+            ? (true, $"the transaction was sent by {anchorer}, the gateway's anchoring address, to itself")
+            : (false, $"the transaction was sent by {tx.From} to {tx.To ?? "a new contract"}, not by the gateway's anchoring address {anchorer} to itself");
+    }
+
+    private static string Short(string hex) => hex.Length > 18 ? hex[..18] + "…" : hex;
 }

@@ -31,6 +31,30 @@ public sealed class EthereumRpcClient(HttpClient http, Uri endpoint)
     public async Task<bool> KnowsTransactionAsync(string hash, CancellationToken ct = default) =>
         await CallAsync("eth_getTransactionByHash", [hash], ct).ConfigureAwait(false) is JsonObject;
 
+    /// <summary>eth_getTransactionByHash: the sender, recipient and calldata as the node has them, or null if it has no such transaction.</summary>
+    public async Task<ChainTransaction?> TransactionAsync(string hash, CancellationToken ct = default)
+    {
+        const string m = "eth_getTransactionByHash";
+        JsonNode? t = await CallAsync(m, [hash], ct).ConfigureAwait(false);
+        if (t is null)
+        {
+            return null;
+        }
+
+        string input = Text(m, t["input"]);
+        byte[] data;
+        try
+        {
+            data = Convert.FromHexString(input[2..]);
+        }
+        catch (FormatException)
+        {
+            throw new RpcException(m, $"the input is not hex: {input}");
+        }
+
+        return new ChainTransaction(Text(m, t["hash"]), Text(m, t["from"]), t["to"] is null ? null : Text(m, t["to"]), data);
+    }
+
     /// <summary>eth_maxPriorityFeePerGas: the node's suggested tip.</summary>
     public async Task<BigInteger> MaxPriorityFeePerGasAsync(CancellationToken ct = default) =>
         Quantity("eth_maxPriorityFeePerGas", await CallAsync("eth_maxPriorityFeePerGas", [], ct));

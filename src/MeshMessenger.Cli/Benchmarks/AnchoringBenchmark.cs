@@ -62,7 +62,7 @@ public static class AnchoringBenchmark
                 foreach (int size in batchSizes)
                 {
                     progress($"anchoring a batch of {size:N0} checkpoints");
-                    long batch = store.AddBatch(size == merkleLeaves ? leaves : leaves.Take(size).ToList());
+                    long batch = store.AddBatch(size == merkleLeaves ? leaves : Leaves(size)); // each leaf names its own tree size
                     for (int step = 0; step < 10 && store.Batch(batch).State < AnchorState.Included; step++)
                     {
                         await anchorer.StepAsync();
@@ -90,7 +90,7 @@ public static class AnchoringBenchmark
         for (int i = 0; i < n; i++)
         {
             BitConverter.TryWriteBytes(hash, i);
-            leaves.Add(new CheckpointLeaf((uint)i, (uint)(i % 1000), hash).Encode());
+            leaves.Add(new CheckpointLeaf((uint)i, (uint)(i % 1000), hash).Encode(i, n));
         }
 
         return leaves;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MeshMessenger.Anchoring.Ethereum;
 using MeshMessenger.Anchoring.Proofs;
 using MeshMessenger.Anchoring.Rpc;
 using MeshMessenger.Cli.Terminal;
@@ -16,6 +17,7 @@ public static class VerifyCommand
         var gateway = new Option<string>("--gateway") { Description = "Gateway to fetch an entry's proof from.", DefaultValueFactory = _ => "http://localhost:8080" };
         var save = new Option<FileInfo?>("--save") { Description = "Also write the fetched proof bundle to this file." };
         var json = new Option<bool>("--json") { Description = "Print the checks as JSON." };
+        var anchorer = new Option<string?>("--anchorer") { Description = "The gateway's anchoring address (from its signed profile, /api/anchoring or /health): the anchor must be sent by it." };
         var command = new Command(
             "verify",
             "Check that a message's chain checkpoint was anchored on Ethereum: its Merkle path to the root, the transaction carrying the root, " +
@@ -23,18 +25,25 @@ public static class VerifyCommand
             "Examples:\n  meshmsg verify proof-0c80b9c4-17.json --rpc https://ethereum-rpc.example.org\n" +
             "  meshmsg verify 0c80b9c4:17 --gateway http://gateway.local:8080 --rpc http://127.0.0.1:8545 --save proof.json")
         {
-            proof, rpc, gateway, save, json,
+            proof, rpc, gateway, save, json, anchorer,
         };
         command.Subcommands.Add(VerifyTipCommand.Create());
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(proof)!, parse.GetValue(rpc)!, AnsiConsole.Console, parse.GetValue(gateway)!, parse.GetValue(save), ct, parse.GetValue(json)));
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(proof)!, parse.GetValue(rpc)!, AnsiConsole.Console, parse.GetValue(gateway)!, parse.GetValue(save), ct, parse.GetValue(json), parse.GetValue(anchorer)));
         return command;
     }
 
-    public static async Task<int> RunAsync(string entryOrFile, string rpc, IAnsiConsole console, string gateway = "http://localhost:8080", FileInfo? save = null, CancellationToken ct = default, bool printJson = false)
+    public static async Task<int> RunAsync(string entryOrFile, string rpc, IAnsiConsole console, string gateway = "http://localhost:8080", FileInfo? save = null, CancellationToken ct = default, bool printJson = false, string? anchorer = null)
     {
         if (!Uri.TryCreate(rpc, UriKind.Absolute, out Uri? endpoint) || endpoint.Scheme is not ("http" or "https"))
         {
             console.MarkupLineInterpolated($"[red]error:[/] --rpc must be an http(s) URL, got '{rpc}'");
+            return 2;
+        }
+
+        EthereumAddress? expectedSender = null;
+        if (anchorer is not null && !EthereumAddress.TryParse(anchorer, out expectedSender, out string? addressError))
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] --anchorer: {addressError}");
             return 2;
         }
 
@@ -84,7 +93,7 @@ public static class VerifyCommand
             return 1;
         }
 
-        var checks = await ProofVerifier.VerifyAsync(bundle, new EthereumRpcClient(http, endpoint), ct);
+        var checks = await ProofVerifier.VerifyAsync(bundle, new EthereumRpcClient(http, endpoint), expectedSender, ct);
         if (printJson)
         {
             RawOutput.Line(console, System.Text.Json.JsonSerializer.Serialize(new { holds = checks.All(c => c.Passed), transaction = bundle.TransactionHash, block = bundle.BlockNumber, checks = checks.Select(c => new { passed = c.Passed, statement = c.Statement }) }));

@@ -1,23 +1,22 @@
-using System;
-using MeshMessenger.Crypto;
 using MeshMessenger.Protocol.Wire;
 
 namespace MeshMessenger.Protocol.Anchors;
 
 /// <summary>
 /// The compact proof a gateway sends back to an author once a checkpoint of the author's chain is anchored
-/// (docs/protocol.md §12, docs/anchoring.md): the checkpoint (author, sequence), the Merkle root and the
-/// RFC 6962 path of the leaf author ‖ sequence ‖ entry hash, and the transaction and block that carry the
-/// root. The device checks the path against its own entry hash; the chain side can be checked later
-/// against any Ethereum node.
+/// (docs/protocol.md §5.1, docs/anchoring.md §5): the leaf's fields in the leaf's own encoding
+/// (<see cref="AnchorLeaf"/>, all but the entry hash, which the author has), the Merkle root and the RFC 6962
+/// path, and the transaction and block that carry the root. The device rebuilds the leaf from its own entry
+/// hash, so an index or tree size edited in transit no longer leads to the root; the chain side can be
+/// checked later against any Ethereum node.
 /// <code>
-/// author 4 | sequence varint | root 32 | transaction hash 32 | block varint | leaf index varint | tree size varint | count 1 | path count × 32
+/// format 1 (= 2) | author 4 | sequence 4 | leaf index 4 | tree size 4 | root 32 | transaction hash 32 | block varint | count 1 | path count × 32
 /// </code>
 /// </summary>
 public sealed class AnchorNotice
 {
     /// <summary>Path hashes at most (trees of up to 2^31 leaves).</summary>
-    public const int MaxPathHashes = 31;
+    public const int MaxPathHashes = MerkleProof.MaxPathHashes;
 
     /// <summary>Creates a notice.</summary>
     public AnchorNotice(uint author, uint sequence, byte[] root, byte[] transactionHash, uint blockNumber, uint leafIndex, uint treeSize, byte[][] path)
@@ -59,14 +58,15 @@ public sealed class AnchorNotice
     /// <summary>The wire form.</summary>
     public byte[] Encode()
     {
-        var writer = new ByteWriter(4 + 5 + 32 + 32 + 5 + 5 + 5 + 1 + (32 * Path.Length));
+        var writer = new ByteWriter(1 + 16 + 32 + 32 + Varint.MaxSize + 1 + (32 * Path.Length));
+        writer.WriteByte(AnchorLeaf.FormatVersion);
         writer.WriteUInt32(Author);
-        writer.WriteVarint(Sequence);
+        writer.WriteUInt32(Sequence);
+        writer.WriteUInt32(LeafIndex);
+        writer.WriteUInt32(TreeSize);
         writer.WriteBytes(Root);
         writer.WriteBytes(TransactionHash);
         writer.WriteVarint(BlockNumber);
-        writer.WriteVarint(LeafIndex);
-        writer.WriteVarint(TreeSize);
         writer.WriteByte(Path.Length);
         for (int i = 0; i < Path.Length; i++)
         {
@@ -76,7 +76,12 @@ public sealed class AnchorNotice
         return writer.ToArray();
     }
 
-    /// <summary>Decodes untrusted bytes; never throws.</summary>
+    /// <summary>
+    /// Decodes untrusted bytes; never throws. Refuses another format byte (<see cref="ProtocolError.UnsupportedVersion"/>),
+    /// short input (<see cref="ProtocolError.Truncated"/>), an index not below the size, a size of 0 or above 2^31,
+    /// or a path count other than the one RFC 9162 §2.1.3.2 needs for that index and size
+    /// (<see cref="ProtocolError.InvalidField"/>), and bytes after the path (<see cref="ProtocolError.TrailingBytes"/>).
+    /// </summary>
     public static ProtocolError TryDecode(byte[] data, int offset, int count, out AnchorNotice? notice)
     {
         notice = null;
@@ -86,19 +91,30 @@ public sealed class AnchorNotice
         }
 
         var reader = new ByteReader(data, offset, count);
+        int format = reader.ReadByte();
+        if (format < 0)
+        {
+            return ProtocolError.Truncated;
+        }
+
+        if (format != AnchorLeaf.FormatVersion)
+        {
+            return ProtocolError.UnsupportedVersion;
+        }
+
         uint author;
         uint sequence;
-        uint block;
         uint index;
         uint size;
-        if (!reader.TryReadUInt32(out author) || !reader.TryReadVarint(out sequence))
+        uint block;
+        if (!reader.TryReadUInt32(out author) || !reader.TryReadUInt32(out sequence) || !reader.TryReadUInt32(out index) || !reader.TryReadUInt32(out size))
         {
             return ProtocolError.Truncated;
         }
 
         byte[]? root = reader.ReadBytes(32);
         byte[]? tx = reader.ReadBytes(32);
-        if (root == null || tx == null || !reader.TryReadVarint(out block) || !reader.TryReadVarint(out index) || !reader.TryReadVarint(out size))
+        if (root == null || tx == null || !reader.TryReadVarint(out block))
         {
             return ProtocolError.Truncated;
         }
@@ -109,9 +125,14 @@ public sealed class AnchorNotice
             return ProtocolError.Truncated;
         }
 
-        if (hashes > MaxPathHashes || index >= size || reader.Remaining != 32 * hashes)
+        if (hashes > MaxPathHashes || MerkleProof.PathLength(index, size) != hashes)
         {
             return ProtocolError.InvalidField;
+        }
+
+        if (reader.Remaining != 32 * hashes)
+        {
+            return reader.Remaining < 32 * hashes ? ProtocolError.Truncated : ProtocolError.TrailingBytes;
         }
 
         var path = new byte[hashes][];
@@ -125,53 +146,17 @@ public sealed class AnchorNotice
     }
 
     /// <summary>
-    /// True if the leaf author ‖ sequence ‖ <paramref name="entryHash"/> hashes up to <see cref="Root"/> along
-    /// <see cref="Path"/> (RFC 6962 leaf and node prefixes; the verification of RFC 9162 §2.1.3.2).
+    /// True if the leaf author ‖ sequence ‖ <paramref name="entryHash"/> ‖ leaf index ‖ tree size
+    /// (<see cref="AnchorLeaf"/>) hashes up to <see cref="Root"/> along <see cref="Path"/> (<see cref="MerkleProof.Verify"/>).
     /// </summary>
     public bool Proves(byte[] entryHash)
     {
-        var leaf = new byte[1 + 40];
-        leaf[0] = 0x00;
-        leaf[1] = (byte)(Author >> 24);
-        leaf[2] = (byte)(Author >> 16);
-        leaf[3] = (byte)(Author >> 8);
-        leaf[4] = (byte)Author;
-        leaf[5] = (byte)(Sequence >> 24);
-        leaf[6] = (byte)(Sequence >> 16);
-        leaf[7] = (byte)(Sequence >> 8);
-        leaf[8] = (byte)Sequence;
-        Array.Copy(entryHash, 0, leaf, 9, 32);
-        var r = new byte[32];
-        Sha256.Hash(leaf, 0, leaf.Length, r, 0);
-
-        long fn = LeafIndex;
-        long sn = (long)TreeSize - 1;
-        var node = new byte[65];
-        for (int i = 0; i < Path.Length; i++)
+        if (entryHash == null || entryHash.Length != MerkleProof.HashSize || MerkleProof.PathLength(LeafIndex, TreeSize) < 0)
         {
-            if (sn == 0)
-            {
-                return false;
-            }
-
-            node[0] = 0x01;
-            bool left = (fn & 1) == 1 || fn == sn;
-            Array.Copy(left ? Path[i] : r, 0, node, 1, 32);
-            Array.Copy(left ? r : Path[i], 0, node, 33, 32);
-            if (left)
-            {
-                while ((fn & 1) == 0 && fn != 0)
-                {
-                    fn >>= 1;
-                    sn >>= 1;
-                }
-            }
-
-            Sha256.Hash(node, 0, 65, r, 0);
-            fn >>= 1;
-            sn >>= 1;
+            return false;
         }
 
-        return sn == 0 && CryptoBytes.ConstantTimeEquals(r, 0, Root, 0, 32);
+        byte[] leafHash = new AnchorLeaf(Author, Sequence, entryHash, LeafIndex, TreeSize).Hash();
+        return MerkleProof.Verify(leafHash, LeafIndex, TreeSize, Path, Root);
     }
 }
