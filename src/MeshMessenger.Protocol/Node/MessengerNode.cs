@@ -54,6 +54,7 @@ public sealed class MessengerNode
     private readonly KeyedTable _directKeysIn; // author id -> key of messages they write to this node
     private Profile _profile;
     private int _headsOffset;
+    private RestorePlan? _restore; // set while a restored node rebuilds its history
 
     /// <summary>
     /// Creates a node. A fresh node (<paramref name="restoring"/> false, nothing stored) starts its chain with
@@ -95,6 +96,8 @@ public sealed class MessengerNode
             // Ask neighbours about our own chain first (a query head), and for their heads in general.
             var query = new ChainHead[] { new ChainHead(identity.Id, 0, 0, new byte[EntryCodec.LinkSize]) };
             Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(true, true, query).Encode()));
+            // The rounds that follow (AnnounceHeads) ask further, through a neighbour heard answering (§8.3, §8.4).
+            _restore = new RestorePlan(limits.Profiles);
         }
         else if (_own.NextSequence == 0)
         {
@@ -359,10 +362,47 @@ public sealed class MessengerNode
         }
     }
 
-    /// <summary>Advertises this node's chain heads to its neighbours (hop limit 0), optionally asking for theirs.</summary>
+    /// <summary>
+    /// Advertises this node's chain heads to its neighbours (hop limit 0), optionally asking for theirs. While a
+    /// restored node rebuilds (<see cref="Rebuilding"/>), each call runs the next restore round instead
+    /// (docs/protocol.md §8.3), and the call after the last round ends the rebuild and sends nothing.
+    /// </summary>
     public void AnnounceHeads(bool requestReply)
     {
+        if (_rebuilding && _restore != null)
+        {
+            // A restore round (docs/protocol.md §8.3): questions about every known author's chain to the
+            // neighbours, relayed wants for the conversations the own chain names; the host drives the rounds.
+            if (!_restore.Done)
+            {
+                _restore.NextRound();
+                ChainHead[][] questions = _restore.Questions(_chains, HeadsMessage.Fit(_maxFrameSize - FrameLimits.HeaderSize));
+                byte askee = _restore.NextNeighbour(); // one neighbour answers a round's questions, or any if none known yet
+                for (int i = 0; i < questions.Length; i++)
+                {
+                    Queue(new Frame(FrameType.Heads, 0, 0, false, askee, Hint, new HeadsMessage(true, true, questions[i]).Encode()));
+                }
+
+                QueueRelayedWants(askee);
+                return;
+            }
+
+            _rebuilding = false; // every round ran: what could come back came back; this call ends the rebuild only
+            return;
+        }
+
         AnnounceHeads(requestReply, null);
+    }
+
+    // Relayed wants go through one named neighbour (docs/protocol.md §8.4): only it repeats them, and the answers
+    // come back through it, so a want costs one relay and not one per neighbour.
+    private void QueueRelayedWants(byte via)
+    {
+        RelayedWant[] wants = _restore!.RelayedWants(_chains, Id, _own.Restoring);
+        for (int i = 0; i < wants.Length; i++)
+        {
+            Queue(new Frame(FrameType.Want, RelayedWant.HopLimit, RelayedWant.HopLimit, false, via, Hint, wants[i].Encode()));
+        }
     }
 
     private void AnnounceHeads(bool requestReply, ChainHead[]? asked)
@@ -382,6 +422,12 @@ public sealed class MessengerNode
             {
                 return; // nothing to say about what was asked; stay quiet rather than spend airtime
             }
+
+            // Only what was asked: an answer to a question is short, so the neighbours' answers collide less.
+            var answer = new ChainHead[list.Count];
+            list.CopyTo(answer);
+            Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(requestReply, answer).Encode()));
+            return;
         }
 
         ChainHead[] more = SyncPlanner.HeadsOf(_chains, _headsOffset, fit - list.Count);
@@ -646,6 +692,11 @@ public sealed class MessengerNode
             return error;
         }
 
+        if (_restore != null && !heads!.Query)
+        {
+            _restore.NoteNeighbour(frame.Relay);
+        }
+
         for (int i = 0; i < heads!.Heads.Length; i++)
         {
             if (heads.Heads[i].Author == Id && _own.Restoring)
@@ -657,18 +708,26 @@ public sealed class MessengerNode
         // A device (SyncAllChains off) fetches only while restoring; an archive or gateway fetches whatever it hears of.
         bool fetch = !heads.Query && (SyncAllChains || _own.Restoring || _rebuilding);
         SequenceRange[] wants = fetch ? SyncPlanner.Wants(_chains, heads.Heads, SyncAllChains) : new SequenceRange[0];
-        if (_rebuilding && fetch && !_own.Restoring && wants.Length == 0)
+        if (_restore != null && _rebuilding)
         {
-            _rebuilding = false; // nothing more to fetch of the chains kept: the history is rebuilt
+            wants = _restore.Filter(wants, _clock.MonotonicMilliseconds); // one neighbour per author at a time
         }
+
+        if (_rebuilding && fetch && !_own.Restoring && wants.Length == 0 && (_restore == null || _restore.Round == 0))
+        {
+            // A host that drives no restore rounds: nothing more to fetch of the chains kept.
+            _rebuilding = false;
+        }
+
         if (wants.Length > 0)
         {
             // Addressed to the neighbour that advertised, so the others do not answer with the same entries.
             Queue(new Frame(FrameType.Want, 0, 0, false, frame.Relay, Hint, new WantMessage(wants).Encode()));
         }
 
-        if (heads.RequestReply)
+        if (heads.RequestReply && (frame.NextHop == 0 || frame.NextHop == Hint))
         {
+            // Questions addressed to another neighbour are left to it (docs/protocol.md §8.3).
             AnnounceHeads(false, heads.Query ? heads.Heads : null);
         }
 
@@ -677,6 +736,11 @@ public sealed class MessengerNode
 
     private ProtocolError TakeWant(Frame frame)
     {
+        if (frame.HopStart > 0)
+        {
+            return TakeRelayedWant(frame);
+        }
+
         WantMessage? want;
         ProtocolError error = WantMessage.TryDecode(frame.Payload, out want);
         if (error != ProtocolError.None)
@@ -699,6 +763,51 @@ public sealed class MessengerNode
                 if (stored != null)
                 {
                     QueueEntry(stored.Entry, 0, false);
+                    sent++;
+                }
+
+                if (s == range.To)
+                {
+                    break;
+                }
+            }
+        }
+
+        return ProtocolError.None;
+    }
+
+    // A want from past the neighbours (docs/protocol.md §8.4): only the conversation between this node and the
+    // asker is answered, at most RelayedWant.MaxAnswer entries, with the hops the want took so the answer goes as far.
+    private ProtocolError TakeRelayedWant(Frame frame)
+    {
+        RelayedWant? want;
+        ProtocolError error = RelayedWant.TryDecode(frame.Payload, out want);
+        if (error != ProtocolError.None || want!.Asker == Id)
+        {
+            return error;
+        }
+
+        // Back through the neighbour the asker named (its relay, or the next hop of a want heard first-hand), which
+        // repeats the answer once; with no neighbour named, as far as the want came.
+        byte via = frame.HopsTaken > 0 ? frame.Relay : frame.NextHop;
+        via = via == Hint ? (byte)0 : via; // named itself: the asker is its neighbour
+        int hops = via != 0 ? RelayedWant.HopLimit : frame.HopsTaken;
+        int sent = 0;
+        for (int i = 0; i < want.Ranges.Length && sent < RelayedWant.MaxAnswer; i++)
+        {
+            SequenceRange range = want.Ranges[i];
+            for (uint s = range.From; sent < RelayedWant.MaxAnswer; s++)
+            {
+                StoredEntry? stored = _chains.Store.Get(range.Author, s);
+                if (stored != null && RelayedWant.Answers(stored.Entry, Id, want.Asker))
+                {
+                    Frame[] frames = Fragmenter.Split(stored.Entry.Encoded, _maxFrameSize, hops, false, Hint);
+                    for (int f = 0; f < frames.Length; f++)
+                    {
+                        Frame answer = frames[f].Readdressed(hops, via, Hint);
+                        Queue(UplinkConsent ? answer : answer.AsLocalOnly());
+                    }
+
                     sent++;
                 }
 
