@@ -50,7 +50,7 @@ public sealed class DeviceApp
     public const int MaxAwaitingAcks = 16;
 
     /// <summary>How long a restored device collects its neighbours' heads before it adopts the highest (docs/protocol.md §8.3).</summary>
-    public const long RestoreSettleMs = 60000;
+    public const long RestoreSettleMs = 180000; // six restore rounds: the relayed wants for the own chain get their answers first
 
     /// <summary>Time between a restored device's restore rounds (<see cref="MessengerNode.AnnounceHeads(bool)"/>, docs/protocol.md §8.3).</summary>
     public const long RestoreRoundMs = 30000;

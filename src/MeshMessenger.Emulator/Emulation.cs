@@ -43,6 +43,7 @@ public sealed class Emulation
     private readonly HashSet<(int Device, ulong Frame)> _heard = [];
     private readonly List<WipeReport> _wipes = [];
     private readonly List<(int Device, double AtMinute, int Before, uint NextBefore, HashSet<(uint, uint)> Known, long SyncStartMs)> _pendingWipes = [];
+    private readonly Dictionary<int, (HashSet<(uint, uint)> Back, long LastMs)> _wipeBack = [];
     private long _receptions;
     private long _newReceptions;
     private long _wifiFrames;
@@ -185,9 +186,9 @@ public sealed class Emulation
     private void OnAir(VirtualDevice sender, byte[] frame, long airtimeMs)
     {
         Transmitted?.Invoke(sender.Index, frame, airtimeMs);
-        if (_pendingWipes.Count > 0 && frame.Length > 1 && ((frame[1] >> 2) & 7) == 0)
+        if (_pendingWipes.Count > 0 && IsSync(frame))
         {
-            _syncAirtimeMs += airtimeMs; // hop start 0 after a wipe: the restore's sync traffic
+            _syncAirtimeMs += airtimeMs; // after a wipe: the restore's sync traffic
         }
 
         if (sender.Wifi)
@@ -346,6 +347,7 @@ public sealed class Emulation
         for (int i = device.SeenMessages; i < list.Count; i++)
         {
             var m = (MessageRecord)list[i]!;
+            NoteRestored(device, m);
             if (!m.Outgoing && _messages.TryGetValue((m.Author, m.Sequence), out MessageTrack? track) && !track.ReceivedAt.ContainsKey(device.Index))
             {
                 if (!track.IsDirect || track.Recipient == device.Index)
@@ -370,6 +372,21 @@ public sealed class Emulation
         }
 
         device.SeenMessages = list.Count;
+    }
+
+    // Wipe accounting: when each message the wiped device held came back (time to restore = the last one).
+    private void NoteRestored(VirtualDevice device, MessageRecord m)
+    {
+        if (_wipeBack.TryGetValue(device.Index, out var back))
+        {
+            foreach (var w in _pendingWipes)
+            {
+                if (w.Device == device.Index && w.Known.Contains((m.Author, m.Sequence)) && back.Back.Add((m.Author, m.Sequence)))
+                {
+                    _wipeBack[device.Index] = (back.Back, _events.Now);
+                }
+            }
+        }
     }
 
     private void Wake(VirtualDevice device)
@@ -513,6 +530,11 @@ public sealed class Emulation
 
         IRadioPort radio = _air is null ? new EmulatedRadio(this, d.Index) : _ports[d.Index];
         var app = new DeviceApp(node, radio, _clock, new SeededRandomSource(unchecked((_scenario.Seed * 1_000_003) + (d.Index * 7_919) + 17)), _modulation, _region, _policy == "learned-routes");
+        if (_scenario.Gateways.Contains(d.Index))
+        {
+            node.SyncAllChains = true; // a gateway's radio side: an archive of every chain it hears (DeviceApp sets devices to false)
+        }
+
         if (_air is not null)
         {
             _ports[d.Index].Attach(app);
@@ -597,6 +619,7 @@ public sealed class Emulation
                         MessengerNode old = d.App.Node;
                         var known = old.Messages.Cast<MessageRecord>().Select(m => (m.Author, m.Sequence)).ToHashSet();
                         _pendingWipes.Add((d.Index, e.AtMinute, known.Count, old.OwnChain.NextSequence, known, _events.Now));
+                        _wipeBack[d.Index] = ([], _events.Now);
                         d.App = CreateApp(d, profiles, restoring: true);
                         d.SeenMessages = 0;
                         d.ScheduledWakeMs = long.MaxValue;
@@ -617,7 +640,8 @@ public sealed class Emulation
             MessengerNode node = Devices[w.Device].App.Node;
             int recovered = node.Messages.Cast<MessageRecord>().Count(m => w.Known.Contains((m.Author, m.Sequence)));
             int forks = Devices.Sum(d => d.App.Node.Chains.Forks.Cast<ForkEvidence>().Count(f => f.Held.Author == node.Id));
-            _wipes.Add(new WipeReport(w.Device, w.AtMinute, w.Before, recovered, w.Before == 0 ? 100 : 100.0 * recovered / w.Before, node.OwnChain.HeadKnown, w.NextBefore, node.OwnChain.NextSequence, forks, _syncAirtimeMs / 1000.0));
+            double restoreSeconds = (_wipeBack[w.Device].LastMs - w.SyncStartMs) / 1000.0;
+            _wipes.Add(new WipeReport(w.Device, w.AtMinute, w.Before, recovered, w.Before == 0 ? 100 : 100.0 * recovered / w.Before, node.OwnChain.HeadKnown, w.NextBefore, node.OwnChain.NextSequence, forks, _syncAirtimeMs / 1000.0, restoreSeconds));
         }
 
         List<MessageTrack> dms = _messages.Values.Where(m => m.IsDirect).ToList();
@@ -721,6 +745,14 @@ public sealed class Emulation
     }
 
     private static double Distance(VirtualDevice a, VirtualDevice b) => Math.Sqrt(((a.X - b.X) * (a.X - b.X)) + ((a.Y - b.Y) * (a.Y - b.Y)));
+
+    // Sync traffic: heads and wants, and what is sent with hop start 0 (answers to neighbours) or a relayed want's hop
+    // start (answers through a named relay, docs/protocol.md §8.4); live traffic starts with the default hop limit.
+    private static bool IsSync(byte[] frame)
+    {
+        return FrameCodec.TryDecode(frame, 0, frame.Length, FrameLimits.Ip, out Frame? f) == Protocol.ProtocolError.None
+            && (f!.Type is FrameType.Heads or FrameType.Want || (f.Type is FrameType.Entry or FrameType.Fragment && f.HopStart <= Protocol.Sync.RelayedWant.HopLimit));
+    }
 
     private static ulong Fnv1a(byte[] frame) => Fnv1a(frame, frame.Length);
 

@@ -98,6 +98,7 @@ public sealed class MessengerNode
             Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(true, true, query).Encode()));
             // The rounds that follow (AnnounceHeads) ask further, through a neighbour heard answering (§8.3, §8.4).
             _restore = new RestorePlan(limits.Profiles);
+            QueueRelayedWants(0, true); // the own chain at once, through every neighbour (none heard yet)
         }
         else if (_own.NextSequence == 0)
         {
@@ -383,7 +384,7 @@ public sealed class MessengerNode
                     Queue(new Frame(FrameType.Heads, 0, 0, false, askee, Hint, new HeadsMessage(true, true, questions[i]).Encode()));
                 }
 
-                QueueRelayedWants(askee);
+                QueueRelayedWants(askee, false);
                 return;
             }
 
@@ -396,9 +397,9 @@ public sealed class MessengerNode
 
     // Relayed wants go through one named neighbour (docs/protocol.md §8.4): only it repeats them, and the answers
     // come back through it, so a want costs one relay and not one per neighbour.
-    private void QueueRelayedWants(byte via)
+    private void QueueRelayedWants(byte via, bool ownOnly)
     {
-        RelayedWant[] wants = _restore!.RelayedWants(_chains, Id, _own.Restoring);
+        RelayedWant[] wants = _restore!.RelayedWants(_chains, Id, ownOnly);
         for (int i = 0; i < wants.Length; i++)
         {
             Queue(new Frame(FrameType.Want, RelayedWant.HopLimit, RelayedWant.HopLimit, false, via, Hint, wants[i].Encode()));
@@ -423,7 +424,19 @@ public sealed class MessengerNode
                 return; // nothing to say about what was asked; stay quiet rather than spend airtime
             }
 
-            // Only what was asked: an answer to a question is short, so the neighbours' answers collide less.
+            // What was asked and the answerer's own chain (the asker may have talked to it): an answer to a question
+            // is short, so the neighbours' answers collide less.
+            bool ownAsked = false;
+            for (int i = 0; i < asked.Length; i++)
+            {
+                ownAsked = ownAsked || asked[i].Author == Id;
+            }
+
+            if (!ownAsked && list.Count < fit)
+            {
+                AddAll(list, SyncPlanner.HeadsOf(_chains, new uint[] { Id }, 0, 1));
+            }
+
             var answer = new ChainHead[list.Count];
             list.CopyTo(answer);
             Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(requestReply, answer).Encode()));

@@ -29,7 +29,7 @@ public sealed class RestorePlan
     public const long HoldMilliseconds = 20000;
 
     /// <summary>Relayed wants sent per author at most (a lost want or answer gets one more chance).</summary>
-    public const int RelayedAsks = 2;
+    public const int RelayedAsks = 3;
 
     /// <summary>Asked ranges remembered at most.</summary>
     public const int MaxAskedRanges = 64;
@@ -163,17 +163,22 @@ public sealed class RestorePlan
     }
 
     /// <summary>
-    /// The relayed wants of this round: the own chain from 0 while its head is unknown, then the chain of each
+    /// The relayed wants of this round: the own chain from 0 (only that with <paramref name="ownOnly"/>), then the chain of each
     /// known author the own chain names as a recipient, then the other known authors, from the start; each author at most
     /// <see cref="RelayedAsks"/> times, at most <see cref="MaxRelayedWants"/> wants of
     /// <see cref="RelayedWant.MaxRanges"/> ranges.
     /// </summary>
-    public RelayedWant[] RelayedWants(ChainStore chains, uint self, bool ownUnknown)
+    public RelayedWant[] RelayedWants(ChainStore chains, uint self, bool ownOnly)
     {
         var ranges = new ArrayList();
-        if (ownUnknown && TakeRelayedAsk(self))
+        if (TakeRelayedAsk(self))
         {
             ranges.Add(new SequenceRange(self, 0, WantMessage.MaxRangeLength - 1));
+        }
+
+        if (ownOnly)
+        {
+            return Pack(ranges, self);
         }
 
         // Those the own chain names first, then every other known author: a message from someone never answered
@@ -188,7 +193,11 @@ public sealed class RestorePlan
         }
 
         AddRelayed(ranges, others);
+        return Pack(ranges, self);
+    }
 
+    private RelayedWant[] Pack(ArrayList ranges, uint self)
+    {
         int count = (ranges.Count + RelayedWant.MaxRanges - 1) / RelayedWant.MaxRanges;
         var wants = new RelayedWant[count];
         for (int w = 0; w < count; w++)
