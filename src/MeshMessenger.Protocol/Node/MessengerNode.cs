@@ -707,7 +707,13 @@ public sealed class MessengerNode
 
         if (_restore != null && !heads!.Query)
         {
-            _restore.NoteNeighbour(frame.Relay);
+            long held = 0;
+            for (int i = 0; i < heads.Heads.Length; i++)
+            {
+                held += (long)heads.Heads[i].High - heads.Heads[i].Low + 1;
+            }
+
+            _restore.NoteNeighbour(frame.Relay, held);
         }
 
         for (int i = 0; i < heads!.Heads.Length; i++)

@@ -40,6 +40,7 @@ public sealed class RestorePlan
     public const int MaxNeighbours = 16;
 
     private readonly ArrayList _neighbours = new ArrayList(); // boxed byte hints of neighbours whose heads were heard
+    private readonly ArrayList _held = new ArrayList(); // boxed long: entries their heads showed, summed
     private int _round;
     private int _queryOffset;
 
@@ -111,30 +112,57 @@ public sealed class RestorePlan
         _asked.Add(new AskedRange(range, nowMs));
     }
 
-    /// <summary>A neighbour's heads were heard (its hint), so questions can be addressed to it.</summary>
-    public void NoteNeighbour(byte hint)
+    /// <summary>
+    /// A neighbour's heads were heard (its hint, and how many entries its heads say it holds), so questions can be
+    /// addressed to it.
+    /// </summary>
+    public void NoteNeighbour(byte hint, long entries)
     {
+        if (hint == 0)
+        {
+            return;
+        }
+
         for (int i = 0; i < _neighbours.Count; i++)
         {
             if ((byte)_neighbours[i]! == hint)
             {
+                _held[i] = (long)_held[i]! + entries;
                 return;
             }
         }
 
-        if (_neighbours.Count < MaxNeighbours && hint != 0)
+        if (_neighbours.Count < MaxNeighbours)
         {
             _neighbours.Add(hint);
+            _held.Add(entries);
         }
     }
 
     /// <summary>
-    /// The neighbour this round's questions go to: the heard neighbours in turn, so one answers at a time and the
-    /// answers do not collide; 0 (any neighbour) while none was heard.
+    /// The neighbour this round's questions go to, so one answers at a time and the answers do not collide: on odd
+    /// rounds the one whose heads showed the most entries (an archive or gateway holds every chain it heard), on
+    /// even rounds the heard neighbours in turn; 0 (any neighbour) while none was heard.
     /// </summary>
     public byte NextNeighbour()
     {
-        return _neighbours.Count == 0 ? (byte)0 : (byte)_neighbours[_round % _neighbours.Count]!;
+        if (_neighbours.Count == 0)
+        {
+            return 0;
+        }
+
+        if (_round % 2 == 0)
+        {
+            return (byte)_neighbours[(_round / 2) % _neighbours.Count]!;
+        }
+
+        int best = 0;
+        for (int i = 1; i < _held.Count; i++)
+        {
+            best = (long)_held[i]! > (long)_held[best]! ? i : best;
+        }
+
+        return (byte)_neighbours[best]!;
     }
 
     /// <summary>
