@@ -160,4 +160,32 @@ public sealed class RelayedWantTests
         Assert.Equal(a, b);
         Assert.True(a.AsSpan().IndexOf(low) > 0); // the smaller link is the one linked to
     }
+
+    [Fact]
+    public void The_restore_plan_remembers_at_most_64_asked_ranges_and_16_neighbours()
+    {
+        var plan = new RestorePlan(16);
+        for (uint a = 1; a <= RestorePlan.MaxAskedRanges + 1; a++)
+        {
+            Assert.Single(plan.Filter([new SequenceRange(a, 0, 0)], 0));
+        }
+
+        Assert.Single(plan.Filter([new SequenceRange(1, 0, 0)], 1)); // the oldest ask was forgotten
+        Assert.Empty(plan.Filter([new SequenceRange(RestorePlan.MaxAskedRanges + 1, 0, 0)], 1)); // the newest is held
+
+        for (int hint = 1; hint <= 20; hint++)
+        {
+            plan.NoteNeighbour((byte)hint, hint);
+        }
+
+        var asked = new HashSet<byte>();
+        for (int i = 0; i < 80; i++)
+        {
+            plan.NextRound();
+            asked.Add(plan.NextNeighbour());
+        }
+
+        Assert.Equal(RestorePlan.MaxNeighbours, asked.Count);
+        Assert.All(asked, h => Assert.InRange(h, 1, RestorePlan.MaxNeighbours));
+    }
 }
