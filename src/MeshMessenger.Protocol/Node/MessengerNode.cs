@@ -96,9 +96,13 @@ public sealed class MessengerNode
             // Ask neighbours about our own chain first (a query head), and for their heads in general.
             var query = new ChainHead[] { new ChainHead(identity.Id, 0, 0, new byte[EntryCodec.LinkSize]) };
             Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(true, true, query).Encode()));
-            // The rounds that follow (AnnounceHeads) ask further, through a neighbour heard answering (§8.3, §8.4).
-            _restore = new RestorePlan(limits.Profiles);
-            QueueRelayedWants(0, true); // the own chain at once, through every neighbour (none heard yet)
+            // On the radio, the rounds that follow (AnnounceHeads) ask further, through a neighbour heard answering
+            // (§8.3, §8.4). Over IP the neighbour is a gateway holding every chain, 55 heads to a frame: one hop does.
+            if (maxFrameSize <= FrameLimits.LoRa)
+            {
+                _restore = new RestorePlan(limits.Profiles);
+                QueueRelayedWants(0, true); // the own chain at once, through every neighbour (none heard yet)
+            }
         }
         else if (_own.NextSequence == 0)
         {
