@@ -736,9 +736,9 @@ public sealed class MessengerNode
             wants = _restore.Filter(wants, _clock.MonotonicMilliseconds); // one neighbour per author at a time
         }
 
-        if (_rebuilding && fetch && !_own.Restoring && wants.Length == 0 && (_restore == null || _restore.Round == 0))
+        if (_rebuilding && fetch && !_own.Restoring && wants.Length == 0 && _restore == null)
         {
-            // A host that drives no restore rounds: nothing more to fetch of the chains kept.
+            // Over IP (no restore rounds): nothing more to fetch of the chains kept. On the radio the rounds end it.
             _rebuilding = false;
         }
 
