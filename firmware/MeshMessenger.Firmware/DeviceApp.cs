@@ -32,6 +32,7 @@ public sealed class DeviceApp
     private readonly ArrayList _awaiting = new ArrayList();
     private QueuedFrame? _onAir;
     private long _restoreDeadlineMs = -1;
+    private long _restoreRoundMs = -1;
     private long _dutyHoldUntilMs;
 
     /// <summary>
@@ -49,7 +50,10 @@ public sealed class DeviceApp
     public const int MaxAwaitingAcks = 16;
 
     /// <summary>How long a restored device collects its neighbours' heads before it adopts the highest (docs/protocol.md §8.3).</summary>
-    public const long RestoreSettleMs = 60000;
+    public const long RestoreSettleMs = 180000; // six restore rounds: the relayed wants for the own chain get their answers first
+
+    /// <summary>Time between a restored device's restore rounds (<see cref="MessengerNode.AnnounceHeads(bool)"/>, docs/protocol.md §8.3).</summary>
+    public const long RestoreRoundMs = 30000;
 
     /// <summary>Creates the application around a protocol node and a radio.</summary>
     public DeviceApp(MessengerNode node, IRadioPort radio, IClock clock, IRandomSource random, LoRaModulation modulation, Region region, bool useLearnedRoutes)
@@ -66,6 +70,7 @@ public sealed class DeviceApp
         if (node.OwnChain.Restoring)
         {
             _restoreDeadlineMs = clock.MonotonicMilliseconds + RestoreSettleMs;
+            _restoreRoundMs = clock.MonotonicMilliseconds + RestoreRoundMs;
         }
 
         DrainNode();
@@ -98,6 +103,7 @@ public sealed class DeviceApp
         get
         {
             long next = _restoreDeadlineMs >= 0 ? _restoreDeadlineMs : long.MaxValue;
+            next = _restoreRoundMs >= 0 && _restoreRoundMs < next ? _restoreRoundMs : next;
             bool radioFree = _onAir == null && !_radio.IsTransmitting; // else OnTransmitDone runs the queue
             for (int i = 0; radioFree && i < _queue.Count; i++)
             {
@@ -168,7 +174,8 @@ public sealed class DeviceApp
             return;
         }
 
-        int heard = _duplicates.Hear(p.Key);
+        // A neighbour's sync frame (hop start 0) is never a relayed copy: the same question asked again is answered again.
+        int heard = p.IsTraffic || p.Frame.HopStart > 0 ? _duplicates.Hear(p.Key) : 0;
         if (heard > 0)
         {
             Counters.Duplicates++;
@@ -185,7 +192,8 @@ public sealed class DeviceApp
 
         Policy.Learn(p, snrDb, now);
         bool forMe = p.IsDirect && p.DestinationHint == Node.Hint;
-        if (forMe || !p.IsDirect || p.Frame.Type != FrameType.Entry)
+        // An archive (a gateway's radio side: SyncAllChains) keeps every entry it hears, not only its own.
+        if (forMe || !p.IsDirect || p.Frame.Type != FrameType.Entry || Node.SyncAllChains)
         {
             Node.Receive(bytes, 0, bytes.Length);
             DrainNode();
@@ -236,6 +244,18 @@ public sealed class DeviceApp
         {
             _restoreDeadlineMs = -1;
             Node.FinishRestore();
+            DrainNode();
+        }
+
+        if (_restoreRoundMs >= 0 && now >= _restoreRoundMs)
+        {
+            // Rounds run while the node rebuilds; it ends the rebuild itself after its last round.
+            if (Node.Rebuilding)
+            {
+                Node.AnnounceHeads(true);
+            }
+
+            _restoreRoundMs = Node.Rebuilding ? now + RestoreRoundMs : -1;
             DrainNode();
         }
 
@@ -321,8 +341,9 @@ public sealed class DeviceApp
 
             PacketInfo p = info!;
             Frame frame = p.Frame;
-            if (p.IsDirect && frame.HopLimit > 0)
+            if (p.IsDirect && frame.HopLimit > 0 && frame.NextHop == 0)
             {
+                // The node named no next hop (an answer to a relayed want names the asker's relay): route it.
                 frame = frame.Readdressed(frame.HopLimit, Policy.OwnNextHop(p.DestinationHint, 0, now), Node.Hint);
             }
 

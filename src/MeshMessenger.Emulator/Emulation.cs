@@ -8,7 +8,6 @@ using MeshMessenger.Emulator.Metrics;
 using MeshMessenger.Emulator.Scenarios;
 using MeshMessenger.Firmware;
 using MeshMessenger.Firmware.Platform;
-using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
@@ -44,6 +43,7 @@ public sealed class Emulation
     private readonly HashSet<(int Device, ulong Frame)> _heard = [];
     private readonly List<WipeReport> _wipes = [];
     private readonly List<(int Device, double AtMinute, int Before, uint NextBefore, HashSet<(uint, uint)> Known, long SyncStartMs)> _pendingWipes = [];
+    private readonly Dictionary<int, (HashSet<(uint, uint)> Back, long LastMs)> _wipeBack = [];
     private long _receptions;
     private long _newReceptions;
     private long _wifiFrames;
@@ -186,9 +186,9 @@ public sealed class Emulation
     private void OnAir(VirtualDevice sender, byte[] frame, long airtimeMs)
     {
         Transmitted?.Invoke(sender.Index, frame, airtimeMs);
-        if (_pendingWipes.Count > 0 && FrameCodec.TryPeek(frame, 0, frame.Length, out _, out int hopStart) == ProtocolError.None && hopStart == 0)
+        if (_pendingWipes.Count > 0 && IsSync(frame))
         {
-            _syncAirtimeMs += airtimeMs; // hop start 0 after a wipe: the restore's sync traffic
+            _syncAirtimeMs += airtimeMs; // after a wipe: the restore's sync traffic
         }
 
         if (sender.Wifi)
@@ -341,6 +341,7 @@ public sealed class Emulation
     private void OnMessageAdded(VirtualDevice device, MessageRecord m)
     {
         device.Shown.Add((m.Author, m.Sequence));
+        NoteRestored(device, m);
         if (!m.Outgoing && _messages.TryGetValue((m.Author, m.Sequence), out MessageTrack? track) && !track.ReceivedAt.ContainsKey(device.Index))
         {
             if (!track.IsDirect || track.Recipient == device.Index)
@@ -360,6 +361,21 @@ public sealed class Emulation
                         Wake(device);
                     }
                 });
+            }
+        }
+    }
+
+    // Wipe accounting: when each message the wiped device held came back (time to restore = the last one).
+    private void NoteRestored(VirtualDevice device, MessageRecord m)
+    {
+        if (_wipeBack.TryGetValue(device.Index, out var back))
+        {
+            foreach (var w in _pendingWipes)
+            {
+                if (w.Device == device.Index && w.Known.Contains((m.Author, m.Sequence)) && back.Back.Add((m.Author, m.Sequence)))
+                {
+                    _wipeBack[device.Index] = (back.Back, _events.Now);
+                }
             }
         }
     }
@@ -505,6 +521,11 @@ public sealed class Emulation
 
         IRadioPort radio = _air is null ? new EmulatedRadio(this, d.Index) : _ports[d.Index];
         var app = new DeviceApp(node, radio, _clock, new SeededRandomSource(unchecked((_scenario.Seed * 1_000_003) + (d.Index * 7_919) + 17)), _modulation, _region, _policy == "learned-routes");
+        if (_scenario.Gateways.Contains(d.Index))
+        {
+            node.SyncAllChains = true; // a gateway's radio side: an archive of every chain it hears (DeviceApp sets devices to false)
+        }
+
         if (_air is not null)
         {
             _ports[d.Index].Attach(app);
@@ -590,6 +611,7 @@ public sealed class Emulation
                         var known = new HashSet<(uint, uint)>(d.Shown);
                         _pendingWipes.Add((d.Index, e.AtMinute, known.Count, old.OwnChain.NextSequence, known, _events.Now));
                         d.Shown.Clear();
+                        _wipeBack[d.Index] = ([], _events.Now);
                         d.App = CreateApp(d, profiles, restoring: true);
                         d.ScheduledWakeMs = long.MaxValue;
                         d.On = true;
@@ -609,7 +631,8 @@ public sealed class Emulation
             MessengerNode node = Devices[w.Device].App.Node;
             int recovered = Devices[w.Device].Shown.Count(w.Known.Contains);
             int forks = Devices.Sum(d => d.App.Node.Chains.Forks.Cast<ForkEvidence>().Count(f => f.Held.Author == node.Id));
-            _wipes.Add(new WipeReport(w.Device, w.AtMinute, w.Before, recovered, w.Before == 0 ? 100 : 100.0 * recovered / w.Before, node.OwnChain.HeadKnown, w.NextBefore, node.OwnChain.NextSequence, forks, _syncAirtimeMs / 1000.0));
+            double restoreSeconds = (_wipeBack[w.Device].LastMs - w.SyncStartMs) / 1000.0;
+            _wipes.Add(new WipeReport(w.Device, w.AtMinute, w.Before, recovered, w.Before == 0 ? 100 : 100.0 * recovered / w.Before, node.OwnChain.HeadKnown, w.NextBefore, node.OwnChain.NextSequence, forks, _syncAirtimeMs / 1000.0, restoreSeconds));
         }
 
         List<MessageTrack> dms = _messages.Values.Where(m => m.IsDirect).ToList();
@@ -713,6 +736,14 @@ public sealed class Emulation
     }
 
     private static double Distance(VirtualDevice a, VirtualDevice b) => Math.Sqrt(((a.X - b.X) * (a.X - b.X)) + ((a.Y - b.Y) * (a.Y - b.Y)));
+
+    // Sync traffic: heads and wants, and what is sent with hop start 0 (answers to neighbours) or a relayed want's hop
+    // start (answers through a named relay, docs/protocol.md §8.4); live traffic starts with the default hop limit.
+    private static bool IsSync(byte[] frame)
+    {
+        return FrameCodec.TryDecode(frame, 0, frame.Length, FrameLimits.Ip, out Frame? f) == Protocol.ProtocolError.None
+            && (f!.Type is FrameType.Heads or FrameType.Want || (f.Type is FrameType.Entry or FrameType.Fragment && f.HopStart <= Protocol.Sync.RelayedWant.HopLimit));
+    }
 
     private static ulong Fnv1a(byte[] frame) => Fnv1a(frame, frame.Length);
 

@@ -57,9 +57,9 @@ public sealed class ManagedFloodingPolicy : RoutingPolicy
     /// <inheritdoc />
     public override int RelayDelayMs(PacketInfo packet, double snrDb, long nowMs)
     {
-        if (packet.Frame.HopLimit == 0 || !packet.IsTraffic)
+        if (packet.Frame.HopLimit == 0 || !(packet.IsTraffic || packet.IsRelayedWant))
         {
-            return -1;
+            return -1; // sync frames stay with the neighbours, but for a relayed want (docs/protocol.md §8.4)
         }
 
         if (packet.Frame.NextHop != 0 && packet.Frame.NextHop != Context.SelfHint)

@@ -36,6 +36,9 @@ public sealed class PacketInfo
     /// <summary>True if the frame carries an entry or a fragment (relayable traffic).</summary>
     public bool IsTraffic => Frame.Type == FrameType.Entry || Frame.Type == FrameType.Fragment;
 
+    /// <summary>A want with a hop start above 0: relayed once, answered by whoever it names (docs/protocol.md §8.4).</summary>
+    public bool IsRelayedWant => Frame.Type == FrameType.Want && Frame.HopStart > 0;
+
     /// <summary>Reads a frame; returns the error for untrusted bytes that are not a frame. Never throws.</summary>
     public static ProtocolError TryRead(byte[] bytes, int maxFrameSize, out PacketInfo? info)
     {
@@ -73,7 +76,9 @@ public sealed class PacketInfo
             p.Sequence = sequence;
             p.IsDirect = (kindByte >> 6) == (int)BodySealing.Direct;
             p.DestinationHint = (byte)hint;
-            p.Key = ((long)author << 32) | sequence;
+            // The hop start is part of the key: an answer to a relayed want (hop start 1, docs/protocol.md §8.4) is a new
+            // transmission of an entry the relays may have heard live, and its named relay must still repeat it.
+            p.Key = (((long)author << 32) | sequence) ^ ((long)frame.HopStart << 60);
         }
         else if (frame.Type == FrameType.Fragment && payload.Length > Fragment.HeaderSize)
         {
@@ -90,7 +95,8 @@ public sealed class PacketInfo
 
     private static long Checksum(byte[] payload)
     {
-        // FNV-1a, 32 bits: sync frames are never relayed, so the key only stops reprocessing an identical copy.
+        // FNV-1a, 32 bits over the payload, which relays leave unchanged: stops reprocessing an identical copy and
+        // relaying a relayed want twice.
         uint h = 2166136261;
         for (int i = 0; i < payload.Length; i++)
         {

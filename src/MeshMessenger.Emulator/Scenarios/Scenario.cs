@@ -71,6 +71,13 @@ public sealed class Scenario
     /// </summary>
     public string Radio { get; set; } = "medium";
 
+    /// <summary>
+    /// Devices that are gateways: archive nodes running the same protocol core with every chain kept
+    /// (SyncAllChains), host caps and the region's duty cycle. They model a gateway's radio side only; its IP links
+    /// are not emulated (docs/emulator.md, "Wipe and restore").
+    /// </summary>
+    public List<int> Gateways { get; set; } = [];
+
     /// <summary>Routing policies to run, each on the same scenario and seed.</summary>
     public List<string> Policies { get; set; } = ["managed-flooding", "learned-routes"];
 
@@ -113,6 +120,14 @@ public sealed class Scenario
         return copy;
     }
 
+    /// <summary>A copy with another seed (same name).</summary>
+    public Scenario WithSeed(int seed)
+    {
+        Scenario copy = JsonSerializer.Deserialize<Scenario>(ToJson(), Json)!;
+        copy.Seed = seed;
+        return copy;
+    }
+
     /// <summary>Throws <see cref="ScenarioException"/> naming the first bad field.</summary>
     public void Validate()
     {
@@ -136,6 +151,7 @@ public sealed class Scenario
         Check(PathLoss.ShadowingSigmaDb is >= 0 and <= 20, "pathLoss.shadowingSigmaDb must be 0..20");
         Check(Radio is "medium" or "sx1262" or "sx1276", $"radio '{Radio}' is unknown; use medium, sx1262 or sx1276");
         Check(Policies.Count >= 1 && Policies.All(p => p is "managed-flooding" or "learned-routes"), "policies must be 'managed-flooding' and/or 'learned-routes'");
+        Check(Gateways.All(g => g >= 0 && g < NodeCount) && Gateways.Distinct().Count() == Gateways.Count, $"gateways must be distinct device indexes 0..{NodeCount - 1}");
         foreach (ScenarioEvent e in Events)
         {
             Check(e.AtMinute >= 0 && e.AtMinute <= DurationMinutes, $"event at minute {e.AtMinute} is outside the run");

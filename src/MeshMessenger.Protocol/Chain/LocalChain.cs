@@ -76,16 +76,35 @@ public sealed class LocalChain
         _advertisedHigh = 0;
     }
 
-    /// <summary>A neighbour says this identity's chain reaches <paramref name="high"/>, whose hash begins with <paramref name="link"/>.</summary>
+    /// <summary>
+    /// A neighbour says this identity's chain reaches <paramref name="high"/>, whose hash begins with
+    /// <paramref name="link"/>. The highest advertised head wins; between heads of the same height with different
+    /// links (a fork) the bytewise smaller link wins, so the outcome does not depend on which neighbour answered
+    /// first (docs/protocol.md §8.3).
+    /// </summary>
     public void NoteAdvertisedHead(uint high, byte[] link)
     {
-        if (!_headAdvertised || high > _advertisedHigh)
+        if (!_headAdvertised || high > _advertisedHigh || (high == _advertisedHigh && Smaller(link, _advertisedLink!)))
         {
             _advertisedHigh = high;
             _advertisedLink = link;
         }
 
         _headAdvertised = true;
+    }
+
+    private static bool Smaller(byte[] a, byte[] b)
+    {
+        int n = a.Length < b.Length ? a.Length : b.Length;
+        for (int i = 0; i < n; i++)
+        {
+            if (a[i] != b[i])
+            {
+                return a[i] < b[i];
+            }
+        }
+
+        return a.Length < b.Length;
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Collections;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Platform;
 using MeshMessenger.Protocol.Sync;
 using MeshMessenger.Protocol.Wire;
 
@@ -9,8 +10,9 @@ namespace MeshMessenger.Protocol.Node;
 
 /// <summary>
 /// Chain sync with neighbours (docs/protocol.md §8): announces heads, answers heads with wants and wants with
-/// entries, and runs a restore until the own chain and the conversations are back. Holds only a heads cursor and
-/// the rebuilding flag; what it fetches goes through the node's normal receive path.
+/// entries, and runs a restore until the own chain and the conversations are back (on the radio, in rounds that
+/// ask further than one hop: <see cref="RestorePlan"/>, §8.3–8.4). Holds a heads cursor, the rebuilding flag and,
+/// while a radio node restores, its bounded restore plan; what it fetches goes through the node's normal receive path.
 /// </summary>
 internal sealed class ChainSync
 {
@@ -24,12 +26,17 @@ internal sealed class ChainSync
     private readonly EntryReader _reader;
     private readonly ReceiptLedger _receipts;
     private readonly int _maxFrameSize;
+    private readonly IClock _clock;
+    private readonly int _profiles;
     private bool _rebuilding;
     private int _headsOffset;
+    private RestorePlan? _restore; // set while a restored radio node rebuilds its history
 
     /// <summary>Creates the sync of node <paramref name="id"/>.</summary>
-    public ChainSync(uint id, ChainStore chains, LocalChain own, Outbox outbox, EntryReader reader, ReceiptLedger receipts)
+    public ChainSync(uint id, ChainStore chains, LocalChain own, Outbox outbox, EntryReader reader, ReceiptLedger receipts, IClock clock, NodeLimits limits)
     {
+        _clock = clock;
+        _profiles = limits.Profiles;
         _id = id;
         _chains = chains;
         _own = own;
@@ -56,6 +63,13 @@ internal sealed class ChainSync
         _rebuilding = true;
         var query = new ChainHead[] { new ChainHead(Id, 0, 0, new byte[EntryCodec.LinkSize]) };
         Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(true, true, query).Encode()));
+        // On the radio, the rounds that follow (AnnounceHeads) ask further, through a neighbour heard answering
+        // (§8.3, §8.4). Over IP the neighbour is a gateway holding every chain, 55 heads to a frame: one hop does.
+        if (_maxFrameSize <= FrameLimits.LoRa)
+        {
+            _restore = new RestorePlan(_profiles);
+            QueueRelayedWants(0, true); // the own chain at once, through every neighbour (none heard yet)
+        }
     }
 
     // ArrayList.AddRange is not in nanoFramework's mscorlib 1.x.
@@ -67,10 +81,47 @@ internal sealed class ChainSync
         }
     }
 
-    /// <summary>Advertises this node's chain heads to its neighbours (hop limit 0), optionally asking for theirs.</summary>
+    /// <summary>
+    /// Advertises this node's chain heads to its neighbours (hop limit 0), optionally asking for theirs. While a
+    /// restored radio node rebuilds (<see cref="Rebuilding"/>), each call runs the next restore round instead
+    /// (docs/protocol.md §8.3), and the call after the last round ends the rebuild and sends nothing.
+    /// </summary>
     public void AnnounceHeads(bool requestReply)
     {
+        if (_rebuilding && _restore != null)
+        {
+            // A restore round (docs/protocol.md §8.3): questions about every known author's chain to the
+            // neighbours, relayed wants for the conversations the own chain names; the host drives the rounds.
+            if (!_restore.Done)
+            {
+                _restore.NextRound();
+                ChainHead[][] questions = _restore.Questions(_chains, HeadsMessage.Fit(_maxFrameSize - FrameLimits.HeaderSize));
+                byte askee = _restore.NextNeighbour(); // one neighbour answers a round's questions, or any if none known yet
+                for (int i = 0; i < questions.Length; i++)
+                {
+                    Queue(new Frame(FrameType.Heads, 0, 0, false, askee, Hint, new HeadsMessage(true, true, questions[i]).Encode()));
+                }
+
+                QueueRelayedWants(askee, false);
+                return;
+            }
+
+            _rebuilding = false; // every round ran: what could come back came back; this call ends the rebuild only
+            return;
+        }
+
         AnnounceHeads(requestReply, null);
+    }
+
+    // Relayed wants go through one named neighbour (docs/protocol.md §8.4): only it repeats them, and the answers
+    // come back through it, so a want costs one relay and not one per neighbour.
+    private void QueueRelayedWants(byte via, bool ownOnly)
+    {
+        RelayedWant[] wants = _restore!.RelayedWants(_chains, Id, ownOnly);
+        for (int i = 0; i < wants.Length; i++)
+        {
+            Queue(new Frame(FrameType.Want, RelayedWant.HopLimit, RelayedWant.HopLimit, false, via, Hint, wants[i].Encode()));
+        }
     }
 
     private void AnnounceHeads(bool requestReply, ChainHead[]? asked)
@@ -90,6 +141,24 @@ internal sealed class ChainSync
             {
                 return; // nothing to say about what was asked; stay quiet rather than spend airtime
             }
+
+            // What was asked and the answerer's own chain (the asker may have talked to it): an answer to a question
+            // is short, so the neighbours' answers collide less.
+            bool ownAsked = false;
+            for (int i = 0; i < asked.Length; i++)
+            {
+                ownAsked = ownAsked || asked[i].Author == Id;
+            }
+
+            if (!ownAsked && list.Count < fit)
+            {
+                AddAll(list, SyncPlanner.HeadsOf(_chains, new uint[] { Id }, 0, 1));
+            }
+
+            var answer = new ChainHead[list.Count];
+            list.CopyTo(answer);
+            Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(requestReply, answer).Encode()));
+            return;
         }
 
         ChainHead[] more = SyncPlanner.HeadsOf(_chains, _headsOffset, fit - list.Count);
@@ -132,6 +201,17 @@ internal sealed class ChainSync
             return error;
         }
 
+        if (_restore != null && !heads!.Query)
+        {
+            long held = 0;
+            for (int i = 0; i < heads.Heads.Length; i++)
+            {
+                held += (long)heads.Heads[i].High - heads.Heads[i].Low + 1;
+            }
+
+            _restore.NoteNeighbour(frame.Relay, held);
+        }
+
         for (int i = 0; i < heads!.Heads.Length; i++)
         {
             if (heads.Heads[i].Author == Id && _own.Restoring)
@@ -143,18 +223,26 @@ internal sealed class ChainSync
         // A device (SyncAllChains off) fetches only while restoring; an archive or gateway fetches whatever it hears of.
         bool fetch = !heads.Query && (SyncAllChains || _own.Restoring || _rebuilding);
         SequenceRange[] wants = fetch ? SyncPlanner.Wants(_chains, heads.Heads, SyncAllChains) : new SequenceRange[0];
-        if (_rebuilding && fetch && !_own.Restoring && wants.Length == 0)
+        if (_restore != null && _rebuilding)
         {
-            _rebuilding = false; // nothing more to fetch of the chains kept: the history is rebuilt
+            wants = _restore.Filter(wants, _clock.MonotonicMilliseconds); // one neighbour per author at a time
         }
+
+        if (_rebuilding && fetch && !_own.Restoring && wants.Length == 0 && _restore == null)
+        {
+            // Over IP (no restore rounds): nothing more to fetch of the chains kept. On the radio the rounds end it.
+            _rebuilding = false;
+        }
+
         if (wants.Length > 0)
         {
             // Addressed to the neighbour that advertised, so the others do not answer with the same entries.
             Queue(new Frame(FrameType.Want, 0, 0, false, frame.Relay, Hint, new WantMessage(wants).Encode()));
         }
 
-        if (heads.RequestReply)
+        if (heads.RequestReply && (frame.NextHop == 0 || frame.NextHop == Hint))
         {
+            // Questions addressed to another neighbour are left to it (docs/protocol.md §8.3).
             AnnounceHeads(false, heads.Query ? heads.Heads : null);
         }
 
@@ -164,6 +252,11 @@ internal sealed class ChainSync
     /// <summary>A neighbour's want: answers with at most <see cref="MaxEntriesPerAnswer"/> held entries, unless it was asked of another neighbour.</summary>
     public ProtocolError TakeWant(Frame frame)
     {
+        if (frame.HopStart > 0)
+        {
+            return TakeRelayedWant(frame);
+        }
+
         WantMessage? want;
         ProtocolError error = WantMessage.TryDecode(frame.Payload, out want);
         if (error != ProtocolError.None)
@@ -186,6 +279,51 @@ internal sealed class ChainSync
                 if (stored != null)
                 {
                     QueueEntry(stored.Entry, 0, false);
+                    sent++;
+                }
+
+                if (s == range.To)
+                {
+                    break;
+                }
+            }
+        }
+
+        return ProtocolError.None;
+    }
+
+    // A want from past the neighbours (docs/protocol.md §8.4): only the conversation between this node and the
+    // asker is answered, at most RelayedWant.MaxAnswer entries, with the hops the want took so the answer goes as far.
+    private ProtocolError TakeRelayedWant(Frame frame)
+    {
+        RelayedWant? want;
+        ProtocolError error = RelayedWant.TryDecode(frame.Payload, out want);
+        if (error != ProtocolError.None || want!.Asker == Id)
+        {
+            return error;
+        }
+
+        // Back through the neighbour the asker named (its relay, or the next hop of a want heard first-hand), which
+        // repeats the answer once; with no neighbour named, as far as the want came.
+        byte via = frame.HopsTaken > 0 ? frame.Relay : frame.NextHop;
+        via = via == Hint ? (byte)0 : via; // named itself: the asker is its neighbour
+        int hops = via != 0 ? RelayedWant.HopLimit : frame.HopsTaken;
+        int sent = 0;
+        for (int i = 0; i < want.Ranges.Length && sent < RelayedWant.MaxAnswer; i++)
+        {
+            SequenceRange range = want.Ranges[i];
+            for (uint s = range.From; sent < RelayedWant.MaxAnswer; s++)
+            {
+                StoredEntry? stored = _chains.Store.Get(range.Author, s);
+                if (stored != null && RelayedWant.Answers(stored.Entry, Id, want.Asker))
+                {
+                    Frame[] frames = Fragmenter.Split(stored.Entry.Encoded, _maxFrameSize, hops, false, Hint);
+                    for (int f = 0; f < frames.Length; f++)
+                    {
+                        Frame answer = frames[f].Readdressed(hops, via, Hint);
+                        Queue(_outbox.UplinkConsent ? answer : answer.AsLocalOnly());
+                    }
+
                     sent++;
                 }
 

@@ -1,0 +1,312 @@
+using System.Collections;
+using MeshMessenger.Protocol.Chain;
+using MeshMessenger.Protocol.Collections;
+using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Wire;
+
+namespace MeshMessenger.Protocol.Sync;
+
+/// <summary>
+/// What a restoring node asks for, round by round (docs/protocol.md §8.3): its own chain, the chains of those it
+/// talked to (named by the recipient hints of its own direct entries, messages and receipts alike) and every known
+/// author's chain its neighbours hold (channel posts). Bounded: <see cref="Rounds"/> rounds, at most
+/// <see cref="MaxQueryFrames"/> query frames and <see cref="MaxRelayedWants"/> relayed wants per round, and each
+/// author asked of one neighbour at a time (<see cref="HoldMilliseconds"/>), so the neighbours that all hold the same
+/// posts do not all send them.
+/// </summary>
+public sealed class RestorePlan
+{
+    /// <summary>Restore rounds after the first question; the host drives them (DeviceApp: one every 30 s).</summary>
+    public const int Rounds = 8;
+
+    /// <summary>Query frames (heads questions about known authors) per round at most.</summary>
+    public const int MaxQueryFrames = 4;
+
+    /// <summary>Relayed wants per round at most.</summary>
+    public const int MaxRelayedWants = 4;
+
+    /// <summary>How long a want for one author waits for its answer before another neighbour is asked.</summary>
+    public const long HoldMilliseconds = 20000;
+
+    /// <summary>Relayed wants sent per author at most (a lost want or answer gets one more chance).</summary>
+    public const int RelayedAsks = 3;
+
+    /// <summary>Asked ranges remembered at most.</summary>
+    public const int MaxAskedRanges = 64;
+
+    private readonly ArrayList _asked = new ArrayList(); // AskedRange, at most MaxAskedRanges
+    private readonly KeyedTable _relayed; // author -> boxed int: relayed wants sent for its chain
+    /// <summary>Neighbours remembered at most (by hint) to address questions to.</summary>
+    public const int MaxNeighbours = 16;
+
+    private readonly ArrayList _neighbours = new ArrayList(); // boxed byte hints of neighbours whose heads were heard
+    private readonly ArrayList _held = new ArrayList(); // boxed long: entries their heads showed, summed
+    private int _round;
+    private int _queryOffset;
+
+    /// <summary>Creates a plan remembering at most <paramref name="capacity"/> authors asked.</summary>
+    public RestorePlan(int capacity)
+    {
+        _relayed = new KeyedTable(capacity);
+    }
+
+    /// <summary>Rounds run so far.</summary>
+    public int Round => _round;
+
+    /// <summary>True once every round ran.</summary>
+    public bool Done => _round >= Rounds;
+
+    /// <summary>Starts the next round.</summary>
+    public void NextRound()
+    {
+        _round++;
+    }
+
+    /// <summary>
+    /// Keeps the wanted ranges not inside a range asked within <see cref="HoldMilliseconds"/> and records them as
+    /// asked now: when several neighbours advertise the same run, the first is asked and the others are not, but a
+    /// neighbour advertising more of a chain is still asked for the rest (docs/protocol.md §8.3).
+    /// </summary>
+    public SequenceRange[] Filter(SequenceRange[] wants, long nowMs)
+    {
+        var kept = new ArrayList();
+        for (int i = 0; i < wants.Length; i++)
+        {
+            if (!Covered(wants[i], nowMs))
+            {
+                kept.Add(wants[i]);
+            }
+        }
+
+        for (int i = 0; i < kept.Count; i++)
+        {
+            Record((SequenceRange)kept[i]!, nowMs);
+        }
+
+        var result = new SequenceRange[kept.Count];
+        kept.CopyTo(result);
+        return result;
+    }
+
+    private bool Covered(SequenceRange want, long nowMs)
+    {
+        for (int i = 0; i < _asked.Count; i++)
+        {
+            var asked = (AskedRange)_asked[i]!;
+            if (asked.Range.Author == want.Author && asked.Range.From <= want.From && asked.Range.To >= want.To && nowMs - asked.AtMs < HoldMilliseconds)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Record(SequenceRange range, long nowMs)
+    {
+        if (_asked.Count == MaxAskedRanges)
+        {
+            _asked.RemoveAt(0); // the oldest ask: its hold has most likely run out
+        }
+
+        _asked.Add(new AskedRange(range, nowMs));
+    }
+
+    /// <summary>
+    /// A neighbour's heads were heard (its hint, and how many entries its heads say it holds), so questions can be
+    /// addressed to it.
+    /// </summary>
+    public void NoteNeighbour(byte hint, long entries)
+    {
+        if (hint == 0)
+        {
+            return;
+        }
+
+        for (int i = 0; i < _neighbours.Count; i++)
+        {
+            if ((byte)_neighbours[i]! == hint)
+            {
+                _held[i] = (long)_held[i]! + entries;
+                return;
+            }
+        }
+
+        if (_neighbours.Count < MaxNeighbours)
+        {
+            _neighbours.Add(hint);
+            _held.Add(entries);
+        }
+    }
+
+    /// <summary>
+    /// The neighbour this round's questions go to, so one answers at a time and the answers do not collide: on odd
+    /// rounds the one whose heads showed the most entries (an archive or gateway holds every chain it heard), on
+    /// even rounds the heard neighbours in turn; 0 (any neighbour) while none was heard.
+    /// </summary>
+    public byte NextNeighbour()
+    {
+        if (_neighbours.Count == 0)
+        {
+            return 0;
+        }
+
+        if (_round % 2 == 0)
+        {
+            return (byte)_neighbours[(_round / 2) % _neighbours.Count]!;
+        }
+
+        int best = 0;
+        for (int i = 1; i < _held.Count; i++)
+        {
+            best = (long)_held[i]! > (long)_held[best]! ? i : best;
+        }
+
+        return (byte)_neighbours[best]!;
+    }
+
+    /// <summary>
+    /// The next round's questions about known authors (a query heads list), at most <paramref name="perFrame"/> per
+    /// list and <see cref="MaxQueryFrames"/> lists, from a rotating offset so a long contact list is covered in turn.
+    /// </summary>
+    public ChainHead[][] Questions(ChainStore chains, int perFrame)
+    {
+        Profile[] known = chains.KnownProfiles();
+        int total = known.Length < perFrame * MaxQueryFrames ? known.Length : perFrame * MaxQueryFrames;
+        int frames = perFrame <= 0 ? 0 : (total + perFrame - 1) / perFrame;
+        var result = new ChainHead[frames][];
+        for (int f = 0; f < frames; f++)
+        {
+            int count = total - (f * perFrame) < perFrame ? total - (f * perFrame) : perFrame;
+            result[f] = new ChainHead[count];
+            for (int i = 0; i < count; i++)
+            {
+                uint author = known[(_queryOffset + (f * perFrame) + i) % known.Length].NodeId;
+                result[f][i] = new ChainHead(author, 0, 0, new byte[EntryCodec.LinkSize]);
+            }
+        }
+
+        _queryOffset = known.Length == 0 ? 0 : (_queryOffset + total) % known.Length;
+        return result;
+    }
+
+    /// <summary>
+    /// The relayed wants of this round: the own chain from 0 (only that with <paramref name="ownOnly"/>), then the chain of each
+    /// known author the own chain names as a recipient, then the other known authors, from the start; each author at most
+    /// <see cref="RelayedAsks"/> times, at most <see cref="MaxRelayedWants"/> wants of
+    /// <see cref="RelayedWant.MaxRanges"/> ranges.
+    /// </summary>
+    public RelayedWant[] RelayedWants(ChainStore chains, uint self, bool ownOnly)
+    {
+        var ranges = new ArrayList();
+        if (TakeRelayedAsk(self))
+        {
+            ranges.Add(new SequenceRange(self, 0, WantMessage.MaxRangeLength - 1));
+        }
+
+        if (ownOnly)
+        {
+            return Pack(ranges, self);
+        }
+
+        // Those the own chain names first, then every other known author: a message from someone never answered
+        // is named nowhere in the own chain.
+        uint[] peers = Peers(chains, self, MaxRelayedWants * RelayedWant.MaxRanges);
+        AddRelayed(ranges, peers);
+        Profile[] known = chains.KnownProfiles();
+        var others = new uint[known.Length];
+        for (int i = 0; i < known.Length; i++)
+        {
+            others[i] = known[i].NodeId == self ? 0 : known[i].NodeId;
+        }
+
+        AddRelayed(ranges, others);
+        return Pack(ranges, self);
+    }
+
+    private RelayedWant[] Pack(ArrayList ranges, uint self)
+    {
+        int count = (ranges.Count + RelayedWant.MaxRanges - 1) / RelayedWant.MaxRanges;
+        var wants = new RelayedWant[count];
+        for (int w = 0; w < count; w++)
+        {
+            int n = ranges.Count - (w * RelayedWant.MaxRanges) < RelayedWant.MaxRanges ? ranges.Count - (w * RelayedWant.MaxRanges) : RelayedWant.MaxRanges;
+            var part = new SequenceRange[n];
+            for (int i = 0; i < n; i++)
+            {
+                part[i] = (SequenceRange)ranges[(w * RelayedWant.MaxRanges) + i]!;
+            }
+
+            wants[w] = new RelayedWant(self, _round, part);
+        }
+
+        return wants;
+    }
+
+    private void AddRelayed(ArrayList ranges, uint[] authors)
+    {
+        for (int i = 0; i < authors.Length && ranges.Count < MaxRelayedWants * RelayedWant.MaxRanges; i++)
+        {
+            if (authors[i] != 0 && TakeRelayedAsk(authors[i]))
+            {
+                ranges.Add(new SequenceRange(authors[i], 0, WantMessage.MaxRangeLength - 1));
+            }
+        }
+    }
+
+    private bool TakeRelayedAsk(uint author)
+    {
+        object? sent = _relayed.Get(author);
+        int count = sent == null ? 0 : (int)sent;
+        if (count >= RelayedAsks)
+        {
+            return false;
+        }
+
+        return _relayed.Set(author, count + 1);
+    }
+
+    /// <summary>
+    /// Known authors that the held own entries name as recipients (the hint of a direct entry; every known author
+    /// with that hint, since a hint is one byte), at most <paramref name="max"/>, looking at no more than
+    /// <see cref="SyncPlanner.MaxHoleProbe"/> own entries.
+    /// </summary>
+    public static uint[] Peers(ChainStore chains, uint self, int max)
+    {
+        var hints = new bool[256];
+        uint low;
+        uint high;
+        if (chains.Store.TryGetRange(self, out low, out high))
+        {
+            int probed = 0;
+            for (uint s = low; probed < SyncPlanner.MaxHoleProbe; s++, probed++)
+            {
+                StoredEntry? held = chains.Store.Get(self, s);
+                if (held != null && held.Entry.Sealing == BodySealing.Direct)
+                {
+                    hints[held.Entry.Hint] = true;
+                }
+
+                if (s == high)
+                {
+                    break;
+                }
+            }
+        }
+
+        var list = new ArrayList();
+        Profile[] known = chains.KnownProfiles();
+        for (int i = 0; i < known.Length && list.Count < max; i++)
+        {
+            uint id = known[i].NodeId;
+            if (id != self && hints[NodeId.HintOf(id)])
+            {
+                list.Add(id);
+            }
+        }
+
+        var result = new uint[list.Count];
+        list.CopyTo(result);
+        return result;
+    }
+}
