@@ -134,8 +134,7 @@ internal sealed class EntryReader
         }
 
         Profile? profile;
-        var reader = new ByteReader(entry.Encoded, entry.BodyOffset, entry.BodyLength);
-        if (Profile.TryRead(reader, out profile) != ProtocolError.None || reader.Remaining != 0 || profile!.NodeId != entry.Author)
+        if (Profile.TryDecode(entry.Encoded, entry.BodyOffset, entry.BodyLength, out profile) != ProtocolError.None || profile!.NodeId != entry.Author)
         {
             return;
         }

@@ -1,4 +1,3 @@
-using System.Collections;
 using MeshMessenger.Protocol.Anchors;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
@@ -167,11 +166,11 @@ public sealed class MessengerNode
     /// <summary>What happened to incoming frames.</summary>
     public NodeCounters Counters { get; } = new NodeCounters();
 
-    /// <summary>The readable messages and the event raised for each (<see cref="MessageAdded"/>).</summary>
-    public Inbox Inbox => _inbox;
-
-    /// <summary>Readable messages, sent and received, in the order this node learned them (<see cref="MessageRecord"/>); a read view of <see cref="Inbox"/>.</summary>
-    public ArrayList Messages => _inbox.Records;
+    /// <summary>
+    /// Readable messages, sent and received, in the order this node learned them (<see cref="MessageRecord"/>): a
+    /// read-only view; <see cref="MessageAdded"/> is raised for each record added, <see cref="ForgetMessages"/> empties it.
+    /// </summary>
+    public Inbox Messages => _inbox;
 
     /// <summary>Frames waiting for transmission.</summary>
     public int OutboxCount => _outbox.Count;
@@ -408,6 +407,15 @@ public sealed class MessengerNode
         _reader.RereadStore();
     }
 
+    /// <summary>
+    /// Drops the records held in memory (<see cref="Messages"/>); the store keeps every entry and
+    /// <see cref="RebuildFromStore"/> reads them back. Raises nothing. For a host that never reads records.
+    /// </summary>
+    public void ForgetMessages()
+    {
+        _inbox.Clear();
+    }
+
     private ProtocolError Dispatch(Frame frame)
     {
         switch (frame.Type)
@@ -519,14 +527,15 @@ public sealed class MessengerNode
             return error;
         }
 
-        if (entry!.Author == Id && relay != Hint)
+        ChainVerdict verdict = _chains.Accept(entry!);
+        Counters.Count(verdict);
+        if (entry!.Author == Id && relay != Hint && (verdict == ChainVerdict.Duplicate || verdict == ChainVerdict.Accepted || verdict == ChainVerdict.Gap))
         {
-            // Our own entry, heard from a neighbour: it was relayed (not yet delivered).
+            // Our own entry, heard from a neighbour, and its signature checked (a forged copy says nothing): it was
+            // relayed (not yet delivered).
             _tracker.Relayed(entry.Sequence);
         }
 
-        ChainVerdict verdict = _chains.Accept(entry);
-        Counters.Count(verdict);
         switch (verdict)
         {
             case ChainVerdict.Accepted:
