@@ -278,4 +278,33 @@ public sealed class NodePartsTests
         Assert.Equal(2, alice.Messages.Count);
         Assert.Equal(2, raised);
     }
+    [Fact]
+    public void A_stranger_s_profile_with_a_known_peer_s_hint_re_adds_nothing()
+    {
+        var clock = new TestClock();
+        var alice = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, false, new Ed25519SignatureVerifier(), new NodeLimits { Messages = 2 });
+        MessengerNode bob = TestLink.Node(2, "bob", clock);
+        new TestLink(alice, bob).Run();
+        for (int i = 0; i < 4; i++)
+        {
+            alice.SendText(bob.Id, "to bob " + i); // the oldest two leave the inbox at its cap
+        }
+
+        alice.TakeOutbox();
+        byte fill = 3;
+        while (NodeId.HintOf(Identities.Fixed(fill).Id) != bob.Hint)
+        {
+            fill++;
+        }
+
+        MessengerNode mallory = TestLink.Node(fill, "mallory", clock);
+        var held = alice.Messages.Cast<MessageRecord>().Select(m => m.Sequence).ToList();
+        int raised = 0;
+        alice.MessageAdded += _ => raised++;
+        new TestLink(alice, mallory).Run();
+
+        Assert.NotNull(alice.Chains.ProfileOf(mallory.Id)); // the stranger's profile was taken
+        Assert.Equal(0, raised); // no message of Alice's is to Mallory: nothing became readable
+        Assert.Equal(held, alice.Messages.Cast<MessageRecord>().Select(m => m.Sequence));
+    }
 }

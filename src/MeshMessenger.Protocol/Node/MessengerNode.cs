@@ -527,9 +527,12 @@ public sealed class MessengerNode
             return error;
         }
 
-        ChainVerdict verdict = _chains.Accept(entry!);
+        // A first profile of an author whose key was unknown makes own direct messages to it readable (checked
+        // before the store learns the key; a profile only confirming a contact card's key makes nothing new readable).
+        bool newKey = entry!.Kind == EntryKind.Profile && entry.Sequence == 0 && entry.Author != Id && _chains.ProfileOf(entry.Author) == null;
+        ChainVerdict verdict = _chains.Accept(entry);
         Counters.Count(verdict);
-        if (entry!.Author == Id && relay != Hint && (verdict == ChainVerdict.Duplicate || verdict == ChainVerdict.Accepted || verdict == ChainVerdict.Gap))
+        if (entry.Author == Id && relay != Hint && (verdict == ChainVerdict.Duplicate || verdict == ChainVerdict.Accepted || verdict == ChainVerdict.Gap))
         {
             // Our own entry, heard from a neighbour, and its signature checked (a forged copy says nothing): it was
             // relayed (not yet delivered).
@@ -541,7 +544,7 @@ public sealed class MessengerNode
             case ChainVerdict.Accepted:
             case ChainVerdict.Gap:
                 // A recipient holds only the entries addressed to it, so gaps are normal; sync fills them on request.
-                OnAccepted(entry);
+                OnAccepted(entry, newKey);
                 break;
             case ChainVerdict.UnknownAuthor:
                 _sync.AskFor(entry.Author, 0, 0); // the profile, whose key verifies the rest
@@ -553,7 +556,7 @@ public sealed class MessengerNode
         return ProtocolError.None;
     }
 
-    private void OnAccepted(Entry entry)
+    private void OnAccepted(Entry entry, bool newKey)
     {
         if (entry.Author == Id && _own.Restoring)
         {
@@ -568,7 +571,7 @@ public sealed class MessengerNode
 
         // While restoring, what arrives is history: receipts wait until the chain head is known.
         _reader.Read(entry, !_own.Restoring, true);
-        if (entry.Kind == EntryKind.Profile && entry.Sequence == 0 && entry.Author != Id)
+        if (newKey)
         {
             _reader.ReadOwnMessagesTo(entry.Author);
         }
