@@ -134,7 +134,7 @@ public sealed class MessengerNode
 
     /// <summary>
     /// Raised once for each record added to <see cref="Messages"/>: a message composed here, a newly stored entry
-    /// opened, an own message a newly learned profile made readable. Duplicate frames and replayed entries raise
+    /// opened, an own message to an author whose first profile just made its key known. Duplicate frames and replayed entries raise
     /// nothing. <see cref="RebuildFromStore"/> (also run by the constructor on a store with entries, before any
     /// handler can be attached, and when a restore ends) clears the records and raises again for each one it
     /// re-adds, so a handler must be idempotent per (author, sequence). See <see cref="Node.Inbox"/>.
