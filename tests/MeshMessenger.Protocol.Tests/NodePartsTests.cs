@@ -234,4 +234,77 @@ public sealed class NodePartsTests
             Assert.Equal(FrameCodec.TryDecode(bad, 0, bad.Length, FrameLimits.Ip, out _), peek);
         }
     }
+    [Fact]
+    public void An_own_entry_heard_from_a_neighbour_marks_it_relayed_only_if_its_signature_checks()
+    {
+        var clock = new TestClock();
+        MessengerNode alice = TestLink.Node(1, "alice", clock);
+        MessengerNode bob = TestLink.Node(2, "bob", clock);
+        new TestLink(alice, bob).Run();
+        uint sequence = alice.SendText(bob.Id, "hello");
+        Frame sent = alice.TakeOutbox()
+            .Select(b => FrameCodec.TryDecode(b, 0, b.Length, FrameLimits.Ip, out Frame? f) == ProtocolError.None ? f! : null)
+            .Single(f => f != null && f.Type == FrameType.Entry)!;
+
+        // A neighbour's copy with one signature byte changed: the store refuses it, so it says nothing about delivery.
+        byte[] forged = (byte[])sent.Payload.Clone();
+        forged[^1] ^= 1;
+        byte[] forgedFrame = FrameCodec.Encode(new Frame(FrameType.Entry, sent.HopLimit, sent.HopStart, false, 0, 0x77, forged), FrameLimits.LoRa);
+        Assert.Equal(ProtocolError.BadSignature, alice.Receive(forgedFrame, 0, forgedFrame.Length));
+        Assert.Equal(MessageState.Sent, alice.Tracker.StateOf(sequence));
+
+        byte[] genuine = FrameCodec.Encode(sent.Readdressed(sent.HopLimit, 0, 0x77), FrameLimits.LoRa);
+        Assert.Equal(ProtocolError.None, alice.Receive(genuine, 0, genuine.Length));
+        Assert.Equal(MessageState.Relayed, alice.Tracker.StateOf(sequence));
+    }
+
+    [Fact]
+    public void Messages_is_a_read_only_view_and_forgetting_them_raises_nothing()
+    {
+        var clock = new TestClock();
+        MessengerNode alice = TestLink.Node(1, "alice", clock);
+        alice.PostPublic("one");
+        alice.PostPublic("two");
+        int raised = 0;
+        alice.MessageAdded += _ => raised++;
+
+        Assert.IsNotAssignableFrom<System.Collections.IList>(alice.Messages);
+        Assert.Equal(2, alice.Messages.Cast<MessageRecord>().Count());
+        alice.ForgetMessages();
+        Assert.Empty(alice.Messages);
+        Assert.Equal(0, raised);
+        Assert.Equal(3, alice.Chains.Store.Count); // the store keeps every entry (profile and both posts)
+        alice.RebuildFromStore();
+        Assert.Equal(2, alice.Messages.Count);
+        Assert.Equal(2, raised);
+    }
+    [Fact]
+    public void A_stranger_s_profile_with_a_known_peer_s_hint_re_adds_nothing()
+    {
+        var clock = new TestClock();
+        var alice = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, false, new Ed25519SignatureVerifier(), new NodeLimits { Messages = 2 });
+        MessengerNode bob = TestLink.Node(2, "bob", clock);
+        new TestLink(alice, bob).Run();
+        for (int i = 0; i < 4; i++)
+        {
+            alice.SendText(bob.Id, "to bob " + i); // the oldest two leave the inbox at its cap
+        }
+
+        alice.TakeOutbox();
+        byte fill = 3;
+        while (NodeId.HintOf(Identities.Fixed(fill).Id) != bob.Hint)
+        {
+            fill++;
+        }
+
+        MessengerNode mallory = TestLink.Node(fill, "mallory", clock);
+        var held = alice.Messages.Cast<MessageRecord>().Select(m => m.Sequence).ToList();
+        int raised = 0;
+        alice.MessageAdded += _ => raised++;
+        new TestLink(alice, mallory).Run();
+
+        Assert.NotNull(alice.Chains.ProfileOf(mallory.Id)); // the stranger's profile was taken
+        Assert.Equal(0, raised); // no message of Alice's is to Mallory: nothing became readable
+        Assert.Equal(held, alice.Messages.Cast<MessageRecord>().Select(m => m.Sequence));
+    }
 }

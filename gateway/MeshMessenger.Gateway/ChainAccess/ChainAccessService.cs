@@ -252,7 +252,7 @@ public sealed class ChainAccessService : BackgroundService
     {
         byte[] frame = FrameCodec.Encode(new Frame(FrameType.Entry, 0, 0, false, 0, 0, encoded), FrameLimits.Ip);
         _node!.Receive(frame, 0, frame.Length);
-        _node.Messages.Clear(); // the gateway reads nothing back: records would only pile up
+        _node.ForgetMessages(); // the gateway reads nothing back: records would only pile up
         List<(uint Author, uint Sequence, byte[] Body)> requests = [.. _requests];
         _requests.Clear();
         foreach ((uint author, uint sequence, byte[] body) in requests)

@@ -509,12 +509,16 @@ public sealed class PaymentScenario
                     break;
                 case FrameType.Fragment:
                     fragment = true;
-                    byte[] payload = info.Frame.Payload;
-                    uint id = payload.Length >= 4 ? (uint)((payload[0] << 24) | (payload[1] << 16) | (payload[2] << 8) | payload[3]) : 0;
-                    if (payload.Length > Fragment.HeaderSize && payload[4] == 0)
+                    if (Fragment.TryDecode(info.Frame.Payload, out Fragment? piece) != ProtocolError.None)
+                    {
+                        break;
+                    }
+
+                    uint id = piece!.MessageId;
+                    if (piece.Index == 0)
                     {
                         // The first piece starts with the entry's clear header: kind byte, author, sequence (docs/protocol.md §3).
-                        var reader = new ByteReader(payload, Fragment.HeaderSize, payload.Length - Fragment.HeaderSize);
+                        var reader = new ByteReader(piece.Data, 0, piece.Data.Length);
                         if (reader.ReadByte() >= 0 && reader.TryReadUInt32(out uint author) && reader.TryReadVarint(out uint sequence))
                         {
                             _fragments[id] = _labels.GetValueOrDefault((author, sequence), "other");

@@ -134,8 +134,7 @@ internal sealed class EntryReader
         }
 
         Profile? profile;
-        var reader = new ByteReader(entry.Encoded, entry.BodyOffset, entry.BodyLength);
-        if (Profile.TryRead(reader, out profile) != ProtocolError.None || reader.Remaining != 0 || profile!.NodeId != entry.Author)
+        if (Profile.TryDecode(entry.Encoded, entry.BodyOffset, entry.BodyLength, out profile) != ProtocolError.None || profile!.NodeId != entry.Author)
         {
             return;
         }
@@ -148,12 +147,16 @@ internal sealed class EntryReader
         _chains.AddContact(profile);
     }
 
-    /// <summary>A peer's key just became known: own direct messages to it (back from a restore) can now be read.</summary>
+    /// <summary>
+    /// A peer's key just became known: own direct messages to it (back from a restore) can now be read. Opened with
+    /// that peer's key only: an entry to another peer with the same hint was read when that peer's key became known.
+    /// </summary>
     public void ReadOwnMessagesTo(uint peer)
     {
         uint low;
         uint high;
-        if (!_chains.Store.TryGetRange(_id, out low, out high))
+        Profile? only = _chains.ProfileOf(peer);
+        if (only == null || !_chains.Store.TryGetRange(_id, out low, out high))
         {
             return;
         }
@@ -163,7 +166,7 @@ internal sealed class EntryReader
             StoredEntry? own = _chains.Store.Get(_id, s);
             if (own != null && (own.Entry.Kind == EntryKind.Text || own.Entry.Kind == EntryKind.ChainRequest || own.Entry.Kind == EntryKind.ChainStatus) && own.Entry.Hint == NodeId.HintOf(peer) && !_inbox.Contains(_id, s))
             {
-                ReadOwnDirect(own.Entry);
+                ReadOwnDirect(own.Entry, new[] { only });
             }
         }
     }
@@ -276,7 +279,11 @@ internal sealed class EntryReader
     /// <summary>Own sealed entries (seen again after a restore): find the recipient among known profiles by hint.</summary>
     private void ReadOwnDirect(Entry entry)
     {
-        Profile[] candidates = _chains.KnownProfiles();
+        ReadOwnDirect(entry, _chains.KnownProfiles());
+    }
+
+    private void ReadOwnDirect(Entry entry, Profile[] candidates)
+    {
         for (int i = 0; i < candidates.Length; i++)
         {
             Profile peer = candidates[i];

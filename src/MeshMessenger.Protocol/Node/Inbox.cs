@@ -20,7 +20,7 @@ namespace MeshMessenger.Protocol.Node;
 /// again for each: a handler must be idempotent per (author, sequence), as for
 /// <see cref="MessengerNode.PaymentEntryReceived"/>.
 /// </remarks>
-public sealed class Inbox
+public sealed class Inbox : IEnumerable
 {
     private readonly ArrayList _records = new ArrayList();
     private readonly int _capacity;
@@ -33,9 +33,6 @@ public sealed class Inbox
 
     /// <summary>Raised once for each record added (see the remarks for exactly when).</summary>
     public event MessageHandler? MessageAdded;
-
-    /// <summary>The records held, oldest first (a view: change it only through this class).</summary>
-    public ArrayList Records => _records;
 
     /// <summary>Records held.</summary>
     public int Count => _records.Count;
@@ -50,7 +47,7 @@ public sealed class Inbox
     }
 
     /// <summary>Adds a record, dropping the oldest at the cap, and raises <see cref="MessageAdded"/> for it.</summary>
-    public void Add(MessageRecord record)
+    internal void Add(MessageRecord record)
     {
         if (_records.Count == _capacity)
         {
@@ -66,9 +63,15 @@ public sealed class Inbox
     }
 
     /// <summary>Empties the list (before a rebuild re-adds what the store holds); raises nothing.</summary>
-    public void Clear()
+    internal void Clear()
     {
         _records.Clear();
+    }
+
+    /// <summary>The records held, oldest first (<see cref="MessageRecord"/>); hosts read, only the node changes them.</summary>
+    public IEnumerator GetEnumerator()
+    {
+        return _records.GetEnumerator();
     }
 
     /// <summary>True if a record of (<paramref name="author"/>, <paramref name="sequence"/>) is held.</summary>

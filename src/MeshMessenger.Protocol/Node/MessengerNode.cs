@@ -1,4 +1,3 @@
-using System.Collections;
 using MeshMessenger.Protocol.Anchors;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
@@ -135,7 +134,7 @@ public sealed class MessengerNode
 
     /// <summary>
     /// Raised once for each record added to <see cref="Messages"/>: a message composed here, a newly stored entry
-    /// opened, an own message a newly learned profile made readable. Duplicate frames and replayed entries raise
+    /// opened, an own message to an author whose first profile just made its key known. Duplicate frames and replayed entries raise
     /// nothing. <see cref="RebuildFromStore"/> (also run by the constructor on a store with entries, before any
     /// handler can be attached, and when a restore ends) clears the records and raises again for each one it
     /// re-adds, so a handler must be idempotent per (author, sequence). See <see cref="Node.Inbox"/>.
@@ -167,11 +166,11 @@ public sealed class MessengerNode
     /// <summary>What happened to incoming frames.</summary>
     public NodeCounters Counters { get; } = new NodeCounters();
 
-    /// <summary>The readable messages and the event raised for each (<see cref="MessageAdded"/>).</summary>
-    public Inbox Inbox => _inbox;
-
-    /// <summary>Readable messages, sent and received, in the order this node learned them (<see cref="MessageRecord"/>); a read view of <see cref="Inbox"/>.</summary>
-    public ArrayList Messages => _inbox.Records;
+    /// <summary>
+    /// Readable messages, sent and received, in the order this node learned them (<see cref="MessageRecord"/>): a
+    /// read-only view; <see cref="MessageAdded"/> is raised for each record added, <see cref="ForgetMessages"/> empties it.
+    /// </summary>
+    public Inbox Messages => _inbox;
 
     /// <summary>Frames waiting for transmission.</summary>
     public int OutboxCount => _outbox.Count;
@@ -408,6 +407,15 @@ public sealed class MessengerNode
         _reader.RereadStore();
     }
 
+    /// <summary>
+    /// Drops the records held in memory (<see cref="Messages"/>); the store keeps every entry and
+    /// <see cref="RebuildFromStore"/> reads them back. Raises nothing. For a host that never reads records.
+    /// </summary>
+    public void ForgetMessages()
+    {
+        _inbox.Clear();
+    }
+
     private ProtocolError Dispatch(Frame frame)
     {
         switch (frame.Type)
@@ -519,20 +527,24 @@ public sealed class MessengerNode
             return error;
         }
 
-        if (entry!.Author == Id && relay != Hint)
+        // A first profile of an author whose key was unknown makes own direct messages to it readable (checked
+        // before the store learns the key; a profile only confirming a contact card's key makes nothing new readable).
+        bool newKey = entry!.Kind == EntryKind.Profile && entry.Sequence == 0 && entry.Author != Id && _chains.ProfileOf(entry.Author) == null;
+        ChainVerdict verdict = _chains.Accept(entry);
+        Counters.Count(verdict);
+        if (entry.Author == Id && relay != Hint && (verdict == ChainVerdict.Duplicate || verdict == ChainVerdict.Accepted || verdict == ChainVerdict.Gap))
         {
-            // Our own entry, heard from a neighbour: it was relayed (not yet delivered).
+            // Our own entry, heard from a neighbour, and its signature checked (a forged copy says nothing): it was
+            // relayed (not yet delivered).
             _tracker.Relayed(entry.Sequence);
         }
 
-        ChainVerdict verdict = _chains.Accept(entry);
-        Counters.Count(verdict);
         switch (verdict)
         {
             case ChainVerdict.Accepted:
             case ChainVerdict.Gap:
                 // A recipient holds only the entries addressed to it, so gaps are normal; sync fills them on request.
-                OnAccepted(entry);
+                OnAccepted(entry, newKey);
                 break;
             case ChainVerdict.UnknownAuthor:
                 _sync.AskFor(entry.Author, 0, 0); // the profile, whose key verifies the rest
@@ -544,7 +556,7 @@ public sealed class MessengerNode
         return ProtocolError.None;
     }
 
-    private void OnAccepted(Entry entry)
+    private void OnAccepted(Entry entry, bool newKey)
     {
         if (entry.Author == Id && _own.Restoring)
         {
@@ -559,7 +571,7 @@ public sealed class MessengerNode
 
         // While restoring, what arrives is history: receipts wait until the chain head is known.
         _reader.Read(entry, !_own.Restoring, true);
-        if (entry.Kind == EntryKind.Profile && entry.Sequence == 0 && entry.Author != Id)
+        if (newKey)
         {
             _reader.ReadOwnMessagesTo(entry.Author);
         }
