@@ -304,35 +304,9 @@ public sealed class AnchoringTests : IDisposable
         string bundle = ProofBundle.For(store, batch, 7).ToJson(); // author 000003ef's checkpoint at entry 7, valid on the chain
         string rpc = $"http://127.0.0.1:{_anvil.Port}";
 
-        // A gateway (this listener plays a lying one) answers every entry with that one valid bundle.
-        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        using var gateway = new System.Net.HttpListener();
-        gateway.Prefixes.Add($"http://127.0.0.1:{port}/");
-        gateway.Start();
-        _ = Task.Run(async () =>
-        {
-            while (gateway.IsListening)
-            {
-                System.Net.HttpListenerContext context;
-                try
-                {
-                    context = await gateway.GetContextAsync();
-                }
-                catch (System.Net.HttpListenerException)
-                {
-                    return;
-                }
-
-                byte[] body = System.Text.Encoding.UTF8.GetBytes(bundle);
-                context.Response.ContentType = "application/json";
-                await context.Response.OutputStream.WriteAsync(body);
-                context.Response.Close();
-            }
-        });
-        string url = $"http://127.0.0.1:{port}";
+        // A gateway (this server plays a lying one) answers every entry with that one valid bundle.
+        using var gateway = new FixedAnswerServer(bundle);
+        string url = gateway.Url;
 
         Assert.Equal(0, await Cli.Commands.VerifyCommand.RunAsync("000003ef:7", rpc, new Spectre.Console.Testing.TestConsole(), url));
         Assert.Equal(0, await Cli.Commands.VerifyCommand.RunAsync("000003ef:5", rpc, new Spectre.Console.Testing.TestConsole(), url)); // entry 7 covers 5

@@ -47,36 +47,10 @@ public sealed class ProofInputTests : IDisposable
     [Fact]
     public async Task A_node_answering_a_transaction_receipt_or_block_with_a_bare_value_is_an_RpcException_and_a_failed_check()
     {
-        // A node (this listener plays a broken or hostile one) whose every result is a string, not an object.
-        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        using var node = new System.Net.HttpListener();
-        node.Prefixes.Add($"http://127.0.0.1:{port}/");
-        node.Start();
-        _ = Task.Run(async () =>
-        {
-            while (node.IsListening)
-            {
-                System.Net.HttpListenerContext context;
-                try
-                {
-                    context = await node.GetContextAsync();
-                }
-                catch (System.Net.HttpListenerException)
-                {
-                    return;
-                }
-
-                byte[] body = System.Text.Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x12\"}");
-                context.Response.ContentType = "application/json";
-                await context.Response.OutputStream.WriteAsync(body);
-                context.Response.Close();
-            }
-        });
+        // A node (this server plays a broken or hostile one) whose every result is a string, not an object.
+        using var node = new FixedAnswerServer("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x12\"}");
         using var http = new HttpClient();
-        var rpc = new Rpc.EthereumRpcClient(http, new Uri($"http://127.0.0.1:{port}/"));
+        var rpc = new Rpc.EthereumRpcClient(http, new Uri(node.Url));
         await Assert.ThrowsAsync<Rpc.RpcException>(() => rpc.TransactionAsync("0x00"));
         await Assert.ThrowsAsync<Rpc.RpcException>(() => rpc.ReceiptAsync("0x00"));
         await Assert.ThrowsAsync<Rpc.RpcException>(() => rpc.BlockAsync("latest"));
