@@ -293,6 +293,32 @@ public sealed class AnchoringTests : IDisposable
     }
 
     [Fact]
+    public async Task Meshmsg_verify_of_an_entry_refuses_a_gateway_bundle_that_does_not_cover_that_entry()
+    {
+        AnchorStore store = Store();
+        long batch = store.AddBatch(Leaves(20));
+        var anchorer = new Anchorer(_anvil.Rpc, store, AnvilNode.Account0Key, 31337);
+        await Settle(anchorer, store, batch, AnchorState.Included);
+        await _anvil.Mine(3);
+        await Settle(anchorer, store, batch, AnchorState.Final);
+        string bundle = ProofBundle.For(store, batch, 7).ToJson(); // author 000003ef's checkpoint at entry 7, valid on the chain
+        string rpc = $"http://127.0.0.1:{_anvil.Port}";
+
+        // A gateway (this server plays a lying one) answers every entry with that one valid bundle.
+        using var gateway = new FixedAnswerServer(bundle);
+        string url = gateway.Url;
+
+        Assert.Equal(0, await Cli.Commands.VerifyCommand.RunAsync("000003ef:7", rpc, new Spectre.Console.Testing.TestConsole(), url));
+        Assert.Equal(0, await Cli.Commands.VerifyCommand.RunAsync("000003ef:5", rpc, new Spectre.Console.Testing.TestConsole(), url)); // entry 7 covers 5
+        var console = new Spectre.Console.Testing.TestConsole();
+        console.Profile.Width = 400;
+        Assert.Equal(1, await Cli.Commands.VerifyCommand.RunAsync("000003f0:7", rpc, console, url)); // another author
+        Assert.Contains("does not cover 000003f0's entry 7", console.Output, StringComparison.Ordinal);
+        Assert.Equal(1, await Cli.Commands.VerifyCommand.RunAsync("000003ef:8", rpc, new Spectre.Console.Testing.TestConsole(), url)); // a later entry
+        Assert.Equal(2, await Cli.Commands.VerifyCommand.RunAsync("000003ef:9999999999", rpc, new Spectre.Console.Testing.TestConsole(), url));
+    }
+
+    [Fact]
     public async Task The_anchorer_refuses_to_sign_for_another_chain()
     {
         AnchorStore store = Store();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using MeshMessenger.Anchoring.Merkle;
+using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Anchors;
 using Microsoft.Data.Sqlite;
 
@@ -41,10 +42,10 @@ public sealed class AnchorStore
         for (int i = 0; i < leaves.Count; i++)
         {
             // Checkpoint leaves (AnchorLeaf, 48 bytes) are indexed by author and sequence so a proof can be found for an entry.
-            bool checkpoint = leaves[i].Length == AnchorLeaf.Size;
+            bool checkpoint = AnchorLeaf.TryDecode(leaves[i], 0, leaves[i].Length, out AnchorLeaf? leaf) == ProtocolError.None;
             Insert(c, t, "INSERT INTO leaves (batch_id, idx, leaf, author, seq) VALUES ($b, $i, $l, $a, $s)", ("$b", id), ("$i", i), ("$l", leaves[i]),
-                ("$a", checkpoint ? (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(leaves[i]) : DBNull.Value),
-                ("$s", checkpoint ? (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(leaves[i].AsSpan(4)) : DBNull.Value));
+                ("$a", checkpoint ? (long)leaf!.Author : DBNull.Value),
+                ("$s", checkpoint ? (long)leaf!.Sequence : DBNull.Value));
         }
 
         t.Commit();

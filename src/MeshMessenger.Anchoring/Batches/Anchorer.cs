@@ -266,6 +266,7 @@ public sealed class Anchorer(EthereumRpcClient rpc, AnchorStore store, byte[] pr
             await rpc.SendRawTransactionAsync(raw, ct).ConfigureAwait(false);
         }
         catch (RpcException e) when (e.NodeMessage.Contains("already known", StringComparison.OrdinalIgnoreCase)
+            || e.NodeMessage.Contains("already imported", StringComparison.OrdinalIgnoreCase) // anvil's words for the same
             || e.NodeMessage.Contains("nonce too low", StringComparison.OrdinalIgnoreCase)
             || e.NodeMessage.Contains("replacement transaction underpriced", StringComparison.OrdinalIgnoreCase))
         {

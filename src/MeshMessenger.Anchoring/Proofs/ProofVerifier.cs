@@ -29,6 +29,14 @@ public static class ProofVerifier
         var checks = new List<(bool, string)>();
         byte[] leafBytes, root, raw;
         byte[][] path;
+        if (bundle.Leaf is null || bundle.Root is null || bundle.RawTransaction is null || bundle.Path is null || bundle.Path.Contains(null!)
+            || bundle.TransactionHash is null || bundle.BlockHash is null)
+        {
+            // A bundle read from JSON (ProofBundle.FromJson) may lack any field, or hold null in its path.
+            checks.Add((false, "the bundle lacks a field, or its path holds a null hash"));
+            return checks;
+        }
+
         try
         {
             leafBytes = Convert.FromHexString(bundle.Leaf);
@@ -77,6 +85,34 @@ public static class ProofVerifier
         }
 
         return checks;
+    }
+
+    /// <summary>
+    /// Whether the bundle is about entry <paramref name="sequence"/> of <paramref name="author"/>: its leaf must be that
+    /// author's checkpoint at that sequence or a later one (a checkpoint covers every earlier entry of its chain,
+    /// docs/anchoring.md §1). Whoever hands out a bundle chooses it, so a bundle fetched for an entry proves that
+    /// entry only if this holds too.
+    /// </summary>
+    public static (bool Passed, string Statement) CoversCheck(ProofBundle bundle, uint author, uint sequence)
+    {
+        byte[] leafBytes;
+        try
+        {
+            leafBytes = Convert.FromHexString(bundle.Leaf ?? string.Empty);
+        }
+        catch (FormatException)
+        {
+            leafBytes = [];
+        }
+
+        if (AnchorLeaf.TryDecode(leafBytes, 0, leafBytes.Length, out AnchorLeaf? leaf) != ProtocolError.None)
+        {
+            return (false, $"the bundle's leaf is not an anchor leaf, so it proves nothing about {author:x8}'s entry {sequence}");
+        }
+
+        return leaf!.Author == author && leaf.Sequence >= sequence
+            ? (true, $"the leaf is {author:x8}'s checkpoint at entry {leaf.Sequence}, which covers entry {sequence}")
+            : (false, $"the leaf is {leaf.Author:x8}'s checkpoint at entry {leaf.Sequence}: it does not cover {author:x8}'s entry {sequence}");
     }
 
     /// <summary>The leaf must be an anchor leaf naming the index and tree size the bundle claims.</summary>

@@ -35,7 +35,7 @@ public sealed class EthereumRpcClient(HttpClient http, Uri endpoint)
     public async Task<ChainTransaction?> TransactionAsync(string hash, CancellationToken ct = default)
     {
         const string m = "eth_getTransactionByHash";
-        JsonNode? t = await CallAsync(m, [hash], ct).ConfigureAwait(false);
+        JsonObject? t = Object(m, await CallAsync(m, [hash], ct).ConfigureAwait(false));
         if (t is null)
         {
             return null;
@@ -98,13 +98,13 @@ public sealed class EthereumRpcClient(HttpClient http, Uri endpoint)
     /// <summary>eth_getTransactionReceipt, or null while the transaction is not in a block.</summary>
     public async Task<TransactionReceipt?> ReceiptAsync(string hash, CancellationToken ct = default)
     {
-        JsonNode? r = await CallAsync("eth_getTransactionReceipt", [hash], ct);
+        const string m = "eth_getTransactionReceipt";
+        JsonObject? r = Object(m, await CallAsync(m, [hash], ct));
         if (r is null)
         {
             return null;
         }
 
-        const string m = "eth_getTransactionReceipt";
         return new TransactionReceipt(
             Text(m, r["transactionHash"]),
             Quantity(m, r["status"]) == 1,
@@ -118,13 +118,13 @@ public sealed class EthereumRpcClient(HttpClient http, Uri endpoint)
     /// <summary>eth_getBlockByNumber(tag or number, false), or null if the node has no such block.</summary>
     public async Task<BlockHeader?> BlockAsync(string tagOrNumber, CancellationToken ct = default)
     {
-        JsonNode? b = await CallAsync("eth_getBlockByNumber", [tagOrNumber, false], ct);
+        const string m = "eth_getBlockByNumber";
+        JsonObject? b = Object(m, await CallAsync(m, [tagOrNumber, false], ct));
         if (b is null)
         {
             return null;
         }
 
-        const string m = "eth_getBlockByNumber";
         return new BlockHeader(Quantity(m, b["number"]), Text(m, b["hash"]), b["baseFeePerGas"] is null ? null : Quantity(m, b["baseFeePerGas"]));
     }
 
@@ -192,6 +192,10 @@ public sealed class EthereumRpcClient(HttpClient http, Uri endpoint)
 
         return value;
     }
+
+    /// <summary>A result that must be an object or null: a node answering with anything else is refused, not indexed into.</summary>
+    private static JsonObject? Object(string method, JsonNode? node) =>
+        node is null or JsonObject ? (JsonObject?)node : throw new RpcException(method, $"expected an object, got {node.ToJsonString()}");
 
     private static string Text(string method, JsonNode? node) =>
         node is JsonValue v && v.TryGetValue(out string? s) && s.StartsWith("0x", StringComparison.Ordinal) ? s : throw new RpcException(method, $"expected hex data, got {node?.ToJsonString() ?? "nothing"}");

@@ -49,6 +49,7 @@ public static class VerifyCommand
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
         string? json;
+        (uint Author, uint Sequence)? asked = null;
         if (File.Exists(entryOrFile))
         {
             json = new FileInfo(entryOrFile).Length < (1 << 20) ? await File.ReadAllTextAsync(entryOrFile, ct) : null;
@@ -56,6 +57,13 @@ public static class VerifyCommand
         else if (System.Text.RegularExpressions.Regex.IsMatch(entryOrFile, "^[0-9a-fA-F]{8}:[0-9]{1,10}$"))
         {
             string[] parts = entryOrFile.Split(':');
+            if (!uint.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint sequence))
+            {
+                console.MarkupLineInterpolated($"[red]error:[/] sequence {parts[1]} is above 4294967295");
+                return 2;
+            }
+
+            asked = (Convert.ToUInt32(parts[0], 16), sequence);
             HttpResponseMessage response;
             try
             {
@@ -94,6 +102,11 @@ public static class VerifyCommand
         }
 
         var checks = await ProofVerifier.VerifyAsync(bundle, new EthereumRpcClient(http, endpoint), expectedSender, ct);
+        if (asked is { } entry)
+        {
+            // The gateway chose the bundle: it proves what was asked only if its leaf is that author's checkpoint at or after the entry.
+            checks.Insert(0, ProofVerifier.CoversCheck(bundle, entry.Author, entry.Sequence));
+        }
         if (printJson)
         {
             RawOutput.Line(console, System.Text.Json.JsonSerializer.Serialize(new { holds = checks.All(c => c.Passed), transaction = bundle.TransactionHash, block = bundle.BlockNumber, checks = checks.Select(c => new { passed = c.Passed, statement = c.Statement }) }));

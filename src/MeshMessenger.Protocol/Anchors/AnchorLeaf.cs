@@ -68,7 +68,11 @@ public sealed class AnchorLeaf
         return MerkleProof.LeafHash(bytes, 0, bytes.Length);
     }
 
-    /// <summary>Reads leaf bytes from an untrusted source; never throws.</summary>
+    /// <summary>
+    /// Reads leaf bytes from an untrusted source; never throws. Fewer than <see cref="Size"/> bytes are
+    /// <see cref="ProtocolError.Truncated"/>, more are <see cref="ProtocolError.TrailingBytes"/> (docs/protocol.md §10.1),
+    /// an index not below the size or a size of 0 or above 2^31 is <see cref="ProtocolError.InvalidField"/>.
+    /// </summary>
     public static ProtocolError TryDecode(byte[] data, int offset, int count, out AnchorLeaf? leaf)
     {
         leaf = null;
@@ -79,7 +83,7 @@ public sealed class AnchorLeaf
 
         if (count > Size)
         {
-            return ProtocolError.InvalidField;
+            return ProtocolError.TrailingBytes;
         }
 
         uint index = CryptoBytes.LoadUInt32BigEndian(data, offset + 40);

@@ -106,7 +106,11 @@ public sealed class MessengerNode
     /// <summary>This node's id.</summary>
     public uint Id => _identity.Id;
 
-    /// <summary>The newest verified proof that this node's chain is anchored on a public chain, or null.</summary>
+    /// <summary>
+    /// The newest anchor notice whose path leads from this node's own entry to the notice's root, or null. Notices
+    /// are not signed and a device has no chain node, so this is a claim, not a proof that the root is on a chain:
+    /// anyone who heard the entry can build one over a root of its own (docs/protocol.md §5.5).
+    /// </summary>
     public AnchorNotice? LatestAnchor { get; private set; }
 
     /// <summary>
