@@ -4,59 +4,24 @@ using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Links;
 using MeshMessenger.Protocol.Sealing;
 using MeshMessenger.Protocol.Tests.Support;
+using MeshMessenger.Tests.Shared;
 
 namespace MeshMessenger.Protocol.Tests;
 
 public sealed class ProtocolVectorTests
 {
-    private static readonly string FilePath = Path.Combine(AppContext.BaseDirectory, "vectors", "protocol", "protocol-v1.txt");
-
-    private static Dictionary<string, Dictionary<string, string>> Sections(string text)
-    {
-        var result = new Dictionary<string, Dictionary<string, string>>();
-        Dictionary<string, string>? current = null;
-        foreach (string raw in text.Split('\n'))
-        {
-            string line = raw.TrimEnd();
-            if (line.StartsWith('#') || line.Length == 0)
-            {
-                continue;
-            }
-
-            if (line.StartsWith('['))
-            {
-                current = [];
-                result[line[1..^1].Split(':')[0]] = current;
-                continue;
-            }
-
-            int eq = line.IndexOf(" = ", StringComparison.Ordinal);
-            current![line[..eq]] = line[(eq + 3)..];
-        }
-
-        return result;
-    }
+    private static readonly string FilePath = GeneratedVectors.StoredPath("protocol/protocol-v1.txt");
 
     [Fact]
     public void Stored_vectors_match_what_the_encoder_produces_today()
     {
-        string generated = ProtocolVectorSet.Generate();
-        if (Environment.GetEnvironmentVariable("MM_WRITE_VECTORS") == "1")
-        {
-            string repoFile = Path.Combine(RepoRoot(), "tests", "vectors", "protocol", "protocol-v1.txt");
-            File.WriteAllText(repoFile, generated);
-            File.WriteAllText(FilePath, generated);
-        }
-
-        Assert.True(File.Exists(FilePath), "missing " + FilePath);
-        string stored = File.ReadAllText(FilePath).Replace("\r\n", "\n");
-        Assert.True(stored == generated, "the wire format changed: review the diff of tests/vectors/protocol/protocol-v1.txt after regenerating with MM_WRITE_VECTORS=1");
+        GeneratedVectors.AssertStored("protocol/protocol-v1.txt", ProtocolVectorSet.Generate());
     }
 
     [Fact]
     public void Stored_vectors_verify_and_open_independently_of_the_generator()
     {
-        var s = Sections(File.ReadAllText(FilePath));
+        var s = GeneratedVectors.Sections(File.ReadAllText(FilePath));
         byte[] alicePk = Convert.FromHexString(s["identity alice"]["ed25519_public"]);
         Assert.Equal(s["identity alice"]["node_id"], NodeId.FromSigningKey(alicePk, 0).ToString("x8"));
         Assert.Equal(ProtocolError.None, ContactCard.TryParse(s["identity bob"]["contact_card_text"], out ContactCard? bobCard));
@@ -87,7 +52,7 @@ public sealed class ProtocolVectorTests
     [Fact]
     public void Stored_link_proof_vector_decodes_and_verifies_under_alice_s_key_for_that_challenge_only()
     {
-        var s = Sections(File.ReadAllText(FilePath));
+        var s = GeneratedVectors.Sections(File.ReadAllText(FilePath));
         var v = s["link proof"];
         byte[] alicePk = Convert.FromHexString(s["identity alice"]["ed25519_public"]);
         byte[] bobPk = Convert.FromHexString(s["identity bob"]["ed25519_public"]);
@@ -117,7 +82,7 @@ public sealed class ProtocolVectorTests
     [Fact]
     public void Stored_uneven_fragments_have_the_stated_sizes_and_id_and_reassemble_to_the_entry()
     {
-        var v = Sections(File.ReadAllText(FilePath))["alice entry 5"];
+        var v = GeneratedVectors.Sections(File.ReadAllText(FilePath))["alice entry 5"];
         byte[] entry = Convert.FromHexString(v["entry"]);
         Assert.Equal(982, entry.Length);
         Assert.Equal(v["message_id"], Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(entry)[..4]));
@@ -149,7 +114,7 @@ public sealed class ProtocolVectorTests
     [Fact]
     public void Stored_ack_frame_moves_alice_s_message_to_relayed_and_nothing_else()
     {
-        var s = Sections(File.ReadAllText(FilePath));
+        var s = GeneratedVectors.Sections(File.ReadAllText(FilePath));
         byte[] ack = Convert.FromHexString(s["ack"]["ack_frame"]);
         Assert.Equal(ProtocolError.None, FrameCodec.TryDecode(ack, 0, ack.Length, FrameLimits.LoRa, out Frame? frame));
         Assert.Equal(FrameType.Ack, frame!.Type);
@@ -168,16 +133,5 @@ public sealed class ProtocolVectorTests
         Assert.Equal(ProtocolError.None, alice.Receive(ack, 0, ack.Length));
         Assert.Equal(Receipts.MessageState.Relayed, alice.Tracker.StateOf(1));
         Assert.Equal(s["ack"]["ack_frame"], Convert.ToHexStringLower(FrameCodec.Encode(new Frame(FrameType.Ack, 0, 0, false, NodeId.HintOf(alice.Id), NodeId.HintOf(bob.Id), ProtocolVectorSet.AckPayload(alice.Id, 1)), FrameLimits.LoRa)));
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "MeshMessenger.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 }
