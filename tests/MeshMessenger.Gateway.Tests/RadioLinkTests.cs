@@ -3,6 +3,10 @@ using MeshMessenger.Emulator.Chips;
 using MeshMessenger.Gateway.Configuration;
 using MeshMessenger.Gateway.Ingest;
 using MeshMessenger.Gateway.Links;
+using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Sync;
+using MeshMessenger.Protocol.Wire;
 using MeshMessenger.Radio.Drivers;
 using MeshMessenger.Radio.LoRa;
 using MeshMessenger.Radio.Sx126x;
@@ -24,6 +28,8 @@ public sealed class RadioLinkTests : IAsyncDisposable
 
     private readonly NodeDirectory _directory = new();
 
+    private static NodeIdentity GatewayIdentity { get; } = NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)0x6B, 32).ToArray());
+
     public ValueTask DisposeAsync() => _fixture.DisposeAsync();
 
     [Fact]
@@ -32,7 +38,7 @@ public sealed class RadioLinkTests : IAsyncDisposable
         Sx1262Driver gatewayRadio = Radio(0);
         Sx1262Driver deviceRadio = Radio(150);
         var options = Options.Create(new GatewayOptions { Region = "US" });
-        var link = new RadioLink(options, _ingest, _counters, _directory, NullLogger<RadioLink>.Instance, () => gatewayRadio);
+        var link = new RadioLink(options, _ingest, _counters, _directory, new SyncResponder(_fixture.Database, GatewayIdentity), GatewayIdentity, NullLogger<RadioLink>.Instance, () => gatewayRadio);
         link.Open();
         gatewayRadio.StartReceive(0);
 
@@ -67,7 +73,7 @@ public sealed class RadioLinkTests : IAsyncDisposable
     {
         Sx1262Driver gatewayRadio = Radio(0);
         Sx1262Driver deviceRadio = Radio(100);
-        var link = new RadioLink(Options.Create(new GatewayOptions()), _ingest, _counters, _directory, NullLogger<RadioLink>.Instance, () => gatewayRadio);
+        var link = new RadioLink(Options.Create(new GatewayOptions()), _ingest, _counters, _directory, new SyncResponder(_fixture.Database, GatewayIdentity), GatewayIdentity, NullLogger<RadioLink>.Instance, () => gatewayRadio);
         link.Open();
         gatewayRadio.StartReceive(0);
         _air.CorruptNextPacket();
@@ -76,6 +82,73 @@ public sealed class RadioLinkTests : IAsyncDisposable
         await link.PollOnceAsync(CancellationToken.None);
         Assert.Equal(1, _counters.Get("dropped_crc"));
         Assert.Equal(0, _counters.Get("stored"));
+    }
+
+    [Fact]
+    public async Task A_want_heard_on_the_radio_is_answered_within_the_sync_share_of_the_duty_cycle_and_the_rest_is_refused_and_counted()
+    {
+        Sx1262Driver gatewayRadio = Radio(0);
+        Sx1262Driver deviceRadio = Radio(150);
+        // US has no duty-cycle limit (100 %); 1 % of it for sync answers is 36 s of airtime an hour.
+        var options = Options.Create(new GatewayOptions { Region = "US", Radio = { SyncAirtimePercent = 1 } });
+        var link = new RadioLink(options, _ingest, _counters, _directory, new SyncResponder(_fixture.Database, GatewayIdentity), GatewayIdentity, NullLogger<RadioLink>.Instance, () => gatewayRadio);
+        link.Open();
+        gatewayRadio.StartReceive(0);
+
+        // Dave's chain (his profile and 40 posts of about 170 bytes, one LoRa frame each) reached the gateway over UDP.
+        var dave = new TestDevice("dave");
+        for (int i = 0; i < 40; i++)
+        {
+            dave.Node.PostPublic(new string('p', 100) + i);
+        }
+
+        int stored = 0;
+        foreach (byte[] frame in dave.Take())
+        {
+            Assert.True(frame.Length <= FrameLimits.LoRa);
+            Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(frame, IngestSource.Udp));
+            stored++;
+        }
+
+        Assert.Equal(0, link.DownlinkQueue); // nobody heard on the radio: no downlink of them
+        var device = new TestDevice("field");
+        byte[] want = FrameCodec.Encode(new Frame(FrameType.Want, 0, 0, false, 0, device.Node.Hint, new WantMessage([new SequenceRange(dave.Id, 0, 40)]).Encode()), FrameLimits.LoRa);
+        deviceRadio.Transmit(want, 0, want.Length);
+
+        // The link takes the want and queues what the sync share affords; every queued answer then goes out and
+        // the device reads each one.
+        var packet = new ReceivedPacket();
+        int heard = 0;
+        do
+        {
+            deviceRadio.StartReceive(0);
+            await link.PollOnceAsync(CancellationToken.None);
+            if (deviceRadio.PollReceive(packet) == ReceiveStatus.Packet)
+            {
+                heard++;
+                device.Node.Receive(packet.Data, 0, packet.Length);
+            }
+        }
+        while (link.SyncQueue > 0);
+
+        Assert.Equal(1, _counters.Get("radio_sync_requests"));
+        int queued = (int)_counters.Get("radio_sync_frames_sent");
+        long refused = _counters.Get("radio_sync_refused_airtime");
+        List<byte[][]> whole = new SyncResponder(_fixture.Database, GatewayIdentity).AnswerWant(new WantMessage([new SequenceRange(dave.Id, 0, 40)]), 0, FrameLimits.LoRa);
+        int answer = whole.Count;
+        Assert.Equal(stored, answer);
+        Assert.True(queued > 0 && refused > 0 && queued + refused == answer, $"{queued} sent, {refused} refused of {answer}");
+        Assert.Equal(queued, heard);
+        long airtime = whole.Take(queued).Sum(e => e.Sum(f => TimeOnAir.Milliseconds(gatewayRadio.Settings!.Modulation, f.Length)));
+        long next = whole[queued].Sum(f => TimeOnAir.Milliseconds(gatewayRadio.Settings!.Modulation, f.Length));
+        Assert.True(airtime <= 36_000 && airtime + next > 36_000, $"{airtime} ms sent, the next {next} ms"); // as many as the share affords, and no more
+        Assert.InRange(device.Node.Messages.Cast<Protocol.Node.MessageRecord>().Count(m => m.Author == dave.Id), queued - 1, queued); // the genesis and then posts in order
+
+        // A want for another node's hint is not the gateway's to answer.
+        byte[] other = FrameCodec.Encode(new Frame(FrameType.Want, 0, 0, false, (byte)(NodeId.HintOf(GatewayIdentity.Id) ^ 0xFF), device.Node.Hint, new WantMessage([new SequenceRange(dave.Id, 0, 0)]).Encode()), FrameLimits.LoRa);
+        deviceRadio.Transmit(other, 0, other.Length);
+        await link.PollOnceAsync(CancellationToken.None);
+        Assert.Equal(0, link.SyncQueue);
     }
 
     private Sx1262Driver Radio(double x)

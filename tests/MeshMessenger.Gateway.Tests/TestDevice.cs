@@ -21,6 +21,14 @@ internal sealed class TestDevice
         Node = new MessengerNode(Identity, name, new MemoryEntryStore(), new WallClock(), FrameLimits.Ip, restoring: false);
     }
 
+    /// <summary>The same identity with its storage wiped: an empty store, restoring (it asks the gateway for its history).</summary>
+    public TestDevice(TestDevice wiped)
+    {
+        Name = wiped.Name;
+        Identity = wiped.Identity;
+        Node = new MessengerNode(Identity, Name, new MemoryEntryStore(), new WallClock(), FrameLimits.Ip, restoring: true);
+    }
+
     public string Name { get; }
 
     public NodeIdentity Identity { get; }

@@ -21,7 +21,7 @@ internal sealed class UdpLinkFixture : IAsyncDisposable
         configure?.Invoke(options.Udp);
         Held = new StoreAndForward(_ingest.Database);
         Identity = NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)0x6A, 32).ToArray());
-        Link = new UdpLink(Options.Create(options), _ingest.Ingest, Held, _ingest.Counters, new NodeDirectory(), Identity, NullLogger<UdpLink>.Instance);
+        Link = new UdpLink(Options.Create(options), _ingest.Ingest, Held, _ingest.Counters, new NodeDirectory(), Identity, new SyncResponder(_ingest.Database, Identity), NullLogger<UdpLink>.Instance);
     }
 
     public UdpLink Link { get; }
@@ -31,6 +31,8 @@ internal sealed class UdpLinkFixture : IAsyncDisposable
     public NodeIdentity Identity { get; }
 
     public FrameIngest Ingest => _ingest.Ingest;
+
+    public Storage.GatewayDatabase Database => _ingest.Database;
 
     public GatewayCounters Counters => _ingest.Counters;
 

@@ -177,6 +177,7 @@ public sealed class UdpLinkTests
         Assert.False(gateway.Link.IsProven(links[0].LocalEndpoint, devices[0].Id));
         Assert.True(gateway.Link.IsProven(links[1].LocalEndpoint, devices[1].Id));
         Assert.True(gateway.Link.IsProven(links[2].LocalEndpoint, devices[2].Id));
+        int heardWhileProven = links[0].Heard.Count; // answers to its own sync while it was proven (a want for a profile) came before
 
         // 30 posts of about 200 bytes: far more than the 2,464-byte burst at 1 byte per second.
         for (int i = 0; i < 30; i++)
@@ -190,7 +191,7 @@ public sealed class UdpLinkTests
         Assert.True(gateway.Counters.Get("udp_downlink_dropped") > 0);
         double allowance = (2 * FrameLimits.Ip) + clock.Elapsed.TotalSeconds + 1;
         Assert.All(links.Skip(1), l => Assert.InRange(l.BytesHeard - 25, 1, allowance)); // less the one challenge
-        Assert.DoesNotContain(links[0].Heard, d => (FrameType)(d[0] & 0x1F) != FrameType.Challenge);
+        Assert.DoesNotContain(links[0].Heard.Skip(heardWhileProven), d => (FrameType)(d[0] & 0x1F) != FrameType.Challenge);
         links.ForEach(l => l.Dispose());
     }
 
@@ -220,7 +221,9 @@ public sealed class UdpLinkTests
         await gateway.StoreFromElsewhere(alice.Take());
         Assert.Equal(41, gateway.Held.HeldCount(bob.Id));
 
-        using var real = new UdpTestDevice(bob, gateway.Endpoint);
+        // Bob asks the gateway for the profiles of authors he does not know (a want the gateway answers): the link
+        // loses xavier's every time, so he never holds it.
+        using var real = new UdpTestDevice(bob, gateway.Endpoint, datagram => IsEntry(datagram, xavier.Id, 0));
         real.Send(bobGenesis);
         await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("held_set_aside") == 40, "xavier's entries to be set aside", () => string.Join(", ", gateway.Counters.Snapshot().Select(p => $"{p.Key}={p.Value}")));
         await UdpLinkFixture.WaitUntil(() => gateway.Held.HeldCount(bob.Id) == 40, "alice's message to be confirmed");

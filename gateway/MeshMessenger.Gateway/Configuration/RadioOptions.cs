@@ -12,6 +12,12 @@ public sealed class RadioOptions
     /// <summary>Modem preset.</summary>
     public string Preset { get; set; } = "LongFast";
 
+    /// <summary>
+    /// Share (percent) of the region's hourly duty-cycle allowance that answers to heads and wants may take, so a
+    /// restoring neighbour never starves direct-message downlink; an answer beyond it is refused and counted.
+    /// </summary>
+    public int SyncAirtimePercent { get; set; } = 50;
+
     /// <summary>Transmit power; capped by the region and the module.</summary>
     public int TxPowerDbm { get; set; } = 20;
 }

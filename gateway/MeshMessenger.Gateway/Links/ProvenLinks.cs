@@ -69,7 +69,7 @@ public sealed class ProvenLinks<TKey>
         {
             lock (_gate)
             {
-                return _challenges.Values.Count(c => c.Node is null);
+                return _challenges.Values.Count(c => c.Unproven);
             }
         }
     }
@@ -91,7 +91,7 @@ public sealed class ProvenLinks<TKey>
     {
         lock (_gate)
         {
-            return NewChallenge(to, null, [], Environment.TickCount64);
+            return NewChallenge(to, null, [], Environment.TickCount64, unproven: true);
         }
     }
 
@@ -99,8 +99,10 @@ public sealed class ProvenLinks<TKey>
     /// After a verified entry from <paramref name="from"/>: if it is proven, its node (so the caller can resume its
     /// hand-over) and no challenge; otherwise a new challenge frame if none is outstanding, else nothing.
     /// <paramref name="makeRoom"/> runs under the lock before a new challenge is registered (the link's caps).
+    /// With <paramref name="expect"/>, only that node's proof answers the challenge (a heads query names the node
+    /// that asks about its own chain); without, any node whose key the gateway holds.
     /// </summary>
-    public byte[]? ChallengeIfUnproven(TKey from, Action? makeRoom, out uint? provenNode)
+    public byte[]? ChallengeIfUnproven(TKey from, Action? makeRoom, out uint? provenNode, uint? expect = null)
     {
         provenNode = null;
         long now = Environment.TickCount64;
@@ -119,7 +121,7 @@ public sealed class ProvenLinks<TKey>
 
             _challenges.Remove(from);
             makeRoom?.Invoke();
-            return NewChallenge(from, null, [], now);
+            return NewChallenge(from, expect, [], now, unproven: true);
         }
     }
 
@@ -128,7 +130,7 @@ public sealed class ProvenLinks<TKey>
     {
         lock (_gate)
         {
-            List<KeyValuePair<TKey, Outstanding>> open = [.. _challenges.Where(c => c.Value.Node is null && which(c.Key))];
+            List<KeyValuePair<TKey, Outstanding>> open = [.. _challenges.Where(c => c.Value.Unproven && which(c.Key))];
             int evict = Math.Max(0, open.Count - Math.Max(0, keep));
             foreach (var gone in open.OrderBy(c => c.Value.ExpiresAt).Take(evict))
             {
@@ -464,7 +466,7 @@ public sealed class ProvenLinks<TKey>
             }
 
             peer.Deferred = sending.Count < batch.Count;
-            challenge = NewChallenge(to, node, [.. sending.Select(s => s.Entry)], now);
+            challenge = NewChallenge(to, node, [.. sending.Select(s => s.Entry)], now, unproven: false);
         }
 
         foreach (var (_, frames) in sending)
@@ -482,16 +484,19 @@ public sealed class ProvenLinks<TKey>
     }
 
     /// <summary>Registers a challenge for <paramref name="to"/> (replacing any) and returns its frame. Call under the lock.</summary>
-    private byte[] NewChallenge(TKey to, uint? node, HeldEntry[] items, long now)
+    private byte[] NewChallenge(TKey to, uint? node, HeldEntry[] items, long now, bool unproven)
     {
         var challenge = new LinkChallenge(_identity.Id, RandomNumberGenerator.GetBytes(LinkChallenge.NonceSize), [.. items.Select(i => i.Author)], [.. items.Select(i => i.Sequence)]);
         byte[] payload = challenge.Encode();
-        _challenges[to] = new Outstanding(node, challenge.Nonce, payload, items, now + _limits.ChallengeMilliseconds);
+        _challenges[to] = new Outstanding(node, challenge.Nonce, payload, items, now + _limits.ChallengeMilliseconds, unproven);
         return FrameCodec.Encode(new Frame(FrameType.Challenge, 0, 0, false, 0, NodeId.HintOf(_identity.Id), payload), FrameLimits.Ip);
     }
 
-    /// <summary>A challenge waiting for its proof: for a hand-over round, the node it was for and the entries it lists.</summary>
-    private sealed record Outstanding(uint? Node, byte[] Nonce, byte[] Payload, HeldEntry[] Items, long ExpiresAt)
+    /// <summary>
+    /// A challenge waiting for its proof: the node it was for (a hand-over round, or a heads query naming it), the
+    /// entries it lists, and whether it went to an unproven address (those are the ones capped and evicted).
+    /// </summary>
+    private sealed record Outstanding(uint? Node, byte[] Nonce, byte[] Payload, HeldEntry[] Items, long ExpiresAt, bool Unproven)
     {
         public bool Expired(long now) => now > ExpiresAt;
     }

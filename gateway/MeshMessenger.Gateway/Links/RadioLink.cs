@@ -7,6 +7,7 @@ using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Sync;
 using MeshMessenger.Radio.Drivers;
 using MeshMessenger.Radio.LoRa;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,11 @@ namespace MeshMessenger.Gateway.Links;
 /// src/MeshMessenger.Radio). It listens all the time; every intact frame goes to ingest. Downlink is
 /// frugal, because airtime is the mesh's scarcest resource: only entries addressed to a node heard on the
 /// radio recently (its hint), sent with hop limit 0 so they stop at that neighbour, and only while the
-/// region's hourly duty cycle has room.
+/// region's hourly duty cycle has room. Heads requests and wants heard on the radio (docs/protocol.md §8, one-hop
+/// and relayed, §8.4) are answered from the store by <see cref="SyncResponder"/> in LoRa-sized frames, within
+/// <see cref="RadioOptions.SyncAirtimePercent"/> of the duty-cycle allowance (airtime sent and queued): what does
+/// not fit is refused, entry by entry, and counted (radio_sync_refused_airtime, radio_sync_refused_queue); the
+/// asker asks again in its next round.
 /// </summary>
 public sealed class RadioLink : BackgroundService
 {
@@ -28,21 +33,28 @@ public sealed class RadioLink : BackgroundService
     private readonly ILogger<RadioLink> _log;
     private readonly Func<LoRaTransceiver?> _open;
     private readonly NodeDirectory _directory;
+    private readonly SyncResponder _sync;
+    private readonly byte _hint;
+    private int _headsOffset;
     private readonly ConcurrentQueue<byte[]> _downlink = new();
+    private readonly ConcurrentQueue<byte[]> _syncDownlink = new();
+    private long _syncQueuedMs;
     private readonly ConcurrentDictionary<byte, long> _heardHints = new();
-    private readonly Queue<(long AtMs, long AirtimeMs)> _airtime = new();
+    private readonly Queue<(long AtMs, long AirtimeMs, bool Sync)> _airtime = new();
     private readonly ReceivedPacket _packet = new();
     private LoRaTransceiver? _radio;
 
     /// <summary>The link over the board named in the configuration (none if no board is set).</summary>
-    public RadioLink(IOptions<GatewayOptions> options, FrameIngest ingest, GatewayCounters counters, NodeDirectory directory, ILogger<RadioLink> log)
-        : this(options, ingest, counters, directory, log, () => OpenBoard(options.Value))
+    public RadioLink(IOptions<GatewayOptions> options, FrameIngest ingest, GatewayCounters counters, NodeDirectory directory, SyncResponder sync, NodeIdentity identity, ILogger<RadioLink> log)
+        : this(options, ingest, counters, directory, sync, identity, log, () => OpenBoard(options.Value))
     {
     }
 
     /// <summary>The link over a radio supplied by <paramref name="open"/> (tests pass a driver over a simulated chip).</summary>
-    public RadioLink(IOptions<GatewayOptions> options, FrameIngest ingest, GatewayCounters counters, NodeDirectory directory, ILogger<RadioLink> log, Func<LoRaTransceiver?> open)
+    public RadioLink(IOptions<GatewayOptions> options, FrameIngest ingest, GatewayCounters counters, NodeDirectory directory, SyncResponder sync, NodeIdentity identity, ILogger<RadioLink> log, Func<LoRaTransceiver?> open)
     {
+        _sync = sync;
+        _hint = NodeId.HintOf(identity.Id);
         _directory = directory;
         _options = options;
         _ingest = ingest;
@@ -54,6 +66,9 @@ public sealed class RadioLink : BackgroundService
 
     /// <summary>Frames waiting for airtime.</summary>
     public int DownlinkQueue => _downlink.Count;
+
+    /// <summary>Sync answer frames (heads, entries answering wants) waiting for airtime.</summary>
+    public int SyncQueue => _syncDownlink.Count;
 
     /// <summary>Queues an anchor notice for a node heard on the radio, if it fits one LoRa frame (trees up to about 32 leaves per path length 5).</summary>
     public bool EnqueueNotice(uint author, byte[] frame)
@@ -85,7 +100,11 @@ public sealed class RadioLink : BackgroundService
             byte[] frame = _packet.ToArray();
             _counters.Add("radio_rx");
             NoteNeighbour(frame);
-            await _ingest.IngestAsync(frame, IngestSource.Radio, "radio", ct).ConfigureAwait(false);
+            IngestOutcome outcome = await _ingest.IngestAsync(frame, IngestSource.Radio, "radio", ct).ConfigureAwait(false);
+            if (outcome is not (IngestOutcome.RateLimited or IngestOutcome.Malformed))
+            {
+                AnswerSync(frame);
+            }
         }
         else if (status == ReceiveStatus.CrcError)
         {
@@ -96,7 +115,16 @@ public sealed class RadioLink : BackgroundService
             _radio.StartReceive(0);
         }
 
-        if (_downlink.TryPeek(out byte[]? next) && HasAirtime(next.Length))
+        if (_syncDownlink.TryPeek(out byte[]? answer) && HasAirtime(answer.Length, sync: true))
+        {
+            _syncDownlink.TryDequeue(out _);
+            _syncQueuedMs -= Airtime(answer.Length);
+            _radio.Transmit(answer, 0, answer.Length);
+            _counters.Add("frames_out_radio");
+            _counters.Add("radio_sync_frames_sent");
+            _radio.StartReceive(0);
+        }
+        else if (_downlink.TryPeek(out byte[]? next) && HasAirtime(next.Length, sync: false))
         {
             _downlink.TryDequeue(out _);
             _radio.Transmit(next, 0, next.Length);
@@ -196,24 +224,105 @@ public sealed class RadioLink : BackgroundService
         }
     }
 
-    private bool HasAirtime(int bytes)
+    /// <summary>
+    /// A heads request or a want heard on the radio, answered from the store in LoRa frames. Heads requests
+    /// addressed to the gateway or to anyone get the gateway's heads (a query's chains first); one-hop wants
+    /// addressed to it or to anyone get their entries; relayed wants get only the conversation between the gateway
+    /// and the asker. Each answer (per entry) is queued only if it fits the sync share of the duty cycle.
+    /// </summary>
+    private void AnswerSync(byte[] bytes)
     {
-        Region region = Region.Find(_options.Value.Region)!;
-        long now = Environment.TickCount64;
+        if (FrameCodec.TryDecode(bytes, 0, bytes.Length, FrameLimits.LoRa, out Frame? frame) != ProtocolError.None)
+        {
+            return;
+        }
+
+        List<byte[][]> answer;
+        switch (frame!.Type)
+        {
+            case FrameType.Heads when HeadsMessage.TryDecode(frame.Payload, out HeadsMessage? heads) == ProtocolError.None:
+                if (frame.NextHop != 0 && frame.NextHop != _hint)
+                {
+                    return; // a question for another neighbour (§8.3)
+                }
+
+                byte[]? reply = _sync.AnswerHeads(heads!, null, ref _headsOffset, FrameLimits.LoRa);
+                answer = reply is null ? [] : [[reply]];
+                break;
+            case FrameType.Want when frame.HopStart == 0 && WantMessage.TryDecode(frame.Payload, out WantMessage? want) == ProtocolError.None:
+                answer = _sync.AnswerWant(want!, frame.NextHop, FrameLimits.LoRa);
+                break;
+            case FrameType.Want when frame.HopStart > 0 && RelayedWant.TryDecode(frame.Payload, out RelayedWant? relayed) == ProtocolError.None:
+                answer = _sync.AnswerRelayedWant(frame, relayed!, uplinkConsent: true);
+                break;
+            default:
+                return;
+        }
+
+        _counters.Add("radio_sync_requests");
+        for (int i = 0; i < answer.Count; i++)
+        {
+            long airtime = answer[i].Sum(f => Airtime(f.Length));
+            if (_syncDownlink.Count + answer[i].Length > 256)
+            {
+                _counters.Add("radio_sync_refused_queue", answer.Count - i);
+                return;
+            }
+
+            if (!SyncAffordable(airtime))
+            {
+                _counters.Add("radio_sync_refused_airtime", answer.Count - i);
+                return;
+            }
+
+            foreach (byte[] f in answer[i])
+            {
+                _syncDownlink.Enqueue(f);
+            }
+
+            Interlocked.Add(ref _syncQueuedMs, airtime);
+        }
+    }
+
+    private long Airtime(int bytes) => TimeOnAir.Milliseconds(_radio!.Settings!.Modulation, bytes);
+
+    private long Allowance => 3_600_000L * Region.Find(_options.Value.Region)!.DutyCyclePercent / 100;
+
+    /// <summary>True if <paramref name="airtime"/> more fits the sync share, counting the last hour's sync airtime and what is already queued.</summary>
+    private bool SyncAffordable(long airtime)
+    {
+        lock (_airtime)
+        {
+            Forget(Environment.TickCount64);
+            long used = _airtime.Where(a => a.Sync).Sum(a => a.AirtimeMs) + Interlocked.Read(ref _syncQueuedMs);
+            return used + airtime <= Allowance * Math.Clamp(_options.Value.Radio.SyncAirtimePercent, 0, 100) / 100;
+        }
+    }
+
+    private void Forget(long now)
+    {
         while (_airtime.Count > 0 && now - _airtime.Peek().AtMs > 3_600_000)
         {
             _airtime.Dequeue();
         }
+    }
 
-        long airtime = TimeOnAir.Milliseconds(_radio!.Settings!.Modulation, bytes);
-        long used = _airtime.Sum(a => a.AirtimeMs);
-        if (used + airtime > 3_600_000L * region.DutyCyclePercent / 100)
+    private bool HasAirtime(int bytes, bool sync)
+    {
+        long now = Environment.TickCount64;
+        long airtime = Airtime(bytes);
+        lock (_airtime)
         {
-            _counters.Add("radio_duty_cycle_holds");
-            return false;
-        }
+            Forget(now);
+            long used = _airtime.Sum(a => a.AirtimeMs);
+            if (used + airtime > Allowance)
+            {
+                _counters.Add("radio_duty_cycle_holds");
+                return false;
+            }
 
-        _airtime.Enqueue((now, airtime));
-        return true;
+            _airtime.Enqueue((now, airtime, sync));
+            return true;
+        }
     }
 }

@@ -27,27 +27,31 @@ public sealed class SyncResponder(GatewayDatabase database, NodeIdentity identit
     /// <paramref name="offset"/> is the asker's rotation through the other chains; it moves on by the number
     /// advertised, so repeated asks advertise every chain in turn.
     /// </summary>
-    public byte[]? AnswerHeads(HeadsMessage asked, uint? askedBy, ref int offset)
+    public byte[]? AnswerHeads(HeadsMessage asked, uint? askedBy, ref int offset) => AnswerHeads(asked, askedBy, ref offset, FrameLimits.Ip);
+
+    /// <summary>As <see cref="AnswerHeads(HeadsMessage, uint?, ref int)"/>, with as many heads as fit a frame of <paramref name="maxFrameSize"/> (the radio: 255).</summary>
+    public byte[]? AnswerHeads(HeadsMessage asked, uint? askedBy, ref int offset, int maxFrameSize)
     {
+        int perFrame = HeadsMessage.Fit(maxFrameSize - FrameLimits.HeaderSize);
         if (!asked.RequestReply)
         {
             return null;
         }
 
         using SqliteConnection c = database.Open();
-        var heads = new List<ChainHead>(HeadsPerFrame);
+        var heads = new List<ChainHead>(perFrame);
         // The asker's own chain first: it learns how far the gateway holds what it sent (its "sent" state).
         IEnumerable<uint> first = askedBy is uint own ? [own] : [];
         if (asked.Query || askedBy is not null)
         {
-            foreach (uint author in first.Concat(asked.Query ? asked.Heads.Select(h => h.Author) : []).Distinct().Take(HeadsPerFrame))
+            foreach (uint author in first.Concat(asked.Query ? asked.Heads.Select(h => h.Author) : []).Distinct().Take(perFrame))
             {
                 heads.AddRange(Heads(c, "SELECT author, low, high, head FROM chains WHERE author = $a", p => p.AddWithValue("$a", (long)author)));
             }
         }
 
         long total = GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM chains");
-        int room = (int)Math.Min(HeadsPerFrame - heads.Count, Math.Max(0, total - heads.Count));
+        int room = (int)Math.Min(perFrame - heads.Count, Math.Max(0, total - heads.Count));
         if (room > 0)
         {
             int start = (int)(offset % total);
@@ -68,7 +72,7 @@ public sealed class SyncResponder(GatewayDatabase database, NodeIdentity identit
 
         return heads.Count == 0
             ? null
-            : FrameCodec.Encode(new Frame(FrameType.Heads, 0, 0, false, 0, NodeId.HintOf(identity.Id), new HeadsMessage(false, [.. heads]).Encode()), FrameLimits.Ip);
+            : FrameCodec.Encode(new Frame(FrameType.Heads, 0, 0, false, 0, NodeId.HintOf(identity.Id), new HeadsMessage(false, [.. heads]).Encode()), maxFrameSize);
     }
 
     /// <summary>
@@ -77,7 +81,10 @@ public sealed class SyncResponder(GatewayDatabase database, NodeIdentity identit
     /// <see cref="MessengerNode.MaxEntriesPerAnswer"/>; none if the want was addressed to another node. Per entry,
     /// so the link can pay for each from its downlink budget and stop at the first that does not fit.
     /// </summary>
-    public List<byte[][]> AnswerWant(WantMessage want, byte nextHop)
+    public List<byte[][]> AnswerWant(WantMessage want, byte nextHop) => AnswerWant(want, nextHop, FrameLimits.Ip);
+
+    /// <summary>As <see cref="AnswerWant(WantMessage, byte)"/>, each entry split for frames of <paramref name="maxFrameSize"/> (the radio: 255), hop limit 0.</summary>
+    public List<byte[][]> AnswerWant(WantMessage want, byte nextHop, int maxFrameSize)
     {
         var frames = new List<byte[][]>();
         if (nextHop != 0 && nextHop != NodeId.HintOf(identity.Id))
@@ -104,13 +111,55 @@ public sealed class SyncResponder(GatewayDatabase database, NodeIdentity identit
             using SqliteDataReader reader = select.ExecuteReader();
             while (reader.Read())
             {
-                frames.Add(IpFrames.OfEntry((byte[])reader[0], identity.Id));
+                frames.Add(maxFrameSize == FrameLimits.Ip ? IpFrames.OfEntry((byte[])reader[0], identity.Id) : Encoded(Fragmenter.Split((byte[])reader[0], maxFrameSize, 0, false, NodeId.HintOf(identity.Id)), maxFrameSize));
                 sent++;
             }
         }
 
         return frames;
     }
+
+    /// <summary>
+    /// The LoRa frames answering a relayed want (docs/protocol.md §8.4) carried by <paramref name="frame"/>: only
+    /// the conversation between the gateway and the asker (<see cref="RelayedWant.Answers"/>), at most
+    /// <see cref="RelayedWant.MaxAnswer"/> entries, addressed back as <see cref="RelayedWant.AnswerHops"/> says,
+    /// one array per entry. None for a want the gateway itself asked.
+    /// </summary>
+    public List<byte[][]> AnswerRelayedWant(Frame frame, RelayedWant want, bool uplinkConsent)
+    {
+        var frames = new List<byte[][]>();
+        if (want.Asker == identity.Id)
+        {
+            return frames;
+        }
+
+        byte hint = NodeId.HintOf(identity.Id);
+        int hops = RelayedWant.AnswerHops(frame, hint, out byte via);
+        using SqliteConnection c = database.Open();
+        using SqliteCommand select = c.CreateCommand();
+        select.CommandText = "SELECT bytes FROM entries WHERE author = $a AND seq BETWEEN $from AND $to ORDER BY seq";
+        foreach (SequenceRange range in want.Ranges)
+        {
+            select.Parameters.Clear();
+            select.Parameters.AddWithValue("$a", (long)range.Author);
+            select.Parameters.AddWithValue("$from", (long)range.From);
+            select.Parameters.AddWithValue("$to", (long)range.To);
+            using SqliteDataReader reader = select.ExecuteReader();
+            while (reader.Read() && frames.Count < RelayedWant.MaxAnswer)
+            {
+                byte[] bytes = (byte[])reader[0];
+                if (EntryCodec.TryDecode(bytes, 0, bytes.Length, out Entry? entry) == Protocol.ProtocolError.None && RelayedWant.Answers(entry!, identity.Id, want.Asker))
+                {
+                    Frame[] split = Fragmenter.Split(bytes, FrameLimits.LoRa, hops, false, hint);
+                    frames.Add(Encoded([.. split.Select(f => uplinkConsent ? f.Readdressed(hops, via, hint) : f.Readdressed(hops, via, hint).AsLocalOnly())], FrameLimits.LoRa));
+                }
+            }
+        }
+
+        return frames;
+    }
+
+    private static byte[][] Encoded(Frame[] frames, int maxFrameSize) => [.. frames.Select(f => FrameCodec.Encode(f, maxFrameSize))];
 
     private static List<ChainHead> Heads(SqliteConnection c, string sql, Action<SqliteParameterCollection> bind)
     {

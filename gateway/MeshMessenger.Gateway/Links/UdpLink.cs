@@ -7,6 +7,7 @@ using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Sync;
 using Microsoft.Extensions.Options;
 
 namespace MeshMessenger.Gateway.Links;
@@ -20,6 +21,12 @@ namespace MeshMessenger.Gateway.Links;
 /// neighbours get downlink (new entries with hop limit 0, anchor notices), rate-limited per neighbour, and
 /// what <see cref="StoreAndForward"/> holds for them, in rounds of at most 32 entries each followed by a
 /// challenge whose proof is the receipt (<see cref="ProvenLinks{TKey}"/>, shared with the WebSocket link).
+/// Heads and wants (docs/protocol.md §8) are answered from the store by <see cref="SyncResponder"/>, as on the
+/// WebSocket link, but only to a proven address and paid from its downlink budget: a heads request from an
+/// unproven address gets a challenge (for the node its query names) no larger than the request, and its answer
+/// waits for the proof; a want from an unproven address gets nothing (udp_sync_refused_unproven); an answer
+/// the budget cannot pay stops at the first entry that does not fit (udp_sync_answers_cut), and the asker asks
+/// again with its next heads. No datagram makes the gateway send an unproven address more than it sent.
 /// </summary>
 public sealed class UdpLink : BackgroundService
 {
@@ -28,6 +35,14 @@ public sealed class UdpLink : BackgroundService
 
     /// <summary>Addresses (ports) proven for one node at most; a new proof drops the oldest, so one key cannot hold every neighbour slot.</summary>
     public const int MaxEndpointsPerNode = 2;
+
+    /// <summary>
+    /// Challenges larger than the heads query that asked for them, per source IP address at most, refilled one per
+    /// <see cref="UdpOptions.ChallengeSeconds"/>: a restoring device's query (about 20 bytes) is smaller than a
+    /// challenge (25), so a spoofed source can make the gateway send a victim at most this many 25-byte frames in a
+    /// burst, and one per challenge lifetime after (udp_challenges_rate_limited beyond).
+    /// </summary>
+    public const int QueryChallengesPerAddress = 2;
 
     /// <summary>Datagrams being handled at once at most; more are dropped (udp_dropped_busy), so a flood cannot pile up tasks and buffers.</summary>
     public const int MaxReceivesInFlight = 256;
@@ -38,13 +53,19 @@ public sealed class UdpLink : BackgroundService
     private readonly NodeDirectory _directory;
     private readonly ILogger<UdpLink> _log;
     private readonly ProvenLinks<IPEndPoint> _links;
+    private readonly SyncResponder _sync;
+    private readonly object _syncGate = new();
+    private readonly Dictionary<IPEndPoint, PendingHeads> _pendingHeads = [];
+    private readonly Dictionary<IPEndPoint, int> _headsOffsets = [];
+    private readonly Dictionary<IPAddress, TokenBucket> _queryChallenges = [];
     private readonly Channel<IngestedEntry> _downlink = Channel.CreateBounded<IngestedEntry>(new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly SemaphoreSlim _inFlight = new(MaxReceivesInFlight, MaxReceivesInFlight);
     private UdpClient? _socket;
 
     /// <summary>Creates the link; it binds when started.</summary>
-    public UdpLink(IOptions<GatewayOptions> options, FrameIngest ingest, StoreAndForward held, GatewayCounters counters, NodeDirectory directory, NodeIdentity identity, ILogger<UdpLink> log)
+    public UdpLink(IOptions<GatewayOptions> options, FrameIngest ingest, StoreAndForward held, GatewayCounters counters, NodeDirectory directory, NodeIdentity identity, SyncResponder sync, ILogger<UdpLink> log)
     {
+        _sync = sync;
         _options = options;
         _ingest = ingest;
         _counters = counters;
@@ -151,6 +172,14 @@ public sealed class UdpLink : BackgroundService
         try
         {
             IngestOutcome outcome = await _ingest.IngestAsync(datagram.Buffer, IngestSource.Udp, datagram.RemoteEndPoint.ToString(), ct).ConfigureAwait(false);
+            if (outcome is not (IngestOutcome.RateLimited or IngestOutcome.Malformed)
+                && FrameCodec.TryDecode(datagram.Buffer, 0, datagram.Buffer.Length, FrameLimits.Ip, out Frame? sync) == ProtocolError.None
+                && sync!.Type is FrameType.Heads or FrameType.Want)
+            {
+                await TakeSyncAsync(datagram, sync, ct).ConfigureAwait(false);
+                return;
+            }
+
             if (outcome is not (IngestOutcome.Stored or IngestOutcome.Duplicate)
                 || FrameCodec.TryDecode(datagram.Buffer, 0, datagram.Buffer.Length, FrameLimits.Ip, out Frame? frame) != ProtocolError.None
                 || EntryCodec.TryDecode(frame!.Payload, 0, frame.Payload.Length, out Entry? entry) != ProtocolError.None)
@@ -190,7 +219,26 @@ public sealed class UdpLink : BackgroundService
     }
 
     /// <summary>A proof for this address's outstanding challenge; one key holds at most <see cref="MaxEndpointsPerNode"/> addresses and the table <see cref="UdpOptions.MaxNeighbours"/>.</summary>
-    private Task TakeProofAsync(UdpReceiveResult datagram, CancellationToken ct)
+    private async Task TakeProofAsync(UdpReceiveResult datagram, CancellationToken ct)
+    {
+        IPEndPoint from = datagram.RemoteEndPoint;
+        if (await ProveAsync(datagram, ct).ConfigureAwait(false) is uint node)
+        {
+            _directory.Heard(node, IngestSource.Udp, null, null);
+            PendingHeads? waiting;
+            lock (_syncGate)
+            {
+                _pendingHeads.Remove(from, out waiting);
+            }
+
+            if (waiting is not null)
+            {
+                await AnswerHeadsAsync(from, waiting.Heads, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private Task<uint?> ProveAsync(UdpReceiveResult datagram, CancellationToken ct)
     {
         IPEndPoint from = datagram.RemoteEndPoint;
         return _links.TakeProofAsync(from, datagram.Buffer, (node, already) =>
@@ -202,6 +250,166 @@ public sealed class UdpLink : BackgroundService
                 _counters.Add("udp_neighbours_evicted", _links.EvictLeastRecentlyProven((_, _) => true, Udp.MaxNeighbours - 1));
             }
         }, ct);
+    }
+
+    /// <summary>
+    /// A heads or want frame (docs/protocol.md §8). A proven address is answered from the store within its
+    /// downlink budget. An unproven one may be a spoofed source: a heads request is kept (one per address, at most
+    /// <see cref="UdpOptions.MaxOutstandingChallenges"/>) and answered after the proof of a challenge that is never
+    /// larger than the request; a want is refused. Every refusal is counted.
+    /// </summary>
+    private async Task TakeSyncAsync(UdpReceiveResult datagram, Frame frame, CancellationToken ct)
+    {
+        IPEndPoint from = datagram.RemoteEndPoint;
+        HeadsMessage? heads = null;
+        WantMessage? want = null;
+        if (frame.HopStart != 0
+            || (frame.Type == FrameType.Heads ? HeadsMessage.TryDecode(frame.Payload, out heads) : WantMessage.TryDecode(frame.Payload, out want)) != ProtocolError.None)
+        {
+            _counters.Add("udp_sync_malformed"); // relayed wants belong to the radio; over IP every want is one hop
+            return;
+        }
+
+        if (_links.ProvenNodeOf(from) is uint)
+        {
+            if (heads is not null)
+            {
+                await AnswerHeadsAsync(from, heads, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await AnswerWantAsync(from, want!, frame.NextHop, ct).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (heads is null || !heads.RequestReply)
+        {
+            _counters.Add("udp_sync_refused_unproven");
+            return;
+        }
+
+        // The query names the node that asks about its own chain (a restoring device has no entry to send, so its
+        // heads query is what gets it challenged); only that node's proof then answers the challenge.
+        uint? named = heads.Query && heads.Heads.Length > 0 ? heads.Heads[0].Author : null;
+        byte[]? challenge = _links.ChallengeIfUnproven(from, () =>
+        {
+            _counters.Add("udp_challenges_evicted", _links.EvictOldestChallenges(k => k.Address.Equals(from.Address), MaxChallengesPerAddress - 1));
+            _counters.Add("udp_challenges_evicted", _links.EvictOldestChallenges(_ => true, Udp.MaxOutstandingChallenges - 1));
+        }, out uint? provenNode, named);
+        if (provenNode is not null)
+        {
+            await AnswerHeadsAsync(from, heads, ct).ConfigureAwait(false); // proven meanwhile
+            return;
+        }
+
+        lock (_syncGate)
+        {
+            long now = Environment.TickCount64;
+            if (!_pendingHeads.ContainsKey(from) && _pendingHeads.Count >= Udp.MaxOutstandingChallenges)
+            {
+                // Full: expired requests go first, then the oldest, so spoofed requests never lock a device out.
+                foreach (IPEndPoint gone in _pendingHeads.Where(p => now - p.Value.At > Udp.ChallengeSeconds * 1000L).Select(p => p.Key).ToList())
+                {
+                    _pendingHeads.Remove(gone);
+                }
+
+                if (_pendingHeads.Count >= Udp.MaxOutstandingChallenges)
+                {
+                    _pendingHeads.Remove(_pendingHeads.MinBy(p => p.Value.At).Key);
+                    _counters.Add("udp_sync_heads_evicted");
+                }
+            }
+
+            _pendingHeads[from] = new PendingHeads(heads, now);
+        }
+
+        _counters.Add("udp_sync_heads_deferred");
+        if (challenge is not null && (challenge.Length <= datagram.Buffer.Length || MayChallengeLarger(from.Address)))
+        {
+            await SendRawAsync(challenge, from, ct).ConfigureAwait(false);
+            _counters.Add("udp_challenges_sent");
+        }
+        else if (challenge is not null)
+        {
+            _counters.Add("udp_challenges_rate_limited"); // a smaller request, and its address's allowance is spent: nothing is sent
+        }
+    }
+
+    /// <summary>Takes one of <paramref name="address"/>'s <see cref="QueryChallengesPerAddress"/> challenges larger than their query; the table is capped like the challenges.</summary>
+    private bool MayChallengeLarger(IPAddress address)
+    {
+        long now = Environment.TickCount64;
+        lock (_syncGate)
+        {
+            if (!_queryChallenges.TryGetValue(address, out TokenBucket? bucket))
+            {
+                if (_queryChallenges.Count >= Udp.MaxOutstandingChallenges)
+                {
+                    _queryChallenges.Clear(); // a flood of spoofed addresses: start over rather than grow (each still gets at most the burst)
+                }
+
+                bucket = new TokenBucket(QueryChallengesPerAddress * 1000, now);
+                _queryChallenges[address] = bucket;
+            }
+
+            // Tokens are counted in thousandths so the bucket's whole-number rate can refill one per ChallengeSeconds.
+            return bucket.TryTake(1000, now, 1000 / Math.Max(1, Udp.ChallengeSeconds), QueryChallengesPerAddress * 1000);
+        }
+    }
+
+    private async Task AnswerHeadsAsync(IPEndPoint to, HeadsMessage heads, CancellationToken ct)
+    {
+        byte[]? reply;
+        lock (_syncGate)
+        {
+            if (!_headsOffsets.TryGetValue(to, out int offset) && _headsOffsets.Count >= Udp.MaxNeighbours * MaxEndpointsPerNode)
+            {
+                _headsOffsets.Clear(); // rotation restarts; it only spreads which chains are advertised first
+            }
+
+            reply = _sync.AnswerHeads(heads, _links.ProvenNodeOf(to), ref offset);
+            _headsOffsets[to] = offset;
+        }
+
+        if (reply is null)
+        {
+            return;
+        }
+
+        if (!_links.TryTakeDownlink(to, reply.Length))
+        {
+            _counters.Add("udp_sync_answers_cut");
+            return;
+        }
+
+        await SendRawAsync(reply, to, ct).ConfigureAwait(false);
+        _counters.Add("udp_sync_frames_sent");
+    }
+
+    /// <summary>
+    /// The want's entries, each paid from the address's downlink budget: a want of a few bytes can ask for 64
+    /// entries (tens of kilobytes), so the answer stops at the first entry the bucket cannot pay, counted as
+    /// udp_sync_answers_cut; the asker's next heads exchange asks for the rest.
+    /// </summary>
+    private async Task AnswerWantAsync(IPEndPoint to, WantMessage want, byte nextHop, CancellationToken ct)
+    {
+        foreach (byte[][] entry in _sync.AnswerWant(want, nextHop))
+        {
+            if (!_links.TryTakeDownlink(to, entry.Sum(f => f.Length)))
+            {
+                _counters.Add("udp_sync_answers_cut");
+                return;
+            }
+
+            foreach (byte[] f in entry)
+            {
+                await SendRawAsync(f, to, ct).ConfigureAwait(false);
+            }
+
+            _counters.Add("udp_sync_frames_sent", entry.Length);
+        }
     }
 
     private async Task SendRawAsync(byte[] frame, IPEndPoint to, CancellationToken ct)
@@ -231,4 +439,7 @@ public sealed class UdpLink : BackgroundService
         {
         }
     }
+
+    /// <summary>A heads request from an address not yet proven, answered once its proof arrives.</summary>
+    private sealed record PendingHeads(HeadsMessage Heads, long At);
 }

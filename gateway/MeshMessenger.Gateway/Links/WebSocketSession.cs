@@ -37,7 +37,7 @@ internal sealed class WebSocketSession
     /// <summary>The client's address and port, as the ingest and its budgets see it.</summary>
     public string Origin { get; }
 
-    /// <summary>Where this socket's answers to heads continue in the gateway's chains (<see cref="SyncResponder.AnswerHeads"/>).</summary>
+    /// <summary>Where this socket's answers to heads continue in the gateway's chains (<see cref="SyncResponder.AnswerHeads(MeshMessenger.Protocol.Sync.HeadsMessage, uint?, ref int)"/>).</summary>
     public int HeadsOffset;
 
     /// <summary>The last heads request heard before the socket proved a key: answered once it has.</summary>

@@ -303,11 +303,8 @@ internal sealed class ChainSync
             return error;
         }
 
-        // Back through the neighbour the asker named (its relay, or the next hop of a want heard first-hand), which
-        // repeats the answer once; with no neighbour named, as far as the want came.
-        byte via = frame.HopsTaken > 0 ? frame.Relay : frame.NextHop;
-        via = via == Hint ? (byte)0 : via; // named itself: the asker is its neighbour
-        int hops = via != 0 ? RelayedWant.HopLimit : frame.HopsTaken;
+        byte via;
+        int hops = RelayedWant.AnswerHops(frame, Hint, out via);
         int sent = 0;
         for (int i = 0; i < want.Ranges.Length && sent < RelayedWant.MaxAnswer; i++)
         {

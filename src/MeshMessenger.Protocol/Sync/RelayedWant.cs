@@ -83,6 +83,20 @@ public sealed class RelayedWant
     }
 
     /// <summary>
+    /// Where the answer to a relayed want carried by <paramref name="frame"/> goes (docs/protocol.md §8.4): back
+    /// through the neighbour the asker named (its relay, or the next hop of a want heard first-hand), which repeats
+    /// it once; <paramref name="via"/> is 0 when the answerer (<paramref name="answererHint"/>) was named itself, as
+    /// the asker is then its neighbour. Returns the hop limit of the answer: one relay through a named neighbour,
+    /// else as many hops as the want took.
+    /// </summary>
+    public static int AnswerHops(Frames.Frame frame, byte answererHint, out byte via)
+    {
+        via = frame.HopsTaken > 0 ? frame.Relay : frame.NextHop;
+        via = via == answererHint ? (byte)0 : via;
+        return via != 0 ? HopLimit : frame.HopsTaken;
+    }
+
+    /// <summary>
     /// True if <paramref name="answerer"/> answers a relayed want of <paramref name="asker"/> with
     /// <paramref name="entry"/>: a direct entry one of them wrote to the other (by the recipient's hint).
     /// </summary>
