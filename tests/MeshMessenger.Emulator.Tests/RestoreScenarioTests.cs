@@ -14,7 +14,7 @@ public sealed class RestoreScenarioTests
     private static readonly int[] Seeds = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
     [Theory]
-    [InlineData("wipe-30", 92.0)]
+    [InlineData("wipe-30", 95.0)]
     [InlineData("wipe-gateway-30", 97.0)]
     public void A_wiped_device_gets_its_history_back_and_never_reuses_a_sequence(string name, double meanAtLeast)
     {

@@ -38,6 +38,9 @@ public sealed class LocalChain
     /// <summary>True while a restored node waits for its own chain.</summary>
     public bool Restoring => _restoring;
 
+    /// <summary>The highest own sequence a neighbour advertised while restoring, or -1 if none did.</summary>
+    public long AdvertisedHigh => _headAdvertised ? _advertisedHigh : -1;
+
     /// <summary>The sequence number the next entry will get.</summary>
     public uint NextSequence
     {

@@ -106,6 +106,21 @@ internal sealed class ChainSync
                 return;
             }
 
+            // Extra rounds (§8.3): ask again, backing off, for exactly what is known to be missing; stop as soon as
+            // nothing known is, or when the extra rounds ran out.
+            int conversation;
+            ArrayList missing = AllMissing(out conversation);
+            if (missing.Count > 0 && !_restore.Exhausted)
+            {
+                _restore.NextRound();
+                if (_restore.AsksThisRound())
+                {
+                    QueueMissingWants(_restore.NextNeighbour());
+                }
+
+                return;
+            }
+
             _rebuilding = false; // every round ran: what could come back came back; this call ends the rebuild only
             return;
         }
@@ -118,6 +133,69 @@ internal sealed class ChainSync
     private void QueueRelayedWants(byte via, bool ownOnly)
     {
         RelayedWant[] wants = _restore!.RelayedWants(_chains, Id, ownOnly);
+        for (int i = 0; i < wants.Length; i++)
+        {
+            Queue(new Frame(FrameType.Want, RelayedWant.HopLimit, RelayedWant.HopLimit, false, via, Hint, wants[i].Encode()));
+        }
+    }
+
+    // What the node knows it lacks (docs/protocol.md §8.3): holes in the own chain up to the highest head held or
+    // advertised, and the messages its own receipts say it received; at most RestorePlan.MaxMissing ranges.
+    private ArrayList KnownMissing()
+    {
+        var missing = new ArrayList();
+        uint low;
+        uint high;
+        long top = _chains.Store.TryGetRange(Id, out low, out high) ? high : -1;
+        top = _own.AdvertisedHigh > top ? _own.AdvertisedHigh : top;
+        for (long s = 0; s <= top && s < SyncPlanner.MaxHoleProbe; s++)
+        {
+            if (_chains.Store.Get(Id, (uint)s) == null && !RestorePlan.AddMissing(missing, Id, (uint)s, RestorePlan.MaxMissing))
+            {
+                break;
+            }
+        }
+
+        _receipts.AddMissingReceived(missing, RestorePlan.MaxMissing);
+        return missing;
+    }
+
+    // KnownMissing, then what neighbours' heads showed and the store lacks (channel posts come back this way).
+    private ArrayList AllMissing(out int conversation)
+    {
+        ArrayList missing = KnownMissing();
+        conversation = missing.Count;
+        _restore!.AddAdvertisedMissing(_chains.Store, missing, RestorePlan.MaxMissing);
+        return missing;
+    }
+
+    // Targeted wants for what is known to be missing: a hop-0 want to the neighbour holding the most (a gateway or
+    // archive holds every chain), and relayed wants for the same ranges through the round's neighbour, answered by
+    // the other party of each conversation (§8.4).
+    private void QueueMissingWants(byte via)
+    {
+        int conversation;
+        ArrayList missing = AllMissing(out conversation);
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        byte best = _restore!.BestNeighbour();
+        if (best != 0)
+        {
+            var ranges = new SequenceRange[missing.Count];
+            missing.CopyTo(ranges);
+            Queue(new Frame(FrameType.Want, 0, 0, false, best, Hint, new WantMessage(ranges).Encode()));
+        }
+
+        // Relayed wants only for the conversations: nobody answers a channel post that way (§8.4).
+        while (missing.Count > conversation)
+        {
+            missing.RemoveAt(missing.Count - 1);
+        }
+
+        RelayedWant[] wants = _restore.MissingWants(missing, Id);
         for (int i = 0; i < wants.Length; i++)
         {
             Queue(new Frame(FrameType.Want, RelayedWant.HopLimit, RelayedWant.HopLimit, false, via, Hint, wants[i].Encode()));
@@ -210,6 +288,13 @@ internal sealed class ChainSync
             }
 
             _restore.NoteNeighbour(frame.Relay, held);
+            for (int i = 0; i < heads.Heads.Length; i++)
+            {
+                if (_rebuilding && heads.Heads[i].Author != Id)
+                {
+                    _restore.NoteHead(heads.Heads[i]); // the own chain's top is the advertised head (KnownMissing)
+                }
+            }
         }
 
         for (int i = 0; i < heads!.Heads.Length; i++)

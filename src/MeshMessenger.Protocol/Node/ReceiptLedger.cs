@@ -5,6 +5,7 @@ using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Platform;
 using MeshMessenger.Protocol.Receipts;
 using MeshMessenger.Protocol.Sealing;
+using MeshMessenger.Protocol.Sync;
 using MeshMessenger.Protocol.Wire;
 
 namespace MeshMessenger.Protocol.Node;
@@ -136,6 +137,76 @@ internal sealed class ReceiptLedger
 
         // A full list may have let go of the receipt that covers it: the own chain is the record.
         return receipts != null && receipts.Count == _perPeer && OwnChainReceipts(author, sequence);
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="ranges"/> (at most <paramref name="max"/>, <see cref="RestorePlan.AddMissing"/>) every
+    /// message the held own receipts (delivery and read, opened with the direct key to each known author with the
+    /// receipt's hint) say this node received and the store does not hold: what a restore knows it still lacks
+    /// (docs/protocol.md §8.3). Looks at no more than <see cref="SyncPlanner.MaxHoleProbe"/> own entries and
+    /// sequences.
+    /// </summary>
+    public void AddMissingReceived(ArrayList ranges, int max)
+    {
+        uint low;
+        uint high;
+        if (!_chains.Store.TryGetRange(_id, out low, out high))
+        {
+            return;
+        }
+
+        Profile[] known = _chains.KnownProfiles();
+        int probed = 0;
+        for (uint s = low; probed < SyncPlanner.MaxHoleProbe; s++, probed++)
+        {
+            StoredEntry? own = _chains.Store.Get(_id, s);
+            if (own != null && (own.Entry.Kind == EntryKind.DeliveryReceipt || own.Entry.Kind == EntryKind.ReadReceipt))
+            {
+                for (int k = 0; k < known.Length; k++)
+                {
+                    if (known[k].NodeId != _id && NodeId.HintOf(known[k].NodeId) == own.Entry.Hint && AddUnheld(own.Entry, known[k], ranges, max, ref probed))
+                    {
+                        break; // opened: the receipt's peer is found
+                    }
+                }
+            }
+
+            if (s == high)
+            {
+                break;
+            }
+        }
+    }
+
+    // Opens one own receipt to peer; if it opens, adds the sequences it covers that the store lacks. True if it opened.
+    private bool AddUnheld(Entry receiptEntry, Profile peer, ArrayList ranges, int max, ref int probed)
+    {
+        byte[]? key = _keys.CachedDirectKey(_keys.Own, peer);
+        byte[]? plain = key == null ? null : BodyCipher.Open(key, receiptEntry);
+        ReceiptBody? receipt;
+        if (plain == null || ReceiptBody.TryDecode(plain, peer.NodeId, out receipt) != ProtocolError.None)
+        {
+            return false;
+        }
+
+        for (int r = 0; r < receipt!.Ranges.Length; r++)
+        {
+            SequenceRange range = receipt.Ranges[r];
+            for (uint q = range.From; probed < SyncPlanner.MaxHoleProbe; q++, probed++)
+            {
+                if (_chains.Store.Get(peer.NodeId, q) == null)
+                {
+                    RestorePlan.AddMissing(ranges, peer.NodeId, q, max);
+                }
+
+                if (q == range.To)
+                {
+                    break;
+                }
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Finds the delivery receipts this node already wrote to <paramref name="author"/> (after a restore they came back from neighbours).</summary>

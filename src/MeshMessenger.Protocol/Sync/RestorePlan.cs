@@ -36,6 +36,7 @@ public sealed class RestorePlan
 
     private readonly ArrayList _asked = new ArrayList(); // AskedRange, at most MaxAskedRanges
     private readonly KeyedTable _relayed; // author -> boxed int: relayed wants sent for its chain
+    private readonly KeyedTable _advertised; // author -> SequenceRange: the widest run a neighbour's heads showed
     /// <summary>Neighbours remembered at most (by hint) to address questions to.</summary>
     public const int MaxNeighbours = 16;
 
@@ -48,6 +49,45 @@ public sealed class RestorePlan
     public RestorePlan(int capacity)
     {
         _relayed = new KeyedTable(capacity);
+        _advertised = new KeyedTable(capacity);
+    }
+
+    /// <summary>
+    /// A neighbour's head for <paramref name="head"/>'s author: remembered (widened) so what it showed and the store
+    /// lacks stays known missing (<see cref="AddAdvertisedMissing"/>) until it comes back.
+    /// </summary>
+    public void NoteHead(ChainHead head)
+    {
+        var known = (SequenceRange?)_advertised.Get(head.Author);
+        uint from = known != null && known.From < head.Low ? known.From : head.Low;
+        uint to = known != null && known.To > head.High ? known.To : head.High;
+        _advertised.Set(head.Author, new SequenceRange(head.Author, from, to)); // full: the author stays unremembered
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="ranges"/> (at most <paramref name="max"/>) every sequence a neighbour's heads showed
+    /// that <paramref name="store"/> does not hold, looking at no more than <see cref="SyncPlanner.MaxHoleProbe"/>
+    /// sequences in all.
+    /// </summary>
+    public void AddAdvertisedMissing(IEntryStore store, ArrayList ranges, int max)
+    {
+        int probed = 0;
+        for (int i = 0; i < _advertised.Count && ranges.Count <= max; i++)
+        {
+            var run = (SequenceRange)_advertised.ValueAt(i);
+            for (uint s = run.From; probed < SyncPlanner.MaxHoleProbe; s++, probed++)
+            {
+                if (store.Get(run.Author, s) == null && !AddMissing(ranges, run.Author, s, max))
+                {
+                    return;
+                }
+
+                if (s == run.To)
+                {
+                    break;
+                }
+            }
+        }
     }
 
     /// <summary>Rounds run so far.</summary>
@@ -55,6 +95,97 @@ public sealed class RestorePlan
 
     /// <summary>True once every round ran.</summary>
     public bool Done => _round >= Rounds;
+
+    /// <summary>
+    /// Rounds after <see cref="Rounds"/> that ask only for what is known to be missing (<see cref="AddMissing"/>),
+    /// run while something is: a want or its answer lost to a collision is only recovered by asking again.
+    /// </summary>
+    public const int ExtraRounds = 16;
+
+    /// <summary>Missing ranges asked for per round at most (one hop-0 want's worth).</summary>
+    public const int MaxMissing = WantMessage.MaxRanges;
+
+    /// <summary>True once the extra rounds ran too: the restore asks nothing more.</summary>
+    public bool Exhausted => _round >= Rounds + ExtraRounds;
+
+    /// <summary>
+    /// Whether an extra round (after <see cref="Rounds"/>) sends its targeted wants: rounds 1, 2, 3, 5, 7, 10, 13, 17
+    /// and so on after the base rounds (gaps growing by one every second ask), so a restore that keeps missing
+    /// something backs off instead of feeding the collisions that lost it. Base rounds always send.
+    /// </summary>
+    public bool AsksThisRound()
+    {
+        int extra = _round - Rounds;
+        if (extra <= 0)
+        {
+            return true;
+        }
+
+        int at = 1;
+        for (int gap = 2; at < extra; gap++)
+        {
+            at += gap / 2;
+        }
+
+        return at == extra;
+    }
+
+    /// <summary>
+    /// Adds (<paramref name="author"/>, <paramref name="sequence"/>) to a list of missing ranges, extending the last
+    /// range when it continues it; false once the list holds <paramref name="max"/> ranges and it does not fit.
+    /// </summary>
+    public static bool AddMissing(ArrayList ranges, uint author, uint sequence, int max)
+    {
+        if (ranges.Count > 0)
+        {
+            var last = (SequenceRange)ranges[ranges.Count - 1]!;
+            if (last.Author == author && last.To + 1 == sequence && last.Length < WantMessage.MaxRangeLength)
+            {
+                ranges[ranges.Count - 1] = new SequenceRange(author, last.From, sequence);
+                return true;
+            }
+        }
+
+        if (ranges.Count >= max)
+        {
+            return false;
+        }
+
+        ranges.Add(new SequenceRange(author, sequence, sequence));
+        return true;
+    }
+
+    /// <summary>
+    /// Relayed wants for exactly the missing <paramref name="ranges"/> (§8.4: the other party of each conversation
+    /// answers), at most <see cref="MaxRelayedWants"/>; not counted against <see cref="RelayedAsks"/>.
+    /// </summary>
+    public RelayedWant[] MissingWants(ArrayList ranges, uint self)
+    {
+        var part = new ArrayList();
+        for (int i = 0; i < ranges.Count && part.Count < MaxRelayedWants * RelayedWant.MaxRanges; i++)
+        {
+            part.Add(ranges[i]);
+        }
+
+        return Pack(part, self);
+    }
+
+    /// <summary>The heard neighbour whose heads showed the most entries (an archive or gateway), or 0 if none was heard.</summary>
+    public byte BestNeighbour()
+    {
+        if (_neighbours.Count == 0)
+        {
+            return 0;
+        }
+
+        int best = 0;
+        for (int i = 1; i < _held.Count; i++)
+        {
+            best = (long)_held[i]! > (long)_held[best]! ? i : best;
+        }
+
+        return (byte)_neighbours[best]!;
+    }
 
     /// <summary>Starts the next round.</summary>
     public void NextRound()
@@ -156,13 +287,7 @@ public sealed class RestorePlan
             return (byte)_neighbours[(_round / 2) % _neighbours.Count]!;
         }
 
-        int best = 0;
-        for (int i = 1; i < _held.Count; i++)
-        {
-            best = (long)_held[i]! > (long)_held[best]! ? i : best;
-        }
-
-        return (byte)_neighbours[best]!;
+        return BestNeighbour();
     }
 
     /// <summary>

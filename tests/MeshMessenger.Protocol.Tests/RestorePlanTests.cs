@@ -1,0 +1,79 @@
+using System.Collections;
+using MeshMessenger.Protocol.Chain;
+using MeshMessenger.Protocol.Sync;
+using MeshMessenger.Protocol.Wire;
+
+namespace MeshMessenger.Protocol.Tests;
+
+/// <summary>The restore's extra rounds (docs/protocol.md §8.3): what is known missing, how it is packed, and the backoff.</summary>
+public sealed class RestorePlanTests
+{
+    [Fact]
+    public void Missing_sequences_merge_into_ranges_and_the_list_is_capped()
+    {
+        var ranges = new ArrayList();
+        Assert.True(RestorePlan.AddMissing(ranges, 7, 3, 2));
+        Assert.True(RestorePlan.AddMissing(ranges, 7, 4, 2)); // continues 3
+        Assert.True(RestorePlan.AddMissing(ranges, 7, 9, 2)); // a gap: a second range
+        Assert.False(RestorePlan.AddMissing(ranges, 8, 0, 2)); // full
+        Assert.True(RestorePlan.AddMissing(ranges, 7, 10, 2)); // still extends the last range
+
+        Assert.Equal(2, ranges.Count);
+        var first = (SequenceRange)ranges[0]!;
+        var second = (SequenceRange)ranges[1]!;
+        Assert.Equal((7u, 3u, 4u), (first.Author, first.From, first.To));
+        Assert.Equal((7u, 9u, 10u), (second.Author, second.From, second.To));
+    }
+
+    [Fact]
+    public void A_missing_range_never_grows_past_what_one_want_may_ask()
+    {
+        var ranges = new ArrayList();
+        for (uint s = 0; s <= WantMessage.MaxRangeLength; s++)
+        {
+            Assert.True(RestorePlan.AddMissing(ranges, 5, s, 4));
+        }
+
+        Assert.Equal(2, ranges.Count);
+        Assert.Equal(WantMessage.MaxRangeLength, ((SequenceRange)ranges[0]!).Length);
+    }
+
+    [Fact]
+    public void Extra_rounds_back_off_and_end()
+    {
+        var plan = new RestorePlan(16);
+        var asking = new List<int>();
+        while (!plan.Exhausted)
+        {
+            plan.NextRound();
+            if (plan.AsksThisRound())
+            {
+                asking.Add(plan.Round);
+            }
+        }
+
+        int r = RestorePlan.Rounds;
+        Assert.Equal(RestorePlan.Rounds + RestorePlan.ExtraRounds, plan.Round);
+        Assert.Equal(Enumerable.Range(1, r).Concat([r + 1, r + 2, r + 3, r + 5, r + 7, r + 10, r + 13]), asking);
+    }
+
+    [Fact]
+    public void What_heads_showed_stays_missing_until_held_and_relayed_wants_carry_exactly_it()
+    {
+        var plan = new RestorePlan(16);
+        plan.NoteHead(new ChainHead(9, 2, 4, new byte[EntryCodec.LinkSize]));
+        plan.NoteHead(new ChainHead(9, 0, 3, new byte[EntryCodec.LinkSize])); // widens to 0..4
+        plan.NoteHead(new ChainHead(6, 1, 1, new byte[EntryCodec.LinkSize]));
+        var ranges = new ArrayList();
+        plan.AddAdvertisedMissing(new MemoryEntryStore(), ranges, RestorePlan.MaxMissing);
+
+        Assert.Equal(2, ranges.Count);
+        Assert.Equal((9u, 0u, 4u), (((SequenceRange)ranges[0]!).Author, ((SequenceRange)ranges[0]!).From, ((SequenceRange)ranges[0]!).To));
+        Assert.Equal((6u, 1u, 1u), (((SequenceRange)ranges[1]!).Author, ((SequenceRange)ranges[1]!).From, ((SequenceRange)ranges[1]!).To));
+
+        RelayedWant[] wants = plan.MissingWants(ranges, 42);
+        RelayedWant want = Assert.Single(wants);
+        Assert.Equal(42u, want.Asker);
+        Assert.Equal(2, want.Ranges.Length);
+    }
+}
