@@ -44,6 +44,23 @@ public sealed class AnchoringTests : IDisposable
         Assert.Equal(0, await Cli.Commands.VerifyCommand.RunAsync($"{author}:0", $"http://127.0.0.1:{_anvil.Port}", console, $"http://127.0.0.1:{gateway.HttpPort}", new FileInfo(saved)));
         Assert.Contains("existed unaltered", console.Output);
         Assert.NotNull(ProofBundle.FromJson(File.ReadAllText(saved)));
+
+        // The web app's explanation claims the message existed only while every check passes: with the chain node
+        // gone the checks fail, and the words say the proof does not hold instead.
+        using var web = new HttpClient();
+        using (JsonDocument holding = JsonDocument.Parse(await web.GetStringAsync($"http://127.0.0.1:{gateway.HttpPort}/api/devices/{author}/proofs/0")))
+        {
+            Assert.True(holding.RootElement.GetProperty("holds").GetBoolean());
+            Assert.Contains("existed, exactly as it is now", holding.RootElement.GetProperty("words").GetString());
+        }
+
+        _anvil.Dispose();
+        using JsonDocument broken = JsonDocument.Parse(await web.GetStringAsync($"http://127.0.0.1:{gateway.HttpPort}/api/devices/{author}/proofs/0"));
+        Assert.False(broken.RootElement.GetProperty("holds").GetBoolean());
+        string words = broken.RootElement.GetProperty("words").GetString()!;
+        Assert.DoesNotContain("existed, exactly as it is now", words);
+        Assert.DoesNotContain("no later than block", words);
+        Assert.Contains("does not hold", words);
     }
 
     [Fact]

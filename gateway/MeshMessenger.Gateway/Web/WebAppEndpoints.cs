@@ -445,8 +445,13 @@ public static class WebAppEndpoints
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         List<(bool Passed, string Statement)> checks = await ProofVerifier.VerifyAsync(proof.Bundle, new EthereumRpcClient(http, new Uri(options.Value.Anchoring.Rpc)), anchoring.Address, ct).ConfigureAwait(false);
+        bool holds = checks.All(c => c.Passed);
+        // The claim is made only when every check passed: a proof that does not hold (yet: not final, say) proves nothing.
+        string claim = holds
+            ? $"Message #{seq} of {name} existed, exactly as it is now, no later than block {proof.Bundle.BlockNumber} of the public chain (chain id {options.Value.Anchoring.ChainId}). "
+            : $"This proof for message #{seq} of {name} does not hold (yet): {checks.First(c => !c.Passed).Statement}. Until every check passes it says nothing about when the message existed. ";
         string words =
-            $"Message #{seq} of {name} existed, exactly as it is now, no later than block {proof.Bundle.BlockNumber} of the public chain (chain id {options.Value.Anchoring.ChainId}). " +
+            claim +
             $"How: every message is signed and linked to the one before it, so {name}'s message #{proof.Checkpoint} fixes all earlier ones. " +
             $"A fingerprint of #{proof.Checkpoint} is one of {proof.Bundle.TreeSize} fingerprints combined into one Merkle root, and that root is in transaction {proof.Bundle.TransactionHash[..12]}…. " +
             "Only fingerprints went on the chain: the message stays private, and the proof says nothing about whether its content is true. " +
@@ -454,7 +459,7 @@ public static class WebAppEndpoints
         return Results.Json(new
         {
             anchored = true,
-            holds = checks.All(c => c.Passed),
+            holds,
             words,
             batch = proof.Batch.Id,
             state = proof.Batch.State.ToString().ToLowerInvariant(),
