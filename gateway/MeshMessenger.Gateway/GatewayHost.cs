@@ -69,6 +69,8 @@ public static class GatewayHost
             log: message => sp.GetRequiredService<ILogger<FrameIngest>>().LogError("{Problem}", message)));
         builder.Services.AddSingleton(BridgeLogin.For(options, identity));
         builder.Services.AddHostedService<EmbeddedBroker>();
+        builder.Services.AddSingleton(topics);
+        builder.Services.AddSingleton<MqttSync>();
         builder.Services.AddSingleton<MqttBridge>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttBridge>());
         builder.Services.AddSingleton<StoreAndForward>();

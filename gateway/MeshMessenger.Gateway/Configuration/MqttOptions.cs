@@ -35,4 +35,10 @@ public sealed class MqttOptions
 
     /// <summary>Store and pass on to local devices what other gateways publish (downlink).</summary>
     public bool Downlink { get; set; } = true;
+
+    /// <summary>
+    /// Seconds between this gateway's heads on the broker, the next chains in turn (with Uplink), so other gateways
+    /// ask it for what they lack (with Downlink); 0 turns sync over MQTT off.
+    /// </summary>
+    public int SyncIntervalSeconds { get; set; } = 30;
 }

@@ -84,21 +84,28 @@ public sealed class SyncResponder(GatewayDatabase database, NodeIdentity identit
     public List<byte[][]> AnswerWant(WantMessage want, byte nextHop) => AnswerWant(want, nextHop, FrameLimits.Ip);
 
     /// <summary>As <see cref="AnswerWant(WantMessage, byte)"/>, each entry split for frames of <paramref name="maxFrameSize"/> (the radio: 255), hop limit 0.</summary>
-    public List<byte[][]> AnswerWant(WantMessage want, byte nextHop, int maxFrameSize)
+    public List<byte[][]> AnswerWant(WantMessage want, byte nextHop, int maxFrameSize) =>
+        [.. WantedEntries(want, nextHop).Select(bytes => maxFrameSize == FrameLimits.Ip ? IpFrames.OfEntry(bytes, identity.Id) : Encoded(Fragmenter.Split(bytes, maxFrameSize, 0, false, NodeId.HintOf(identity.Id)), maxFrameSize))];
+
+    /// <summary>
+    /// The stored entries (encoded, unframed) answering <paramref name="want"/>: those of its ranges in order, at most
+    /// <see cref="MessengerNode.MaxEntriesPerAnswer"/>; none if the want was addressed to another node. The MQTT
+    /// bridge publishes them as entries; the other links frame them (<see cref="AnswerWant(WantMessage, byte, int)"/>).
+    /// </summary>
+    public List<byte[]> WantedEntries(WantMessage want, byte nextHop)
     {
-        var frames = new List<byte[][]>();
+        var entries = new List<byte[]>();
         if (nextHop != 0 && nextHop != NodeId.HintOf(identity.Id))
         {
-            return frames; // asked of another neighbour
+            return entries; // asked of another neighbour
         }
 
         using SqliteConnection c = database.Open();
         using SqliteCommand select = c.CreateCommand();
         select.CommandText = "SELECT bytes FROM entries WHERE author = $a AND seq BETWEEN $from AND $to ORDER BY seq LIMIT $max";
-        int sent = 0;
         foreach (SequenceRange range in want.Ranges)
         {
-            if (sent >= MessengerNode.MaxEntriesPerAnswer)
+            if (entries.Count >= MessengerNode.MaxEntriesPerAnswer)
             {
                 break;
             }
@@ -107,16 +114,15 @@ public sealed class SyncResponder(GatewayDatabase database, NodeIdentity identit
             select.Parameters.AddWithValue("$a", (long)range.Author);
             select.Parameters.AddWithValue("$from", (long)range.From);
             select.Parameters.AddWithValue("$to", (long)range.To);
-            select.Parameters.AddWithValue("$max", MessengerNode.MaxEntriesPerAnswer - sent);
+            select.Parameters.AddWithValue("$max", MessengerNode.MaxEntriesPerAnswer - entries.Count);
             using SqliteDataReader reader = select.ExecuteReader();
             while (reader.Read())
             {
-                frames.Add(maxFrameSize == FrameLimits.Ip ? IpFrames.OfEntry((byte[])reader[0], identity.Id) : Encoded(Fragmenter.Split((byte[])reader[0], maxFrameSize, 0, false, NodeId.HintOf(identity.Id)), maxFrameSize));
-                sent++;
+                entries.Add((byte[])reader[0]);
             }
         }
 
-        return frames;
+        return entries;
     }
 
     /// <summary>

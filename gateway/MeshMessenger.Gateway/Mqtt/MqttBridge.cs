@@ -15,9 +15,11 @@ namespace MeshMessenger.Gateway.Mqtt;
 /// broker keeps messages for the gateway while it is away and does not echo its own. An entry heard by
 /// two gateways is stored once by each: the second copy is a duplicate to the chain store. When the broker
 /// hands the session to another client with the same id (MQTT 5 reason 0x8E, session taken over), the bridge
-/// counts it, reports it on /health for <see cref="TakeoverWindow"/>, and reconnects after a back-off.
+/// counts it, reports it on /health for <see cref="TakeoverWindow"/>, and reconnects after a back-off. Gateways
+/// also sync with each other through it (<see cref="MqttSync"/>): heads published every
+/// <see cref="MqttOptions.SyncIntervalSeconds"/>, wants addressed to one gateway, answers as entries.
 /// </summary>
-public sealed class MqttBridge(IOptions<GatewayOptions> options, BridgeLogin login, GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, ILogger<MqttBridge> log) : BackgroundService
+public sealed class MqttBridge(IOptions<GatewayOptions> options, BridgeLogin login, GatewayDatabase database, FrameIngest ingest, MqttSync sync, GatewayCounters counters, ILogger<MqttBridge> log) : BackgroundService
 {
     /// <summary>How long after the last session takeover /health reports it.</summary>
     public static readonly TimeSpan TakeoverWindow = TimeSpan.FromMinutes(10);
@@ -34,6 +36,10 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, BridgeLogin log
     private volatile bool _takenOver;
     private volatile bool _closing;
     private DateTimeOffset _watchRetryAt;
+    private DateTimeOffset _nextHeadsAt;
+
+    // Sync work (a store query, a publish) runs one message at a time, off the receive loop.
+    private readonly SemaphoreSlim _syncGate = new(1);
 
     /// <summary>"connected", "connecting" or "off", for the health endpoint.</summary>
     public string State { get; private set; } = "off";
@@ -170,9 +176,16 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, BridgeLogin log
                     await ConnectWatchAsync(mqtt, stoppingToken).ConfigureAwait(false);
                 }
 
-                if (mqtt.Downlink && !_subscribed)
+                if ((mqtt.Downlink || Syncs(mqtt)) && !_subscribed)
                 {
-                    await SubscribeAsync(stoppingToken).ConfigureAwait(false);
+                    await SubscribeAsync(mqtt, stoppingToken).ConfigureAwait(false);
+                    _nextHeadsAt = default; // heads at once on every (re)connection
+                }
+
+                if (Syncs(mqtt) && mqtt.Uplink && TimeProvider.System.GetUtcNow() >= _nextHeadsAt)
+                {
+                    _nextHeadsAt = TimeProvider.System.GetUtcNow().AddSeconds(mqtt.SyncIntervalSeconds);
+                    await PublishHeadsAsync(stoppingToken).ConfigureAwait(false);
                 }
 
                 if (!await PublishOutboxAsync(stoppingToken).ConfigureAwait(false))
@@ -288,16 +301,101 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, BridgeLogin log
         }
     }
 
-    private async Task SubscribeAsync(CancellationToken ct)
+    private static bool Syncs(MqttOptions mqtt) => mqtt.SyncIntervalSeconds > 0;
+
+    private async Task SubscribeAsync(MqttOptions mqtt, CancellationToken ct)
     {
-        MqttClientSubscribeOptions subscribe = new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(f => f.WithTopic(_topics.EntryFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithNoLocal(true))
-            .Build();
-        MqttClientSubscribeResult result = await _client!.SubscribeAsync(subscribe, ct).ConfigureAwait(false);
+        // Entries and other gateways' heads come with downlink (this gateway takes what others hold); wants addressed
+        // to it with uplink (it gives what it holds).
+        var filters = new List<string>();
+        if (mqtt.Downlink)
+        {
+            filters.Add(_topics.EntryFilter);
+        }
+
+        if (Syncs(mqtt) && mqtt.Downlink)
+        {
+            filters.Add(_topics.HeadsFilter);
+        }
+
+        if (Syncs(mqtt) && mqtt.Uplink)
+        {
+            filters.Add(sync.WantFilter);
+        }
+
+        MqttClientSubscribeOptionsBuilder builder = new();
+        foreach (string filter in filters)
+        {
+            builder = builder.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithNoLocal(true));
+        }
+
+        MqttClientSubscribeResult result = await _client!.SubscribeAsync(builder.Build(), ct).ConfigureAwait(false);
         _subscribed = result.Items.All(i => (int)i.ResultCode <= 2); // granted QoS 0, 1 or 2
         if (!_subscribed)
         {
-            throw new InvalidOperationException($"the broker refused the subscription to {_topics.EntryFilter}: {string.Join(", ", result.Items.Select(i => i.ResultCode))}");
+            throw new InvalidOperationException($"the broker refused the subscription to {string.Join(", ", filters)}: {string.Join(", ", result.Items.Select(i => i.ResultCode))}");
+        }
+    }
+
+    /// <summary>
+    /// Publishes the next heads, retained, so a gateway that subscribes later sees them at once (MQTT 5.0 §3.3.1.3);
+    /// QoS 0, as the next ones follow within the interval.
+    /// </summary>
+    private async Task PublishHeadsAsync(CancellationToken ct)
+    {
+        if (sync.NextHeads() is not { } heads)
+        {
+            return;
+        }
+
+        MqttApplicationMessage message = new MqttApplicationMessageBuilder()
+            .WithTopic(sync.HeadsTopic)
+            .WithPayload(heads)
+            .WithRetainFlag(true)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce)
+            .Build();
+        await _client!.PublishAsync(message, ct).ConfigureAwait(false);
+        counters.Add("mqtt_sync_heads_sent");
+    }
+
+    /// <summary>Answers a heads message with a want, or a want with entries; never throws, as it runs unobserved.</summary>
+    private async Task SyncAsync(string topic, byte[] payload, bool isWant)
+    {
+        await _syncGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var messages = new List<MqttApplicationMessage>();
+            if (isWant)
+            {
+                foreach ((uint author, byte[] entry) in sync.Answer(topic, payload))
+                {
+                    messages.Add(new MqttApplicationMessageBuilder().WithTopic(_topics.EntryTopic(author)).WithPayload(entry).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+                }
+            }
+            else if (sync.WantFor(topic, payload) is { } want)
+            {
+                messages.Add(new MqttApplicationMessageBuilder().WithTopic(want.Topic).WithPayload(want.Frame).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            }
+
+            foreach (MqttApplicationMessage message in messages)
+            {
+                if (_client is not { IsConnected: true } || !(await _client.PublishAsync(message, CancellationToken.None).ConfigureAwait(false)).IsSuccess)
+                {
+                    counters.Add("mqtt_publish_refused");
+                    break;
+                }
+            }
+
+            counters.Add("frames_out_mqtt", messages.Count);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            counters.Add("mqtt_errors");
+            log.LogWarning("MQTT sync: {Message}", ex.Message);
+        }
+        finally
+        {
+            _syncGate.Release();
         }
     }
 
@@ -352,6 +450,21 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, BridgeLogin log
 
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
+        string topic = e.ApplicationMessage.Topic;
+        bool isHeads = _topics.HeadsOf(topic) is not null;
+        if (isHeads || topic.StartsWith(sync.WantFilter[..^1], StringComparison.Ordinal))
+        {
+            byte[] message = System.Buffers.BuffersExtensions.ToArray(e.ApplicationMessage.Payload);
+            if (message.Length > Protocol.Frames.FrameLimits.Ip)
+            {
+                counters.Add("dropped_mqtt_sync");
+                return Task.CompletedTask;
+            }
+
+            _ = SyncAsync(topic, message, isWant: !isHeads);
+            return Task.CompletedTask;
+        }
+
         uint? author = _topics.AuthorOf(e.ApplicationMessage.Topic);
         byte[] payload = System.Buffers.BuffersExtensions.ToArray(e.ApplicationMessage.Payload);
         if (author is null || payload.Length is 0 or > Protocol.Chain.EntryCodec.MaxEncodedSize)
