@@ -41,6 +41,10 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, BridgeLogin log
     // Sync work (a store query, a publish) runs one message at a time, off the receive loop.
     private readonly SemaphoreSlim _syncGate = new(1);
 
+    // Sync messages waiting for the gate at most: a publisher flooding heads or wants is counted and dropped, not queued without end.
+    private const int MaxPendingSync = 64;
+    private int _pendingSync;
+
     /// <summary>"connected", "connecting" or "off", for the health endpoint.</summary>
     public string State { get; private set; } = "off";
 
@@ -396,6 +400,7 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, BridgeLogin log
         finally
         {
             _syncGate.Release();
+            Interlocked.Decrement(ref _pendingSync);
         }
     }
 
@@ -458,6 +463,13 @@ public sealed class MqttBridge(IOptions<GatewayOptions> options, BridgeLogin log
             if (message.Length > Protocol.Frames.FrameLimits.Ip)
             {
                 counters.Add("dropped_mqtt_sync");
+                return Task.CompletedTask;
+            }
+
+            if (Interlocked.Increment(ref _pendingSync) > MaxPendingSync)
+            {
+                Interlocked.Decrement(ref _pendingSync);
+                counters.Add("dropped_mqtt_sync_busy");
                 return Task.CompletedTask;
             }
 
