@@ -123,28 +123,18 @@ internal static class NegativeVectorRunner
         return EntryCodec.TryDecode(bytes, 0, bytes.Length, out Entry? entry) == ProtocolError.None ? entry! : throw new FormatException("a chain case's entry does not decode");
     }
 
+    // One section is one case; titles are whole (they hold colons), and the file's reader is the positive runner's.
     private static List<(string Title, Dictionary<string, string> Fields)> Sections(string text)
     {
         var sections = new List<(string, Dictionary<string, string>)>();
-        foreach (string raw in text.Split('\n'))
+        foreach ((string section, string key, string value) in ProtocolVectorRunner.Parse(text, wholeTitles: true))
         {
-            string line = raw.TrimEnd('\r', ' ');
-            if (line.Length == 0 || line.StartsWith('#'))
+            if (sections.Count == 0 || sections[^1].Item1 != section)
             {
-                continue;
+                sections.Add((section, []));
             }
 
-            if (line.StartsWith('[') && line.EndsWith(']'))
-            {
-                sections.Add((line[1..^1], []));
-                continue;
-            }
-
-            int eq = line.IndexOf(" = ", StringComparison.Ordinal);
-            if (eq > 0 && sections.Count > 0)
-            {
-                sections[^1].Item2[line[..eq]] = line[(eq + 3)..];
-            }
+            sections[^1].Item2[key] = value;
         }
 
         return sections;

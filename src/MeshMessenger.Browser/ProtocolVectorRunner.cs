@@ -91,8 +91,11 @@ internal static class ProtocolVectorRunner
         return report;
     }
 
-    /// <summary>The vector lines: (section name up to its colon, key, value); comments and blank lines skipped.</summary>
-    public static List<(string Section, string Key, string Value)> Parse(string text)
+    /// <summary>
+    /// The vector lines: (section name up to its colon, or the whole header when <paramref name="wholeTitles"/>, key,
+    /// value); comments and blank lines skipped.
+    /// </summary>
+    public static List<(string Section, string Key, string Value)> Parse(string text, bool wholeTitles = false)
     {
         var lines = new List<(string, string, string)>();
         string section = "";
@@ -106,7 +109,7 @@ internal static class ProtocolVectorRunner
 
             if (line.StartsWith('[') && line.EndsWith(']'))
             {
-                section = line[1..^1].Split(':')[0];
+                section = wholeTitles ? line[1..^1] : line[1..^1].Split(':')[0];
                 continue;
             }
 

@@ -58,12 +58,7 @@ public sealed class AnchoringTests : IDisposable
     [Fact]
     public async Task A_bundle_edited_to_another_tree_size_index_or_path_length_fails_against_the_calldata_on_the_node_with_the_reason()
     {
-        AnchorStore store = Store();
-        long batch = store.AddBatch(Leaves(11));
-        var anchorer = new Anchorer(_anvil.Rpc, store, AnvilNode.Account0Key, 31337);
-        await Settle(anchorer, store, batch, AnchorState.Included);
-        await _anvil.Mine(3);
-        await Settle(anchorer, store, batch, AnchorState.Final);
+        (AnchorStore store, Anchorer anchorer, long batch) = await AnchoredFinal(11);
         ProofBundle bundle = ProofBundle.For(store, batch, 3); // leaf 3 of 11: in the full left subtree of 8, 4 hashes, as for 12 or 16 leaves
 
         var honest = await ProofVerifier.VerifyAsync(bundle, _anvil.Rpc, anchorer.Address);
@@ -215,12 +210,7 @@ public sealed class AnchoringTests : IDisposable
     [Fact]
     public async Task A_node_whose_head_is_behind_a_final_batch_leaves_it_final_and_its_authors_are_not_told_again()
     {
-        AnchorStore store = Store();
-        var anchorer = new Anchorer(_anvil.Rpc, store, AnvilNode.Account0Key, 31337);
-        long batch = store.AddBatch(Leaves(4));
-        await Settle(anchorer, store, batch, AnchorState.Included);
-        await _anvil.Mine(3);
-        await Settle(anchorer, store, batch, AnchorState.Final);
+        (AnchorStore store, Anchorer anchorer, long batch) = await AnchoredFinal(4);
         store.MarkNotified(batch);
         AnchorBatch final = store.Batch(batch);
 
@@ -266,12 +256,7 @@ public sealed class AnchoringTests : IDisposable
     [Fact]
     public async Task Meshmsg_verify_checks_an_exported_proof_against_the_node_and_refuses_a_forged_one()
     {
-        AnchorStore store = Store();
-        long batch = store.AddBatch(Leaves(20));
-        var anchorer = new Anchorer(_anvil.Rpc, store, AnvilNode.Account0Key, 31337);
-        await Settle(anchorer, store, batch, AnchorState.Included);
-        await _anvil.Mine(3);
-        await Settle(anchorer, store, batch, AnchorState.Final);
+        (AnchorStore store, Anchorer anchorer, long batch) = await AnchoredFinal(20);
         string file = Path.Combine(_dir, "proof.json");
         File.WriteAllText(file, ProofBundle.For(store, batch, 7).ToJson());
         string rpc = $"http://127.0.0.1:{_anvil.Port}";
@@ -295,12 +280,7 @@ public sealed class AnchoringTests : IDisposable
     [Fact]
     public async Task Meshmsg_verify_of_an_entry_refuses_a_gateway_bundle_that_does_not_cover_that_entry()
     {
-        AnchorStore store = Store();
-        long batch = store.AddBatch(Leaves(20));
-        var anchorer = new Anchorer(_anvil.Rpc, store, AnvilNode.Account0Key, 31337);
-        await Settle(anchorer, store, batch, AnchorState.Included);
-        await _anvil.Mine(3);
-        await Settle(anchorer, store, batch, AnchorState.Final);
+        (AnchorStore store, Anchorer anchorer, long batch) = await AnchoredFinal(20);
         string bundle = ProofBundle.For(store, batch, 7).ToJson(); // author 000003ef's checkpoint at entry 7, valid on the chain
         string rpc = $"http://127.0.0.1:{_anvil.Port}";
 
@@ -339,6 +319,18 @@ public sealed class AnchoringTests : IDisposable
                 await Task.Delay(20);
             }
         }
+    }
+
+    /// <summary>A batch of <paramref name="leaves"/> test leaves anchored by account 0 and final on the node.</summary>
+    private async Task<(AnchorStore Store, Anchorer Anchorer, long Batch)> AnchoredFinal(int leaves)
+    {
+        AnchorStore store = Store();
+        long batch = store.AddBatch(Leaves(leaves));
+        var anchorer = new Anchorer(_anvil.Rpc, store, AnvilNode.Account0Key, 31337);
+        await Settle(anchorer, store, batch, AnchorState.Included);
+        await _anvil.Mine(3);
+        await Settle(anchorer, store, batch, AnchorState.Final);
+        return (store, anchorer, batch);
     }
 
     private AnchorStore Store() => new(Path.Combine(_dir, $"anchors-{Guid.NewGuid():N}.db"));
