@@ -741,8 +741,9 @@ public sealed class Emulation
     // start (answers through a named relay, docs/protocol.md §8.4); live traffic starts with the default hop limit.
     private static bool IsSync(byte[] frame)
     {
-        return FrameCodec.TryDecode(frame, 0, frame.Length, FrameLimits.Ip, out Frame? f) == Protocol.ProtocolError.None
-            && (f!.Type is FrameType.Heads or FrameType.Want || (f.Type is FrameType.Entry or FrameType.Fragment && f.HopStart <= Protocol.Sync.RelayedWant.HopLimit));
+        // Peek, not decode: this runs for every frame on air while a wipe is measured.
+        return FrameCodec.TryPeek(frame, 0, frame.Length, out FrameType type, out int hopStart) == Protocol.ProtocolError.None
+            && (type is FrameType.Heads or FrameType.Want || (type is FrameType.Entry or FrameType.Fragment && hopStart <= Protocol.Sync.RelayedWant.HopLimit));
     }
 
     private static ulong Fnv1a(byte[] frame) => Fnv1a(frame, frame.Length);
