@@ -1,13 +1,12 @@
 using System.Device.I2c;
-using Iot.Device.Ssd13xx;
 using Iot.Device.Ssd13xx.Commands;
 using Iot.Device.Ssd13xx.Commands.Ssd1306Commands;
 
 namespace MeshMessenger.Gateway.Hardware.Display;
 
 /// <summary>
-/// A 128×64 SSD1306 or SH1106 OLED on I2C, driven through Iot.Device.Bindings' <see cref="Ssd1306"/> (the bytes on
-/// the bus: a control byte then commands or data, SSD1306 datasheet §8.1.5.2). The SH1106 takes the same commands
+/// A 128×64 SSD1306 or SH1106 OLED on I2C, driven through Iot.Device.Bindings' Ssd13xx transport and command
+/// classes (<see cref="Ssd13xxBus"/>; on the bus a control byte then commands or data, SSD1306 datasheet §8.1.5.2). The SH1106 takes the same commands
 /// except those it lacks (addressing modes, charge pump), so it is written page by page at column 2 (SH1106
 /// datasheet, "Set Page Address", "Set Column Address"; 132-column RAM, the panel centred). Every bus failure
 /// surfaces as an <see cref="IOException"/> from the I2C device.
@@ -22,13 +21,13 @@ public sealed class OledPanel : IDisposable
 
     private const int Sh1106ColumnOffset = 2;
 
-    private readonly Ssd1306 _driver;
+    private readonly Ssd13xxBus _driver;
 
     /// <summary>Wraps <paramref name="device"/>; nothing is sent until <see cref="Initialize"/>.</summary>
     public OledPanel(I2cDevice device, OledController controller)
     {
         Controller = controller;
-        _driver = new Ssd1306(device, MonoFrame.Width, MonoFrame.Height);
+        _driver = new Ssd13xxBus(device);
     }
 
     /// <summary>The controller chip.</summary>
@@ -77,24 +76,24 @@ public sealed class OledPanel : IDisposable
     /// </summary>
     public void Initialize()
     {
-        _driver.SendCommand(new SetDisplayOff());
-        _driver.SendCommand(new SetDisplayClockDivideRatioOscillatorFrequency(0x00, 0x08));
-        _driver.SendCommand(new SetMultiplexRatio(MonoFrame.Height - 1));
-        _driver.SendCommand(new SetDisplayOffset(0));
-        _driver.SendCommand(new SetDisplayStartLine(0));
+        _driver.Send(new SetDisplayOff());
+        _driver.Send(new SetDisplayClockDivideRatioOscillatorFrequency(0x00, 0x08));
+        _driver.Send(new SetMultiplexRatio(MonoFrame.Height - 1));
+        _driver.Send(new SetDisplayOffset(0));
+        _driver.Send(new SetDisplayStartLine(0));
         if (Controller == OledController.Ssd1306)
         {
-            _driver.SendCommand(new SetChargePump(true));
-            _driver.SendCommand(new SetMemoryAddressingMode(SetMemoryAddressingMode.AddressingMode.Horizontal));
+            _driver.Send(new SetChargePump(true));
+            _driver.Send(new SetMemoryAddressingMode(SetMemoryAddressingMode.AddressingMode.Horizontal));
         }
 
-        _driver.SendCommand(new SetSegmentReMap(true));
-        _driver.SendCommand(new SetComOutputScanDirection(false));
-        _driver.SendCommand(new SetComPinsHardwareConfiguration(true, false));
-        _driver.SendCommand(new SetContrastControlForBank0(AwakeContrast));
-        _driver.SendCommand(new EntireDisplayOn(false));
-        _driver.SendCommand(new SetNormalDisplay());
-        _driver.SendCommand(new SetDisplayOn());
+        _driver.Send(new SetSegmentReMap(true));
+        _driver.Send(new SetComOutputScanDirection(false));
+        _driver.Send(new SetComPinsHardwareConfiguration(true, false));
+        _driver.Send(new SetContrastControlForBank0(AwakeContrast));
+        _driver.Send(new EntireDisplayOn(false));
+        _driver.Send(new SetNormalDisplay());
+        _driver.Send(new SetDisplayOn());
     }
 
     /// <summary>Writes the whole frame to display memory.</summary>
@@ -102,34 +101,34 @@ public sealed class OledPanel : IDisposable
     {
         if (Controller == OledController.Ssd1306)
         {
-            _driver.SendCommand(new SetColumnAddress(0, MonoFrame.Width - 1));
-            _driver.SendCommand(new SetPageAddress(PageAddress.Page0, PageAddress.Page7));
+            _driver.Send(new SetColumnAddress(0, MonoFrame.Width - 1));
+            _driver.Send(new SetPageAddress(PageAddress.Page0, PageAddress.Page7));
             _driver.SendData(frame.ToMemory());
             return;
         }
 
         for (int page = 0; page < MonoFrame.Pages; page++)
         {
-            _driver.SendCommand(new SetPageStartAddressForPageAddressingMode((PageAddress)page));
-            _driver.SendCommand(new SetLowerColumnStartAddressForPageAddressingMode(Sh1106ColumnOffset & 0x0F));
-            _driver.SendCommand(new SetHigherColumnStartAddressForPageAddressingMode(Sh1106ColumnOffset >> 4));
+            _driver.Send(new SetPageStartAddressForPageAddressingMode((PageAddress)page));
+            _driver.Send(new SetLowerColumnStartAddressForPageAddressingMode(Sh1106ColumnOffset & 0x0F));
+            _driver.Send(new SetHigherColumnStartAddressForPageAddressingMode(Sh1106ColumnOffset >> 4));
             _driver.SendData(frame.Page(page).ToArray());
         }
     }
 
     /// <summary>Sets the contrast (0-255).</summary>
-    public void SetContrast(byte contrast) => _driver.SendCommand(new SetContrastControlForBank0(contrast));
+    public void SetContrast(byte contrast) => _driver.Send(new SetContrastControlForBank0(contrast));
 
     /// <summary>Turns the panel on or off (sleep: display memory is kept).</summary>
     public void SetOn(bool on)
     {
         if (on)
         {
-            _driver.SendCommand(new SetDisplayOn());
+            _driver.Send(new SetDisplayOn());
         }
         else
         {
-            _driver.SendCommand(new SetDisplayOff());
+            _driver.Send(new SetDisplayOff());
         }
     }
 

@@ -72,9 +72,14 @@ public static class StatusPages
         frame.Text(left, 9, Fit("OPEN", width));
         string shown = address.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? address[7..] : address;
         int y0 = 24;
-        for (int i = 0; i < shown.Length && y0 <= MonoFrame.Height - PixelFont.CellHeight; i += width, y0 += PixelFont.CellHeight)
+        for (int i = 0; i < shown.Length && y0 <= MonoFrame.Height - PixelFont.CellHeight; y0 += PixelFont.CellHeight)
         {
-            frame.Text(left, y0, shown.Substring(i, Math.Min(width, shown.Length - i)));
+            // Break after a '.', ':' or '/' where one falls in the line, so a host or port is not split.
+            int take = Math.Min(width, shown.Length - i);
+            int cut = take < shown.Length - i ? shown.LastIndexOfAny(['.', ':', '/'], i + take - 1, take) : -1;
+            take = cut > i ? cut - i + 1 : take;
+            frame.Text(left, y0, shown.Substring(i, take));
+            i += take;
         }
 
         return modules;
