@@ -97,14 +97,20 @@ public sealed class StatusDisplayService(
             {
                 Degrade($"display: stopped answering at 0x{o.AddressValue:X2} on I2C bus {o.Bus} ({e.Message}): check its wiring and power");
             }
-            catch (Exception e) when (e is UnauthorizedAccessException or InvalidOperationException or PlatformNotSupportedException)
+            catch (UnauthorizedAccessException e)
             {
                 Degrade($"display: I2C bus {o.Bus} could not be opened ({e.Message}): the gateway's user needs the i2c group");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Whatever else the display or its bus throws, the gateway runs on: the display is optional.
+                Degrade($"display: {e.GetType().Name}: {e.Message}");
             }
             finally
             {
                 button?.Dispose();
                 gpio?.Dispose();
+                SwitchOff(panel, stop);
                 panel?.Dispose();
             }
 
@@ -129,12 +135,30 @@ public sealed class StatusDisplayService(
             button.LongPressed += () => Press(display.LongPress);
             return (gpio, button);
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException or PlatformNotSupportedException or ArgumentException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             // The display still shows its first page and dims; only the button is missing.
             gpio?.Dispose();
             Degrade($"display button: GPIO {pin} could not be opened ({e.Message}): check Gateway:Display:ButtonPin and that the gateway's user is in the gpio group");
             return (null, null);
+        }
+    }
+
+    // At shutdown the panel goes dark rather than showing figures that no longer move.
+    private static void SwitchOff(OledPanel? panel, CancellationToken stop)
+    {
+        if (panel is null || !stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            panel.SetOn(false);
+        }
+        catch (IOException)
+        {
+            // Gone already: nothing to switch off.
         }
     }
 
@@ -145,7 +169,7 @@ public sealed class StatusDisplayService(
         {
             press();
         }
-        catch (IOException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             _lost = true;
             Degrade($"display: stopped answering on a button press ({e.Message})");
