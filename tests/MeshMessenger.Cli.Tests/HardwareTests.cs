@@ -38,6 +38,8 @@ public sealed class HardwareTests
         Assert.Matches(@"SDA\s*│\s*GPIO 2 \(pin 3\)", console.Text);
         Assert.Matches(@"SCL\s*│\s*GPIO 3 \(pin 5\)", console.Text);
         Assert.Matches(@"button\s*│\s*GPIO 26 \(pin 37\)", console.Text);
+        Assert.Matches(@"VCC\s*│\s*3V3 \(pin 17\)", console.Text);
+        Assert.Matches(@"other leg\s*│\s*GND \(pin 39\)", console.Text);
         Assert.Contains("dtparam=i2c_arm=on", console.Text);
 
         var device = new RecordingConsole();

@@ -14,4 +14,7 @@ public sealed record BoardButton : IBoardPeripheral
 
     /// <inheritdoc/>
     public IEnumerable<(string Role, int Gpio, string Signal)> Lines() => [("button.gpio", Gpio, "button")];
+
+    /// <inheritdoc/>
+    public IEnumerable<(string Signal, string Host)> Supply() => [("other leg", "GND (pin 39)")];
 }

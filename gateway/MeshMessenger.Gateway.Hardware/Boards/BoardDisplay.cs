@@ -26,4 +26,7 @@ public sealed record BoardDisplay : IBoardPeripheral
 
     /// <inheritdoc/>
     public IEnumerable<(string Role, int Gpio, string Signal)> Lines() => [("display.sda", Sda, "SDA"), ("display.scl", Scl, "SCL")];
+
+    /// <inheritdoc/>
+    public IEnumerable<(string Signal, string Host)> Supply() => [("VCC", "3V3 (pin 17)"), ("GND", "GND (pin 9)")];
 }

@@ -11,4 +11,7 @@ public interface IBoardPeripheral
 
     /// <summary>The host lines it uses: pin-file field, GPIO number, and the part's own name for the signal.</summary>
     IEnumerable<(string Role, int Gpio, string Signal)> Lines();
+
+    /// <summary>Its supply and ground wires on a Pi's header: the part's signal name and the header pin.</summary>
+    IEnumerable<(string Signal, string Host)> Supply() => [];
 }

@@ -135,6 +135,11 @@ public static class HardwareCommand
             {
                 others.AddRow(Markup.Escape(part.Part), Markup.Escape(signal), Markup.Escape(WiringDiagram.HostPin(board, gpio)));
             }
+
+            foreach (var (signal, host) in board.IsRaspberryPi ? part.Supply() : [])
+            {
+                others.AddRow(Markup.Escape(part.Part), Markup.Escape(signal), Markup.Escape(host));
+            }
         }
 
         if (others.Rows.Count > 0)
