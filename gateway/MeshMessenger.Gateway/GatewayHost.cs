@@ -90,6 +90,8 @@ public static class GatewayHost
         builder.Services.AddSingleton<ChainAccess.ChainAccessService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChainAccess.ChainAccessService>());
         builder.Services.AddSingleton<GatewayStatus>();
+        builder.Services.AddSingleton<Display.DisplayHealth>();
+        builder.Services.AddHostedService<Display.StatusDisplayService>();
         builder.Services.AddSingleton<LiveUpdates>();
         builder.Services.AddWebHardening();
 

@@ -9,7 +9,7 @@ using Microsoft.Data.Sqlite;
 namespace MeshMessenger.Gateway;
 
 /// <summary>What /health and /metrics report.</summary>
-public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, MqttBridge mqtt, UdpLink udp, Protocol.Identity.NodeIdentity identity, Anchoring.AnchoringService anchoring, ChainAccess.ChainAccessService chainAccess)
+public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, MqttBridge mqtt, UdpLink udp, Protocol.Identity.NodeIdentity identity, Anchoring.AnchoringService anchoring, ChainAccess.ChainAccessService chainAccess, Display.DisplayHealth display)
 {
     /// <summary>The health document: "ok" when <see cref="Problems"/> is empty (broker reachable and not taken over, anchoring moving and its node answering), else "degraded" with each problem in words.</summary>
     public object Health()
@@ -28,6 +28,7 @@ public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, 
             chains = GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM chains"),
             udpPort = udp.BoundPort,
             udpNeighbours = udp.NeighbourCount,
+            display = display.State,
             schema = database.SchemaVersion,
             chainAccess = chainAccess.Relay is null
                 ? null
@@ -58,6 +59,11 @@ public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, 
         if (anchoring.Problem() is { } anchoringProblem)
         {
             problems.Add(anchoringProblem);
+        }
+
+        if (display.Problem is { } displayProblem)
+        {
+            problems.Add(displayProblem);
         }
 
         return problems;

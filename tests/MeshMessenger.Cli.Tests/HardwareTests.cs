@@ -29,6 +29,25 @@ public sealed class HardwareTests
     }
 
     [Fact]
+    public void Show_lists_the_status_display_and_button_with_their_pins()
+    {
+        var console = new RecordingConsole();
+        Assert.Equal(0, HardwareCommand.Show(Boards, "meshadv-mini-sx1262-hat", json: false, console.Console));
+        Assert.Contains("other parts", console.Text);
+        Assert.Contains("SSD1306 128x64 OLED, I2C1 at 0x3C", console.Text);
+        Assert.Matches(@"SDA\s*│\s*GPIO 2 \(pin 3\)", console.Text);
+        Assert.Matches(@"SCL\s*│\s*GPIO 3 \(pin 5\)", console.Text);
+        Assert.Matches(@"button\s*│\s*GPIO 26 \(pin 37\)", console.Text);
+        Assert.Matches(@"VCC\s*│\s*3V3 \(pin 17\)", console.Text);
+        Assert.Matches(@"other leg\s*│\s*GND \(pin 39\)", console.Text);
+        Assert.Contains("dtparam=i2c_arm=on", console.Text);
+
+        var device = new RecordingConsole();
+        Assert.Equal(0, HardwareCommand.Show(Boards, "heltec-wifi-lora-32-v3", json: false, device.Console));
+        Assert.DoesNotContain("other parts", device.Text); // no display or button block: no table
+    }
+
+    [Fact]
     public void Check_on_a_machine_without_SPI_explains_how_to_enable_it()
     {
         var console = new RecordingConsole();

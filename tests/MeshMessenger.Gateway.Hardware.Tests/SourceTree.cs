@@ -1,9 +1,12 @@
 namespace MeshMessenger.Gateway.Hardware.Tests;
 
-/// <summary>The repository's hardware/ folder, found from the test's output directory.</summary>
+/// <summary>The repository's folders, found from the test's output directory.</summary>
 internal static class SourceTree
 {
-    public static string BoardsDirectory
+    public static string BoardsDirectory => Path.Combine(Root, "hardware", "boards");
+
+    /// <summary>The repository's root folder (where MeshMessenger.sln is).</summary>
+    public static string Root
     {
         get
         {
@@ -11,7 +14,7 @@ internal static class SourceTree
             {
                 if (File.Exists(Path.Combine(dir.FullName, "MeshMessenger.sln")))
                 {
-                    return Path.Combine(dir.FullName, "hardware", "boards");
+                    return dir.FullName;
                 }
             }
 

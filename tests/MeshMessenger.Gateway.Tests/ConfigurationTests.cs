@@ -15,6 +15,8 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("--Gateway:Region=ATLANTIS", "Gateway:Region: 'ATLANTIS' is unknown")]
     [InlineData("--Gateway:Mqtt:Mode=cloud", "Gateway:Mqtt:Mode: 'cloud' must be embedded, external or off")]
     [InlineData("--Gateway:Udp:Port=70000", "Gateway:Udp:Port: 70000 is not a port")]
+    [InlineData("--Gateway:Display:Controller=ssd1309", "Gateway:Display:Controller: 'ssd1309' is not supported; use ssd1306 or sh1106")]
+    [InlineData("--Gateway:Display:Address=0x99", "Gateway:Display:Address: '0x99' is not a 7-bit I2C device address")]
     [InlineData("--Gateway:IdentityFile=/nonexistent/gateway.key", "Gateway:IdentityFile: '/nonexistent/gateway.key' does not exist")]
     public void A_bad_setting_stops_start_up_naming_the_setting(string argument, string expected)
     {

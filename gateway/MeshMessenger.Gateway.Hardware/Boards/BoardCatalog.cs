@@ -128,6 +128,24 @@ public sealed class BoardCatalog(string directory)
             Require(b.ConfigTxt.Contains("dtparam=spi=on"), "configTxt", "must contain 'dtparam=spi=on'");
         }
 
+        if (b.Display is { } display)
+        {
+            Require(display.Controller is "ssd1306" or "sh1106", "display.controller", $"'{display.Controller}' is not supported; use ssd1306 or sh1106");
+            Require(display.Address is >= 0x08 and <= 0x77, "display.address", $"{display.Address} is not a 7-bit I2C device address (8-119; 60 is 0x3C)");
+            Require(display.Bus >= 0, "display.bus", $"{display.Bus}: a bus number is 0 or more (/dev/i2c-N)");
+            if (b.IsRaspberryPi)
+            {
+                // The header's I2C1 is fixed to GPIO 2 (SDA) and GPIO 3 (SCL): Raspberry Pi documentation, "GPIO".
+                Require(display.Bus != 1 || (display.Sda == 2 && display.Scl == 3), "display.sda", "I2C1 on a Pi header is SDA GPIO 2 (pin 3) and SCL GPIO 3 (pin 5)");
+                Require(b.ConfigTxt.Contains("dtparam=i2c_arm=on"), "configTxt", "a display needs 'dtparam=i2c_arm=on' so /dev/i2c-1 exists");
+            }
+        }
+
+        foreach (IBoardPeripheral part in b.Peripherals())
+        {
+            lines.AddRange(part.Lines().Select(l => (l.Role, l.Gpio)));
+        }
+
         foreach (var (role, gpio) in lines)
         {
             Require(gpio >= 0 && gpio <= highest, role, $"GPIO {gpio} does not exist on a {(b.IsRaspberryPi ? "Raspberry Pi header (BCM 0-27)" : "ESP32 (0-48)")}");

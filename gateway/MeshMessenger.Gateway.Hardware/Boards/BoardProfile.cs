@@ -42,11 +42,28 @@ public sealed record BoardProfile
     /// <summary>Other board lines (display, GPS, buttons), for the diagram and README.</summary>
     public Dictionary<string, int> Extras { get; init; } = [];
 
+    /// <summary>The status display on I2C, if the board has one.</summary>
+    public BoardDisplay? Display { get; init; }
+
+    /// <summary>The button that drives the status display, if the board has one.</summary>
+    public BoardButton? Button { get; init; }
+
     /// <summary>Currents for the power budget.</summary>
     public BoardPower Power { get; init; } = new();
 
     /// <summary>Bill of materials.</summary>
     public List<BoardPart> Parts { get; init; } = [];
+
+    /// <summary>
+    /// The parts besides the radio that the pin file names, in a fixed order. A further part (the GNSS receiver)
+    /// joins by implementing <see cref="IBoardPeripheral"/> and being listed here; the pin checks and
+    /// <c>meshmsg hardware show</c> then cover it with no other change.
+    /// </summary>
+    public IEnumerable<IBoardPeripheral> Peripherals()
+    {
+        IBoardPeripheral?[] all = [Display, Button];
+        return all.OfType<IBoardPeripheral>();
+    }
 
     /// <summary>True for Raspberry Pi boards.</summary>
     public bool IsRaspberryPi => Host == "raspberry-pi";

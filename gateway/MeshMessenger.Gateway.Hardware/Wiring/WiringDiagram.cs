@@ -20,11 +20,15 @@ public static class WiringDiagram
         [6] = 31, [12] = 32, [13] = 33, [19] = 35, [16] = 36, [26] = 37, [20] = 38, [21] = 40,
     };
 
+    /// <summary>A host line as people find it: "GPIO n (pin m)" on a Pi's header, "GPIO n" on an ESP32.</summary>
+    public static string HostPin(BoardProfile b, int gpio) =>
+        b.IsRaspberryPi && PiHeader.TryGetValue(gpio, out int pin) ? $"GPIO {gpio} (pin {pin})" : $"GPIO {gpio}";
+
     /// <summary>The wires: host side, radio side, colour.</summary>
     public static IReadOnlyList<(string Host, string Radio, string Colour)> Wires(BoardProfile b)
     {
         var wires = new List<(string, string, string)>();
-        string Gpio(int gpio) => b.IsRaspberryPi ? $"GPIO {gpio} (pin {PiHeader[gpio]})" : $"GPIO {gpio}";
+        string Gpio(int gpio) => HostPin(b, gpio);
         if (b.IsRaspberryPi)
         {
             wires.Add(("3V3 (pin 1)", "VCC 3.3 V", "#d62728"));

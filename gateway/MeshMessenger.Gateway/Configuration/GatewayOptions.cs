@@ -48,6 +48,9 @@ public sealed class GatewayOptions
     /// <summary>The gateway's own LoRa radio.</summary>
     public RadioOptions Radio { get; set; } = new();
 
+    /// <summary>The status display and its button.</summary>
+    public DisplayOptions Display { get; set; } = new();
+
     /// <summary>Chains this gateway broadcasts to and reads from for nodes without internet (announced as served chains in its profile).</summary>
     public List<ChainOptions> Chains { get; set; } = [];
 

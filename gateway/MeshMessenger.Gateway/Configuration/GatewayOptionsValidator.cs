@@ -85,6 +85,14 @@ public static class GatewayOptionsValidator
             }
         }
 
+        Check(o.Display.Controller is "ssd1306" or "sh1106", "Display:Controller", $"'{o.Display.Controller}' is not supported; use ssd1306 or sh1106");
+        Check(o.Display.Bus >= 0, "Display:Bus", $"{o.Display.Bus}: the I2C bus is /dev/i2c-N, N 0 or more (1 on a Pi's header)");
+        Check(o.Display.AddressValue is >= 0x08 and <= 0x77, "Display:Address", $"'{o.Display.Address}' is not a 7-bit I2C device address (0x08-0x77; modules use 0x3C or 0x3D)");
+        Check(o.Display.DimSeconds > 0, "Display:DimSeconds", "must be positive");
+        Check(o.Display.ButtonPin is >= -1 and <= 27, "Display:ButtonPin", $"GPIO {o.Display.ButtonPin} is not on a Raspberry Pi header (BCM 0-27; -1: the board file's button)");
+        Check(string.IsNullOrEmpty(o.Display.WebAddress) || Uri.TryCreate(o.Display.WebAddress, UriKind.Absolute, out _), "Display:WebAddress", $"'{o.Display.WebAddress}' is not an absolute address (http://HOST:PORT)");
+        Check(o.Display.ButtonPin < 0 || board is null || !board.Pins.Assigned().Any(p => p.Gpio == o.Display.ButtonPin), "Display:ButtonPin", $"GPIO {o.Display.ButtonPin} is a radio line of board '{o.Radio.Board}'");
+
         if (problems.Count > 0)
         {
             throw new ConfigurationException(problems);

@@ -128,6 +128,25 @@ public static class HardwareCommand
         }
 
         console.Write(pins);
+        var others = new Table().Title("other parts").AddColumns("part", "signal", board.IsRaspberryPi ? "Pi (BCM, header pin)" : "ESP32");
+        foreach (IBoardPeripheral part in board.Peripherals())
+        {
+            foreach (var (_, gpio, signal) in part.Lines())
+            {
+                others.AddRow(Markup.Escape(part.Part), Markup.Escape(signal), Markup.Escape(WiringDiagram.HostPin(board, gpio)));
+            }
+
+            foreach (var (signal, host) in board.IsRaspberryPi ? part.Supply() : [])
+            {
+                others.AddRow(Markup.Escape(part.Part), Markup.Escape(signal), Markup.Escape(host));
+            }
+        }
+
+        if (others.Rows.Count > 0)
+        {
+            console.Write(others);
+        }
+
         if (board.IsRaspberryPi)
         {
             console.MarkupLine("[bold]/boot/firmware/config.txt[/] (then reboot):");

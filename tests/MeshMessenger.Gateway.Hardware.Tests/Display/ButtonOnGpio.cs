@@ -1,0 +1,60 @@
+using System.Device.Gpio;
+
+namespace MeshMessenger.Gateway.Hardware.Tests.Display;
+
+/// <summary>
+/// A push button to GND on a <see cref="GpioDriver"/>, the System.Device.Gpio edge the gateway's button code runs
+/// on unmodified: the line reads high through the pull-up until <see cref="Press"/>, and each change raises the
+/// registered edge callbacks as libgpiod's driver would.
+/// </summary>
+internal sealed class ButtonOnGpio : GpioDriver
+{
+    private readonly Dictionary<int, PinMode> _modes = [];
+    private readonly List<(int Pin, PinEventTypes Types, PinChangeEventHandler Callback)> _callbacks = [];
+    private PinValue _level = PinValue.High;
+
+    public int Pin { get; init; } = 17;
+
+    public PinMode? ModeOf(int pin) => _modes.TryGetValue(pin, out PinMode mode) ? mode : null;
+
+    public void Press() => Set(PinValue.Low, PinEventTypes.Falling);
+
+    public void Release() => Set(PinValue.High, PinEventTypes.Rising);
+
+    protected override int PinCount => 28;
+
+    protected override void OpenPin(int pinNumber) => _modes[pinNumber] = PinMode.Input;
+
+    protected override void ClosePin(int pinNumber) => _modes.Remove(pinNumber);
+
+    protected override void SetPinMode(int pinNumber, PinMode mode) => _modes[pinNumber] = mode;
+
+    protected override PinMode GetPinMode(int pinNumber) => _modes[pinNumber];
+
+    protected override bool IsPinModeSupported(int pinNumber, PinMode mode) => true;
+
+    protected override PinValue Read(int pinNumber) => pinNumber == Pin ? _level : PinValue.Low;
+
+    protected override void Write(int pinNumber, PinValue value) => throw new InvalidOperationException("the button line is an input");
+
+    protected override WaitForEventResult WaitForEvent(int pinNumber, PinEventTypes eventTypes, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the button code takes edge callbacks");
+
+    protected override void AddCallbackForPinValueChangedEvent(int pinNumber, PinEventTypes eventTypes, PinChangeEventHandler callback) =>
+        _callbacks.Add((pinNumber, eventTypes, callback));
+
+    protected override void RemoveCallbackForPinValueChangedEvent(int pinNumber, PinChangeEventHandler callback) =>
+        _callbacks.RemoveAll(c => c.Pin == pinNumber && c.Callback == callback);
+
+    private void Set(PinValue level, PinEventTypes edge)
+    {
+        _level = level;
+        foreach (var (pin, types, callback) in _callbacks.ToList())
+        {
+            if (pin == Pin && (types & edge) != 0)
+            {
+                callback(this, new PinValueChangedEventArgs(edge, pin));
+            }
+        }
+    }
+}
