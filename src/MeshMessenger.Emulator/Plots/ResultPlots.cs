@@ -18,10 +18,11 @@ public static class ResultPlots
         ArgumentNullException.ThrowIfNull(report);
         var plot = new Plot();
         var points = Of(report, pathLoss, load);
+        int series = 0;
         foreach (var group in points.GroupBy(p => p.Policy))
         {
-            WithErrors(plot, group, "dmDeliveryPercent", 1, $"{group.Key}: DM delivery", LinePattern.Solid);
-            WithErrors(plot, group, "reachabilityPercent", 1, $"{group.Key}: post reachability", LinePattern.Dashed);
+            WithErrors(plot, group, "dmDeliveryPercent", 1, $"{group.Key}: DM delivery", LinePattern.Solid, series++);
+            WithErrors(plot, group, "reachabilityPercent", 1, $"{group.Key}: post reachability", LinePattern.Dashed, series++);
         }
 
         LogNodeAxis(plot, points.Select(p => p.Nodes));
@@ -39,9 +40,10 @@ public static class ResultPlots
         ArgumentNullException.ThrowIfNull(report);
         var plot = new Plot();
         var points = Of(report, pathLoss, load);
+        int series = 0;
         foreach (var group in points.GroupBy(p => p.Policy))
         {
-            WithErrors(plot, group, "airtimePerDeliveredMs", 0.001, group.Key, LinePattern.Solid);
+            WithErrors(plot, group, "airtimePerDeliveredMs", 0.001, group.Key, LinePattern.Solid, series++);
         }
 
         LogNodeAxis(plot, points.Select(p => p.Nodes));
@@ -105,10 +107,11 @@ public static class ResultPlots
     private static List<SweepPoint> Of(SweepReport report, string pathLoss, string load) =>
         report.Points.Where(p => p.PathLoss == pathLoss && p.Load == load).OrderBy(p => p.Nodes).ToList();
 
-    private static void WithErrors(Plot plot, IEnumerable<SweepPoint> points, string figure, double scale, string legend, LinePattern pattern)
+    private static void WithErrors(Plot plot, IEnumerable<SweepPoint> points, string figure, double scale, string legend, LinePattern pattern, int series)
     {
         SweepPoint[] ordered = points.OrderBy(p => p.Nodes).ToArray();
-        double[] xs = ordered.Select(p => Math.Log10(p.Nodes)).ToArray();
+        // Each series a little to the side (0.01 decade apart) so bars at the same node count do not hide each other.
+        double[] xs = ordered.Select(p => Math.Log10(p.Nodes) + ((series - 1.5) * 0.01)).ToArray();
         double[] ys = ordered.Select(p => p.Figures[figure].Mean * scale).ToArray();
         double[] errors = ordered.Select(p => p.Figures[figure].HalfWidth * scale).ToArray();
         var line = plot.Add.Scatter(xs, ys);
