@@ -293,11 +293,7 @@ public sealed class Emulation
 
             if (what == RadioInterrupt.Packet)
             {
-                _receptions++;
-                if (_heard.Add((device.Index, Fnv1a(port.LastPacket.Data, port.LastPacket.Length))))
-                {
-                    _newReceptions++;
-                }
+                CountReception(device, port.LastPacket.Data, port.LastPacket.Length);
             }
         }
 
@@ -323,14 +319,23 @@ public sealed class Emulation
             return;
         }
 
-        _receptions++;
-        if (_heard.Add((device.Index, Fnv1a(frame))))
-        {
-            _newReceptions++;
-        }
-
+        CountReception(device, frame, frame.Length);
         device.App.OnReceive(frame, rssi, snr);
         Wake(device);
+    }
+
+    // Usefulness counts only the frames of the measured traffic: entries carrying a DM or post the scenario created
+    // (docs/emulator.md §6), not sync, beacons, receipts or profiles.
+    private void CountReception(VirtualDevice device, byte[] frame, int length)
+    {
+        if (MeasuredFrame.TryReadEntry(frame, length, out uint author, out uint sequence) && _messages.ContainsKey((author, sequence)))
+        {
+            _receptions++;
+            if (_heard.Add((device.Index, Fnv1a(frame, length))))
+            {
+                _newReceptions++;
+            }
+        }
     }
 
     /// <summary>
@@ -745,8 +750,6 @@ public sealed class Emulation
         return FrameCodec.TryPeek(frame, 0, frame.Length, out FrameType type, out int hopStart) == Protocol.ProtocolError.None
             && (type is FrameType.Heads or FrameType.Want || (type is FrameType.Entry or FrameType.Fragment && hopStart <= Protocol.Sync.RelayedWant.HopLimit));
     }
-
-    private static ulong Fnv1a(byte[] frame) => Fnv1a(frame, frame.Length);
 
     private static ulong Fnv1a(byte[] frame, int length)
     {

@@ -26,6 +26,9 @@ public static class BenchCommand
     /// <summary>Where <c>meshmsg bench chip-mode</c> writes its figures.</summary>
     public const string DefaultChipModeJson = "results/bench-chip-mode.json";
 
+    /// <summary>Where <c>meshmsg bench sweep</c> writes its figures.</summary>
+    public const string DefaultSweepJson = "results/bench-sweep.json";
+
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public static Command Create()
@@ -178,6 +181,28 @@ public static class BenchCommand
         chipMode.Options.Add(printJson);
         chipMode.SetAction(parse => Report(parse.GetValue(printJson), parse.GetValue(chipJson)!, console => RunChipMode(parse.GetValue(chipScenario)!, parse.GetValue(chipRuns), parse.GetValue(chipJson)!, console)));
 
+        var sweepJson = new Option<FileInfo>("--out")
+        {
+            Description = "Where to write the figures as JSON (the runs go to a bench-sweep folder beside it).",
+            DefaultValueFactory = _ => new FileInfo(DefaultSweepJson),
+        };
+        var sweepPlan = new Option<string>("--plan") { Description = "A sweep plan file, or the name of a bundled one.", DefaultValueFactory = _ => EmulateCommand.DefaultPlan };
+        var sweepNodes = new Option<string?>("--nodes") { Description = "Comma-separated node counts (replaces the plan's)." };
+        var sweepSeeds = new Option<string?>("--seeds") { Description = "Seeds: a range a-b, or a count (replaces the plan's)." };
+        var sweepParallel = new Option<int>("--parallel") { Description = "Runs at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var sweepBench = new Command(
+            "sweep",
+            "Wall time of the whole `meshmsg emulate sweep` on this machine, run from scratch (no stored runs reused), and each point's share of it.\n\n" +
+            "Examples:\n  meshmsg bench sweep\n  meshmsg bench sweep --nodes 30,100 --seeds 3")
+        {
+            sweepJson, sweepPlan, sweepNodes, sweepSeeds, sweepParallel,
+        };
+        sweepBench.Options.Add(printJson);
+        sweepBench.SetAction(parse => Report(parse.GetValue(printJson), parse.GetValue(sweepJson)!, console => RunSweep(
+            new SweepRequest(parse.GetValue(sweepPlan)!, parse.GetValue(sweepNodes), parse.GetValue(sweepSeeds), Parallel: parse.GetValue(sweepParallel), Fresh: true),
+            parse.GetValue(sweepJson)!,
+            console)));
+
         var bench = new Command("bench", "Benchmarks that print figures and write JSON under results/ (--out FILE to choose, --json to print it).");
         bench.Subcommands.Add(anchoring);
         bench.Subcommands.Add(crypto);
@@ -186,6 +211,7 @@ public static class BenchCommand
         bench.Subcommands.Add(web);
         bench.Subcommands.Add(payments);
         bench.Subcommands.Add(chipMode);
+        bench.Subcommands.Add(sweepBench);
         return bench;
     }
 
@@ -369,6 +395,60 @@ public static class BenchCommand
         table.AddRow("signatures verified", Rate(report.SignaturesVerified));
         table.AddRow("peak memory (process working set)", $"{report.PeakMemoryMb:F0} MB");
         table.AddRow("DM delivery", $"{report.DmDeliveryPercent:F1} %");
+        console.Write(table);
+        json.Directory?.Create();
+        File.WriteAllText(json.FullName, JsonSerializer.Serialize(report, JsonOptions));
+        console.MarkupLineInterpolated($"figures written to [bold]{json.FullName}[/]");
+        return 0;
+    }
+
+    /// <summary>Runs the sweep of <paramref name="request"/> from scratch, prints its wall time and each point's cost, writes the JSON.</summary>
+    public static int RunSweep(SweepRequest request, FileInfo json, IAnsiConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(json);
+        SweepPlan plan;
+        Scenario baseScenario;
+        try
+        {
+            (plan, baseScenario) = EmulateCommand.LoadSweep(request);
+        }
+        catch (Exception e) when (e is ScenarioException or FormatException)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 1;
+        }
+
+        DateTimeOffset started = DateTimeOffset.UtcNow;
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        SweepReport sweep = null!;
+        string runsDir = Path.Combine(json.DirectoryName ?? ".", "bench-sweep");
+        console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn()).Start(ctx =>
+        {
+            ProgressTask task = ctx.AddTask("sweep", maxValue: 1.0);
+            sweep = Sweep.Run(plan, baseScenario, runsDir, request.Parallel, fresh: true, (done, total, label) =>
+            {
+                task.Description = Markup.Escape($"{done}/{total} {label}");
+                task.Value = (double)done / total;
+            });
+            task.Value = 1.0;
+        });
+        double wallSeconds = wall.Elapsed.TotalSeconds;
+        double runSeconds = sweep.Runs.Sum(r => r.WallSeconds);
+        var points = sweep.Runs
+            .GroupBy(r => r.Scenario)
+            .Select(g => new SweepPointCost(g.Key, g.First().Nodes, g.First().DurationMinutes, g.Count(), g.Sum(r => r.WallSeconds), g.Sum(r => r.Events), runSeconds <= 0 ? 0 : 100 * g.Sum(r => r.WallSeconds) / runSeconds))
+            .OrderByDescending(p => p.RunSeconds)
+            .ToList();
+        var report = new SweepBenchmarkReport(started, Environment.MachineName, Environment.ProcessorCount, System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription, request.CommandLine(), request.Parallel, sweep.Runs.Count, wallSeconds, runSeconds, sweep.Runs.Sum(r => r.Events), points);
+        var table = new Table()
+            .Title(Markup.Escape($"{report.Command}: {report.Runs} runs in {report.WallSeconds:F0} s wall time, {report.Parallel} at once ({report.Runtime}, {report.ProcessorCount} cores)"))
+            .AddColumns("point", "nodes", "simulated min", "runs", "run time s", "events", "share %");
+        foreach (SweepPointCost p in points)
+        {
+            table.AddRow(Markup.Escape(p.Point), $"{p.Nodes}", $"{p.SimulatedMinutes:F0}", $"{p.Runs}", $"{p.RunSeconds:F1}", Rate(p.Events), $"{p.SharePercent:F1}");
+        }
+
         console.Write(table);
         json.Directory?.Create();
         File.WriteAllText(json.FullName, JsonSerializer.Serialize(report, JsonOptions));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using MeshMessenger.Emulator;
 using MeshMessenger.Emulator.Metrics;
@@ -12,6 +13,9 @@ namespace MeshMessenger.Cli.Commands;
 public static class EmulateCommand
 {
     public const string DefaultOut = "results/emulator";
+
+    /// <summary>The bundled sweep plan <c>meshmsg emulate sweep</c> runs by default.</summary>
+    public const string DefaultPlan = "sweep-plan";
 
     public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
@@ -30,15 +34,27 @@ public static class EmulateCommand
         };
         run.SetAction(parse => Run(parse.GetValue(scenario)!, parse.GetValue(output)!, parse.GetValue(json), AnsiConsole.Console, parse.GetValue(radio)));
 
-        var sweepScenario = new Option<string>("--scenario") { Description = "Base scenario (its node count is replaced).", DefaultValueFactory = _ => "sweep" };
-        var nodes = new Option<string>("--nodes") { Description = "Comma-separated node counts.", DefaultValueFactory = _ => string.Join(',', Sweep.DefaultNodeCounts) };
-        var sweepOut = new Option<string>("--out") { Description = "Folder for results.json and the PNG plots.", DefaultValueFactory = _ => DefaultOut + "/sweep" };
-        var sweepJson = new Option<bool>("--json") { Description = "Print the results as JSON instead of a table." };
-        var sweep = new Command("sweep", "Run the base scenario at several node counts under both policies and draw the comparison.\n\nExample:\n  meshmsg emulate sweep --nodes 10,30,100")
+        var plan = new Option<string>("--plan") { Description = "A sweep plan file, or the name of a bundled one (sweep-plan).", DefaultValueFactory = _ => DefaultPlan };
+        var nodes = new Option<string?>("--nodes") { Description = "Comma-separated node counts (replaces the plan's)." };
+        var sweepSeeds = new Option<string?>("--seeds") { Description = "Seeds: a range a-b, or a count from the plan's first seed (replaces the plan's)." };
+        var pathLoss = new Option<string?>("--path-loss") { Description = "Comma-separated path-loss models (replaces the plan's), e.g. log-distance,okumura-hata-small-city." };
+        var parallel = new Option<int>("--parallel") { Description = "Runs at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var fresh = new Option<bool>("--fresh") { Description = "Run everything again instead of reusing the runs stored under OUT/runs." };
+        var writeDoc = new Option<string?>("--write-doc") { Description = "Rewrite the generated results section of this Markdown file (between the sweep-results markers)." };
+        var sweepOut = new Option<string>("--out") { Description = "Folder for results.json, the per-run JSON (runs/) and the PNG plots.", DefaultValueFactory = _ => DefaultOut + "/sweep" };
+        var sweepJson = new Option<bool>("--json") { Description = "Print the report as JSON instead of a table." };
+        var sweep = new Command(
+            "sweep",
+            "Run the sweep plan: every path-loss model × load × node count, each over several seeds under every policy, several runs at once. " +
+            "Each run is stored under OUT/runs as it ends; a rerun reuses them, so an interrupted sweep resumes.\n\n" +
+            "Examples:\n  meshmsg emulate sweep --write-doc docs/emulator.md\n  meshmsg emulate sweep --nodes 30,100 --seeds 1-3 --path-loss log-distance")
         {
-            sweepScenario, nodes, sweepOut, sweepJson,
+            plan, nodes, sweepSeeds, pathLoss, parallel, fresh, writeDoc, sweepOut, sweepJson,
         };
-        sweep.SetAction(parse => RunSweep(parse.GetValue(sweepScenario)!, parse.GetValue(nodes)!, parse.GetValue(sweepOut)!, parse.GetValue(sweepJson), AnsiConsole.Console));
+        sweep.SetAction(parse => RunSweep(
+            new SweepRequest(parse.GetValue(plan)!, parse.GetValue(nodes), parse.GetValue(sweepSeeds), parse.GetValue(pathLoss), parse.GetValue(parallel), parse.GetValue(fresh), parse.GetValue(sweepOut)!, parse.GetValue(writeDoc)),
+            parse.GetValue(sweepJson),
+            AnsiConsole.Console));
         run.Subcommands.Add(sweep);
 
         var restoreScenario = new Argument<string>("scenario") { Description = "A scenario with a wipe event (wipe-30, wipe-gateway-30, or a file)." };
@@ -109,17 +125,74 @@ public static class EmulateCommand
         return 0;
     }
 
-    public static int RunSweep(string nameOrPath, string nodeList, string outDir, bool json, IAnsiConsole console)
+    /// <summary>
+    /// Loads the plan of <paramref name="request"/> with its overrides and its base scenario. Throws
+    /// <see cref="ScenarioException"/> or <see cref="FormatException"/> naming what is wrong.
+    /// </summary>
+    public static (SweepPlan Plan, Scenario Base) LoadSweep(SweepRequest request)
     {
-        Scenario scenario;
-        int[] counts;
+        ArgumentNullException.ThrowIfNull(request);
+        string planPath = File.Exists(request.Plan)
+            ? request.Plan
+            : Path.Combine(AppContext.BaseDirectory, "ScenarioFiles", request.Plan.EndsWith(".json", StringComparison.Ordinal) ? request.Plan : request.Plan + ".json");
+        if (!File.Exists(planPath))
+        {
+            throw new ScenarioException($"no sweep plan '{request.Plan}'");
+        }
+
+        SweepPlan plan = SweepPlan.Load(planPath);
+        if (request.Nodes is { } nodeList)
+        {
+            string why = $"--nodes must be comma-separated counts from 2 to 20000, got '{nodeList}'";
+            plan.Nodes = nodeList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out int c) ? c : throw new FormatException(why)).ToList();
+            if (plan.Nodes.Count == 0 || plan.Nodes.Any(c => c < 2 || c > 20_000))
+            {
+                throw new FormatException(why);
+            }
+        }
+
+        if (request.Seeds is { } seedText)
+        {
+            try
+            {
+                List<int> seeds = seedText.Contains('-', StringComparison.Ordinal) ? ParseSeeds(seedText) : Enumerable.Range(plan.FirstSeed, int.Parse(seedText, NumberStyles.None, CultureInfo.InvariantCulture)).ToList();
+                plan.FirstSeed = seeds[0];
+                plan.Seeds = seeds.Count;
+            }
+            catch (Exception e) when (e is FormatException or OverflowException or ArgumentOutOfRangeException)
+            {
+                throw new FormatException($"--seeds must be a range a-b or a count of seeds, got '{seedText}'");
+            }
+        }
+
+        if (request.PathLoss is { } models)
+        {
+            plan.PathLoss = models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        }
+
+        plan.Validate();
+        string sibling = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(planPath))!, plan.Scenario.EndsWith(".json", StringComparison.Ordinal) ? plan.Scenario : plan.Scenario + ".json");
+        Scenario baseScenario = LoadScenario(File.Exists(sibling) ? sibling : plan.Scenario);
+        if (!baseScenario.Policies.Contains(plan.Baseline))
+        {
+            throw new ScenarioException($"the base scenario's policies do not include the baseline '{plan.Baseline}'");
+        }
+
+        return (plan, baseScenario);
+    }
+
+    /// <summary>Runs a sweep plan, prints the table, writes results.json and the plots, and rewrites the doc section if asked.</summary>
+    public static int RunSweep(SweepRequest request, bool json, IAnsiConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        SweepPlan plan;
+        Scenario baseScenario;
         try
         {
-            scenario = LoadScenario(nameOrPath);
-            counts = nodeList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
-            if (counts.Length == 0 || counts.Any(c => c < 2 || c > 20_000))
+            (plan, baseScenario) = LoadSweep(request);
+            if (request.WriteDoc is { } doc && !File.Exists(doc))
             {
-                throw new FormatException();
+                throw new ScenarioException($"no document at {doc}");
             }
         }
         catch (ScenarioException e)
@@ -127,43 +200,82 @@ public static class EmulateCommand
             console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return 1;
         }
-        catch (FormatException)
+        catch (FormatException e)
         {
-            console.MarkupLineInterpolated($"[red]error:[/] --nodes must be comma-separated counts from 2 to 20000, got '{nodeList}'");
+            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return 1;
         }
 
-        List<EmulationResult> results = [];
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        SweepReport report = null!;
         if (json)
         {
-            results = Sweep.Run(scenario, counts);
+            report = Sweep.Run(plan, baseScenario, request.Out, request.Parallel, request.Fresh);
         }
         else
         {
-            console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn()).Start(ctx =>
+            console.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn()).Start(ctx =>
             {
                 ProgressTask task = ctx.AddTask("sweep", maxValue: 1.0);
-                results = Sweep.Run(scenario, counts, (label, fraction) =>
+                report = Sweep.Run(plan, baseScenario, request.Out, request.Parallel, request.Fresh, (done, total, label) =>
                 {
-                    task.Description = Markup.Escape(label);
-                    task.Value = fraction;
+                    task.Description = Markup.Escape($"{done}/{total} {label}");
+                    task.Value = (double)done / total;
                 });
                 task.Value = 1.0;
             });
         }
 
-        Directory.CreateDirectory(outDir);
-        string file = Path.Combine(outDir, "results.json");
-        File.WriteAllText(file, JsonSerializer.Serialize(results, JsonOptions));
-        int largest = counts.Max();
-        var plots = new List<string>
+        Directory.CreateDirectory(request.Out);
+        string file = Path.Combine(request.Out, "results.json");
+        File.WriteAllText(file, JsonSerializer.Serialize(report, JsonOptions));
+        var plots = new List<string>();
+        foreach (string model in plan.PathLoss)
         {
-            ResultPlots.Delivery(results, Path.Combine(outDir, "delivery.png")),
-            ResultPlots.Airtime(results, Path.Combine(outDir, "airtime.png")),
-            ResultPlots.Latency(results.Where(r => r.Nodes == largest).ToList(), Path.Combine(outDir, "latency.png")),
-            ResultPlots.Map(new Emulation(scenario.WithNodes(largest), scenario.Policies[0]), Path.Combine(outDir, "map.png")),
-        };
-        Report(console, json, results, file, plots);
+            foreach (SweepLoad load in plan.Loads)
+            {
+                plots.Add(ResultPlots.Delivery(report, model, load.Name, Path.Combine(request.Out, $"delivery-{model}-{load.Name}.png")));
+                plots.Add(ResultPlots.Airtime(report, model, load.Name, Path.Combine(request.Out, $"airtime-{model}-{load.Name}.png")));
+            }
+        }
+
+        plots.Add(ResultPlots.Map(new Emulation(plan.PointScenario(baseScenario, plan.PathLoss[0], plan.Loads[0], plan.Nodes.Max(), plan.FirstSeed), baseScenario.Policies[0]), Path.Combine(request.Out, "map.png")));
+        if (request.WriteDoc is { } docPath)
+        {
+            try
+            {
+                File.WriteAllText(docPath, SweepDoc.Rewrite(File.ReadAllText(docPath), SweepDoc.Render(report, request.CommandLine())));
+            }
+            catch (InvalidDataException e)
+            {
+                console.MarkupLineInterpolated($"[red]error:[/] {docPath}: {e.Message}");
+                return 1;
+            }
+        }
+
+        if (json)
+        {
+            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(report, JsonOptions));
+            return 0;
+        }
+
+        console.Write(SweepTable(report));
+        foreach (string line in SweepDoc.Render(report, request.CommandLine()).Split('\n').Where(l => l.StartsWith("Against ", StringComparison.Ordinal)))
+        {
+            console.WriteLine(line);
+        }
+
+        console.MarkupLineInterpolated($"{report.Runs.Count} runs in {wall.Elapsed.TotalSeconds:F0} s wall time; results: [bold]{file}[/]");
+        foreach (string plot in plots)
+        {
+            console.MarkupLineInterpolated($"plot: [bold]{plot}[/]");
+        }
+
+        if (request.WriteDoc is { } written)
+        {
+            console.MarkupLineInterpolated($"rewrote the results section of [bold]{written}[/]");
+        }
+
         return 0;
     }
 
@@ -213,7 +325,7 @@ public static class EmulateCommand
         return 0;
     }
 
-    private static List<int> ParseSeeds(string list)
+    internal static List<int> ParseSeeds(string list)
     {
         string[] range = list.Split('-', StringSplitOptions.TrimEntries);
         List<int> seeds = range.Length == 2
@@ -258,7 +370,7 @@ public static class EmulateCommand
             return;
         }
 
-        console.Write(results.Select(r => r.Nodes).Distinct().Count() > 1 ? SweepTable(results) : PolicyTable(results));
+        console.Write(PolicyTable(results));
         foreach (WipeReport w in results.SelectMany(r => r.Wipes))
         {
             console.MarkupLineInterpolated($"wipe of device {w.Device} at minute {w.AtMinute}: {w.MessagesRecovered} of {w.MessagesBefore} messages rebuilt ({w.CompletenessPercent:F0} %), head recovered: {w.HeadRecovered}, next sequence {w.NextSequenceAfter} (was {w.NextSequenceBefore}), forks seen by others: {w.ForksSeenByOthers}, sync airtime {w.SyncAirtimeSeconds:F1} s, restored in {w.RestoreSeconds:F0} s");
@@ -298,24 +410,24 @@ public static class EmulateCommand
         return table;
     }
 
-    /// <summary>One row per run, the headline metrics only, so a sweep fits a terminal.</summary>
-    private static Table SweepTable(List<EmulationResult> results)
+    /// <summary>One row per point, the judged figures as baseline / other policies with the verdict, so a sweep fits a terminal.</summary>
+    private static Table SweepTable(SweepReport report)
     {
-        var table = new Table().Title("sweep (full figures in results.json)")
-            .AddColumns("policy", "nodes", "DM %", "acked %", "reach %", "useful %", "coll %", "p95 s", "air/msg s", "ChUtil %");
-        foreach (EmulationResult r in results)
+        SweepFigure[] shown = SweepFigure.All.Where(f => f.InTable).ToArray();
+        var table = new Table().Title(Markup.Escape($"sweep: {string.Join(" / ", report.Policies)}, mean ± 95 % half-interval, n = {report.Plan.Seeds} seeds (full figures in results.json)"));
+        table.AddColumns(["path loss", "load", "nodes", .. shown.Select(f => Markup.Escape(f.Label))]);
+        foreach (SweepPoint b in report.Points.Where(p => p.Policy == report.Plan.Baseline))
         {
-            table.AddRow(
-                Markup.Escape(r.Policy),
-                $"{r.Nodes}",
-                $"{r.DmDeliveryPercent:F1}",
-                $"{r.DmAcknowledgedPercent:F1}",
-                $"{r.ReachabilityPercent:F1}",
-                $"{r.UsefulnessPercent:F1}",
-                $"{r.CollisionPercent:F1}",
-                $"{r.P95DelayMs / 1000:F1}",
-                $"{r.AirtimePerDeliveredMs / 1000:F2}",
-                $"{r.ChannelUtilisationPercent:F1}");
+            var row = new List<string> { Markup.Escape(b.PathLoss), Markup.Escape(b.Load), $"{b.Nodes}" };
+            foreach (SweepFigure f in shown)
+            {
+                var cells = report.Cells.Where(c => c.PathLoss == b.PathLoss && c.Load == b.Load && c.Nodes == b.Nodes && c.Figure == f.Name).ToList();
+                string values = string.Join(" / ", new[] { f.Show(b.Figures[f.Name]) }.Concat(cells.Select(c => f.Show(c.PolicyValue))));
+                string marks = string.Join(" ", cells.Select(c => c.Verdict switch { Verdict.Win => "[green]win[/]", Verdict.Loss => "[red]loss[/]", _ => "tie" }));
+                row.Add($"{Markup.Escape(values)} {marks}");
+            }
+
+            table.AddRow(row.ToArray());
         }
 
         return table;

@@ -26,7 +26,7 @@ public sealed record EmulationResult
     public required int PostsCreated { get; init; }
     /// <summary>Mean share of the other devices that got each channel post, percent.</summary>
     public required double ReachabilityPercent { get; init; }
-    /// <summary>Share of received frames that were new to the receiver, percent.</summary>
+    /// <summary>Receptions of frames of the measured messages (the DMs and posts the scenario wrote) that were new to the receiver, over all receptions of such frames, percent.</summary>
     public required double UsefulnessPercent { get; init; }
     /// <summary>Share of sensed receptions destroyed by collisions, percent.</summary>
     public required double CollisionPercent { get; init; }

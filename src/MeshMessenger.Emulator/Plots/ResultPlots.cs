@@ -9,42 +9,45 @@ public static class ResultPlots
     private const int Width = 900;
     private const int Height = 560;
 
-    /// <summary>DM delivery and channel-post reachability against node count, one line per policy.</summary>
-    public static string Delivery(IReadOnlyList<EmulationResult> sweep, string path)
+    /// <summary>
+    /// DM delivery and channel-post reachability against node count for one path-loss model and load, one line per
+    /// policy, with the 95 % interval of each mean as an error bar.
+    /// </summary>
+    public static string Delivery(SweepReport report, string pathLoss, string load, string path)
     {
+        ArgumentNullException.ThrowIfNull(report);
         var plot = new Plot();
-        foreach (var group in sweep.GroupBy(r => r.Policy))
+        var points = Of(report, pathLoss, load);
+        int series = 0;
+        foreach (var group in points.GroupBy(p => p.Policy))
         {
-            var ordered = group.OrderBy(r => r.Nodes).ToList();
-            var dm = plot.Add.Scatter(ordered.Select(r => Math.Log10(r.Nodes)).ToArray(), ordered.Select(r => r.DmDeliveryPercent).ToArray());
-            dm.LegendText = $"{group.Key}: DM delivery";
-            var reach = plot.Add.Scatter(ordered.Select(r => Math.Log10(r.Nodes)).ToArray(), ordered.Select(r => r.ReachabilityPercent).ToArray());
-            reach.LegendText = $"{group.Key}: post reachability";
-            reach.LinePattern = LinePattern.Dashed;
+            WithErrors(plot, group, "dmDeliveryPercent", 1, $"{group.Key}: DM delivery", LinePattern.Solid, series++);
+            WithErrors(plot, group, "reachabilityPercent", 1, $"{group.Key}: post reachability", LinePattern.Dashed, series++);
         }
 
-        LogNodeAxis(plot, sweep);
-        plot.Title("Delivery against node count");
+        LogNodeAxis(plot, points.Select(p => p.Nodes));
+        plot.Title($"Delivery against node count ({pathLoss}, {load} load; bars: 95 % interval)");
         plot.YLabel("percent");
-        plot.Axes.SetLimitsY(0, 100);
+        plot.Axes.SetLimitsY(0, 105);
         plot.ShowLegend(Alignment.LowerLeft);
         plot.SavePng(path, Width, Height);
         return path;
     }
 
-    /// <summary>Airtime per delivered message against node count, one line per policy.</summary>
-    public static string Airtime(IReadOnlyList<EmulationResult> sweep, string path)
+    /// <summary>Airtime per delivered message against node count for one path-loss model and load, with 95 % intervals.</summary>
+    public static string Airtime(SweepReport report, string pathLoss, string load, string path)
     {
+        ArgumentNullException.ThrowIfNull(report);
         var plot = new Plot();
-        foreach (var group in sweep.GroupBy(r => r.Policy))
+        var points = Of(report, pathLoss, load);
+        int series = 0;
+        foreach (var group in points.GroupBy(p => p.Policy))
         {
-            var ordered = group.OrderBy(r => r.Nodes).ToList();
-            var line = plot.Add.Scatter(ordered.Select(r => Math.Log10(r.Nodes)).ToArray(), ordered.Select(r => r.AirtimePerDeliveredMs / 1000.0).ToArray());
-            line.LegendText = group.Key;
+            WithErrors(plot, group, "airtimePerDeliveredMs", 0.001, group.Key, LinePattern.Solid, series++);
         }
 
-        LogNodeAxis(plot, sweep);
-        plot.Title("Airtime per delivered message");
+        LogNodeAxis(plot, points.Select(p => p.Nodes));
+        plot.Title($"Airtime per delivered message ({pathLoss}, {load} load; bars: 95 % interval)");
         plot.YLabel("seconds on air per delivered message");
         plot.ShowLegend(Alignment.UpperLeft);
         plot.SavePng(path, Width, Height);
@@ -101,10 +104,27 @@ public static class ResultPlots
         return path;
     }
 
-    private static void LogNodeAxis(Plot plot, IReadOnlyList<EmulationResult> sweep)
+    private static List<SweepPoint> Of(SweepReport report, string pathLoss, string load) =>
+        report.Points.Where(p => p.PathLoss == pathLoss && p.Load == load).OrderBy(p => p.Nodes).ToList();
+
+    private static void WithErrors(Plot plot, IEnumerable<SweepPoint> points, string figure, double scale, string legend, LinePattern pattern, int series)
     {
-        int[] counts = sweep.Select(r => r.Nodes).Distinct().Order().ToArray();
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(counts.Select(c => Math.Log10(c)).ToArray(), counts.Select(c => c.ToString()).ToArray());
+        SweepPoint[] ordered = points.OrderBy(p => p.Nodes).ToArray();
+        // Each series a little to the side (0.01 decade apart) so bars at the same node count do not hide each other.
+        double[] xs = ordered.Select(p => Math.Log10(p.Nodes) + ((series - 1.5) * 0.01)).ToArray();
+        double[] ys = ordered.Select(p => p.Figures[figure].Mean * scale).ToArray();
+        double[] errors = ordered.Select(p => p.Figures[figure].HalfWidth * scale).ToArray();
+        var line = plot.Add.Scatter(xs, ys);
+        line.LegendText = legend;
+        line.LinePattern = pattern;
+        var bars = plot.Add.ErrorBar(xs, ys, errors);
+        bars.Color = line.Color;
+    }
+
+    private static void LogNodeAxis(Plot plot, IEnumerable<int> nodeCounts)
+    {
+        int[] counts = nodeCounts.Distinct().Order().ToArray();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(counts.Select(c => Math.Log10(c)).ToArray(), counts.Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         plot.XLabel("devices (log scale)");
     }
 }
