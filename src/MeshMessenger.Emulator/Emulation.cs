@@ -358,7 +358,8 @@ public sealed class Emulation
                 uint sequence = m.Sequence;
                 _events.At(_events.Now + 10_000 + _random.Next(290_000), () =>
                 {
-                    if (device.On && device.App.Node.OwnChain.HeadKnown)
+                    // A wipe in between empties the inbox: only a message shown since then can be read.
+                    if (device.On && device.App.Node.OwnChain.HeadKnown && device.Shown.Contains((author, sequence)))
                     {
                         device.App.MarkRead(author, sequence);
                         Wake(device);
@@ -459,7 +460,13 @@ public sealed class Emulation
     private LinkMap BuildLinkMap()
     {
         PathLossModel model = PathLossModel.Create(_scenario.PathLoss.Model, _region.DefaultFrequencyHz / 1e6, _scenario.HeightM);
-        var shadowing = new Shadowing(_scenario.Seed, _scenario.PathLoss.ShadowingSigmaDb, _scenario.PathLoss.ShadowingCorrelation);
+        PathLossSpec p = _scenario.PathLoss;
+
+        // Symmetric links on fixed devices draw from the run's generator, pair by pair, as before per-direction
+        // shadowing, so former runs are reproduced; otherwise each direction's draw is a hash (Shadowing).
+        Shadowing shadowing = p.ShadowingCorrelation >= 1 && _scenario.Mobility.Model == "none"
+            ? Shadowing.Symmetric(_random, p.ShadowingSigmaDb)
+            : new Shadowing(_scenario.Seed, p.ShadowingSigmaDb, p.ShadowingCorrelation);
         return new LinkMap(Devices.Select(d => d.X).ToArray(), Devices.Select(d => d.Y).ToArray(), model, shadowing, _budget);
     }
 

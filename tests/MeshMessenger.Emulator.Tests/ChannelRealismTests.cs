@@ -111,6 +111,15 @@ public sealed class ChannelRealismTests
         Assert.False(medium.IsBusy(1, 1020)); // 20 ms on air: not a whole scan yet
         Assert.True(medium.IsBusy(1, 1021));
         Assert.Equal(2, medium.CadTooEarly);
+        // A packet between the CAD threshold (−134.5 dBm) and sensitivity (−131.5 dBm) is found by CAD alone, which may miss it.
+        RadioMedium blind = Pair(new ChannelActivityDetection(2, LongFast.SymbolMicroseconds / 1000.0, 1, 1, 6, 1), -133);
+        blind.Start(blind.CreateTransmission(0, new byte[50], 1000), _ => true);
+        Assert.False(blind.IsBusy(1, 1100));
+        Assert.Equal(1, blind.CadMisses);
+        RadioMedium sharp = Pair(cad, -133);
+        sharp.Start(sharp.CreateTransmission(0, new byte[50], 1000), _ => true);
+        Assert.True(sharp.IsBusy(1, 1100));
+
         RadioMedium ideal = Pair(ChannelActivityDetection.Ideal);
         ideal.Start(ideal.CreateTransmission(0, new byte[50], 1000), _ => true);
         Assert.True(ideal.IsBusy(1, 1000)); // the former model: busy the instant the packet starts
@@ -156,14 +165,19 @@ public sealed class ChannelRealismTests
         Assert.False(medium.EndReception(r));
 
         // A frame that ends before the other's critical section does not cost the reception.
-        var medium2 = new RadioMedium(links, LongFast, budget, ChannelActivityDetection.Ideal);
-        Transmission shortOwn = new(1, new byte[1], 0, 50, 0);
-        medium2.Start(shortOwn, _ => true);
-        Transmission late = medium2.CreateTransmission(0, new byte[20], 10); // critical section from 10 + 11 symbols ≈ 100 ms
-        Reception r2 = medium2.Start(late, _ => true).Single(x => x.Receiver == 1);
-        Assert.False(r2.Missed);
-        medium2.EndTransmission(shortOwn);
-        Assert.True(medium2.EndReception(r2));
+        foreach (bool datasheet in new[] { true, false })
+        {
+            var medium2 = new RadioMedium(links, LongFast, budget, datasheet ? new ChannelActivityDetection(2, LongFast.SymbolMicroseconds / 1000.0, 0, 0, 6, 1) : ChannelActivityDetection.Ideal);
+            Transmission shortOwn = new(1, new byte[1], 0, 50, 0);
+            medium2.Start(shortOwn, _ => true);
+            Transmission late = medium2.CreateTransmission(0, new byte[20], 10); // critical section from 10 + 11 symbols ≈ 100 ms
+            Reception r2 = medium2.Start(late, _ => true).Single(x => x.Receiver == 1);
+            medium2.EndTransmission(shortOwn);
+
+            // The ideal (former) model keeps its cruder rule: transmitting at the packet's start is enough to miss it.
+            Assert.Equal(!datasheet, r2.Missed);
+            Assert.Equal(datasheet, medium2.EndReception(r2));
+        }
     }
 
     [Fact]

@@ -121,7 +121,8 @@ public sealed class RadioMedium
 
             // Half duplex: a receiver still transmitting when the packet's critical section begins cannot lock on
             // to it (it needs the last preamble symbols, see Transmission.CriticalStartMs) and stays deaf to it.
-            if (_transmitting[to] && _transmitUntil[to] > tx.CriticalStartMs)
+            // The ideal model keeps the former rule: transmitting when the packet starts is enough to miss it.
+            if (_transmitting[to] && (_transmitUntil[to] > tx.CriticalStartMs || _cad == ChannelActivityDetection.Ideal))
             {
                 r.Missed = true;
                 if (r.Demodulable)
@@ -166,10 +167,12 @@ public sealed class RadioMedium
     }
 
     /// <summary>
-    /// Listen before talk: what a CAD scan ending at <paramref name="nowMs"/> reports. A packet counts if it arrives
-    /// above the CAD threshold, the device has not missed its start (a device deaf to a packet's preamble, having
-    /// been transmitting, can neither receive nor sense it), it has been on air for a whole scan, and the scan
-    /// does not miss it (<see cref="ChannelActivityDetection"/>).
+    /// Listen before talk: what the chip reports at <paramref name="nowMs"/>, as the firmware's radio port reads it
+    /// (DriverRadioPort.IsChannelBusy: a packet being received, or a busy CAD verdict). A device deaf to a packet's
+    /// preamble (it was transmitting) neither receives nor senses it. Any packet is noticed only once it has been on
+    /// air for a whole scan (preamble detection and CAD both need those symbols). After that, a packet the device can
+    /// demodulate is being received (busy, no miss); a weaker one above the CAD threshold is found by a scan that
+    /// may miss it (<see cref="ChannelActivityDetection"/>).
     /// </summary>
     public bool IsBusy(int device, long nowMs)
     {
@@ -185,6 +188,11 @@ public sealed class RadioMedium
             {
                 CadTooEarly++;
                 continue;
+            }
+
+            if (r.Demodulable)
+            {
+                return true;
             }
 
             if (_cad.Misses(device, r.Transmission, nowMs, margin))

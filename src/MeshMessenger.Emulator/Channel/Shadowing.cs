@@ -6,17 +6,52 @@ namespace MeshMessenger.Emulator.Channel;
 /// of a pair are correlated with coefficient ρ (ρ = 1 is the symmetric channel, ρ = 0 two independent draws).
 /// Every draw is a hash of (seed, pair, direction), not a step of a shared generator: the value of a link does not
 /// depend on the order links are computed in, so moving devices and recomputing a few rows gives the same draws.
+/// The <see cref="Symmetric"/> form instead takes one draw per pair from a generator in the order pairs are asked
+/// for, which is how the emulator drew links before: with it, former runs are reproduced exactly.
 /// </summary>
-public sealed class Shadowing(int seed, double sigmaDb, double correlation)
+public sealed class Shadowing
 {
-    private readonly ulong _seed = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL);
-    private readonly double _shared = Math.Sqrt(Math.Clamp(correlation, 0, 1));
-    private readonly double _own = Math.Sqrt(1 - Math.Clamp(correlation, 0, 1));
+    private readonly ulong _seed;
+    private readonly double _sigmaDb;
+    private readonly double _shared;
+    private readonly double _own;
+    private readonly Random? _sequential;
+
+    /// <summary>Per-direction shadowing with deviation <paramref name="sigmaDb"/> and direction correlation <paramref name="correlation"/>.</summary>
+    public Shadowing(int seed, double sigmaDb, double correlation)
+    {
+        _seed = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL);
+        _sigmaDb = sigmaDb;
+        _shared = Math.Sqrt(Math.Clamp(correlation, 0, 1));
+        _own = Math.Sqrt(1 - Math.Clamp(correlation, 0, 1));
+    }
+
+    private Shadowing(Random sequential, double sigmaDb)
+    {
+        _sequential = sequential;
+        _sigmaDb = sigmaDb;
+        _shared = 1;
+    }
+
+    /// <summary>
+    /// Symmetric links, one Box-Muller draw from <paramref name="random"/> per pair in the order pairs are asked
+    /// for (a draw is taken even when σ is 0), as the emulator drew them before per-direction shadowing.
+    /// Order-dependent: not for recomputing moved devices.
+    /// </summary>
+    public static Shadowing Symmetric(Random random, double sigmaDb) => new(random, sigmaDb);
 
     /// <summary>Shadowing of both directions of the pair (<paramref name="a"/>, <paramref name="b"/>), a ≠ b.</summary>
     public void Pair(int a, int b, out double aToB, out double bToA)
     {
-        if (sigmaDb == 0)
+        if (_sequential is not null)
+        {
+            double u1 = 1 - _sequential.NextDouble();
+            double u2 = _sequential.NextDouble();
+            aToB = bToA = _sigmaDb * (Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+            return;
+        }
+
+        if (_sigmaDb == 0)
         {
             aToB = bToA = 0;
             return;
@@ -34,8 +69,8 @@ public sealed class Shadowing(int seed, double sigmaDb, double correlation)
             Normals(key, 2, out shared, out _);
         }
 
-        double forward = sigmaDb * ((_shared * shared) + (_own * loHi));
-        double backward = sigmaDb * ((_shared * shared) + (_own * hiLo));
+        double forward = _sigmaDb * ((_shared * shared) + (_own * loHi));
+        double backward = _sigmaDb * ((_shared * shared) + (_own * hiLo));
         (aToB, bToA) = a == lo ? (forward, backward) : (backward, forward);
     }
 
