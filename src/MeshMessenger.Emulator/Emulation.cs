@@ -478,7 +478,7 @@ public sealed class Emulation
             : new ChannelActivityDetection(c.Symbols, _modulation.SymbolMicroseconds / 1000.0, c.MissAtThreshold, c.MissFloor, c.RampDb, _scenario.Seed);
     }
 
-    /// <summary>Random waypoint: positions advance every update step of simulated time and the moved devices' links are recomputed.</summary>
+    /// <summary>Random waypoint: positions advance every update step of simulated time; a device's links are recomputed once it has walked recomputeM.</summary>
     private void ScheduleMobility(long durationMs)
     {
         MobilitySpec m = _scenario.Mobility;
@@ -500,8 +500,12 @@ public sealed class Emulation
         {
             _events.At(at, () =>
             {
-                _linkMap.Update(walk.Advance(at));
-                Medium.ReplaceLinks(_linkMap.Links);
+                walk.Advance(at);
+                if (_linkMap.Refresh(m.RecomputeM) > 0)
+                {
+                    Medium.ReplaceLinks(_linkMap.Links);
+                }
+
                 if (at + step < durationMs)
                 {
                     Next(at + step);

@@ -9,9 +9,12 @@ public sealed class LinkMap
 {
     private readonly double[] _x;
     private readonly double[] _y;
+    private readonly double[] _computedX;
+    private readonly double[] _computedY;
     private readonly PathLossModel _model;
     private readonly Shadowing _shadowing;
     private readonly LinkBudget _budget;
+    private double[]? _shadowCache;
 
     /// <summary>A map over positions (copied) with a path-loss model, shadowing and link budget.</summary>
     public LinkMap(IReadOnlyList<double> x, IReadOnlyList<double> y, PathLossModel model, Shadowing shadowing, LinkBudget budget)
@@ -20,12 +23,17 @@ public sealed class LinkMap
         ArgumentNullException.ThrowIfNull(y);
         _x = [.. x];
         _y = [.. y];
+        _computedX = [.. x];
+        _computedY = [.. y];
         _model = model;
         _shadowing = shadowing;
         _budget = budget;
         FloorDbm = budget.SensitivityDbm - 10; // weaker signals neither decode nor matter as interference
         Links = ComputeAll();
     }
+
+    /// <summary>Most devices whose shadowing draws are kept in a table once devices move (32 MB at this size).</summary>
+    public const int MaxCachedDevices = 2048;
 
     /// <summary>Weakest link kept.</summary>
     public double FloorDbm { get; }
@@ -56,11 +64,67 @@ public sealed class LinkMap
         return _budget.RssiDbm(_model.LossDb(Distance(from, to)) + s);
     }
 
+    /// <summary>
+    /// Recomputes the links of devices that moved at least <paramref name="thresholdM"/> since their links were last
+    /// computed (0: every device that moved at all); returns how many. A walker's links are then refreshed every
+    /// threshold's worth of walking instead of every step, which is what keeps mobility affordable at 1,000 devices.
+    /// </summary>
+    public int Refresh(double thresholdM)
+    {
+        var moved = new bool[_x.Length];
+        int count = 0;
+        double t2 = thresholdM * thresholdM;
+        for (int i = 0; i < moved.Length; i++)
+        {
+            double dx = _x[i] - _computedX[i];
+            double dy = _y[i] - _computedY[i];
+            double d2 = (dx * dx) + (dy * dy);
+            if (d2 > 0 && d2 >= t2)
+            {
+                moved[i] = true;
+                count++;
+            }
+        }
+
+        if (count > 0)
+        {
+            Update(moved);
+        }
+
+        return count;
+    }
+
     /// <summary>Recomputes the pairs that involve a device flagged in <paramref name="moved"/>; the other pairs are kept.</summary>
     public void Update(bool[] moved)
     {
         ArgumentNullException.ThrowIfNull(moved);
         int n = _x.Length;
+
+        // Devices that move keep each pair's shadowing draws: keep them in a table (n² doubles, so up to
+        // MaxCachedDevices) and a recomputation costs a distance and a logarithm per pair.
+        if (_shadowCache is null && n <= MaxCachedDevices)
+        {
+            var cache = new double[n * n];
+            for (int a = 0; a < n; a++)
+            {
+                for (int b = a + 1; b < n; b++)
+                {
+                    _shadowing.Pair(a, b, out cache[(a * n) + b], out cache[(b * n) + a]);
+                }
+            }
+
+            _shadowCache = cache;
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            if (moved[i])
+            {
+                _computedX[i] = _x[i];
+                _computedY[i] = _y[i];
+            }
+        }
+
         var added = new List<(int, double)>?[n];
         for (int m = 0; m < n; m++)
         {
@@ -135,7 +199,18 @@ public sealed class LinkMap
     private void AddPair(int a, int b, List<(int, double)>?[] rows)
     {
         double median = _model.LossDb(Distance(a, b));
-        _shadowing.Pair(a, b, out double ab, out double ba);
+        double ab, ba;
+        if (_shadowCache is { } cache)
+        {
+            int n = _x.Length;
+            ab = cache[(a * n) + b];
+            ba = cache[(b * n) + a];
+        }
+        else
+        {
+            _shadowing.Pair(a, b, out ab, out ba);
+        }
+
         double heardAtB = _budget.RssiDbm(median + ab);
         double heardAtA = _budget.RssiDbm(median + ba);
         if (heardAtB >= FloorDbm)

@@ -166,6 +166,7 @@ public sealed class Scenario
         Check(Mobility.SpeedMinMps > 0 && Mobility.SpeedMaxMps >= Mobility.SpeedMinMps && Mobility.SpeedMaxMps <= 100, "mobility.speedMinMps/speedMaxMps must satisfy 0 < min ≤ max ≤ 100");
         Check(Mobility.PauseSeconds is >= 0 and <= 86_400, "mobility.pauseSeconds must be 0..86400");
         Check(Mobility.UpdateSeconds is >= 0.1 and <= 3600, "mobility.updateSeconds must be 0.1..3600");
+        Check(Mobility.RecomputeM is >= 0 and <= 10_000, "mobility.recomputeM must be 0..10000");
         Check(Mobility.Model == "none" || Radio == "medium", "mobility needs radio 'medium' (chip mode keeps fixed links)");
         Check(Radio is "medium" or "sx1262" or "sx1276", $"radio '{Radio}' is unknown; use medium, sx1262 or sx1276");
         Check(Policies.Count >= 1 && Policies.All(p => p is "managed-flooding" or "learned-routes"), "policies must be 'managed-flooding' and/or 'learned-routes'");
