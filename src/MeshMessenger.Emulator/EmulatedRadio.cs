@@ -9,7 +9,7 @@ internal sealed class EmulatedRadio(Emulation emulation, int device) : IRadioPor
     public bool IsTransmitting => emulation.Medium.IsTransmitting(device);
 
     /// <inheritdoc />
-    public bool IsChannelBusy => emulation.Medium.IsBusy(device);
+    public bool IsChannelBusy => emulation.Medium.IsBusy(device, emulation.NowMs);
 
     /// <inheritdoc />
     public bool Transmit(byte[] frame) => emulation.StartTransmission(device, frame);

@@ -49,6 +49,7 @@ public sealed class Emulation
     private long _wifiFrames;
     private long _syncAirtimeMs;
     private readonly ChipAir? _air;
+    private readonly LinkMap _linkMap;
     private readonly DriverRadioPort[] _ports = [];
     private readonly SimulatedChip[] _chips = [];
     private readonly Dictionary<SimulatedChip, int> _chipIndex = [];
@@ -67,7 +68,8 @@ public sealed class Emulation
         _random = new Random(scenario.Seed);
         _channel = new ChannelKey("mesh", SHA256.HashData(Encoding.UTF8.GetBytes($"channel/{scenario.Seed}")));
         Devices = Place();
-        Medium = new RadioMedium(ComputeLinks(), _modulation, _budget);
+        _linkMap = BuildLinkMap();
+        Medium = new RadioMedium(_linkMap.Links, _modulation, _budget, BuildCad());
         if (scenario.Radio != "medium")
         {
             (_air, _ports, _chips) = BuildChips();
@@ -129,6 +131,7 @@ public sealed class Emulation
         StartDevices();
         ScheduleTraffic(duration);
         ScheduleScenarioEvents();
+        ScheduleMobility(duration);
         long nextReport = 0;
         while (_events.RunNext(duration))
         {
@@ -360,7 +363,8 @@ public sealed class Emulation
                 uint sequence = m.Sequence;
                 _events.At(_events.Now + 10_000 + _random.Next(290_000), () =>
                 {
-                    if (device.On && device.App.Node.OwnChain.HeadKnown)
+                    // A wipe in between empties the inbox: only a message shown since then can be read.
+                    if (device.On && device.App.Node.OwnChain.HeadKnown && device.Shown.Contains((author, sequence)))
                     {
                         device.App.MarkRead(author, sequence);
                         Wake(device);
@@ -458,34 +462,63 @@ public sealed class Emulation
         return devices;
     }
 
-    private (int To, double RssiDbm)[][] ComputeLinks()
+    private LinkMap BuildLinkMap()
     {
-        double frequencyMHz = _region.DefaultFrequencyHz / 1e6;
-        PathLossModel model = PathLossModel.Create(_scenario.PathLoss.Model, frequencyMHz, _scenario.HeightM);
-        double sigma = _scenario.PathLoss.ShadowingSigmaDb;
-        double floor = _budget.SensitivityDbm - 10; // weaker signals neither decode nor matter as interference
-        var links = new List<(int, double)>[Devices.Count];
-        for (int i = 0; i < links.Length; i++)
+        PathLossModel model = PathLossModel.Create(_scenario.PathLoss.Model, _region.DefaultFrequencyHz / 1e6, _scenario.HeightM);
+        PathLossSpec p = _scenario.PathLoss;
+
+        // Symmetric links on fixed devices draw from the run's generator, pair by pair, as before per-direction
+        // shadowing, so former runs are reproduced; otherwise each direction's draw is a hash (Shadowing).
+        Shadowing shadowing = p.ShadowingCorrelation >= 1 && _scenario.Mobility.Model == "none"
+            ? Shadowing.Symmetric(_random, p.ShadowingSigmaDb)
+            : new Shadowing(_scenario.Seed, p.ShadowingSigmaDb, p.ShadowingCorrelation);
+        return new LinkMap(Devices.Select(d => d.X).ToArray(), Devices.Select(d => d.Y).ToArray(), model, shadowing, _budget);
+    }
+
+    private ChannelActivityDetection BuildCad()
+    {
+        CadSpec c = _scenario.Cad;
+        return c.Model == "ideal"
+            ? ChannelActivityDetection.Ideal
+            : new ChannelActivityDetection(c.Symbols, _modulation.SymbolMicroseconds / 1000.0, c.MissAtThreshold, c.MissFloor, c.RampDb, _scenario.Seed);
+    }
+
+    /// <summary>Random waypoint: positions advance every update step of simulated time; a device's links are recomputed once it has walked recomputeM.</summary>
+    private void ScheduleMobility(long durationMs)
+    {
+        MobilitySpec m = _scenario.Mobility;
+        if (m.Model == "none")
         {
-            links[i] = [];
+            return;
         }
 
-        // Links are symmetric (one shadowing draw per pair, reciprocity); pairs in a fixed order keep runs deterministic.
-        for (int i = 0; i < Devices.Count; i++)
+        var mobile = new bool[Devices.Count];
+        var pick = new Random(unchecked((_scenario.Seed * 31) + 7));
+        for (int i = 0; i < mobile.Length; i++)
         {
-            for (int j = i + 1; j < Devices.Count; j++)
+            mobile[i] = pick.NextDouble() < m.Share;
+        }
+
+        var walk = new RandomWaypoint(_linkMap, mobile, m.SpeedMinMps, m.SpeedMaxMps, m.PauseSeconds, unchecked((_scenario.Seed * 37) + 11));
+        long step = Math.Max(100, (long)(m.UpdateSeconds * 1000));
+        void Next(long at)
+        {
+            _events.At(at, () =>
             {
-                double loss = model.LossDb(Distance(Devices[i], Devices[j])) + (sigma * Gaussian());
-                double rssi = _budget.RssiDbm(loss);
-                if (rssi >= floor)
+                walk.Advance(at);
+                if (_linkMap.Refresh(m.RecomputeM) > 0)
                 {
-                    links[i].Add((j, rssi));
-                    links[j].Add((i, rssi));
+                    Medium.ReplaceLinks(_linkMap.Links);
                 }
-            }
+
+                if (at + step < durationMs)
+                {
+                    Next(at + step);
+                }
+            });
         }
 
-        return links.Select(l => l.ToArray()).ToArray();
+        Next(step);
     }
 
     private void StartDevices()
@@ -721,14 +754,6 @@ public sealed class Emulation
         }
 
         return new string(chars);
-    }
-
-    private double Gaussian()
-    {
-        // Box-Muller
-        double u1 = 1 - _random.NextDouble();
-        double u2 = _random.NextDouble();
-        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 
     private void Shuffle(List<int> list)

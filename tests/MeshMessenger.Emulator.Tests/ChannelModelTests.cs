@@ -52,8 +52,8 @@ public sealed class ChannelModelTests
         var medium = new RadioMedium(links, LongFast, budget);
         Transmission t0 = medium.CreateTransmission(0, new byte[50], 0);
         List<Reception> r0 = medium.Start(t0, _ => true);
-        Assert.True(medium.IsBusy(1));
-        Assert.False(medium.IsBusy(2));
+        Assert.True(medium.IsBusy(1, 0));
+        Assert.False(medium.IsBusy(2, 0));
         Transmission t2 = medium.CreateTransmission(2, new byte[50], 200);
         List<Reception> r2 = medium.Start(t2, _ => true);
         Assert.False(medium.EndReception(r0.Single()));

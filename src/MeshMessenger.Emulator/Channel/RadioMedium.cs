@@ -5,24 +5,30 @@ namespace MeshMessenger.Emulator.Channel;
 /// <summary>
 /// The shared LoRa channel: who hears whom at what power, which receptions survive overlapping
 /// transmissions, half duplex, and what a listen-before-talk check sees. One channel, one spreading
-/// factor: every device uses the scenario's preset, so every overlap is co-channel and same-SF.
+/// factor: every device uses the scenario's preset, so every overlap is co-channel and same-SF. Links are
+/// directed: <c>links[a]</c> lists who hears a, at the power they hear it (shadowing differs by direction).
 /// </summary>
 public sealed class RadioMedium
 {
     /// <summary>Capture threshold: a packet survives an overlapping one at least this much weaker (Meshtasticator, after Bor et al. 2016).</summary>
     public const double CaptureThresholdDb = 6;
 
-    private readonly (int To, double RssiDbm)[][] _links;
+    private (int To, double RssiDbm)[][] _links;
     private readonly List<Reception>[] _active;
     private readonly bool[] _transmitting;
     private readonly long[] _busyUntil;
+    private readonly long[] _transmitUntil;
+    private readonly ChannelActivityDetection _cad;
     private readonly long[] _busyMs;
     private readonly LinkBudget _budget;
     private readonly double _symbolMs;
     private readonly int _preamble;
 
-    /// <summary>A channel over precomputed links (each device's audible neighbours and received power).</summary>
-    public RadioMedium((int To, double RssiDbm)[][] links, LoRaModulation modulation, LinkBudget budget)
+    /// <summary>
+    /// A channel over precomputed links (each device's audible neighbours and received power); carrier sense is
+    /// <paramref name="cad"/>, or perfect and instantaneous when null.
+    /// </summary>
+    public RadioMedium((int To, double RssiDbm)[][] links, LoRaModulation modulation, LinkBudget budget, ChannelActivityDetection? cad = null)
     {
         _links = links;
         _active = new List<Reception>[links.Length];
@@ -33,6 +39,8 @@ public sealed class RadioMedium
 
         _transmitting = new bool[links.Length];
         _busyUntil = new long[links.Length];
+        _transmitUntil = new long[links.Length];
+        _cad = cad ?? ChannelActivityDetection.Ideal;
         _busyMs = new long[links.Length];
         _budget = budget;
         _symbolMs = modulation.SymbolMicroseconds / 1000.0;
@@ -51,6 +59,15 @@ public sealed class RadioMedium
 
     /// <summary>Sensed receptions lost because the receiver was transmitting.</summary>
     public long HalfDuplexLosses { get; private set; }
+
+    /// <summary>Carrier-sense checks that found a packet above the CAD threshold on air for less than one scan (not yet detectable).</summary>
+    public long CadTooEarly { get; private set; }
+
+    /// <summary>Carrier-sense checks in which a scan missed a detectable packet.</summary>
+    public long CadMisses { get; private set; }
+
+    /// <summary>The carrier-sense model.</summary>
+    public ChannelActivityDetection Cad => _cad;
 
     /// <summary>True if 'other' destroys 'victim': it overlaps the victim's critical section and the victim is not at least <see cref="CaptureThresholdDb"/> stronger.</summary>
     public static bool Destroys(Reception other, Reception victim) =>
@@ -75,6 +92,7 @@ public sealed class RadioMedium
     {
         int sender = tx.Sender;
         _transmitting[sender] = true;
+        _transmitUntil[sender] = tx.EndMs;
         AddBusy(sender, tx.StartMs, tx.EndMs);
         foreach (Reception ongoing in _active[sender])
         {
@@ -101,7 +119,10 @@ public sealed class RadioMedium
                 AddBusy(to, tx.StartMs, tx.EndMs);
             }
 
-            if (_transmitting[to])
+            // Half duplex: a receiver still transmitting when the packet's critical section begins cannot lock on
+            // to it (it needs the last preamble symbols, see Transmission.CriticalStartMs) and stays deaf to it.
+            // The ideal model keeps the former rule: transmitting when the packet starts is enough to miss it.
+            if (_transmitting[to] && (_transmitUntil[to] > tx.CriticalStartMs || _cad == ChannelActivityDetection.Ideal))
             {
                 r.Missed = true;
                 if (r.Demodulable)
@@ -145,18 +166,57 @@ public sealed class RadioMedium
         return r.Demodulable && !r.Collided && !r.Missed;
     }
 
-    /// <summary>Listen before talk: true if a transmission above the CAD threshold is on air at the device.</summary>
-    public bool IsBusy(int device)
+    /// <summary>
+    /// Listen before talk: what the chip reports at <paramref name="nowMs"/>, as the firmware's radio port reads it
+    /// (DriverRadioPort.IsChannelBusy: a packet being received, or a busy CAD verdict). A device deaf to a packet's
+    /// preamble (it was transmitting) neither receives nor senses it. Any packet is noticed only once it has been on
+    /// air for a whole scan (preamble detection and CAD both need those symbols). After that, a packet the device can
+    /// demodulate is being received (busy, no miss); a weaker one above the CAD threshold is found by a scan that
+    /// may miss it (<see cref="ChannelActivityDetection"/>).
+    /// </summary>
+    public bool IsBusy(int device, long nowMs)
     {
         foreach (Reception r in _active[device])
         {
-            if (r.RssiDbm >= _budget.CadThresholdDbm)
+            double margin = r.RssiDbm - _budget.CadThresholdDbm;
+            if (margin < 0 || r.Missed)
+            {
+                continue;
+            }
+
+            if (nowMs - r.Transmission.StartMs < _cad.DurationMs)
+            {
+                CadTooEarly++;
+                continue;
+            }
+
+            if (r.Demodulable)
             {
                 return true;
             }
+
+            if (_cad.Misses(device, r.Transmission, nowMs, margin))
+            {
+                CadMisses++;
+                continue;
+            }
+
+            return true;
         }
 
         return false;
+    }
+
+    /// <summary>Replaces the links (devices moved); receptions already on air keep the power they started with.</summary>
+    public void ReplaceLinks((int To, double RssiDbm)[][] links)
+    {
+        ArgumentNullException.ThrowIfNull(links);
+        if (links.Length != _links.Length)
+        {
+            throw new ArgumentException("the device count cannot change", nameof(links));
+        }
+
+        _links = links;
     }
 
     /// <summary>True while the device transmits.</summary>

@@ -122,6 +122,7 @@ public sealed class PaymentScenario
             Points = [[0, 0], [SpacingM, 0], [2 * SpacingM, 0], [3 * SpacingM, 0], [4 * SpacingM, 0]],
         },
         PathLoss = new PathLossSpec { ShadowingSigmaDb = 0 },
+        Cad = new CadSpec { Model = "ideal" }, // the payment's message flow is measured, not the channel's losses
         Traffic = new TrafficSpec { DmPerNodePerHour = 0, ChannelPostsPerNodePerHour = 0 },
         Wifi = new WifiSpec { Share = 0 },
         DurationMinutes = 60,

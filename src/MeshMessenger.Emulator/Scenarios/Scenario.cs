@@ -52,6 +52,12 @@ public sealed class Scenario
     /// <summary>Propagation model.</summary>
     public PathLossSpec PathLoss { get; set; } = new();
 
+    /// <summary>Carrier sense as listen-before-talk sees it.</summary>
+    public CadSpec Cad { get; set; } = new();
+
+    /// <summary>Device movement.</summary>
+    public MobilitySpec Mobility { get; set; } = new();
+
     /// <summary>Simulated time.</summary>
     public double DurationMinutes { get; set; } = 60;
 
@@ -149,6 +155,19 @@ public sealed class Scenario
         Check(Traffic.TextBytesMin >= 1 && Traffic.TextBytesMax >= Traffic.TextBytesMin && Traffic.TextBytesMax <= 1500, "traffic.textBytesMin/Max must satisfy 1 ≤ min ≤ max ≤ 1500");
         Check(Traffic.ReadShare is >= 0 and <= 1, "traffic.readShare must be 0..1");
         Check(PathLoss.ShadowingSigmaDb is >= 0 and <= 20, "pathLoss.shadowingSigmaDb must be 0..20");
+        Check(Channel.PathLossModel.Names.Contains(PathLoss.Model), $"pathLoss.model '{PathLoss.Model}' is unknown; use one of {string.Join(", ", Channel.PathLossModel.Names)}");
+        Check(PathLoss.ShadowingCorrelation is >= 0 and <= 1, "pathLoss.shadowingCorrelation must be 0..1");
+        Check(Cad.Model is "datasheet" or "ideal", "cad.model must be 'datasheet' or 'ideal'");
+        Check(Cad.Symbols is 1 or 2 or 4 or 8 or 16, "cad.symbols must be 1, 2, 4, 8 or 16");
+        Check(Cad.MissAtThreshold is >= 0 and <= 1 && Cad.MissFloor is >= 0 and <= 1 && Cad.MissFloor <= Cad.MissAtThreshold, "cad.missAtThreshold and cad.missFloor must satisfy 0 ≤ missFloor ≤ missAtThreshold ≤ 1");
+        Check(Cad.RampDb is > 0 and <= 60, "cad.rampDb must be more than 0 and at most 60");
+        Check(Mobility.Model is "none" or "random-waypoint", "mobility.model must be 'none' or 'random-waypoint'");
+        Check(Mobility.Share is >= 0 and <= 1, "mobility.share must be 0..1");
+        Check(Mobility.SpeedMinMps > 0 && Mobility.SpeedMaxMps >= Mobility.SpeedMinMps && Mobility.SpeedMaxMps <= 100, "mobility.speedMinMps/speedMaxMps must satisfy 0 < min ≤ max ≤ 100");
+        Check(Mobility.PauseSeconds is >= 0 and <= 86_400, "mobility.pauseSeconds must be 0..86400");
+        Check(Mobility.UpdateSeconds is >= 0.1 and <= 3600, "mobility.updateSeconds must be 0.1..3600");
+        Check(Mobility.RecomputeM is >= 0 and <= 10_000, "mobility.recomputeM must be 0..10000");
+        Check(Mobility.Model == "none" || Radio == "medium", "mobility needs radio 'medium' (chip mode keeps fixed links)");
         Check(Radio is "medium" or "sx1262" or "sx1276", $"radio '{Radio}' is unknown; use medium, sx1262 or sx1276");
         Check(Policies.Count >= 1 && Policies.All(p => p is "managed-flooding" or "learned-routes"), "policies must be 'managed-flooding' and/or 'learned-routes'");
         Check(Gateways.All(g => g >= 0 && g < NodeCount) && Gateways.Distinct().Count() == Gateways.Count, $"gateways must be distinct device indexes 0..{NodeCount - 1}");
