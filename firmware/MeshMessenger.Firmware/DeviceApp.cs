@@ -36,11 +36,13 @@ public sealed class DeviceApp
     private long _dutyHoldUntilMs;
 
     /// <summary>
-    /// Frames the radio queue holds at most (about 12 KB of 255-byte LoRa frames, within an ESP32's budget).
-    /// When it is full a relay is dropped before an own frame; an own entry that is dropped stays in the
+    /// Frames the radio queue holds at most: Meshtastic's MAX_TX_QUEUE (RadioInterface.h:18 at meshtastic/firmware
+    /// 77540685). The queue is ordered by priority; when it is full a new frame evicts the last one only if that has a
+    /// strictly lower priority, otherwise the new frame is refused (MeshPacketQueue::enqueue and
+    /// replaceLowerPriorityPacket, MeshPacketQueue.cpp:68-90 and 151-168). An own entry that is dropped stays in the
     /// author's chain and reaches its recipient by sync.
     /// </summary>
-    public const int MaxQueueLength = 48;
+    public const int MaxQueueLength = 16;
 
     /// <summary>
     /// Own frames waiting for an acknowledgement at most. Each waits a few seconds (the policy's ack timeout) and a
@@ -170,9 +172,14 @@ public sealed class DeviceApp
         if (p.IsTraffic && p.Author == Node.Id && p.Author != 0)
         {
             OnOwnEcho(p, now);
+            ExtendAckDeadlines(airtime, -1);
             Node.Receive(bytes, 0, bytes.Length);
             return;
         }
+
+        // While a frame was being received no implicit ACK could be heard: every wait grows by its airtime
+        // (ReliableRouter::shouldFilterReceived, ReliableRouter.cpp:69-76 at meshtastic/firmware 77540685).
+        ExtendAckDeadlines(airtime, -1);
 
         // A neighbour's sync frame (hop start 0) is never a relayed copy: the same question asked again is answered again.
         int heard = p.IsTraffic || p.Frame.HopStart > 0 ? _duplicates.Hear(p.Key) : 0;
@@ -180,6 +187,18 @@ public sealed class DeviceApp
         {
             Counters.Duplicates++;
             QueuedFrame? queued = FindQueuedRelay(p.Key);
+            if (p.IsTraffic && p.Frame.HopStart > 0 && p.Frame.HopLimit == p.Frame.HopStart)
+            {
+                // The originator retransmits (its hop limit is untouched): it did not hear our repeat, so repeat again
+                // unless a relay is still queued; this is its implicit ACK (FloodingRouter.cpp:47-56).
+                if (queued == null && !(p.IsDirect && p.DestinationHint == Node.Hint))
+                {
+                    QueueRelay(p, snrDb, now);
+                }
+
+                return;
+            }
+
             if (queued != null && Policy.CancelOnDuplicate(p, snrDb, heard, now))
             {
                 queued.Cancelled = true;
@@ -201,15 +220,7 @@ public sealed class DeviceApp
 
         if (!forMe)
         {
-            int delay = Policy.RelayDelayMs(p, snrDb, now);
-            if (delay >= 0)
-            {
-                Frame relayed = p.Frame.Relayed(Node.Hint, Policy.RelayNextHop(p, now));
-                if (Enqueue(new QueuedFrame(relayed, p.Key, true, p.IsDirect, p.DestinationHint, now + delay)))
-                {
-                    Counters.RelaysQueued++;
-                }
-            }
+            QueueRelay(p, snrDb, now);
         }
     }
 
@@ -222,14 +233,19 @@ public sealed class DeviceApp
         if (sent != null && !sent.IsRelay && sent.Frame.WantAck && sent.Frame.HopLimit > 0)
         {
             sent.SentAtMs = now;
-            sent.AckDeadlineMs = now + Policy.AckTimeoutMs(sent.AirtimeMs, now);
-            if (_awaiting.Count >= MaxAwaitingAcks)
+            if (!Policy.AckTimerStartsAtSend)
             {
-                _awaiting.RemoveAt(0);
-                Counters.AckWaitDrops++;
+                StartAwaiting(sent, now);
             }
+        }
 
-            _awaiting.Add(sent);
+        // Never transmit straight after an operation: every frame waits a fresh contention delay first
+        // (RadioLibInterface.cpp:363-369 and the setTransmitDelay call on ISR_TX, :408-420).
+        for (int i = 0; i < _queue.Count; i++)
+        {
+            var q = (QueuedFrame)_queue[i]!;
+            long fresh = now + ContentionDelayMs(q, now);
+            q.NotBeforeMs = q.NotBeforeMs < fresh ? fresh : q.NotBeforeMs;
         }
 
         Tick();
@@ -271,14 +287,13 @@ public sealed class DeviceApp
             return;
         }
 
+        // The queue is in Meshtastic's order (priority, then relays before own frames): the first frame whose
+        // contention delay has passed goes.
         QueuedFrame? next = null;
-        for (int i = 0; i < _queue.Count; i++)
+        for (int i = 0; i < _queue.Count && next == null; i++)
         {
             var q = (QueuedFrame)_queue[i]!;
-            if (q.NotBeforeMs <= now && (next == null || q.NotBeforeMs < next.NotBeforeMs))
-            {
-                next = q;
-            }
+            next = q.NotBeforeMs <= now ? q : null;
         }
 
         if (next == null)
@@ -288,8 +303,8 @@ public sealed class DeviceApp
 
         if (_radio.IsChannelBusy)
         {
-            // Listen before talk (Meshtastic mesh-alg.mdx, layer 1): back off a random number of slots.
-            next.NotBeforeMs = now + ((_context.Next(1 << RoutingPolicy.CwMin) + 1) * _context.SlotMs);
+            // Channel activity: draw the whole contention delay again (RadioLibInterface.cpp:457-464, setTransmitDelay).
+            next.NotBeforeMs = now + ContentionDelayMs(next, now);
             Counters.LbtDeferrals++;
             return;
         }
@@ -348,32 +363,92 @@ public sealed class DeviceApp
             }
 
             _duplicates.Hear(p.Key);
-            Enqueue(new QueuedFrame(frame, p.Key, false, p.IsDirect, p.DestinationHint, now + Policy.OriginDelayMs(now)));
+            var own = new QueuedFrame(frame, p.Key, false, p.IsDirect, p.DestinationHint, now + Policy.OriginDelayMs(now));
+            own.AirtimeMs = TimeOnAir.Milliseconds(_modulation, frames[i].Length);
+
+            // ReliableRouter::send (ReliableRouter.cpp:17-37): the retransmission timer starts when the frame is handed
+            // to the radio queue, even if the queue refuses it, and every other wait grows by this frame's airtime.
+            ExtendAckDeadlines(own.AirtimeMs, own.Key);
+            Enqueue(own);
+            if (Policy.AckTimerStartsAtSend && frame.WantAck && frame.HopLimit > 0)
+            {
+                StartAwaiting(own, now);
+            }
         }
     }
 
-    /// <summary>Adds a frame within <see cref="MaxQueueLength"/>; false if the frame itself was refused.</summary>
+    private void QueueRelay(PacketInfo p, double snrDb, long now)
+    {
+        int delay = Policy.RelayDelayMs(p, snrDb, now);
+        if (delay < 0)
+        {
+            return;
+        }
+
+        Frame relayed = p.Frame.Relayed(Node.Hint, Policy.RelayNextHop(p, now));
+        var relay = new QueuedFrame(relayed, p.Key, true, p.IsDirect, p.DestinationHint, now + delay);
+        relay.Heard = p;
+        relay.HeardSnrDb = snrDb;
+        if (Enqueue(relay))
+        {
+            Counters.RelaysQueued++;
+        }
+    }
+
+    /// <summary>
+    /// The delay setTransmitDelay draws for a frame (RadioLibInterface.cpp:484-511): SNR-weighted for a relay, from
+    /// channel utilisation for an own frame.
+    /// </summary>
+    private int ContentionDelayMs(QueuedFrame q, long now)
+    {
+        int delay = q.IsRelay && q.Heard != null ? Policy.RelayDelayMs(q.Heard, q.HeardSnrDb, now) : Policy.OriginDelayMs(now);
+        return delay < 0 ? Policy.OriginDelayMs(now) : delay;
+    }
+
+    private void StartAwaiting(QueuedFrame frame, long now)
+    {
+        frame.AckDeadlineMs = now + Policy.AckTimeoutMs(frame.AirtimeMs, now);
+        if (_awaiting.Count >= MaxAwaitingAcks)
+        {
+            _awaiting.RemoveAt(0);
+            Counters.AckWaitDrops++;
+        }
+
+        _awaiting.Add(frame);
+    }
+
+    private void ExtendAckDeadlines(int airtimeMs, long exceptKey)
+    {
+        for (int i = 0; Policy.AckTimerStartsAtSend && i < _awaiting.Count; i++)
+        {
+            var a = (QueuedFrame)_awaiting[i]!;
+            a.AckDeadlineMs += a.Key == exceptKey ? 0 : airtimeMs;
+        }
+    }
+
+    /// <summary>Adds a frame in queue order within <see cref="MaxQueueLength"/>; false if the frame itself was refused.</summary>
     private bool Enqueue(QueuedFrame frame)
     {
         if (_queue.Count >= MaxQueueLength)
         {
-            int victim = -1;
-            for (int i = 0; i < _queue.Count && victim < 0; i++)
+            // Full: the last frame (lowest priority, own before relays) makes room only for a strictly higher priority.
+            Counters.QueueDrops++;
+            if (((QueuedFrame)_queue[_queue.Count - 1]!).Priority >= frame.Priority)
             {
-                victim = ((QueuedFrame)_queue[i]!).IsRelay ? i : -1;
-            }
-
-            if (victim < 0 && frame.IsRelay)
-            {
-                Counters.QueueDrops++;
                 return false;
             }
 
-            _queue.RemoveAt(victim < 0 ? 0 : victim);
-            Counters.QueueDrops++;
+            _queue.RemoveAt(_queue.Count - 1);
         }
 
-        _queue.Add(frame);
+        // std::upper_bound: after every frame that does not go after it, so equal frames keep their arrival order.
+        int at = _queue.Count;
+        for (int i = 0; i < _queue.Count && at == _queue.Count; i++)
+        {
+            at = frame.GoesBefore((QueuedFrame)_queue[i]!) ? i : at;
+        }
+
+        _queue.Insert(at, frame);
         return true;
     }
 
@@ -399,6 +474,7 @@ public sealed class DeviceApp
             {
                 _awaiting.RemoveAt(i);
                 Counters.EchoAcks++;
+                RemoveQueuedRetransmission(p.Key);
                 Policy.OnEcho(p, p.Frame.Relay, now - a.SentAtMs, now);
                 return;
             }
@@ -431,8 +507,28 @@ public sealed class DeviceApp
             byte nextHop = a.IsDirect ? Policy.OwnNextHop(a.DestinationHint, a.Attempt + 1, now) : (byte)0;
             var again = new QueuedFrame(a.Frame.Readdressed(a.Frame.HopStart, nextHop, Node.Hint), a.Key, false, a.IsDirect, a.DestinationHint, now + Policy.OriginDelayMs(now));
             again.Attempt = a.Attempt + 1;
+            again.AirtimeMs = a.AirtimeMs;
+            again.SentAtMs = a.SentAtMs;
             Enqueue(again);
+            if (Policy.AckTimerStartsAtSend)
+            {
+                StartAwaiting(again, now); // NextHopRouter::setNextTx after each retransmission (NextHopRouter.cpp:467-469, 484-488)
+            }
+
             Counters.Retransmissions++;
+        }
+    }
+
+    /// <summary>An implicit ACK also takes a queued retransmission off the queue (NextHopRouter::stopRetransmission, NextHopRouter.cpp:330-343).</summary>
+    private void RemoveQueuedRetransmission(long key)
+    {
+        for (int i = _queue.Count - 1; i >= 0; i--)
+        {
+            var q = (QueuedFrame)_queue[i]!;
+            if (!q.IsRelay && q.Key == key && q.Attempt > 0)
+            {
+                _queue.RemoveAt(i);
+            }
         }
     }
 

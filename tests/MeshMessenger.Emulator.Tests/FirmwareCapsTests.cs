@@ -140,6 +140,6 @@ public sealed class FirmwareCapsTests
 
         Assert.Equal(DeviceApp.MaxAwaitingAcks, maxAwaiting);
         Assert.True(app.Counters.AckWaitDrops > 0);
-        Assert.Equal(48, DeviceApp.MaxQueueLength); // Meshtastic holds 16; see docs/nanoframework-subset.md
+        Assert.Equal(16, DeviceApp.MaxQueueLength); // Meshtastic's MAX_TX_QUEUE
     }
 }

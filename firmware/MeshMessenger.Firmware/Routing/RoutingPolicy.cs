@@ -7,7 +7,7 @@ namespace MeshMessenger.Firmware.Routing;
 /// </summary>
 public abstract class RoutingPolicy
 {
-    /// <summary>Meshtastic's contention window bounds (RadioInterface.h: CWmin 3, CWmax 8).</summary>
+    /// <summary>Meshtastic's contention window bounds: CWmin 3, CWmax 8 (RadioInterface.h:107-108 at meshtastic/firmware 77540685).</summary>
     public const int CwMin = 3;
 
     /// <summary>Upper contention window bound.</summary>
@@ -31,6 +31,13 @@ public abstract class RoutingPolicy
     /// <summary>Retransmissions of an own frame that no neighbour was heard repeating.</summary>
     public abstract int MaxRetransmissions { get; }
 
+    /// <summary>
+    /// True to start an own frame's acknowledgement timer when the frame enters the radio queue and to lengthen every
+    /// running timer by the airtime of each frame heard or queued meanwhile, as Meshtastic's ReliableRouter does;
+    /// false to start it when the transmission ends.
+    /// </summary>
+    public virtual bool AckTimerStartsAtSend => false;
+
     /// <summary>A new frame was heard (not a duplicate, not our own): learn from it.</summary>
     public abstract void Learn(PacketInfo packet, double snrDb, long nowMs);
 
@@ -46,7 +53,7 @@ public abstract class RoutingPolicy
     /// <summary>The next hop for an own direct frame to <paramref name="destinationHint"/>, on attempt 0, 1, ...</summary>
     public abstract byte OwnNextHop(byte destinationHint, int attempt, long nowMs);
 
-    /// <summary>Delay before sending an own frame (contention on a busy channel).</summary>
+    /// <summary>Delay before sending an own frame: random(0, 2^CW)·slot, CW from channel utilisation (getTxDelayMsec, RadioInterface.cpp:780-789).</summary>
     public virtual int OriginDelayMs(long nowMs)
     {
         return Context.Next(1 << CwFromUtilisation()) * Context.SlotMs;
@@ -65,18 +72,37 @@ public abstract class RoutingPolicy
     {
     }
 
-    /// <summary>Meshtastic's SNR weighting: SNR −20..+10 dB maps linearly onto CWmin..CWmax (RadioInterface::getTxDelayMsecWeighted).</summary>
+    /// <summary>
+    /// Meshtastic's SNR weighting, RadioInterface::getCWsize (RadioInterface.cpp:792-801 at 77540685): the Arduino
+    /// <c>map(snr, -20, 10, CWmin, CWmax)</c>, integer arithmetic that truncates the SNR and the quotient toward zero
+    /// (the core's map(), e.g. src/platform/nrf54l15/Arduino.h:696). So −5 dB gives 5, not 6. The firmware does not
+    /// clamp: it gives CW 9 from +16 dB. The SX126x rarely reports such SNR, while the emulator's link budget has no
+    /// ceiling, so the result stops at CWmax; it equals the firmware's for every SNR from −25 to +15.99 dB.
+    /// </summary>
     protected static int CwFromSnr(double snrDb)
     {
-        double clamped = snrDb < -20 ? -20 : (snrDb > 10 ? 10 : snrDb);
-        return (int)(CwMin + (clamped + 20) * (CwMax - CwMin) / 30.0 + 0.5);
+        return ClampCw(ArduinoMap((long)snrDb, -20, 10, CwMin, CwMax));
     }
 
-    /// <summary>Meshtastic's load weighting for own sends: channel utilisation 0..100 % maps onto CWmin..CWmax.</summary>
+    /// <summary>
+    /// Meshtastic's load weighting for own sends and retransmission timeouts: <c>map(channelUtil, 0, 100, CWmin, CWmax)</c>
+    /// on the utilisation percentage (RadioInterface.cpp:772-773 and 785-786 at 77540685), truncated as the SNR map.
+    /// </summary>
     protected int CwFromUtilisation()
     {
         double u = Context.ChannelUtilisation;
         u = u < 0 ? 0 : (u > 1 ? 1 : u);
-        return (int)(CwMin + u * (CwMax - CwMin) + 0.5);
+        return ClampCw(ArduinoMap((long)(u * 100), 0, 100, CwMin, CwMax));
+    }
+
+    /// <summary>Arduino's map(): (x − inMin)·(outMax − outMin)/(inMax − inMin) + outMin in integers (C division truncates toward zero, as C#'s).</summary>
+    private static long ArduinoMap(long x, long inMin, long inMax, long outMin, long outMax)
+    {
+        return ((x - inMin) * (outMax - outMin) / (inMax - inMin)) + outMin;
+    }
+
+    private static int ClampCw(long cw)
+    {
+        return (int)(cw < CwMin ? CwMin : (cw > CwMax ? CwMax : cw));
     }
 }
