@@ -30,19 +30,30 @@ public sealed class DeviceApp
     private readonly RollingWindow _txUse = new RollingWindow(60, 60000);
     private readonly ArrayList _queue = new ArrayList();
     private readonly ArrayList _awaiting = new ArrayList();
+    private readonly ArrayList _held = new ArrayList();
     private QueuedFrame? _onAir;
     private long _restoreDeadlineMs = -1;
     private long _restoreRoundMs = -1;
     private long _dutyHoldUntilMs;
+    private readonly int _queueCapacity;
 
     /// <summary>
-    /// Frames the radio queue holds at most: Meshtastic's MAX_TX_QUEUE (RadioInterface.h:18 at meshtastic/firmware
-    /// 77540685). The queue is ordered by priority; when it is full a new frame evicts the last one only if that has a
-    /// strictly lower priority, otherwise the new frame is refused (MeshPacketQueue::enqueue and
-    /// replaceLowerPriorityPacket, MeshPacketQueue.cpp:68-90 and 151-168). An own entry that is dropped stays in the
-    /// author's chain and reaches its recipient by sync.
+    /// Frames the radio queue holds at most, whatever the policy (about 12 KB of 255-byte LoRa frames, within an
+    /// ESP32's budget); the policy's <see cref="RoutingPolicy.QueueCapacity"/> may be smaller (managed flooding: 16,
+    /// Meshtastic's MAX_TX_QUEUE). The queue is ordered by priority; when it is full a new frame evicts the last one
+    /// only if that has a strictly lower priority, otherwise the new frame is refused (MeshPacketQueue::enqueue and
+    /// replaceLowerPriorityPacket, MeshPacketQueue.cpp:68-90 and 151-168 at meshtastic/firmware 77540685). An own
+    /// entry that is dropped stays in the author's chain and reaches its recipient by sync.
     /// </summary>
-    public const int MaxQueueLength = 16;
+    public const int MaxQueueLength = 48;
+
+    /// <summary>
+    /// Own frames held back while the radio queue is full, at most; beyond, the oldest is dropped (counted in
+    /// <see cref="DeviceCounters.QueueDrops"/>; an entry stays in its author's chain and arrives by sync). Meshtastic's
+    /// clients do the same: they hold packets while the queue status they are sent reports no free slot
+    /// (MeshService.cpp:125-128 at meshtastic/firmware 77540685).
+    /// </summary>
+    public const int MaxHeldFrames = 64;
 
     /// <summary>
     /// Own frames waiting for an acknowledgement at most. Each waits a few seconds (the policy's ack timeout) and a
@@ -68,6 +79,7 @@ public sealed class DeviceApp
         _region = region;
         _context = new RoutingContext(node.Hint, modulation, random);
         Policy = useLearnedRoutes ? new LearnedRoutePolicy(_context) : (RoutingPolicy)new ManagedFloodingPolicy(_context);
+        _queueCapacity = Policy.QueueCapacity < MaxQueueLength ? Policy.QueueCapacity : MaxQueueLength;
         _duplicates = new DuplicateFilter(Policy.DuplicateCapacity);
         if (node.OwnChain.Restoring)
         {
@@ -92,6 +104,9 @@ public sealed class DeviceApp
 
     /// <summary>Frames waiting for the radio.</summary>
     public int QueueLength => _queue.Count;
+
+    /// <summary>Own frames held back until the radio queue has room (at most <see cref="MaxHeldFrames"/>).</summary>
+    public int HeldFrames => _held.Count;
 
     /// <summary>Channel utilisation over the last minute, 0..1 (Meshtastic's ChUtil).</summary>
     public double ChannelUtilisation => _channelUse.Utilisation(_clock.MonotonicMilliseconds);
@@ -187,10 +202,11 @@ public sealed class DeviceApp
         {
             Counters.Duplicates++;
             QueuedFrame? queued = FindQueuedRelay(p.Key);
-            if (p.IsTraffic && p.Frame.HopStart > 0 && p.Frame.HopLimit == p.Frame.HopStart)
+            if (p.IsTraffic && p.Frame.HopStart > 0 && p.Frame.HopLimit == p.Frame.HopStart && p.Frame.Relay == (byte)p.Author)
             {
-                // The originator retransmits (its hop limit is untouched): it did not hear our repeat, so repeat again
-                // unless a relay is still queued; this is its implicit ACK (FloodingRouter.cpp:47-56).
+                // The originator retransmits (sent by the author, hop limit untouched; a sync answer re-sends others'
+                // entries with a fresh hop start, so the sender must be the author): it did not hear our repeat, so
+                // repeat again unless a relay is still queued; this is its implicit ACK (FloodingRouter.cpp:47-56).
                 if (queued == null && !(p.IsDirect && p.DestinationHint == Node.Hint))
                 {
                     QueueRelay(p, snrDb, now);
@@ -233,7 +249,7 @@ public sealed class DeviceApp
         if (sent != null && !sent.IsRelay && sent.Frame.WantAck && sent.Frame.HopLimit > 0)
         {
             sent.SentAtMs = now;
-            if (!Policy.AckTimerStartsAtSend)
+            if (!Policy.UsesMeshtasticTimers)
             {
                 StartAwaiting(sent, now);
             }
@@ -241,7 +257,7 @@ public sealed class DeviceApp
 
         // Never transmit straight after an operation: every frame waits a fresh contention delay first
         // (RadioLibInterface.cpp:363-369 and the setTransmitDelay call on ISR_TX, :408-420).
-        for (int i = 0; i < _queue.Count; i++)
+        for (int i = 0; Policy.UsesMeshtasticTimers && i < _queue.Count; i++)
         {
             var q = (QueuedFrame)_queue[i]!;
             long fresh = now + ContentionDelayMs(q, now);
@@ -276,6 +292,7 @@ public sealed class DeviceApp
         }
 
         CheckAcknowledgements(now);
+        FeedQueue(now);
         if (_onAir != null || _radio.IsTransmitting)
         {
             return;
@@ -303,8 +320,9 @@ public sealed class DeviceApp
 
         if (_radio.IsChannelBusy)
         {
-            // Channel activity: draw the whole contention delay again (RadioLibInterface.cpp:457-464, setTransmitDelay).
-            next.NotBeforeMs = now + ContentionDelayMs(next, now);
+            // Channel activity: Meshtastic draws the whole contention delay again (RadioLibInterface.cpp:457-464,
+            // setTransmitDelay); otherwise back off a random number of slots (mesh-alg.mdx, layer 1).
+            next.NotBeforeMs = now + (Policy.UsesMeshtasticTimers ? ContentionDelayMs(next, now) : (_context.Next(1 << RoutingPolicy.CwMin) + 1) * _context.SlotMs);
             Counters.LbtDeferrals++;
             return;
         }
@@ -363,14 +381,34 @@ public sealed class DeviceApp
             }
 
             _duplicates.Hear(p.Key);
-            var own = new QueuedFrame(frame, p.Key, false, p.IsDirect, p.DestinationHint, now + Policy.OriginDelayMs(now));
+            var own = new QueuedFrame(frame, p.Key, false, p.IsDirect, p.DestinationHint, now);
             own.AirtimeMs = TimeOnAir.Milliseconds(_modulation, frames[i].Length);
+            if (_held.Count >= MaxHeldFrames)
+            {
+                _held.RemoveAt(0);
+                Counters.QueueDrops++;
+            }
+
+            _held.Add(own);
+        }
+
+        FeedQueue(now);
+    }
+
+    /// <summary>Hands held own frames to the radio queue while it has room.</summary>
+    private void FeedQueue(long now)
+    {
+        while (_held.Count > 0 && _queue.Count < _queueCapacity)
+        {
+            var own = (QueuedFrame)_held[0]!;
+            _held.RemoveAt(0);
+            own.NotBeforeMs = now + Policy.OriginDelayMs(now);
 
             // ReliableRouter::send (ReliableRouter.cpp:17-37): the retransmission timer starts when the frame is handed
-            // to the radio queue, even if the queue refuses it, and every other wait grows by this frame's airtime.
+            // to the radio queue, and every other wait grows by this frame's airtime.
             ExtendAckDeadlines(own.AirtimeMs, own.Key);
             Enqueue(own);
-            if (Policy.AckTimerStartsAtSend && frame.WantAck && frame.HopLimit > 0)
+            if (Policy.UsesMeshtasticTimers && own.Frame.WantAck && own.Frame.HopLimit > 0)
             {
                 StartAwaiting(own, now);
             }
@@ -419,17 +457,17 @@ public sealed class DeviceApp
 
     private void ExtendAckDeadlines(int airtimeMs, long exceptKey)
     {
-        for (int i = 0; Policy.AckTimerStartsAtSend && i < _awaiting.Count; i++)
+        for (int i = 0; Policy.UsesMeshtasticTimers && i < _awaiting.Count; i++)
         {
             var a = (QueuedFrame)_awaiting[i]!;
             a.AckDeadlineMs += a.Key == exceptKey ? 0 : airtimeMs;
         }
     }
 
-    /// <summary>Adds a frame in queue order within <see cref="MaxQueueLength"/>; false if the frame itself was refused.</summary>
+    /// <summary>Adds a frame in queue order within the policy's queue capacity; false if the frame itself was refused.</summary>
     private bool Enqueue(QueuedFrame frame)
     {
-        if (_queue.Count >= MaxQueueLength)
+        if (_queue.Count >= _queueCapacity)
         {
             // Full: the last frame (lowest priority, own before relays) makes room only for a strictly higher priority.
             Counters.QueueDrops++;
@@ -510,7 +548,7 @@ public sealed class DeviceApp
             again.AirtimeMs = a.AirtimeMs;
             again.SentAtMs = a.SentAtMs;
             Enqueue(again);
-            if (Policy.AckTimerStartsAtSend)
+            if (Policy.UsesMeshtasticTimers)
             {
                 StartAwaiting(again, now); // NextHopRouter::setNextTx after each retransmission (NextHopRouter.cpp:467-469, 484-488)
             }

@@ -138,7 +138,7 @@ public sealed class ManagedFloodingFidelityTests
             rig.App.OnReceive(RelayedWant(0x50000000 + i), -90, 0);
         }
 
-        Assert.Equal(16, DeviceApp.MaxQueueLength);
+        Assert.Equal(16, rig.App.Policy.QueueCapacity);
         Assert.Equal(16, rig.App.QueueLength);
         Assert.Equal(0, rig.App.Counters.QueueDrops);
 

@@ -36,6 +36,10 @@ public sealed class ManagedFloodingPolicy : RoutingPolicy
     public override int DuplicateCapacity => 200;
 
     /// <inheritdoc />
+    /// <remarks>MAX_TX_QUEUE (RadioInterface.h:18 at meshtastic/firmware 77540685).</remarks>
+    public override int QueueCapacity => 16;
+
+    /// <inheritdoc />
     /// <remarks>
     /// NUM_RELIABLE_RETX is 3 (NextHopRouter.h:115) but counts the first send: PendingPacket starts at 3 − 1
     /// (NextHopRouter.cpp:36), so an unanswered frame goes on air 3 times.
@@ -44,8 +48,9 @@ public sealed class ManagedFloodingPolicy : RoutingPolicy
 
     /// <inheritdoc />
     /// <remarks>ReliableRouter::send starts the timer (ReliableRouter.cpp:17-26, NextHopRouter.cpp:484-488) and
-    /// lengthens the others by each own frame's airtime (:28-35) and each heard frame's (:69-76).</remarks>
-    public override bool AckTimerStartsAtSend => true;
+    /// lengthens the others by each own frame's airtime (:28-35) and each heard frame's (:69-76); setTransmitDelay
+    /// re-draws on channel activity and after each transmission (RadioLibInterface.cpp:408-420, 457-464).</remarks>
+    public override bool UsesMeshtasticTimers => true;
 
     /// <inheritdoc />
     public override void Learn(PacketInfo packet, double snrDb, long nowMs)

@@ -28,15 +28,19 @@ public abstract class RoutingPolicy
     /// <summary>How many keys the duplicate filter keeps.</summary>
     public abstract int DuplicateCapacity { get; }
 
+    /// <summary>Frames the radio queue holds with this policy, at most <c>DeviceApp.MaxQueueLength</c>.</summary>
+    public virtual int QueueCapacity => 48;
+
     /// <summary>Retransmissions of an own frame that no neighbour was heard repeating.</summary>
     public abstract int MaxRetransmissions { get; }
 
     /// <summary>
-    /// True to start an own frame's acknowledgement timer when the frame enters the radio queue and to lengthen every
-    /// running timer by the airtime of each frame heard or queued meanwhile, as Meshtastic's ReliableRouter does;
-    /// false to start it when the transmission ends.
+    /// True to keep Meshtastic's timers (RadioLibInterface.cpp, ReliableRouter.cpp): an own frame's acknowledgement
+    /// timer starts when the frame enters the radio queue and grows by the airtime of each frame heard or queued
+    /// meanwhile; channel activity re-draws a frame's whole contention delay, and every transmission is followed by a
+    /// fresh one. False: the timer starts when the transmission ends and channel activity backs off 1 to 2^CWmin slots.
     /// </summary>
-    public virtual bool AckTimerStartsAtSend => false;
+    public virtual bool UsesMeshtasticTimers => false;
 
     /// <summary>A new frame was heard (not a duplicate, not our own): learn from it.</summary>
     public abstract void Learn(PacketInfo packet, double snrDb, long nowMs);
