@@ -202,7 +202,7 @@ public sealed class DeviceApp
         {
             Counters.Duplicates++;
             QueuedFrame? queued = FindQueuedRelay(p.Key);
-            if (p.IsTraffic && p.Frame.HopStart > 0 && p.Frame.HopLimit == p.Frame.HopStart && p.Frame.Relay == (byte)p.Author)
+            if (Policy.FollowsMeshtasticFirmware && p.IsTraffic && p.Frame.HopStart > 0 && p.Frame.HopLimit == p.Frame.HopStart && p.Frame.Relay == (byte)p.Author)
             {
                 // The originator retransmits (sent by the author, hop limit untouched; a sync answer re-sends others'
                 // entries with a fresh hop start, so the sender must be the author): it did not hear our repeat, so
@@ -249,7 +249,7 @@ public sealed class DeviceApp
         if (sent != null && !sent.IsRelay && sent.Frame.WantAck && sent.Frame.HopLimit > 0)
         {
             sent.SentAtMs = now;
-            if (!Policy.UsesMeshtasticTimers)
+            if (!Policy.FollowsMeshtasticFirmware)
             {
                 StartAwaiting(sent, now);
             }
@@ -257,7 +257,7 @@ public sealed class DeviceApp
 
         // Never transmit straight after an operation: every frame waits a fresh contention delay first
         // (RadioLibInterface.cpp:363-369 and the setTransmitDelay call on ISR_TX, :408-420).
-        for (int i = 0; Policy.UsesMeshtasticTimers && i < _queue.Count; i++)
+        for (int i = 0; Policy.FollowsMeshtasticFirmware && i < _queue.Count; i++)
         {
             var q = (QueuedFrame)_queue[i]!;
             long fresh = now + ContentionDelayMs(q, now);
@@ -304,13 +304,16 @@ public sealed class DeviceApp
             return;
         }
 
-        // The queue is in Meshtastic's order (priority, then relays before own frames): the first frame whose
-        // contention delay has passed goes.
+        // Meshtastic: the queue is in its order (priority, then relays before own frames) and the first frame whose
+        // contention delay has passed goes. Otherwise the earliest due frame goes.
         QueuedFrame? next = null;
-        for (int i = 0; i < _queue.Count && next == null; i++)
+        for (int i = 0; i < _queue.Count && (next == null || !Policy.FollowsMeshtasticFirmware); i++)
         {
             var q = (QueuedFrame)_queue[i]!;
-            next = q.NotBeforeMs <= now ? q : null;
+            if (q.NotBeforeMs <= now && (next == null || q.NotBeforeMs < next.NotBeforeMs))
+            {
+                next = q;
+            }
         }
 
         if (next == null)
@@ -322,7 +325,7 @@ public sealed class DeviceApp
         {
             // Channel activity: Meshtastic draws the whole contention delay again (RadioLibInterface.cpp:457-464,
             // setTransmitDelay); otherwise back off a random number of slots (mesh-alg.mdx, layer 1).
-            next.NotBeforeMs = now + (Policy.UsesMeshtasticTimers ? ContentionDelayMs(next, now) : (_context.Next(1 << RoutingPolicy.CwMin) + 1) * _context.SlotMs);
+            next.NotBeforeMs = now + (Policy.FollowsMeshtasticFirmware ? ContentionDelayMs(next, now) : (_context.Next(1 << RoutingPolicy.CwMin) + 1) * _context.SlotMs);
             Counters.LbtDeferrals++;
             return;
         }
@@ -408,7 +411,7 @@ public sealed class DeviceApp
             // to the radio queue, and every other wait grows by this frame's airtime.
             ExtendAckDeadlines(own.AirtimeMs, own.Key);
             Enqueue(own);
-            if (Policy.UsesMeshtasticTimers && own.Frame.WantAck && own.Frame.HopLimit > 0)
+            if (Policy.FollowsMeshtasticFirmware && own.Frame.WantAck && own.Frame.HopLimit > 0)
             {
                 StartAwaiting(own, now);
             }
@@ -457,16 +460,21 @@ public sealed class DeviceApp
 
     private void ExtendAckDeadlines(int airtimeMs, long exceptKey)
     {
-        for (int i = 0; Policy.UsesMeshtasticTimers && i < _awaiting.Count; i++)
+        for (int i = 0; Policy.FollowsMeshtasticFirmware && i < _awaiting.Count; i++)
         {
             var a = (QueuedFrame)_awaiting[i]!;
             a.AckDeadlineMs += a.Key == exceptKey ? 0 : airtimeMs;
         }
     }
 
-    /// <summary>Adds a frame in queue order within the policy's queue capacity; false if the frame itself was refused.</summary>
+    /// <summary>Adds a frame within the policy's queue capacity; false if the frame itself was refused.</summary>
     private bool Enqueue(QueuedFrame frame)
     {
+        if (!Policy.FollowsMeshtasticFirmware)
+        {
+            return EnqueueRelaysFirstDropped(frame);
+        }
+
         if (_queue.Count >= _queueCapacity)
         {
             // Full: the last frame (lowest priority, own before relays) makes room only for a strictly higher priority.
@@ -487,6 +495,31 @@ public sealed class DeviceApp
         }
 
         _queue.Insert(at, frame);
+        return true;
+    }
+
+    /// <summary>Our own rule: when full, the oldest relay is dropped before an own frame; arrival order.</summary>
+    private bool EnqueueRelaysFirstDropped(QueuedFrame frame)
+    {
+        if (_queue.Count >= _queueCapacity)
+        {
+            int victim = -1;
+            for (int i = 0; i < _queue.Count && victim < 0; i++)
+            {
+                victim = ((QueuedFrame)_queue[i]!).IsRelay ? i : -1;
+            }
+
+            if (victim < 0 && frame.IsRelay)
+            {
+                Counters.QueueDrops++;
+                return false;
+            }
+
+            _queue.RemoveAt(victim < 0 ? 0 : victim);
+            Counters.QueueDrops++;
+        }
+
+        _queue.Add(frame);
         return true;
     }
 
@@ -512,7 +545,11 @@ public sealed class DeviceApp
             {
                 _awaiting.RemoveAt(i);
                 Counters.EchoAcks++;
-                RemoveQueuedRetransmission(p.Key);
+                if (Policy.FollowsMeshtasticFirmware)
+                {
+                    RemoveQueuedRetransmission(p.Key);
+                }
+
                 Policy.OnEcho(p, p.Frame.Relay, now - a.SentAtMs, now);
                 return;
             }
@@ -548,7 +585,7 @@ public sealed class DeviceApp
             again.AirtimeMs = a.AirtimeMs;
             again.SentAtMs = a.SentAtMs;
             Enqueue(again);
-            if (Policy.UsesMeshtasticTimers)
+            if (Policy.FollowsMeshtasticFirmware)
             {
                 StartAwaiting(again, now); // NextHopRouter::setNextTx after each retransmission (NextHopRouter.cpp:467-469, 484-488)
             }

@@ -50,7 +50,7 @@ public sealed class ManagedFloodingPolicy : RoutingPolicy
     /// <remarks>ReliableRouter::send starts the timer (ReliableRouter.cpp:17-26, NextHopRouter.cpp:484-488) and
     /// lengthens the others by each own frame's airtime (:28-35) and each heard frame's (:69-76); setTransmitDelay
     /// re-draws on channel activity and after each transmission (RadioLibInterface.cpp:408-420, 457-464).</remarks>
-    public override bool UsesMeshtasticTimers => true;
+    public override bool FollowsMeshtasticFirmware => true;
 
     /// <inheritdoc />
     public override void Learn(PacketInfo packet, double snrDb, long nowMs)

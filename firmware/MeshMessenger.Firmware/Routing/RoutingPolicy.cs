@@ -35,12 +35,16 @@ public abstract class RoutingPolicy
     public abstract int MaxRetransmissions { get; }
 
     /// <summary>
-    /// True to keep Meshtastic's timers (RadioLibInterface.cpp, ReliableRouter.cpp): an own frame's acknowledgement
-    /// timer starts when the frame enters the radio queue and grows by the airtime of each frame heard or queued
-    /// meanwhile; channel activity re-draws a frame's whole contention delay, and every transmission is followed by a
-    /// fresh one. False: the timer starts when the transmission ends and channel activity backs off 1 to 2^CWmin slots.
+    /// True for the Meshtastic reference: <see cref="DeviceApp"/> then keeps meshtastic/firmware's queue order and
+    /// eviction (MeshPacketQueue.cpp), its timers (an own frame's acknowledgement timer starts when the frame enters
+    /// the queue and grows by the airtime of each frame heard or queued meanwhile, ReliableRouter.cpp), re-draws a
+    /// frame's whole contention delay on channel activity and after each transmission (RadioLibInterface.cpp), repeats
+    /// an originator's retransmission (FloodingRouter.cpp:47-56) and drops a queued retransmission on an implicit ACK;
+    /// the contention windows use Arduino's truncating map(). False: the earliest due frame goes first, a full queue
+    /// drops a relay before an own frame, the timer starts when the transmission ends, channel activity backs off 1 to
+    /// 2^CWmin slots, and the windows round.
     /// </summary>
-    public virtual bool UsesMeshtasticTimers => false;
+    public virtual bool FollowsMeshtasticFirmware => false;
 
     /// <summary>A new frame was heard (not a duplicate, not our own): learn from it.</summary>
     public abstract void Learn(PacketInfo packet, double snrDb, long nowMs);
@@ -82,21 +86,29 @@ public abstract class RoutingPolicy
     /// (the core's map(), e.g. src/platform/nrf54l15/Arduino.h:696). So −5 dB gives 5, not 6. The firmware does not
     /// clamp: it gives CW 9 from +16 dB. The SX126x rarely reports such SNR, while the emulator's link budget has no
     /// ceiling, so the result stops at CWmax; it equals the firmware's for every SNR from −25 to +15.99 dB.
+    /// Without <see cref="FollowsMeshtasticFirmware"/> the SNR is clamped to −20..+10 and the result rounded.
     /// </summary>
-    protected static int CwFromSnr(double snrDb)
+    protected int CwFromSnr(double snrDb)
     {
-        return ClampCw(ArduinoMap((long)snrDb, -20, 10, CwMin, CwMax));
+        if (FollowsMeshtasticFirmware)
+        {
+            return ClampCw(ArduinoMap((long)snrDb, -20, 10, CwMin, CwMax));
+        }
+
+        double clamped = snrDb < -20 ? -20 : (snrDb > 10 ? 10 : snrDb);
+        return (int)(CwMin + ((clamped + 20) * (CwMax - CwMin) / 30.0) + 0.5);
     }
 
     /// <summary>
     /// Meshtastic's load weighting for own sends and retransmission timeouts: <c>map(channelUtil, 0, 100, CWmin, CWmax)</c>
-    /// on the utilisation percentage (RadioInterface.cpp:772-773 and 785-786 at 77540685), truncated as the SNR map.
+    /// on the utilisation percentage (RadioInterface.cpp:772-773 and 785-786 at 77540685), truncated as the SNR map
+    /// (rounded without <see cref="FollowsMeshtasticFirmware"/>).
     /// </summary>
     protected int CwFromUtilisation()
     {
         double u = Context.ChannelUtilisation;
         u = u < 0 ? 0 : (u > 1 ? 1 : u);
-        return ClampCw(ArduinoMap((long)(u * 100), 0, 100, CwMin, CwMax));
+        return FollowsMeshtasticFirmware ? ClampCw(ArduinoMap((long)(u * 100), 0, 100, CwMin, CwMax)) : (int)(CwMin + (u * (CwMax - CwMin)) + 0.5);
     }
 
     /// <summary>Arduino's map(): (x − inMin)·(outMax − outMin)/(inMax − inMin) + outMin in integers (C division truncates toward zero, as C#'s).</summary>
