@@ -30,17 +30,30 @@ public sealed class DeviceApp
     private readonly RollingWindow _txUse = new RollingWindow(60, 60000);
     private readonly ArrayList _queue = new ArrayList();
     private readonly ArrayList _awaiting = new ArrayList();
+    private readonly ArrayList _held = new ArrayList();
     private QueuedFrame? _onAir;
     private long _restoreDeadlineMs = -1;
     private long _restoreRoundMs = -1;
     private long _dutyHoldUntilMs;
+    private readonly int _queueCapacity;
 
     /// <summary>
-    /// Frames the radio queue holds at most (about 12 KB of 255-byte LoRa frames, within an ESP32's budget).
-    /// When it is full a relay is dropped before an own frame; an own entry that is dropped stays in the
-    /// author's chain and reaches its recipient by sync.
+    /// Frames the radio queue holds at most, whatever the policy (about 12 KB of 255-byte LoRa frames, within an
+    /// ESP32's budget); the policy's <see cref="RoutingPolicy.QueueCapacity"/> may be smaller (managed flooding: 16,
+    /// Meshtastic's MAX_TX_QUEUE). The queue is ordered by priority; when it is full a new frame evicts the last one
+    /// only if that has a strictly lower priority, otherwise the new frame is refused (MeshPacketQueue::enqueue and
+    /// replaceLowerPriorityPacket, MeshPacketQueue.cpp:68-90 and 151-168 at meshtastic/firmware 77540685). An own
+    /// entry that is dropped stays in the author's chain and reaches its recipient by sync.
     /// </summary>
     public const int MaxQueueLength = 48;
+
+    /// <summary>
+    /// Own frames held back while the radio queue is full, at most; beyond, the oldest is dropped (counted in
+    /// <see cref="DeviceCounters.QueueDrops"/>; an entry stays in its author's chain and arrives by sync). Meshtastic's
+    /// clients do the same: they hold packets while the queue status they are sent reports no free slot
+    /// (MeshService.cpp:125-128 at meshtastic/firmware 77540685).
+    /// </summary>
+    public const int MaxHeldFrames = 64;
 
     /// <summary>
     /// Own frames waiting for an acknowledgement at most. Each waits a few seconds (the policy's ack timeout) and a
@@ -66,6 +79,7 @@ public sealed class DeviceApp
         _region = region;
         _context = new RoutingContext(node.Hint, modulation, random);
         Policy = useLearnedRoutes ? new LearnedRoutePolicy(_context) : (RoutingPolicy)new ManagedFloodingPolicy(_context);
+        _queueCapacity = Policy.QueueCapacity < MaxQueueLength ? Policy.QueueCapacity : MaxQueueLength;
         _duplicates = new DuplicateFilter(Policy.DuplicateCapacity);
         if (node.OwnChain.Restoring)
         {
@@ -90,6 +104,9 @@ public sealed class DeviceApp
 
     /// <summary>Frames waiting for the radio.</summary>
     public int QueueLength => _queue.Count;
+
+    /// <summary>Own frames held back until the radio queue has room (at most <see cref="MaxHeldFrames"/>).</summary>
+    public int HeldFrames => _held.Count;
 
     /// <summary>Channel utilisation over the last minute, 0..1 (Meshtastic's ChUtil).</summary>
     public double ChannelUtilisation => _channelUse.Utilisation(_clock.MonotonicMilliseconds);
@@ -170,9 +187,14 @@ public sealed class DeviceApp
         if (p.IsTraffic && p.Author == Node.Id && p.Author != 0)
         {
             OnOwnEcho(p, now);
+            ExtendAckDeadlines(airtime, -1);
             Node.Receive(bytes, 0, bytes.Length);
             return;
         }
+
+        // While a frame was being received no implicit ACK could be heard: every wait grows by its airtime
+        // (ReliableRouter::shouldFilterReceived, ReliableRouter.cpp:69-76 at meshtastic/firmware 77540685).
+        ExtendAckDeadlines(airtime, -1);
 
         // A neighbour's sync frame (hop start 0) is never a relayed copy: the same question asked again is answered again.
         int heard = p.IsTraffic || p.Frame.HopStart > 0 ? _duplicates.Hear(p.Key) : 0;
@@ -180,6 +202,19 @@ public sealed class DeviceApp
         {
             Counters.Duplicates++;
             QueuedFrame? queued = FindQueuedRelay(p.Key);
+            if (Policy.FollowsMeshtasticFirmware && p.IsTraffic && p.Frame.HopStart > 0 && p.Frame.HopLimit == p.Frame.HopStart && p.Frame.Relay == (byte)p.Author)
+            {
+                // The originator retransmits (sent by the author, hop limit untouched; a sync answer re-sends others'
+                // entries with a fresh hop start, so the sender must be the author): it did not hear our repeat, so
+                // repeat again unless a relay is still queued; this is its implicit ACK (FloodingRouter.cpp:47-56).
+                if (queued == null && !(p.IsDirect && p.DestinationHint == Node.Hint))
+                {
+                    QueueRelay(p, snrDb, now);
+                }
+
+                return;
+            }
+
             if (queued != null && Policy.CancelOnDuplicate(p, snrDb, heard, now))
             {
                 queued.Cancelled = true;
@@ -201,15 +236,7 @@ public sealed class DeviceApp
 
         if (!forMe)
         {
-            int delay = Policy.RelayDelayMs(p, snrDb, now);
-            if (delay >= 0)
-            {
-                Frame relayed = p.Frame.Relayed(Node.Hint, Policy.RelayNextHop(p, now));
-                if (Enqueue(new QueuedFrame(relayed, p.Key, true, p.IsDirect, p.DestinationHint, now + delay)))
-                {
-                    Counters.RelaysQueued++;
-                }
-            }
+            QueueRelay(p, snrDb, now);
         }
     }
 
@@ -222,14 +249,19 @@ public sealed class DeviceApp
         if (sent != null && !sent.IsRelay && sent.Frame.WantAck && sent.Frame.HopLimit > 0)
         {
             sent.SentAtMs = now;
-            sent.AckDeadlineMs = now + Policy.AckTimeoutMs(sent.AirtimeMs, now);
-            if (_awaiting.Count >= MaxAwaitingAcks)
+            if (!Policy.FollowsMeshtasticFirmware)
             {
-                _awaiting.RemoveAt(0);
-                Counters.AckWaitDrops++;
+                StartAwaiting(sent, now);
             }
+        }
 
-            _awaiting.Add(sent);
+        // Never transmit straight after an operation: every frame waits a fresh contention delay first
+        // (RadioLibInterface.cpp:363-369 and the setTransmitDelay call on ISR_TX, :408-420).
+        for (int i = 0; Policy.FollowsMeshtasticFirmware && i < _queue.Count; i++)
+        {
+            var q = (QueuedFrame)_queue[i]!;
+            long fresh = now + ContentionDelayMs(q, now);
+            q.NotBeforeMs = q.NotBeforeMs < fresh ? fresh : q.NotBeforeMs;
         }
 
         Tick();
@@ -260,6 +292,7 @@ public sealed class DeviceApp
         }
 
         CheckAcknowledgements(now);
+        FeedQueue(now);
         if (_onAir != null || _radio.IsTransmitting)
         {
             return;
@@ -271,8 +304,10 @@ public sealed class DeviceApp
             return;
         }
 
+        // Meshtastic: the queue is in its order (priority, then relays before own frames) and the first frame whose
+        // contention delay has passed goes. Otherwise the earliest due frame goes.
         QueuedFrame? next = null;
-        for (int i = 0; i < _queue.Count; i++)
+        for (int i = 0; i < _queue.Count && (next == null || !Policy.FollowsMeshtasticFirmware); i++)
         {
             var q = (QueuedFrame)_queue[i]!;
             if (q.NotBeforeMs <= now && (next == null || q.NotBeforeMs < next.NotBeforeMs))
@@ -288,8 +323,9 @@ public sealed class DeviceApp
 
         if (_radio.IsChannelBusy)
         {
-            // Listen before talk (Meshtastic mesh-alg.mdx, layer 1): back off a random number of slots.
-            next.NotBeforeMs = now + ((_context.Next(1 << RoutingPolicy.CwMin) + 1) * _context.SlotMs);
+            // Channel activity: Meshtastic draws the whole contention delay again (RadioLibInterface.cpp:457-464,
+            // setTransmitDelay); otherwise back off a random number of slots (mesh-alg.mdx, layer 1).
+            next.NotBeforeMs = now + (Policy.FollowsMeshtasticFirmware ? ContentionDelayMs(next, now) : (_context.Next(1 << RoutingPolicy.CwMin) + 1) * _context.SlotMs);
             Counters.LbtDeferrals++;
             return;
         }
@@ -348,14 +384,124 @@ public sealed class DeviceApp
             }
 
             _duplicates.Hear(p.Key);
-            Enqueue(new QueuedFrame(frame, p.Key, false, p.IsDirect, p.DestinationHint, now + Policy.OriginDelayMs(now)));
+            var own = new QueuedFrame(frame, p.Key, false, p.IsDirect, p.DestinationHint, now);
+            own.AirtimeMs = TimeOnAir.Milliseconds(_modulation, frames[i].Length);
+            if (_held.Count >= MaxHeldFrames)
+            {
+                _held.RemoveAt(0);
+                Counters.QueueDrops++;
+            }
+
+            _held.Add(own);
+        }
+
+        FeedQueue(now);
+    }
+
+    /// <summary>Hands held own frames to the radio queue while it has room.</summary>
+    private void FeedQueue(long now)
+    {
+        while (_held.Count > 0 && _queue.Count < _queueCapacity)
+        {
+            var own = (QueuedFrame)_held[0]!;
+            _held.RemoveAt(0);
+            own.NotBeforeMs = now + Policy.OriginDelayMs(now);
+
+            // ReliableRouter::send (ReliableRouter.cpp:17-37): the retransmission timer starts when the frame is handed
+            // to the radio queue, and every other wait grows by this frame's airtime.
+            ExtendAckDeadlines(own.AirtimeMs, own.Key);
+            Enqueue(own);
+            if (Policy.FollowsMeshtasticFirmware && own.Frame.WantAck && own.Frame.HopLimit > 0)
+            {
+                StartAwaiting(own, now);
+            }
         }
     }
 
-    /// <summary>Adds a frame within <see cref="MaxQueueLength"/>; false if the frame itself was refused.</summary>
+    private void QueueRelay(PacketInfo p, double snrDb, long now)
+    {
+        int delay = Policy.RelayDelayMs(p, snrDb, now);
+        if (delay < 0)
+        {
+            return;
+        }
+
+        Frame relayed = p.Frame.Relayed(Node.Hint, Policy.RelayNextHop(p, now));
+        var relay = new QueuedFrame(relayed, p.Key, true, p.IsDirect, p.DestinationHint, now + delay);
+        relay.Heard = p;
+        relay.HeardSnrDb = snrDb;
+        if (Enqueue(relay))
+        {
+            Counters.RelaysQueued++;
+        }
+    }
+
+    /// <summary>
+    /// The delay setTransmitDelay draws for a frame (RadioLibInterface.cpp:484-511): SNR-weighted for a relay, from
+    /// channel utilisation for an own frame.
+    /// </summary>
+    private int ContentionDelayMs(QueuedFrame q, long now)
+    {
+        int delay = q.IsRelay && q.Heard != null ? Policy.RelayDelayMs(q.Heard, q.HeardSnrDb, now) : Policy.OriginDelayMs(now);
+        return delay < 0 ? Policy.OriginDelayMs(now) : delay;
+    }
+
+    private void StartAwaiting(QueuedFrame frame, long now)
+    {
+        frame.AckDeadlineMs = now + Policy.AckTimeoutMs(frame.AirtimeMs, now);
+        if (_awaiting.Count >= MaxAwaitingAcks)
+        {
+            _awaiting.RemoveAt(0);
+            Counters.AckWaitDrops++;
+        }
+
+        _awaiting.Add(frame);
+    }
+
+    private void ExtendAckDeadlines(int airtimeMs, long exceptKey)
+    {
+        for (int i = 0; Policy.FollowsMeshtasticFirmware && i < _awaiting.Count; i++)
+        {
+            var a = (QueuedFrame)_awaiting[i]!;
+            a.AckDeadlineMs += a.Key == exceptKey ? 0 : airtimeMs;
+        }
+    }
+
+    /// <summary>Adds a frame within the policy's queue capacity; false if the frame itself was refused.</summary>
     private bool Enqueue(QueuedFrame frame)
     {
-        if (_queue.Count >= MaxQueueLength)
+        if (!Policy.FollowsMeshtasticFirmware)
+        {
+            return EnqueueRelaysFirstDropped(frame);
+        }
+
+        if (_queue.Count >= _queueCapacity)
+        {
+            // Full: the last frame (lowest priority, own before relays) makes room only for a strictly higher priority.
+            Counters.QueueDrops++;
+            if (((QueuedFrame)_queue[_queue.Count - 1]!).Priority >= frame.Priority)
+            {
+                return false;
+            }
+
+            _queue.RemoveAt(_queue.Count - 1);
+        }
+
+        // std::upper_bound: after every frame that does not go after it, so equal frames keep their arrival order.
+        int at = _queue.Count;
+        for (int i = 0; i < _queue.Count && at == _queue.Count; i++)
+        {
+            at = frame.GoesBefore((QueuedFrame)_queue[i]!) ? i : at;
+        }
+
+        _queue.Insert(at, frame);
+        return true;
+    }
+
+    /// <summary>Our own rule: when full, the oldest relay is dropped before an own frame; arrival order.</summary>
+    private bool EnqueueRelaysFirstDropped(QueuedFrame frame)
+    {
+        if (_queue.Count >= _queueCapacity)
         {
             int victim = -1;
             for (int i = 0; i < _queue.Count && victim < 0; i++)
@@ -399,6 +545,11 @@ public sealed class DeviceApp
             {
                 _awaiting.RemoveAt(i);
                 Counters.EchoAcks++;
+                if (Policy.FollowsMeshtasticFirmware)
+                {
+                    RemoveQueuedRetransmission(p.Key);
+                }
+
                 Policy.OnEcho(p, p.Frame.Relay, now - a.SentAtMs, now);
                 return;
             }
@@ -431,8 +582,28 @@ public sealed class DeviceApp
             byte nextHop = a.IsDirect ? Policy.OwnNextHop(a.DestinationHint, a.Attempt + 1, now) : (byte)0;
             var again = new QueuedFrame(a.Frame.Readdressed(a.Frame.HopStart, nextHop, Node.Hint), a.Key, false, a.IsDirect, a.DestinationHint, now + Policy.OriginDelayMs(now));
             again.Attempt = a.Attempt + 1;
+            again.AirtimeMs = a.AirtimeMs;
+            again.SentAtMs = a.SentAtMs;
             Enqueue(again);
+            if (Policy.FollowsMeshtasticFirmware)
+            {
+                StartAwaiting(again, now); // NextHopRouter::setNextTx after each retransmission (NextHopRouter.cpp:467-469, 484-488)
+            }
+
             Counters.Retransmissions++;
+        }
+    }
+
+    /// <summary>An implicit ACK also takes a queued retransmission off the queue (NextHopRouter::stopRetransmission, NextHopRouter.cpp:330-343).</summary>
+    private void RemoveQueuedRetransmission(long key)
+    {
+        for (int i = _queue.Count - 1; i >= 0; i--)
+        {
+            var q = (QueuedFrame)_queue[i]!;
+            if (!q.IsRelay && q.Key == key && q.Attempt > 0)
+            {
+                _queue.RemoveAt(i);
+            }
         }
     }
 

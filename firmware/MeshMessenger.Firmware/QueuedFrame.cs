@@ -1,3 +1,4 @@
+using MeshMessenger.Firmware.Routing;
 using MeshMessenger.Protocol.Frames;
 
 namespace MeshMessenger.Firmware;
@@ -5,6 +6,14 @@ namespace MeshMessenger.Firmware;
 /// <summary>A frame waiting for the radio, or an own frame waiting to be heard repeated.</summary>
 internal sealed class QueuedFrame
 {
+    // Meshtastic's MeshPacket.Priority values (mesh.proto) as fixPriority gives them (MeshPacketQueue.cpp:41-65 at
+    // meshtastic/firmware 77540685): routing ACK 120, text 100, want_response 70, anything else 64. Our frames map:
+    // a hop ACK is a routing ACK; an entry or fragment is a text message; a want asks for an answer.
+    public const int PriorityDefault = 64;
+    public const int PriorityReliable = 70;
+    public const int PriorityHigh = 100;
+    public const int PriorityAck = 120;
+
     public QueuedFrame(Frame frame, long key, bool isRelay, bool isDirect, byte destinationHint, long notBeforeMs)
     {
         Frame = frame;
@@ -13,6 +22,7 @@ internal sealed class QueuedFrame
         IsDirect = isDirect;
         DestinationHint = destinationHint;
         NotBeforeMs = notBeforeMs;
+        Priority = PriorityOf(frame.Type);
     }
 
     public Frame Frame { get; set; }
@@ -36,4 +46,38 @@ internal sealed class QueuedFrame
     public long AckDeadlineMs { get; set; }
 
     public int AirtimeMs { get; set; }
+
+    /// <summary>Meshtastic priority: the queue sends higher first and evicts its lowest when full.</summary>
+    public int Priority { get; }
+
+    /// <summary>For a relay: the frame as heard, so the contention delay can be drawn again (setTransmitDelay).</summary>
+    public PacketInfo? Heard { get; set; }
+
+    /// <summary>For a relay: the SNR the frame was heard at.</summary>
+    public double HeardSnrDb { get; set; }
+
+    public static int PriorityOf(FrameType type)
+    {
+        switch (type)
+        {
+            case FrameType.Ack:
+                return PriorityAck;
+            case FrameType.Entry:
+            case FrameType.Fragment:
+                return PriorityHigh;
+            case FrameType.Want:
+                return PriorityReliable;
+            default:
+                return PriorityDefault;
+        }
+    }
+
+    /// <summary>
+    /// Queue order (CompareMeshPacketFunc, MeshPacketQueue.cpp:16-29): higher priority first; at equal priority a
+    /// frame already on the mesh (a relay) before an own one.
+    /// </summary>
+    public bool GoesBefore(QueuedFrame other)
+    {
+        return Priority != other.Priority ? Priority > other.Priority : (IsRelay && !other.IsRelay);
+    }
 }

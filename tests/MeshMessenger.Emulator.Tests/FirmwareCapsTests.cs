@@ -140,6 +140,7 @@ public sealed class FirmwareCapsTests
 
         Assert.Equal(DeviceApp.MaxAwaitingAcks, maxAwaiting);
         Assert.True(app.Counters.AckWaitDrops > 0);
-        Assert.Equal(48, DeviceApp.MaxQueueLength); // Meshtastic holds 16; see docs/nanoframework-subset.md
+        Assert.Equal(48, DeviceApp.MaxQueueLength);
+        Assert.Equal(16, app.Policy.QueueCapacity); // managed flooding: Meshtastic's MAX_TX_QUEUE
     }
 }

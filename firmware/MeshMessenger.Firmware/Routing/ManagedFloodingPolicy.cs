@@ -4,15 +4,15 @@ using MeshMessenger.Protocol.Collections;
 namespace MeshMessenger.Firmware.Routing;
 
 /// <summary>
-/// A faithful reference of Meshtastic's managed flooding for the CLIENT role (firmware 2.6-2.8; facts in
-/// docs/emulator.md with their sources):
+/// A faithful reference of Meshtastic's managed flooding for the CLIENT role (meshtastic/firmware 77540685; each
+/// fact in docs/emulator.md §3.1 with its file and line):
 /// relay every new frame with hop limit above 0 after an SNR-weighted delay of
 /// 2·CWmax·slot + random(0, 2^CW)·slot (RadioInterface::getTxDelayMsecWeighted); cancel a queued relay
 /// on hearing anyone else repeat the frame (FloodingRouter); hop limit 3; implicit ACK: an own frame
-/// repeated by any neighbour counts as acknowledged, else up to 3 retransmissions after
-/// 2·airtime + (2^CW + 2·CWmax + 2^5)·slot + 4.5 s (getRetransmissionMsec); next hop for direct frames
-/// learned only when a reply comes back through a node that also repeated the original (NextHopRouter),
-/// used only if the hint is unique, and the last retransmission floods.
+/// repeated by any neighbour counts as acknowledged, else NUM_RELIABLE_RETX 3 transmissions in all, each
+/// retransmission after 2·airtime + (2^CW + 2·CWmax + 2^5)·slot + 4.5 s (getRetransmissionMsec); next hop for
+/// direct frames learned only when a reply comes back through a node that also repeated the original
+/// (NextHopRouter), used only if the hint is unique, and the last retransmission floods.
 /// </summary>
 public sealed class ManagedFloodingPolicy : RoutingPolicy
 {
@@ -36,7 +36,21 @@ public sealed class ManagedFloodingPolicy : RoutingPolicy
     public override int DuplicateCapacity => 200;
 
     /// <inheritdoc />
-    public override int MaxRetransmissions => 3;
+    /// <remarks>MAX_TX_QUEUE (RadioInterface.h:18 at meshtastic/firmware 77540685).</remarks>
+    public override int QueueCapacity => 16;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// NUM_RELIABLE_RETX is 3 (NextHopRouter.h:115) but counts the first send: PendingPacket starts at 3 − 1
+    /// (NextHopRouter.cpp:36), so an unanswered frame goes on air 3 times.
+    /// </remarks>
+    public override int MaxRetransmissions => 2;
+
+    /// <inheritdoc />
+    /// <remarks>ReliableRouter::send starts the timer (ReliableRouter.cpp:17-26, NextHopRouter.cpp:484-488) and
+    /// lengthens the others by each own frame's airtime (:28-35) and each heard frame's (:69-76); setTransmitDelay
+    /// re-draws on channel activity and after each transmission (RadioLibInterface.cpp:408-420, 457-464).</remarks>
+    public override bool FollowsMeshtasticFirmware => true;
 
     /// <inheritdoc />
     public override void Learn(PacketInfo packet, double snrDb, long nowMs)
@@ -67,6 +81,7 @@ public sealed class ManagedFloodingPolicy : RoutingPolicy
             return -1; // a directed frame for another relay
         }
 
+        // getTxDelayMsecWeighted, non-router branch (RadioInterface.cpp:823-840).
         return (2 * CwMax * Context.SlotMs) + (Context.Next(1 << CwFromSnr(snrDb)) * Context.SlotMs);
     }
 
@@ -80,7 +95,7 @@ public sealed class ManagedFloodingPolicy : RoutingPolicy
     /// <inheritdoc />
     public override bool CancelOnDuplicate(PacketInfo packet, double snrDb, int timesHeard, long nowMs)
     {
-        return true; // CLIENT: anyone else's rebroadcast cancels ours
+        return true; // CLIENT: anyone else's rebroadcast cancels ours (FloodingRouter.cpp:117-135, perhapsCancelDupe :137)
     }
 
     /// <inheritdoc />
@@ -93,6 +108,8 @@ public sealed class ManagedFloodingPolicy : RoutingPolicy
     /// <inheritdoc />
     public override long AckTimeoutMs(int airtimeMs, long nowMs)
     {
+        // getRetransmissionMsec (RadioInterface.cpp:764-777): 2^((CWmax + CWmin) / 2) = 2^5 slots, PROCESSING_TIME_MSEC
+        // 4500 (RadioInterface.h:105).
         return (2L * airtimeMs) + (((1 << CwFromUtilisation()) + (2 * CwMax) + 32) * Context.SlotMs) + 4500;
     }
 

@@ -15,8 +15,9 @@ public sealed class RoutingContext
         SelfHint = selfHint;
         Modulation = modulation;
         _random = random;
-        // Meshtastic computeSlotTimeMsec: 2.5 symbols of CAD + 0.2 ms + 0.4 ms + 7 ms of processing.
-        SlotMs = (int)(2.5 * modulation.SymbolMicroseconds / 1000.0 + 0.2 + 0.4 + 7.0 + 0.5);
+        // Meshtastic computeSlotTimeMsec (RadioInterface.cpp:1384-1396 at 77540685): SX126x CAD of NUM_SYM_CAD 2 + 0.5
+        // symbols (RadioInterface.h:95) + 0.2 + 0.4 + 7 ms of propagation, turnaround and MAC, returned as uint32_t: truncated.
+        SlotMs = (int)((2.5 * modulation.SymbolMicroseconds / 1000.0) + 0.2 + 0.4 + 7.0);
     }
 
     /// <summary>Low byte of this node's id.</summary>

@@ -7,7 +7,7 @@ namespace MeshMessenger.Firmware.Routing;
 /// </summary>
 public abstract class RoutingPolicy
 {
-    /// <summary>Meshtastic's contention window bounds (RadioInterface.h: CWmin 3, CWmax 8).</summary>
+    /// <summary>Meshtastic's contention window bounds: CWmin 3, CWmax 8 (RadioInterface.h:107-108 at meshtastic/firmware 77540685).</summary>
     public const int CwMin = 3;
 
     /// <summary>Upper contention window bound.</summary>
@@ -28,8 +28,23 @@ public abstract class RoutingPolicy
     /// <summary>How many keys the duplicate filter keeps.</summary>
     public abstract int DuplicateCapacity { get; }
 
+    /// <summary>Frames the radio queue holds with this policy, at most <c>DeviceApp.MaxQueueLength</c>.</summary>
+    public virtual int QueueCapacity => 48;
+
     /// <summary>Retransmissions of an own frame that no neighbour was heard repeating.</summary>
     public abstract int MaxRetransmissions { get; }
+
+    /// <summary>
+    /// True for the Meshtastic reference: <see cref="DeviceApp"/> then keeps meshtastic/firmware's queue order and
+    /// eviction (MeshPacketQueue.cpp), its timers (an own frame's acknowledgement timer starts when the frame enters
+    /// the queue and grows by the airtime of each frame heard or queued meanwhile, ReliableRouter.cpp), re-draws a
+    /// frame's whole contention delay on channel activity and after each transmission (RadioLibInterface.cpp), repeats
+    /// an originator's retransmission (FloodingRouter.cpp:47-56) and drops a queued retransmission on an implicit ACK;
+    /// the contention windows use Arduino's truncating map(). False: the earliest due frame goes first, a full queue
+    /// drops a relay before an own frame, the timer starts when the transmission ends, channel activity backs off 1 to
+    /// 2^CWmin slots, and the windows round.
+    /// </summary>
+    public virtual bool FollowsMeshtasticFirmware => false;
 
     /// <summary>A new frame was heard (not a duplicate, not our own): learn from it.</summary>
     public abstract void Learn(PacketInfo packet, double snrDb, long nowMs);
@@ -46,7 +61,7 @@ public abstract class RoutingPolicy
     /// <summary>The next hop for an own direct frame to <paramref name="destinationHint"/>, on attempt 0, 1, ...</summary>
     public abstract byte OwnNextHop(byte destinationHint, int attempt, long nowMs);
 
-    /// <summary>Delay before sending an own frame (contention on a busy channel).</summary>
+    /// <summary>Delay before sending an own frame: random(0, 2^CW)·slot, CW from channel utilisation (getTxDelayMsec, RadioInterface.cpp:780-789).</summary>
     public virtual int OriginDelayMs(long nowMs)
     {
         return Context.Next(1 << CwFromUtilisation()) * Context.SlotMs;
@@ -65,18 +80,45 @@ public abstract class RoutingPolicy
     {
     }
 
-    /// <summary>Meshtastic's SNR weighting: SNR −20..+10 dB maps linearly onto CWmin..CWmax (RadioInterface::getTxDelayMsecWeighted).</summary>
-    protected static int CwFromSnr(double snrDb)
+    /// <summary>
+    /// Meshtastic's SNR weighting, RadioInterface::getCWsize (RadioInterface.cpp:792-801 at 77540685): the Arduino
+    /// <c>map(snr, -20, 10, CWmin, CWmax)</c>, integer arithmetic that truncates the SNR and the quotient toward zero
+    /// (the core's map(), e.g. src/platform/nrf54l15/Arduino.h:696). So −5 dB gives 5, not 6. The firmware does not
+    /// clamp: it gives CW 9 from +16 dB. The SX126x rarely reports such SNR, while the emulator's link budget has no
+    /// ceiling, so the result stops at CWmax; it equals the firmware's for every SNR from −25 to +15.99 dB.
+    /// Without <see cref="FollowsMeshtasticFirmware"/> the SNR is clamped to −20..+10 and the result rounded.
+    /// </summary>
+    protected int CwFromSnr(double snrDb)
     {
+        if (FollowsMeshtasticFirmware)
+        {
+            return ClampCw(ArduinoMap((long)snrDb, -20, 10, CwMin, CwMax));
+        }
+
         double clamped = snrDb < -20 ? -20 : (snrDb > 10 ? 10 : snrDb);
-        return (int)(CwMin + (clamped + 20) * (CwMax - CwMin) / 30.0 + 0.5);
+        return (int)(CwMin + ((clamped + 20) * (CwMax - CwMin) / 30.0) + 0.5);
     }
 
-    /// <summary>Meshtastic's load weighting for own sends: channel utilisation 0..100 % maps onto CWmin..CWmax.</summary>
+    /// <summary>
+    /// Meshtastic's load weighting for own sends and retransmission timeouts: <c>map(channelUtil, 0, 100, CWmin, CWmax)</c>
+    /// on the utilisation percentage (RadioInterface.cpp:772-773 and 785-786 at 77540685), truncated as the SNR map
+    /// (rounded without <see cref="FollowsMeshtasticFirmware"/>).
+    /// </summary>
     protected int CwFromUtilisation()
     {
         double u = Context.ChannelUtilisation;
         u = u < 0 ? 0 : (u > 1 ? 1 : u);
-        return (int)(CwMin + u * (CwMax - CwMin) + 0.5);
+        return FollowsMeshtasticFirmware ? ClampCw(ArduinoMap((long)(u * 100), 0, 100, CwMin, CwMax)) : (int)(CwMin + (u * (CwMax - CwMin)) + 0.5);
+    }
+
+    /// <summary>Arduino's map(): (x − inMin)·(outMax − outMin)/(inMax − inMin) + outMin in integers (C division truncates toward zero, as C#'s).</summary>
+    private static long ArduinoMap(long x, long inMin, long inMax, long outMin, long outMax)
+    {
+        return ((x - inMin) * (outMax - outMin) / (inMax - inMin)) + outMin;
+    }
+
+    private static int ClampCw(long cw)
+    {
+        return (int)(cw < CwMin ? CwMin : (cw > CwMax ? CwMax : cw));
     }
 }
