@@ -128,6 +128,18 @@ public sealed class BoardCatalog(string directory)
             Require(b.ConfigTxt.Contains("dtparam=spi=on"), "configTxt", "must contain 'dtparam=spi=on'");
         }
 
+        if (b.Gnss is { } gnss)
+        {
+            // The PL011 UART0 is on GPIO 14 (TXD) and 15 (RXD) only (BCM2711 peripherals, section 2.1).
+            Require(b.IsRaspberryPi, "gnss", "only a Raspberry Pi board carries a gateway GNSS receiver");
+            Require(gnss.Module.Length > 0, "gnss.module", "missing");
+            Require(gnss.Tx == 14 && gnss.Rx == 15, "gnss.tx", $"TXD/RXD {gnss.Tx}/{gnss.Rx}: UART0 is on GPIO 14 (TXD) and 15 (RXD)");
+            Require(gnss.Baud is 4800 or 9600 or 19200 or 38400 or 57600 or 115200, "gnss.baud", $"{gnss.Baud} is not an NMEA receiver rate (4800 to 115200)");
+            Require(gnss.Supply is "3V3" or "5V", "gnss.supply", $"'{gnss.Supply}' must be 3V3 or 5V");
+            Require(gnss.ConfigTxt.Contains("enable_uart=1"), "gnss.configTxt", "must contain 'enable_uart=1'");
+            lines.AddRange(gnss.Assigned());
+        }
+
         foreach (var (role, gpio) in lines)
         {
             Require(gpio >= 0 && gpio <= highest, role, $"GPIO {gpio} does not exist on a {(b.IsRaspberryPi ? "Raspberry Pi header (BCM 0-27)" : "ESP32 (0-48)")}");

@@ -42,6 +42,9 @@ public sealed record BoardProfile
     /// <summary>Other board lines (display, GPS, buttons), for the diagram and README.</summary>
     public Dictionary<string, int> Extras { get; init; } = [];
 
+    /// <summary>A GNSS receiver on the Pi's UART for time (and optional position) without internet; null when the board has none.</summary>
+    public BoardGnss? Gnss { get; init; }
+
     /// <summary>Currents for the power budget.</summary>
     public BoardPower Power { get; init; } = new();
 
