@@ -21,6 +21,7 @@ public sealed class GnssReceiver : IDisposable
     private readonly object _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private Thread? _thread;
+    private int _disposed;
     private string? _error;
     private long _bytes;
     private long _lastByteAt;
@@ -98,6 +99,11 @@ public sealed class GnssReceiver : IDisposable
     /// <summary>Stops the reader thread and closes the port.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stop.Cancel();
         _thread?.Join(TimeSpan.FromSeconds(2));
         _stop.Dispose();
