@@ -23,6 +23,7 @@ public sealed class GnssReceiver : IDisposable
     private Thread? _thread;
     private int _disposed;
     private string? _error;
+    private bool _open;
     private long _bytes;
     private long _lastByteAt;
     private long _lastSentenceAt;
@@ -61,7 +62,7 @@ public sealed class GnssReceiver : IDisposable
     {
         lock (_gate)
         {
-            return new GnssReceiverState(Port, Baud, _error, _bytes, new Dictionary<NmeaVerdict, long>(_counts), _latest, Seconds(_lastByteAt), Seconds(_lastSentenceAt), Seconds(_lastFixAt));
+            return new GnssReceiverState(Port, Baud, _open, _error, _bytes, new Dictionary<NmeaVerdict, long>(_counts), _latest, Seconds(_lastByteAt), Seconds(_lastSentenceAt), Seconds(_lastFixAt));
         }
     }
 
@@ -78,14 +79,13 @@ public sealed class GnssReceiver : IDisposable
             return $"gnss: {s.Error}";
         }
 
-        if (s.SecondsSinceBytes > noData.TotalSeconds)
-        {
-            return $"gnss: no NMEA on {Port} for {s.SecondsSinceBytes:F0} s (is the receiver powered and its TX wired to the Pi's RXD, GPIO 15?)";
-        }
-
         if (s.SecondsSinceSentence > noData.TotalSeconds)
         {
-            return $"gnss: bytes on {Port} but no valid NMEA sentence for {s.SecondsSinceSentence:F0} s (wrong baud rate? configured {Baud}; or the serial console is on this port)";
+            long sentences = s.Counts.Where(c => c.Key is not NmeaVerdict.Garbage and not NmeaVerdict.BadChecksum).Sum(c => c.Value);
+            bool bytesFlow = s.SecondsSinceBytes <= noData.TotalSeconds;
+            return bytesFlow || (s.Bytes > 0 && sentences == 0)
+                ? $"gnss: bytes on {Port} but no valid NMEA sentence for {s.SecondsSinceSentence:F0} s (wrong baud rate? configured {Baud}; or the serial console is on this port)"
+                : $"gnss: no NMEA on {Port} for {s.SecondsSinceBytes:F0} s (is the receiver powered and its TX wired to the Pi's RXD, GPIO 15?)";
         }
 
         if (s.SecondsSinceFix > noFix.TotalSeconds)
@@ -121,6 +121,7 @@ public sealed class GnssReceiver : IDisposable
                 lock (_gate)
                 {
                     _error = null;
+                    _open = true;
                 }
 
                 Read(port);
@@ -131,6 +132,11 @@ public sealed class GnssReceiver : IDisposable
                 {
                     _error = Describe(e);
                 }
+            }
+
+            lock (_gate)
+            {
+                _open = false;
             }
 
             _stop.Token.WaitHandle.WaitOne(RetryInterval);

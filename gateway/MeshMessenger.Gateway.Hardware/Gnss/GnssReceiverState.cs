@@ -3,6 +3,7 @@ namespace MeshMessenger.Gateway.Hardware.Gnss;
 /// <summary>A snapshot of a <see cref="GnssReceiver"/> for /health.</summary>
 /// <param name="Port">The serial port.</param>
 /// <param name="Baud">Its baud rate.</param>
+/// <param name="IsOpen">True while the port is open.</param>
 /// <param name="Error">Why the port is not open (missing, permission denied, gone), or null.</param>
 /// <param name="Bytes">Bytes read since start.</param>
 /// <param name="Counts">Lines read, by verdict.</param>
@@ -13,6 +14,7 @@ namespace MeshMessenger.Gateway.Hardware.Gnss;
 public sealed record GnssReceiverState(
     string Port,
     int Baud,
+    bool IsOpen,
     string? Error,
     long Bytes,
     IReadOnlyDictionary<NmeaVerdict, long> Counts,
