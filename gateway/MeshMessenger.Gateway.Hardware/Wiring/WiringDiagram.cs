@@ -20,6 +20,9 @@ public static class WiringDiagram
         [6] = 31, [12] = 32, [13] = 33, [19] = 35, [16] = 36, [26] = 37, [20] = 38, [21] = 40,
     };
 
+    /// <summary>The 40-pin header's physical pin for a BCM GPIO, or null for a GPIO not on the header.</summary>
+    public static int? PiHeaderPin(int gpio) => PiHeader.TryGetValue(gpio, out int pin) ? pin : null;
+
     /// <summary>The wires: host side, radio side, colour.</summary>
     public static IReadOnlyList<(string Host, string Radio, string Colour)> Wires(BoardProfile b)
     {

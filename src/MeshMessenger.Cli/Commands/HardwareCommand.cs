@@ -128,6 +128,7 @@ public static class HardwareCommand
         }
 
         console.Write(pins);
+        ShowGnss(board, console);
         if (board.IsRaspberryPi)
         {
             console.MarkupLine("[bold]/boot/firmware/config.txt[/] (then reboot):");
@@ -146,6 +147,32 @@ public static class HardwareCommand
         parts.AddRow("[bold]total[/]", $"[bold]{board.Parts.Sum(p => p.Usd).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}[/]");
         console.Write(parts);
         return 0;
+    }
+
+    // The GNSS receiver on UART0 (hardware/README.md, "GNSS receiver"): its header pins and config.txt lines.
+    private static void ShowGnss(BoardProfile board, IAnsiConsole console)
+    {
+        if (board.Gnss is not { } gnss)
+        {
+            return;
+        }
+
+        var table = new Table().Title("GNSS receiver (optional)").AddColumns("Pi (BCM, header pin)", "receiver");
+        table.AddRow(gnss.Supply == "5V" ? "5V (pin 2)" : "3V3 (pin 1)", "VCC");
+        table.AddRow("GND (pin 6)", "GND");
+        table.AddRow($"GPIO {gnss.Tx} TXD (pin {WiringDiagram.PiHeaderPin(gnss.Tx)})", "RX");
+        table.AddRow($"GPIO {gnss.Rx} RXD (pin {WiringDiagram.PiHeaderPin(gnss.Rx)})", "TX");
+        if (gnss.Pps is int pps)
+        {
+            table.AddRow($"GPIO {pps} (pin {WiringDiagram.PiHeaderPin(pps)})", "PPS");
+        }
+
+        console.Write(table);
+        console.MarkupLineInterpolated($"  {gnss.Module} on {gnss.Port} at {gnss.Baud} baud (Gateway:Gnss:Port, Gateway:Gnss:Baud)");
+        foreach (string line in gnss.ConfigTxt)
+        {
+            console.MarkupLineInterpolated($"  config.txt for the receiver: {line}");
+        }
     }
 
     public static int Wiring(BoardCatalog catalog, string name, string output, IAnsiConsole console)
