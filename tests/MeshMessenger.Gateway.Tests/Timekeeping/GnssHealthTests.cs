@@ -69,5 +69,11 @@ public sealed class GnssHealthTests
         Assert.InRange(fix!.OffsetMilliseconds, 28_000, 30_100);
         Assert.InRange(clock.GetUtcNow() - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(28), TimeSpan.FromSeconds(31));
         Assert.Equal(1, gnss.Receiver.State().Counts[NmeaVerdict.BadDate]);
+
+        // A jump of an hour in one sentence is refused: the clock keeps the offset it had.
+        pty.Send(Nmea.Rmc(DateTimeOffset.UtcNow.AddHours(1)));
+        Assert.True(fixes.TryTake(out _, TimeSpan.FromSeconds(10)));
+        Assert.InRange(clock.GetUtcNow() - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(28), TimeSpan.FromSeconds(31));
+        Assert.Equal(1, JsonSerializer.SerializeToElement(clock.Health(false, null)).GetProperty("jumpsRefused").GetInt64());
     }
 }
