@@ -25,7 +25,7 @@ if ! command -v mosquitto_sub >/dev/null 2>&1 || [ ! -x /usr/sbin/mosquitto ]; t
 fi
 echo "setup: $(/usr/sbin/mosquitto -h 2>/dev/null | head -1)"
 
-# The provisioning tests join the device program and `meshmsg provision` through a pseudo-terminal pair (Debian's socat).
+# The provisioning tests and the GNSS tests join their two ends through a pseudo-terminal pair (Debian's socat).
 if ! command -v socat >/dev/null 2>&1; then
   echo "setup: installing socat"
   export DEBIAN_FRONTEND=noninteractive

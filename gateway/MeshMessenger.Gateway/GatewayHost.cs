@@ -6,6 +6,7 @@ using MeshMessenger.Gateway.Links;
 using MeshMessenger.Gateway.Mqtt;
 using MeshMessenger.Gateway.PeopleMigration;
 using MeshMessenger.Gateway.Storage;
+using MeshMessenger.Gateway.Timekeeping;
 using MeshMessenger.Gateway.Web;
 using MeshMessenger.Protocol.Identity;
 
@@ -59,6 +60,9 @@ public static class GatewayHost
         var topics = new TopicLayout(options.Mqtt.TopicRoot, options.Region);
         builder.Services.AddSingleton(new GatewayDatabase(Path.Combine(options.DataDirectory, "gateway.db")));
         builder.Services.AddSingleton(identity);
+        builder.Services.AddSingleton(new GatewayClock(TimeProvider.System, new LinuxClockSyncState(), new ClockFloorFile(Path.Combine(options.DataDirectory, "clock-floor")), options.Gnss));
+        builder.Services.AddSingleton<GnssTime>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<GnssTime>());
         builder.Services.AddSingleton<GatewayCounters>();
         builder.Services.AddSingleton(sp => new FrameIngest(
             sp.GetRequiredService<GatewayDatabase>(),
@@ -66,7 +70,8 @@ public static class GatewayHost
             new LinkBudgets(options.RateLimitPerMinute, options.RateLimitBurst),
             new NSecVerifier(),
             entry => options.Mqtt.Mode != "off" && options.Mqtt.Uplink && entry.Source != IngestSource.Mqtt && !entry.LocalOnly ? topics.EntryTopic(entry.Author) : null,
-            log: message => sp.GetRequiredService<ILogger<FrameIngest>>().LogError("{Problem}", message)));
+            log: message => sp.GetRequiredService<ILogger<FrameIngest>>().LogError("{Problem}", message),
+            clock: sp.GetRequiredService<GatewayClock>()));
         builder.Services.AddSingleton(BridgeLogin.For(options, identity));
         builder.Services.AddHostedService<EmbeddedBroker>();
         builder.Services.AddSingleton(topics);

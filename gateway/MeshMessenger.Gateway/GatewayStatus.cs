@@ -9,9 +9,9 @@ using Microsoft.Data.Sqlite;
 namespace MeshMessenger.Gateway;
 
 /// <summary>What /health and /metrics report.</summary>
-public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, MqttBridge mqtt, UdpLink udp, Protocol.Identity.NodeIdentity identity, Anchoring.AnchoringService anchoring, ChainAccess.ChainAccessService chainAccess, Display.DisplayHealth display)
+public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, MqttBridge mqtt, UdpLink udp, Protocol.Identity.NodeIdentity identity, Anchoring.AnchoringService anchoring, ChainAccess.ChainAccessService chainAccess, Timekeeping.GnssTime time, Display.DisplayHealth display)
 {
-    /// <summary>The health document: "ok" when <see cref="Problems"/> is empty (broker reachable and not taken over, anchoring moving and its node answering), else "degraded" with each problem in words.</summary>
+    /// <summary>The health document: "ok" when <see cref="Problems"/> is empty (broker reachable and not taken over, anchoring moving and its node answering, a configured GNSS receiver giving fixes), else "degraded" with each problem in words.</summary>
     public object Health()
     {
         using SqliteConnection c = database.Open();
@@ -21,6 +21,7 @@ public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, 
             status = problems.Count == 0 ? "ok" : "degraded",
             problems,
             node = Protocol.Identity.NodeId.ToText(identity.Id),
+            time = time.Health(),
             mqtt = mqtt.StateText(),
             ingestQueue = ingest.QueueDepth,
             outbox = GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM outbox"),
@@ -56,6 +57,11 @@ public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, 
     {
         var problems = new List<string>();
         problems.AddRange(mqtt.Problems());
+        if (time.Problem() is { } timeProblem)
+        {
+            problems.Add(timeProblem);
+        }
+
         if (anchoring.Problem() is { } anchoringProblem)
         {
             problems.Add(anchoringProblem);

@@ -141,6 +141,17 @@ public sealed class BoardCatalog(string directory)
             }
         }
 
+        if (b.Gnss is { } gnss)
+        {
+            // The PL011 UART0 is on GPIO 14 (TXD) and 15 (RXD) only (BCM2711 peripherals, section 2.1).
+            Require(b.IsRaspberryPi, "gnss", "only a Raspberry Pi board carries a gateway GNSS receiver");
+            Require(gnss.Module.Length > 0, "gnss.module", "missing");
+            Require(gnss.Tx == 14 && gnss.Rx == 15, "gnss.tx", $"TXD/RXD {gnss.Tx}/{gnss.Rx}: UART0 is on GPIO 14 (TXD) and 15 (RXD)");
+            Require(gnss.Baud is 4800 or 9600 or 19200 or 38400 or 57600 or 115200, "gnss.baud", $"{gnss.Baud} is not an NMEA receiver rate (4800 to 115200)");
+            Require(gnss.SupplyRail is "3V3" or "5V", "gnss.supply", $"'{gnss.SupplyRail}' must be 3V3 or 5V");
+            Require(gnss.ConfigTxt.Contains("enable_uart=1"), "gnss.configTxt", "must contain 'enable_uart=1'");
+        }
+
         foreach (IBoardPeripheral part in b.Peripherals())
         {
             lines.AddRange(part.Lines().Select(l => (l.Role, l.Gpio)));

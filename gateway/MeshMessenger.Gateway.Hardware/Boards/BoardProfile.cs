@@ -48,6 +48,9 @@ public sealed record BoardProfile
     /// <summary>The button that drives the status display, if the board has one.</summary>
     public BoardButton? Button { get; init; }
 
+    /// <summary>A GNSS receiver on the Pi's UART for time (and optional position) without internet; null when the board has none.</summary>
+    public BoardGnss? Gnss { get; init; }
+
     /// <summary>Currents for the power budget.</summary>
     public BoardPower Power { get; init; } = new();
 
@@ -61,7 +64,7 @@ public sealed record BoardProfile
     /// </summary>
     public IEnumerable<IBoardPeripheral> Peripherals()
     {
-        IBoardPeripheral?[] all = [Display, Button];
+        IBoardPeripheral?[] all = [Display, Button, Gnss];
         return all.OfType<IBoardPeripheral>();
     }
 

@@ -24,6 +24,9 @@ public static class WiringDiagram
     public static string HostPin(BoardProfile b, int gpio) =>
         b.IsRaspberryPi && PiHeader.TryGetValue(gpio, out int pin) ? $"GPIO {gpio} (pin {pin})" : $"GPIO {gpio}";
 
+    /// <summary>The 40-pin header's physical pin for a BCM GPIO, or null for a GPIO not on the header.</summary>
+    public static int? PiHeaderPin(int gpio) => PiHeader.TryGetValue(gpio, out int pin) ? pin : null;
+
     /// <summary>The wires: host side, radio side, colour.</summary>
     public static IReadOnlyList<(string Host, string Radio, string Colour)> Wires(BoardProfile b)
     {

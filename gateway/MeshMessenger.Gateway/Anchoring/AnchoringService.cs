@@ -19,7 +19,7 @@ namespace MeshMessenger.Gateway.Anchoring;
 /// leaves, closes a batch by size or age, and takes every open batch one step towards final on the chain
 /// (<see cref="Anchorer"/>). Anchors live in data/anchors.db next to the gateway's store.
 /// </summary>
-public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDatabase database, GatewayCounters counters, ILogger<AnchoringService> log) : BackgroundService
+public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDatabase database, GatewayCounters counters, ILogger<AnchoringService> log, Timekeeping.GatewayClock? clock = null) : BackgroundService
 {
     private Dictionary<uint, long> _checkpointed = [];
     private long _headsScannedAtMs;
@@ -113,14 +113,14 @@ public sealed class AnchoringService(IOptions<GatewayOptions> options, GatewayDa
             {
                 foreach (CheckpointLeaf leaf in MovedHeads())
                 {
-                    if (builder.Add(leaf, DateTimeOffset.UtcNow) is long full)
+                    if (builder.Add(leaf, (clock ?? TimeProvider.System).GetUtcNow()) is long full)
                     {
                         counters.Add("anchor_batches");
                         log.LogInformation("batch {Batch} closed full", full);
                     }
                 }
 
-                if (builder.Tick(DateTimeOffset.UtcNow) is long due)
+                if (builder.Tick((clock ?? TimeProvider.System).GetUtcNow()) is long due)
                 {
                     counters.Add("anchor_batches");
                     log.LogInformation("batch {Batch} closed by age", due);

@@ -45,6 +45,9 @@ public sealed class GatewayOptions
     /// <summary>Virtual devices run inside the gateway.</summary>
     public EmulateOptions Emulate { get; set; } = new();
 
+    /// <summary>A GNSS receiver for time without internet.</summary>
+    public GnssOptions Gnss { get; set; } = new();
+
     /// <summary>The gateway's own LoRa radio.</summary>
     public RadioOptions Radio { get; set; } = new();
 

@@ -69,6 +69,15 @@ public static class GatewayOptionsValidator
             Check(tag is null || tag.Family != Protocol.Payments.ChainFamily.Utxo || (!string.IsNullOrEmpty(c.RpcUser) && !string.IsNullOrEmpty(c.RpcPassword)), $"Chains:{i}:RpcUser", "a Bitcoin-family node needs RpcUser and RpcPassword");
         }
 
+        if (o.Gnss.Enabled)
+        {
+            Check(o.Gnss.Port.StartsWith('/'), "Gnss:Port", $"'{o.Gnss.Port}' must be a device path such as /dev/serial0");
+            Check(o.Gnss.Baud is 4800 or 9600 or 19200 or 38400 or 57600 or 115200, "Gnss:Baud", $"{o.Gnss.Baud} is not an NMEA receiver rate (4800, 9600, 19200, 38400, 57600 or 115200)");
+            Check(o.Gnss.ThresholdSeconds > 0 && o.Gnss.JumpSeconds > 0 && o.Gnss.HoldMinutes > 0 && o.Gnss.NoDataSeconds > 0 && o.Gnss.NoFixSeconds > 0, "Gnss", "ThresholdSeconds, JumpSeconds, HoldMinutes, NoDataSeconds and NoFixSeconds must be positive");
+            Check(o.Gnss.JumpConfirmFixes is >= 1 and <= 3600, "Gnss:JumpConfirmFixes", $"{o.Gnss.JumpConfirmFixes} must be 1 to 3600");
+        }
+
+        Check(!o.Gnss.SharePosition || o.Gnss.Enabled, "Gnss:SharePosition", "is on but no Gnss:Port is set");
         Check(ModemPreset.Find(o.Radio.Preset) is not null, "Radio:Preset", $"'{o.Radio.Preset}' is unknown; use one of {string.Join(", ", ModemPreset.All().Select(p => p.Name))}");
 
         BoardProfile? board = null;

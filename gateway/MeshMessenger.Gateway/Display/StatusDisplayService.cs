@@ -30,6 +30,7 @@ public sealed class StatusDisplayService(
     AnchoringService anchoring,
     NodeIdentity identity,
     DisplayHealth health,
+    Timekeeping.GatewayClock clock,
     ILogger<StatusDisplayService> log) : BackgroundService
 {
     private static readonly TimeSpan Retry = TimeSpan.FromMinutes(1);
@@ -40,7 +41,7 @@ public sealed class StatusDisplayService(
     public DisplayStatus Snapshot()
     {
         GatewayOptions o = options.Value;
-        DateTimeOffset hourAgo = DateTimeOffset.UtcNow.AddHours(-1);
+        DateTimeOffset hourAgo = clock.GetUtcNow().AddHours(-1);
         SortedDictionary<string, long> all = counters.Snapshot();
         return new DisplayStatus(
             o.Name,
@@ -211,8 +212,7 @@ public sealed class StatusDisplayService(
     }
 
     // Where the gateway's clock comes from. The system clock until a time source of its own reports through
-    // GatewayStatus; then this reads it from there.
-    private static string TimeSource() => "system";
+    private string TimeSource() => clock.Source();
 
     private string WebAddress()
     {

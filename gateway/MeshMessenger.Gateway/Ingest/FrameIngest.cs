@@ -38,6 +38,7 @@ public sealed class FrameIngest : IAsyncDisposable
 
     // Entries larger than a LoRa frame (a post with a photo) arrive as fragments (docs/protocol.md §5.2); the
     // protocol's bounded reassembler puts them back together before the entry is decoded.
+    private readonly TimeProvider _clock;
     private readonly Reassembler _reassembler = new(16, Protocol.Node.MessengerNode.ReassemblyTimeoutMilliseconds);
 
     /// <summary>Starts the writer.</summary>
@@ -48,9 +49,11 @@ public sealed class FrameIngest : IAsyncDisposable
     /// <param name="uplinkTopic">The MQTT topic to queue a new entry under, or null not to uplink it.</param>
     /// <param name="queueCapacity">Frames waiting at most; further callers wait (back-pressure, bounded memory).</param>
     /// <param name="log">Where store failures are reported, or null.</param>
-    public FrameIngest(GatewayDatabase database, GatewayCounters counters, LinkBudgets budgets, ISignatureVerifier verifier, Func<IngestedEntry, string?> uplinkTopic, int queueCapacity = 8192, Action<string>? log = null)
+    /// <param name="clock">What stamps stored entries and outbox rows (the gateway clock); null: the system clock.</param>
+    public FrameIngest(GatewayDatabase database, GatewayCounters counters, LinkBudgets budgets, ISignatureVerifier verifier, Func<IngestedEntry, string?> uplinkTopic, int queueCapacity = 8192, Action<string>? log = null, TimeProvider? clock = null)
     {
         _log = log;
+        _clock = clock ?? TimeProvider.System;
         _database = database;
         _counters = counters;
         _budgets = budgets;
@@ -146,7 +149,7 @@ public sealed class FrameIngest : IAsyncDisposable
     private async Task WriteLoop(ISignatureVerifier verifier)
     {
         using SqliteConnection connection = _database.Open();
-        var store = new SqliteEntryStore(connection);
+        var store = new SqliteEntryStore(connection) { Clock = _clock };
         var chains = new ChainStore(store, verifier);
         var batch = new List<(Item Item, IngestOutcome Outcome, IngestedEntry? Entry)>(BatchSize);
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
@@ -273,7 +276,7 @@ public sealed class FrameIngest : IAsyncDisposable
             outbox.CommandText = "INSERT INTO outbox (topic, payload, created) VALUES ($t, $p, $c)";
             outbox.Parameters.AddWithValue("$t", topic);
             outbox.Parameters.AddWithValue("$p", e.Encoded);
-            outbox.Parameters.AddWithValue("$c", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            outbox.Parameters.AddWithValue("$c", _clock.GetUtcNow().ToUnixTimeMilliseconds());
             outbox.ExecuteNonQuery();
         }
 

@@ -21,6 +21,9 @@ public sealed class SqliteEntryStore(SqliteConnection connection) : IEntryStore
     /// <summary>The transaction writes join; set by the writer around each batch.</summary>
     public SqliteTransaction? Transaction { get; set; }
 
+    /// <summary>What stamps received_at (the ingest writer sets the gateway clock); the system clock by default.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>Where the entry being stored came from (radio, udp, mqtt, emulator).</summary>
     public string CurrentSource { get; set; } = "unknown";
 
@@ -56,7 +59,7 @@ public sealed class SqliteEntryStore(SqliteConnection connection) : IEntryStore
     public void Put(StoredEntry stored)
     {
         Entry e = stored.Entry;
-        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        long now = Clock.GetUtcNow().ToUnixTimeMilliseconds();
         if (!_latest.TryGetValue(e.Author, out StoredEntry? latest) || latest.Entry.Sequence < e.Sequence)
         {
             if (_latest.Count >= LatestCapacity)

@@ -147,6 +147,7 @@ public static class HardwareCommand
             console.Write(others);
         }
 
+        ShowGnss(board, console);
         if (board.IsRaspberryPi)
         {
             console.MarkupLine("[bold]/boot/firmware/config.txt[/] (then reboot):");
@@ -165,6 +166,21 @@ public static class HardwareCommand
         parts.AddRow("[bold]total[/]", $"[bold]{board.Parts.Sum(p => p.Usd).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}[/]");
         console.Write(parts);
         return 0;
+    }
+
+    // The GNSS receiver on UART0 (hardware/README.md, "GNSS receiver"): its pins are in "other parts"; here the settings and config.txt lines.
+    private static void ShowGnss(BoardProfile board, IAnsiConsole console)
+    {
+        if (board.Gnss is not { } gnss)
+        {
+            return;
+        }
+
+        console.MarkupLineInterpolated($"  GNSS: {gnss.Module} on {gnss.Port} at {gnss.Baud} baud (Gateway:Gnss:Port, Gateway:Gnss:Baud)");
+        foreach (string line in gnss.ConfigTxt)
+        {
+            console.MarkupLineInterpolated($"  config.txt for the receiver: {line}");
+        }
     }
 
     public static int Wiring(BoardCatalog catalog, string name, string output, IAnsiConsole console)

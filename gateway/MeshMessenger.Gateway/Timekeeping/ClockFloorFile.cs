@@ -1,0 +1,45 @@
+using System.Globalization;
+
+namespace MeshMessenger.Gateway.Timekeeping;
+
+/// <summary>
+/// The gateway clock's floor across restarts: a file (data/clock-floor) holding a Unix time in milliseconds that
+/// no stamp before it passed. The clock reserves ahead (stamp + <see cref="Lease"/>) so it writes at most once per
+/// lease, and a power cut between writes still leaves the file above every stamp made.
+/// </summary>
+public sealed class ClockFloorFile(string path)
+{
+    /// <summary>How far ahead of a stamp the floor is reserved.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(10);
+
+    /// <summary>The file.</summary>
+    public string Path { get; } = path;
+
+    /// <summary>The stored floor, or null when there is none or it is unreadable (then the clock starts from the system clock).</summary>
+    public long? Load()
+    {
+        try
+        {
+            return long.TryParse(File.ReadAllText(Path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long ms) ? ms : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Stores <paramref name="unixMilliseconds"/>: written to a side file, flushed, then renamed over, so a cut leaves the old or the new value.</summary>
+    public void Store(long unixMilliseconds)
+    {
+        string temporary = Path + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(unixMilliseconds.ToString(CultureInfo.InvariantCulture));
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, Path, overwrite: true);
+    }
+}

@@ -1,0 +1,182 @@
+using MeshMessenger.Gateway.Configuration;
+using MeshMessenger.Gateway.Hardware.Gnss;
+
+namespace MeshMessenger.Gateway.Timekeeping;
+
+/// <summary>
+/// The time the gateway stamps entries, outbox rows and batch windows with. It is the system clock, corrected by
+/// the GNSS receiver's offset while the system clock is unsynchronised (no NTP without internet; a Pi has no
+/// real-time clock and starts where fake-hwclock stopped) or further than <see cref="GnssOptions.ThresholdSeconds"/>
+/// from GNSS. It never goes back past a time it has given out, across restarts too (<see cref="ClockFloorFile"/>):
+/// a clock set back makes it hold still until real time passes the floor.
+/// A jump in GNSS time (a fix whose offset differs from the one in use by more than <see cref="GnssOptions.JumpSeconds"/>)
+/// is refused until <see cref="GnssOptions.JumpConfirmFixes"/> fixes in a row agree on the new offset; then it is
+/// stepped to, forwards at once, backwards held by the floor. A single spoofed or corrupt sentence moves nothing.
+/// </summary>
+public sealed class GatewayClock : TimeProvider
+{
+    private static readonly TimeSpan SyncCheckInterval = TimeSpan.FromSeconds(10);
+
+    private readonly TimeProvider _system;
+    private readonly IClockSyncState _sync;
+    private readonly ClockFloorFile? _floorFile;
+    private readonly GnssOptions _options;
+    private readonly object _gate = new();
+    private long _last; // the latest Unix ms given out
+    private long _reserved; // the floor on disk
+    private long? _offsetMs; // GNSS UTC minus system clock, in use
+    private long _offsetAt; // monotonic timestamp of the fix that last confirmed it
+    private long? _candidateMs;
+    private int _candidateFixes;
+    private long _jumpsRefused;
+    private long _jumpsTaken;
+    private GnssFix? _lastFix;
+    private bool _synced;
+    private long _syncCheckedAt;
+    private bool _syncChecked;
+
+    /// <summary>The clock over <paramref name="system"/>; <paramref name="floorFile"/> null keeps the floor in memory only.</summary>
+    public GatewayClock(TimeProvider system, IClockSyncState sync, ClockFloorFile? floorFile, GnssOptions options)
+    {
+        _system = system;
+        _sync = sync;
+        _floorFile = floorFile;
+        _options = options;
+        _last = _reserved = floorFile?.Load() ?? long.MinValue;
+    }
+
+    /// <inheritdoc/>
+    public override TimeZoneInfo LocalTimeZone => _system.LocalTimeZone;
+
+    /// <inheritdoc/>
+    public override long TimestampFrequency => _system.TimestampFrequency;
+
+    /// <inheritdoc/>
+    public override long GetTimestamp() => _system.GetTimestamp();
+
+    /// <summary>Takes a fix from the receiver (any thread).</summary>
+    public void Observe(GnssFix fix)
+    {
+        long offset = fix.OffsetMilliseconds;
+        long jump = (long)(_options.JumpSeconds * 1000);
+        lock (_gate)
+        {
+            _lastFix = fix;
+            if (_offsetMs is not long current || Math.Abs(offset - current) <= jump)
+            {
+                Use(offset);
+                return;
+            }
+
+            if (_candidateMs is long candidate && Math.Abs(offset - candidate) <= jump)
+            {
+                _candidateFixes++;
+            }
+            else
+            {
+                _candidateMs = offset;
+                _candidateFixes = 1;
+            }
+
+            if (_candidateFixes >= _options.JumpConfirmFixes)
+            {
+                _jumpsTaken++;
+                Use(offset);
+            }
+            else
+            {
+                _jumpsRefused++;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override DateTimeOffset GetUtcNow()
+    {
+        DateTimeOffset raw = _system.GetUtcNow();
+        lock (_gate)
+        {
+            long now = raw.ToUnixTimeMilliseconds() + (SourceLocked(raw) == "gnss" ? _offsetMs!.Value : 0);
+            if (now < _last)
+            {
+                now = _last;
+            }
+
+            _last = now;
+            if (_floorFile is not null && now > _reserved)
+            {
+                long reserve = now + (long)ClockFloorFile.Lease.TotalMilliseconds;
+                try
+                {
+                    _floorFile.Store(reserve);
+                    _reserved = reserve;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // A full or read-only disk must not stop stamping; the floor in memory still holds.
+                }
+            }
+
+            return DateTimeOffset.FromUnixTimeMilliseconds(now);
+        }
+    }
+
+    /// <summary>"gnss" while the GNSS offset is applied, "system" while the synchronised system clock is used, "none" when neither vouches for the time.</summary>
+    public string Source()
+    {
+        DateTimeOffset raw = _system.GetUtcNow();
+        lock (_gate)
+        {
+            return SourceLocked(raw);
+        }
+    }
+
+    /// <summary>The time part of /health; <paramref name="gnss"/> is the receiver's part, if any.</summary>
+    public object Health(bool sharePosition, object? gnss)
+    {
+        DateTimeOffset raw = _system.GetUtcNow();
+        lock (_gate)
+        {
+            string source = SourceLocked(raw);
+            return new
+            {
+                source,
+                systemSynchronized = _synced,
+                offsetMs = _offsetMs,
+                lastFixAgeSeconds = _lastFix is null ? (double?)null : Math.Round(_system.GetElapsedTime(_offsetAt).TotalSeconds, 1),
+                lastFixSentence = _lastFix?.Sentence,
+                jumpsRefused = _jumpsRefused,
+                jumpsTaken = _jumpsTaken,
+                floorUnixMs = _last == long.MinValue ? (long?)null : _last,
+                gnss,
+                position = sharePosition && _lastFix is { Latitude: double lat, Longitude: double lon } ? new { latitude = lat, longitude = lon } : null,
+            };
+        }
+    }
+
+    private void Use(long offset)
+    {
+        _offsetMs = offset;
+        _offsetAt = _system.GetTimestamp();
+        _candidateMs = null;
+        _candidateFixes = 0;
+    }
+
+    private string SourceLocked(DateTimeOffset raw)
+    {
+        if (!_syncChecked || _system.GetElapsedTime(_syncCheckedAt) >= SyncCheckInterval)
+        {
+            _synced = _sync.IsSynchronized();
+            _syncCheckedAt = _system.GetTimestamp();
+            _syncChecked = true;
+        }
+
+        bool fresh = _offsetMs is not null && _system.GetElapsedTime(_offsetAt).TotalMinutes <= _options.HoldMinutes;
+        if (fresh && (!_synced || Math.Abs(_offsetMs!.Value) > _options.ThresholdSeconds * 1000))
+        {
+            return "gnss";
+        }
+
+        return _synced ? "system" : "none";
+    }
+}
