@@ -4,19 +4,20 @@ using MeshMessenger.Emulator.Scenarios;
 namespace MeshMessenger.Emulator.Tests;
 
 /// <summary>
-/// The bundled wipe scenarios over seeds 1..10 (docs/emulator.md, "Wipe and restore"): no seed reuses a sequence
-/// number or lets others see a fork, and the restore figures stay at what the docs publish. The published goals are
-/// 95 % on every seed without a gateway and 100 % with one; where a seed falls short the docs say so, and these
-/// bounds are the measured means, so a change that loses history fails here.
+/// The bundled wipe scenarios over seeds 1..11 (docs/emulator.md, "Wipe and restore"). The goals: 95 % of the wiped
+/// device's history back on every seed without a gateway, 100 % with one, never a reused sequence number, no fork seen.
+/// Every seed is held to its goal except the seeds the docs list as short of it, which are held to their measured
+/// figure, so a change that loses history fails here and one that reaches a goal shows up as a seed to move.
+/// Run time: about 10 s for the two scenarios.
 /// </summary>
 public sealed class RestoreScenarioTests
 {
-    private static readonly int[] Seeds = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    private static readonly int[] Seeds = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
 
     [Theory]
-    [InlineData("wipe-30", 95.0)]
-    [InlineData("wipe-gateway-30", 97.0)]
-    public void A_wiped_device_gets_its_history_back_and_never_reuses_a_sequence(string name, double meanAtLeast)
+    [InlineData("wipe-30", 95.0, new[] { 2, 5, 8, 11 }, new[] { 69.0, 92.0, 90.0, 94.0 })]
+    [InlineData("wipe-gateway-30", 100.0, new[] { 8, 9, 11 }, new[] { 90.0, 90.0, 88.0 })]
+    public void A_wiped_device_gets_its_history_back_and_never_reuses_a_sequence(string name, double goal, int[] shortSeeds, double[] shortFloors)
     {
         Scenario scenario = Scenario.Load(Path.Combine(AppContext.BaseDirectory, "ScenarioFiles", name + ".json"));
         RestoreStudy study = RestoreStudy.Run(scenario, Seeds);
@@ -25,9 +26,15 @@ public sealed class RestoreScenarioTests
         Assert.All(study.Runs, r => Assert.True(r.Wipe.NextSequenceAfter >= r.Wipe.NextSequenceBefore, $"seed {r.Seed}: next sequence {r.Wipe.NextSequenceBefore} → {r.Wipe.NextSequenceAfter}"));
         Assert.All(study.Runs, r => Assert.Equal(0, r.Wipe.ForksSeenByOthers));
         Assert.All(study.Runs, r => Assert.True(r.Wipe.MessagesRecovered > 0 && r.Wipe.SyncAirtimeSeconds > 0 && r.Wipe.RestoreSeconds > 0));
+        Assert.All(study.Runs, r =>
+        {
+            int known = Array.IndexOf(shortSeeds, r.Seed);
+            double floor = known < 0 ? goal : shortFloors[known];
+            Assert.True(r.Wipe.CompletenessPercent >= floor, $"{name} seed {r.Seed}: restore {r.Wipe.CompletenessPercent:F1} % < {floor} %");
+        });
+        Assert.True(study.Runs.Count(r => r.Wipe.CompletenessPercent >= goal) >= Seeds.Length - shortSeeds.Length);
         RestoreSummary summary = Assert.Single(study.Summaries);
         Assert.Equal(Seeds.Length, summary.N);
-        Assert.True(summary.RestorePercent.Mean >= meanAtLeast, $"{name}: restore {summary.RestorePercent.Mean:F1} % < {meanAtLeast} %");
         Assert.True(summary.RestorePercent.Low95 <= summary.RestorePercent.Mean && summary.RestorePercent.Mean <= summary.RestorePercent.High95);
     }
 

@@ -54,7 +54,7 @@ public sealed class RestorePlanTests
 
         int r = RestorePlan.Rounds;
         Assert.Equal(RestorePlan.Rounds + RestorePlan.ExtraRounds, plan.Round);
-        Assert.Equal(Enumerable.Range(1, r).Concat([r + 1, r + 2, r + 3, r + 5, r + 7, r + 10, r + 13]), asking);
+        Assert.Equal(Enumerable.Range(1, r).Concat([r + 1, r + 2, r + 3, r + 5, r + 7, r + 10, r + 13, r + 17, r + 21, r + 26, r + 31]), asking);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class RestorePlanTests
         plan.NoteHead(new ChainHead(9, 0, 3, new byte[EntryCodec.LinkSize])); // widens to 0..4
         plan.NoteHead(new ChainHead(6, 1, 1, new byte[EntryCodec.LinkSize]));
         var ranges = new ArrayList();
-        plan.AddAdvertisedMissing(new MemoryEntryStore(), ranges, RestorePlan.MaxMissing);
+        plan.AddAdvertisedMissing(new MemoryEntryStore(), ranges, RestorePlan.MaxMissing, false);
 
         Assert.Equal(2, ranges.Count);
         Assert.Equal((9u, 0u, 4u), (((SequenceRange)ranges[0]!).Author, ((SequenceRange)ranges[0]!).From, ((SequenceRange)ranges[0]!).To));
@@ -75,5 +75,32 @@ public sealed class RestorePlanTests
         RelayedWant want = Assert.Single(wants);
         Assert.Equal(42u, want.Asker);
         Assert.Equal(2, want.Ranges.Length);
+    }
+
+    [Fact]
+    public void An_advertised_run_that_never_fills_is_asked_for_a_bounded_number_of_times_and_authors_take_turns()
+    {
+        var plan = new RestorePlan(16);
+        plan.NoteHead(new ChainHead(9, 0, 40, new byte[EntryCodec.LinkSize])); // nothing of it held
+        plan.NoteHead(new ChainHead(6, 0, 0, new byte[EntryCodec.LinkSize]));
+        var store = new MemoryEntryStore();
+        var firsts = new List<uint>();
+        for (int ask = 0; ask < 2 * RestorePlan.AdvertisedAsks; ask++)
+        {
+            var ranges = new ArrayList();
+            plan.AddAdvertisedMissing(store, ranges, 1, true);
+            if (ranges.Count > 0)
+            {
+                firsts.Add(((SequenceRange)ranges[0]!).Author);
+            }
+        }
+
+        // Both authors lead in turn (author 6 is not crowded out by author 9's run), each asked for 3 times at most,
+        // then nothing is known missing.
+        Assert.Contains(6u, firsts);
+        Assert.Contains(9u, firsts);
+        var last = new ArrayList();
+        plan.AddAdvertisedMissing(store, last, RestorePlan.MaxMissing, false);
+        Assert.Empty(last);
     }
 }

@@ -109,7 +109,7 @@ internal sealed class ChainSync
             // Extra rounds (§8.3): ask again, backing off, for exactly what is known to be missing; stop as soon as
             // nothing known is, or when the extra rounds ran out.
             int conversation;
-            ArrayList missing = AllMissing(out conversation);
+            ArrayList missing = AllMissing(false, out conversation);
             if (missing.Count > 0 && !_restore.Exhausted)
             {
                 _restore.NextRound();
@@ -161,11 +161,11 @@ internal sealed class ChainSync
     }
 
     // KnownMissing, then what neighbours' heads showed and the store lacks (channel posts come back this way).
-    private ArrayList AllMissing(out int conversation)
+    private ArrayList AllMissing(bool asking, out int conversation)
     {
         ArrayList missing = KnownMissing();
         conversation = missing.Count;
-        _restore!.AddAdvertisedMissing(_chains.Store, missing, RestorePlan.MaxMissing);
+        _restore!.AddAdvertisedMissing(_chains.Store, missing, RestorePlan.MaxMissing, asking);
         return missing;
     }
 
@@ -175,7 +175,7 @@ internal sealed class ChainSync
     private void QueueMissingWants(byte via)
     {
         int conversation;
-        ArrayList missing = AllMissing(out conversation);
+        ArrayList missing = AllMissing(true, out conversation);
         if (missing.Count == 0)
         {
             return;

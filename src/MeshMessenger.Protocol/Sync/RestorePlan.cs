@@ -37,6 +37,8 @@ public sealed class RestorePlan
     private readonly ArrayList _asked = new ArrayList(); // AskedRange, at most MaxAskedRanges
     private readonly KeyedTable _relayed; // author -> boxed int: relayed wants sent for its chain
     private readonly KeyedTable _advertised; // author -> SequenceRange: the widest run a neighbour's heads showed
+    private readonly KeyedTable _advertisedAsks; // author -> boxed int: targeted wants sent for its advertised run
+    private int _advertisedOffset;
     /// <summary>Neighbours remembered at most (by hint) to address questions to.</summary>
     public const int MaxNeighbours = 16;
 
@@ -50,6 +52,7 @@ public sealed class RestorePlan
     {
         _relayed = new KeyedTable(capacity);
         _advertised = new KeyedTable(capacity);
+        _advertisedAsks = new KeyedTable(capacity);
     }
 
     /// <summary>
@@ -67,19 +70,32 @@ public sealed class RestorePlan
     /// <summary>
     /// Adds to <paramref name="ranges"/> (at most <paramref name="max"/>) every sequence a neighbour's heads showed
     /// that <paramref name="store"/> does not hold, looking at no more than <see cref="SyncPlanner.MaxHoleProbe"/>
-    /// sequences in all.
+    /// sequences in all. A run shown by a neighbour that holds only part of it (another pair's direct messages
+    /// fall inside it) never fills, so authors are taken from a rotating start and each author's run is asked for
+    /// at most <see cref="AdvertisedAsks"/> times (<paramref name="asking"/>: this call's ranges are sent): the rest
+    /// of the list is not crowded out, and the restore stops once only such gaps remain.
     /// </summary>
-    public void AddAdvertisedMissing(IEntryStore store, ArrayList ranges, int max)
+    public void AddAdvertisedMissing(IEntryStore store, ArrayList ranges, int max, bool asking)
     {
         int probed = 0;
-        for (int i = 0; i < _advertised.Count && ranges.Count <= max; i++)
+        int count = _advertised.Count;
+        for (int j = 0; j < count && ranges.Count <= max; j++)
         {
-            var run = (SequenceRange)_advertised.ValueAt(i);
+            var run = (SequenceRange)_advertised.ValueAt((_advertisedOffset + j) % count);
+            object? asked = _advertisedAsks.Get(run.Author);
+            int times = asked == null ? 0 : (int)asked;
+            if (times >= AdvertisedAsks)
+            {
+                continue;
+            }
+
+            int before = ranges.Count;
+            object? last = before > 0 ? ranges[before - 1] : null;
             for (uint s = run.From; probed < SyncPlanner.MaxHoleProbe; s++, probed++)
             {
                 if (store.Get(run.Author, s) == null && !AddMissing(ranges, run.Author, s, max))
                 {
-                    return;
+                    break;
                 }
 
                 if (s == run.To)
@@ -87,8 +103,22 @@ public sealed class RestorePlan
                     break;
                 }
             }
+
+            bool added = ranges.Count != before || (before > 0 && ranges[before - 1] != last);
+            if (asking && added)
+            {
+                _advertisedAsks.Set(run.Author, times + 1); // full: the author is asked on, within the extra rounds
+            }
+        }
+
+        if (asking && count > 0)
+        {
+            _advertisedOffset = (_advertisedOffset + 1) % count;
         }
     }
+
+    /// <summary>Times one author's advertised run is asked for at most (<see cref="AddAdvertisedMissing"/>).</summary>
+    public const int AdvertisedAsks = 3;
 
     /// <summary>Rounds run so far.</summary>
     public int Round => _round;
@@ -100,7 +130,7 @@ public sealed class RestorePlan
     /// Rounds after <see cref="Rounds"/> that ask only for what is known to be missing (<see cref="AddMissing"/>),
     /// run while something is: a want or its answer lost to a collision is only recovered by asking again.
     /// </summary>
-    public const int ExtraRounds = 16;
+    public const int ExtraRounds = 32;
 
     /// <summary>Missing ranges asked for per round at most (one hop-0 want's worth).</summary>
     public const int MaxMissing = WantMessage.MaxRanges;
