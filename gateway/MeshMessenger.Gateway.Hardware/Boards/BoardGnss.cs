@@ -34,7 +34,7 @@ public sealed record BoardGnss : IBoardPeripheral
     public List<string> ConfigTxt { get; init; } = [];
 
     /// <inheritdoc/>
-    public string Part => $"GNSS receiver ({Module}, {Port} at {Baud} baud)";
+    public string Part => $"GNSS receiver ({Module})";
 
     /// <inheritdoc/>
     public IEnumerable<(string Role, int Gpio, string Signal)> Lines()

@@ -131,14 +131,13 @@ public static class HardwareCommand
         var others = new Table().Title("other parts").AddColumns("part", "signal", board.IsRaspberryPi ? "Pi (BCM, header pin)" : "ESP32");
         foreach (IBoardPeripheral part in board.Peripherals())
         {
-            foreach (var (_, gpio, signal) in part.Lines())
+            // The part's name on its first row only, so each part reads as one block.
+            string label = part.Part;
+            IEnumerable<(string Signal, string Host)> wires = part.Lines().Select(l => (l.Signal, WiringDiagram.HostPin(board, l.Gpio)));
+            foreach (var (signal, host) in wires.Concat(board.IsRaspberryPi ? part.Supply() : []))
             {
-                others.AddRow(Markup.Escape(part.Part), Markup.Escape(signal), Markup.Escape(WiringDiagram.HostPin(board, gpio)));
-            }
-
-            foreach (var (signal, host) in board.IsRaspberryPi ? part.Supply() : [])
-            {
-                others.AddRow(Markup.Escape(part.Part), Markup.Escape(signal), Markup.Escape(host));
+                others.AddRow(Markup.Escape(label), Markup.Escape(signal), Markup.Escape(host));
+                label = "";
             }
         }
 
