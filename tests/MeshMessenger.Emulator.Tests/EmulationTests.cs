@@ -55,6 +55,7 @@ public sealed class EmulationTests
         WipeReport w = Assert.Single(r.Wipes);
         Assert.True(w.HeadRecovered);
         Assert.True(w.NextSequenceAfter >= w.NextSequenceBefore, $"sequence went back: {w.NextSequenceBefore} → {w.NextSequenceAfter}");
+        Assert.Equal(0, w.ReusedSequences);
         Assert.Equal(0, w.ForksSeenByOthers);
         Assert.True(w.MessagesRecovered > 0);
         Assert.True(w.SyncAirtimeSeconds > 0);
