@@ -65,6 +65,9 @@ public sealed class DeviceApp
     /// <summary>How long a restored device collects its neighbours' heads before it adopts the highest (docs/protocol.md §8.3).</summary>
     public const long RestoreSettleMs = 180000; // six restore rounds: the relayed wants for the own chain get their answers first
 
+    /// <summary>Time between a restored device's questions for its own head while no two neighbours confirmed it (docs/protocol.md §8.3).</summary>
+    public const long RestoreRetryMs = 60000;
+
     /// <summary>Time between a restored device's restore rounds (<see cref="MessengerNode.AnnounceHeads(bool)"/>, docs/protocol.md §8.3).</summary>
     public const long RestoreRoundMs = 30000;
 
@@ -274,8 +277,14 @@ public sealed class DeviceApp
         _context.ChannelUtilisation = _channelUse.Utilisation(now);
         if (_restoreDeadlineMs >= 0 && now >= _restoreDeadlineMs)
         {
-            _restoreDeadlineMs = -1;
-            Node.FinishRestore();
+            // An unconfirmed head keeps the device read-only; it asks again for its head until two neighbours
+            // vouch for it (docs/protocol.md §8.3).
+            _restoreDeadlineMs = Node.FinishRestore() ? -1 : now + RestoreRetryMs;
+            if (_restoreDeadlineMs >= 0 && !Node.Rebuilding)
+            {
+                Node.AnnounceHeads(true);
+            }
+
             DrainNode();
         }
 

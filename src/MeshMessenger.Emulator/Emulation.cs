@@ -42,7 +42,7 @@ public sealed class Emulation
     private readonly Dictionary<(uint Author, uint Sequence), MessageTrack> _messages = [];
     private readonly HashSet<(int Device, ulong Frame)> _heard = [];
     private readonly List<WipeReport> _wipes = [];
-    private readonly List<(int Device, double AtMinute, int Before, uint NextBefore, HashSet<(uint, uint)> Known, long SyncStartMs)> _pendingWipes = [];
+    private readonly List<(int Device, double AtMinute, int Before, uint NextBefore, HashSet<(uint, uint)> Known, long SyncStartMs, MessengerNode Old)> _pendingWipes = [];
     private readonly Dictionary<int, (HashSet<(uint, uint)> Back, long LastMs)> _wipeBack = [];
     private long _receptions;
     private long _newReceptions;
@@ -647,7 +647,7 @@ public sealed class Emulation
                     case ScenarioEventKind.Wipe:
                         MessengerNode old = d.App.Node;
                         var known = new HashSet<(uint, uint)>(d.Shown);
-                        _pendingWipes.Add((d.Index, e.AtMinute, known.Count, old.OwnChain.NextSequence, known, _events.Now));
+                        _pendingWipes.Add((d.Index, e.AtMinute, known.Count, old.OwnChain.NextSequence, known, _events.Now, old));
                         d.Shown.Clear();
                         _wipeBack[d.Index] = ([], _events.Now);
                         d.App = CreateApp(d, profiles, restoring: true);
@@ -662,6 +662,34 @@ public sealed class Emulation
 
     private Profile DefaultProfile(VirtualDevice d) => ProfileOf?.Invoke(d) ?? Profile.Of(d.Identity, $"n{d.Index}", null);
 
+    // Sequences below the old next sequence that the restored node signed again (it holds another entry there than it
+    // wrote before the wipe) or would sign again (its head was adopted below the old one). The first tuple item counts
+    // those whose first entry another device holds: a fork anyone can prove. The second counts those whose first entry
+    // nobody else holds (it never left the wiped device): no rule can know of them, and no one can see the fork.
+    private (int Visible, int Unseen) ReusedSequences(MessengerNode old, MessengerNode restored, uint nextBefore)
+    {
+        int visible = 0;
+        int unseen = 0;
+        uint next = restored.OwnChain.NextSequence;
+        for (uint s = 0; s < nextBefore; s++)
+        {
+            byte[]? before = old.Chains.HashOf(old.Id, s);
+            byte[]? after = restored.Chains.HashOf(restored.Id, s);
+            bool again = (before != null && after != null && !before.AsSpan().SequenceEqual(after))
+                || (restored.OwnChain.HeadKnown && s >= next);
+            if (!again)
+            {
+                continue;
+            }
+
+            bool heldElsewhere = before != null && Devices.Any(d => d.App.Node != restored && d.App.Node.Chains.HashOf(old.Id, s) is byte[] h && h.AsSpan().SequenceEqual(before));
+            visible += heldElsewhere ? 1 : 0;
+            unseen += heldElsewhere ? 0 : 1;
+        }
+
+        return (visible, unseen);
+    }
+
     private EmulationResult Measure(long durationMs, double wallSeconds)
     {
         foreach (var w in _pendingWipes)
@@ -670,7 +698,8 @@ public sealed class Emulation
             int recovered = Devices[w.Device].Shown.Count(w.Known.Contains);
             int forks = Devices.Sum(d => d.App.Node.Chains.Forks.Cast<ForkEvidence>().Count(f => f.Held.Author == node.Id));
             double restoreSeconds = (_wipeBack[w.Device].LastMs - w.SyncStartMs) / 1000.0;
-            _wipes.Add(new WipeReport(w.Device, w.AtMinute, w.Before, recovered, w.Before == 0 ? 100 : 100.0 * recovered / w.Before, node.OwnChain.HeadKnown, w.NextBefore, node.OwnChain.NextSequence, forks, _syncAirtimeMs / 1000.0, restoreSeconds));
+            var reused = ReusedSequences(w.Old, node, w.NextBefore);
+            _wipes.Add(new WipeReport(w.Device, w.AtMinute, w.Before, recovered, w.Before == 0 ? 100 : 100.0 * recovered / w.Before, node.OwnChain.HeadKnown, w.NextBefore, node.OwnChain.NextSequence, forks, _syncAirtimeMs / 1000.0, restoreSeconds, reused.Visible, reused.Unseen));
         }
 
         List<MessageTrack> dms = _messages.Values.Where(m => m.IsDirect).ToList();

@@ -16,7 +16,7 @@ public sealed class DemoTests
         Assert.Contains("the message frame is 255 bytes", console.Text);
         Assert.Contains("state Read", console.Text);
         Assert.Contains("Bob rebuilt his history (3 of 3 messages)", console.Text);
-        Assert.Contains("refused: the chain head is not known", console.Text);
+        Assert.Contains("refused: the chain head is not confirmed", console.Text);
     }
 
     [Fact]

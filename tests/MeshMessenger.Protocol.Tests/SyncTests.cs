@@ -33,7 +33,7 @@ public sealed class SyncTests
         var wiped = new MessengerNode(restoredKey!, "bob", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
         Assert.False(wiped.OwnChain.HeadKnown);
         var refused = Assert.Throws<ProtocolException>(() => wiped.PostPublic("too early"));
-        Assert.Contains("not known", refused.Message);
+        Assert.Contains("not confirmed", refused.Message);
 
         var link = new TestLink(alice, wiped);
         link.Run();
@@ -151,7 +151,7 @@ public sealed class SyncTests
         Assert.Equal(ProtocolError.None, HeadsMessage.TryDecode(heads.Encode(), out HeadsMessage? h));
         Assert.True(h!.RequestReply);
         Assert.Equal(300u, h.Heads[0].High);
-        Assert.Equal(ProtocolError.InvalidField, HeadsMessage.TryDecode([4, 0], out _));
+        Assert.Equal(ProtocolError.InvalidField, HeadsMessage.TryDecode([8, 0], out _));
 
         var want = new WantMessage([new SequenceRange(7, 10, 73)]);
         Assert.Equal(ProtocolError.None, WantMessage.TryDecode(want.Encode(), out WantMessage? w));

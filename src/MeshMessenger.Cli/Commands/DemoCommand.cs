@@ -99,7 +99,7 @@ public static class DemoCommand
         }
         catch (ProtocolException e)
         {
-            refused = e.Message.Contains("head is not known", StringComparison.Ordinal);
+            refused = e.Message.Contains("head is not confirmed", StringComparison.Ordinal);
             console.MarkupLineInterpolated($"  sending before the chain is back is refused: [grey]{e.Message}[/]");
         }
 

@@ -21,8 +21,10 @@ public sealed class RestoreStudy
             Spread.Of(g.Select(r => r.Wipe.SyncAirtimeSeconds)),
             Spread.Of(g.Select(r => r.Wipe.RestoreSeconds)),
             g.Min(r => r.Wipe.CompletenessPercent),
-            g.Count(r => r.Wipe.NextSequenceAfter < r.Wipe.NextSequenceBefore),
-            g.Sum(r => r.Wipe.ForksSeenByOthers))).ToList();
+            g.Count(r => r.Wipe.ReusedSequences > 0),
+            g.Sum(r => r.Wipe.ForksSeenByOthers),
+            g.Count(r => !r.Wipe.HeadRecovered),
+            g.Count(r => r.Wipe.ReusedUnseen > 0))).ToList();
     }
 
     /// <summary>The scenario's name.</summary>

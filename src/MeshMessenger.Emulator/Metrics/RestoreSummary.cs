@@ -2,8 +2,9 @@ namespace MeshMessenger.Emulator.Metrics;
 
 /// <summary>
 /// A policy's restore figures over n seeds (<see cref="RestoreStudy"/>): restore %, sync airtime (s) and time to
-/// restore (s), the worst restore %, how many seeds ended with a lower next sequence than before (a sequence that
-/// would be reused) and the forks others saw.
+/// restore (s), the worst restore %, how many runs reused a sequence number another device holds
+/// (<see cref="WipeReport.ReusedSequences"/>), the forks others saw, how many ended with the head still unconfirmed
+/// (read-only), and how many signed again a sequence whose first entry nobody else held (<see cref="WipeReport.ReusedUnseen"/>).
 /// </summary>
 public sealed record RestoreSummary(
     string Policy,
@@ -13,4 +14,6 @@ public sealed record RestoreSummary(
     Spread RestoreSeconds,
     double WorstRestorePercent,
     int SequenceRegressions,
-    int Forks);
+    int Forks,
+    int Unconfirmed,
+    int ReusedUnseen);

@@ -4,6 +4,11 @@ namespace MeshMessenger.Emulator.Metrics;
 /// How a wiped device fared: what it had, what came back, what it cost. <see cref="SyncAirtimeSeconds"/> is the
 /// airtime of every sync frame sent after the wipe (heads, wants, answers: hop start 0 or a relayed want's),
 /// by any device; <see cref="RestoreSeconds"/> runs from the wipe to the last of its messages coming back.
+/// <see cref="ReusedSequences"/> counts own sequences below <see cref="NextSequenceBefore"/> the restored node signed again
+/// (or would sign next, its head adopted too low) while another device holds the first entry: a fork anyone can prove.
+/// <see cref="ReusedUnseen"/> counts those whose first entry no other device holds (it never left the wiped device, so no
+/// rule can know of it and nobody can see the fork). A node whose head is not confirmed (<see cref="HeadRecovered"/>
+/// false) stays read-only and reuses nothing.
 /// </summary>
 public sealed record WipeReport(
     int Device,
@@ -16,4 +21,6 @@ public sealed record WipeReport(
     uint NextSequenceAfter,
     int ForksSeenByOthers,
     double SyncAirtimeSeconds,
-    double RestoreSeconds);
+    double RestoreSeconds,
+    int ReusedSequences,
+    int ReusedUnseen);

@@ -19,6 +19,17 @@ public sealed class LocalChain
     private byte[]? _advertisedLink;
     private bool _adopted;
 
+    // Who vouched for the own head while restoring (docs/protocol.md §8.3): each neighbour's hint and the highest own
+    // sequence it advertised, at most MaxWitnesses neighbours (a restore hears a handful; more add nothing).
+    private readonly byte[] _witnessHints = new byte[MaxWitnesses];
+    private readonly uint[] _witnessHighs = new uint[MaxWitnesses];
+    private readonly bool[] _witnessArchives = new bool[MaxWitnesses];
+    private int _witnessCount;
+    private int _witnessesNeeded = 1;
+
+    /// <summary>Neighbours remembered as witnesses of the own head while restoring.</summary>
+    public const int MaxWitnesses = 8;
+
     // The last entry appended here, kept apart from the store: a store at its cap may not hold it, and the next
     // sequence number must never depend on what a store chose to keep.
     private bool _appended;
@@ -71,21 +82,135 @@ public sealed class LocalChain
         return Commit(EntryKind.Profile, BodySealing.Clear, 0, time, profile.Encode());
     }
 
-    /// <summary>Marks the node as restored from backup: appending waits for the chain to come back.</summary>
+    /// <summary>Marks the node as restored from backup: appending waits for the chain to come back; one witness of the head suffices.</summary>
     public void BeginRestore()
+    {
+        BeginRestore(1);
+    }
+
+    /// <summary>
+    /// Marks the node as restored from backup: appending waits until an archive, or <paramref name="witnesses"/> distinct
+    /// neighbours, vouched for the head (advertised the own chain at least as high as the highest own sequence known).
+    /// <paramref name="witnesses"/> ≤ 0: only an archive confirms (docs/protocol.md §8.3).
+    /// </summary>
+    public void BeginRestore(int witnesses)
     {
         _restoring = true;
         _headAdvertised = false;
         _advertisedHigh = 0;
+        _witnessCount = 0;
+        _witnessesNeeded = witnesses;
     }
 
     /// <summary>
-    /// A neighbour says this identity's chain reaches <paramref name="high"/>, whose hash begins with
+    /// True once an archive (a gateway, which keeps every chain it hears), or as many distinct neighbours as the restore
+    /// asked for, advertised the own chain at least as high as the highest own sequence known (advertised or held): the
+    /// head is confirmed and the restore may end (docs/protocol.md §8.3). While false the node refuses to append.
+    /// </summary>
+    public bool HeadConfirmed
+    {
+        get
+        {
+            if (!_headAdvertised)
+            {
+                return false;
+            }
+
+            uint top = Top();
+            int n = 0;
+            for (int i = 0; i < _witnessCount; i++)
+            {
+                if (_witnessHighs[i] >= top && _witnessArchives[i])
+                {
+                    return true;
+                }
+
+                n += _witnessHighs[i] >= top ? 1 : 0;
+            }
+
+            return _witnessesNeeded > 0 && n >= _witnessesNeeded;
+        }
+    }
+
+    /// <summary>How many distinct neighbours (archives or not) vouch for the highest own sequence known so far.</summary>
+    public int Witnesses
+    {
+        get
+        {
+            uint top = Top();
+            int n = 0;
+            for (int i = 0; i < _witnessCount; i++)
+            {
+                n += _witnessHighs[i] >= top ? 1 : 0;
+            }
+
+            return n;
+        }
+    }
+
+    // The highest own sequence known: advertised by a neighbour or held.
+    private uint Top()
+    {
+        uint low;
+        uint high;
+        uint top = _advertisedHigh;
+        return _chains.Store.TryGetRange(_identity.Id, out low, out high) && high > top ? high : top;
+    }
+
+    /// <summary>
+    /// As <see cref="NoteAdvertisedHead(uint, byte[])"/>, and remembers neighbour <paramref name="from"/> (its hint) as a
+    /// witness of that height; <paramref name="archive"/>: the neighbour keeps every chain it hears (heads flag bit 2).
+    /// </summary>
+    public void NoteAdvertisedHead(uint high, byte[] link, byte from, bool archive)
+    {
+        NoteHigh(high, link);
+        for (int i = 0; i < _witnessCount; i++)
+        {
+            if (_witnessHints[i] == from)
+            {
+                _witnessHighs[i] = high > _witnessHighs[i] ? high : _witnessHighs[i];
+                _witnessArchives[i] = _witnessArchives[i] || archive;
+                return;
+            }
+        }
+
+        int slot = _witnessCount < MaxWitnesses ? _witnessCount++ : LowestPlainWitness(high, archive);
+        if (slot >= 0)
+        {
+            _witnessHints[slot] = from;
+            _witnessHighs[slot] = high;
+            _witnessArchives[slot] = archive;
+        }
+    }
+
+    // With every slot taken, a newcomer replaces the plain (non-archive) witness with the lowest head, if it is an
+    // archive or vouches higher; -1 if it replaces none.
+    private int LowestPlainWitness(uint high, bool archive)
+    {
+        int slot = -1;
+        for (int i = 0; i < MaxWitnesses; i++)
+        {
+            if (!_witnessArchives[i] && (slot < 0 || _witnessHighs[i] < _witnessHighs[slot]))
+            {
+                slot = i;
+            }
+        }
+
+        return slot >= 0 && (archive || _witnessHighs[slot] < high) ? slot : -1;
+    }
+
+    /// <summary>
+    /// A neighbour (unnamed: hint 0, one witness) says this identity's chain reaches <paramref name="high"/>, whose hash begins with
     /// <paramref name="link"/>. The highest advertised head wins; between heads of the same height with different
     /// links (a fork) the bytewise smaller link wins, so the outcome does not depend on which neighbour answered
     /// first (docs/protocol.md §8.3).
     /// </summary>
     public void NoteAdvertisedHead(uint high, byte[] link)
+    {
+        NoteAdvertisedHead(high, link, 0, false);
+    }
+
+    private void NoteHigh(uint high, byte[] link)
     {
         if (!_headAdvertised || high > _advertisedHigh || (high == _advertisedHigh && Smaller(link, _advertisedLink!)))
         {
@@ -112,11 +237,12 @@ public sealed class LocalChain
 
     /// <summary>
     /// Ends the restore at the highest advertised head without holding every entry before it: the next
-    /// entry links to the advertised head link. False if no neighbour advertised this chain.
+    /// entry links to the advertised head link. False while the head is not confirmed (<see cref="HeadConfirmed"/>):
+    /// the node then stays read-only rather than risk reusing a sequence number.
     /// </summary>
     public bool AdoptAdvertisedHead()
     {
-        if (!_restoring || !_headAdvertised)
+        if (!_restoring || !HeadConfirmed)
         {
             return !_restoring;
         }
@@ -126,12 +252,12 @@ public sealed class LocalChain
         return true;
     }
 
-    /// <summary>Ends the restore once the whole chain up to the highest advertised head is held; true if it ended.</summary>
+    /// <summary>Ends the restore once the head is confirmed and the whole chain up to it is held; true if it ended.</summary>
     public bool TryFinishRestore()
     {
         uint low;
         uint high;
-        if (_restoring && _headAdvertised && _chains.Store.TryGetRange(_identity.Id, out low, out high) && high >= _advertisedHigh && HoldsAll(high))
+        if (_restoring && HeadConfirmed && _chains.Store.TryGetRange(_identity.Id, out low, out high) && high >= _advertisedHigh && HoldsAll(high))
         {
             _restoring = false;
         }
@@ -157,7 +283,7 @@ public sealed class LocalChain
     {
         if (!HeadKnown)
         {
-            throw new ProtocolException(ProtocolError.InvalidField, "the chain head is not known yet (restoring from backup); appending now could reuse a sequence number");
+            throw new ProtocolException(ProtocolError.InvalidField, "the chain head is not confirmed yet (restoring from backup); appending now could reuse a sequence number");
         }
 
         uint sequence = NextSequence;

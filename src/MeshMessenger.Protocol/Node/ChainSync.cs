@@ -16,6 +16,13 @@ namespace MeshMessenger.Protocol.Node;
 /// </summary>
 internal sealed class ChainSync
 {
+    /// <summary>
+    /// Plain neighbours that vouch for the own head of a restored radio node: none suffice, only an archive confirms
+    /// (docs/protocol.md §8.3). Each own direct entry is held by its recipient alone, and a channel post by everyone who
+    /// heard it, so any number of neighbours can agree on a head that is too low.
+    /// </summary>
+    public const int RadioHeadWitnesses = 0;
+
     /// <summary>Entries sent in answer to one want message.</summary>
     public const int MaxEntriesPerAnswer = 64;
 
@@ -59,10 +66,11 @@ internal sealed class ChainSync
     /// <summary>Starts a restore: the own chain waits for its head, and neighbours are asked about it first (a query head), and for their heads in general.</summary>
     public void BeginRestore()
     {
-        _own.BeginRestore();
+        // On the radio only an archive vouches for the head; over IP the neighbour is a gateway that holds every chain it
+        // serves (docs/protocol.md §8.3).
+        _own.BeginRestore(_maxFrameSize <= FrameLimits.LoRa ? RadioHeadWitnesses : 1);
         _rebuilding = true;
-        var query = new ChainHead[] { new ChainHead(Id, 0, 0, new byte[EntryCodec.LinkSize]) };
-        Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(true, true, query).Encode()));
+        QueueOwnHeadQuestion();
         // On the radio, the rounds that follow (AnnounceHeads) ask further, through a neighbour heard answering
         // (§8.3, §8.4). Over IP the neighbour is a gateway holding every chain, 55 heads to a frame: one hop does.
         if (_maxFrameSize <= FrameLimits.LoRa)
@@ -125,7 +133,20 @@ internal sealed class ChainSync
             return;
         }
 
+        if (_own.Restoring && _restore != null)
+        {
+            // The head is still unconfirmed after the rebuild: keep asking for it, and only for it (§8.3).
+            QueueOwnHeadQuestion();
+            return;
+        }
+
         AnnounceHeads(requestReply, null);
+    }
+
+    private void QueueOwnHeadQuestion()
+    {
+        var query = new ChainHead[] { new ChainHead(Id, 0, 0, new byte[EntryCodec.LinkSize]) };
+        Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(true, true, query).Encode()));
     }
 
     // Relayed wants go through one named neighbour (docs/protocol.md §8.4): only it repeats them, and the answers
@@ -235,7 +256,7 @@ internal sealed class ChainSync
 
             var answer = new ChainHead[list.Count];
             list.CopyTo(answer);
-            Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(requestReply, answer).Encode()));
+            Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(requestReply, false, SyncAllChains, answer).Encode()));
             return;
         }
 
@@ -244,7 +265,7 @@ internal sealed class ChainSync
         AddAll(list, more);
         var heads = new ChainHead[list.Count];
         list.CopyTo(heads);
-        Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(requestReply, heads).Encode()));
+        Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(requestReply, false, SyncAllChains, heads).Encode()));
     }
 
     /// <summary>
@@ -259,12 +280,13 @@ internal sealed class ChainSync
             return true;
         }
 
+        // The history is shown either way; an unconfirmed head only keeps the chain read-only (§8.3).
+        RebuildFromStore();
         if (!_own.AdoptAdvertisedHead())
         {
             return false;
         }
 
-        RebuildFromStore();
         AcknowledgeUnreceipted();
         return true;
     }
@@ -301,7 +323,7 @@ internal sealed class ChainSync
         {
             if (heads.Heads[i].Author == Id && _own.Restoring)
             {
-                _own.NoteAdvertisedHead(heads.Heads[i].High, heads.Heads[i].HeadLink);
+                _own.NoteAdvertisedHead(heads.Heads[i].High, heads.Heads[i].HeadLink, frame.Relay, heads.Archive);
             }
         }
 

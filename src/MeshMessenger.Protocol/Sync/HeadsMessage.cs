@@ -7,7 +7,8 @@ namespace MeshMessenger.Protocol.Sync;
 /// A <see cref="Frames.FrameType.Heads"/> payload: the chains a node holds.
 /// <code>
 /// flags   1   bit 0: please answer with your heads; bit 1: the heads listed are questions (the sender
-///             holds nothing of these chains, low/high/link are 0) to be answered first; other bits 0
+///             holds nothing of these chains, low/high/link are 0) to be answered first; bit 2: the sender is an
+///             archive (it keeps every chain it hears: a gateway); other bits 0
 /// count   1   0..
 /// heads   count × (author 4, low varint, high varint, head link 8)
 /// </code>
@@ -18,6 +19,8 @@ public sealed class HeadsMessage
 {
     private const int FlagRequest = 1;
     private const int FlagQuery = 2;
+    private const int FlagArchive = 4;
+    private const int KnownFlags = FlagRequest | FlagQuery | FlagArchive;
 
     /// <summary>Creates a heads message.</summary>
     public HeadsMessage(bool requestReply, ChainHead[] heads)
@@ -27,11 +30,21 @@ public sealed class HeadsMessage
 
     /// <summary>Creates a heads message; with <paramref name="query"/> the heads are questions, not holdings.</summary>
     public HeadsMessage(bool requestReply, bool query, ChainHead[] heads)
+        : this(requestReply, query, false, heads)
+    {
+    }
+
+    /// <summary>Creates a heads message; <paramref name="archive"/> says the sender keeps every chain it hears (docs/protocol.md §8.1).</summary>
+    public HeadsMessage(bool requestReply, bool query, bool archive, ChainHead[] heads)
     {
         RequestReply = requestReply;
         Query = query;
+        Archive = archive;
         Heads = heads;
     }
+
+    /// <summary>The sender keeps every chain it hears (a gateway or archive): its heads vouch for a restoring node's own head (docs/protocol.md §8.3).</summary>
+    public bool Archive { get; }
 
     /// <summary>The listed heads are chains the sender asks about (it holds nothing of them).</summary>
     public bool Query { get; }
@@ -55,7 +68,7 @@ public sealed class HeadsMessage
     public byte[] Encode()
     {
         var writer = new ByteWriter(2 + Heads.Length * MaxHeadSize);
-        writer.WriteByte((RequestReply ? FlagRequest : 0) | (Query ? FlagQuery : 0));
+        writer.WriteByte((RequestReply ? FlagRequest : 0) | (Query ? FlagQuery : 0) | (Archive ? FlagArchive : 0));
         writer.WriteByte(Heads.Length);
         for (int i = 0; i < Heads.Length; i++)
         {
@@ -80,9 +93,9 @@ public sealed class HeadsMessage
             return ProtocolError.Truncated;
         }
 
-        if ((flags & ~(FlagRequest | FlagQuery)) != 0 || count * (4 + 1 + 1 + EntryCodec.LinkSize) > reader.Remaining)
+        if ((flags & ~KnownFlags) != 0 || count * (4 + 1 + 1 + EntryCodec.LinkSize) > reader.Remaining)
         {
-            return (flags & ~(FlagRequest | FlagQuery)) != 0 ? ProtocolError.InvalidField : ProtocolError.Truncated;
+            return (flags & ~KnownFlags) != 0 ? ProtocolError.InvalidField : ProtocolError.Truncated;
         }
 
         var heads = new ChainHead[count];
@@ -115,7 +128,7 @@ public sealed class HeadsMessage
             return ProtocolError.TrailingBytes;
         }
 
-        message = new HeadsMessage((flags & FlagRequest) != 0, (flags & FlagQuery) != 0, heads);
+        message = new HeadsMessage((flags & FlagRequest) != 0, (flags & FlagQuery) != 0, (flags & FlagArchive) != 0, heads);
         return ProtocolError.None;
     }
 }

@@ -95,7 +95,7 @@ internal static class NegativeVectorSet
         // Heads (§8.1), read by HeadsMessage.TryDecode.
         byte[] head = [.. U32(alice.Id), 0x00, 0x04, .. link];
         Input("heads: flags only", "heads", ProtocolError.Truncated, [0x01]);
-        Input("heads: reserved flag bit 2", "heads", ProtocolError.InvalidField, [0x04, 0x01, .. head]);
+        Input("heads: reserved flag bit 3", "heads", ProtocolError.InvalidField, [0x08, 0x01, .. head]);
         Input("heads: count 2 with one head", "heads", ProtocolError.Truncated, [0x01, 0x02, .. head]);
         Input("heads: high 3 below low 4", "heads", ProtocolError.InvalidField, [0x01, 0x01, .. U32(alice.Id), 0x04, 0x03, .. link]);
         Input("heads: low varint 80 00 (not the shortest form)", "heads", ProtocolError.Truncated, [0x01, 0x01, .. U32(alice.Id), 0x80, 0x00, 0x04, .. link]);

@@ -1,0 +1,100 @@
+using MeshMessenger.Protocol.Chain;
+using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Sync;
+using MeshMessenger.Protocol.Wire;
+using MeshMessenger.Protocol.Tests.Support;
+
+namespace MeshMessenger.Protocol.Tests;
+
+/// <summary>
+/// A restored radio node adopts its own head only when an archive vouches for it (docs/protocol.md §8.3): a neighbour
+/// that missed the newest own entries, or any number of them agreeing, must not make it sign a sequence again.
+/// </summary>
+public sealed class RestoreHeadConfirmationTests
+{
+    private static LocalChain Restoring(out ChainStore chains, out NodeIdentity alice)
+    {
+        chains = new ChainStore(new MemoryEntryStore(8, 256));
+        alice = Identities.Fixed(1);
+        Assert.True(chains.AddContact(Profile.Of(alice, "alice", null)));
+        var own = new LocalChain(alice, chains);
+        own.BeginRestore(0); // as a radio node does (ChainSync.RadioHeadWitnesses)
+        return own;
+    }
+
+    [Fact]
+    public void A_low_head_from_neighbours_while_the_peer_holds_higher_keeps_the_node_read_only()
+    {
+        LocalChain own = Restoring(out _, out _);
+
+        // Two neighbours heard a channel post at 4; the peer that received the direct message at 6 is out of reach.
+        own.NoteAdvertisedHead(4, Link(4), 0x21, false);
+        own.NoteAdvertisedHead(4, Link(4), 0x22, false);
+        Assert.Equal(2, own.Witnesses);
+        Assert.False(own.HeadConfirmed);
+        Assert.False(own.AdoptAdvertisedHead());
+        Assert.True(own.Restoring);
+        ProtocolException refused = Assert.Throws<ProtocolException>(() => own.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, 200, PostBody.Encode("x", PostBody.NoMedia, null)));
+        Assert.Contains("not confirmed", refused.Message, StringComparison.Ordinal);
+
+        // The peer answers with the true head; an archive that heard it too confirms, and the next entry is 7.
+        own.NoteAdvertisedHead(6, Link(6), 0x23, false);
+        Assert.False(own.HeadConfirmed);
+        own.NoteAdvertisedHead(6, Link(6), 0x30, true);
+        Assert.True(own.HeadConfirmed);
+        Assert.True(own.AdoptAdvertisedHead());
+        Assert.Equal(7u, own.NextSequence);
+    }
+
+    [Fact]
+    public void An_archive_vouching_below_a_held_own_entry_does_not_confirm()
+    {
+        LocalChain own = Restoring(out ChainStore chains, out NodeIdentity alice);
+
+        // The node got its own entries 0..2 back (its genesis and two posts), but the archive only knows 0..1.
+        var writer = new LocalChain(alice, new ChainStore(new MemoryEntryStore(8, 256)));
+        Entry[] entries =
+        [
+            writer.StartNew(Profile.Of(alice, "alice", null), 100),
+            writer.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, 101, PostBody.Encode("a", PostBody.NoMedia, null)),
+            writer.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, 102, PostBody.Encode("b", PostBody.NoMedia, null)),
+        ];
+        foreach (Entry e in entries)
+        {
+            chains.Accept(e);
+        }
+
+        own.NoteAdvertisedHead(1, Link(1), 0x30, true);
+        Assert.False(own.HeadConfirmed);
+        Assert.False(own.TryFinishRestore());
+        own.NoteAdvertisedHead(2, Link(2), 0x30, true);
+        Assert.True(own.TryFinishRestore());
+        Assert.Equal(3u, own.NextSequence);
+    }
+
+    [Fact]
+    public void The_archive_flag_round_trips_and_older_flags_decode_as_before()
+    {
+        var heads = new[] { new ChainHead(7, 0, 3, Link(3)) };
+        byte[] archive = new HeadsMessage(true, false, true, heads).Encode();
+        Assert.Equal(0x05, archive[0]);
+        Assert.Equal(ProtocolError.None, HeadsMessage.TryDecode(archive, out HeadsMessage? decoded));
+        Assert.True(decoded!.Archive);
+        Assert.True(decoded.RequestReply);
+
+        byte[] plain = new HeadsMessage(true, heads).Encode();
+        Assert.Equal(0x01, plain[0]);
+        Assert.Equal(ProtocolError.None, HeadsMessage.TryDecode(plain, out decoded));
+        Assert.False(decoded!.Archive);
+
+        plain[0] = 0x08; // bit 3 is still reserved
+        Assert.Equal(ProtocolError.InvalidField, HeadsMessage.TryDecode(plain, out _));
+    }
+
+    private static byte[] Link(byte b)
+    {
+        var link = new byte[EntryCodec.LinkSize];
+        link[0] = b;
+        return link;
+    }
+}
