@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using MeshMessenger.Emulator.Scenarios;
 
 namespace MeshMessenger.Emulator;
@@ -12,15 +11,6 @@ namespace MeshMessenger.Emulator;
 /// </summary>
 public sealed class SweepPlan
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        WriteIndented = true,
-    };
-
     /// <summary>Name used in results.</summary>
     public string Name { get; set; } = "sweep";
 
@@ -61,27 +51,13 @@ public sealed class SweepPlan
     /// <summary>Loads and checks a plan file; errors name the field.</summary>
     public static SweepPlan Load(string path)
     {
-        SweepPlan? plan;
-        try
-        {
-            plan = JsonSerializer.Deserialize<SweepPlan>(File.ReadAllText(path), Json);
-        }
-        catch (JsonException e)
-        {
-            throw new ScenarioException($"{path}: {e.Message}");
-        }
-
-        if (plan is null)
-        {
-            throw new ScenarioException($"{path} is empty");
-        }
-
+        SweepPlan plan = ScenarioJson.Read<SweepPlan>(path);
         plan.Validate();
         return plan;
     }
 
     /// <summary>The plan as JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, ScenarioJson.Options);
 
     /// <summary>Throws <see cref="ScenarioException"/> naming the first bad field.</summary>
     public void Validate()

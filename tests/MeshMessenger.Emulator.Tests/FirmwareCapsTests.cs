@@ -6,7 +6,6 @@ using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Node;
-using MeshMessenger.Protocol.Platform;
 using MeshMessenger.Radio.LoRa;
 
 namespace MeshMessenger.Emulator.Tests;
@@ -14,18 +13,6 @@ namespace MeshMessenger.Emulator.Tests;
 /// <summary>The firmware's collections stop at their caps with the documented behaviour (docs/nanoframework-subset.md, "Caps").</summary>
 public sealed class FirmwareCapsTests
 {
-    private sealed class FixedRandom(byte value) : IRandomSource
-    {
-        public void Fill(byte[] buffer, int offset, int count) => Array.Fill(buffer, value, offset, count);
-    }
-
-    private sealed class ManualClock : IClock
-    {
-        public long MonotonicMilliseconds { get; set; }
-
-        public uint EntrySeconds => 60_000_000;
-    }
-
     // A radio at the hardware edge that is always free and never hears anything: no acknowledgement ever comes.
     private sealed class SilentRadio : IRadioPort
     {

@@ -6,7 +6,6 @@ using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Node;
-using MeshMessenger.Protocol.Platform;
 using MeshMessenger.Protocol.Sync;
 using MeshMessenger.Protocol.Wire;
 using MeshMessenger.Radio.LoRa;
@@ -21,18 +20,6 @@ namespace MeshMessenger.Emulator.Tests;
 public sealed class ManagedFloodingFidelityTests
 {
     private const int Slot = 28; // LongFast
-
-    private sealed class FixedRandom(byte value) : IRandomSource
-    {
-        public void Fill(byte[] buffer, int offset, int count) => Array.Fill(buffer, value, offset, count);
-    }
-
-    private sealed class ManualClock : IClock
-    {
-        public long MonotonicMilliseconds { get; set; }
-
-        public uint EntrySeconds => 60_000_000;
-    }
 
     // The hardware edge: records what goes on air; the test ends each transmission.
     private sealed class RecordingRadio : IRadioPort

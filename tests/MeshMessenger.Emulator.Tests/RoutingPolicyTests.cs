@@ -1,18 +1,12 @@
 using MeshMessenger.Firmware.Routing;
 using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Frames;
-using MeshMessenger.Protocol.Platform;
 using MeshMessenger.Radio.LoRa;
 
 namespace MeshMessenger.Emulator.Tests;
 
 public sealed class RoutingPolicyTests
 {
-    private sealed class FixedRandom(byte value) : IRandomSource
-    {
-        public void Fill(byte[] buffer, int offset, int count) => Array.Fill(buffer, value, offset, count);
-    }
-
     private static PacketInfo Packet(int hopLimit, byte nextHop, byte relay, uint author = 0x01020304)
     {
         // Entry header: direct text (0x41), author, sequence 5, time 0, link, recipient hint 0x42.

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace MeshMessenger.Emulator.Scenarios;
 
@@ -9,16 +8,6 @@ namespace MeshMessenger.Emulator.Scenarios;
 /// </summary>
 public sealed class Scenario
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
-
     /// <summary>Name used in results.</summary>
     public string Name { get; set; } = "scenario";
 
@@ -90,37 +79,18 @@ public sealed class Scenario
     /// <summary>Loads and checks a scenario file; errors name the field.</summary>
     public static Scenario Load(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new ScenarioException($"no scenario file at {path}");
-        }
-
-        Scenario? scenario;
-        try
-        {
-            scenario = JsonSerializer.Deserialize<Scenario>(File.ReadAllText(path), Json);
-        }
-        catch (JsonException e)
-        {
-            throw new ScenarioException($"{path}: {e.Message}");
-        }
-
-        if (scenario is null)
-        {
-            throw new ScenarioException($"{path} is empty");
-        }
-
+        Scenario scenario = ScenarioJson.Read<Scenario>(path);
         scenario.Validate();
         return scenario;
     }
 
     /// <summary>The scenario as JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, ScenarioJson.Options);
 
     /// <summary>A copy with another node count and name.</summary>
     public Scenario WithNodes(int nodes)
     {
-        Scenario copy = JsonSerializer.Deserialize<Scenario>(ToJson(), Json)!;
+        Scenario copy = JsonSerializer.Deserialize<Scenario>(ToJson(), ScenarioJson.Options)!;
         copy.Nodes = nodes;
         copy.Name = $"{Name}-{nodes}";
         return copy;
@@ -129,7 +99,7 @@ public sealed class Scenario
     /// <summary>A copy with another seed (same name).</summary>
     public Scenario WithSeed(int seed)
     {
-        Scenario copy = JsonSerializer.Deserialize<Scenario>(ToJson(), Json)!;
+        Scenario copy = JsonSerializer.Deserialize<Scenario>(ToJson(), ScenarioJson.Options)!;
         copy.Seed = seed;
         return copy;
     }
