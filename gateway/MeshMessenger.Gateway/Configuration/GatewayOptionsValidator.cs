@@ -74,6 +74,7 @@ public static class GatewayOptionsValidator
             Check(o.Gnss.Port.StartsWith('/'), "Gnss:Port", $"'{o.Gnss.Port}' must be a device path such as /dev/serial0");
             Check(o.Gnss.Baud is 4800 or 9600 or 19200 or 38400 or 57600 or 115200, "Gnss:Baud", $"{o.Gnss.Baud} is not an NMEA receiver rate (4800, 9600, 19200, 38400, 57600 or 115200)");
             Check(o.Gnss.ThresholdSeconds > 0 && o.Gnss.JumpSeconds > 0 && o.Gnss.HoldMinutes > 0 && o.Gnss.NoDataSeconds > 0 && o.Gnss.NoFixSeconds > 0, "Gnss", "ThresholdSeconds, JumpSeconds, HoldMinutes, NoDataSeconds and NoFixSeconds must be positive");
+            Check(o.Gnss.SyncedLimitSeconds >= o.Gnss.ThresholdSeconds, "Gnss:SyncedLimitSeconds", $"{o.Gnss.SyncedLimitSeconds} must be at least ThresholdSeconds ({o.Gnss.ThresholdSeconds})");
             Check(o.Gnss.JumpConfirmFixes is >= 1 and <= 3600, "Gnss:JumpConfirmFixes", $"{o.Gnss.JumpConfirmFixes} must be 1 to 3600");
         }
 

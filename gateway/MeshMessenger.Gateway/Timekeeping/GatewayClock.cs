@@ -143,13 +143,21 @@ public sealed class GatewayClock : TimeProvider
         }
     }
 
-    /// <summary>Why GNSS time is not used although a receiver gives it (it disagrees with the synchronised system clock by more than the limit), or null.</summary>
+    /// <summary>
+    /// For a gateway with a receiver: why GNSS time is not used (it disagrees with the synchronised system clock by
+    /// more than the limit), or that nothing vouches for the time (unsynchronised, and no fix in use: every fix was
+    /// refused as a jump, or the last is older than the hold); null while the time has a source.
+    /// </summary>
     public string? Problem()
     {
         DateTimeOffset raw = _system.GetUtcNow();
         lock (_gate)
         {
-            SourceLocked(raw);
+            if (SourceLocked(raw) == "none")
+            {
+                return $"time: no time source: the system clock is unsynchronised and no GNSS fix is in use ({_jumpsRefused} fixes refused as jumps)";
+            }
+
             return _synced && Fresh && Math.Abs(_offsetMs!.Value) > SyncedLimitMs
                 ? $"time: GNSS and the synchronised system clock differ by {Math.Abs(_offsetMs.Value) / 1000} s; keeping the system clock (a spoofed GNSS signal, or a wrong NTP server)"
                 : null;

@@ -150,6 +150,22 @@ public sealed class GatewayClockTests : IDisposable
     }
 
     [Fact]
+    public void Fixes_that_are_all_refused_as_jumps_leave_no_time_source_and_say_so()
+    {
+        GatewayClock clock = Clock(synced: false);
+        clock.Observe(FixAhead(TimeSpan.Zero));
+        Assert.Null(clock.Problem());
+        for (int minute = 1; minute <= 61; minute++)
+        {
+            _system.Advance(TimeSpan.FromMinutes(1));
+            clock.Observe(FixAhead(TimeSpan.FromHours(minute % 2 == 0 ? 1 : 2))); // never two in a row agree
+        }
+
+        Assert.Equal("none", clock.Source());
+        Assert.Equal("time: no time source: the system clock is unsynchronised and no GNSS fix is in use (61 fixes refused as jumps)", clock.Problem());
+    }
+
+    [Fact]
     public void A_floor_a_spoofer_pushed_days_ahead_is_dropped_once_the_system_clock_is_synchronised()
     {
         GatewayClock spoofed = Clock(synced: false);
