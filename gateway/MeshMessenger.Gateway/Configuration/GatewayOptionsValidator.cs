@@ -101,7 +101,11 @@ public static class GatewayOptionsValidator
         Check(o.Display.DimSeconds > 0, "Display:DimSeconds", "must be positive");
         Check(o.Display.ButtonPin is >= -1 and <= 27, "Display:ButtonPin", $"GPIO {o.Display.ButtonPin} is not on a Raspberry Pi header (BCM 0-27; -1: the board file's button)");
         Check(string.IsNullOrEmpty(o.Display.WebAddress) || Uri.TryCreate(o.Display.WebAddress, UriKind.Absolute, out _), "Display:WebAddress", $"'{o.Display.WebAddress}' is not an absolute address (http://HOST:PORT)");
-        Check(o.Display.ButtonPin < 0 || board is null || !board.Pins.Assigned().Any(p => p.Gpio == o.Display.ButtonPin), "Display:ButtonPin", $"GPIO {o.Display.ButtonPin} is a radio line of board '{o.Radio.Board}'");
+        if (o.Display.ButtonPin >= 0 && board is not null)
+        {
+            string? taken = LineOf(board, o.Display.ButtonPin);
+            Check(taken is null, "Display:ButtonPin", $"GPIO {o.Display.ButtonPin} is {taken} of board '{o.Radio.Board}'");
+        }
 
         if (problems.Count > 0)
         {
@@ -110,6 +114,15 @@ public static class GatewayOptionsValidator
 
         return board;
     }
+
+    // What else on the board holds a line: the radio's pins, the Pi's SPI0 data lines the radio uses (MISO 9, MOSI 10,
+    // SCLK 11: Raspberry Pi documentation, "GPIO"), and the other parts (the display's I2C, the GNSS UART and PPS).
+    // The board's own button line is the one the setting overrides, so it is free.
+    private static string? LineOf(BoardProfile board, int gpio) =>
+        board.Pins.Assigned().Where(p => p.Gpio == gpio).Select(p => $"the radio's {p.Role} line")
+            .Concat(board.IsRaspberryPi && gpio is >= 9 and <= 11 ? ["the radio's SPI0 line"] : [])
+            .Concat(board.Peripherals().Where(part => part is not BoardButton).SelectMany(part => part.Lines()).Where(l => l.Gpio == gpio).Select(l => l.Role))
+            .FirstOrDefault();
 
     private static Region? LoRaRegion(string name) => Region.Find(name);
 }
