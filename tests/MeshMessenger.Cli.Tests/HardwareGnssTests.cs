@@ -17,11 +17,11 @@ public sealed class HardwareGnssTests
     {
         var console = new RecordingConsole();
         Assert.Equal(0, HardwareCommand.Show(Boards, board, json: false, console.Console));
-        Assert.Contains("GNSS receiver (optional)", console.Text);
+        // In the "other parts" table, one row per signal of the receiver: its RX on the Pi's TXD, its TX on RXD.
+        Assert.Matches(@"GNSS receiver \(u-blox NEO-6M[^\n]*RX\s*│ GPIO 14 \(pin 8\)", console.Text);
+        Assert.Matches(@"GNSS receiver \(u-blox NEO-6M[^\n]*TX\s*│ GPIO 15 \(pin 10\)", console.Text);
+        Assert.Matches(@"GNSS receiver \(u-blox NEO-6M[^\n]*PPS\s*│ GPIO 4 \(pin 7\)", console.Text);
         Assert.Contains("u-blox NEO-6M (or NEO-M8N) breakout on /dev/serial0 at 9600 baud", console.Text);
-        Assert.Contains("GPIO 14 TXD (pin 8)", console.Text);
-        Assert.Contains("GPIO 15 RXD (pin 10)", console.Text);
-        Assert.Contains("GPIO 4 (pin 7)", console.Text);
         Assert.Contains("3V3 (pin 1)", console.Text);
         Assert.Contains("enable_uart=1", console.Text);
     }
