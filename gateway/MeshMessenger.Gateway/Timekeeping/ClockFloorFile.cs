@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using MeshMessenger.Gateway.PeopleMigration;
 
 namespace MeshMessenger.Gateway.Timekeeping;
 
@@ -38,18 +40,11 @@ public sealed class ClockFloorFile(string path)
         }
     }
 
-    /// <summary>Stores <paramref name="unixMilliseconds"/>: written to a side file, flushed, then renamed over, so a cut leaves the old or the new value.</summary>
-    public void Store(long unixMilliseconds)
-    {
-        string temporary = Path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(unixMilliseconds.ToString(CultureInfo.InvariantCulture));
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, Path, overwrite: true);
-    }
+    /// <summary>
+    /// Stores <paramref name="unixMilliseconds"/> through <see cref="DurableFiles.WriteAtomically"/>: a fsynced side
+    /// file renamed over the old one and the folder fsynced, so a kill -9 or a power cut leaves the old or the new value,
+    /// and once this returns the new one survives a power cut (the promise the lease makes).
+    /// </summary>
+    public void Store(long unixMilliseconds) =>
+        DurableFiles.WriteAtomically(Path, Encoding.ASCII.GetBytes(unixMilliseconds.ToString(CultureInfo.InvariantCulture)));
 }
