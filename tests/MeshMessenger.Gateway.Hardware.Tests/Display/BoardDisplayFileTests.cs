@@ -26,7 +26,7 @@ public sealed class BoardDisplayFileTests
         Assert.Equal(26, b.Button!.Gpio);
         Assert.Contains("dtparam=i2c_arm=on", b.ConfigTxt);
         Assert.DoesNotContain(b.Pins.Assigned(), p => p.Gpio is 2 or 3 or 26);
-        Assert.Equal(["display.sda", "display.scl", "button.gpio"], b.Peripherals().SelectMany(p => p.Lines()).Select(l => l.Role));
+        Assert.Equal(["display.sda", "display.scl", "button.gpio", "gnss.tx", "gnss.rx", "gnss.pps"], b.Peripherals().SelectMany(p => p.Lines()).Select(l => l.Role));
     }
 
     [Theory]
