@@ -19,9 +19,10 @@ public sealed class HardwareGnssTests
         Assert.Equal(0, HardwareCommand.Show(Boards, board, json: false, console.Console));
         Assert.Contains("GNSS receiver (u-blox", console.Text);
         Assert.Contains("u-blox NEO-6M (or NEO-M8N) breakout on /dev/serial0 at 9600 baud", console.Text);
-        Assert.Contains("GPIO 14 (pin 8)", console.Text);
-        Assert.Contains("GPIO 15 (pin 10)", console.Text);
-        Assert.Contains("GPIO 4 (pin 7)", console.Text);
+        // In the "other parts" table, one row per signal of the receiver: its RX on the Pi's TXD, its TX on RXD.
+        Assert.Matches(@"RX\s*│ GPIO 14 \(pin 8\)", console.Text);
+        Assert.Matches(@"TX\s*│ GPIO 15 \(pin 10\)", console.Text);
+        Assert.Matches(@"PPS\s*│ GPIO 4 \(pin 7\)", console.Text);
         Assert.Contains("3V3 (pin 1)", console.Text);
         Assert.Contains("enable_uart=1", console.Text);
     }

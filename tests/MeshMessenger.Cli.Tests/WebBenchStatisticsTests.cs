@@ -1,4 +1,5 @@
 using MeshMessenger.Cli.Benchmarks;
+using MeshMessenger.Emulator.Metrics;
 
 namespace MeshMessenger.Cli.Tests;
 
@@ -8,14 +9,14 @@ public sealed class WebBenchStatisticsTests
     [Fact]
     public void The_interval_is_the_mean_plus_or_minus_t_times_the_standard_error()
     {
-        SampleStatistics s = SampleStatistics.Of([1, 2, 3, 4, 5]);
+        Spread s = Spread.Of([1, 2, 3, 4, 5]);
         Assert.Equal(5, s.N);
         Assert.Equal(3, s.Mean, 9);
-        Assert.Equal(Math.Sqrt(2.5), s.StandardDeviation, 9);
+        Assert.Equal(Math.Sqrt(2.5), s.Sd, 9);
         double half = 2.776 * Math.Sqrt(2.5) / Math.Sqrt(5); // t(0.975, 4) = 2.776
         Assert.Equal(3 - half, s.Low95, 9);
         Assert.Equal(3 + half, s.High95, 9);
-        Assert.Equal(1.984, StudentT.Critical95(100), 3); // beyond the table: the expansion agrees with the exact value
+        Assert.Equal(1.984, Spread.T(100), 3); // beyond the table: the expansion agrees with the exact value
     }
 
     [Fact]

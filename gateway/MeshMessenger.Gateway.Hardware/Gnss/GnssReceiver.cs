@@ -23,6 +23,7 @@ public sealed class GnssReceiver : IDisposable
     private Thread? _thread;
     private int _disposed;
     private string? _error;
+    private string? _handlerError;
     private bool _open;
     private long _bytes;
     private long _lastByteAt;
@@ -74,9 +75,15 @@ public sealed class GnssReceiver : IDisposable
     public string? Problem(TimeSpan noData, TimeSpan noFix)
     {
         GnssReceiverState s = State();
-        if (s.Error is not null)
+        string? error = s.Error;
+        lock (_gate)
         {
-            return $"gnss: {s.Error}";
+            error ??= _handlerError;
+        }
+
+        if (error is not null)
+        {
+            return $"gnss: {error}";
         }
 
         if (s.SecondsSinceSentence > noData.TotalSeconds)
@@ -126,8 +133,10 @@ public sealed class GnssReceiver : IDisposable
 
                 Read(port);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+            catch (Exception e)
             {
+                // Every failure, expected or not: an exception that left this thread would end the gateway, and a
+                // thread that ended quietly would leave /health "ok" with no time. Kept, shown, retried.
                 lock (_gate)
                 {
                     _error = Describe(e);
@@ -167,7 +176,8 @@ public sealed class GnssReceiver : IDisposable
     {
         FileNotFoundException => e.Message,
         UnauthorizedAccessException => $"permission denied on {Port} (add the gateway's user to the dialout group: usermod -aG dialout meshmsg)",
-        _ => $"{Port}: {e.Message}",
+        IOException or InvalidOperationException or ArgumentException => $"{Port}: {e.Message}",
+        _ => $"{Port}: reader failed ({e.GetType().Name}: {e.Message})",
     };
 
     private void Read(SerialPort port)
@@ -236,7 +246,20 @@ public sealed class GnssReceiver : IDisposable
 
         if (fix is not null)
         {
-            FixReceived?.Invoke(fix);
+            string? failure = null;
+            try
+            {
+                FixReceived?.Invoke(fix);
+            }
+            catch (Exception e)
+            {
+                failure = $"a fix handler failed ({e.GetType().Name}: {e.Message})"; // a bug downstream must not stop the reader
+            }
+
+            lock (_gate)
+            {
+                _handlerError = failure;
+            }
         }
     }
 }

@@ -6,7 +6,9 @@ namespace MeshMessenger.Gateway.Hardware.Gnss;
 /// <summary>
 /// Takes UTC only from NMEA 0183 sentences that carry a satellite fix, through the Nmea0183 binding's parser
 /// (<see cref="TalkerSentence.FromSentenceString(string, out NmeaError)"/> checks the checksum; the typed
-/// sentences decode the fields). Accepted: RMC with status A (NMEA 0183 v4.11 section 8.3.78), ZDA (8.3.109)
+/// sentences decode the status and quality). The time, date and position fields are read here, strictly
+/// (<see cref="NmeaFields"/>): the binding wraps hour 24 to midnight and minute 99 into the next hour, so a
+/// sentence with a valid checksum and an impossible field would move the clock. Accepted: RMC with status A (NMEA 0183 v4.11 section 8.3.78), ZDA (8.3.109)
 /// while a fix was seen in the last <see cref="FixHold"/> (ZDA has no status field, and u-blox receivers send it
 /// from their RTC before the first fix). GGA (8.3.40) with quality 1 or more only marks a fix. Refused: a bad
 /// or missing checksum, status V, quality 0, a date before <see cref="NotBefore"/> (the GPS week number
@@ -86,14 +88,17 @@ public sealed class NmeaTimeFilter(DateTimeOffset notBefore)
                 }
 
                 _lastFixSeenAt = receivedAt;
-                return Take(rmc.DateTime, receivedAt, "RMC", rmc.Position?.Latitude, rmc.Position?.Longitude);
+                return TakeRmc(line, receivedAt);
             case TimeDate zda:
                 if (!zda.Valid || receivedAt - _lastFixSeenAt > FixHold || receivedAt < _lastFixSeenAt)
                 {
                     return NmeaVerdict.NoFix;
                 }
 
-                return Take(zda.DateTime, receivedAt, "ZDA", Latest?.Latitude, Latest?.Longitude);
+                string[] z = NmeaFields.Split(line);
+                return z.Length >= 5 && NmeaFields.Utc(z[1], z[2], z[3], z[4]) is DateTimeOffset zdaUtc
+                    ? Take(zdaUtc, receivedAt, "ZDA", Latest?.Latitude, Latest?.Longitude)
+                    : NmeaVerdict.BadField;
             case GlobalPositioningSystemFixData gga:
                 if (gga.Status is GpsQuality.NoFix or GpsQuality.Estimated or GpsQuality.Manual or GpsQuality.Simulated)
                 {
@@ -103,8 +108,24 @@ public sealed class NmeaTimeFilter(DateTimeOffset notBefore)
                 _lastFixSeenAt = receivedAt;
                 return NmeaVerdict.Other;
             default:
-                return NmeaVerdict.Other;
+                // The binding answers an untyped sentence for an RMC or ZDA whose fields it cannot read (month 13, latitude 91).
+                return line.Length > 6 && line[3..6] is "RMC" or "ZDA" ? NmeaVerdict.BadField : NmeaVerdict.Other;
         }
+    }
+
+    // RMC fields (NMEA 0183 v4.11 section 8.3.78): 1 hhmmss.ss, 2 status, 3-4 latitude ddmm.mm N/S,
+    // 5-6 longitude dddmm.mm E/W, 7 speed, 8 course, 9 date ddmmyy.
+    private NmeaVerdict TakeRmc(string line, DateTimeOffset receivedAt)
+    {
+        string[] f = NmeaFields.Split(line);
+        if (f.Length < 10 || f[9].Length != 6 || NmeaFields.Utc(f[1], f[9][..2], f[9][2..4], "20" + f[9][4..]) is not DateTimeOffset utc)
+        {
+            return NmeaVerdict.BadField;
+        }
+
+        return NmeaFields.Degrees(f[3], f[4], 2, 'N', 'S') is double latitude && NmeaFields.Degrees(f[5], f[6], 3, 'E', 'W') is double longitude
+            ? Take(utc, receivedAt, "RMC", latitude, longitude)
+            : NmeaVerdict.BadField;
     }
 
     private NmeaVerdict Take(DateTimeOffset utc, DateTimeOffset receivedAt, string kind, double? latitude, double? longitude)

@@ -18,6 +18,9 @@ public enum NmeaVerdict
     /// <summary>RMC status V, GGA quality 0, or a ZDA with no fix seen recently: the receiver's clock is not from satellites.</summary>
     NoFix,
 
+    /// <summary>A valid checksum but an impossible time, date or position field (hour 24, month 13, latitude 91, a minus sign).</summary>
+    BadField,
+
     /// <summary>A date before the build date (GPS week rollover: 1980, 1999, 2019 …) or impossibly far after it.</summary>
     BadDate,
 }

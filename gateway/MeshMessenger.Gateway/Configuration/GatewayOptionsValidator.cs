@@ -74,6 +74,7 @@ public static class GatewayOptionsValidator
             Check(o.Gnss.Port.StartsWith('/'), "Gnss:Port", $"'{o.Gnss.Port}' must be a device path such as /dev/serial0");
             Check(o.Gnss.Baud is 4800 or 9600 or 19200 or 38400 or 57600 or 115200, "Gnss:Baud", $"{o.Gnss.Baud} is not an NMEA receiver rate (4800, 9600, 19200, 38400, 57600 or 115200)");
             Check(o.Gnss.ThresholdSeconds > 0 && o.Gnss.JumpSeconds > 0 && o.Gnss.HoldMinutes > 0 && o.Gnss.NoDataSeconds > 0 && o.Gnss.NoFixSeconds > 0, "Gnss", "ThresholdSeconds, JumpSeconds, HoldMinutes, NoDataSeconds and NoFixSeconds must be positive");
+            Check(o.Gnss.SyncedLimitSeconds >= o.Gnss.ThresholdSeconds, "Gnss:SyncedLimitSeconds", $"{o.Gnss.SyncedLimitSeconds} must be at least ThresholdSeconds ({o.Gnss.ThresholdSeconds})");
             Check(o.Gnss.JumpConfirmFixes is >= 1 and <= 3600, "Gnss:JumpConfirmFixes", $"{o.Gnss.JumpConfirmFixes} must be 1 to 3600");
         }
 
@@ -100,7 +101,11 @@ public static class GatewayOptionsValidator
         Check(o.Display.DimSeconds > 0, "Display:DimSeconds", "must be positive");
         Check(o.Display.ButtonPin is >= -1 and <= 27, "Display:ButtonPin", $"GPIO {o.Display.ButtonPin} is not on a Raspberry Pi header (BCM 0-27; -1: the board file's button)");
         Check(string.IsNullOrEmpty(o.Display.WebAddress) || Uri.TryCreate(o.Display.WebAddress, UriKind.Absolute, out _), "Display:WebAddress", $"'{o.Display.WebAddress}' is not an absolute address (http://HOST:PORT)");
-        Check(o.Display.ButtonPin < 0 || board is null || !board.Pins.Assigned().Any(p => p.Gpio == o.Display.ButtonPin), "Display:ButtonPin", $"GPIO {o.Display.ButtonPin} is a radio line of board '{o.Radio.Board}'");
+        if (o.Display.ButtonPin >= 0 && board is not null)
+        {
+            string? taken = LineOf(board, o.Display.ButtonPin);
+            Check(taken is null, "Display:ButtonPin", $"GPIO {o.Display.ButtonPin} is {taken} of board '{o.Radio.Board}'");
+        }
 
         if (problems.Count > 0)
         {
@@ -109,6 +114,15 @@ public static class GatewayOptionsValidator
 
         return board;
     }
+
+    // What else on the board holds a line: the radio's pins, the Pi's SPI0 data lines the radio uses (MISO 9, MOSI 10,
+    // SCLK 11: Raspberry Pi documentation, "GPIO"), and the other parts (the display's I2C, the GNSS UART and PPS).
+    // The board's own button line is the one the setting overrides, so it is free.
+    private static string? LineOf(BoardProfile board, int gpio) =>
+        board.Pins.Assigned().Where(p => p.Gpio == gpio).Select(p => $"the radio's {p.Role} line")
+            .Concat(board.IsRaspberryPi && gpio is >= 9 and <= 11 ? ["the radio's SPI0 line"] : [])
+            .Concat(board.Peripherals().Where(part => part is not BoardButton).SelectMany(part => part.Lines()).Where(l => l.Gpio == gpio).Select(l => l.Role))
+            .FirstOrDefault();
 
     private static Region? LoRaRegion(string name) => Region.Find(name);
 }

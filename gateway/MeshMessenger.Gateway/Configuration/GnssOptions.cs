@@ -15,6 +15,13 @@ public sealed class GnssOptions
     /// <summary>GNSS time replaces a synchronised system clock only when the two differ by more than this.</summary>
     public double ThresholdSeconds { get; set; } = 2;
 
+    /// <summary>
+    /// While the system clock is synchronised, GNSS corrects it by at most this much: a larger disagreement is shown
+    /// as a problem and the system clock is kept, so a GNSS spoofer cannot move a synchronised gateway further; and
+    /// a clock floor more than this ahead of a synchronised clock is dropped (it came from a wrong clock).
+    /// </summary>
+    public double SyncedLimitSeconds { get; set; } = 60;
+
     /// <summary>A fix whose offset from the system clock differs from the one in use by more than this is a jump.</summary>
     public double JumpSeconds { get; set; } = 2;
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using MeshMessenger.Gateway.PeopleMigration;
 
 namespace MeshMessenger.Gateway.Timekeeping;
 
@@ -12,15 +14,25 @@ public sealed class ClockFloorFile(string path)
     /// <summary>How far ahead of a stamp the floor is reserved.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(10);
 
+    private const int MaxLength = 20; // the digits of a long
+
     /// <summary>The file.</summary>
     public string Path { get; } = path;
 
-    /// <summary>The stored floor, or null when there is none or it is unreadable (then the clock starts from the system clock).</summary>
+    /// <summary>The stored floor, or null when there is none or it is unreadable (then the clock starts from the system clock): more than 20 bytes, not all digits, or past year 9999.</summary>
     public long? Load()
     {
         try
         {
-            return long.TryParse(File.ReadAllText(Path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long ms) ? ms : null;
+            // At most a few bytes: a garbage file of any size costs nothing, and a value past year 9999 would throw at every stamp.
+            using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            byte[] head = new byte[MaxLength + 1];
+            int length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            return length <= MaxLength
+                && long.TryParse(head.AsSpan(0, length), NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out long ms)
+                && ms <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()
+                ? ms
+                : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -28,18 +40,11 @@ public sealed class ClockFloorFile(string path)
         }
     }
 
-    /// <summary>Stores <paramref name="unixMilliseconds"/>: written to a side file, flushed, then renamed over, so a cut leaves the old or the new value.</summary>
-    public void Store(long unixMilliseconds)
-    {
-        string temporary = Path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(unixMilliseconds.ToString(CultureInfo.InvariantCulture));
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, Path, overwrite: true);
-    }
+    /// <summary>
+    /// Stores <paramref name="unixMilliseconds"/> through <see cref="DurableFiles.WriteAtomically"/>: a fsynced side
+    /// file renamed over the old one and the folder fsynced, so a kill -9 or a power cut leaves the old or the new value,
+    /// and once this returns the new one survives a power cut (the promise the lease makes).
+    /// </summary>
+    public void Store(long unixMilliseconds) =>
+        DurableFiles.WriteAtomically(Path, Encoding.ASCII.GetBytes(unixMilliseconds.ToString(CultureInfo.InvariantCulture)));
 }

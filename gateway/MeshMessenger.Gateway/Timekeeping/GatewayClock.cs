@@ -12,6 +12,9 @@ namespace MeshMessenger.Gateway.Timekeeping;
 /// A jump in GNSS time (a fix whose offset differs from the one in use by more than <see cref="GnssOptions.JumpSeconds"/>)
 /// is refused until <see cref="GnssOptions.JumpConfirmFixes"/> fixes in a row agree on the new offset; then it is
 /// stepped to, forwards at once, backwards held by the floor. A single spoofed or corrupt sentence moves nothing.
+/// While the system clock is synchronised GNSS moves it by at most <see cref="GnssOptions.SyncedLimitSeconds"/>, and
+/// a floor further than that ahead of it is dropped: the one exception to "never backwards", for a floor a spoofer
+/// pushed into the future while the clock was unsynchronised (docs/gateway.md, "Time without internet").
 /// </summary>
 public sealed class GatewayClock : TimeProvider
 {
@@ -30,6 +33,7 @@ public sealed class GatewayClock : TimeProvider
     private int _candidateFixes;
     private long _jumpsRefused;
     private long _jumpsTaken;
+    private long _floorResets;
     private GnssFix? _lastFix;
     private bool _synced;
     private long _syncCheckedAt;
@@ -96,7 +100,15 @@ public sealed class GatewayClock : TimeProvider
         DateTimeOffset raw = _system.GetUtcNow();
         lock (_gate)
         {
-            long now = raw.ToUnixTimeMilliseconds() + (SourceLocked(raw) == "gnss" ? _offsetMs!.Value : 0);
+            string source = SourceLocked(raw);
+            long now = raw.ToUnixTimeMilliseconds() + (source == "gnss" ? _offsetMs!.Value : 0);
+            if (_synced && _last - now > SyncedLimitMs + (long)ClockFloorFile.Lease.TotalMilliseconds)
+            {
+                // A synchronised clock says the floor is in the future: it was set by a wrong clock. Follow NTP.
+                _floorResets++;
+                _last = _reserved = long.MinValue;
+            }
+
             if (now < _last)
             {
                 now = _last;
@@ -131,6 +143,27 @@ public sealed class GatewayClock : TimeProvider
         }
     }
 
+    /// <summary>
+    /// For a gateway with a receiver: why GNSS time is not used (it disagrees with the synchronised system clock by
+    /// more than the limit), or that nothing vouches for the time (unsynchronised, and no fix in use: every fix was
+    /// refused as a jump, or the last is older than the hold); null while the time has a source.
+    /// </summary>
+    public string? Problem()
+    {
+        DateTimeOffset raw = _system.GetUtcNow();
+        lock (_gate)
+        {
+            if (SourceLocked(raw) == "none")
+            {
+                return $"time: no time source: the system clock is unsynchronised and no GNSS fix is in use ({_jumpsRefused} fixes refused as jumps)";
+            }
+
+            return _synced && Fresh && Math.Abs(_offsetMs!.Value) > SyncedLimitMs
+                ? $"time: GNSS and the synchronised system clock differ by {Math.Abs(_offsetMs.Value) / 1000} s; keeping the system clock (a spoofed GNSS signal, or a wrong NTP server)"
+                : null;
+        }
+    }
+
     /// <summary>The time part of /health; <paramref name="gnss"/> is the receiver's part, if any.</summary>
     public object Health(bool sharePosition, object? gnss)
     {
@@ -147,12 +180,17 @@ public sealed class GatewayClock : TimeProvider
                 lastFixSentence = _lastFix?.Sentence,
                 jumpsRefused = _jumpsRefused,
                 jumpsTaken = _jumpsTaken,
+                floorResets = _floorResets,
                 floorUnixMs = _last == long.MinValue ? (long?)null : _last,
                 gnss,
                 position = sharePosition && _lastFix is { Latitude: double lat, Longitude: double lon } ? new { latitude = lat, longitude = lon } : null,
             };
         }
     }
+
+    private long SyncedLimitMs => (long)(_options.SyncedLimitSeconds * 1000);
+
+    private bool Fresh => _offsetMs is not null && _system.GetElapsedTime(_offsetAt).TotalMinutes <= _options.HoldMinutes;
 
     private void Use(long offset)
     {
@@ -171,8 +209,8 @@ public sealed class GatewayClock : TimeProvider
             _syncChecked = true;
         }
 
-        bool fresh = _offsetMs is not null && _system.GetElapsedTime(_offsetAt).TotalMinutes <= _options.HoldMinutes;
-        if (fresh && (!_synced || Math.Abs(_offsetMs!.Value) > _options.ThresholdSeconds * 1000))
+        long magnitude = _offsetMs is long offset ? Math.Abs(offset) : 0;
+        if (Fresh && (!_synced || (magnitude > _options.ThresholdSeconds * 1000 && magnitude <= SyncedLimitMs)))
         {
             return "gnss";
         }

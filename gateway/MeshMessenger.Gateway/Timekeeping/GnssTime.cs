@@ -57,8 +57,10 @@ public sealed class GnssTime : IHostedService, IDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>Why GNSS gives no time, naming the port, or null (also when no receiver is configured).</summary>
-    public string? Problem() => Receiver?.Problem(TimeSpan.FromSeconds(_options.NoDataSeconds), TimeSpan.FromSeconds(_options.NoFixSeconds));
+    /// <summary>Why GNSS gives no time, naming the port, or why its time is refused; null when neither (also when no receiver is configured).</summary>
+    public string? Problem() => Receiver is null
+        ? null
+        : Receiver.Problem(TimeSpan.FromSeconds(_options.NoDataSeconds), TimeSpan.FromSeconds(_options.NoFixSeconds)) ?? _clock.Problem();
 
     /// <summary>The "time" part of /health: source, offset, fix age and, with a receiver, its port and counts.</summary>
     public object Health()

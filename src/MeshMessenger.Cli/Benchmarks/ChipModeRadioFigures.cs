@@ -1,3 +1,5 @@
+using MeshMessenger.Emulator.Metrics;
+
 namespace MeshMessenger.Cli.Benchmarks;
 
 /// <summary>One radio mode's figures over the seeds of a <see cref="ChipModeBenchmarkReport"/>.</summary>
@@ -10,9 +12,9 @@ namespace MeshMessenger.Cli.Benchmarks;
 /// <param name="SlowdownOverMedium">Wall time over the medium run's with the same seed (1 for the medium itself).</param>
 public sealed record ChipModeRadioFigures(
     string Radio,
-    SampleStatistics DmDeliveryPercent,
-    SampleStatistics ReachabilityPercent,
-    SampleStatistics TotalAirtimeSeconds,
-    SampleStatistics FramesSent,
-    SampleStatistics WallSeconds,
-    SampleStatistics SlowdownOverMedium);
+    Spread DmDeliveryPercent,
+    Spread ReachabilityPercent,
+    Spread TotalAirtimeSeconds,
+    Spread FramesSent,
+    Spread WallSeconds,
+    Spread SlowdownOverMedium);

@@ -1,3 +1,5 @@
+using MeshMessenger.Emulator.Metrics;
+
 namespace MeshMessenger.Cli.Benchmarks;
 
 /// <summary>
@@ -10,7 +12,7 @@ public sealed record PaymentTypeFigures(
     double BlockSeconds,
     IReadOnlyList<int> Seeds,
     IReadOnlyList<PaymentPartFigure> Parts,
-    SampleStatistics TotalBytes,
-    SampleStatistics TotalAirtimeMs,
-    SampleStatistics TapToAcceptedSeconds,
-    SampleStatistics TapToConfirmedSeconds);
+    Spread TotalBytes,
+    Spread TotalAirtimeMs,
+    Spread TapToAcceptedSeconds,
+    Spread TapToConfirmedSeconds);

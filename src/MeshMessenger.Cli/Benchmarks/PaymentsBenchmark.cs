@@ -1,3 +1,4 @@
+using MeshMessenger.Emulator.Metrics;
 using MeshMessenger.Emulator.Payments;
 
 namespace MeshMessenger.Cli.Benchmarks;
@@ -45,9 +46,9 @@ public static class PaymentsBenchmark
                 AirtimePart?[] each = results.Select(r => r.Parts.FirstOrDefault(x => x.Part == part)).ToArray();
                 parts.Add(new PaymentPartFigure(
                     part,
-                    SampleStatistics.Of(each.Select(p => (double)(p?.Frames ?? 0)).ToList()),
-                    SampleStatistics.Of(each.Select(p => (double)(p?.Bytes ?? 0)).ToList()),
-                    SampleStatistics.Of(each.Select(p => (double)(p?.AirtimeMs ?? 0)).ToList())));
+                    Spread.Of(each.Select(p => (double)(p?.Frames ?? 0)).ToList()),
+                    Spread.Of(each.Select(p => (double)(p?.Bytes ?? 0)).ToList()),
+                    Spread.Of(each.Select(p => (double)(p?.AirtimeMs ?? 0)).ToList())));
             }
 
             types.Add(new PaymentTypeFigures(
@@ -56,10 +57,10 @@ public static class PaymentsBenchmark
                 blockSeconds,
                 results.Select(r => r.Seed).ToList(),
                 parts,
-                SampleStatistics.Of(results.Select(r => (double)r.TotalBytes).ToList()),
-                SampleStatistics.Of(results.Select(r => (double)r.TotalAirtimeMs).ToList()),
-                SampleStatistics.Of(results.Select(r => r.TapToAcceptedMs / 1000.0).ToList()),
-                SampleStatistics.Of(results.Select(r => r.TapToConfirmedMs / 1000.0).ToList())));
+                Spread.Of(results.Select(r => (double)r.TotalBytes).ToList()),
+                Spread.Of(results.Select(r => (double)r.TotalAirtimeMs).ToList()),
+                Spread.Of(results.Select(r => r.TapToAcceptedMs / 1000.0).ToList()),
+                Spread.Of(results.Select(r => r.TapToConfirmedMs / 1000.0).ToList())));
         }
 
         var layout = PaymentScenario.Layout(firstSeed);

@@ -300,12 +300,12 @@ public static class BenchCommand
             List<EmulationResult> x = results[r];
             return new ChipModeRadioFigures(
                 r,
-                SampleStatistics.Of(x.Select(e => e.DmDeliveryPercent).ToList()),
-                SampleStatistics.Of(x.Select(e => e.ReachabilityPercent).ToList()),
-                SampleStatistics.Of(x.Select(e => e.TotalAirtimeSeconds).ToList()),
-                SampleStatistics.Of(x.Select(e => (double)e.FramesSent).ToList()),
-                SampleStatistics.Of(x.Select(e => e.WallSeconds).ToList()),
-                SampleStatistics.Of(x.Select((e, i) => e.WallSeconds / Math.Max(1e-6, medium[i].WallSeconds)).ToList()));
+                Spread.Of(x.Select(e => e.DmDeliveryPercent).ToList()),
+                Spread.Of(x.Select(e => e.ReachabilityPercent).ToList()),
+                Spread.Of(x.Select(e => e.TotalAirtimeSeconds).ToList()),
+                Spread.Of(x.Select(e => (double)e.FramesSent).ToList()),
+                Spread.Of(x.Select(e => e.WallSeconds).ToList()),
+                Spread.Of(x.Select((e, i) => e.WallSeconds / Math.Max(1e-6, medium[i].WallSeconds)).ToList()));
         }).ToList();
         var report = new ChipModeBenchmarkReport(
             started,
@@ -318,10 +318,10 @@ public static class BenchCommand
             scenario.DurationMinutes,
             seeds,
             figures);
-        static string F(SampleStatistics s, string format)
+        static string F(Spread s, string format)
         {
             var c = System.Globalization.CultureInfo.InvariantCulture;
-            return Markup.Escape($"{s.Mean.ToString(format, c)} ± {s.StandardDeviation.ToString(format, c)} [{s.Low95.ToString(format, c)}, {s.High95.ToString(format, c)}]");
+            return Markup.Escape($"{s.Mean.ToString(format, c)} ± {s.Sd.ToString(format, c)} [{s.Low95.ToString(format, c)}, {s.High95.ToString(format, c)}]");
         }
 
         var table = new Table()
@@ -486,8 +486,8 @@ public static class BenchCommand
         return 0;
     }
 
-    private static string Stat(SampleStatistics s, string format) => Markup.Escape(
-        $"{s.Mean.ToString(format, CultureInfo.InvariantCulture)} ± {s.StandardDeviation.ToString(format, CultureInfo.InvariantCulture)} [{s.Low95.ToString(format, CultureInfo.InvariantCulture)}, {s.High95.ToString(format, CultureInfo.InvariantCulture)}]");
+    private static string Stat(Spread s, string format) => Markup.Escape(
+        $"{s.Mean.ToString(format, CultureInfo.InvariantCulture)} ± {s.Sd.ToString(format, CultureInfo.InvariantCulture)} [{s.Low95.ToString(format, CultureInfo.InvariantCulture)}, {s.High95.ToString(format, CultureInfo.InvariantCulture)}]");
 
     public static int RunAnchoring(int leaves, string? rpc, FileInfo json, IAnsiConsole console)
     {
@@ -569,12 +569,12 @@ public static class BenchCommand
             .AddColumns("figure", "n", "mean", "std dev", "95 % interval", "goal", "met");
         foreach (WebBenchmarkFigure figure in report.Figures)
         {
-            SampleStatistics s = figure.Statistics;
+            Spread s = figure.Statistics;
             table.AddRow(
                 Markup.Escape(figure.Name),
                 s.N.ToString(CultureInfo.InvariantCulture),
                 Amount(s.Mean, figure.Unit),
-                Amount(s.StandardDeviation, figure.Unit),
+                Amount(s.Sd, figure.Unit),
                 $"{Amount(s.Low95, figure.Unit)} to {Amount(s.High95, figure.Unit)}",
                 figure.Goal is { } goal ? "≤ " + Amount(goal, figure.Unit) : "",
                 figure.GoalMet switch { true => "[green]yes[/]", false => "[red]no[/]", null => "" });

@@ -93,6 +93,40 @@ public sealed class GnssReceiverTests : IDisposable
     }
 
     [Fact]
+    public void A_fix_handler_that_throws_neither_kills_the_reader_nor_the_process()
+    {
+        int calls = 0;
+        _receiver.FixReceived += _ =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                throw new NotSupportedException("a bug downstream");
+            }
+        };
+
+        _pty.Send(Nmea.Rmc(DateTimeOffset.UtcNow));
+        Next();
+        WaitFor(() => _receiver.Problem(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5)) is not null, "the failure is a problem");
+        Assert.Contains("a bug downstream", _receiver.Problem(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5)), StringComparison.Ordinal);
+
+        _pty.Send(Nmea.Rmc(DateTimeOffset.UtcNow)); // the same reader, still alive, takes the next fix
+        Next();
+        WaitFor(() => Volatile.Read(ref calls) == 2, "the second fix handled");
+        Assert.Null(_receiver.Problem(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5)));
+        Assert.True(_receiver.State().IsOpen);
+    }
+
+    [Fact]
+    public void A_megabyte_of_NUL_without_a_line_end_is_one_garbage_line_and_the_next_fix_still_counts()
+    {
+        _pty.Send(new string('\0', 1024 * 1024)); // held: at most one 82-character line, the rest dropped
+        _pty.Send("\r\n" + Nmea.Rmc(DateTimeOffset.UtcNow));
+        Next();
+        Assert.Equal(1, _receiver.State().Counts[NmeaVerdict.Garbage]);
+        Assert.True(_receiver.State().Bytes > 1024 * 1024);
+    }
+
+    [Fact]
     public void A_port_that_sends_nothing_is_a_problem_naming_the_port()
     {
         Assert.Null(_receiver.Problem(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5)));

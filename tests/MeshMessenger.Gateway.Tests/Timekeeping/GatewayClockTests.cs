@@ -126,5 +126,96 @@ public sealed class GatewayClockTests : IDisposable
         Assert.True(forgetful.GetUtcNow() < lastStamp);
     }
 
+    [Fact]
+    public void A_spoofer_cannot_move_a_synchronised_clock_beyond_the_synced_limit()
+    {
+        GatewayClock clock = Clock(synced: true);
+        for (int i = 0; i < 10; i++)
+        {
+            clock.Observe(FixAhead(TimeSpan.FromDays(3))); // valid sentences, consistent, three days ahead
+            _system.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal("system", clock.Source());
+        Assert.Equal(Boot.AddSeconds(10), clock.GetUtcNow());
+        Assert.Contains("differ by 259200 s", clock.Problem(), StringComparison.Ordinal);
+
+        for (int i = 0; i < 5; i++)
+        {
+            clock.Observe(FixAhead(TimeSpan.FromSeconds(30))); // within the limit: corrected, once confirmed as a jump
+        }
+
+        Assert.Equal("gnss", clock.Source());
+        Assert.Null(clock.Problem());
+    }
+
+    [Fact]
+    public void Fixes_that_are_all_refused_as_jumps_leave_no_time_source_and_say_so()
+    {
+        GatewayClock clock = Clock(synced: false);
+        clock.Observe(FixAhead(TimeSpan.Zero));
+        Assert.Null(clock.Problem());
+        for (int minute = 1; minute <= 61; minute++)
+        {
+            _system.Advance(TimeSpan.FromMinutes(1));
+            clock.Observe(FixAhead(TimeSpan.FromHours(minute % 2 == 0 ? 1 : 2))); // never two in a row agree
+        }
+
+        Assert.Equal("none", clock.Source());
+        Assert.Equal("time: no time source: the system clock is unsynchronised and no GNSS fix is in use (61 fixes refused as jumps)", clock.Problem());
+    }
+
+    [Fact]
+    public void A_floor_a_spoofer_pushed_days_ahead_is_dropped_once_the_system_clock_is_synchronised()
+    {
+        GatewayClock spoofed = Clock(synced: false);
+        for (int i = 0; i < 5; i++)
+        {
+            spoofed.Observe(FixAhead(TimeSpan.FromDays(3)));
+        }
+
+        DateTimeOffset future = spoofed.GetUtcNow();
+        Assert.Equal(Boot.AddDays(3), future);
+
+        // Restart without NTP: the floor holds (nothing says the floor is wrong) ...
+        _system.Advance(TimeSpan.FromMinutes(1));
+        Assert.True(Clock(synced: false).GetUtcNow() >= future);
+
+        // ... restart with NTP back: the synchronised clock wins, and the file follows it.
+        GatewayClock synced = Clock(synced: true);
+        Assert.Equal(Boot.AddMinutes(1), synced.GetUtcNow());
+        Assert.Equal(1, Json(synced.Health(false, null)).GetProperty("floorResets").GetInt64());
+        Assert.True(Floor.Load() <= Boot.AddMinutes(1).Add(ClockFloorFile.Lease).ToUnixTimeMilliseconds());
+        _system.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(Boot.AddMinutes(1).AddSeconds(1), synced.GetUtcNow()); // and it runs on from there
+    }
+
+    [Theory]
+    [InlineData("99999999999999999")] // past DateTimeOffset.MaxValue
+    [InlineData("-5")]
+    [InlineData("17649")] // a torn write: the first digits only
+    [InlineData(" 1764 \n")]
+    [InlineData("")]
+    [InlineData("\0\0\0\0")]
+    public void A_garbage_or_torn_floor_file_neither_throws_nor_moves_the_clock(string content)
+    {
+        File.WriteAllText(Floor.Path, content.Replace("\\0", "\0", StringComparison.Ordinal));
+        GatewayClock clock = Clock(synced: false);
+        DateTimeOffset now = clock.GetUtcNow();
+        Assert.True(now >= Boot && now < Boot.AddDays(1), $"{now:O}");
+    }
+
+    [Fact]
+    public void A_huge_floor_file_is_read_only_up_to_a_few_bytes()
+    {
+        using (FileStream file = File.Create(Floor.Path))
+        {
+            file.SetLength(64L * 1024 * 1024); // 64 MB of zeros: a ReadAllText would hold 128 MB of chars
+        }
+
+        Assert.Null(Floor.Load());
+        Assert.Equal(Boot, Clock(synced: false).GetUtcNow());
+    }
+
     private static JsonElement Json(object value) => JsonSerializer.SerializeToElement(value);
 }
