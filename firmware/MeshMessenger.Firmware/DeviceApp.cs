@@ -34,6 +34,7 @@ public sealed class DeviceApp
     private QueuedFrame? _onAir;
     private long _restoreDeadlineMs = -1;
     private long _restoreRoundMs = -1;
+    private long _pullAtMs;
     private long _dutyHoldUntilMs;
     private readonly int _queueCapacity;
 
@@ -70,6 +71,9 @@ public sealed class DeviceApp
 
     /// <summary>Time between a restored device's restore rounds (<see cref="MessengerNode.AnnounceHeads(bool)"/>, docs/protocol.md §8.3).</summary>
     public const long RestoreRoundMs = 30000;
+
+    /// <summary>Time between an archive's wants for entries it missed on air (<see cref="MessengerNode.PullMissing"/>, docs/protocol.md §8.5).</summary>
+    public const long ArchivePullMs = 15000;
 
     /// <summary>Creates the application around a protocol node and a radio.</summary>
     public DeviceApp(MessengerNode node, IRadioPort radio, IClock clock, IRandomSource random, LoRaModulation modulation, Region region, bool useLearnedRoutes)
@@ -298,6 +302,16 @@ public sealed class DeviceApp
 
             _restoreRoundMs = Node.Rebuilding ? now + RestoreRoundMs : -1;
             DrainNode();
+        }
+
+        if (Node.SyncAllChains && now >= _pullAtMs)
+        {
+            // An archive pulls, paced, what it missed on air; the want waits in the queue for the duty cycle like any frame.
+            _pullAtMs = now + ArchivePullMs;
+            if (Node.PullMissing())
+            {
+                DrainNode();
+            }
         }
 
         CheckAcknowledgements(now);

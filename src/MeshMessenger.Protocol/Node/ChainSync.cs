@@ -38,6 +38,7 @@ internal sealed class ChainSync
     private bool _rebuilding;
     private int _headsOffset;
     private RestorePlan? _restore; // set while a restored radio node rebuilds its history
+    private readonly ArchivePull _pull = new ArchivePull(); // what an archive missed on air (§8.5)
 
     /// <summary>Creates the sync of node <paramref name="id"/>.</summary>
     public ChainSync(uint id, ChainStore chains, LocalChain own, Outbox outbox, EntryReader reader, ReceiptLedger receipts, IClock clock, NodeLimits limits)
@@ -439,6 +440,32 @@ internal sealed class ChainSync
         }
 
         return ProtocolError.None;
+    }
+
+    /// <summary>An entry of <paramref name="author"/> was stored from a frame sent by <paramref name="relay"/>: an archive remembers who to ask for the author's missing entries.</summary>
+    public void NoteEntry(uint author, byte relay)
+    {
+        if (SyncAllChains && author != Id)
+        {
+            _pull.NoteEntry(author, relay);
+        }
+    }
+
+    /// <summary>
+    /// An archive's pull (docs/protocol.md §8.5): one want for the first missing range of the next chain whose held run
+    /// shows one, to the neighbour that carried it. Nothing on a device, or while this node restores. True if a want was queued.
+    /// </summary>
+    public bool PullMissing()
+    {
+        SequenceRange range;
+        byte via;
+        if (!SyncAllChains || _own.Restoring || _rebuilding || !_pull.Next(_chains.Store, out range, out via))
+        {
+            return false;
+        }
+
+        Queue(new Frame(FrameType.Want, 0, 0, false, via, Hint, new WantMessage(new SequenceRange[] { range }).Encode()));
+        return true;
     }
 
     /// <summary>Asks neighbours for entries [<paramref name="from"/>, <paramref name="to"/>] of <paramref name="author"/>.</summary>

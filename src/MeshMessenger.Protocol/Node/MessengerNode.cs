@@ -370,6 +370,16 @@ public sealed class MessengerNode
     }
 
     /// <summary>
+    /// An archive (<see cref="SyncAllChains"/>) asks for entries it missed on air: one want, to the neighbour that carried
+    /// the chain, for the first missing range of the next chain in turn (docs/protocol.md §8.5). The host paces the calls
+    /// (device app: every <c>ArchivePullMs</c>). Does nothing on a device or while restoring; true if a want was queued.
+    /// </summary>
+    public bool PullMissing()
+    {
+        return _sync.PullMissing();
+    }
+
+    /// <summary>
     /// Takes one frame heard on a link. Untrusted: returns why it was refused, never throws; every
     /// outcome is counted in <see cref="Counters"/>.
     /// </summary>
@@ -547,6 +557,7 @@ public sealed class MessengerNode
         {
             case ChainVerdict.Accepted:
             case ChainVerdict.Gap:
+                _sync.NoteEntry(entry.Author, relay);
                 // A recipient holds only the entries addressed to it, so gaps are normal; sync fills them on request.
                 OnAccepted(entry, newKey);
                 break;

@@ -1,0 +1,129 @@
+using MeshMessenger.Protocol.Chain;
+using MeshMessenger.Protocol.Collections;
+using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Wire;
+
+namespace MeshMessenger.Protocol.Sync;
+
+/// <summary>
+/// What an archive (<c>SyncAllChains</c>) pulls of the entries it missed on air (docs/protocol.md §8.5): every chain
+/// starts at sequence 0, so a held run that starts later, or has a hole, shows entries that exist and are not held.
+/// One want at a time, paced by the host, for the first such range of the next author in turn, addressed to the
+/// neighbour that carried that author's entries (the author itself once heard first-hand: it holds its whole chain).
+/// Bounded: at most <see cref="MaxAuthors"/> authors remembered, <see cref="MaxRangeLength"/> entries a want, and an
+/// author is asked <see cref="MaxAsks"/> times until a new entry of it is heard.
+/// </summary>
+public sealed class ArchivePull
+{
+    /// <summary>Entries asked in one want, so its answer stays a few frames on air.</summary>
+    public const int MaxRangeLength = 8;
+
+    /// <summary>Wants for one author without a new entry of it heard: a range nobody in reach holds is not asked forever.</summary>
+    public const int MaxAsks = 4;
+
+    /// <summary>Authors whose carrying neighbour is remembered.</summary>
+    public const int MaxAuthors = 256;
+
+    private readonly KeyedTable _sources = new KeyedTable(MaxAuthors);
+    private int _cursor;
+
+    /// <summary>Authors remembered.</summary>
+    public int Count => _sources.Count;
+
+    /// <summary>
+    /// An entry of <paramref name="author"/> arrived in a frame sent by <paramref name="relay"/>: that neighbour (or the
+    /// author, heard first-hand) is asked for the author's missing entries, and the author may be asked again.
+    /// </summary>
+    public void NoteEntry(uint author, byte relay)
+    {
+        var source = _sources.Get(author) as Source;
+        bool firstHand = relay == NodeId.HintOf(author);
+        if (source == null)
+        {
+            _sources.Set(author, new Source(relay, firstHand)); // false when full: that author is not pulled
+            return;
+        }
+
+        if (firstHand || !source.FirstHand)
+        {
+            source.Via = relay;
+            source.FirstHand = firstHand || source.FirstHand;
+        }
+
+        source.Asks = 0;
+    }
+
+    /// <summary>
+    /// The next range to ask for, or false if no remembered author's held run has a hole or a missing start (or all
+    /// were asked <see cref="MaxAsks"/> times); <paramref name="via"/> is the neighbour to ask. Looks at each author once
+    /// per call, from a cursor that moves on, probing at most <see cref="SyncPlanner.MaxHoleProbe"/> sequences each.
+    /// </summary>
+    public bool Next(IEntryStore store, out SequenceRange range, out byte via)
+    {
+        range = new SequenceRange(0, 0, 0);
+        via = 0;
+        int count = _sources.Count;
+        for (int i = 0; i < count; i++)
+        {
+            int index = (_cursor + i) % count;
+            var source = (Source)_sources.ValueAt(index);
+            uint author = _sources.KeyAt(index);
+            uint from;
+            uint to;
+            if (source.Asks >= MaxAsks || !Missing(store, author, out from, out to))
+            {
+                continue;
+            }
+
+            if (to - from >= MaxRangeLength)
+            {
+                to = from + MaxRangeLength - 1;
+            }
+
+            source.Asks++;
+            _cursor = index + 1;
+            range = new SequenceRange(author, from, to);
+            via = source.Via;
+            return true;
+        }
+
+        return false;
+    }
+
+    // The first missing run of a held chain: before its low end (chains start at 0), else the first hole.
+    private static bool Missing(IEntryStore store, uint author, out uint from, out uint to)
+    {
+        from = 0;
+        to = 0;
+        uint low;
+        uint high;
+        if (!store.TryGetRange(author, out low, out high))
+        {
+            return false;
+        }
+
+        if (low > 0)
+        {
+            to = low - 1;
+            return true;
+        }
+
+        return SyncPlanner.FirstHole(store, author, low, high, out from, out to);
+    }
+
+    // Who to ask for one author's entries, and how often it was asked since one of them was last heard.
+    private sealed class Source
+    {
+        public Source(byte via, bool firstHand)
+        {
+            Via = via;
+            FirstHand = firstHand;
+        }
+
+        public byte Via { get; set; }
+
+        public bool FirstHand { get; set; }
+
+        public int Asks { get; set; }
+    }
+}
