@@ -26,26 +26,13 @@ internal sealed class ChipOnGpio
 
     public ChipSpiDevice Spi { get; }
 
-    internal sealed class ChipGpioDriver(SimulatedChip chip, BoardPins pins) : GpioDriver
+    internal sealed class ChipGpioDriver(SimulatedChip chip, BoardPins pins) : PinModeGpioDriver
     {
         private readonly Dictionary<int, PinValue> _outputs = [];
-        private readonly Dictionary<int, PinMode> _modes = [];
 
         public List<string> Log { get; } = [];
 
         public PinValue Output(int pin) => _outputs.GetValueOrDefault(pin, PinValue.Low);
-
-        protected override int PinCount => 28;
-
-        protected override void OpenPin(int pinNumber) => _modes[pinNumber] = PinMode.Input;
-
-        protected override void ClosePin(int pinNumber) => _modes.Remove(pinNumber);
-
-        protected override void SetPinMode(int pinNumber, PinMode mode) => _modes[pinNumber] = mode;
-
-        protected override PinMode GetPinMode(int pinNumber) => _modes[pinNumber];
-
-        protected override bool IsPinModeSupported(int pinNumber, PinMode mode) => true;
 
         protected override PinValue Read(int pinNumber)
         {
@@ -64,7 +51,7 @@ internal sealed class ChipOnGpio
 
         protected override void Write(int pinNumber, PinValue value)
         {
-            if (_modes.GetValueOrDefault(pinNumber) != PinMode.Output)
+            if (Modes.GetValueOrDefault(pinNumber) != PinMode.Output)
             {
                 Log.Add($"write to GPIO {pinNumber}, which is not an output");
             }

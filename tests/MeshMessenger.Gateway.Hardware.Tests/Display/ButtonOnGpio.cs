@@ -7,31 +7,16 @@ namespace MeshMessenger.Gateway.Hardware.Tests.Display;
 /// on unmodified: the line reads high through the pull-up until <see cref="Press"/>, and each change raises the
 /// registered edge callbacks as libgpiod's driver would.
 /// </summary>
-internal sealed class ButtonOnGpio : GpioDriver
+internal sealed class ButtonOnGpio : PinModeGpioDriver
 {
-    private readonly Dictionary<int, PinMode> _modes = [];
     private readonly List<(int Pin, PinEventTypes Types, PinChangeEventHandler Callback)> _callbacks = [];
     private PinValue _level = PinValue.High;
 
     public int Pin { get; init; } = 17;
 
-    public PinMode? ModeOf(int pin) => _modes.TryGetValue(pin, out PinMode mode) ? mode : null;
-
     public void Press() => Set(PinValue.Low, PinEventTypes.Falling);
 
     public void Release() => Set(PinValue.High, PinEventTypes.Rising);
-
-    protected override int PinCount => 28;
-
-    protected override void OpenPin(int pinNumber) => _modes[pinNumber] = PinMode.Input;
-
-    protected override void ClosePin(int pinNumber) => _modes.Remove(pinNumber);
-
-    protected override void SetPinMode(int pinNumber, PinMode mode) => _modes[pinNumber] = mode;
-
-    protected override PinMode GetPinMode(int pinNumber) => _modes[pinNumber];
-
-    protected override bool IsPinModeSupported(int pinNumber, PinMode mode) => true;
 
     protected override PinValue Read(int pinNumber) => pinNumber == Pin ? _level : PinValue.Low;
 
