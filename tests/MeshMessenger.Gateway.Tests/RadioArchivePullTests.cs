@@ -253,6 +253,41 @@ public sealed class RadioArchivePullTests : IAsyncDisposable
         Assert.Equal(0, Counters.Get("radio_pull_notes_dropped"));
     }
 
+    [Fact]
+    public async Task A_hole_beyond_the_store_views_first_window_is_found_and_the_view_refuses_writes()
+    {
+        // Gerd's chain 0..700 reached the gateway over UDP but for 600..601; his genesis was heard on the radio.
+        using RadioLink link = Link(new GatewayOptions { Region = "US" });
+        var gerd = new TestDevice("gerd");
+        var frames = new List<byte[]>();
+        for (int batch = 0; batch < 7; batch++)
+        {
+            frames.AddRange(Chain(gerd, 100, "batch " + batch, batch == 0 ? 101 : 100));
+        }
+
+        Assert.Equal(701, frames.Count);
+        await Hear(link, frames[0]);
+        for (int s = 1; s < frames.Count; s++)
+        {
+            if (s is not (600 or 601))
+            {
+                Assert.Equal(IngestOutcome.Stored, await _fixture.Ingest.IngestAsync(frames[s], IngestSource.Udp));
+            }
+        }
+
+        Assert.True(link.PullOnce());
+        Frame want = await SentOnAir(link);
+        Assert.Equal(gerd.Node.Hint, want.NextHop);
+        Assert.Equal(new[] { (gerd.Id, 600u, 601u) }, Ranges(want));
+        using var held = new HeldEntries(_fixture.Database);
+        Assert.True(held.TryGetRange(gerd.Id, out uint low, out uint high));
+        Assert.Equal((0u, 700u, 699), (low, high, held.Count));
+        Assert.Null(held.Get(gerd.Id, 601));
+        Assert.Equal(599u, held.Get(gerd.Id, 599)!.Entry.Sequence);
+        Assert.Equal(602u, held.Get(gerd.Id, 602)!.Entry.Sequence);
+        Assert.Throws<NotSupportedException>(() => held.Put(held.Get(gerd.Id, 0)!));
+    }
+
     [Theory]
     [InlineData(-1)]
     [InlineData(86_401)]
@@ -278,7 +313,7 @@ public sealed class RadioArchivePullTests : IAsyncDisposable
     // The largest one-range want frame the pull reserves airtime for.
     private static int MaxWantFrame => FrameLimits.HeaderSize + new WantMessage([new SequenceRange(uint.MaxValue, uint.MaxValue - 1, uint.MaxValue)]).Encode().Length;
 
-    private static byte[][] Chain(TestDevice device, int posts, string text = "post")
+    private static byte[][] Chain(TestDevice device, int posts, string text = "post", int? frameCount = null)
     {
         for (int i = 0; i < posts; i++)
         {
@@ -286,7 +321,7 @@ public sealed class RadioArchivePullTests : IAsyncDisposable
         }
 
         byte[][] frames = device.Take();
-        Assert.Equal(posts + 1, frames.Length);
+        Assert.Equal(frameCount ?? posts + 1, frames.Length);
         Assert.All(frames, f => Assert.True(f.Length <= FrameLimits.LoRa));
         return frames;
     }
