@@ -348,7 +348,7 @@ public sealed class RadioLink : BackgroundService
     /// </summary>
     private void NotePull(IngestedEntry entry)
     {
-        if (_options.Value.Radio.ArchivePullSeconds <= 0 || entry.Author == _id)
+        if (_radio is null || _options.Value.Radio.ArchivePullSeconds <= 0 || entry.Author == _id)
         {
             return;
         }
