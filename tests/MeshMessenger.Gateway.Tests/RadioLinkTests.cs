@@ -38,7 +38,7 @@ public sealed class RadioLinkTests : IAsyncDisposable
         Sx1262Driver gatewayRadio = Radio(0);
         Sx1262Driver deviceRadio = Radio(150);
         var options = Options.Create(new GatewayOptions { Region = "US" });
-        var link = new RadioLink(options, _ingest, _counters, _directory, new SyncResponder(_fixture.Database, GatewayIdentity), GatewayIdentity, NullLogger<RadioLink>.Instance, () => gatewayRadio);
+        var link = new RadioLink(options, _ingest, _counters, _directory, new SyncResponder(_fixture.Database, GatewayIdentity), _fixture.Database, GatewayIdentity, NullLogger<RadioLink>.Instance, () => gatewayRadio);
         link.Open();
         gatewayRadio.StartReceive(0);
 
@@ -73,7 +73,7 @@ public sealed class RadioLinkTests : IAsyncDisposable
     {
         Sx1262Driver gatewayRadio = Radio(0);
         Sx1262Driver deviceRadio = Radio(100);
-        var link = new RadioLink(Options.Create(new GatewayOptions()), _ingest, _counters, _directory, new SyncResponder(_fixture.Database, GatewayIdentity), GatewayIdentity, NullLogger<RadioLink>.Instance, () => gatewayRadio);
+        var link = new RadioLink(Options.Create(new GatewayOptions()), _ingest, _counters, _directory, new SyncResponder(_fixture.Database, GatewayIdentity), _fixture.Database, GatewayIdentity, NullLogger<RadioLink>.Instance, () => gatewayRadio);
         link.Open();
         gatewayRadio.StartReceive(0);
         _air.CorruptNextPacket();
@@ -91,7 +91,7 @@ public sealed class RadioLinkTests : IAsyncDisposable
         Sx1262Driver deviceRadio = Radio(150);
         // US has no duty-cycle limit (100 %); 1 % of it for sync answers is 36 s of airtime an hour.
         var options = Options.Create(new GatewayOptions { Region = "US", Radio = { SyncAirtimePercent = 1 } });
-        var link = new RadioLink(options, _ingest, _counters, _directory, new SyncResponder(_fixture.Database, GatewayIdentity), GatewayIdentity, NullLogger<RadioLink>.Instance, () => gatewayRadio);
+        var link = new RadioLink(options, _ingest, _counters, _directory, new SyncResponder(_fixture.Database, GatewayIdentity), _fixture.Database, GatewayIdentity, NullLogger<RadioLink>.Instance, () => gatewayRadio);
         link.Open();
         gatewayRadio.StartReceive(0);
 

@@ -21,12 +21,15 @@ internal sealed class TestDevice
         Node = new MessengerNode(Identity, name, new MemoryEntryStore(), new WallClock(), FrameLimits.Ip, restoring: false);
     }
 
-    /// <summary>The same identity with its storage wiped: an empty store, restoring (it asks the gateway for its history).</summary>
-    public TestDevice(TestDevice wiped)
+    /// <summary>
+    /// The same identity with its storage wiped: an empty store, restoring (it asks the gateway for its history); not
+    /// restoring, a twin that writes a second chain under the same key (a fork).
+    /// </summary>
+    public TestDevice(TestDevice wiped, bool restoring = true)
     {
         Name = wiped.Name;
         Identity = wiped.Identity;
-        Node = new MessengerNode(Identity, Name, new MemoryEntryStore(), new WallClock(), FrameLimits.Ip, restoring: true);
+        Node = new MessengerNode(Identity, Name, new MemoryEntryStore(), new WallClock(), FrameLimits.Ip, restoring);
     }
 
     public string Name { get; }

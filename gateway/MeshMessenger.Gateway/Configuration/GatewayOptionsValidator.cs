@@ -79,6 +79,7 @@ public static class GatewayOptionsValidator
         }
 
         Check(!o.Gnss.SharePosition || o.Gnss.Enabled, "Gnss:SharePosition", "is on but no Gnss:Port is set");
+        Check(o.Radio.ArchivePullSeconds is >= 0 and <= 86_400, "Radio:ArchivePullSeconds", $"{o.Radio.ArchivePullSeconds} must be 0 (no archive pull) to 86400 seconds between pulls");
         Check(ModemPreset.Find(o.Radio.Preset) is not null, "Radio:Preset", $"'{o.Radio.Preset}' is unknown; use one of {string.Join(", ", ModemPreset.All().Select(p => p.Name))}");
 
         BoardProfile? board = null;

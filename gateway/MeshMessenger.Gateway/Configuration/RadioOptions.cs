@@ -18,6 +18,12 @@ public sealed class RadioOptions
     /// </summary>
     public int SyncAirtimePercent { get; set; } = 50;
 
+    /// <summary>
+    /// Seconds between the radio's archive pulls (docs/protocol.md §8.5): each asks the neighbour that carried an
+    /// author's entries for one range the store lacks, paid from <see cref="SyncAirtimePercent"/>. 0 turns pulling off.
+    /// </summary>
+    public int ArchivePullSeconds { get; set; } = 15;
+
     /// <summary>Transmit power; capped by the region and the module.</summary>
     public int TxPowerDbm { get; set; } = 20;
 }

@@ -3,11 +3,13 @@ using MeshMessenger.Gateway.Configuration;
 using MeshMessenger.Gateway.Hardware.Boards;
 using MeshMessenger.Gateway.Hardware.Linux;
 using MeshMessenger.Gateway.Ingest;
+using MeshMessenger.Gateway.Storage;
 using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Sync;
+using MeshMessenger.Protocol.Wire;
 using MeshMessenger.Radio.Drivers;
 using MeshMessenger.Radio.LoRa;
 using Microsoft.Extensions.Options;
@@ -23,10 +25,20 @@ namespace MeshMessenger.Gateway.Links;
 /// and relayed, §8.4) are answered from the store by <see cref="SyncResponder"/> in LoRa-sized frames, within
 /// <see cref="RadioOptions.SyncAirtimePercent"/> of the duty-cycle allowance (airtime sent and queued): what does
 /// not fit is refused, entry by entry, and counted (radio_sync_refused_airtime, radio_sync_refused_queue); the
-/// asker asks again in its next round.
+/// asker asks again in its next round. As an archive it also pulls what it missed on air (docs/protocol.md §8.5,
+/// <see cref="ArchivePull"/>, every <see cref="RadioOptions.ArchivePullSeconds"/>): one one-hop want at a time to the
+/// neighbour that carried the author's entries, paid from the same sync share; the answers are ingested and
+/// verified like any frame heard.
 /// </summary>
 public sealed class RadioLink : BackgroundService
 {
+    /// <summary>Entries heard on the radio waiting for the next pull to note their carrier; more are dropped and counted (radio_pull_notes_dropped).</summary>
+    public const int MaxPendingNotes = 4096;
+
+    // The largest one-range want a pull sends (§8.2): its airtime is reserved before the pull picks a range, so a pull
+    // refused for airtime costs the author none of its ArchivePull.MaxAsks.
+    private static readonly int MaxPullFrame = FrameLimits.HeaderSize + new WantMessage([new SequenceRange(uint.MaxValue, uint.MaxValue - 1, uint.MaxValue)]).Encode().Length;
+
     private readonly IOptions<GatewayOptions> _options;
     private readonly FrameIngest _ingest;
     private readonly GatewayCounters _counters;
@@ -42,18 +54,29 @@ public sealed class RadioLink : BackgroundService
     private readonly ConcurrentDictionary<byte, long> _heardHints = new();
     private readonly Queue<(long AtMs, long AirtimeMs, bool Sync)> _airtime = new();
     private readonly ReceivedPacket _packet = new();
+    private readonly GatewayDatabase _database;
+    private readonly uint _id;
+
+    // The archive pull (§8.5) runs on its own timer: entries stored from the radio are noted here by the ingest writer
+    // and handed to ArchivePull by the pull, so neither waits for the other.
+    private readonly ArchivePull _pull = new();
+    private readonly ConcurrentQueue<(uint Author, byte Relay)> _pullNotes = new();
+    private int _pullNotesCount;
+    private HeldEntries? _held;
     private LoRaTransceiver? _radio;
 
     /// <summary>The link over the board named in the configuration (none if no board is set).</summary>
-    public RadioLink(IOptions<GatewayOptions> options, FrameIngest ingest, GatewayCounters counters, NodeDirectory directory, SyncResponder sync, NodeIdentity identity, ILogger<RadioLink> log)
-        : this(options, ingest, counters, directory, sync, identity, log, () => OpenBoard(options.Value))
+    public RadioLink(IOptions<GatewayOptions> options, FrameIngest ingest, GatewayCounters counters, NodeDirectory directory, SyncResponder sync, GatewayDatabase database, NodeIdentity identity, ILogger<RadioLink> log)
+        : this(options, ingest, counters, directory, sync, database, identity, log, () => OpenBoard(options.Value))
     {
     }
 
     /// <summary>The link over a radio supplied by <paramref name="open"/> (tests pass a driver over a simulated chip).</summary>
-    public RadioLink(IOptions<GatewayOptions> options, FrameIngest ingest, GatewayCounters counters, NodeDirectory directory, SyncResponder sync, NodeIdentity identity, ILogger<RadioLink> log, Func<LoRaTransceiver?> open)
+    public RadioLink(IOptions<GatewayOptions> options, FrameIngest ingest, GatewayCounters counters, NodeDirectory directory, SyncResponder sync, GatewayDatabase database, NodeIdentity identity, ILogger<RadioLink> log, Func<LoRaTransceiver?> open)
     {
         _sync = sync;
+        _database = database;
+        _id = identity.Id;
         _hint = NodeId.HintOf(identity.Id);
         _directory = directory;
         _options = options;
@@ -67,8 +90,58 @@ public sealed class RadioLink : BackgroundService
     /// <summary>Frames waiting for airtime.</summary>
     public int DownlinkQueue => _downlink.Count;
 
-    /// <summary>Sync answer frames (heads, entries answering wants) waiting for airtime.</summary>
+    /// <summary>Sync frames (heads, entries answering wants, the pull's wants) waiting for airtime.</summary>
     public int SyncQueue => _syncDownlink.Count;
+
+    /// <summary>Authors the archive pull remembers a carrier for (at most <see cref="ArchivePull.MaxAuthors"/>), as of the last pull.</summary>
+    public int PullAuthors => _pull.Count;
+
+    /// <summary>
+    /// One archive pull (docs/protocol.md §8.5): notes the carriers of the entries stored from the radio since the last
+    /// pull, then, if the sync share of the duty cycle affords the largest one-range want, queues a want (hop limit 0)
+    /// for the first missing range of the next author in turn (<see cref="ArchivePull.Next"/>), addressed to the
+    /// neighbour that carried it. Counted: radio_pull_wants (queued), radio_pull_refused_airtime and
+    /// radio_pull_refused_queue (skipped; the author is not charged an ask). True if a want was queued.
+    /// </summary>
+    public bool PullOnce()
+    {
+        while (_pullNotes.TryDequeue(out (uint Author, byte Relay) note))
+        {
+            Interlocked.Decrement(ref _pullNotesCount);
+            _pull.NoteEntry(note.Author, note.Relay);
+        }
+
+        if (_radio is null || _pull.Count == 0)
+        {
+            return false;
+        }
+
+        if (_syncDownlink.Count >= 256)
+        {
+            _counters.Add("radio_pull_refused_queue");
+            return false;
+        }
+
+        long reserved = Airtime(MaxPullFrame);
+        if (!TryReserveSync(reserved))
+        {
+            _counters.Add("radio_pull_refused_airtime");
+            return false;
+        }
+
+        _held ??= new HeldEntries(_database);
+        if (!_pull.Next(_held, out SequenceRange range, out byte via))
+        {
+            Interlocked.Add(ref _syncQueuedMs, -reserved);
+            return false;
+        }
+
+        byte[] want = FrameCodec.Encode(new Frame(FrameType.Want, 0, 0, false, via, _hint, new WantMessage([range]).Encode()), FrameLimits.LoRa);
+        Interlocked.Add(ref _syncQueuedMs, Airtime(want.Length) - reserved);
+        _syncDownlink.Enqueue(want);
+        _counters.Add("radio_pull_wants");
+        return true;
+    }
 
     /// <summary>Queues an anchor notice for a node heard on the radio, if it fits one LoRa frame (trees up to about 32 leaves per path length 5).</summary>
     public bool EnqueueNotice(uint author, byte[] frame)
@@ -118,7 +191,7 @@ public sealed class RadioLink : BackgroundService
         if (_syncDownlink.TryPeek(out byte[]? answer) && HasAirtime(answer.Length, sync: true))
         {
             _syncDownlink.TryDequeue(out _);
-            _syncQueuedMs -= Airtime(answer.Length);
+            Interlocked.Add(ref _syncQueuedMs, -Airtime(answer.Length));
             _radio.Transmit(answer, 0, answer.Length);
             _counters.Add("frames_out_radio");
             _counters.Add("radio_sync_frames_sent");
@@ -153,6 +226,7 @@ public sealed class RadioLink : BackgroundService
 
         _radio.StartReceive(0);
         _log.LogInformation("radio listening at {Frequency:F3} MHz", _radio.Settings!.FrequencyHz / 1e6);
+        Task pulling = Task.Run(() => PullLoopAsync(stoppingToken), CancellationToken.None);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -173,7 +247,45 @@ public sealed class RadioLink : BackgroundService
             }
         }
 
+        await pulling.ConfigureAwait(false);
         _radio.Sleep();
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _held?.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>Pulls every <see cref="RadioOptions.ArchivePullSeconds"/> (none if 0), off the receive loop: reading the store must not delay a frame.</summary>
+    private async Task PullLoopAsync(CancellationToken ct)
+    {
+        int seconds = _options.Value.Radio.ArchivePullSeconds;
+        if (seconds <= 0)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(seconds));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            {
+                try
+                {
+                    PullOnce();
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException e)
+                {
+                    _counters.Add("radio_pull_errors");
+                    _log.LogWarning("archive pull: {Message}", e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private static LoRaTransceiver? OpenBoard(GatewayOptions o)
@@ -208,7 +320,13 @@ public sealed class RadioLink : BackgroundService
 
     private void OnStored(IngestedEntry entry)
     {
-        if (entry.Source == IngestSource.Radio || _radio is null)
+        if (entry.Source == IngestSource.Radio)
+        {
+            NotePull(entry);
+            return;
+        }
+
+        if (_radio is null)
         {
             return;
         }
@@ -222,6 +340,27 @@ public sealed class RadioLink : BackgroundService
                 _downlink.Enqueue(FrameCodec.Encode(frame, FrameLimits.LoRa));
             }
         }
+    }
+
+    /// <summary>
+    /// An entry stored from a radio frame (verified by ingest, so a forged one is never noted): its carrier is who the
+    /// pull asks for the author's missing entries. Called on the ingest writer's thread; the pull takes the note.
+    /// </summary>
+    private void NotePull(IngestedEntry entry)
+    {
+        if (_radio is null || _options.Value.Radio.ArchivePullSeconds <= 0 || entry.Author == _id)
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref _pullNotesCount) > MaxPendingNotes)
+        {
+            Interlocked.Decrement(ref _pullNotesCount);
+            _counters.Add("radio_pull_notes_dropped");
+            return;
+        }
+
+        _pullNotes.Enqueue((entry.Author, entry.Relay));
     }
 
     /// <summary>
@@ -269,7 +408,7 @@ public sealed class RadioLink : BackgroundService
                 return;
             }
 
-            if (!SyncAffordable(airtime))
+            if (!TryReserveSync(airtime))
             {
                 _counters.Add("radio_sync_refused_airtime", answer.Count - i);
                 return;
@@ -279,8 +418,6 @@ public sealed class RadioLink : BackgroundService
             {
                 _syncDownlink.Enqueue(f);
             }
-
-            Interlocked.Add(ref _syncQueuedMs, airtime);
         }
     }
 
@@ -288,14 +425,24 @@ public sealed class RadioLink : BackgroundService
 
     private long Allowance => 3_600_000L * Region.Find(_options.Value.Region)!.DutyCyclePercent / 100;
 
-    /// <summary>True if <paramref name="airtime"/> more fits the sync share, counting the last hour's sync airtime and what is already queued.</summary>
-    private bool SyncAffordable(long airtime)
+    /// <summary>
+    /// Counts <paramref name="airtime"/> as queued sync airtime and returns true if it fits the sync share, counting the
+    /// last hour's sync airtime and what is already queued; false (nothing counted) if not. Checked and counted under one
+    /// lock, so the receive loop's answers and the pull's wants never overdraw the share together.
+    /// </summary>
+    private bool TryReserveSync(long airtime)
     {
         lock (_airtime)
         {
             Forget(Environment.TickCount64);
             long used = _airtime.Where(a => a.Sync).Sum(a => a.AirtimeMs) + Interlocked.Read(ref _syncQueuedMs);
-            return used + airtime <= Allowance * Math.Clamp(_options.Value.Radio.SyncAirtimePercent, 0, 100) / 100;
+            if (used + airtime > Allowance * Math.Clamp(_options.Value.Radio.SyncAirtimePercent, 0, 100) / 100)
+            {
+                return false;
+            }
+
+            Interlocked.Add(ref _syncQueuedMs, airtime);
+            return true;
         }
     }
 
