@@ -119,12 +119,19 @@ internal sealed class ChainSync
             // nothing known is, or when the extra rounds ran out.
             int conversation;
             ArrayList missing = AllMissing(false, out conversation);
-            if (missing.Count > 0 && !_restore.Exhausted)
+            int fit = HeadsMessage.Fit(_maxFrameSize - FrameLimits.HeaderSize);
+            if ((missing.Count > 0 || _restore.Unresolved(_chains, Id, fit, false).Length > 0) && !_restore.Exhausted)
             {
                 _restore.NextRound();
                 if (_restore.AsksThisRound())
                 {
-                    QueueMissingWants(_restore.NextNeighbour());
+                    byte via = _restore.NextNeighbour();
+                    QueueMissingWants(via);
+                    ChainHead[] unresolved = _restore.Unresolved(_chains, Id, fit, true);
+                    if (unresolved.Length > 0)
+                    {
+                        Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(true, true, unresolved).Encode()));
+                    }
                 }
 
                 return;
@@ -169,7 +176,7 @@ internal sealed class ChainSync
         uint low;
         uint high;
         long top = _chains.Store.TryGetRange(Id, out low, out high) ? high : -1;
-        top = _own.AdvertisedHigh > top ? _own.AdvertisedHigh : top;
+        top = _own.KnownHigh > top ? _own.KnownHigh : top;
         for (long s = 0; s <= top && s < SyncPlanner.MaxHoleProbe; s++)
         {
             if (_chains.Store.Get(Id, (uint)s) == null && !RestorePlan.AddMissing(missing, Id, (uint)s, RestorePlan.MaxMissing))
@@ -203,12 +210,38 @@ internal sealed class ChainSync
             return;
         }
 
+        // Each range goes to the neighbour whose heads showed that chain (the best neighbour, a gateway or archive if
+        // one was heard, for the own chain and the receipts' messages): a neighbour asked for a chain it never
+        // showed answers nothing.
         byte best = _restore!.BestNeighbour();
-        if (best != 0)
+        var targets = new ArrayList(); // boxed byte hints, at most RestorePlan.MaxMissing
+        for (int i = 0; i < missing.Count; i++)
         {
-            var ranges = new SequenceRange[missing.Count];
-            missing.CopyTo(ranges);
-            Queue(new Frame(FrameType.Want, 0, 0, false, best, Hint, new WantMessage(ranges).Encode()));
+            var range = (SequenceRange)missing[i]!;
+            byte to = i < conversation ? (byte)0 : _restore.AdvertiserOf(range.Author);
+            to = to == 0 ? best : to;
+            if (to != 0 && !targets.Contains(to))
+            {
+                targets.Add(to);
+            }
+        }
+
+        for (int t = 0; t < targets.Count; t++)
+        {
+            var ranges = new ArrayList();
+            for (int i = 0; i < missing.Count; i++)
+            {
+                var range = (SequenceRange)missing[i]!;
+                byte to = i < conversation ? (byte)0 : _restore.AdvertiserOf(range.Author);
+                if ((to == 0 ? best : to) == (byte)targets[t]!)
+                {
+                    ranges.Add(range);
+                }
+            }
+
+            var want = new SequenceRange[ranges.Count];
+            ranges.CopyTo(want);
+            Queue(new Frame(FrameType.Want, 0, 0, false, (byte)targets[t]!, Hint, new WantMessage(want).Encode()));
         }
 
         // Relayed wants only for the conversations: nobody answers a channel post that way (§8.4).
@@ -315,7 +348,7 @@ internal sealed class ChainSync
             {
                 if (_rebuilding && heads.Heads[i].Author != Id)
                 {
-                    _restore.NoteHead(heads.Heads[i]); // the own chain's top is the advertised head (KnownMissing)
+                    _restore.NoteHead(heads.Heads[i], frame.Relay); // the own chain's top is the advertised head (KnownMissing)
                 }
             }
         }
