@@ -127,6 +127,8 @@ internal sealed class ChainSync
                 {
                     byte via = _restore.NextNeighbour();
                     QueueMissingWants(via);
+                    // Questions to any neighbour about authors nothing was heard of: the base rounds asked one neighbour
+                    // each, which may not hold their chains (§8.3).
                     ChainHead[] unresolved = _restore.Unresolved(_chains, Id, fit, true);
                     if (unresolved.Length > 0)
                     {
@@ -210,9 +212,9 @@ internal sealed class ChainSync
             return;
         }
 
-        // Each range goes to the neighbour whose heads showed that chain (the best neighbour, a gateway or archive if
-        // one was heard, for the own chain and the receipts' messages): a neighbour asked for a chain it never
-        // showed answers nothing.
+        // Each range goes to the neighbour whose heads showed the widest run of that chain; the own chain's and the
+        // receipts' ranges to the neighbour whose heads showed the most entries (§8.3): a neighbour asked for a chain
+        // it never showed answers nothing.
         byte best = _restore!.BestNeighbour();
         var targets = new ArrayList(); // boxed byte hints, at most RestorePlan.MaxMissing
         for (int i = 0; i < missing.Count; i++)
@@ -220,7 +222,7 @@ internal sealed class ChainSync
             var range = (SequenceRange)missing[i]!;
             byte to = i < conversation ? (byte)0 : _restore.AdvertiserOf(range.Author);
             to = to == 0 ? best : to;
-            if (to != 0 && !targets.Contains(to))
+            if (to != 0 && !HasHint(targets, to))
             {
                 targets.Add(to);
             }
@@ -255,6 +257,19 @@ internal sealed class ChainSync
         {
             Queue(new Frame(FrameType.Want, RelayedWant.HopLimit, RelayedWant.HopLimit, false, via, Hint, wants[i].Encode()));
         }
+    }
+
+    private static bool HasHint(ArrayList hints, byte hint)
+    {
+        for (int i = 0; i < hints.Count; i++)
+        {
+            if ((byte)hints[i]! == hint)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void AnnounceHeads(bool requestReply, ChainHead[]? asked)
