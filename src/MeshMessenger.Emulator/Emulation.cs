@@ -690,6 +690,24 @@ public sealed class Emulation
         return (visible, unseen);
     }
 
+    // Who else holds each known message that did not come back: nobody, an archive (a gateway; others may hold it too),
+    // or other devices only.
+    private (int Nobody, int Archive, int DevicesOnly) MissingHolders(int wiped, HashSet<(uint, uint)> known)
+    {
+        int nobody = 0;
+        int archive = 0;
+        int devices = 0;
+        foreach ((uint author, uint sequence) in known.Where(k => !Devices[wiped].Shown.Contains(k)))
+        {
+            var holders = Devices.Where(d => d.Index != wiped && d.App.Node.Chains.HashOf(author, sequence) != null).ToList();
+            nobody += holders.Count == 0 ? 1 : 0;
+            archive += holders.Any(d => d.App.Node.SyncAllChains) ? 1 : 0;
+            devices += holders.Count > 0 && !holders.Any(d => d.App.Node.SyncAllChains) ? 1 : 0;
+        }
+
+        return (nobody, archive, devices);
+    }
+
     private EmulationResult Measure(long durationMs, double wallSeconds)
     {
         foreach (var w in _pendingWipes)
@@ -699,7 +717,9 @@ public sealed class Emulation
             int forks = Devices.Sum(d => d.App.Node.Chains.Forks.Cast<ForkEvidence>().Count(f => f.Held.Author == node.Id));
             double restoreSeconds = (_wipeBack[w.Device].LastMs - w.SyncStartMs) / 1000.0;
             var reused = ReusedSequences(w.Old, node, w.NextBefore);
-            _wipes.Add(new WipeReport(w.Device, w.AtMinute, w.Before, recovered, w.Before == 0 ? 100 : 100.0 * recovered / w.Before, node.OwnChain.HeadKnown, w.NextBefore, node.OwnChain.NextSequence, forks, _syncAirtimeMs / 1000.0, restoreSeconds, reused.Visible, reused.Unseen));
+            var missing = MissingHolders(w.Device, w.Known);
+            int restorable = w.Before - missing.Nobody;
+            _wipes.Add(new WipeReport(w.Device, w.AtMinute, w.Before, recovered, w.Before == 0 ? 100 : 100.0 * recovered / w.Before, node.OwnChain.HeadKnown, w.NextBefore, node.OwnChain.NextSequence, forks, _syncAirtimeMs / 1000.0, restoreSeconds, reused.Visible, reused.Unseen, missing.Nobody, missing.Archive, missing.DevicesOnly, restorable <= 0 ? 100 : 100.0 * recovered / restorable));
         }
 
         List<MessageTrack> dms = _messages.Values.Where(m => m.IsDirect).ToList();

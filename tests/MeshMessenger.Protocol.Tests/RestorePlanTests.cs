@@ -61,9 +61,9 @@ public sealed class RestorePlanTests
     public void What_heads_showed_stays_missing_until_held_and_relayed_wants_carry_exactly_it()
     {
         var plan = new RestorePlan(16);
-        plan.NoteHead(new ChainHead(9, 2, 4, new byte[EntryCodec.LinkSize]));
-        plan.NoteHead(new ChainHead(9, 0, 3, new byte[EntryCodec.LinkSize])); // widens to 0..4
-        plan.NoteHead(new ChainHead(6, 1, 1, new byte[EntryCodec.LinkSize]));
+        plan.NoteHead(new ChainHead(9, 2, 4, new byte[EntryCodec.LinkSize]), 0x21);
+        plan.NoteHead(new ChainHead(9, 0, 3, new byte[EntryCodec.LinkSize]), 0x22); // widens to 0..4
+        plan.NoteHead(new ChainHead(6, 1, 1, new byte[EntryCodec.LinkSize]), 0x21);
         var ranges = new ArrayList();
         plan.AddAdvertisedMissing(new MemoryEntryStore(), ranges, RestorePlan.MaxMissing, false);
 
@@ -81,8 +81,8 @@ public sealed class RestorePlanTests
     public void An_advertised_run_that_never_fills_is_asked_for_a_bounded_number_of_times_and_authors_take_turns()
     {
         var plan = new RestorePlan(16);
-        plan.NoteHead(new ChainHead(9, 0, 40, new byte[EntryCodec.LinkSize])); // nothing of it held
-        plan.NoteHead(new ChainHead(6, 0, 0, new byte[EntryCodec.LinkSize]));
+        plan.NoteHead(new ChainHead(9, 0, 40, new byte[EntryCodec.LinkSize]), 0x21); // nothing of it held
+        plan.NoteHead(new ChainHead(6, 0, 0, new byte[EntryCodec.LinkSize]), 0x21);
         var store = new MemoryEntryStore();
         var firsts = new List<uint>();
         for (int ask = 0; ask < 2 * RestorePlan.AdvertisedAsks; ask++)

@@ -305,17 +305,17 @@ public static class EmulateCommand
         }
 
         RestoreStudy study = RestoreStudy.Run(scenario, seeds);
-        var rows = new Table().AddColumns("seed", "policy", "back / held", "restore %", "sync airtime s", "restored in s", "next seq before → after", "forks");
+        var rows = new Table().AddColumns("seed", "policy", "back / held", "restore %", "restorable %", "missing: nobody / archive / devices", "sync airtime s", "restored in s", "next seq before → after", "forks");
         foreach (RestoreRun r in study.Runs)
         {
             WipeReport w = r.Wipe;
-            rows.AddRow($"{r.Seed}", r.Policy, $"{w.MessagesRecovered} / {w.MessagesBefore}", $"{w.CompletenessPercent:F0}", $"{w.SyncAirtimeSeconds:F1}", $"{w.RestoreSeconds:F0}", w.HeadRecovered ? $"{w.NextSequenceBefore} → {w.NextSequenceAfter}" + (w.ReusedSequences + w.ReusedUnseen > 0 ? $" (reused {w.ReusedSequences}+{w.ReusedUnseen})" : "") : $"{w.NextSequenceBefore} → read-only", $"{w.ForksSeenByOthers}");
+            rows.AddRow($"{r.Seed}", r.Policy, $"{w.MessagesRecovered} / {w.MessagesBefore}", $"{w.CompletenessPercent:F0}", $"{w.RestorablePercent:F0}", $"{w.MissingHeldByNobody} / {w.MissingHeldByArchive} / {w.MissingHeldByDevicesOnly}", $"{w.SyncAirtimeSeconds:F1}", $"{w.RestoreSeconds:F0}", w.HeadRecovered ? $"{w.NextSequenceBefore} → {w.NextSequenceAfter}" + (w.ReusedSequences + w.ReusedUnseen > 0 ? $" (reused {w.ReusedSequences}+{w.ReusedUnseen})" : "") : $"{w.NextSequenceBefore} → read-only", $"{w.ForksSeenByOthers}");
         }
 
         console.Write(rows);
         foreach (RestoreSummary m in study.Summaries)
         {
-            console.MarkupLineInterpolated($"{m.Policy}, n = {m.N}: restore {m.RestorePercent.Mean:F1} ± {m.RestorePercent.Sd:F1} % (95 % interval {m.RestorePercent.Low95:F1}..{m.RestorePercent.High95:F1}, worst {m.WorstRestorePercent:F0} %), sync airtime {m.AirtimeSeconds.Mean:F0} ± {m.AirtimeSeconds.Sd:F0} s ({m.AirtimeSeconds.Low95:F0}..{m.AirtimeSeconds.High95:F0}), restored in {m.RestoreSeconds.Mean:F0} ± {m.RestoreSeconds.Sd:F0} s ({m.RestoreSeconds.Low95:F0}..{m.RestoreSeconds.High95:F0}), reused sequence: {m.SequenceRegressions}, head unconfirmed (read-only): {m.Unconfirmed}, forks: {m.Forks}, signed again where nobody held the first entry: {m.ReusedUnseen}");
+            console.MarkupLineInterpolated($"{m.Policy}, n = {m.N}: restore {m.RestorePercent.Mean:F1} ± {m.RestorePercent.Sd:F1} % (95 % interval {m.RestorePercent.Low95:F1}..{m.RestorePercent.High95:F1}, worst {m.WorstRestorePercent:F0} %), restorable {m.RestorablePercent.Mean:F1} ± {m.RestorablePercent.Sd:F1} % ({m.RestorablePercent.Low95:F1}..{m.RestorablePercent.High95:F1}), missing held by nobody / an archive / devices only: {m.MissingHeldByNobody} / {m.MissingHeldByArchive} / {m.MissingHeldByDevicesOnly}, sync airtime {m.AirtimeSeconds.Mean:F0} ± {m.AirtimeSeconds.Sd:F0} s ({m.AirtimeSeconds.Low95:F0}..{m.AirtimeSeconds.High95:F0}), restored in {m.RestoreSeconds.Mean:F0} ± {m.RestoreSeconds.Sd:F0} s ({m.RestoreSeconds.Low95:F0}..{m.RestoreSeconds.High95:F0}), reused sequence: {m.SequenceRegressions}, head unconfirmed (read-only): {m.Unconfirmed}, forks: {m.Forks}, signed again where nobody held the first entry: {m.ReusedUnseen}");
         }
 
         Directory.CreateDirectory(outDir);

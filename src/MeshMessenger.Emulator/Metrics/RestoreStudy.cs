@@ -24,7 +24,11 @@ public sealed class RestoreStudy
             g.Count(r => r.Wipe.ReusedSequences > 0),
             g.Sum(r => r.Wipe.ForksSeenByOthers),
             g.Count(r => !r.Wipe.HeadRecovered),
-            g.Count(r => r.Wipe.ReusedUnseen > 0))).ToList();
+            g.Count(r => r.Wipe.ReusedUnseen > 0),
+            Spread.Of(g.Select(r => r.Wipe.RestorablePercent)),
+            g.Sum(r => r.Wipe.MissingHeldByNobody),
+            g.Sum(r => r.Wipe.MissingHeldByArchive),
+            g.Sum(r => r.Wipe.MissingHeldByDevicesOnly))).ToList();
     }
 
     /// <summary>The scenario's name.</summary>

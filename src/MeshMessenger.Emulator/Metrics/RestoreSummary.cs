@@ -4,7 +4,8 @@ namespace MeshMessenger.Emulator.Metrics;
 /// A policy's restore figures over n seeds (<see cref="RestoreStudy"/>): restore %, sync airtime (s) and time to
 /// restore (s), the worst restore %, how many runs reused a sequence number another device holds
 /// (<see cref="WipeReport.ReusedSequences"/>), the forks others saw, how many ended with the head still unconfirmed
-/// (read-only), and how many signed again a sequence whose first entry nobody else held (<see cref="WipeReport.ReusedUnseen"/>).
+/// (read-only), how many signed again a sequence whose first entry nobody else held (<see cref="WipeReport.ReusedUnseen"/>),
+/// the restorable % (<see cref="WipeReport.RestorablePercent"/>) and the missing messages summed by who else holds them.
 /// </summary>
 public sealed record RestoreSummary(
     string Policy,
@@ -16,4 +17,8 @@ public sealed record RestoreSummary(
     int SequenceRegressions,
     int Forks,
     int Unconfirmed,
-    int ReusedUnseen);
+    int ReusedUnseen,
+    Spread RestorablePercent,
+    int MissingHeldByNobody,
+    int MissingHeldByArchive,
+    int MissingHeldByDevicesOnly);

@@ -9,6 +9,11 @@ namespace MeshMessenger.Emulator.Metrics;
 /// <see cref="ReusedUnseen"/> counts those whose first entry no other device holds (it never left the wiped device, so no
 /// rule can know of it and nobody can see the fork). A node whose head is not confirmed (<see cref="HeadRecovered"/>
 /// false) stays read-only and reuses nothing.
+/// The messages known before the wipe that did not come back are classed by who else holds their entry at the end:
+/// nobody (<see cref="MissingHeldByNobody"/>: it never left the device, or its only holder lost it; no rule brings it
+/// back), an archive or gateway (<see cref="MissingHeldByArchive"/>, other devices may hold it too), or other devices
+/// only (<see cref="MissingHeldByDevicesOnly"/>). <see cref="RestorablePercent"/> is recovered / (before − held by
+/// nobody): the share of what could come back that did.
 /// </summary>
 public sealed record WipeReport(
     int Device,
@@ -23,4 +28,8 @@ public sealed record WipeReport(
     double SyncAirtimeSeconds,
     double RestoreSeconds,
     int ReusedSequences,
-    int ReusedUnseen);
+    int ReusedUnseen,
+    int MissingHeldByNobody,
+    int MissingHeldByArchive,
+    int MissingHeldByDevicesOnly,
+    double RestorablePercent);

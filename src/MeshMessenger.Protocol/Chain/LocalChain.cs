@@ -16,6 +16,7 @@ public sealed class LocalChain
     private bool _restoring;
     private bool _headAdvertised;
     private uint _advertisedHigh;
+    private long _namedHigh = -1; // the highest own sequence a peer's receipt named while restoring
     private byte[]? _advertisedLink;
     private bool _adopted;
 
@@ -51,6 +52,25 @@ public sealed class LocalChain
 
     /// <summary>The highest own sequence a neighbour advertised while restoring, or -1 if none did.</summary>
     public long AdvertisedHigh => _headAdvertised ? _advertisedHigh : -1;
+
+    /// <summary>
+    /// The highest own sequence known to exist while restoring: advertised by a neighbour or named by a peer's receipt
+    /// (<see cref="NoteNamedSequence"/>); -1 if neither.
+    /// </summary>
+    public long KnownHigh => AdvertisedHigh > _namedHigh ? AdvertisedHigh : _namedHigh;
+
+    /// <summary>
+    /// While restoring: a peer's delivery or read receipt names own sequence <paramref name="sequence"/>, so it exists
+    /// and the head is confirmed only at or above it (docs/protocol.md §8.3). Its recipient may be out of every
+    /// archive's reach, and the archive would vouch for a head below it.
+    /// </summary>
+    public void NoteNamedSequence(uint sequence)
+    {
+        if (_restoring && sequence > _namedHigh)
+        {
+            _namedHigh = sequence;
+        }
+    }
 
     /// <summary>The sequence number the next entry will get.</summary>
     public uint NextSequence
@@ -98,6 +118,7 @@ public sealed class LocalChain
         _restoring = true;
         _headAdvertised = false;
         _advertisedHigh = 0;
+        _namedHigh = -1;
         _witnessCount = 0;
         _witnessesNeeded = witnesses;
     }
@@ -153,7 +174,7 @@ public sealed class LocalChain
     {
         uint low;
         uint high;
-        uint top = _advertisedHigh;
+        uint top = _namedHigh > _advertisedHigh ? (uint)_namedHigh : _advertisedHigh;
         return _chains.Store.TryGetRange(_identity.Id, out low, out high) && high > top ? high : top;
     }
 

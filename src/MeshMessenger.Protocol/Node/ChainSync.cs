@@ -119,12 +119,21 @@ internal sealed class ChainSync
             // nothing known is, or when the extra rounds ran out.
             int conversation;
             ArrayList missing = AllMissing(false, out conversation);
-            if (missing.Count > 0 && !_restore.Exhausted)
+            int fit = HeadsMessage.Fit(_maxFrameSize - FrameLimits.HeaderSize);
+            if ((missing.Count > 0 || _restore.Unresolved(_chains, Id, fit, false).Length > 0) && !_restore.Exhausted)
             {
                 _restore.NextRound();
                 if (_restore.AsksThisRound())
                 {
-                    QueueMissingWants(_restore.NextNeighbour());
+                    byte via = _restore.NextNeighbour();
+                    QueueMissingWants(via);
+                    // Questions to any neighbour about authors nothing was heard of: the base rounds asked one neighbour
+                    // each, which may not hold their chains (§8.3).
+                    ChainHead[] unresolved = _restore.Unresolved(_chains, Id, fit, true);
+                    if (unresolved.Length > 0)
+                    {
+                        Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(true, true, unresolved).Encode()));
+                    }
                 }
 
                 return;
@@ -169,7 +178,7 @@ internal sealed class ChainSync
         uint low;
         uint high;
         long top = _chains.Store.TryGetRange(Id, out low, out high) ? high : -1;
-        top = _own.AdvertisedHigh > top ? _own.AdvertisedHigh : top;
+        top = _own.KnownHigh > top ? _own.KnownHigh : top;
         for (long s = 0; s <= top && s < SyncPlanner.MaxHoleProbe; s++)
         {
             if (_chains.Store.Get(Id, (uint)s) == null && !RestorePlan.AddMissing(missing, Id, (uint)s, RestorePlan.MaxMissing))
@@ -203,12 +212,38 @@ internal sealed class ChainSync
             return;
         }
 
+        // Each range goes to the neighbour whose heads showed the widest run of that chain; the own chain's and the
+        // receipts' ranges to the neighbour whose heads showed the most entries (§8.3): a neighbour asked for a chain
+        // it never showed answers nothing.
         byte best = _restore!.BestNeighbour();
-        if (best != 0)
+        var targets = new ArrayList(); // boxed byte hints, at most RestorePlan.MaxMissing
+        for (int i = 0; i < missing.Count; i++)
         {
-            var ranges = new SequenceRange[missing.Count];
-            missing.CopyTo(ranges);
-            Queue(new Frame(FrameType.Want, 0, 0, false, best, Hint, new WantMessage(ranges).Encode()));
+            var range = (SequenceRange)missing[i]!;
+            byte to = i < conversation ? (byte)0 : _restore.AdvertiserOf(range.Author);
+            to = to == 0 ? best : to;
+            if (to != 0 && !HasHint(targets, to))
+            {
+                targets.Add(to);
+            }
+        }
+
+        for (int t = 0; t < targets.Count; t++)
+        {
+            var ranges = new ArrayList();
+            for (int i = 0; i < missing.Count; i++)
+            {
+                var range = (SequenceRange)missing[i]!;
+                byte to = i < conversation ? (byte)0 : _restore.AdvertiserOf(range.Author);
+                if ((to == 0 ? best : to) == (byte)targets[t]!)
+                {
+                    ranges.Add(range);
+                }
+            }
+
+            var want = new SequenceRange[ranges.Count];
+            ranges.CopyTo(want);
+            Queue(new Frame(FrameType.Want, 0, 0, false, (byte)targets[t]!, Hint, new WantMessage(want).Encode()));
         }
 
         // Relayed wants only for the conversations: nobody answers a channel post that way (§8.4).
@@ -222,6 +257,19 @@ internal sealed class ChainSync
         {
             Queue(new Frame(FrameType.Want, RelayedWant.HopLimit, RelayedWant.HopLimit, false, via, Hint, wants[i].Encode()));
         }
+    }
+
+    private static bool HasHint(ArrayList hints, byte hint)
+    {
+        for (int i = 0; i < hints.Count; i++)
+        {
+            if ((byte)hints[i]! == hint)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void AnnounceHeads(bool requestReply, ChainHead[]? asked)
@@ -315,7 +363,7 @@ internal sealed class ChainSync
             {
                 if (_rebuilding && heads.Heads[i].Author != Id)
                 {
-                    _restore.NoteHead(heads.Heads[i]); // the own chain's top is the advertised head (KnownMissing)
+                    _restore.NoteHead(heads.Heads[i], frame.Relay); // the own chain's top is the advertised head (KnownMissing)
                 }
             }
         }

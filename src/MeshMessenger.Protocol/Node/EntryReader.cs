@@ -22,10 +22,11 @@ internal sealed class EntryReader
     private readonly Inbox _inbox;
     private readonly ReceiptLedger _receipts;
     private readonly DeliveryTracker _tracker;
+    private readonly LocalChain _own;
     private readonly NodeCounters _counters;
 
     /// <summary>Creates the reader of node <paramref name="id"/>.</summary>
-    public EntryReader(uint id, ChainStore chains, KeyRing keys, Inbox inbox, ReceiptLedger receipts, DeliveryTracker tracker, NodeCounters counters)
+    public EntryReader(uint id, ChainStore chains, KeyRing keys, Inbox inbox, ReceiptLedger receipts, DeliveryTracker tracker, LocalChain own, NodeCounters counters)
     {
         _id = id;
         _hint = NodeId.HintOf(id);
@@ -34,6 +35,7 @@ internal sealed class EntryReader
         _inbox = inbox;
         _receipts = receipts;
         _tracker = tracker;
+        _own = own;
         _counters = counters;
     }
 
@@ -258,6 +260,10 @@ internal sealed class EntryReader
             if (ReceiptBody.TryDecode(plain, _id, out receipt) == ProtocolError.None)
             {
                 _tracker.ApplyReceipt(entry.Author, receipt!, entry.Kind == EntryKind.ReadReceipt ? MessageState.Read : MessageState.Delivered);
+                for (int i = 0; i < receipt!.Ranges.Length; i++)
+                {
+                    _own.NoteNamedSequence(receipt.Ranges[i].To); // a restored node's head is at least this (§8.3)
+                }
             }
         }
         else if (entry.Kind == EntryKind.ChainRequest || entry.Kind == EntryKind.ChainStatus)

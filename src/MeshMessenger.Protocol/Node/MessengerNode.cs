@@ -86,7 +86,7 @@ public sealed class MessengerNode
         _keys = new KeyRing(identity, profile, _chains, limits);
         _inbox = new Inbox(limits.Messages);
         _receipts = new ReceiptLedger(identity.Id, _chains, _own, clock, _keys, _inbox, _outbox, limits);
-        _reader = new EntryReader(identity.Id, _chains, _keys, _inbox, _receipts, _tracker, Counters);
+        _reader = new EntryReader(identity.Id, _chains, _keys, _inbox, _receipts, _tracker, _own, Counters);
         _sync = new ChainSync(identity.Id, _chains, _own, _outbox, _reader, _receipts, clock, limits);
         if (restoring)
         {

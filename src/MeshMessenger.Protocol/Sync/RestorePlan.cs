@@ -38,6 +38,8 @@ public sealed class RestorePlan
     private readonly KeyedTable _relayed; // author -> boxed int: relayed wants sent for its chain
     private readonly KeyedTable _advertised; // author -> SequenceRange: the widest run a neighbour's heads showed
     private readonly KeyedTable _advertisedAsks; // author -> boxed int: targeted wants sent for its advertised run
+    private readonly KeyedTable _advertiser; // author -> boxed byte: the neighbour whose heads showed the widest run
+    private readonly KeyedTable _unresolvedAsks; // author -> boxed int: extra-round questions sent about its chain
     private int _advertisedOffset;
     /// <summary>Neighbours remembered at most (by hint) to address questions to.</summary>
     public const int MaxNeighbours = 16;
@@ -53,18 +55,33 @@ public sealed class RestorePlan
         _relayed = new KeyedTable(capacity);
         _advertised = new KeyedTable(capacity);
         _advertisedAsks = new KeyedTable(capacity);
+        _advertiser = new KeyedTable(capacity);
+        _unresolvedAsks = new KeyedTable(capacity);
     }
 
     /// <summary>
-    /// A neighbour's head for <paramref name="head"/>'s author: remembered (widened) so what it showed and the store
-    /// lacks stays known missing (<see cref="AddAdvertisedMissing"/>) until it comes back.
+    /// A neighbour's head for <paramref name="head"/>'s author, heard from <paramref name="hint"/>: remembered (widened)
+    /// so what it showed and the store lacks stays known missing (<see cref="AddAdvertisedMissing"/>) until it comes
+    /// back, and asked of the neighbour that showed the most of it (<see cref="AdvertiserOf"/>).
     /// </summary>
-    public void NoteHead(ChainHead head)
+    public void NoteHead(ChainHead head, byte hint)
     {
         var known = (SequenceRange?)_advertised.Get(head.Author);
         uint from = known != null && known.From < head.Low ? known.From : head.Low;
         uint to = known != null && known.To > head.High ? known.To : head.High;
+        if (known == null || head.High - head.Low >= known.To - known.From)
+        {
+            _advertiser.Set(head.Author, hint); // full: the author is asked of the best neighbour instead
+        }
+
         _advertised.Set(head.Author, new SequenceRange(head.Author, from, to)); // full: the author stays unremembered
+    }
+
+    /// <summary>The neighbour whose heads showed the widest run of <paramref name="author"/>'s chain, or 0 if none did.</summary>
+    public byte AdvertiserOf(uint author)
+    {
+        object? hint = _advertiser.Get(author);
+        return hint == null ? (byte)0 : (byte)hint;
     }
 
     /// <summary>
@@ -115,6 +132,43 @@ public sealed class RestorePlan
         {
             _advertisedOffset = (_advertisedOffset + 1) % count;
         }
+    }
+
+    /// <summary>Extra-round questions about one unresolved author at most (<see cref="Unresolved"/>).</summary>
+    public const int UnresolvedAsks = 3;
+
+    /// <summary>
+    /// Known authors (not <paramref name="self"/>) of whose chain nothing is held and no neighbour's heads showed
+    /// anything yet, as questions (§8.1), at most <paramref name="max"/>, each at most <see cref="UnresolvedAsks"/>
+    /// times (<paramref name="asking"/>: they are sent): the base rounds' questions went to neighbours that may not
+    /// hold them, or were lost, so the extra rounds ask again, of another neighbour.
+    /// </summary>
+    public ChainHead[] Unresolved(ChainStore chains, uint self, int max, bool asking)
+    {
+        var list = new ArrayList();
+        Profile[] known = chains.KnownProfiles();
+        uint low;
+        uint high;
+        for (int i = 0; i < known.Length && list.Count < max; i++)
+        {
+            uint author = known[i].NodeId;
+            object? asked = _unresolvedAsks.Get(author);
+            int times = asked == null ? 0 : (int)asked;
+            if (author == self || times >= UnresolvedAsks || _advertised.Contains(author) || chains.Store.TryGetRange(author, out low, out high))
+            {
+                continue;
+            }
+
+            list.Add(new ChainHead(author, 0, 0, new byte[EntryCodec.LinkSize]));
+            if (asking)
+            {
+                _unresolvedAsks.Set(author, times + 1); // full: the author is asked on, within the extra rounds
+            }
+        }
+
+        var result = new ChainHead[list.Count];
+        list.CopyTo(result);
+        return result;
     }
 
     /// <summary>Times one author's advertised run is asked for at most (<see cref="AddAdvertisedMissing"/>).</summary>

@@ -1,0 +1,136 @@
+using MeshMessenger.Protocol.Chain;
+using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Node;
+using MeshMessenger.Protocol.Sync;
+using MeshMessenger.Protocol.Tests.Support;
+using MeshMessenger.Protocol.Wire;
+
+namespace MeshMessenger.Protocol.Tests;
+
+/// <summary>
+/// Whom a restoring radio node asks, and what it takes as proof of its own head (docs/protocol.md §8.3): each chain is
+/// asked of the neighbour that showed it, authors nothing was heard of are asked about again, and a peer's receipt
+/// naming an own sequence keeps an archive's lower head from being adopted.
+/// </summary>
+public sealed class RestoreAskingTests
+{
+    private const byte Small = 0x21; // a neighbour that showed carol's chain
+    private const byte Big = 0x22; // a neighbour whose heads showed the most entries, but not carol's chain
+
+    [Fact]
+    public void Extra_rounds_ask_each_chain_of_the_neighbour_that_showed_it()
+    {
+        var clock = new TestClock();
+        var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
+        wiped.TakeOutbox();
+        Hear(wiped, Big, false, new ChainHead(40, 0, 60, Link(1)));
+        Hear(wiped, Small, false, new ChainHead(30, 0, 2, Link(2)));
+        wiped.TakeOutbox(); // the wants that answer these heads; nothing comes back
+
+        List<Frame> sent = RunRounds(wiped, clock, RestorePlan.Rounds + 1);
+
+        // The first extra round asks for carol's entries 0..2 of the neighbour that showed them, not of the best one.
+        Frame want = Assert.Single(sent, f => f.Type == FrameType.Want && f.HopStart == 0 && Ranges(f).Any(r => r.Author == 30));
+        Assert.Equal(Small, want.NextHop);
+        Assert.Contains(Ranges(want), r => r.Author == 30 && r.From == 0 && r.To == 2);
+        Assert.DoesNotContain(Ranges(want), r => r.Author == 40);
+        Assert.Contains(sent, f => f.Type == FrameType.Want && f.HopStart == 0 && f.NextHop == Big && Ranges(f).Any(r => r.Author == 40));
+    }
+
+    [Fact]
+    public void Extra_rounds_ask_any_neighbour_about_a_known_author_no_heads_showed()
+    {
+        var clock = new TestClock();
+        var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
+        NodeIdentity carol = Identities.Fixed(3);
+        Assert.True(wiped.AddContact(ContactCard.Create(carol, "carol", null)));
+        wiped.TakeOutbox();
+        Hear(wiped, Big, false, new ChainHead(40, 0, 3, Link(1))); // heard, but says nothing of carol
+
+        List<Frame> extra = RunRounds(wiped, clock, RestorePlan.Rounds + RestorePlan.ExtraRounds).ToList();
+        Assert.False(wiped.Rebuilding);
+
+        // In the extra rounds: questions about carol to every neighbour (next hop 0), at most UnresolvedAsks times.
+        List<Frame> questions = extra.Where(f => f.Type == FrameType.Heads && f.NextHop == 0 && Heads(f).Query && Heads(f).Heads.Any(h => h.Author == carol.Id)).ToList();
+        Assert.Equal(RestorePlan.UnresolvedAsks, questions.Count);
+    }
+
+    [Fact]
+    public void A_peers_receipt_naming_an_own_sequence_keeps_an_archives_lower_head_from_being_adopted()
+    {
+        var clock = new TestClock();
+        MessengerNode alice = TestLink.Node(1, "alice", clock);
+        MessengerNode bob = TestLink.Node(2, "bob", clock);
+        new TestLink(alice, bob).Run();
+        uint last = alice.SendText(bob.Id, "hello");
+        new TestLink(alice, bob).Run(); // bob's delivery receipt names alice's `last`
+        Assert.True(last >= 1);
+
+        var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
+        wiped.TakeOutbox();
+        Assert.True(bob.Chains.Store.TryGetRange(bob.Id, out uint low, out uint high));
+        for (uint s = low; s <= high; s++)
+        {
+            Entry entry = bob.Chains.Store.Get(bob.Id, s)!.Entry;
+            foreach (Frame f in Fragmenter.Split(entry.Encoded, FrameLimits.LoRa, 0, false, bob.Hint))
+            {
+                byte[] bytes = FrameCodec.Encode(f, FrameLimits.LoRa);
+                Assert.Equal(ProtocolError.None, wiped.Receive(bytes, 0, bytes.Length));
+            }
+        }
+
+        // An archive that missed the newest own entry vouches one below it: not enough, the receipt proves it exists.
+        Hear(wiped, 0x30, true, new ChainHead(alice.Id, 0, last - 1, Link(3)));
+        Assert.False(wiped.FinishRestore());
+        Assert.False(wiped.OwnChain.HeadKnown);
+        Hear(wiped, 0x30, true, new ChainHead(alice.Id, 0, last, EntryHash.LinkOf(alice.Chains.HashOf(alice.Id, last)!)));
+        Assert.True(wiped.FinishRestore());
+        Assert.Equal(last + 1, wiped.OwnChain.NextSequence);
+    }
+
+    private static void Hear(MessengerNode node, byte relay, bool archive, params ChainHead[] heads)
+    {
+        byte[] bytes = FrameCodec.Encode(new Frame(FrameType.Heads, 0, 0, false, 0, relay, new HeadsMessage(false, false, archive, heads).Encode()), FrameLimits.LoRa);
+        Assert.Equal(ProtocolError.None, node.Receive(bytes, 0, bytes.Length));
+    }
+
+    // Runs restore rounds as the device app does (one every 30 s) and returns what the rounds after the base rounds sent.
+    private static List<Frame> RunRounds(MessengerNode node, TestClock clock, int rounds)
+    {
+        var sent = new List<Frame>();
+        for (int r = 1; r <= rounds && node.Rebuilding; r++)
+        {
+            clock.MonotonicMilliseconds += 30_000;
+            node.AnnounceHeads(true);
+            foreach (byte[] b in node.TakeOutbox())
+            {
+                if (r > RestorePlan.Rounds && FrameCodec.TryDecode(b, 0, b.Length, FrameLimits.LoRa, out Frame? f) == ProtocolError.None)
+                {
+                    sent.Add(f!);
+                }
+            }
+        }
+
+        return sent;
+    }
+
+    private static SequenceRange[] Ranges(Frame f)
+    {
+        Assert.Equal(ProtocolError.None, WantMessage.TryDecode(f.Payload, out WantMessage? w));
+        return w!.Ranges;
+    }
+
+    private static HeadsMessage Heads(Frame f)
+    {
+        Assert.Equal(ProtocolError.None, HeadsMessage.TryDecode(f.Payload, out HeadsMessage? h));
+        return h!;
+    }
+
+    private static byte[] Link(byte b)
+    {
+        var link = new byte[EntryCodec.LinkSize];
+        link[0] = b;
+        return link;
+    }
+}
