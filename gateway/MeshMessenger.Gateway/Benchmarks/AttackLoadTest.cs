@@ -4,6 +4,8 @@ using System.Net.Sockets;
 using System.Text.Json;
 using MeshMessenger.Gateway.Links;
 using MeshMessenger.Protocol.Frames;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Data.Sqlite;
 
 namespace MeshMessenger.Gateway.Benchmarks;
@@ -23,41 +25,44 @@ public static class AttackLoadTest
     /// <param name="seconds">How long the burst lasts.</param>
     /// <param name="jsonPath">Where the figures go.</param>
     /// <param name="deliverySeconds">How long to wait afterwards for receipts.</param>
-    public static async Task<int> RunAsync(double seconds, string jsonPath, double deliverySeconds = 120)
+    /// <param name="output">Where the counts and the reason for a failure go (the console if null).</param>
+    public static async Task<int> RunAsync(double seconds, string jsonPath, double deliverySeconds = 120, TextWriter? output = null)
     {
+        TextWriter log = output ?? Console.Out;
         string data = Directory.CreateTempSubdirectory("gw-loadtest-").FullName;
-        int httpPort = FreeTcpPort();
+
+        // Both ports are the system's pick at bind time: a port probed free and bound later can be taken in between
+        // by another process (test assemblies run in parallel).
         WebApplication app = GatewayHost.Build(
         [
             $"--Gateway:DataDirectory={data}",
             "--Gateway:Name=loadtest",
             "--Gateway:Emulate:Devices=12",
             "--Gateway:Emulate:MessagesPerMinute=12",
-            $"--Gateway:Udp:Port={FreeUdpPort()}",
+            "--Gateway:Udp:AnyPort=true",
             "--Gateway:Udp:Bind=127.0.0.1",
             "--Gateway:Mqtt:Mode=off",
-            $"--Urls=http://127.0.0.1:{httpPort}",
+            "--Urls=http://127.0.0.1:0",
             "--Logging:LogLevel:Default=Warning",
         ]);
-        await app.StartAsync();
         try
         {
-            UdpLink udp = app.Services.GetRequiredService<UdpLink>();
-            for (int i = 0; i < 100 && udp.BoundPort == 0; i++)
+            try
             {
-                await Task.Delay(100); // the link binds in the background
+                await app.StartAsync();
             }
-
-            if (udp.BoundPort == 0)
+            catch (Exception e) when (e is InvalidOperationException or IOException)
             {
-                Console.Error.WriteLine("the gateway's UDP link did not start");
+                await log.WriteLineAsync($"BROKEN: the gateway did not start: {e.Message}");
                 return 1;
             }
 
+            UdpLink udp = app.Services.GetRequiredService<UdpLink>(); // bound when the start returned
+            string baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
             var gatewayUdp = new IPEndPoint(IPAddress.Loopback, udp.BoundPort);
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(30) };
+            using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
             string[] devices = [.. (await http.GetFromJsonAsync<JsonElement>("/api/devices")).EnumerateArray().Select(d => d.GetProperty("id").GetString()!)];
-            Console.WriteLine($"gateway on 127.0.0.1:{httpPort} (UDP {udp.BoundPort}) with {devices.Length} hosted devices; {seconds:0} s of API sends and hostile UDP");
+            await log.WriteLineAsync($"gateway on {baseUrl} (UDP {udp.BoundPort}) with {devices.Length} hosted devices; {seconds:0} s of API sends and hostile UDP");
 
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
             var sends = new SendLog();
@@ -81,7 +86,7 @@ public static class AttackLoadTest
                     break;
                 }
 
-                Console.WriteLine($"  waiting for receipts: {undelivered} acknowledged messages not delivered yet");
+                await log.WriteLineAsync($"  waiting for receipts: {undelivered} acknowledged messages not delivered yet");
                 await Task.Delay(2000);
             }
 
@@ -112,14 +117,14 @@ public static class AttackLoadTest
                     bytesTheGatewaySentBack = hostile.BytesReceived,
                 },
             };
-            Console.WriteLine($"API: {sends.Requests:N0} sends, {sends.Acknowledged.Count:N0} answered 2xx, {sends.Refused429:N0} refused 429, {sends.Refused503:N0} refused 503, {sends.Other:N0} other");
-            Console.WriteLine($"of the 2xx: {sends.Acknowledged.Count - notStored:N0} stored, {notStored:N0} missing; {(undelivered == int.MaxValue ? "?" : (sends.Acknowledged.Count - undelivered).ToString("N0", System.Globalization.CultureInfo.InvariantCulture))} delivered, {undelivered:N0} not delivered");
-            Console.WriteLine($"hostile UDP: {hostile.Datagrams:N0} datagrams ({hostile.BytesSent:N0} bytes) from {HostileTraffic.Sources} ports: {hostile.Forged:N0} forged, {hostile.Replayed:N0} replayed, {hostile.Garbage:N0} garbage; the gateway sent them {hostile.BytesReceived:N0} bytes");
+            await log.WriteLineAsync($"API: {sends.Requests:N0} sends, {sends.Acknowledged.Count:N0} answered 2xx, {sends.Refused429:N0} refused 429, {sends.Refused503:N0} refused 503, {sends.Other:N0} other");
+            await log.WriteLineAsync($"of the 2xx: {sends.Acknowledged.Count - notStored:N0} stored, {notStored:N0} missing; {(undelivered == int.MaxValue ? "?" : (sends.Acknowledged.Count - undelivered).ToString("N0", System.Globalization.CultureInfo.InvariantCulture))} delivered, {undelivered:N0} not delivered");
+            await log.WriteLineAsync($"hostile UDP: {hostile.Datagrams:N0} datagrams ({hostile.BytesSent:N0} bytes) from {HostileTraffic.Sources} ports: {hostile.Forged:N0} forged, {hostile.Replayed:N0} replayed, {hostile.Garbage:N0} garbage; the gateway sent them {hostile.BytesReceived:N0} bytes");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
             await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(report, Indented));
-            Console.WriteLine($"figures written to {Path.GetFullPath(jsonPath)}");
+            await log.WriteLineAsync($"figures written to {Path.GetFullPath(jsonPath)}");
             bool kept = sends.Acknowledged.Count > 0 && notStored == 0 && undelivered == 0 && sends.Other == 0 && hostile.BytesReceived <= hostile.BytesSent;
-            Console.WriteLine(kept ? "every 2xx kept its promise" : "BROKEN: some promise was not kept (see the counts above)");
+            await log.WriteLineAsync(kept ? "every 2xx kept its promise" : "BROKEN: some promise was not kept (see the counts above)");
             return kept ? 0 : 1;
         }
         finally
@@ -156,21 +161,6 @@ public static class AttackLoadTest
         }
 
         return undelivered;
-    }
-
-    private static int FreeUdpPort()
-    {
-        using var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
-    }
-
-    private static int FreeTcpPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     /// <summary>What the API answered.</summary>
