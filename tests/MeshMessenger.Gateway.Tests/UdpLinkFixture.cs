@@ -45,7 +45,7 @@ internal sealed class UdpLinkFixture : IAsyncDisposable
         {
             await fixture.Link.StartAsync(fixture._stop.Token); // bound when it returns
         }
-        catch (InvalidOperationException)
+        catch (IOException)
         {
             await fixture.DisposeAsync();
             throw;

@@ -22,7 +22,7 @@ public sealed class UdpLinkTests
         using var squatter = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         int taken = ((IPEndPoint)squatter.Client.LocalEndPoint!).Port;
 
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => UdpLinkFixture.StartAsync("udp-taken-", u => { u.AnyPort = false; u.Port = taken; }));
+        var refused = await Assert.ThrowsAsync<IOException>(() => UdpLinkFixture.StartAsync("udp-taken-", u => { u.AnyPort = false; u.Port = taken; }));
         Assert.Contains($"127.0.0.1:{taken}", refused.Message, StringComparison.Ordinal);
         Assert.Contains(nameof(SocketError.AddressAlreadyInUse), refused.Message, StringComparison.Ordinal);
 

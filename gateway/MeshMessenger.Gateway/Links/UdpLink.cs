@@ -100,7 +100,7 @@ public sealed class UdpLink : BackgroundService
     /// a port that cannot be bound (taken, not permitted) fails the start with its cause. Bound in the background,
     /// the failure would only show as a link that never listens.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The configured address and port cannot be bound; the inner exception says why.</exception>
+    /// <exception cref="IOException">The configured address and port cannot be bound (as Kestrel reports a taken HTTP port); the inner exception says why.</exception>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         if (Udp.Port != 0 || Udp.AnyPort)
@@ -112,7 +112,7 @@ public sealed class UdpLink : BackgroundService
             }
             catch (SocketException e)
             {
-                throw new InvalidOperationException($"the UDP link cannot listen on {Udp.Bind}:{port}: {e.SocketErrorCode} ({e.Message})", e);
+                throw new IOException($"the UDP link cannot listen on {Udp.Bind}:{port}: {e.SocketErrorCode} ({e.Message})", e);
             }
 
             BoundPort = ((IPEndPoint)_socket.Client.LocalEndPoint!).Port;
