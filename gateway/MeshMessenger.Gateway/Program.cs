@@ -2,8 +2,8 @@ using MeshMessenger.Gateway;
 using MeshMessenger.Gateway.Configuration;
 
 // meshmsg-gateway: the Raspberry Pi gateway service. Exit codes: 0 stopped cleanly, 1 a benchmark or load test
-// failed, or the data folder is in use by another process (systemd retries: the other may be on its way out),
-// 2 bad configuration. `meshmsg-gateway bench [JSON] [NODES] [POSTS]` runs the benchmarks instead;
+// failed, the data folder is in use by another process or a port cannot be bound (systemd retries: the other may be
+// on its way out), 2 bad configuration. `meshmsg-gateway bench [JSON] [NODES] [POSTS]` runs the benchmarks instead;
 // `meshmsg-gateway loadtest [SECONDS] [JSON]` the burst of API sends and hostile UDP (exit 1 if a 2xx was not kept).
 if (args.Length > 0 && args[0] == "loadtest")
 {
@@ -36,5 +36,18 @@ catch (MeshMessenger.Gateway.Storage.DataDirectoryInUseException e)
     return 1;
 }
 
-await app.RunAsync();
+try
+{
+    await app.StartAsync();
+}
+catch (IOException e)
+{
+    // A port that cannot be bound (HTTP or UDP), with its cause; systemd retries, as for a data folder in use.
+    Console.Error.WriteLine("error: " + e.Message);
+    await app.DisposeAsync();
+    return 1;
+}
+
+await app.WaitForShutdownAsync();
+await app.DisposeAsync();
 return 0;

@@ -142,8 +142,8 @@ public sealed class ChainAccessRecoveryTests
     public async Task A_request_over_UDP_is_answered_and_a_third_node_with_the_requesters_hint_cannot_open_the_statuses()
     {
         using LocalDevChain chain = StartAnvil();
-        int udp = FreePort.Udp();
-        await using LinkGateway gateway = await LinkGateway.StartAsync("chain-udp-", "--Gateway:Chains:0:Chain=eip155:31337", $"--Gateway:Chains:0:RpcUrl={chain.Url}", "--Gateway:ChainPollSeconds=0.3", $"--Gateway:Udp:Port={udp}", "--Gateway:Udp:Bind=127.0.0.1");
+        await using LinkGateway gateway = await LinkGateway.StartAsync("chain-udp-", "--Gateway:Chains:0:Chain=eip155:31337", $"--Gateway:Chains:0:RpcUrl={chain.Url}", "--Gateway:ChainPollSeconds=0.3", "--Gateway:Udp:AnyPort=true", "--Gateway:Udp:Bind=127.0.0.1");
+        int udp = gateway.Services.GetRequiredService<Links.UdpLink>().BoundPort;
         NodeIdentity gw = gateway.Services.GetRequiredService<NodeIdentity>();
         GatewayDatabase db = gateway.Services.GetRequiredService<GatewayDatabase>();
         var ada = new TestDevice("ada");

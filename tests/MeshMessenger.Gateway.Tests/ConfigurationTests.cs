@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace MeshMessenger.Gateway.Tests;
 
-/// <summary>Bad configurations stop the gateway before it starts, with exit code 2 and the setting named.</summary>
+/// <summary>
+/// Bad configurations stop the gateway before it starts, with exit code 2 and the setting named; a port it cannot
+/// bind stops the start with exit code 1 (systemd retries) and the cause.
+/// </summary>
 public sealed class ConfigurationTests : IDisposable
 {
     private readonly TestFolder _folder = new("gw-config-");
@@ -88,6 +91,16 @@ public sealed class ConfigurationTests : IDisposable
         (int code, string error) = Run($"--Gateway:IdentityFile={key}");
         Assert.Equal(2, code);
         Assert.Contains("does not hold a valid backup code", error);
+    }
+
+    [Fact]
+    public void A_taken_UDP_port_stops_start_up_with_exit_code_1_and_its_cause()
+    {
+        using var squatter = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        int taken = ((System.Net.IPEndPoint)squatter.Client.LocalEndPoint!).Port;
+        (int code, string error) = Run("--Gateway:Mqtt:Mode=off", $"--Gateway:Udp:Port={taken}", "--Gateway:Udp:Bind=127.0.0.1");
+        Assert.Equal(1, code); // it exited 0 when the link failed in the background
+        Assert.Contains($"error: the UDP link cannot listen on 127.0.0.1:{taken}: AddressAlreadyInUse", error);
     }
 
     private (int Code, string Error) Run(params string[] arguments)

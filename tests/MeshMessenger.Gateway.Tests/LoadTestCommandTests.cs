@@ -17,7 +17,9 @@ public sealed class LoadTestCommandTests : IDisposable
     public async Task A_short_burst_keeps_every_2xx_and_amplifies_nothing()
     {
         string json = Path.Combine(_folder.Path, "loadtest.json");
-        Assert.Equal(0, await AttackLoadTest.RunAsync(seconds: 5, json));
+        var output = new StringWriter();
+        int exit = await AttackLoadTest.RunAsync(seconds: 5, json, output: output);
+        Assert.True(exit == 0, $"loadtest exited {exit}:\n{output}"); // the counts or the start failure say which promise broke
 
         JsonElement report = JsonDocument.Parse(await File.ReadAllTextAsync(json)).RootElement;
         JsonElement api = report.GetProperty("api");

@@ -6,7 +6,7 @@ using System.Text.Json;
 
 namespace MeshMessenger.Gateway.Tests;
 
-/// <summary>Free loopback ports for the processes a test starts.</summary>
+/// <summary>Free loopback TCP ports for the processes a test starts (UDP links bind a port of their own choosing, Udp:AnyPort).</summary>
 internal static class FreePort
 {
     public static int Tcp()
@@ -16,12 +16,6 @@ internal static class FreePort
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
-    }
-
-    public static int Udp()
-    {
-        using var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
     }
 }
 
@@ -122,19 +116,21 @@ internal sealed class GatewayProcess : IDisposable
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly string[] _args;
     private Process? _process;
+    private int _launches;
+    private int _udpPort;
+    private int _udpPortLaunch;
 
     public GatewayProcess(string name, string dataDirectory, int mqttPort, string mqttMode = "external", params string[] extra)
     {
         Name = name;
         DataDirectory = dataDirectory;
-        UdpPort = FreePort.Udp();
         HttpPort = FreePort.Tcp();
         _args =
         [
             Path.Combine(AppContext.BaseDirectory, "meshmsg-gateway.dll"),
             $"--Gateway:Name={name}",
             $"--Gateway:DataDirectory={dataDirectory}",
-            $"--Gateway:Udp:Port={UdpPort}",
+            "--Gateway:Udp:AnyPort=true", // a port probed free could be taken before the gateway binds it
             "--Gateway:Udp:Bind=127.0.0.1",
             $"--Gateway:Mqtt:Mode={mqttMode}",
             "--Gateway:Mqtt:Host=127.0.0.1",
@@ -149,7 +145,24 @@ internal sealed class GatewayProcess : IDisposable
 
     public string DataDirectory { get; }
 
-    public int UdpPort { get; }
+    /// <summary>
+    /// The UDP port the running launch bound (the system's pick), read from /health once per launch; while the
+    /// process is down, the port it had (datagrams to it are lost, as to any gateway that is down).
+    /// </summary>
+    public int UdpPort
+    {
+        get
+        {
+            if (_udpPortLaunch != _launches && _process is { HasExited: false })
+            {
+                MosquittoBroker.WaitUntil(() => Health() is not null, TimeSpan.FromSeconds(30), $"{Name} to answer /health");
+                _udpPort = Health()!.Value.GetProperty("udpPort").GetInt32();
+                _udpPortLaunch = _launches;
+            }
+
+            return _udpPort;
+        }
+    }
 
     public int HttpPort { get; }
 
@@ -189,6 +202,7 @@ internal sealed class GatewayProcess : IDisposable
         }
 
         _process = Process.Start(info)!;
+        _launches++;
         Directory.CreateDirectory(DataDirectory);
         var log = new StreamWriter(Path.Combine(DataDirectory, "gateway.log"), append: true) { AutoFlush = true };
         _process.OutputDataReceived += (_, e) => { lock (log) { log.WriteLine(e.Data); } };

@@ -17,7 +17,7 @@ internal sealed class UdpLinkFixture : IAsyncDisposable
     private UdpLinkFixture(string prefix, Action<UdpOptions>? configure)
     {
         _ingest = new IngestFixture(prefix, new LinkBudgets(1_000_000, 1_000_000), _ => null);
-        var options = new GatewayOptions { Udp = { Port = FreePort.Udp(), Bind = "127.0.0.1" } };
+        var options = new GatewayOptions { Udp = { AnyPort = true, Bind = "127.0.0.1" } };
         configure?.Invoke(options.Udp);
         Held = new StoreAndForward(_ingest.Database);
         Identity = NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)0x6A, 32).ToArray());
@@ -41,8 +41,16 @@ internal sealed class UdpLinkFixture : IAsyncDisposable
     public static async Task<UdpLinkFixture> StartAsync(string prefix, Action<UdpOptions>? configure = null)
     {
         var fixture = new UdpLinkFixture(prefix, configure);
-        await fixture.Link.StartAsync(fixture._stop.Token);
-        await WaitUntil(() => fixture.Link.BoundPort != 0, "the UDP link to bind");
+        try
+        {
+            await fixture.Link.StartAsync(fixture._stop.Token); // bound when it returns
+        }
+        catch (IOException)
+        {
+            await fixture.DisposeAsync();
+            throw;
+        }
+
         return fixture;
     }
 

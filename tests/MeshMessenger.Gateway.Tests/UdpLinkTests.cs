@@ -17,6 +17,21 @@ namespace MeshMessenger.Gateway.Tests;
 public sealed class UdpLinkTests
 {
     [Fact]
+    public async Task A_port_that_is_taken_fails_the_start_with_its_cause_and_any_port_binds_one_of_its_own()
+    {
+        using var squatter = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        int taken = ((IPEndPoint)squatter.Client.LocalEndPoint!).Port;
+
+        var refused = await Assert.ThrowsAsync<IOException>(() => UdpLinkFixture.StartAsync("udp-taken-", u => { u.AnyPort = false; u.Port = taken; }));
+        Assert.Contains($"127.0.0.1:{taken}", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(SocketError.AddressAlreadyInUse), refused.Message, StringComparison.Ordinal);
+
+        await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-any-");
+        Assert.NotEqual(0, gateway.Link.BoundPort); // bound when the start returned, no polling
+        Assert.NotEqual(taken, gateway.Link.BoundPort);
+    }
+
+    [Fact]
     public async Task A_replayed_genesis_from_another_port_gets_a_challenge_only_and_the_real_device_then_gets_every_held_entry()
     {
         await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-hijack-");

@@ -16,7 +16,7 @@ public sealed class OfflineTests(WebAppFixture web) : IClassFixture<WebAppFixtur
         (string a, string b) = (demos[2].Id, demos[3].Id);
         IPage page = await web.NewPageAsync(phone: true);
         await WebAppFixture.OpenDemoAsync(page, a, $"chats/{b}");
-        await page.WaitForFunctionAsync("async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller");
+        await WaitForWorkerAsync(page);
 
         await page.Context.SetOfflineAsync(true);
         await page.ReloadAsync();
@@ -51,8 +51,8 @@ public sealed class OfflineTests(WebAppFixture web) : IClassFixture<WebAppFixtur
         await Expect(page.GetByRole(AriaRole.List, new() { Name = "Contacts" })).ToContainTextAsync(demoName);
         await page.GotoAsync($"/#/chats/{demo}");
         await page.Locator("body[data-link=up]").WaitForAsync(new() { Timeout = 30_000 });
-        await page.WaitForFunctionAsync("async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller");
-        await page.WaitForTimeoutAsync(1000); // the worker caches the /_framework/ files the page handed it
+        await WaitForWorkerAsync(page);
+        await WaitForFrameworkCachedAsync(page);
 
         await page.Context.SetOfflineAsync(true);
         await page.ReloadAsync();
@@ -67,5 +67,73 @@ public sealed class OfflineTests(WebAppFixture web) : IClassFixture<WebAppFixtur
 
         await page.Context.SetOfflineAsync(false);
         await Expect(state).ToHaveAttributeAsync("data-state", new System.Text.RegularExpressions.Regex("^(sent|relayed|delivered|read)$"), new() { Timeout = 60_000 });
+    }
+
+    [Fact]
+    public async Task A_node_that_boots_while_the_worker_activates_still_opens_offline()
+    {
+        // The first visit's race, forced: the worker registers only once the node's boot has asked for dotnet.js,
+        // and dotnet.js is answered only once the worker is ready, so the page's first list of loaded files
+        // lacks it and the request goes past the worker.
+        IPage page = await web.NewPageAsync();
+        await page.AddInitScriptAsync("""
+            (() => {
+              let open;
+              const gate = new Promise(resolve => { open = resolve; });
+              window.openWorkerGate = () => { open(); return navigator.serviceWorker.ready.then(() => true); };
+              const register = navigator.serviceWorker.register.bind(navigator.serviceWorker);
+              navigator.serviceWorker.register = (...args) => gate.then(() => register(...args));
+            })();
+            """);
+        int held = 0;
+        await page.RouteAsync("**/_framework/dotnet.js", async route =>
+        {
+            if (Interlocked.Exchange(ref held, 1) == 0)
+            {
+                await page.EvaluateAsync<bool>("() => window.openWorkerGate()");
+            }
+
+            await route.ContinueAsync();
+        });
+        (string me, _) = await WebAppFixture.CreateIdentityAsync(page, "Ike Early");
+        Assert.Equal(1, held); // the boot's dotnet.js came past the worker
+        await WaitForWorkerAsync(page);
+        await WaitForFrameworkCachedAsync(page);
+
+        await page.Context.SetOfflineAsync(true);
+        await page.ReloadAsync();
+        await page.Locator($"body[data-ready=true][data-mode=self][data-me='{me}']").WaitForAsync(new() { Timeout = 60_000 });
+        await Expect(page.Locator("main h1")).ToHaveTextAsync("Chats");
+    }
+
+    /// <summary>Until the service worker is active and controls the page (its fetch handler serves the reload).</summary>
+    private static Task WaitForWorkerAsync(IPage page) =>
+        UntilAsync(page, "async () => !!(await navigator.serviceWorker.ready).active && !!navigator.serviceWorker.controller", "the service worker to control the page");
+
+    /// <summary>
+    /// Until the worker's framework cache (sw.js) holds every /_framework/ file the page loaded, which the worker
+    /// fetches in the background from the list the page hands it. A file missing there fails the offline boot.
+    /// </summary>
+    private static Task WaitForFrameworkCachedAsync(IPage page) => UntilAsync(page, """
+        async () => {
+          const cache = await caches.open('mm-framework-v1');
+          const loaded = performance.getEntriesByType('resource').map(r => r.name).filter(n => new URL(n).pathname.startsWith('/_framework/'));
+          for (const url of loaded) if (!await cache.match(url)) return false;
+          return loaded.length > 0;
+        }
+        """, "the worker to cache every /_framework/ file the page loaded");
+
+    /// <summary>
+    /// Polls <paramref name="predicate"/>, an async function, until it resolves true. Not WaitForFunctionAsync:
+    /// Playwright takes the Promise an async predicate returns as truthy, so such a wait passes at once.
+    /// </summary>
+    private static async Task UntilAsync(IPage page, string predicate, string what)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!await page.EvaluateAsync<bool>(predicate))
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"timed out after 20 s waiting for {what}");
+            await Task.Delay(100);
+        }
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using MeshMessenger.Anchoring.Rpc;
 using MeshMessenger.Gateway;
 using Microsoft.AspNetCore.Builder;
@@ -54,7 +52,8 @@ public sealed class WebAppFixture : IAsyncLifetime
             "--Gateway:Emulate:Devices=4",
             "--Gateway:Emulate:MessagesPerMinute=30",
             "--Gateway:Mqtt:Mode=off",
-            $"--Gateway:Udp:Port={FreeUdpPort()}",
+            "--Gateway:Udp:AnyPort=true", // a port probed free could be taken before the gateway binds it
+            "--Gateway:Udp:Bind=127.0.0.1",
             "--Gateway:Anchoring:Enabled=true",
             $"--Gateway:Anchoring:Rpc={_chain.Url}",
             "--Gateway:Anchoring:BatchMinutes=0.1",
@@ -146,13 +145,6 @@ public sealed class WebAppFixture : IAsyncLifetime
         _chain?.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_data, recursive: true);
-    }
-
-    private static int FreeUdpPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
     private static string RepositoryRoot()

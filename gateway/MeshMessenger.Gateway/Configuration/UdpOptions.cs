@@ -3,8 +3,15 @@ namespace MeshMessenger.Gateway.Configuration;
 /// <summary>The UDP link for Wi-Fi devices.</summary>
 public sealed class UdpOptions
 {
-    /// <summary>Port to listen on; 0 turns the link off.</summary>
+    /// <summary>Port to listen on; 0 turns the link off (unless <see cref="AnyPort"/>).</summary>
     public int Port { get; set; } = 4403;
+
+    /// <summary>
+    /// Listen on a port the system picks, ignoring <see cref="Port"/>; the bound port is logged and shown as
+    /// udpPort by /health and /api/gateway. For tests and benchmarks sharing a machine: a port found free and bound
+    /// later can be taken by another process in between.
+    /// </summary>
+    public bool AnyPort { get; set; }
 
     /// <summary>Address to bind.</summary>
     public string Bind { get; set; } = "0.0.0.0";

@@ -354,49 +354,66 @@ public sealed class EmulatedDevices : BackgroundService
         // Several rounds: a stored message makes its recipient answer with a receipt.
         for (int round = 0; round < 3; round++)
         {
-            var frames = new List<(VirtualDevice From, byte[] Frame)>();
+            VirtualDevice[] devices;
             lock (_gate)
             {
-                foreach (VirtualDevice device in _devices)
-                {
-                    frames.AddRange(device.Node.TakeOutbox().Select(f => (device, f)));
-                }
+                devices = [.. _devices];
             }
 
-            if (frames.Count == 0)
+            bool any = false;
+            foreach (VirtualDevice device in devices)
             {
-                return;
-            }
-
-            foreach (var (from, frame) in frames)
-            {
-                _directory.Heard(from.Id, IngestSource.Emulator, from.RssiDbm, from.SnrDb);
-                IngestOutcome outcome;
+                // Taken and stored under the device's write lock, as an API write is (WriteAsync): otherwise an API
+                // write could store the device's next entry while an earlier one still waits here, and the store
+                // would refuse it for its link (BrokenLink) and the API answer 503 under load.
                 try
                 {
-                    outcome = await _ingest.IngestAsync(frame, IngestSource.Emulator, "emulator", ct).ConfigureAwait(false);
+                    await device.Writing.WaitAsync(ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
                     return;
                 }
 
-                if (outcome == IngestOutcome.StoreFailed)
+                try
                 {
-                    // What the store did not keep must not stay in the node's chain; an API write of the same node
-                    // holds its lock from composing to the commit, so the rebuild waits for it.
-                    await from.Writing.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-                    try
+                    byte[][] frames;
+                    lock (_gate)
                     {
-                        Rebuild(from);
+                        frames = device.Node.TakeOutbox();
                     }
-                    finally
+
+                    any |= frames.Length > 0;
+                    foreach (byte[] frame in frames)
                     {
-                        from.Writing.Release();
+                        _directory.Heard(device.Id, IngestSource.Emulator, device.RssiDbm, device.SnrDb);
+                        IngestOutcome outcome;
+                        try
+                        {
+                            outcome = await _ingest.IngestAsync(frame, IngestSource.Emulator, "emulator", ct).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            return;
+                        }
+
+                        if (outcome == IngestOutcome.StoreFailed)
+                        {
+                            Rebuild(device); // what the store did not keep must not stay in the node's chain
+                        }
+
+                        _counters.Add("emulator_frames");
                     }
                 }
+                finally
+                {
+                    device.Writing.Release();
+                }
+            }
 
-                _counters.Add("emulator_frames");
+            if (!any)
+            {
+                return;
             }
         }
     }

@@ -81,7 +81,7 @@ public sealed class UdpLink : BackgroundService
             (to, frame, ct) => SendRawAsync(frame, to, ct));
     }
 
-    /// <summary>The port actually bound (useful when configured as an ephemeral port).</summary>
+    /// <summary>The port actually bound once started (the system's pick with <see cref="UdpOptions.AnyPort"/>); 0 while the link is off.</summary>
     public int BoundPort { get; private set; }
 
     /// <summary>Devices currently counted as direct (proven) neighbours.</summary>
@@ -95,17 +95,41 @@ public sealed class UdpLink : BackgroundService
     /// <summary>True if the device at <paramref name="endpoint"/> has proved it holds <paramref name="node"/>'s key and is still a neighbour.</summary>
     public bool IsProven(IPEndPoint endpoint, uint node) => _links.IsProven(endpoint, node);
 
+    /// <summary>
+    /// Binds the socket before the host goes on, so <see cref="BoundPort"/> is set when the host's start returns and
+    /// a port that cannot be bound (taken, not permitted) fails the start with its cause. Bound in the background,
+    /// the failure would only show as a link that never listens.
+    /// </summary>
+    /// <exception cref="IOException">The configured address and port cannot be bound (as Kestrel reports a taken HTTP port); the inner exception says why.</exception>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Udp.Port != 0 || Udp.AnyPort)
+        {
+            int port = Udp.AnyPort ? 0 : Udp.Port;
+            try
+            {
+                _socket = new UdpClient(new IPEndPoint(IPAddress.Parse(Udp.Bind), port));
+            }
+            catch (SocketException e)
+            {
+                throw new IOException($"the UDP link cannot listen on {Udp.Bind}:{port}: {e.SocketErrorCode} ({e.Message})", e);
+            }
+
+            BoundPort = ((IPEndPoint)_socket.Client.LocalEndPoint!).Port;
+            _log.LogInformation("UDP link listening on {Bind}:{Port}", Udp.Bind, BoundPort);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (Udp.Port == 0)
+        if (_socket is null)
         {
-            return;
+            return; // Udp:Port 0 without Udp:AnyPort: the link is off
         }
 
-        _socket = new UdpClient(new IPEndPoint(IPAddress.Parse(Udp.Bind), Udp.Port));
-        BoundPort = ((IPEndPoint)_socket.Client.LocalEndPoint!).Port;
-        _log.LogInformation("UDP link listening on {Bind}:{Port}", Udp.Bind, BoundPort);
         _ingest.Stored += entry => _downlink.Writer.TryWrite(entry); // the sender itself is skipped below
 
         Task sender = SendLoop(stoppingToken);

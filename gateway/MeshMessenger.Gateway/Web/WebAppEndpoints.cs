@@ -199,13 +199,13 @@ public static class WebAppEndpoints
         return TypedResults.ServerSentEvents(live.SubscribeAsync(ct));
     }
 
-    private static IResult Gateway(IOptions<GatewayOptions> options, NodeIdentity identity, MqttBridge mqtt, AnchoringService anchoring) => Results.Json(new
+    private static IResult Gateway(IOptions<GatewayOptions> options, NodeIdentity identity, MqttBridge mqtt, AnchoringService anchoring, UdpLink udp) => Results.Json(new
     {
         name = options.Value.Name,
         node = Hex(identity.Id),
         region = options.Value.Region,
         preset = options.Value.Radio.Preset,
-        udpPort = options.Value.Udp.Port,
+        udpPort = udp.BoundPort != 0 ? udp.BoundPort : options.Value.Udp.Port, // the bound port with Udp:AnyPort
         channel = EmulatedDevices.Village.Name,
         channelInvite = EmulatedDevices.Village.ToText(), // its secret is public by design (derived from its name)
         mqtt = mqtt.State,

@@ -145,7 +145,11 @@ function plain(e) {
 // ---------- the browser node ----------
 let meshModule = null;
 async function bootNode() {
-  if (!meshModule) meshModule = import('./meshnode.js').then(m => m.bootNode());
+  if (!meshModule) {
+    // Once booted, every /_framework/ file the boot fetched goes to the worker again: on a first visit the boot
+    // races the worker's activation, and a file fetched past the worker (dotnet.js first) would be missing offline.
+    meshModule = import('./meshnode.js').then(m => m.bootNode()).then(api => { handFrameworkToWorker(); return api; });
+  }
   try { return await meshModule; } catch (e) {
     meshModule = null;
     throw new Error(`The messenger could not start in this browser: ${plain(e)}`);
@@ -1463,6 +1467,17 @@ async function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
   try {
     await navigator.serviceWorker.register('/sw.js', { scope: '/' });
+  } catch (e) { console.warn('service worker', e); return; }
+  await handFrameworkToWorker();
+}
+
+/**
+ * Sends the worker the /_framework/ files this page has loaded (sw.js caches those it lacks). A list taken when the
+ * worker becomes ready misses files still loading then, so bootNode sends it again once the node runs.
+ */
+async function handFrameworkToWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  try {
     const ready = await navigator.serviceWorker.ready;
     const loaded = performance.getEntriesByType('resource').map(r => r.name).filter(n => new URL(n).pathname.startsWith('/_framework/'));
     if (loaded.length) ready.active?.postMessage({ cache: loaded });

@@ -112,7 +112,16 @@ public static class UpCommand
 
             await using (app)
             {
-                await app.StartAsync();
+                try
+                {
+                    await app.StartAsync();
+                }
+                catch (IOException e)
+                {
+                    console.MarkupLineInterpolated($"[red]error:[/] {e.Message}"); // a port taken since the check above
+                    return 1;
+                }
+
                 PrintWelcome(console, settings, dataDirectory, chain);
                 await app.WaitForShutdownAsync(); // Ctrl+C or SIGTERM
             }
