@@ -405,7 +405,10 @@ internal sealed class ChainSync
         return ProtocolError.None;
     }
 
-    /// <summary>A neighbour's want: answers with at most <see cref="MaxEntriesPerAnswer"/> held entries, unless it was asked of another neighbour.</summary>
+    /// <summary>
+    /// A neighbour's want: answers with at most <see cref="MaxEntriesPerAnswer"/> held entries (for a want flagged readable
+    /// by the asker only, those <see cref="WantMessage.Serves"/> lets through), unless it was asked of another neighbour.
+    /// </summary>
     public ProtocolError TakeWant(Frame frame)
     {
         if (frame.HopStart > 0)
