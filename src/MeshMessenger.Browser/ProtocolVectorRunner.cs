@@ -213,12 +213,17 @@ internal static class ProtocolVectorRunner
         made[("sync", "heads_frame")] = Hex(FrameCodec.Encode(new Frame(FrameType.Heads, 0, 0, false, 0, NodeId.HintOf(bob.Id), heads.Encode()), FrameLimits.LoRa));
         var want = new WantMessage([new SequenceRange(alice.Id, 2, 4)]);
         made[("sync", "want_frame")] = Hex(FrameCodec.Encode(new Frame(FrameType.Want, 0, 0, false, 0, NodeId.HintOf(bob.Id), want.Encode()), FrameLimits.LoRa));
+        var readable = new WantMessage([new SequenceRange(alice.Id, 2, 4)], true);
+        made[("sync", "want_readable_frame")] = Hex(FrameCodec.Encode(new Frame(FrameType.Want, 0, 0, false, 0, NodeId.HintOf(bob.Id), readable.Encode()), FrameLimits.LoRa));
         decoders[("sync", "heads_frame")] = () => Payload(file["sync"]["heads_frame"], FrameType.Heads, p =>
             HeadsMessage.TryDecode(p, out HeadsMessage? h) != ProtocolError.None ? "the heads do not decode"
             : h!.Heads.Length == 1 && h.Heads[0].Author == alice.Id && h.Heads[0].High == 4 && h.RequestReply ? Same(h.Encode(), Hex(p), "re-encoded heads") : "the heads say something else");
         decoders[("sync", "want_frame")] = () => Payload(file["sync"]["want_frame"], FrameType.Want, p =>
             WantMessage.TryDecode(p, out WantMessage? m) != ProtocolError.None ? "the want does not decode"
-            : m!.Ranges.Length == 1 && m.Ranges[0].From == 2 && m.Ranges[0].To == 4 ? Same(m.Encode(), Hex(p), "re-encoded want") : "the want asks for something else");
+            : m!.Ranges.Length == 1 && m.Ranges[0].From == 2 && m.Ranges[0].To == 4 && !m.ReadableOnly ? Same(m.Encode(), Hex(p), "re-encoded want") : "the want asks for something else");
+        decoders[("sync", "want_readable_frame")] = () => Payload(file["sync"]["want_readable_frame"], FrameType.Want, p =>
+            WantMessage.TryDecode(p, out WantMessage? m) != ProtocolError.None ? "the flagged want does not decode"
+            : m!.Ranges.Length == 1 && m.Ranges[0].From == 2 && m.Ranges[0].To == 4 && m.ReadableOnly ? Same(m.Encode(), Hex(p), "re-encoded flagged want") : "the flagged want asks for something else");
 
         LinkVectors(made, decoders, file, alice, bob);
         UnevenFragments(made, decoders, file, aliceChain, alice, reader);

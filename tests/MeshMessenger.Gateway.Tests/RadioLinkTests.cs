@@ -134,7 +134,7 @@ public sealed class RadioLinkTests : IAsyncDisposable
         Assert.Equal(1, _counters.Get("radio_sync_requests"));
         int queued = (int)_counters.Get("radio_sync_frames_sent");
         long refused = _counters.Get("radio_sync_refused_airtime");
-        List<byte[][]> whole = new SyncResponder(_fixture.Database, GatewayIdentity).AnswerWant(new WantMessage([new SequenceRange(dave.Id, 0, 40)]), 0, FrameLimits.LoRa);
+        List<byte[][]> whole = new SyncResponder(_fixture.Database, GatewayIdentity).AnswerWant(new WantMessage([new SequenceRange(dave.Id, 0, 40)]), 0, 0, FrameLimits.LoRa);
         int answer = whole.Count;
         Assert.Equal(stored, answer);
         Assert.True(queued > 0 && refused > 0 && queued + refused == answer, $"{queued} sent, {refused} refused of {answer}");

@@ -163,6 +163,44 @@ public sealed class UdpSyncTests
         spoofers.ForEach(s => s.Dispose());
     }
 
+    [Fact]
+    public async Task A_want_flagged_readable_only_gets_the_post_and_the_askers_message_but_not_another_pairs()
+    {
+        await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-readable-");
+        var alice = new TestDevice("alice");
+        var bob = new TestDevice("bob");
+        var carol = new TestDevice("carol");
+        alice.Befriend(bob);
+        alice.Befriend(carol);
+        Assert.NotEqual(bob.Node.Hint, carol.Node.Hint);
+        uint post = alice.Node.PostPublic("everyone");
+        uint toBob = alice.Node.SendText(bob.Id, "to bob");
+        uint toCarol = alice.Node.SendText(carol.Id, "to carol");
+        await gateway.StoreFromElsewhere(alice.Take());
+        byte[] bobGenesis = bob.Take()[0];
+
+        using var asker = new UdpTestDevice(bob, gateway.Endpoint);
+        asker.Send(bobGenesis);
+        await UdpLinkFixture.WaitUntil(() => gateway.Link.IsProven(asker.LocalEndpoint, bob.Id), "Bob to prove his key", () => Counters(gateway));
+
+        // Flagged: alice's profile, her post and her message to bob; her message to carol stays at the gateway.
+        byte[] Want(bool readableOnly) => FrameCodec.Encode(
+            new Frame(FrameType.Want, 0, 0, false, 0, bob.Node.Hint, new WantMessage([new SequenceRange(alice.Id, 0, 63)], readableOnly).Encode()), FrameLimits.Ip);
+        // (The gateway also hands bob the message to him it held, once he proves his key: counted from here on.)
+        await Task.Delay(300);
+        int held = asker.Copies(alice.Id, toBob);
+        asker.Send(Want(true));
+        await UdpLinkFixture.WaitUntil(() => asker.Copies(alice.Id, 0) == 1 && asker.Copies(alice.Id, post) == 1 && asker.Copies(alice.Id, toBob) == held + 1, "the readable entries to arrive", () => Counters(gateway));
+        await Task.Delay(300); // anything sent after them is in by now
+        Assert.Equal(0, asker.Copies(alice.Id, toCarol));
+        Assert.Equal(3, gateway.Counters.Get("udp_sync_frames_sent"));
+
+        // Unflagged (an archive's pull, a gateway's sync): everything asked, carol's message too.
+        asker.Send(Want(false));
+        await UdpLinkFixture.WaitUntil(() => asker.Copies(alice.Id, toCarol) == 1 && asker.Copies(alice.Id, toBob) == held + 2, "the whole chain to arrive", () => Counters(gateway));
+        Assert.Equal(7, gateway.Counters.Get("udp_sync_frames_sent"));
+    }
+
     private static byte[] Encode(FrameType type, byte[] payload) =>
         FrameCodec.Encode(new Frame(type, 0, 0, false, 0, 0x42, payload), FrameLimits.Ip);
 

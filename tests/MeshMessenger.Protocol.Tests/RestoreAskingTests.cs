@@ -89,6 +89,32 @@ public sealed class RestoreAskingTests
         Assert.Equal(last + 1, wiped.OwnChain.NextSequence);
     }
 
+    [Theory]
+    [InlineData(false)] // a device: other chains flagged readable-only, its own chain whole
+    [InlineData(true)] // an archive restoring: everything, unflagged
+    public void A_restoring_device_asks_other_chains_for_what_it_can_read_and_its_own_chain_whole(bool archive)
+    {
+        var clock = new TestClock();
+        var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true)
+        {
+            SyncAllChains = archive,
+        };
+        NodeIdentity carol = Identities.Fixed(3); // a contact: a device fetches the chains of authors it knows
+        Assert.True(wiped.AddContact(ContactCard.Create(carol, "carol", null)));
+        wiped.TakeOutbox();
+        Hear(wiped, Big, true, new ChainHead(wiped.Id, 0, 5, Link(1)), new ChainHead(carol.Id, 0, 3, Link(2)));
+
+        List<WantMessage> wants = [.. wiped.TakeOutbox()
+            .Select(b => FrameCodec.TryDecode(b, 0, b.Length, FrameLimits.LoRa, out Frame? f) == ProtocolError.None ? f! : null)
+            .Where(f => f is not null && f.Type == FrameType.Want && f.HopStart == 0 && f.NextHop == Big)
+            .Select(f => WantMessage.TryDecode(f!.Payload, out WantMessage? w) == ProtocolError.None ? w! : throw new InvalidOperationException("bad want"))];
+        WantMessage own = Assert.Single(wants, w => w.Ranges.Any(r => r.Author == wiped.Id));
+        WantMessage other = Assert.Single(wants, w => w.Ranges.Any(r => r.Author == carol.Id));
+        Assert.False(own.ReadableOnly);
+        Assert.Equal(!archive, other.ReadableOnly);
+        Assert.Equal(archive, ReferenceEquals(own, other)); // a device splits the two kinds into two wants
+    }
+
     private static void Hear(MessengerNode node, byte relay, bool archive, params ChainHead[] heads)
     {
         byte[] bytes = FrameCodec.Encode(new Frame(FrameType.Heads, 0, 0, false, 0, relay, new HeadsMessage(false, false, archive, heads).Encode()), FrameLimits.LoRa);

@@ -389,7 +389,7 @@ public sealed class RadioLink : BackgroundService
                 answer = reply is null ? [] : [[reply]];
                 break;
             case FrameType.Want when frame.HopStart == 0 && WantMessage.TryDecode(frame.Payload, out WantMessage? want) == ProtocolError.None:
-                answer = _sync.AnswerWant(want!, frame.NextHop, FrameLimits.LoRa);
+                answer = _sync.AnswerWant(want!, frame.NextHop, frame.Relay, FrameLimits.LoRa);
                 break;
             case FrameType.Want when frame.HopStart > 0 && RelayedWant.TryDecode(frame.Payload, out RelayedWant? relayed) == ProtocolError.None:
                 answer = _sync.AnswerRelayedWant(frame, relayed!, uplinkConsent: true);

@@ -76,23 +76,25 @@ public sealed class SyncResponder(GatewayDatabase database, NodeIdentity identit
     }
 
     /// <summary>
-    /// The frames answering <paramref name="want"/> (from a frame whose next hop is <paramref name="nextHop"/>),
-    /// one array per entry (a whole frame, or its fragments): the stored entries of its ranges in order, at most
-    /// <see cref="MessengerNode.MaxEntriesPerAnswer"/>; none if the want was addressed to another node. Per entry,
-    /// so the link can pay for each from its downlink budget and stop at the first that does not fit.
+    /// The frames answering <paramref name="want"/> (from a frame whose next hop is <paramref name="nextHop"/> and
+    /// whose relay byte, the sender's hint, is <paramref name="asker"/>), one array per entry (a whole frame, or its
+    /// fragments): as <see cref="WantedEntries"/>. Per entry, so the link can pay for each from its downlink budget
+    /// and stop at the first that does not fit.
     /// </summary>
-    public List<byte[][]> AnswerWant(WantMessage want, byte nextHop) => AnswerWant(want, nextHop, FrameLimits.Ip);
+    public List<byte[][]> AnswerWant(WantMessage want, byte nextHop, byte asker) => AnswerWant(want, nextHop, asker, FrameLimits.Ip);
 
-    /// <summary>As <see cref="AnswerWant(WantMessage, byte)"/>, each entry split for frames of <paramref name="maxFrameSize"/> (the radio: 255), hop limit 0.</summary>
-    public List<byte[][]> AnswerWant(WantMessage want, byte nextHop, int maxFrameSize) =>
-        [.. WantedEntries(want, nextHop).Select(bytes => maxFrameSize == FrameLimits.Ip ? IpFrames.OfEntry(bytes, identity.Id) : Encoded(Fragmenter.Split(bytes, maxFrameSize, 0, false, NodeId.HintOf(identity.Id)), maxFrameSize))];
+    /// <summary>As <see cref="AnswerWant(WantMessage, byte, byte)"/>, each entry split for frames of <paramref name="maxFrameSize"/> (the radio: 255), hop limit 0.</summary>
+    public List<byte[][]> AnswerWant(WantMessage want, byte nextHop, byte asker, int maxFrameSize) =>
+        [.. WantedEntries(want, nextHop, asker).Select(bytes => maxFrameSize == FrameLimits.Ip ? IpFrames.OfEntry(bytes, identity.Id) : Encoded(Fragmenter.Split(bytes, maxFrameSize, 0, false, NodeId.HintOf(identity.Id)), maxFrameSize))];
 
     /// <summary>
-    /// The stored entries (encoded, unframed) answering <paramref name="want"/>: those of its ranges in order, at most
-    /// <see cref="MessengerNode.MaxEntriesPerAnswer"/>; none if the want was addressed to another node. The MQTT
-    /// bridge publishes them as entries; the other links frame them (<see cref="AnswerWant(WantMessage, byte, int)"/>).
+    /// The stored entries (encoded, unframed) answering <paramref name="want"/> of the node with hint
+    /// <paramref name="asker"/>: those of its ranges in order that the want serves (<see cref="WantMessage.Serves"/>:
+    /// a want flagged "readable by the asker only" skips other pairs' direct entries, docs/protocol.md §8.2), at most
+    /// <see cref="MessengerNode.MaxEntriesPerAnswer"/> sent; none if the want was addressed to another node. The MQTT
+    /// bridge publishes them as entries; the other links frame them (<see cref="AnswerWant(WantMessage, byte, byte, int)"/>).
     /// </summary>
-    public List<byte[]> WantedEntries(WantMessage want, byte nextHop)
+    public List<byte[]> WantedEntries(WantMessage want, byte nextHop, byte asker)
     {
         var entries = new List<byte[]>();
         if (nextHop != 0 && nextHop != NodeId.HintOf(identity.Id))
@@ -102,6 +104,7 @@ public sealed class SyncResponder(GatewayDatabase database, NodeIdentity identit
 
         using SqliteConnection c = database.Open();
         using SqliteCommand select = c.CreateCommand();
+        // Unflagged, the limit goes into the query; flagged, a range (≤ 64 sequences) is read whole and filtered.
         select.CommandText = "SELECT bytes FROM entries WHERE author = $a AND seq BETWEEN $from AND $to ORDER BY seq LIMIT $max";
         foreach (SequenceRange range in want.Ranges)
         {
@@ -114,11 +117,16 @@ public sealed class SyncResponder(GatewayDatabase database, NodeIdentity identit
             select.Parameters.AddWithValue("$a", (long)range.Author);
             select.Parameters.AddWithValue("$from", (long)range.From);
             select.Parameters.AddWithValue("$to", (long)range.To);
-            select.Parameters.AddWithValue("$max", MessengerNode.MaxEntriesPerAnswer - entries.Count);
+            select.Parameters.AddWithValue("$max", want.ReadableOnly ? WantMessage.MaxRangeLength : MessengerNode.MaxEntriesPerAnswer - entries.Count);
             using SqliteDataReader reader = select.ExecuteReader();
-            while (reader.Read())
+            while (reader.Read() && entries.Count < MessengerNode.MaxEntriesPerAnswer)
             {
-                entries.Add((byte[])reader[0]);
+                byte[] bytes = (byte[])reader[0];
+                if (!want.ReadableOnly
+                    || (EntryCodec.TryDecode(bytes, 0, bytes.Length, out Entry? entry) == Protocol.ProtocolError.None && want.Serves(entry!, asker)))
+                {
+                    entries.Add(bytes);
+                }
             }
         }
 

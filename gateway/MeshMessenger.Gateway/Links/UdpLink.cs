@@ -302,7 +302,7 @@ public sealed class UdpLink : BackgroundService
             }
             else
             {
-                await AnswerWantAsync(from, want!, frame.NextHop, ct).ConfigureAwait(false);
+                await AnswerWantAsync(from, want!, frame.NextHop, frame.Relay, ct).ConfigureAwait(false);
             }
 
             return;
@@ -417,9 +417,9 @@ public sealed class UdpLink : BackgroundService
     /// entries (tens of kilobytes), so the answer stops at the first entry the bucket cannot pay, counted as
     /// udp_sync_answers_cut; the asker's next heads exchange asks for the rest.
     /// </summary>
-    private async Task AnswerWantAsync(IPEndPoint to, WantMessage want, byte nextHop, CancellationToken ct)
+    private async Task AnswerWantAsync(IPEndPoint to, WantMessage want, byte nextHop, byte asker, CancellationToken ct)
     {
-        foreach (byte[][] entry in _sync.AnswerWant(want, nextHop))
+        foreach (byte[][] entry in _sync.AnswerWant(want, nextHop, asker))
         {
             if (!_links.TryTakeDownlink(to, entry.Sum(f => f.Length)))
             {

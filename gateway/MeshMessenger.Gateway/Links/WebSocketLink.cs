@@ -196,7 +196,7 @@ public sealed class WebSocketLink : BackgroundService
                     else
                     {
                         session.DeferredWant = null; // a new want supersedes the rest of a cut answer
-                        AnswerWant(session, new DeferredWant(want!, frame.NextHop, 0));
+                        AnswerWant(session, new DeferredWant(want!, frame.NextHop, frame.Relay, 0));
                     }
 
                     break;
@@ -253,7 +253,7 @@ public sealed class WebSocketLink : BackgroundService
     /// </summary>
     private void AnswerWant(WebSocketSession session, DeferredWant answer)
     {
-        List<byte[][]> entries = _sync.AnswerWant(answer.Want, answer.NextHop);
+        List<byte[][]> entries = _sync.AnswerWant(answer.Want, answer.NextHop, answer.Asker);
         for (int i = answer.Sent; i < entries.Count; i++)
         {
             int bytes = entries[i].Sum(f => f.Length);

@@ -98,7 +98,7 @@ public sealed class MqttSync(GatewayDatabase database, SyncResponder responder, 
             return answer;
         }
 
-        List<byte[]> entries = responder.WantedEntries(want!, frame.NextHop);
+        List<byte[]> entries = responder.WantedEntries(want!, frame.NextHop, frame.Relay);
         long asked = want!.Ranges.Sum(r => (long)r.To - r.From + 1);
         if (entries.Count == MessengerNode.MaxEntriesPerAnswer && asked > entries.Count)
         {

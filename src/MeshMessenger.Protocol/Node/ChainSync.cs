@@ -243,7 +243,7 @@ internal sealed class ChainSync
 
             var want = new SequenceRange[ranges.Count];
             ranges.CopyTo(want);
-            Queue(new Frame(FrameType.Want, 0, 0, false, (byte)targets[t]!, Hint, new WantMessage(want).Encode()));
+            QueueWant((byte)targets[t]!, want);
         }
 
         // Relayed wants only for the conversations: nobody answers a channel post that way (§8.4).
@@ -393,7 +393,7 @@ internal sealed class ChainSync
         if (wants.Length > 0)
         {
             // Addressed to the neighbour that advertised, so the others do not answer with the same entries.
-            Queue(new Frame(FrameType.Want, 0, 0, false, frame.Relay, Hint, new WantMessage(wants).Encode()));
+            QueueWant(frame.Relay, wants);
         }
 
         if (heads.RequestReply && (frame.NextHop == 0 || frame.NextHop == Hint))
@@ -405,7 +405,10 @@ internal sealed class ChainSync
         return ProtocolError.None;
     }
 
-    /// <summary>A neighbour's want: answers with at most <see cref="MaxEntriesPerAnswer"/> held entries, unless it was asked of another neighbour.</summary>
+    /// <summary>
+    /// A neighbour's want: answers with at most <see cref="MaxEntriesPerAnswer"/> held entries (for a want flagged readable
+    /// by the asker only, those <see cref="WantMessage.Serves"/> lets through), unless it was asked of another neighbour.
+    /// </summary>
     public ProtocolError TakeWant(Frame frame)
     {
         if (frame.HopStart > 0)
@@ -432,8 +435,9 @@ internal sealed class ChainSync
             for (uint s = range.From; sent < MaxEntriesPerAnswer; s++)
             {
                 StoredEntry? stored = _chains.Store.Get(range.Author, s);
-                if (stored != null)
+                if (stored != null && want.Serves(stored.Entry, frame.Relay))
                 {
+                    // A hop-0 want's relay byte is its sender's hint: the asker (docs/protocol.md §8.2).
                     QueueEntry(stored.Entry, 0, false);
                     sent++;
                 }
@@ -526,6 +530,47 @@ internal sealed class ChainSync
 
         Queue(new Frame(FrameType.Want, 0, 0, false, 0, Hint, new WantMessage(new[] { new SequenceRange(author, from, to) }).Encode()));
     }
+
+    // A hop-0 want for a node's own fetching (docs/protocol.md §8.2): a node that keeps every chain (an archive, a
+    // gateway) asks for everything; a device asks of other chains only what it can read (the flag), so the answerer's
+    // duty cycle is not spent on other pairs' direct messages, and of its own chain everything (its direct entries
+    // carry their recipients' hints). Both kinds in one list go as two wants to the same neighbour.
+    private void QueueWant(byte to, SequenceRange[] ranges)
+    {
+        int own = 0;
+        for (int i = 0; i < ranges.Length; i++)
+        {
+            own += ranges[i].Author == Id ? 1 : 0;
+        }
+
+        if (SyncAllChains || own == 0 || own == ranges.Length)
+        {
+            QueueWant(to, ranges, !SyncAllChains && own == 0);
+            return;
+        }
+
+        var mine = new SequenceRange[own];
+        var others = new SequenceRange[ranges.Length - own];
+        int m = 0;
+        int o = 0;
+        for (int i = 0; i < ranges.Length; i++)
+        {
+            if (ranges[i].Author == Id)
+            {
+                mine[m++] = ranges[i];
+            }
+            else
+            {
+                others[o++] = ranges[i];
+            }
+        }
+
+        QueueWant(to, mine, false);
+        QueueWant(to, others, true);
+    }
+
+    private void QueueWant(byte to, SequenceRange[] ranges, bool readableOnly) =>
+        Queue(new Frame(FrameType.Want, 0, 0, false, to, Hint, new WantMessage(ranges, readableOnly).Encode()));
 
     // The node's own paths, under the names the sync code has always used.
     private void Queue(Frame frame) => _outbox.Queue(frame);

@@ -44,6 +44,16 @@ public sealed class SequenceRange
             return ProtocolError.Truncated;
         }
 
+        return TryReadRanges(reader, count, max, withAuthor, author, maxLength, out ranges);
+    }
+
+    /// <summary>
+    /// As <see cref="TryReadList"/> after its count byte: <paramref name="count"/> (1..max, else InvalidField) ranges,
+    /// then the end of the input. For payloads whose count byte also carries flags (docs/protocol.md §8.2).
+    /// </summary>
+    public static ProtocolError TryReadRanges(ByteReader reader, int count, int max, bool withAuthor, uint author, long maxLength, out SequenceRange[]? ranges)
+    {
+        ranges = null;
         if (count < 1 || count > max)
         {
             return ProtocolError.InvalidField;

@@ -105,6 +105,8 @@ internal static class NegativeVectorSet
         byte[] range = [.. U32(alice.Id), 0x02, 0x04];
         Input("want: count 0", "want", ProtocolError.InvalidField, [0x00]);
         Input("want: count 17", "want", ProtocolError.InvalidField, [0x11, .. Enumerable.Repeat(range, 17).SelectMany(r => r)]);
+        Input("want: reserved bit 5 of the count byte set", "want", ProtocolError.InvalidField, [0x21, .. range]);
+        Input("want: reserved bit 6 of the count byte set, with the readable flag", "want", ProtocolError.InvalidField, [0xC1, .. range]);
         Input("want: to 1 below from 2", "want", ProtocolError.InvalidField, [0x01, .. U32(alice.Id), 0x02, 0x01]);
         Input("want: 65 entries in one range (0..64)", "want", ProtocolError.InvalidField, [0x01, .. U32(alice.Id), 0x00, 0x40]);
         Input("want: range cut inside its author", "want", ProtocolError.Truncated, [0x01, 0x00, 0x00]);

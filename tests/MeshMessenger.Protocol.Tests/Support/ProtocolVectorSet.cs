@@ -85,6 +85,9 @@ internal static class ProtocolVectorSet
         o.AppendLine("heads_frame = " + Hex(FrameCodec.Encode(new Frame(FrameType.Heads, 0, 0, false, 0, NodeId.HintOf(bob.Id), heads.Encode()), FrameLimits.LoRa)));
         var want = new WantMessage([new SequenceRange(alice.Id, 2, 4)]);
         o.AppendLine("want_frame = " + Hex(FrameCodec.Encode(new Frame(FrameType.Want, 0, 0, false, 0, NodeId.HintOf(bob.Id), want.Encode()), FrameLimits.LoRa)));
+        // The same range flagged "readable by the asker only" (count byte bit 7, §8.2): bob wants only what he can read.
+        var readable = new WantMessage([new SequenceRange(alice.Id, 2, 4)], true);
+        o.AppendLine("want_readable_frame = " + Hex(FrameCodec.Encode(new Frame(FrameType.Want, 0, 0, false, 0, NodeId.HintOf(bob.Id), readable.Encode()), FrameLimits.LoRa)));
 
         NodeIdentity gateway = Identities.Fixed(3);
         byte[] nonce = Enumerable.Range(0, LinkChallenge.NonceSize).Select(i => (byte)i).ToArray();
