@@ -207,10 +207,12 @@ public sealed class NodePartsTests
         wiped.AddContact(ContactCard.Create(Identities.Fixed(1), "alice", null));
         alice.PostPublic("news while bob restores");
         new TestLink(alice, wiped).Run();
+        Assert.False(wiped.FinishRestore()); // the settling time ends; alice's next heads confirm the head (§8.3)
+        new TestLink(alice, wiped).Run();
 
         Assert.False(wiped.OwnChain.Restoring);
         Assert.Equal(bob.Messages.Count + 1, wiped.Messages.Count);
-        Assert.Equal(1, whileRestoring);
+        Assert.Equal(3, whileRestoring); // alice's post and her two messages, all heard before the settling time ended
         // Everything heard while restoring was raised then and again by the rebuild; all else exactly once.
         Assert.Equal(whileRestoring + wiped.Messages.Count, total);
     }

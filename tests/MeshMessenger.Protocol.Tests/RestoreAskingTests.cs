@@ -115,6 +115,49 @@ public sealed class RestoreAskingTests
         Assert.Equal(archive, ReferenceEquals(own, other)); // a device splits the two kinds into two wants
     }
 
+    [Fact]
+    public void An_archives_heads_from_before_the_settling_time_ends_do_not_confirm_a_head_it_had_not_caught_up_with()
+    {
+        // In miniature, the emulator's wipe-gateway-30 seed 51: alice's last entry before the wipe (a read receipt to bob)
+        // reached bob and a relay, not yet the archive. Early in the restore the archive vouches one below it; bob is out
+        // of reach. Later the archive hears that entry too, and only heads sent after the settling time may vouch.
+        var clock = new TestClock();
+        MessengerNode alice = TestLink.Node(1, "alice", clock);
+        MessengerNode bob = TestLink.Node(2, "bob", clock);
+        new TestLink(alice, bob).Run();
+        alice.SendText(bob.Id, "hello");
+        new TestLink(alice, bob).Run();
+        uint last = alice.OwnChain.NextSequence - 1;
+        Assert.True(last >= 1);
+
+        var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
+        wiped.TakeOutbox();
+        for (uint s = 0; s < last; s++)
+        {
+            // The archive's answers: every own entry it held, 0 .. last - 1.
+            foreach (Frame f in Fragmenter.Split(alice.Chains.Store.Get(alice.Id, s)!.Entry.Encoded, FrameLimits.LoRa, 0, false, 0x30))
+            {
+                byte[] bytes = FrameCodec.Encode(f, FrameLimits.LoRa);
+                Assert.Equal(ProtocolError.None, wiped.Receive(bytes, 0, bytes.Length));
+            }
+        }
+
+        Hear(wiped, 0x30, true, new ChainHead(alice.Id, 0, last - 1, EntryHash.LinkOf(alice.Chains.HashOf(alice.Id, last - 1)!)));
+        Assert.False(wiped.OwnChain.HeadKnown); // every entry up to the archive's head is held, yet the restore goes on
+
+        // The host's settling time ends: the earlier heads vouch for nothing, and the node asks for its head again.
+        wiped.TakeOutbox();
+        Assert.False(wiped.FinishRestore());
+        Assert.False(wiped.OwnChain.HeadKnown);
+        Assert.Contains(Decoded(wiped.TakeOutbox()), f => f.Type == FrameType.Heads && Heads(f).Query && Heads(f).Heads.Any(h => h.Author == alice.Id));
+        Assert.False(wiped.FinishRestore());
+
+        // The archive, caught up meanwhile, answers at `last`: that ends the restore, and the next entry does not reuse it.
+        Hear(wiped, 0x30, true, new ChainHead(alice.Id, 0, last, EntryHash.LinkOf(alice.Chains.HashOf(alice.Id, last)!)));
+        Assert.True(wiped.OwnChain.HeadKnown);
+        Assert.Equal(last + 1, wiped.OwnChain.NextSequence);
+    }
+
     private static void Hear(MessengerNode node, byte relay, bool archive, params ChainHead[] heads)
     {
         byte[] bytes = FrameCodec.Encode(new Frame(FrameType.Heads, 0, 0, false, 0, relay, new HeadsMessage(false, false, archive, heads).Encode()), FrameLimits.LoRa);
@@ -122,6 +165,20 @@ public sealed class RestoreAskingTests
     }
 
     // Runs restore rounds as the device app does (one every 30 s) and returns what the rounds after the base rounds sent.
+    private static List<Frame> Decoded(byte[][] outbox)
+    {
+        var frames = new List<Frame>();
+        foreach (byte[] b in outbox)
+        {
+            if (FrameCodec.TryDecode(b, 0, b.Length, FrameLimits.LoRa, out Frame? f) == ProtocolError.None)
+            {
+                frames.Add(f!);
+            }
+        }
+
+        return frames;
+    }
+
     private static List<Frame> RunRounds(MessengerNode node, TestClock clock, int rounds)
     {
         var sent = new List<Frame>();

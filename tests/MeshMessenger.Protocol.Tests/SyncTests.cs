@@ -37,6 +37,9 @@ public sealed class SyncTests
 
         var link = new TestLink(alice, wiped);
         link.Run();
+        Assert.False(wiped.OwnChain.HeadKnown); // heads heard before the settling time ends vouch for nothing (§8.3)
+        Assert.False(wiped.FinishRestore());
+        link.Run();
 
         Assert.True(wiped.OwnChain.HeadKnown);
         Assert.True(bobNext == wiped.OwnChain.NextSequence, string.Join(",", Enumerable.Range(0, (int)wiped.OwnChain.NextSequence).Select(i => wiped.Chains.Store.Get(wiped.Id, (uint)i)?.Entry.Kind.ToString() ?? "-")) + " / " + string.Join(",", Enumerable.Range(0, (int)bobNext).Select(i => bob.Chains.Store.Get(bob.Id, (uint)i)?.Entry.Kind.ToString() ?? "-")));
@@ -136,6 +139,8 @@ public sealed class SyncTests
         var wiped = new MessengerNode(Identities.Fixed(2), "bob", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
         new TestLink(alice, wiped).Run();
         Assert.False(wiped.OwnChain.HeadKnown);
+        Assert.False(wiped.FinishRestore()); // the settling time ends: only heads heard from now on vouch (§8.3)
+        new TestLink(alice, wiped).Run();
         Assert.True(wiped.FinishRestore());
         Assert.True(bobNext == wiped.OwnChain.NextSequence, string.Join(",", Enumerable.Range(0, (int)wiped.OwnChain.NextSequence).Select(i => wiped.Chains.Store.Get(wiped.Id, (uint)i)?.Entry.Kind.ToString() ?? "-")) + " / " + string.Join(",", Enumerable.Range(0, (int)bobNext).Select(i => bob.Chains.Store.Get(bob.Id, (uint)i)?.Entry.Kind.ToString() ?? "-")));
         wiped.SendText(alice.Id, "continuing");

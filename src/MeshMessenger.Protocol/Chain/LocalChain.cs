@@ -28,6 +28,11 @@ public sealed class LocalChain
     private int _witnessCount;
     private int _witnessesNeeded = 1;
 
+    // A radio restore counts only witnesses heard after its settling time (docs/protocol.md §8.3): an archive's heads sent
+    // earlier can predate own entries still on their way to it (relayed late, retransmitted, pulled from a neighbour).
+    private bool _settleRequired;
+    private bool _settled;
+
     /// <summary>Neighbours remembered as witnesses of the own head while restoring.</summary>
     public const int MaxWitnesses = 8;
 
@@ -121,6 +126,38 @@ public sealed class LocalChain
         _namedHigh = -1;
         _witnessCount = 0;
         _witnessesNeeded = witnesses;
+        _settleRequired = false;
+        _settled = false;
+    }
+
+    /// <summary>
+    /// Makes this restore count only witnesses heard after <see cref="EndSettling"/> (a radio restore, docs/protocol.md
+    /// §8.3): until then <see cref="HeadConfirmed"/> is false whatever was advertised.
+    /// </summary>
+    public void RequireSettling()
+    {
+        _settleRequired = _restoring;
+        _settled = false;
+    }
+
+    /// <summary>True when no settling is required or it ended: a witness heard from now on may confirm the head.</summary>
+    public bool Settled => !_settleRequired || _settled;
+
+    /// <summary>
+    /// Ends the settling time of a restore that requires one: the witnesses heard so far are forgotten, and only heads
+    /// heard from now on confirm, at or above every own sequence known (the advertised and named ones stay known).
+    /// True if this call ended it; false if it had ended already or none was required.
+    /// </summary>
+    public bool EndSettling()
+    {
+        if (!_restoring || Settled)
+        {
+            return false;
+        }
+
+        _settled = true;
+        _witnessCount = 0;
+        return true;
     }
 
     /// <summary>
@@ -132,7 +169,7 @@ public sealed class LocalChain
     {
         get
         {
-            if (!_headAdvertised)
+            if (!_headAdvertised || !Settled)
             {
                 return false;
             }

@@ -70,6 +70,13 @@ internal sealed class ChainSync
         // On the radio only an archive vouches for the head; over IP the neighbour is a gateway that holds every chain it
         // serves (docs/protocol.md §8.3).
         _own.BeginRestore(_maxFrameSize <= FrameLimits.LoRa ? RadioHeadWitnesses : 1);
+        if (_maxFrameSize <= FrameLimits.LoRa)
+        {
+            // On the radio an archive misses entries and hears others late; only heads it sends after the host's
+            // settling time (the first FinishRestore) vouch (§8.3).
+            _own.RequireSettling();
+        }
+
         _rebuilding = true;
         QueueOwnHeadQuestion();
         // On the radio, the rounds that follow (AnnounceHeads) ask further, through a neighbour heard answering
@@ -329,9 +336,19 @@ internal sealed class ChainSync
             return true;
         }
 
-        // The history is shown either way; an unconfirmed head only keeps the chain read-only (§8.3).
+        if (_own.EndSettling())
+        {
+            // The settling time ends here: heads heard before it vouch for nothing; ask for the head again, and the first
+            // archive answer at or above every own sequence known ends the restore (TakeHeads, §8.3).
+            QueueOwnHeadQuestion();
+            return false;
+        }
+
+        // The history is shown either way; an unconfirmed head only keeps the chain read-only (§8.3). Rebuilt after the
+        // adoption, as when the whole chain came back (MessengerNode.OnAccepted).
+        bool adopted = _own.AdoptAdvertisedHead();
         RebuildFromStore();
-        if (!_own.AdoptAdvertisedHead())
+        if (!adopted)
         {
             return false;
         }
@@ -374,6 +391,11 @@ internal sealed class ChainSync
             {
                 _own.NoteAdvertisedHead(heads.Heads[i].High, heads.Heads[i].HeadLink, frame.Relay, heads.Archive);
             }
+        }
+
+        if (_own.Restoring && _own.Settled && _own.HeadConfirmed && _restore != null)
+        {
+            FinishRestore(); // a radio restore past its settling time: the first fresh confirmation ends it (§8.3)
         }
 
         // A device (SyncAllChains off) fetches only while restoring; an archive or gateway fetches whatever it hears of.
