@@ -63,10 +63,10 @@ public sealed class DeviceApp
     /// </summary>
     public const int MaxAwaitingAcks = 16;
 
-    /// <summary>How long a restored device collects its neighbours' heads before it adopts the highest (docs/protocol.md §8.3).</summary>
+    /// <summary>A restored device's settling time: only an archive's heads heard after it confirm the own head (docs/protocol.md §8.3).</summary>
     public const long RestoreSettleMs = 180000; // six restore rounds: the relayed wants for the own chain get their answers first
 
-    /// <summary>Time between a restored device's questions for its own head while no two neighbours confirmed it (docs/protocol.md §8.3).</summary>
+    /// <summary>Time between a restored device's questions for its own head while no archive has confirmed it (docs/protocol.md §8.3).</summary>
     public const long RestoreRetryMs = 60000;
 
     /// <summary>Time between a restored device's restore rounds (<see cref="MessengerNode.AnnounceHeads(bool)"/>, docs/protocol.md §8.3).</summary>
