@@ -107,6 +107,10 @@ public static class DemoCommand
 
         link.Attach("Bob (restored)", wiped);
         int syncFrames = link.Run().Count;
+        // The device's settling time ends: only heads Alice's archive sends from now on vouch for the head, since
+        // earlier ones may predate own entries it learns later (docs/protocol.md §8.3).
+        wiped.FinishRestore();
+        syncFrames += link.Run().Count;
         console.MarkupLineInterpolated($"  sync with Alice: {syncFrames} frames; Bob now holds {wiped.Chains.Store.Count} entries, shows {wiped.Messages.Count} messages, next sequence {wiped.OwnChain.NextSequence}");
         checks.Add(($"Bob rebuilt his history ({wiped.Messages.Count} of {bobHistory} messages)", wiped.Messages.Count == bobHistory));
         checks.Add(($"Bob's next sequence is {bobNext}, never reused", wiped.OwnChain.HeadKnown && wiped.OwnChain.NextSequence == bobNext));
