@@ -4,7 +4,6 @@ using MeshMessenger.Firmware.Platform;
 using MeshMessenger.Firmware.Routing;
 using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Frames;
-using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Node;
 using MeshMessenger.Protocol.Platform;
 using MeshMessenger.Protocol.Receipts;
@@ -217,17 +216,6 @@ public sealed class DeviceApp
                 // The directed copy we did not relay failed: its sender floods it now, and so do we.
                 Counters.FallbackRelays++;
                 QueueRelay(p, snrDb, now);
-                return;
-            }
-
-            if (p.IsDirect && p.DestinationHint == Node.Hint && p.Frame.Type == FrameType.Entry && p.Frame.HopStart > 0
-                && p.Frame.HopLimit == p.Frame.HopStart && p.Frame.Relay == (byte)p.Author && !IsQueuedOwnReceiptFor(p.Author)
-                && Node.ResendReceipt(p.Author, p.Sequence))
-            {
-                // The author retransmits a message we hold: it missed our receipt, so the receipt goes again, unless
-                // it still waits in the queue (NextHopRouter::shouldFilterReceived, NextHopRouter.cpp:91-97).
-                Counters.ReceiptsResent++;
-                DrainNode();
                 return;
             }
 
@@ -595,6 +583,7 @@ public sealed class DeviceApp
 
     private void OnOwnEcho(PacketInfo p, long now)
     {
+
         for (int i = 0; i < _awaiting.Count; i++)
         {
             var a = (QueuedFrame)_awaiting[i]!;
@@ -656,8 +645,8 @@ public sealed class DeviceApp
     /// The recipient's delivery receipt is the end-to-end ACK: it ends the message's retransmissions, the waiting one and
     /// a queued one (ReliableRouter::sniffReceived, ReliableRouter.cpp:149-154 at meshtastic/firmware 77540685, and
     /// NextHopRouter::stopRetransmission, NextHopRouter.cpp:330-343). A recipient does not repeat what is addressed to it,
-    /// so without this a message sent straight to its recipient was always retransmitted. A first attempt that named a
-    /// next hop reached it: that hop hears us.
+    /// so without this a message sent straight to its recipient was always retransmitted. A first attempt that named the
+    /// recipient itself as the next hop reached it: the recipient hears us.
     /// </summary>
     private void StopDelivered(long now)
     {
@@ -683,30 +672,6 @@ public sealed class DeviceApp
                 _queue.RemoveAt(i);
             }
         }
-    }
-
-    private bool IsQueuedOwnReceiptFor(uint author)
-    {
-        byte hint = NodeId.HintOf(author);
-        for (int i = 0; i < _queue.Count; i++)
-        {
-            var q = (QueuedFrame)_queue[i]!;
-            if (!q.IsRelay && q.IsDirect && !q.Frame.WantAck && q.DestinationHint == hint)
-            {
-                return true;
-            }
-        }
-
-        for (int i = 0; i < _held.Count; i++)
-        {
-            var q = (QueuedFrame)_held[i]!;
-            if (q.IsDirect && !q.Frame.WantAck && q.DestinationHint == hint)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private bool IsDelivered(QueuedFrame own)

@@ -39,9 +39,6 @@ public sealed class DeviceCounters
     /// <summary>Own direct messages whose retransmissions the recipient's delivery receipt ended.</summary>
     public int ReceiptAcks { get; internal set; }
 
-    /// <summary>Delivery receipts queued again because the author retransmitted the message they cover.</summary>
-    public int ReceiptsResent { get; internal set; }
-
     /// <summary>Flooded fallbacks relayed although their directed first copy, named to another node, was heard.</summary>
     public int FallbackRelays { get; internal set; }
 

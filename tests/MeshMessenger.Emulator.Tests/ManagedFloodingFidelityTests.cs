@@ -182,42 +182,6 @@ public sealed class ManagedFloodingFidelityTests
         Assert.Equal(0, rig.App.AwaitingAcks);
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void A_recipient_sends_its_receipt_again_when_the_author_retransmits_but_not_for_a_relayed_copy(bool learnedRoutes)
-    {
-        var rig = new DeviceRig(learnedRoutes);
-        rig.Run(30_000);
-        var author = new MessengerNode(NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)9, 32).ToArray()), "peer", new MemoryEntryStore(), rig.Clock, FrameLimits.LoRa, false);
-        Assert.True(author.Chains.AddContact(Profile.Of(NodeIdentity.FromRootSecret(new byte[32]), "me", null)));
-        author.TakeOutbox();
-        uint sequence = author.SendText(rig.Node.Id, "hello");
-        byte[] dm = author.TakeOutbox().Single(f => Info(f).IsDirect && Info(f).Sequence == sequence);
-        Frame first = Info(dm).Frame;
-        Assert.Equal(first.HopStart, first.HopLimit); // as the author sends it
-
-        rig.App.OnReceive(dm, -80, 5);
-        rig.Run(20_000);
-        Assert.Equal(1, Receipts(rig, author.Id));
-
-        // Another node's relayed copy says nothing about the receipt: nothing is sent.
-        rig.App.OnReceive(FrameCodec.Encode(first.Relayed(0x77, 0), FrameLimits.LoRa), -80, 5);
-        rig.Run(20_000);
-        Assert.Equal(1, Receipts(rig, author.Id));
-
-        // The author's own retransmission: it missed the receipt, which goes again.
-        rig.App.OnReceive(dm, -80, 5);
-        rig.Run(20_000);
-        Assert.Equal(2, Receipts(rig, author.Id));
-        Assert.Equal(1, rig.App.Counters.ReceiptsResent);
-    }
-
-    private static int Receipts(DeviceRig rig, uint to)
-    {
-        return rig.Radio.Sent.Count(f => Info(f).Author == rig.Node.Id && Info(f).IsDirect && Info(f).DestinationHint == (byte)to);
-    }
-
     [Fact]
     public void Every_frame_heard_pushes_the_retransmission_back_by_its_airtime()
     {
