@@ -6,6 +6,7 @@ using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Node;
 using MeshMessenger.Protocol.Platform;
+using MeshMessenger.Protocol.Receipts;
 using MeshMessenger.Radio.LoRa;
 
 namespace MeshMessenger.Firmware;
@@ -209,6 +210,15 @@ public sealed class DeviceApp
         {
             Counters.Duplicates++;
             QueuedFrame? queued = FindQueuedRelay(p.Key);
+            if (Policy.RelaysFallback && p.IsTraffic && p.IsDirect && p.Frame.NextHop == 0 && p.DestinationHint != Node.Hint && queued == null
+                && _duplicates.TakeDirected(p.Key))
+            {
+                // The directed copy we did not relay failed: its sender floods it now, and so do we.
+                Counters.FallbackRelays++;
+                QueueRelay(p, snrDb, now);
+                return;
+            }
+
             if (Policy.FollowsMeshtasticFirmware && p.IsTraffic && p.Frame.HopStart > 0 && p.Frame.HopLimit == p.Frame.HopStart && p.Frame.Relay == (byte)p.Author)
             {
                 // The originator retransmits (sent by the author, hop limit untouched; a sync answer re-sends others'
@@ -234,10 +244,20 @@ public sealed class DeviceApp
 
         Policy.Learn(p, snrDb, now);
         bool forMe = p.IsDirect && p.DestinationHint == Node.Hint;
+        if (p.IsTraffic && p.IsDirect && p.Frame.NextHop != 0 && p.Frame.NextHop != Node.Hint)
+        {
+            _duplicates.MarkDirected(p.Key);
+        }
+
         // An archive (a gateway's radio side: SyncAllChains) keeps every entry it hears, not only its own.
         if (forMe || !p.IsDirect || p.Frame.Type != FrameType.Entry || Node.SyncAllChains)
         {
             Node.Receive(bytes, 0, bytes.Length);
+            if (forMe)
+            {
+                StopDelivered(now);
+            }
+
             DrainNode();
         }
 
@@ -403,11 +423,13 @@ public sealed class DeviceApp
             if (p.IsDirect && frame.HopLimit > 0 && frame.NextHop == 0)
             {
                 // The node named no next hop (an answer to a relayed want names the asker's relay): route it.
-                frame = frame.Readdressed(frame.HopLimit, Policy.OwnNextHop(p.DestinationHint, 0, now), Node.Hint);
+                byte nextHop = frame.WantAck ? Policy.OwnNextHop(p.DestinationHint, 0, now) : Policy.UnretriedNextHop(p.DestinationHint, now);
+                frame = frame.Readdressed(frame.HopLimit, nextHop, Node.Hint);
             }
 
             _duplicates.Hear(p.Key);
             var own = new QueuedFrame(frame, p.Key, false, p.IsDirect, p.DestinationHint, now);
+            own.Sequence = p.Sequence;
             own.AirtimeMs = TimeOnAir.Milliseconds(_modulation, frames[i].Length);
             if (_held.Count >= MaxHeldFrames)
             {
@@ -561,6 +583,7 @@ public sealed class DeviceApp
 
     private void OnOwnEcho(PacketInfo p, long now)
     {
+
         for (int i = 0; i < _awaiting.Count; i++)
         {
             var a = (QueuedFrame)_awaiting[i]!;
@@ -607,6 +630,7 @@ public sealed class DeviceApp
             again.Attempt = a.Attempt + 1;
             again.AirtimeMs = a.AirtimeMs;
             again.SentAtMs = a.SentAtMs;
+            again.Sequence = a.Sequence;
             Enqueue(again);
             if (Policy.FollowsMeshtasticFirmware)
             {
@@ -615,6 +639,44 @@ public sealed class DeviceApp
 
             Counters.Retransmissions++;
         }
+    }
+
+    /// <summary>
+    /// The recipient's delivery receipt is the end-to-end ACK: it ends the message's retransmissions, the waiting one and
+    /// a queued one (ReliableRouter::sniffReceived, ReliableRouter.cpp:149-154 at meshtastic/firmware 77540685, and
+    /// NextHopRouter::stopRetransmission, NextHopRouter.cpp:330-343). A recipient does not repeat what is addressed to it,
+    /// so without this a message sent straight to its recipient was always retransmitted. A first attempt that named the
+    /// recipient itself as the next hop reached it: the recipient hears us.
+    /// </summary>
+    private void StopDelivered(long now)
+    {
+        for (int i = _awaiting.Count - 1; i >= 0; i--)
+        {
+            var a = (QueuedFrame)_awaiting[i]!;
+            if (IsDelivered(a))
+            {
+                _awaiting.RemoveAt(i);
+                Counters.ReceiptAcks++;
+                if (a.Attempt == 0 && a.Frame.NextHop == a.DestinationHint)
+                {
+                    Policy.OnReached(a.Frame.NextHop, now); // only the recipient was asked to take it, and it did
+                }
+            }
+        }
+
+        for (int i = _queue.Count - 1; i >= 0; i--)
+        {
+            var q = (QueuedFrame)_queue[i]!;
+            if (!q.IsRelay && q.Attempt > 0 && IsDelivered(q))
+            {
+                _queue.RemoveAt(i);
+            }
+        }
+    }
+
+    private bool IsDelivered(QueuedFrame own)
+    {
+        return own.IsDirect && own.Frame.Type == FrameType.Entry && Node.Tracker.StateOf(own.Sequence) >= MessageState.Delivered;
     }
 
     /// <summary>An implicit ACK also takes a queued retransmission off the queue (NextHopRouter::stopRetransmission, NextHopRouter.cpp:330-343).</summary>

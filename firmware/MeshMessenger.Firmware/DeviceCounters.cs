@@ -36,6 +36,12 @@ public sealed class DeviceCounters
     /// <summary>Own frames heard repeated by a neighbour (implicit acknowledgement).</summary>
     public int EchoAcks { get; internal set; }
 
+    /// <summary>Own direct messages whose retransmissions the recipient's delivery receipt ended.</summary>
+    public int ReceiptAcks { get; internal set; }
+
+    /// <summary>Flooded fallbacks relayed although their directed first copy, named to another node, was heard.</summary>
+    public int FallbackRelays { get; internal set; }
+
     /// <summary>Transmissions put off because the channel was busy (listen before talk).</summary>
     public int LbtDeferrals { get; internal set; }
 

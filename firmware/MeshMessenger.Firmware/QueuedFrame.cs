@@ -47,6 +47,9 @@ internal sealed class QueuedFrame
 
     public int AirtimeMs { get; set; }
 
+    /// <summary>For an own entry: its sequence in the own chain, whose delivery receipt ends its retransmissions.</summary>
+    public uint Sequence { get; set; }
+
     /// <summary>Meshtastic priority: the queue sends higher first and evicts its lowest when full.</summary>
     public int Priority { get; }
 

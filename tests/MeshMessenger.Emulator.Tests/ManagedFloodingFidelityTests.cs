@@ -1,11 +1,10 @@
-using MeshMessenger.Firmware;
-using MeshMessenger.Firmware.Platform;
 using MeshMessenger.Firmware.Routing;
 using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Node;
+using MeshMessenger.Protocol.Receipts;
 using MeshMessenger.Protocol.Sync;
 using MeshMessenger.Protocol.Wire;
 using MeshMessenger.Radio.LoRa;
@@ -20,83 +19,6 @@ namespace MeshMessenger.Emulator.Tests;
 public sealed class ManagedFloodingFidelityTests
 {
     private const int Slot = 28; // LongFast
-
-    // The hardware edge: records what goes on air; the test ends each transmission.
-    private sealed class RecordingRadio : IRadioPort
-    {
-        public List<byte[]> Sent { get; } = [];
-
-        public bool IsTransmitting { get; set; }
-
-        public bool IsChannelBusy { get; set; }
-
-        public bool Transmit(byte[] frame)
-        {
-            Sent.Add(frame);
-            IsTransmitting = true;
-            return true;
-        }
-    }
-
-    private sealed class Rig
-    {
-        public Rig(byte random = 0)
-        {
-            Node = new MessengerNode(NodeIdentity.FromRootSecret(new byte[32]), "me", new MemoryEntryStore(), Clock, FrameLimits.LoRa, false);
-            Peer = Profile.Of(NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)9, 32).ToArray()), "peer", null);
-            Assert.True(Node.Chains.AddContact(Peer));
-            App = new DeviceApp(Node, Radio, Clock, new FixedRandom(random), ModemPreset.LongFast.Modulation, Region.Us915, false);
-        }
-
-        public ManualClock Clock { get; } = new();
-
-        public RecordingRadio Radio { get; } = new();
-
-        public MessengerNode Node { get; }
-
-        public Profile Peer { get; }
-
-        public DeviceApp App { get; }
-
-        // Runs the device for a while in 10 ms steps, ending each transmission after 1 ms.
-        public void Run(long ms)
-        {
-            for (long t = 0; t < ms; t += 10)
-            {
-                Clock.MonotonicMilliseconds += 10;
-                App.Tick();
-                if (Radio.IsTransmitting)
-                {
-                    Clock.MonotonicMilliseconds += 1;
-                    Radio.IsTransmitting = false;
-                    App.OnTransmitDone();
-                }
-            }
-        }
-
-        // The transmissions of one own entry.
-        public List<Frame> SentEntries(uint sequence)
-        {
-            var entries = new List<Frame>();
-            foreach (byte[] bytes in Radio.Sent)
-            {
-                PacketInfo p = Info(bytes);
-                if (p.Frame.Type == FrameType.Entry && p.Author == Node.Id && p.Sequence == sequence)
-                {
-                    entries.Add(p.Frame);
-                }
-            }
-
-            return entries;
-        }
-
-        // Sends a DM once the device has sent what it queued at start (its chain's first entry).
-        public uint SendDm()
-        {
-            Run(30_000);
-            return App.SendText(Peer.NodeId, "hello");
-        }
-    }
 
     private static byte[] ForeignEntry(uint author, uint sequence, int hopLimit, int hopStart, byte relay)
     {
@@ -115,7 +37,7 @@ public sealed class ManagedFloodingFidelityTests
     [Fact]
     public void The_queue_holds_16_frames_and_a_full_queue_evicts_only_a_lower_priority_frame()
     {
-        var rig = new Rig();
+        var rig = new DeviceRig();
         Assert.NotEqual(0x42, rig.Node.Hint);
         rig.Run(30_000); // what the device queued at start goes first
         int before = rig.Radio.Sent.Count;
@@ -195,7 +117,7 @@ public sealed class ManagedFloodingFidelityTests
     [Fact]
     public void An_unanswered_own_frame_goes_on_air_3_times_in_all()
     {
-        var rig = new Rig();
+        var rig = new DeviceRig();
         uint sequence = rig.SendDm();
         int retransmissions = rig.App.Counters.Retransmissions;
         int unacknowledged = rig.App.Counters.Unacknowledged;
@@ -212,7 +134,7 @@ public sealed class ManagedFloodingFidelityTests
     [Fact]
     public void A_neighbour_repeating_the_frame_stops_the_retransmissions()
     {
-        var rig = new Rig();
+        var rig = new DeviceRig();
         uint sequence = rig.SendDm();
         int retransmissions = rig.App.Counters.Retransmissions;
         rig.Run(2_000);
@@ -231,6 +153,35 @@ public sealed class ManagedFloodingFidelityTests
         Assert.Equal(0, rig.App.AwaitingAcks);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_recipients_delivery_receipt_stops_the_retransmissions(bool learnedRoutes)
+    {
+        var rig = new DeviceRig(learnedRoutes);
+        uint sequence = rig.SendDm();
+        int retransmissions = rig.App.Counters.Retransmissions;
+        rig.Run(1_000);
+        List<Frame> first = rig.SentEntries(sequence);
+        Assert.Single(first);
+        Assert.Equal(1, rig.App.AwaitingAcks);
+
+        // The recipient, which does not repeat what is addressed to it, answers with its delivery receipt.
+        var recipient = new MessengerNode(NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)9, 32).ToArray()), "peer", new MemoryEntryStore(), rig.Clock, FrameLimits.LoRa, false);
+        Assert.True(recipient.Chains.AddContact(Profile.Of(NodeIdentity.FromRootSecret(new byte[32]), "me", null)));
+        byte[] dm = FrameCodec.Encode(first[0], FrameLimits.LoRa);
+        Assert.Equal(ProtocolError.None, recipient.Receive(dm, 0, dm.Length));
+        byte[] receipt = recipient.TakeOutbox().Single(f => Info(f).IsDirect && Info(f).Author == recipient.Id);
+        rig.App.OnReceive(receipt, -80, 5);
+        rig.Run(120_000);
+
+        Assert.Equal(MessageState.Delivered, rig.Node.Tracker.StateOf(sequence));
+        Assert.Single(rig.SentEntries(sequence));
+        Assert.Equal(1, rig.App.Counters.ReceiptAcks);
+        Assert.Equal(retransmissions, rig.App.Counters.Retransmissions);
+        Assert.Equal(0, rig.App.AwaitingAcks);
+    }
+
     [Fact]
     public void Every_frame_heard_pushes_the_retransmission_back_by_its_airtime()
     {
@@ -242,7 +193,7 @@ public sealed class ManagedFloodingFidelityTests
 
     private static long RetransmissionTime(bool hearSomething)
     {
-        var rig = new Rig();
+        var rig = new DeviceRig();
         uint sequence = rig.SendDm();
         rig.Run(1_000);
         if (hearSomething)
@@ -261,7 +212,7 @@ public sealed class ManagedFloodingFidelityTests
     [Fact]
     public void A_relay_repeats_again_when_the_originator_retransmits_but_a_relayed_copy_only_cancels()
     {
-        var rig = new Rig();
+        var rig = new DeviceRig();
         rig.App.OnReceive(ForeignEntry(0x0A0B0C0D, 5, 3, 3, 0x0D), -90, 0); // from the originator
         rig.Run(10_000);
         Assert.Equal(1, rig.App.Counters.RelaysSent);

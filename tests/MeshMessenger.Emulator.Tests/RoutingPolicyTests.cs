@@ -75,6 +75,75 @@ public sealed class RoutingPolicyTests
     }
 
     [Fact]
+    public void Learned_routes_route_a_receipt_only_over_a_hop_heard_repeating_ours_while_managed_flooding_always_routes_it()
+    {
+        var me = new LearnedRoutePolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
+        me.Learn(Packet(2, 0, 0x55, author: 0x0A0B0C42), 0, 0);
+        Assert.Equal(0x55, me.OwnNextHop(0x42, 0, 1));
+        Assert.Equal(0, me.UnretriedNextHop(0x42, 1)); // 0x55 never repeated ours: a receipt floods
+        me.OnEcho(Packet(2, 0, 0x55), 0x55, 0, 2);      // 0x55 repeats one of our frames: it hears us
+        Assert.Equal(0x55, me.UnretriedNextHop(0x42, 3));
+        Assert.Equal(0, me.UnretriedNextHop(0x42, 2 + (30L * 60 * 1000))); // that proof lasts the route lifetime
+
+        // A recipient named as the first hop that answers with its delivery receipt proves the link as well.
+        var other = new LearnedRoutePolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
+        other.Learn(Packet(3, 0, 0x42, author: 0x0A0B0C42), 0, 0); // heard straight from the recipient
+        Assert.Equal(0, other.UnretriedNextHop(0x42, 1));
+        other.OnReached(0x42, 1);
+        Assert.Equal(0x42, other.UnretriedNextHop(0x42, 2));
+
+        // The reference names its bidirectional route for every direct frame (NextHopRouter::send).
+        var reference = new ManagedFloodingPolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
+        reference.OnEcho(Packet(2, 0, 0x55), 0x55, 0, 0);
+        reference.Learn(Packet(2, 0, 0x55, author: 0x0A0B0C42), 0, 0);
+        Assert.Equal(0x55, reference.UnretriedNextHop(0x42, 1));
+    }
+
+    // A direct frame of author 0x01020304 to hint 0x42, as heard from relay 0x33 naming next hop nextHop.
+    private static byte[] DirectFrame(int hopLimit, byte nextHop, byte relay)
+    {
+        var header = new byte[] { 0x41, 1, 2, 3, 4, 5, 0, 0, 0, 0, 9, 9, 9, 9, 9, 9, 9, 9, 0x42 };
+        byte[] payload = [.. header, .. new byte[80]];
+        return FrameCodec.Encode(new Frame(FrameType.Entry, hopLimit, 3, false, nextHop, relay, payload), FrameLimits.LoRa);
+    }
+
+    private static List<Frame> Relayed(DeviceRig rig)
+    {
+        var relayed = new List<Frame>();
+        foreach (byte[] bytes in rig.Radio.Sent)
+        {
+            Assert.Equal(ProtocolError.None, PacketInfo.TryRead(bytes, FrameLimits.LoRa, out PacketInfo? info));
+            if (info!.Author == 0x01020304)
+            {
+                relayed.Add(info.Frame);
+            }
+        }
+
+        return relayed;
+    }
+
+    [Fact]
+    public void Learned_routes_relay_the_flooded_fallback_of_a_directed_frame_once_and_managed_flooding_does_not()
+    {
+        foreach (bool learned in new[] { true, false })
+        {
+            var rig = new DeviceRig(learned);
+            rig.Run(30_000);
+            rig.App.OnReceive(DirectFrame(2, 0x66, 0x33), -80, 5); // directed to another next hop: not relayed
+            rig.Run(10_000);
+            Assert.Empty(Relayed(rig));
+
+            rig.App.OnReceive(DirectFrame(2, 0, 0x33), -80, 5); // the same frame, now flooded: the directed try failed
+            rig.Run(20_000);
+            Assert.Equal(learned ? 1 : 0, Relayed(rig).Count);
+            rig.App.OnReceive(DirectFrame(1, 0, 0x44), -80, 5); // a relayed copy of the flood: nothing more
+            rig.Run(20_000);
+            Assert.Equal(learned ? 1 : 0, Relayed(rig).Count);
+            Assert.Equal(learned ? 1 : 0, rig.App.Counters.FallbackRelays);
+        }
+    }
+
+    [Fact]
     public void Learned_routes_keep_a_relay_when_a_weak_neighbour_repeats_but_cancel_on_a_strong_one_or_two_repeats()
     {
         var me = new LearnedRoutePolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));

@@ -59,6 +59,32 @@ public sealed class DuplicateFilter
         return Find(key) != null;
     }
 
+    /// <summary>The key's first copy named a next hop other than this node, so this node did not relay it.</summary>
+    public void MarkDirected(long key)
+    {
+        Heard? heard = Find(key);
+        if (heard != null)
+        {
+            heard.Directed = true;
+        }
+    }
+
+    /// <summary>
+    /// True, once, if the key was marked directed: a flooded copy heard now is the fallback of a directed delivery that
+    /// failed (Meshtastic's PacketHistory keeps the next hop for this, NextHopRouter.cpp:82-89 at 77540685).
+    /// </summary>
+    public bool TakeDirected(long key)
+    {
+        Heard? heard = Find(key);
+        if (heard == null || !heard.Directed)
+        {
+            return false;
+        }
+
+        heard.Directed = false;
+        return true;
+    }
+
     private static uint Fold(long key)
     {
         return unchecked((uint)key ^ (uint)(key >> 32));
@@ -122,6 +148,8 @@ public sealed class DuplicateFilter
         public long Key { get; }
 
         public int Count { get; set; }
+
+        public bool Directed { get; set; }
 
         public Heard? Next { get; set; }
     }

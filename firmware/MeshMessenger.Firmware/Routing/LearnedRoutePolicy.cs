@@ -15,13 +15,21 @@ namespace MeshMessenger.Firmware.Routing;
 /// relay, which covers nodes hidden behind the first relay (Meshtastic firmware#8274); two repeats do.</item>
 /// <item>Retransmission timeouts adapt to the echo delays actually seen (EWMA) instead of a fixed
 /// 4.5 s, with 2 retries; a route that failed is forgotten and the retry floods.</item>
+/// <item>A receipt (never retried) names its next hop only if that hop was heard repeating one of our frames;
+/// otherwise it floods.</item>
+/// <item>A flooded copy of a direct frame first heard directed to another next hop is relayed: the directed try failed
+/// and its sender fell back to flooding (Meshtastic's NextHopRouter).</item>
 /// <item>Load shaping: above 40 % channel utilisation, floods are not relayed beyond the second hop.</item>
 /// </list>
 /// </summary>
 public sealed class LearnedRoutePolicy : RoutingPolicy
 {
     private const double LinkMarginDb = 3.0;
-    private readonly RouteTable _routes = new RouteTable(512, 30L * 60 * 1000);
+    private const long RouteLifetimeMs = 30L * 60 * 1000;
+    private readonly RouteTable _routes = new RouteTable(512, RouteLifetimeMs);
+
+    // When each one-byte neighbour hint was last heard repeating an own frame, -1 never: one slot per hint.
+    private readonly long[] _echoedAtMs = NewEchoTimes();
     private double _echoDelayMs = -1;
 
     /// <summary>Creates the policy.</summary>
@@ -38,6 +46,9 @@ public sealed class LearnedRoutePolicy : RoutingPolicy
 
     /// <inheritdoc />
     public override int MaxRetransmissions => 2;
+
+    /// <inheritdoc />
+    public override bool RelaysFallback => true;
 
     /// <inheritdoc />
     public override void Learn(PacketInfo packet, double snrDb, long nowMs)
@@ -103,6 +114,19 @@ public sealed class LearnedRoutePolicy : RoutingPolicy
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A receipt travels against the direction its route was learned in, links are not symmetric, and nothing
+    /// retries it: the route is used only when its next hop has been heard repeating one of our frames within the
+    /// route lifetime (the link works our way), otherwise the receipt floods.
+    /// </remarks>
+    public override byte UnretriedNextHop(byte destinationHint, long nowMs)
+    {
+        byte nextHop = OwnNextHop(destinationHint, 0, nowMs);
+        long heard = _echoedAtMs[nextHop];
+        return nextHop != 0 && heard >= 0 && nowMs - heard < RouteLifetimeMs ? nextHop : (byte)0;
+    }
+
+    /// <inheritdoc />
     public override long AckTimeoutMs(int airtimeMs, long nowMs)
     {
         double echo = _echoDelayMs < 0 ? 2 * CwMax * Context.SlotMs + (1 << CwMax) * Context.SlotMs : _echoDelayMs;
@@ -112,7 +136,25 @@ public sealed class LearnedRoutePolicy : RoutingPolicy
     /// <inheritdoc />
     public override void OnEcho(PacketInfo packet, byte relay, long delayMs, long nowMs)
     {
+        _echoedAtMs[relay] = nowMs;
         _echoDelayMs = _echoDelayMs < 0 ? delayMs : (0.875 * _echoDelayMs) + (0.125 * delayMs); // RFC 6298-style smoothing
+    }
+
+    /// <inheritdoc />
+    public override void OnReached(byte nextHop, long nowMs)
+    {
+        _echoedAtMs[nextHop] = nowMs;
+    }
+
+    private static long[] NewEchoTimes()
+    {
+        var times = new long[256];
+        for (int i = 0; i < times.Length; i++)
+        {
+            times[i] = -1;
+        }
+
+        return times;
     }
 
     /// <inheritdoc />

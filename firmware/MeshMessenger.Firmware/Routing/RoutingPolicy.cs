@@ -35,6 +35,13 @@ public abstract class RoutingPolicy
     public abstract int MaxRetransmissions { get; }
 
     /// <summary>
+    /// True to relay a flooded copy of a direct frame whose first copy was directed to another next hop: the directed
+    /// delivery failed and its sender fell back to flooding (NextHopRouter::shouldFilterReceived, NextHopRouter.cpp:82-89
+    /// at meshtastic/firmware 77540685). Without it the fallback reaches only nodes that missed the first copy.
+    /// </summary>
+    public virtual bool RelaysFallback => false;
+
+    /// <summary>
     /// True for the Meshtastic reference: <see cref="DeviceApp"/> then keeps meshtastic/firmware's queue order and
     /// eviction (MeshPacketQueue.cpp), its timers (an own frame's acknowledgement timer starts when the frame enters
     /// the queue and grows by the airtime of each frame heard or queued meanwhile, ReliableRouter.cpp), re-draws a
@@ -61,6 +68,16 @@ public abstract class RoutingPolicy
     /// <summary>The next hop for an own direct frame to <paramref name="destinationHint"/>, on attempt 0, 1, ...</summary>
     public abstract byte OwnNextHop(byte destinationHint, int attempt, long nowMs);
 
+    /// <summary>
+    /// The next hop for an own direct frame that nothing retransmits (no want-ack: a receipt). By default the route
+    /// of a first attempt, as meshtastic/firmware names a next hop for every non-broadcast it sends, ACKs included
+    /// (NextHopRouter::send, src/mesh/NextHopRouter.cpp).
+    /// </summary>
+    public virtual byte UnretriedNextHop(byte destinationHint, long nowMs)
+    {
+        return OwnNextHop(destinationHint, 0, nowMs);
+    }
+
     /// <summary>Delay before sending an own frame: random(0, 2^CW)·slot, CW from channel utilisation (getTxDelayMsec, RadioInterface.cpp:780-789).</summary>
     public virtual int OriginDelayMs(long nowMs)
     {
@@ -72,6 +89,14 @@ public abstract class RoutingPolicy
 
     /// <summary>An own frame was heard repeated by the neighbour <paramref name="relay"/> after <paramref name="delayMs"/>.</summary>
     public virtual void OnEcho(PacketInfo packet, byte relay, long delayMs, long nowMs)
+    {
+    }
+
+    /// <summary>
+    /// The recipient <paramref name="nextHop"/>, the only node named to take an own direct frame's first attempt, sent
+    /// back its delivery receipt: the link from us to it works.
+    /// </summary>
+    public virtual void OnReached(byte nextHop, long nowMs)
     {
     }
 
