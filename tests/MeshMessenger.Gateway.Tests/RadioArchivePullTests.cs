@@ -13,6 +13,7 @@ using MeshMessenger.Protocol.Wire;
 using MeshMessenger.Radio.Drivers;
 using MeshMessenger.Radio.LoRa;
 using MeshMessenger.Radio.Sx126x;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -288,6 +289,66 @@ public sealed class RadioArchivePullTests : IAsyncDisposable
         Assert.Throws<NotSupportedException>(() => held.Put(held.Get(gerd.Id, 0)!));
     }
 
+    [Fact]
+    public async Task A_pull_that_throws_is_counted_and_logged_and_the_loop_pulls_again_once_the_fault_is_gone()
+    {
+        // A store row that does not read back (a hash stored as text: a damaged file) makes the pull throw an
+        // InvalidCastException, not a SqliteException; it must cost that pull only, not the loop.
+        var log = new WarningLog();
+        var options = new GatewayOptions { Region = "US", Radio = { ArchivePullSeconds = 1 } };
+        using RadioLink link = Link(options, log);
+        var dave = new TestDevice("dave");
+        byte[][] chain = Chain(dave, 5);
+        foreach (int heard in new[] { 0, 1, 4 })
+        {
+            await Hear(link, chain[heard]);
+        }
+
+        byte[] hash;
+        using (var store = new Microsoft.Data.Sqlite.SqliteConnection(_fixture.Database.ConnectionString))
+        {
+            store.Open();
+            hash = (byte[])Sql(store, "SELECT hash FROM entries WHERE author = $a AND seq = 1", dave.Id, null)!;
+            Sql(store, "UPDATE entries SET hash = $h WHERE author = $a AND seq = 1", dave.Id, "not a hash");
+            await link.StartAsync(CancellationToken.None);
+            MosquittoBroker.WaitUntil(() => Counters.Get("radio_pull_errors") >= 2, TimeSpan.FromSeconds(20), "two failed pulls");
+            Assert.Equal(0, Counters.Get("radio_pull_wants"));
+            Assert.Contains(log.Warnings, w => w.Contains("InvalidCastException", StringComparison.Ordinal));
+
+            Sql(store, "UPDATE entries SET hash = $h WHERE author = $a AND seq = 1", dave.Id, hash);
+        }
+
+        MosquittoBroker.WaitUntil(() => Counters.Get("radio_pull_wants") >= 1, TimeSpan.FromSeconds(20), "a pull after the repair");
+        await link.StopAsync(CancellationToken.None); // the loop ended by cancellation, not by the fault
+    }
+
+    [Fact]
+    public async Task A_pull_that_throws_gives_back_the_airtime_it_reserved()
+    {
+        // EU 868 with a 1 % sync share: 3.6 s, a handful of wants. Failed pulls must not use it up.
+        using RadioLink link = Link(new GatewayOptions { Region = "EU_868", Radio = { SyncAirtimePercent = 1 } });
+        var dave = new TestDevice("dave");
+        byte[][] chain = Chain(dave, 5);
+        foreach (int heard in new[] { 0, 1, 4 })
+        {
+            await Hear(link, chain[heard]);
+        }
+
+        using var store = new Microsoft.Data.Sqlite.SqliteConnection(_fixture.Database.ConnectionString);
+        store.Open();
+        byte[] hash = (byte[])Sql(store, "SELECT hash FROM entries WHERE author = $a AND seq = 1", dave.Id, null)!;
+        Sql(store, "UPDATE entries SET hash = $h WHERE author = $a AND seq = 1", dave.Id, "not a hash");
+        for (int i = 0; i < 50; i++)
+        {
+            Assert.Throws<InvalidCastException>(() => link.PullOnce());
+        }
+
+        Sql(store, "UPDATE entries SET hash = $h WHERE author = $a AND seq = 1", dave.Id, hash);
+        Assert.True(link.PullOnce());
+        Assert.Equal(0, Counters.Get("radio_pull_refused_airtime"));
+        Assert.Equal(new[] { (dave.Id, 2u, 3u) }, Ranges(await SentOnAir(link)));
+    }
+
     [Theory]
     [InlineData(-1)]
     [InlineData(86_401)]
@@ -346,9 +407,22 @@ public sealed class RadioArchivePullTests : IAsyncDisposable
         return [.. message!.Ranges.Select(r => (r.Author, r.From, r.To))];
     }
 
-    private RadioLink Link(GatewayOptions options)
+    private static object? Sql(Microsoft.Data.Sqlite.SqliteConnection connection, string sql, uint author, object? hash)
     {
-        var link = new RadioLink(Options.Create(options), _fixture.Ingest, Counters, new NodeDirectory(), new SyncResponder(_fixture.Database, GatewayIdentity), _fixture.Database, GatewayIdentity, NullLogger<RadioLink>.Instance, () => _gatewayRadio);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$a", (long)author);
+        if (hash is not null)
+        {
+            command.Parameters.AddWithValue("$h", hash);
+        }
+
+        return command.ExecuteScalar();
+    }
+
+    private RadioLink Link(GatewayOptions options, ILogger<RadioLink>? log = null)
+    {
+        var link = new RadioLink(Options.Create(options), _fixture.Ingest, Counters, new NodeDirectory(), new SyncResponder(_fixture.Database, GatewayIdentity), _fixture.Database, GatewayIdentity, log ?? NullLogger<RadioLink>.Instance, () => _gatewayRadio);
         link.Open();
         _gatewayRadio.StartReceive(0);
         return link;
@@ -379,5 +453,26 @@ public sealed class RadioArchivePullTests : IAsyncDisposable
         var driver = new Sx1262Driver(chip, chip, _clock);
         driver.Initialize(LoRaRadioSettings.For(Region.Us915, ModemPreset.LongFast, 20));
         return driver;
+    }
+
+    /// <summary>The link's warnings, with their exception's type, as the host's console logger would show them.</summary>
+    private sealed class WarningLog : ILogger<RadioLink>
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _warnings = new();
+
+        public IEnumerable<string> Warnings => _warnings;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= LogLevel.Warning)
+            {
+                _warnings.Enqueue(formatter(state, exception) + " " + exception?.GetType().Name);
+            }
+        }
     }
 }
