@@ -255,6 +255,27 @@ public sealed class RadioArchivePullTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task An_author_heard_after_the_table_filled_with_others_is_still_pulled()
+    {
+        using RadioLink link = Link(new GatewayOptions { Region = "US" });
+        for (int i = 0; i < ArchivePull.MaxAuthors + 44; i++)
+        {
+            await Hear(link, new TestDevice("early" + i).Take()[0]);
+        }
+
+        Assert.False(link.PullOnce()); // every chain is whole (its genesis): nothing to ask
+        Assert.Equal(ArchivePull.MaxAuthors, link.PullAuthors);
+
+        var dave = new TestDevice("dave");
+        byte[][] chain = Chain(dave, 3);
+        await Hear(link, chain[0]);
+        await Hear(link, chain[3]);
+        Assert.True(link.PullOnce()); // dave took the place of the author noted longest ago
+        Assert.Equal(ArchivePull.MaxAuthors, link.PullAuthors);
+        Assert.Equal(new[] { (dave.Id, 1u, 2u) }, Ranges(await SentOnAir(link)));
+    }
+
+    [Fact]
     public async Task A_hole_beyond_the_store_views_first_window_is_found_and_the_view_refuses_writes()
     {
         // Gerd's chain 0..700 reached the gateway over UDP but for 600..601; his genesis was heard on the radio.
