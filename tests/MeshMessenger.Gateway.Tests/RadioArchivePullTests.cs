@@ -370,6 +370,41 @@ public sealed class RadioArchivePullTests : IAsyncDisposable
         Assert.Equal(new[] { (dave.Id, 2u, 3u) }, Ranges(await SentOnAir(link)));
     }
 
+    [Fact]
+    public async Task A_want_whose_answer_cannot_be_read_from_the_store_is_counted_and_the_next_one_is_answered()
+    {
+        var log = new WarningLog();
+        using RadioLink link = Link(new GatewayOptions { Region = "US", Radio = { ArchivePullSeconds = 0 } }, log);
+        var dave = new TestDevice("dave");
+        byte[][] chain = Chain(dave, 3);
+        foreach (byte[] frame in chain)
+        {
+            await Hear(link, frame);
+        }
+
+        using var store = new Microsoft.Data.Sqlite.SqliteConnection(_fixture.Database.ConnectionString);
+        store.Open();
+        byte[] bytes = (byte[])Sql(store, "SELECT bytes FROM entries WHERE author = $a AND seq = 2", dave.Id, null)!;
+        Sql(store, "UPDATE entries SET bytes = $h WHERE author = $a AND seq = 2", dave.Id, "not an entry");
+        byte[] want = Encode(new Frame(FrameType.Want, 0, 0, false, 0, 0x77, new WantMessage([new SequenceRange(dave.Id, 2, 2)]).Encode()));
+        await Hear(link, want); // threw out of the receive step before: the loop, and with it the gateway, stopped
+        Assert.Equal(1, Counters.Get("radio_sync_errors"));
+        Assert.Equal(0, link.SyncQueue);
+        Assert.Contains(log.Warnings, w => w.Contains("InvalidCastException", StringComparison.Ordinal));
+
+        // Repaired: the same want is answered, within the same receive step (the device listens right after asking).
+        Sql(store, "UPDATE entries SET bytes = $h WHERE author = $a AND seq = 2", dave.Id, bytes);
+        _deviceRadio.Transmit(want, 0, want.Length);
+        _deviceRadio.StartReceive(0);
+        await link.PollOnceAsync(CancellationToken.None);
+        Assert.Equal(1, Counters.Get("radio_sync_errors"));
+        Assert.Equal(1, Counters.Get("radio_sync_frames_sent"));
+        Assert.Equal(ReceiveStatus.Packet, _deviceRadio.PollReceive(_packet));
+        Assert.Equal(ProtocolError.None, FrameCodec.TryDecode(_packet.Data, 0, _packet.Length, FrameLimits.LoRa, out Frame? answer));
+        Assert.Equal(FrameType.Entry, answer!.Type);
+        Assert.Equal(bytes, answer.Payload);
+    }
+
     [Theory]
     [InlineData(-1)]
     [InlineData(86_401)]

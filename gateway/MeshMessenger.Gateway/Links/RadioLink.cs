@@ -174,7 +174,11 @@ public sealed class RadioLink : BackgroundService
     /// <summary>Opens the radio; call before <see cref="PollOnceAsync"/> when driving the link by hand.</summary>
     public void Open() => _radio ??= _open();
 
-    /// <summary>One step: take a received frame to ingest, then send one queued downlink frame if the duty cycle allows.</summary>
+    /// <summary>
+    /// One step: take a received frame to ingest (and answer it if it is a heads request or a want; an answer that fails
+    /// to read the store is counted, radio_sync_errors, and dropped), then send one queued downlink frame if the duty
+    /// cycle allows.
+    /// </summary>
     public async Task PollOnceAsync(CancellationToken ct)
     {
         if (_radio is null)
@@ -191,7 +195,18 @@ public sealed class RadioLink : BackgroundService
             IngestOutcome outcome = await _ingest.IngestAsync(frame, IngestSource.Radio, "radio", ct).ConfigureAwait(false);
             if (outcome is not (IngestOutcome.RateLimited or IngestOutcome.Malformed))
             {
-                AnswerSync(frame);
+                try
+                {
+                    AnswerSync(frame);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Reading the store for an answer failed (locked past its busy timeout, a row that does not read
+                    // back): that answer is lost, as to a collision, and the asker asks again. It must not end the
+                    // receive loop, which would stop the whole gateway.
+                    _counters.Add("radio_sync_errors");
+                    _log.LogWarning(e, "radio: answering a sync request failed ({Type}): {Message}", e.GetType().Name, e.Message);
+                }
             }
         }
         else if (status == ReceiveStatus.CrcError)
