@@ -4,13 +4,21 @@ using MeshMessenger.Gateway.Ingest;
 using MeshMessenger.Gateway.Links;
 using MeshMessenger.Gateway.Mqtt;
 using MeshMessenger.Gateway.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Data.Sqlite;
 
 namespace MeshMessenger.Gateway;
 
 /// <summary>What /health and /metrics report.</summary>
-public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, MqttBridge mqtt, UdpLink udp, Protocol.Identity.NodeIdentity identity, Anchoring.AnchoringService anchoring, ChainAccess.ChainAccessService chainAccess, Timekeeping.GnssTime time, Display.DisplayHealth display)
+public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, GatewayCounters counters, MqttBridge mqtt, UdpLink udp, Protocol.Identity.NodeIdentity identity, Anchoring.AnchoringService anchoring, ChainAccess.ChainAccessService chainAccess, Timekeeping.GnssTime time, Display.DisplayHealth display, IServer server)
 {
+    /// <summary>
+    /// The addresses HTTP is bound to, with the port the system picked when <c>Urls</c> asked for port 0 (Kestrel fills
+    /// <see cref="IServerAddressesFeature"/> with the bound ports once started); empty before start.
+    /// </summary>
+    public IReadOnlyList<string> Urls() => [.. server.Features.Get<IServerAddressesFeature>()?.Addresses ?? []];
+
     /// <summary>The health document: "ok" when <see cref="Problems"/> is empty (broker reachable and not taken over, anchoring moving and its node answering, a configured GNSS receiver giving fixes), else "degraded" with each problem in words.</summary>
     public object Health()
     {
@@ -27,6 +35,7 @@ public sealed class GatewayStatus(GatewayDatabase database, FrameIngest ingest, 
             outbox = GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM outbox"),
             entries = GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM entries"),
             chains = GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM chains"),
+            urls = Urls(),
             udpPort = udp.BoundPort,
             udpNeighbours = udp.NeighbourCount,
             display = display.State,

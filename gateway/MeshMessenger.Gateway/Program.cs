@@ -48,6 +48,9 @@ catch (IOException e)
     return 1;
 }
 
+// The bound addresses, with the system's pick for port 0 (`--Urls=http://127.0.0.1:0`): how a process that started the
+// gateway on any port learns where it listens (also `urls` in /health).
+app.Logger.LogInformation("HTTP listening on {Urls}", string.Join(' ', app.Services.GetRequiredService<GatewayStatus>().Urls()));
 await app.WaitForShutdownAsync();
 await app.DisposeAsync();
 return 0;

@@ -110,21 +110,27 @@ internal sealed class MosquittoBroker : IDisposable
     }
 }
 
-/// <summary>A gateway process (meshmsg-gateway.dll from this test's output), killable with SIGKILL and restartable on the same data.</summary>
+/// <summary>
+/// A gateway process (meshmsg-gateway.dll from this test's output), killable with SIGKILL and restartable on the same data.
+/// Its first launch binds HTTP on a port the system picks (<c>--Urls=http://127.0.0.1:0</c>) and the port is read from the
+/// gateway's "HTTP listening on" log line, so no other process can take a port probed free in between; later launches
+/// listen on that same port, as a restarted service would.
+/// </summary>
 internal sealed class GatewayProcess : IDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private static readonly System.Text.RegularExpressions.Regex Listening = new(@"HTTP listening on http://127\.0\.0\.1:(\d+)");
     private readonly string[] _args;
     private Process? _process;
     private int _launches;
     private int _udpPort;
     private int _udpPortLaunch;
+    private int _httpPort;
 
     public GatewayProcess(string name, string dataDirectory, int mqttPort, string mqttMode = "external", params string[] extra)
     {
         Name = name;
         DataDirectory = dataDirectory;
-        HttpPort = FreePort.Tcp();
         _args =
         [
             Path.Combine(AppContext.BaseDirectory, "meshmsg-gateway.dll"),
@@ -136,7 +142,6 @@ internal sealed class GatewayProcess : IDisposable
             "--Gateway:Mqtt:Host=127.0.0.1",
             $"--Gateway:Mqtt:Port={mqttPort}",
             "--Gateway:RateLimitPerMinute=0",
-            $"--Urls=http://127.0.0.1:{HttpPort}",
             .. extra,
         ];
     }
@@ -164,7 +169,22 @@ internal sealed class GatewayProcess : IDisposable
         }
     }
 
-    public int HttpPort { get; }
+    /// <summary>
+    /// The HTTP port the first launch bound (the system's pick), waiting for its log line while that launch runs;
+    /// 0 if the process ended without binding.
+    /// </summary>
+    public int HttpPort
+    {
+        get
+        {
+            if (Volatile.Read(ref _httpPort) == 0 && _process is not null)
+            {
+                MosquittoBroker.WaitUntil(() => Volatile.Read(ref _httpPort) != 0 || _process.HasExited, TimeSpan.FromSeconds(30), $"{Name} to log the port it listens on", pollMs: 20);
+            }
+
+            return Volatile.Read(ref _httpPort);
+        }
+    }
 
     /// <summary>Extra environment variables for the process.</summary>
     public Dictionary<string, string>? Environment { get; init; }
@@ -196,6 +216,8 @@ internal sealed class GatewayProcess : IDisposable
             info.ArgumentList.Add(a);
         }
 
+        info.ArgumentList.Add($"--Urls=http://127.0.0.1:{Volatile.Read(ref _httpPort)}"); // 0 on the first launch: any port
+
         foreach (var (name, value) in Environment ?? [])
         {
             info.Environment[name] = value;
@@ -205,7 +227,14 @@ internal sealed class GatewayProcess : IDisposable
         _launches++;
         Directory.CreateDirectory(DataDirectory);
         var log = new StreamWriter(Path.Combine(DataDirectory, "gateway.log"), append: true) { AutoFlush = true };
-        _process.OutputDataReceived += (_, e) => { lock (log) { log.WriteLine(e.Data); } };
+        _process.OutputDataReceived += (_, e) =>
+        {
+            lock (log) { log.WriteLine(e.Data); }
+            if (e.Data is not null && Volatile.Read(ref _httpPort) == 0 && Listening.Match(e.Data) is { Success: true } bound)
+            {
+                Volatile.Write(ref _httpPort, int.Parse(bound.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            }
+        };
         _process.ErrorDataReceived += (_, e) => { lock (log) { log.WriteLine(e.Data); } };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -220,6 +249,11 @@ internal sealed class GatewayProcess : IDisposable
 
     public JsonElement? Health()
     {
+        if (HttpPort == 0)
+        {
+            return null;
+        }
+
         try
         {
             return Http.GetFromJsonAsync<JsonElement>($"http://127.0.0.1:{HttpPort}/health").GetAwaiter().GetResult();

@@ -13,6 +13,7 @@ using MeshMessenger.Protocol.Wire;
 using MeshMessenger.Radio.Drivers;
 using MeshMessenger.Radio.LoRa;
 using MeshMessenger.Radio.Sx126x;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -254,6 +255,27 @@ public sealed class RadioArchivePullTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task An_author_heard_after_the_table_filled_with_others_is_still_pulled()
+    {
+        using RadioLink link = Link(new GatewayOptions { Region = "US" });
+        for (int i = 0; i < ArchivePull.MaxAuthors + 44; i++)
+        {
+            await Hear(link, new TestDevice("early" + i).Take()[0]);
+        }
+
+        Assert.False(link.PullOnce()); // every chain is whole (its genesis): nothing to ask
+        Assert.Equal(ArchivePull.MaxAuthors, link.PullAuthors);
+
+        var dave = new TestDevice("dave");
+        byte[][] chain = Chain(dave, 3);
+        await Hear(link, chain[0]);
+        await Hear(link, chain[3]);
+        Assert.True(link.PullOnce()); // dave took the place of the author noted longest ago
+        Assert.Equal(ArchivePull.MaxAuthors, link.PullAuthors);
+        Assert.Equal(new[] { (dave.Id, 1u, 2u) }, Ranges(await SentOnAir(link)));
+    }
+
+    [Fact]
     public async Task A_hole_beyond_the_store_views_first_window_is_found_and_the_view_refuses_writes()
     {
         // Gerd's chain 0..700 reached the gateway over UDP but for 600..601; his genesis was heard on the radio.
@@ -286,6 +308,101 @@ public sealed class RadioArchivePullTests : IAsyncDisposable
         Assert.Equal(599u, held.Get(gerd.Id, 599)!.Entry.Sequence);
         Assert.Equal(602u, held.Get(gerd.Id, 602)!.Entry.Sequence);
         Assert.Throws<NotSupportedException>(() => held.Put(held.Get(gerd.Id, 0)!));
+    }
+
+    [Fact]
+    public async Task A_pull_that_throws_is_counted_and_logged_and_the_loop_pulls_again_once_the_fault_is_gone()
+    {
+        // A store row that does not read back (a hash stored as text: a damaged file) makes the pull throw an
+        // InvalidCastException, not a SqliteException; it must cost that pull only, not the loop.
+        var log = new WarningLog();
+        var options = new GatewayOptions { Region = "US", Radio = { ArchivePullSeconds = 1 } };
+        using RadioLink link = Link(options, log);
+        var dave = new TestDevice("dave");
+        byte[][] chain = Chain(dave, 5);
+        foreach (int heard in new[] { 0, 1, 4 })
+        {
+            await Hear(link, chain[heard]);
+        }
+
+        byte[] hash;
+        using (var store = new Microsoft.Data.Sqlite.SqliteConnection(_fixture.Database.ConnectionString))
+        {
+            store.Open();
+            hash = (byte[])Sql(store, "SELECT hash FROM entries WHERE author = $a AND seq = 1", dave.Id, null)!;
+            Sql(store, "UPDATE entries SET hash = $h WHERE author = $a AND seq = 1", dave.Id, "not a hash");
+            await link.StartAsync(CancellationToken.None);
+            MosquittoBroker.WaitUntil(() => Counters.Get("radio_pull_errors") >= 2, TimeSpan.FromSeconds(20), "two failed pulls");
+            Assert.Equal(0, Counters.Get("radio_pull_wants"));
+            Assert.Contains(log.Warnings, w => w.Contains("InvalidCastException", StringComparison.Ordinal));
+
+            Sql(store, "UPDATE entries SET hash = $h WHERE author = $a AND seq = 1", dave.Id, hash);
+        }
+
+        MosquittoBroker.WaitUntil(() => Counters.Get("radio_pull_wants") >= 1, TimeSpan.FromSeconds(20), "a pull after the repair");
+        await link.StopAsync(CancellationToken.None); // the loop ended by cancellation, not by the fault
+    }
+
+    [Fact]
+    public async Task A_pull_that_throws_gives_back_the_airtime_it_reserved()
+    {
+        // EU 868 with a 1 % sync share: 3.6 s, a handful of wants. Failed pulls must not use it up.
+        using RadioLink link = Link(new GatewayOptions { Region = "EU_868", Radio = { SyncAirtimePercent = 1 } });
+        var dave = new TestDevice("dave");
+        byte[][] chain = Chain(dave, 5);
+        foreach (int heard in new[] { 0, 1, 4 })
+        {
+            await Hear(link, chain[heard]);
+        }
+
+        using var store = new Microsoft.Data.Sqlite.SqliteConnection(_fixture.Database.ConnectionString);
+        store.Open();
+        byte[] hash = (byte[])Sql(store, "SELECT hash FROM entries WHERE author = $a AND seq = 1", dave.Id, null)!;
+        Sql(store, "UPDATE entries SET hash = $h WHERE author = $a AND seq = 1", dave.Id, "not a hash");
+        for (int i = 0; i < 50; i++)
+        {
+            Assert.Throws<InvalidCastException>(() => link.PullOnce());
+        }
+
+        Sql(store, "UPDATE entries SET hash = $h WHERE author = $a AND seq = 1", dave.Id, hash);
+        Assert.True(link.PullOnce());
+        Assert.Equal(0, Counters.Get("radio_pull_refused_airtime"));
+        Assert.Equal(new[] { (dave.Id, 2u, 3u) }, Ranges(await SentOnAir(link)));
+    }
+
+    [Fact]
+    public async Task A_want_whose_answer_cannot_be_read_from_the_store_is_counted_and_the_next_one_is_answered()
+    {
+        var log = new WarningLog();
+        using RadioLink link = Link(new GatewayOptions { Region = "US", Radio = { ArchivePullSeconds = 0 } }, log);
+        var dave = new TestDevice("dave");
+        byte[][] chain = Chain(dave, 3);
+        foreach (byte[] frame in chain)
+        {
+            await Hear(link, frame);
+        }
+
+        using var store = new Microsoft.Data.Sqlite.SqliteConnection(_fixture.Database.ConnectionString);
+        store.Open();
+        byte[] bytes = (byte[])Sql(store, "SELECT bytes FROM entries WHERE author = $a AND seq = 2", dave.Id, null)!;
+        Sql(store, "UPDATE entries SET bytes = $h WHERE author = $a AND seq = 2", dave.Id, "not an entry");
+        byte[] want = Encode(new Frame(FrameType.Want, 0, 0, false, 0, 0x77, new WantMessage([new SequenceRange(dave.Id, 2, 2)]).Encode()));
+        await Hear(link, want); // threw out of the receive step before: the loop, and with it the gateway, stopped
+        Assert.Equal(1, Counters.Get("radio_sync_errors"));
+        Assert.Equal(0, link.SyncQueue);
+        Assert.Contains(log.Warnings, w => w.Contains("InvalidCastException", StringComparison.Ordinal));
+
+        // Repaired: the same want is answered, within the same receive step (the device listens right after asking).
+        Sql(store, "UPDATE entries SET bytes = $h WHERE author = $a AND seq = 2", dave.Id, bytes);
+        _deviceRadio.Transmit(want, 0, want.Length);
+        _deviceRadio.StartReceive(0);
+        await link.PollOnceAsync(CancellationToken.None);
+        Assert.Equal(1, Counters.Get("radio_sync_errors"));
+        Assert.Equal(1, Counters.Get("radio_sync_frames_sent"));
+        Assert.Equal(ReceiveStatus.Packet, _deviceRadio.PollReceive(_packet));
+        Assert.Equal(ProtocolError.None, FrameCodec.TryDecode(_packet.Data, 0, _packet.Length, FrameLimits.LoRa, out Frame? answer));
+        Assert.Equal(FrameType.Entry, answer!.Type);
+        Assert.Equal(bytes, answer.Payload);
     }
 
     [Theory]
@@ -346,9 +463,22 @@ public sealed class RadioArchivePullTests : IAsyncDisposable
         return [.. message!.Ranges.Select(r => (r.Author, r.From, r.To))];
     }
 
-    private RadioLink Link(GatewayOptions options)
+    private static object? Sql(Microsoft.Data.Sqlite.SqliteConnection connection, string sql, uint author, object? hash)
     {
-        var link = new RadioLink(Options.Create(options), _fixture.Ingest, Counters, new NodeDirectory(), new SyncResponder(_fixture.Database, GatewayIdentity), _fixture.Database, GatewayIdentity, NullLogger<RadioLink>.Instance, () => _gatewayRadio);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$a", (long)author);
+        if (hash is not null)
+        {
+            command.Parameters.AddWithValue("$h", hash);
+        }
+
+        return command.ExecuteScalar();
+    }
+
+    private RadioLink Link(GatewayOptions options, ILogger<RadioLink>? log = null)
+    {
+        var link = new RadioLink(Options.Create(options), _fixture.Ingest, Counters, new NodeDirectory(), new SyncResponder(_fixture.Database, GatewayIdentity), _fixture.Database, GatewayIdentity, log ?? NullLogger<RadioLink>.Instance, () => _gatewayRadio);
         link.Open();
         _gatewayRadio.StartReceive(0);
         return link;
@@ -379,5 +509,26 @@ public sealed class RadioArchivePullTests : IAsyncDisposable
         var driver = new Sx1262Driver(chip, chip, _clock);
         driver.Initialize(LoRaRadioSettings.For(Region.Us915, ModemPreset.LongFast, 20));
         return driver;
+    }
+
+    /// <summary>The link's warnings, with their exception's type, as the host's console logger would show them.</summary>
+    private sealed class WarningLog : ILogger<RadioLink>
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _warnings = new();
+
+        public IEnumerable<string> Warnings => _warnings;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= LogLevel.Warning)
+            {
+                _warnings.Enqueue(formatter(state, exception) + " " + exception?.GetType().Name);
+            }
+        }
     }
 }

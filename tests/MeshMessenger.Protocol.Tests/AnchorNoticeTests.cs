@@ -54,6 +54,42 @@ public sealed class AnchorNoticeTests
     }
 
     [Fact]
+    public void A_notice_a_neighbour_makes_up_over_a_root_of_its_own_is_kept_only_as_an_unchecked_claim_and_changes_nothing_else()
+    {
+        // The limit docs/anchoring.md §5 states: the notice is unsigned and a device has no chain node, so anyone who heard
+        // an entry can build a tree around it and send the notice. This test pins what such a forgery can and cannot do;
+        // it fails once notices are authenticated (then a forged one must be refused).
+        var alice = new MessengerNode(NodeIdentity.FromRootSecret(new byte[32]), "alice", new MemoryEntryStore(), new TestClock(), FrameLimits.Ip, false);
+        alice.TakeOutbox();
+        alice.PostPublic("anchored soon");
+        alice.TakeOutbox();
+        byte[] head = alice.Chains.HashOf(alice.Id, 1)!;
+        byte[] l0 = Leaf(7, 3, new byte[32], 0, 2);
+        byte[] genuineRoot = Node(l0, Leaf(alice.Id, 1, head, 1, 2));
+        byte[] genuine = FrameCodec.Encode(new Frame(FrameType.Anchor, 0, 0, false, 0, 0, new AnchorNotice(alice.Id, 1, genuineRoot, new byte[32], 1234, 1, 2, [l0]).Encode()), FrameLimits.Ip);
+        Assert.Equal(ProtocolError.None, alice.Receive(genuine, 0, genuine.Length));
+        int held = alice.Chains.Store.Count;
+        int messages = alice.Messages.Count;
+
+        // Mallory heard entry 1, so she knows its hash: a one-leaf tree of her own, a transaction and block that do not exist.
+        byte[] madeUpRoot = Leaf(alice.Id, 1, head, 0, 1);
+        byte[] forged = FrameCodec.Encode(new Frame(FrameType.Anchor, 0, 0, false, 0, 0, new AnchorNotice(alice.Id, 1, madeUpRoot, Enumerable.Repeat((byte)0xEE, 32).ToArray(), 999_999, 0, 1, []).Encode()), FrameLimits.Ip);
+        Assert.Equal(ProtocolError.None, alice.Receive(forged, 0, forged.Length));
+
+        Assert.Equal(madeUpRoot, alice.LatestAnchor!.Root); // believed: a claim consistent with her own entry, nothing more
+        Assert.Equal(999_999u, alice.LatestAnchor.BlockNumber);
+        Assert.Equal(head, alice.Chains.HashOf(alice.Id, 1)); // her chain, store and inbox are untouched
+        Assert.Equal(held, alice.Chains.Store.Count);
+        Assert.Equal(messages, alice.Messages.Count);
+        Assert.Empty(alice.TakeOutbox()); // she neither answers nor passes the notice on
+
+        // Only a path from her own entry is taken: a made-up root over anything else is still refused.
+        byte[] other = FrameCodec.Encode(new Frame(FrameType.Anchor, 0, 0, false, 0, 0, new AnchorNotice(alice.Id, 1, Leaf(alice.Id, 1, new byte[32], 0, 1), new byte[32], 5, 0, 1, []).Encode()), FrameLimits.Ip);
+        Assert.Equal(ProtocolError.InvalidField, alice.Receive(other, 0, other.Length));
+        Assert.Equal(madeUpRoot, alice.LatestAnchor.Root);
+    }
+
+    [Fact]
     public void A_notice_of_another_format_or_with_a_path_of_the_wrong_length_for_its_index_and_size_is_refused()
     {
         byte[] bytes = new AnchorNotice(1, 2, new byte[32], new byte[32], 3, 3, 11, [new byte[32], new byte[32], new byte[32], new byte[32]]).Encode();

@@ -101,4 +101,61 @@ public sealed class ArchivePullTests
 
         Assert.Equal(ArchivePull.MaxAuthors, pull.Count);
     }
+
+    [Fact]
+    public void Authors_heard_after_the_table_filled_are_still_pulled_and_the_table_stays_capped()
+    {
+        var store = new MemoryEntryStore();
+        var pull = new ArchivePull();
+        uint filler = 5000;
+        for (int round = 0; round < 4; round++)
+        {
+            for (int i = 0; i < ArchivePull.MaxAuthors + 44; i++)
+            {
+                pull.NoteEntry(filler++, 9); // authors whose chains are whole here (none held): nothing to ask
+                Assert.True(pull.Count <= ArchivePull.MaxAuthors);
+            }
+
+            var (log, _, entries) = Chain((byte)(20 + round), 3);
+            Hold(store, entries, 0, 3);
+            pull.NoteEntry(log.Identity.Id, 0x40);
+            Assert.Equal(ArchivePull.MaxAuthors, pull.Count);
+            Assert.True(pull.Next(store, out SequenceRange range, out byte via), "round " + round);
+            Assert.Equal((log.Identity.Id, 1u, 2u, (byte)0x40), (range.Author, range.From, range.To, via));
+        }
+    }
+
+    [Fact]
+    public void A_new_author_takes_the_place_of_the_one_noted_longest_ago()
+    {
+        var (old, store, oldEntries) = Chain(7, 2);
+        var (kept, _, keptEntries) = Chain(8, 2);
+        var (fresh, _, freshEntries) = Chain(9, 2);
+        Hold(store, oldEntries, 0, 2);
+        Hold(store, keptEntries, 0, 2);
+        Hold(store, freshEntries, 0, 2);
+        var pull = new ArchivePull();
+        pull.NoteEntry(old.Identity.Id, 1);
+        pull.NoteEntry(kept.Identity.Id, 2);
+        for (uint id = 1; pull.Count < ArchivePull.MaxAuthors; id++)
+        {
+            pull.NoteEntry(id, 9);
+        }
+
+        pull.NoteEntry(kept.Identity.Id, 2); // heard again: now the most recent
+        pull.NoteEntry(fresh.Identity.Id, 3); // full: the author noted longest ago (old) makes room
+
+        var asked = new HashSet<uint>();
+        while (pull.Next(store, out SequenceRange range, out _))
+        {
+            asked.Add(range.Author);
+        }
+
+        Assert.Equal(new HashSet<uint> { kept.Identity.Id, fresh.Identity.Id }, asked);
+        Assert.Equal(ArchivePull.MaxAuthors, pull.Count);
+
+        pull.NoteEntry(old.Identity.Id, 1); // heard again: remembered again, in place of the oldest filler
+        Assert.True(pull.Next(store, out SequenceRange again, out byte via));
+        Assert.Equal((old.Identity.Id, (byte)1), (again.Author, via));
+    }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace MeshMessenger.Web.Tests;
 
@@ -12,12 +13,15 @@ public sealed class UpCommandTests
     [Fact]
     public async Task Meshmsg_up_serves_the_web_app_with_live_emulated_traffic_and_real_anchors_and_stops_cleanly_on_ctrl_c()
     {
-        int web = FreeTcpPort();
-        (int exitCode, string output, int pid) = await RunUpAsync(web, [], async (http, output) =>
+        (int exitCode, string output, int pid, int web) = await RunUpAsync([], async (http, output) =>
         {
             await Until(() => Task.FromResult(Text(output).Contains("MeshMessenger is up")), "the welcome panel", output);
-            Assert.Contains($"http://localhost:{web}/", Text(output));
             Assert.Contains("<title>MeshMessenger</title>", await http.GetStringAsync("/"));
+
+            // --udp-port 0: UDP on a port the system picked, the one the panel names.
+            int udp = (await Json(http, "/health")).GetProperty("udpPort").GetInt32();
+            Assert.NotEqual(0, udp);
+            Assert.Matches($@"Wi-Fi devices \(UDP\)[^\n]*port {udp}\b", Text(output));
             Assert.Equal(12, (await Json(http, "/api/devices")).GetArrayLength());
 
             // Live traffic: the emulated devices keep writing, so the gateway's entry count grows.
@@ -30,6 +34,7 @@ public sealed class UpCommandTests
         });
 
         Assert.True(exitCode == 0, $"exit code {exitCode}\n{output}");
+        Assert.NotEqual(0, web);
         Assert.Contains("Stopped the gateway and the dev chain.", output);
         Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), $"meshmsg-up-{pid}")), "the demo data was left behind");
         Assert.True(PortIsFree(web), "the web port is still taken after exit");
@@ -42,12 +47,12 @@ public sealed class UpCommandTests
         try
         {
             long firstRunBatches = 0;
-            (int first, string firstOutput, _) = await RunUpAsync(FreeTcpPort(), ["--data", data], async (http, output) =>
+            (int first, string firstOutput, _, _) = await RunUpAsync(["--data", data], async (http, output) =>
                 await Until(async () => (firstRunBatches = FinalBatches(await Json(http, "/api/anchoring"))) > 0, "a final anchor", output));
             Assert.True(first == 0, firstOutput);
             Assert.True(File.Exists(Path.Combine(data, "anvil-state.json")), "the dev chain was not saved");
 
-            (int second, string secondOutput, _) = await RunUpAsync(FreeTcpPort(), ["--data", data], async (http, output) =>
+            (int second, string secondOutput, _, _) = await RunUpAsync(["--data", data], async (http, output) =>
             {
                 await Until(async () => FinalBatches(await Json(http, "/api/anchoring")) > firstRunBatches, "a new final anchor on the kept chain", output);
                 JsonElement anchoring = await Json(http, "/api/anchoring");
@@ -73,14 +78,14 @@ public sealed class UpCommandTests
         string data = Directory.CreateTempSubdirectory("mm-up-lock-").FullName;
         string state = Path.Combine(data, "anvil-state.json");
         var output = new StringBuilder();
-        using Process up = StartUp(FreeTcpPort(), ["--data", data], output);
+        using Process up = StartUp(["--data", data], output);
         try
         {
             await Until(() => Task.FromResult(Text(output).Contains("MeshMessenger is up")), "the welcome panel", output);
             int anvil = Assert.Single(AnvilsOn(state));
 
             // A second `up` on the same folder is refused before it starts a second anvil on the same state file.
-            using Process second = StartUp(FreeTcpPort(), ["--data", data], output: null);
+            using Process second = StartUp(["--data", data], output: null);
             if (!second.WaitForExit(60_000))
             {
                 second.Kill(entireProcessTree: true);
@@ -142,10 +147,18 @@ public sealed class UpCommandTests
         return found;
     }
 
+    /// <summary>
+    /// `meshmsg up` on web and UDP ports the system picks (0: the welcome panel names them, so no port is probed free
+    /// first, which another process could take), 5-second batches, and <paramref name="extra"/>. The embedded MQTT
+    /// broker still needs a port known in advance.
+    /// </summary>
+    private static string[] UpArguments(string[] extra) =>
+        [Path.Combine(AppContext.BaseDirectory, "meshmsg.dll"), "up", "--port", "0", "--mqtt-port", $"{FreeTcpPort()}", "--udp-port", "0", "--batch-seconds", "5", .. extra];
+
     /// <summary>Starts `meshmsg up`; its output goes to <paramref name="output"/> if given, else stays on its streams to read.</summary>
-    private static Process StartUp(int web, string[] extra, StringBuilder? output)
+    private static Process StartUp(string[] extra, StringBuilder? output)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "meshmsg.dll"), "up", "--port", $"{web}", "--mqtt-port", $"{FreeTcpPort()}", "--udp-port", $"{FreeTcpPort()}", "--batch-seconds", "5", .. extra])
+        var start = new ProcessStartInfo("dotnet", UpArguments(extra))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -167,11 +180,15 @@ public sealed class UpCommandTests
     private static long FinalBatches(JsonElement anchoring) =>
         anchoring.GetProperty("batches").EnumerateArray().Count(b => b.GetProperty("state").GetString() == "final");
 
-    /// <summary>Runs `meshmsg up` on free ports with 5-second batches, runs <paramref name="whileUp"/>, then sends Ctrl+C (SIGINT).</summary>
-    private static async Task<(int ExitCode, string Output, int Pid)> RunUpAsync(int web, string[] extra, Func<HttpClient, StringBuilder, Task> whileUp)
+    /// <summary>
+    /// Runs `meshmsg up` (<see cref="UpArguments"/>), runs <paramref name="whileUp"/> against the web port the welcome
+    /// panel names, then sends Ctrl+C (SIGINT).
+    /// </summary>
+    private static async Task<(int ExitCode, string Output, int Pid, int WebPort)> RunUpAsync(string[] extra, Func<HttpClient, StringBuilder, Task> whileUp)
     {
         var output = new StringBuilder();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "meshmsg.dll"), "up", "--port", $"{web}", "--mqtt-port", $"{FreeTcpPort()}", "--udp-port", $"{FreeTcpPort()}", "--batch-seconds", "5", .. extra])
+        int web = 0;
+        var start = new ProcessStartInfo("dotnet", UpArguments(extra))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -185,8 +202,9 @@ public sealed class UpCommandTests
         up.BeginErrorReadLine();
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{web}"), Timeout = TimeSpan.FromSeconds(10) };
             await Until(() => Task.FromResult(Text(output).Contains("MeshMessenger is up")), "the welcome panel", output);
+            web = int.Parse(Regex.Match(Text(output), @"http://localhost:(\d+)/").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{web}"), Timeout = TimeSpan.FromSeconds(10) };
             await whileUp(http, output);
         }
         finally
@@ -199,7 +217,7 @@ public sealed class UpCommandTests
         }
 
         up.WaitForExit();
-        return (up.ExitCode, Text(output), up.Id);
+        return (up.ExitCode, Text(output), up.Id, web);
     }
 
     [Fact]

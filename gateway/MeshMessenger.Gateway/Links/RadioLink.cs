@@ -101,7 +101,8 @@ public sealed class RadioLink : BackgroundService
     /// pull, then, if the sync share of the duty cycle affords the largest one-range want, queues a want (hop limit 0)
     /// for the first missing range of the next author in turn (<see cref="ArchivePull.Next"/>), addressed to the
     /// neighbour that carried it. Counted: radio_pull_wants (queued), radio_pull_refused_airtime and
-    /// radio_pull_refused_queue (skipped; the author is not charged an ask). True if a want was queued.
+    /// radio_pull_refused_queue (skipped; the author is not charged an ask). True if a want was queued. If reading the
+    /// store throws, the exception goes to the caller and the airtime reserved for the want is released.
     /// </summary>
     public bool PullOnce()
     {
@@ -129,10 +130,24 @@ public sealed class RadioLink : BackgroundService
             return false;
         }
 
-        _held ??= new HeldEntries(_database);
-        if (!_pull.Next(_held, out SequenceRange range, out byte via))
+        SequenceRange range;
+        byte via;
+        bool found = false;
+        try
         {
-            Interlocked.Add(ref _syncQueuedMs, -reserved);
+            _held ??= new HeldEntries(_database);
+            found = _pull.Next(_held, out range, out via);
+        }
+        finally
+        {
+            if (!found)
+            {
+                Interlocked.Add(ref _syncQueuedMs, -reserved); // nothing to ask, or the store failed: the airtime is not spent
+            }
+        }
+
+        if (!found)
+        {
             return false;
         }
 
@@ -159,7 +174,11 @@ public sealed class RadioLink : BackgroundService
     /// <summary>Opens the radio; call before <see cref="PollOnceAsync"/> when driving the link by hand.</summary>
     public void Open() => _radio ??= _open();
 
-    /// <summary>One step: take a received frame to ingest, then send one queued downlink frame if the duty cycle allows.</summary>
+    /// <summary>
+    /// One step: take a received frame to ingest (and answer it if it is a heads request or a want; an answer that fails
+    /// to read the store is counted, radio_sync_errors, and dropped), then send one queued downlink frame if the duty
+    /// cycle allows.
+    /// </summary>
     public async Task PollOnceAsync(CancellationToken ct)
     {
         if (_radio is null)
@@ -176,7 +195,18 @@ public sealed class RadioLink : BackgroundService
             IngestOutcome outcome = await _ingest.IngestAsync(frame, IngestSource.Radio, "radio", ct).ConfigureAwait(false);
             if (outcome is not (IngestOutcome.RateLimited or IngestOutcome.Malformed))
             {
-                AnswerSync(frame);
+                try
+                {
+                    AnswerSync(frame);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Reading the store for an answer failed (locked past its busy timeout, a row that does not read
+                    // back): that answer is lost, as to a collision, and the asker asks again. It must not end the
+                    // receive loop, which would stop the whole gateway.
+                    _counters.Add("radio_sync_errors");
+                    _log.LogWarning(e, "radio: answering a sync request failed ({Type}): {Message}", e.GetType().Name, e.Message);
+                }
             }
         }
         else if (status == ReceiveStatus.CrcError)
@@ -258,7 +288,10 @@ public sealed class RadioLink : BackgroundService
         base.Dispose();
     }
 
-    /// <summary>Pulls every <see cref="RadioOptions.ArchivePullSeconds"/> (none if 0), off the receive loop: reading the store must not delay a frame.</summary>
+    /// <summary>
+    /// Pulls every <see cref="RadioOptions.ArchivePullSeconds"/> (none if 0), off the receive loop: reading the store must
+    /// not delay a frame. A pull that throws is counted (radio_pull_errors) and logged, and the loop goes on.
+    /// </summary>
     private async Task PullLoopAsync(CancellationToken ct)
     {
         int seconds = _options.Value.Radio.ArchivePullSeconds;
@@ -276,10 +309,12 @@ public sealed class RadioLink : BackgroundService
                 {
                     PullOnce();
                 }
-                catch (Microsoft.Data.Sqlite.SqliteException e)
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
+                    // Any failure of one pull (a locked or damaged store, a row that does not read back) costs that pull
+                    // only: counted, logged with its cause, and the next tick tries again. Shutdown's cancellation ends the loop.
                     _counters.Add("radio_pull_errors");
-                    _log.LogWarning("archive pull: {Message}", e.Message);
+                    _log.LogWarning(e, "archive pull failed ({Type}): {Message}", e.GetType().Name, e.Message);
                 }
             }
         }

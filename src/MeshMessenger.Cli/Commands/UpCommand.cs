@@ -8,6 +8,7 @@ using MeshMessenger.Gateway;
 using MeshMessenger.Gateway.Configuration;
 using MeshMessenger.Gateway.Storage;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Spectre.Console;
 
@@ -23,9 +24,9 @@ public static class UpCommand
     public static Command Create()
     {
         var devices = new Option<int>("--devices") { Description = "Emulated devices chatting around the gateway.", DefaultValueFactory = _ => 12 };
-        var port = new Option<int>("--port") { Description = "Web app and API port.", DefaultValueFactory = _ => 8080 };
+        var port = new Option<int>("--port") { Description = "Web app and API port (0: any free port, printed once up).", DefaultValueFactory = _ => 8080 };
         var mqttPort = new Option<int>("--mqtt-port") { Description = "Embedded MQTT broker port.", DefaultValueFactory = _ => 1883 };
-        var udpPort = new Option<int>("--udp-port") { Description = "UDP port for Wi-Fi devices.", DefaultValueFactory = _ => 4403 };
+        var udpPort = new Option<int>("--udp-port") { Description = "UDP port for Wi-Fi devices (0: any free port, printed once up).", DefaultValueFactory = _ => 4403 };
         var batchSeconds = new Option<double>("--batch-seconds") { Description = "Close an anchoring batch after this many seconds.", DefaultValueFactory = _ => 60 };
         var data = new Option<DirectoryInfo?>("--data") { Description = "Keep the gateway's data and the dev chain here, to carry on next time (default: a temporary folder, removed on exit)." };
         var noAnchoring = new Option<bool>("--no-anchoring") { Description = "Run without the local dev chain." };
@@ -53,7 +54,7 @@ public static class UpCommand
 
         foreach ((string name, int value, ProtocolType protocol) in new[] { ("--port", settings.Port, ProtocolType.Tcp), ("--mqtt-port", settings.MqttPort, ProtocolType.Tcp), ("--udp-port", settings.UdpPort, ProtocolType.Udp) })
         {
-            if (!PortIsFree(value, protocol))
+            if (value != 0 && !PortIsFree(value, protocol)) // 0: the system picks a free one as it binds
             {
                 console.MarkupLineInterpolated($"[red]error:[/] port {value} is in use; choose another with {name}");
                 return 1;
@@ -122,7 +123,10 @@ public static class UpCommand
                     return 1;
                 }
 
-                PrintWelcome(console, settings, dataDirectory, chain);
+                // The ports bound, which differ from the settings where they asked for 0 (any).
+                int web = new Uri(app.Services.GetRequiredService<GatewayStatus>().Urls()[0]).Port;
+                int udp = app.Services.GetRequiredService<MeshMessenger.Gateway.Links.UdpLink>().BoundPort;
+                PrintWelcome(console, settings with { Port = web, UdpPort = udp }, dataDirectory, chain);
                 await app.WaitForShutdownAsync(); // Ctrl+C or SIGTERM
             }
 
@@ -154,6 +158,11 @@ public static class UpCommand
         yield return "--Gateway:Mqtt:Mode=embedded";
         yield return $"--Gateway:Mqtt:Port={settings.MqttPort}";
         yield return $"--Gateway:Udp:Port={settings.UdpPort}";
+        if (settings.UdpPort == 0)
+        {
+            yield return "--Gateway:Udp:AnyPort=true"; // --udp-port 0: any free port (Udp:Port 0 alone turns UDP off)
+        }
+
         yield return $"--Gateway:Anchoring:Enabled={chain is not null}";
         if (chain is not null)
         {

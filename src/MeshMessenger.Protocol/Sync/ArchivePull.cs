@@ -10,8 +10,9 @@ namespace MeshMessenger.Protocol.Sync;
 /// starts at sequence 0, so a held run that starts later, or has a hole, shows entries that exist and are not held.
 /// One want at a time, paced by the host, for the first such range of the next author in turn, addressed to the
 /// neighbour that carried that author's entries (the author itself once heard first-hand: it holds its whole chain).
-/// Bounded: at most <see cref="MaxAuthors"/> authors remembered, <see cref="MaxRangeLength"/> entries a want, and an
-/// author is asked <see cref="MaxAsks"/> times until a new entry of it is heard.
+/// Bounded: at most <see cref="MaxAuthors"/> authors remembered (a new author, when full, takes the place of the one
+/// whose entry was noted longest ago, so the table follows who is on air now), <see cref="MaxRangeLength"/> entries a
+/// want, and an author is asked <see cref="MaxAsks"/> times until a new entry of it is heard.
 /// </summary>
 public sealed class ArchivePull
 {
@@ -21,28 +22,38 @@ public sealed class ArchivePull
     /// <summary>Wants for one author without a new entry of it heard: a range nobody in reach holds is not asked forever.</summary>
     public const int MaxAsks = 4;
 
-    /// <summary>Authors whose carrying neighbour is remembered.</summary>
+    /// <summary>Authors whose carrying neighbour is remembered; past it the least recently noted author is forgotten.</summary>
     public const int MaxAuthors = 256;
 
     private readonly KeyedTable _sources = new KeyedTable(MaxAuthors);
     private int _cursor;
+    private long _notes; // NoteEntry calls so far: each source keeps the count at its last note, its recency
 
     /// <summary>Authors remembered.</summary>
     public int Count => _sources.Count;
 
     /// <summary>
     /// An entry of <paramref name="author"/> arrived in a frame sent by <paramref name="relay"/>: that neighbour (or the
-    /// author, heard first-hand) is asked for the author's missing entries, and the author may be asked again.
+    /// author, heard first-hand) is asked for the author's missing entries, and the author may be asked again. A new
+    /// author when <see cref="MaxAuthors"/> are remembered replaces the one noted longest ago.
     /// </summary>
     public void NoteEntry(uint author, byte relay)
     {
+        _notes++;
         var source = _sources.Get(author) as Source;
         bool firstHand = relay == NodeId.HintOf(author);
         if (source == null)
         {
-            _sources.Set(author, new Source(relay, firstHand)); // false when full: that author is not pulled
+            if (_sources.Count == MaxAuthors)
+            {
+                ForgetOldest();
+            }
+
+            _sources.Set(author, new Source(relay, firstHand, _notes));
             return;
         }
+
+        source.NotedAt = _notes;
 
         if (firstHand || !source.FirstHand)
         {
@@ -90,6 +101,25 @@ public sealed class ArchivePull
         return false;
     }
 
+    // Frees one place: the author whose entry was noted longest ago (a linear scan of at most MaxAuthors, paid only by
+    // a new author when the table is full). Its held run stays in the store; it is remembered again once heard again.
+    private void ForgetOldest()
+    {
+        int oldest = 0;
+        long at = ((Source)_sources.ValueAt(0)).NotedAt;
+        for (int i = 1; i < _sources.Count; i++)
+        {
+            long noted = ((Source)_sources.ValueAt(i)).NotedAt;
+            if (noted < at)
+            {
+                oldest = i;
+                at = noted;
+            }
+        }
+
+        _sources.Remove(_sources.KeyAt(oldest));
+    }
+
     // The first missing run of a held chain: before its low end (chains start at 0), else the first hole.
     private static bool Missing(IEntryStore store, uint author, out uint from, out uint to)
     {
@@ -114,10 +144,11 @@ public sealed class ArchivePull
     // Who to ask for one author's entries, and how often it was asked since one of them was last heard.
     private sealed class Source
     {
-        public Source(byte via, bool firstHand)
+        public Source(byte via, bool firstHand, long notedAt)
         {
             Via = via;
             FirstHand = firstHand;
+            NotedAt = notedAt;
         }
 
         public byte Via { get; set; }
@@ -125,5 +156,7 @@ public sealed class ArchivePull
         public bool FirstHand { get; set; }
 
         public int Asks { get; set; }
+
+        public long NotedAt { get; set; }
     }
 }
