@@ -158,6 +158,56 @@ public sealed class RestoreAskingTests
         Assert.Equal(last + 1, wiped.OwnChain.NextSequence);
     }
 
+    [Fact]
+    public void After_the_settling_time_an_unconfirmed_restore_asks_the_archive_for_its_head_in_every_asking_round()
+    {
+        // The one question the settling time sends can be lost (the emulator's wipe-gateway-30: the plain neighbours that
+        // hold the own chain answer it at once and collide with the archive's answer); the rounds ask again, of the archive.
+        var clock = new TestClock();
+        var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
+        wiped.TakeOutbox();
+        Hear(wiped, 0x30, true, new ChainHead(wiped.Id, 0, 5, Link(1)));
+        Hear(wiped, Small, false, new ChainHead(wiped.Id, 0, 4, Link(2)));
+        wiped.TakeOutbox();
+        Assert.False(wiped.FinishRestore()); // the settling time ends; its question is lost
+        wiped.TakeOutbox();
+
+        List<Frame> extra = RunRounds(wiped, clock, RestorePlan.Rounds + 1);
+        List<Frame> asked = extra.Where(f => f.Type == FrameType.Heads && Heads(f).Query && Heads(f).Heads.Any(h => h.Author == wiped.Id)).ToList();
+        Assert.NotEmpty(asked);
+        Assert.All(asked, f => Assert.Equal(0x30, f.NextHop)); // only the archive answers: it alone confirms
+
+        // Its answer at the highest own sequence known ends the restore.
+        Hear(wiped, 0x30, true, new ChainHead(wiped.Id, 0, 5, Link(1)));
+        Assert.True(wiped.OwnChain.HeadKnown);
+    }
+
+    [Fact]
+    public void With_no_archive_heard_the_rounds_ask_every_neighbour_for_the_head_a_few_times_only()
+    {
+        // Without an archive no answer can confirm (§8.3), and every plain neighbour holding the own chain answers.
+        var clock = new TestClock();
+        var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
+        wiped.TakeOutbox();
+        Hear(wiped, Small, false, new ChainHead(wiped.Id, 0, 4, Link(2)));
+        wiped.TakeOutbox();
+        Assert.False(wiped.FinishRestore());
+        wiped.TakeOutbox();
+
+        var all = new List<Frame>();
+        for (int r = 0; r < RestorePlan.Rounds + RestorePlan.ExtraRounds && wiped.Rebuilding; r++)
+        {
+            clock.MonotonicMilliseconds += 30_000;
+            wiped.AnnounceHeads(true);
+            all.AddRange(Decoded(wiped.TakeOutbox()));
+        }
+
+        // The rounds' own questions go to the heard neighbour by name; the head questions to every neighbour (next hop 0).
+        List<Frame> asked = all.Where(f => f.Type == FrameType.Heads && f.NextHop == 0 && Heads(f).Query && Heads(f).Heads.Any(h => h.Author == wiped.Id)).ToList();
+        Assert.Equal(RestorePlan.OpenHeadAsks, asked.Count);
+        Assert.False(wiped.OwnChain.HeadKnown);
+    }
+
     private static void Hear(MessengerNode node, byte relay, bool archive, params ChainHead[] heads)
     {
         byte[] bytes = FrameCodec.Encode(new Frame(FrameType.Heads, 0, 0, false, 0, relay, new HeadsMessage(false, false, archive, heads).Encode()), FrameLimits.LoRa);

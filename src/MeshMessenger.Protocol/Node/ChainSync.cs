@@ -111,6 +111,7 @@ internal sealed class ChainSync
             if (!_restore.Done)
             {
                 _restore.NextRound();
+                QueueUnconfirmedHeadQuestion();
                 ChainHead[][] questions = _restore.Questions(_chains, HeadsMessage.Fit(_maxFrameSize - FrameLimits.HeaderSize));
                 byte askee = _restore.NextNeighbour(); // one neighbour answers a round's questions, or any if none known yet
                 for (int i = 0; i < questions.Length; i++)
@@ -132,6 +133,7 @@ internal sealed class ChainSync
                 _restore.NextRound();
                 if (_restore.AsksThisRound())
                 {
+                    QueueUnconfirmedHeadQuestion();
                     byte via = _restore.NextNeighbour();
                     QueueMissingWants(via);
                     // Questions to any neighbour about authors nothing was heard of: the base rounds asked one neighbour
@@ -160,10 +162,25 @@ internal sealed class ChainSync
         AnnounceHeads(requestReply, null);
     }
 
+    // The own head question (§8.3): of the archive by name once one was heard (only an archive confirms on the radio, and
+    // the plain neighbours that hold the own chain would answer a question to all at once, colliding with its answer),
+    // else of every neighbour.
     private void QueueOwnHeadQuestion()
     {
         var query = new ChainHead[] { new ChainHead(Id, 0, 0, new byte[EntryCodec.LinkSize]) };
-        Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(true, true, query).Encode()));
+        byte to = _restore == null ? (byte)0 : _restore.Archive;
+        Queue(new Frame(FrameType.Heads, 0, 0, false, to, Hint, new HeadsMessage(true, true, query).Encode()));
+    }
+
+    // While a radio restore's rounds run past its settling time with the head still unconfirmed, each asking round asks
+    // for the own head again (§8.3): the one question the settling time sent may have been lost, and an archive keeps
+    // learning own entries; without it the head is asked only after the rounds end.
+    private void QueueUnconfirmedHeadQuestion()
+    {
+        if (_own.Restoring && _own.Settled && _restore!.TakeHeadAsk())
+        {
+            QueueOwnHeadQuestion();
+        }
     }
 
     // Relayed wants go through one named neighbour (docs/protocol.md §8.4): only it repeats them, and the answers
@@ -375,7 +392,7 @@ internal sealed class ChainSync
                 held += (long)heads.Heads[i].High - heads.Heads[i].Low + 1;
             }
 
-            _restore.NoteNeighbour(frame.Relay, held);
+            _restore.NoteNeighbour(frame.Relay, held, heads.Archive);
             for (int i = 0; i < heads.Heads.Length; i++)
             {
                 if (_rebuilding && heads.Heads[i].Author != Id)

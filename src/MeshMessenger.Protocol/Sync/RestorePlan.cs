@@ -48,6 +48,7 @@ public sealed class RestorePlan
     private readonly ArrayList _held = new ArrayList(); // boxed long: entries their heads showed, summed
     private int _round;
     private int _queryOffset;
+    private byte _archive; // the hint of the last neighbour whose heads carried the archive flag, or 0
 
     /// <summary>Creates a plan remembering at most <paramref name="capacity"/> authors asked.</summary>
     public RestorePlan(int capacity)
@@ -325,6 +326,50 @@ public sealed class RestorePlan
         }
 
         _asked.Add(new AskedRange(range, nowMs));
+    }
+
+    /// <summary>
+    /// The neighbour last heard sending heads flagged as an archive's (§8.1 bit 2), or 0 if none was: the only kind that
+    /// confirms a radio node's head (§8.3), so the own head is asked of it by name.
+    /// </summary>
+    public byte Archive => _archive;
+
+    /// <summary>
+    /// Own-head questions to every neighbour at most, once the settling time ended and no archive was heard (§8.3): every
+    /// plain neighbour holding the own chain answers one, and none of them can confirm.
+    /// </summary>
+    public const int OpenHeadAsks = 3;
+
+    private int _openHeadAsks;
+
+    /// <summary>
+    /// Whether an asking round asks for the unconfirmed own head again: always of a heard archive, of every neighbour at most
+    /// <see cref="OpenHeadAsks"/> times (counted here).
+    /// </summary>
+    public bool TakeHeadAsk()
+    {
+        if (_archive != 0)
+        {
+            return true;
+        }
+
+        _openHeadAsks++;
+        return _openHeadAsks <= OpenHeadAsks;
+    }
+
+    /// <summary>
+    /// A neighbour's heads were heard (its hint, how many entries its heads say it holds, and whether they carry the
+    /// archive flag), so questions can be addressed to it.
+    /// </summary>
+    public void NoteNeighbour(byte hint, long entries, bool archive)
+    {
+        if (hint == 0)
+        {
+            return;
+        }
+
+        _archive = archive ? hint : _archive;
+        NoteNeighbour(hint, entries);
     }
 
     /// <summary>
