@@ -587,7 +587,7 @@ public sealed class DeviceApp
         for (int i = 0; i < _awaiting.Count; i++)
         {
             var a = (QueuedFrame)_awaiting[i]!;
-            if (a.Key == p.Key)
+            if (a.Key == p.Key && !a.AwaitingReceipt)
             {
                 _awaiting.RemoveAt(i);
                 Counters.EchoAcks++;
@@ -597,6 +597,7 @@ public sealed class DeviceApp
                 }
 
                 Policy.OnEcho(p, p.Frame.Relay, now - a.SentAtMs, now);
+                AwaitReceipt(a, now);
                 return;
             }
         }
@@ -604,6 +605,26 @@ public sealed class DeviceApp
         if (p.IsDirect)
         {
             Policy.OnEcho(p, p.Frame.Relay, 0, now);
+        }
+    }
+
+    /// <summary>
+    /// A neighbour repeated an own direct message: that proves the first hop only. If the policy says so, the message
+    /// keeps waiting, now for its delivery receipt, and is flooded once more if none comes in time.
+    /// </summary>
+    private void AwaitReceipt(QueuedFrame a, long now)
+    {
+        if (!a.IsDirect || a.Frame.Type != FrameType.Entry || a.Attempt >= Policy.MaxRetransmissions || IsDelivered(a))
+        {
+            return;
+        }
+
+        long wait = Policy.ReceiptTimeoutMs(a.DestinationHint, a.Frame.NextHop, a.AirtimeMs, now);
+        if (wait >= 0)
+        {
+            a.AwaitingReceipt = true;
+            a.AckDeadlineMs = a.SentAtMs + wait;
+            _awaiting.Add(a);
         }
     }
 
@@ -618,6 +639,19 @@ public sealed class DeviceApp
             }
 
             _awaiting.RemoveAt(i);
+            if (a.AwaitingReceipt)
+            {
+                // No receipt in time although the first hop took it: flood it once, as a last attempt.
+                var flood = new QueuedFrame(a.Frame.Readdressed(a.Frame.HopStart, 0, Node.Hint), a.Key, false, true, a.DestinationHint, now + Policy.OriginDelayMs(now));
+                flood.Attempt = Policy.MaxRetransmissions;
+                flood.AirtimeMs = a.AirtimeMs;
+                flood.SentAtMs = a.SentAtMs;
+                flood.Sequence = a.Sequence;
+                Enqueue(flood);
+                Counters.EndToEndRetries++;
+                continue;
+            }
+
             if (a.Attempt >= Policy.MaxRetransmissions)
             {
                 Policy.OnUnacknowledged(a.DestinationHint, a.Frame.NextHop, now);

@@ -1,6 +1,9 @@
 using MeshMessenger.Firmware.Routing;
 using MeshMessenger.Protocol;
+using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Node;
 using MeshMessenger.Radio.LoRa;
 
 namespace MeshMessenger.Emulator.Tests;
@@ -181,6 +184,76 @@ public sealed class RoutingPolicyTests
         long adapted = me.AckTimeoutMs(1000, 0);
         Assert.Equal(2000 + 900 + 224, adapted); // 2·airtime + 1.5·600 ms + 8 slots
         Assert.Equal(2, me.MaxRetransmissions);
+    }
+
+    // Teaches the rig a route to its peer through neighbour 0x55 (a frame of the peer's, one hop old, heard from 0x55).
+    private static void LearnRouteToPeerVia55(DeviceRig rig)
+    {
+        uint a = rig.Peer.NodeId;
+        var header = new byte[] { 0x41, (byte)(a >> 24), (byte)(a >> 16), (byte)(a >> 8), (byte)a, 5, 0, 0, 0, 0, 9, 9, 9, 9, 9, 9, 9, 9, 0x42 };
+        byte[] payload = [.. header, .. new byte[80]];
+        rig.App.OnReceive(FrameCodec.Encode(new Frame(FrameType.Entry, 2, 3, false, 0, 0x55, payload), FrameLimits.LoRa), -80, 5);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Learned_routes_flood_a_directed_DM_once_more_when_its_first_hop_repeats_it_but_no_receipt_comes(bool receiptComes)
+    {
+        var rig = new DeviceRig(learnedRoutes: true);
+        LearnRouteToPeerVia55(rig);
+        uint sequence = rig.SendDm();
+        rig.Run(1_000);
+        Frame first = Assert.Single(rig.SentEntries(sequence));
+        Assert.Equal(0x55, first.NextHop);
+
+        // 0x55 repeats it toward the recipient: the first hop took it, nothing more is known.
+        rig.App.OnReceive(FrameCodec.Encode(first.Relayed(0x55, 0x66), FrameLimits.LoRa), -80, 5);
+        Assert.Equal(1, rig.App.AwaitingAcks); // now waiting for the delivery receipt
+        if (receiptComes)
+        {
+            var recipient = new MessengerNode(NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)9, 32).ToArray()), "peer", new MemoryEntryStore(), rig.Clock, FrameLimits.LoRa, false);
+            Assert.True(recipient.Chains.AddContact(Profile.Of(NodeIdentity.FromRootSecret(new byte[32]), "me", null)));
+            byte[] dm = FrameCodec.Encode(first, FrameLimits.LoRa);
+            Assert.Equal(ProtocolError.None, recipient.Receive(dm, 0, dm.Length));
+            rig.App.OnReceive(Assert.Single(recipient.TakeOutbox(), f => IsDirectFrom(f, recipient.Id)), -80, 5);
+        }
+
+        rig.Run(300_000);
+        List<Frame> sent = rig.SentEntries(sequence);
+        Assert.Equal(0, rig.App.AwaitingAcks);
+        Assert.Equal(0, rig.App.Counters.Retransmissions);
+        if (receiptComes)
+        {
+            Assert.Single(sent);
+            Assert.Equal(0, rig.App.Counters.EndToEndRetries);
+            return;
+        }
+
+        // No receipt: one flooded copy with a fresh hop limit, and nothing after it.
+        Assert.Equal(2, sent.Count);
+        Assert.Equal(0, sent[1].NextHop);
+        Assert.Equal(sent[1].HopStart, sent[1].HopLimit);
+        Assert.Equal(1, rig.App.Counters.EndToEndRetries);
+    }
+
+    [Fact]
+    public void Learned_routes_wait_for_the_receipt_about_a_round_trip_of_the_route_and_only_after_a_directed_copy()
+    {
+        var me = new LearnedRoutePolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
+        Assert.Equal(-1, me.ReceiptTimeoutMs(0x42, 0, 1000, 0)); // a flooded copy had its chance
+        me.Learn(Packet(2, 0, 0x55, author: 0x0A0B0C42), 0, 0);  // two hops through 0x55
+        long flood = ((2 * 8) + 256) * 28;
+        Assert.Equal((2 * (flood + 1000 + flood + 1000)) + flood, me.ReceiptTimeoutMs(0x42, 0x55, 1000, 1));
+        me.OnEcho(Packet(2, 0, 0x55), 0x55, 600, 2);
+        Assert.Equal((2 * (600 + 1000 + flood + 1000)) + flood, me.ReceiptTimeoutMs(0x42, 0x55, 1000, 3));
+        Assert.Equal(-1, new ManagedFloodingPolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0))).ReceiptTimeoutMs(0x42, 0x55, 1000, 0));
+    }
+
+    private static bool IsDirectFrom(byte[] frame, uint author)
+    {
+        Assert.Equal(ProtocolError.None, PacketInfo.TryRead(frame, FrameLimits.LoRa, out PacketInfo? info));
+        return info!.IsDirect && info.Author == author;
     }
 
     [Fact]

@@ -134,6 +134,28 @@ public sealed class LearnedRoutePolicy : RoutingPolicy
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Only for a directed copy: a flooded one had every neighbour's chance already. The round trip is bounded hop by
+    /// hop: out, the smoothed echo delay (a directed relay's wait and airtime); back, the receipt may flood, so the
+    /// longest contention wait (2·CWmax + 2^CWmax slots, RadioInterface.cpp:823-840 at meshtastic/firmware 77540685) and
+    /// its airtime; plus one origin wait for the receipt. Hops are the route's, or the hop limit when it was forgotten.
+    /// </remarks>
+    public override long ReceiptTimeoutMs(byte destinationHint, byte nextHop, int airtimeMs, long nowMs)
+    {
+        if (nextHop == 0)
+        {
+            return -1;
+        }
+
+        uint destination;
+        int hops = _routes.NextHopForHint(destinationHint, nowMs, out destination) != 0 ? _routes.HopsTo(destination, nowMs) : -1;
+        hops = hops < 1 ? Protocol.Node.MessengerNode.DefaultHopLimit : hops;
+        long flood = (long)((2 * CwMax) + (1 << CwMax)) * Context.SlotMs;
+        double echo = _echoDelayMs < 0 ? flood : _echoDelayMs;
+        return (hops * ((long)echo + airtimeMs + flood + airtimeMs)) + flood;
+    }
+
+    /// <inheritdoc />
     public override void OnEcho(PacketInfo packet, byte relay, long delayMs, long nowMs)
     {
         _echoedAtMs[relay] = nowMs;

@@ -100,6 +100,20 @@ public abstract class RoutingPolicy
     {
     }
 
+    /// <summary>
+    /// How long after its send an own direct message that a neighbour repeated may wait for the recipient's delivery
+    /// receipt before it is flooded once more, or -1 never: the echo proves only the first hop, and nothing retries a
+    /// copy lost further along a route.
+    /// </summary>
+    /// <param name="destinationHint">The recipient's hint.</param>
+    /// <param name="nextHop">The next hop the repeated copy named (0: it was flooded).</param>
+    /// <param name="airtimeMs">The message's time on air.</param>
+    /// <param name="nowMs">Now.</param>
+    public virtual long ReceiptTimeoutMs(byte destinationHint, byte nextHop, int airtimeMs, long nowMs)
+    {
+        return -1;
+    }
+
     /// <summary>An own frame was never repeated despite its retransmissions.</summary>
     public virtual void OnUnacknowledged(byte destinationHint, byte nextHop, long nowMs)
     {
