@@ -42,6 +42,14 @@ public abstract class RoutingPolicy
     public virtual bool RelaysFallback => false;
 
     /// <summary>
+    /// True to send a delivery receipt again when a flooded copy of a message addressed to us arrives after a directed
+    /// one: its author's last try, because our receipt did not reach it (the recipient's side of
+    /// <see cref="ReceiptTimeoutMs"/>; NextHopRouter::shouldFilterReceived, NextHopRouter.cpp:91-97 at meshtastic/firmware
+    /// 77540685, answers a repeated request again).
+    /// </summary>
+    public virtual bool ResendsReceipt => false;
+
+    /// <summary>
     /// True for the Meshtastic reference: <see cref="DeviceApp"/> then keeps meshtastic/firmware's queue order and
     /// eviction (MeshPacketQueue.cpp), its timers (an own frame's acknowledgement timer starts when the frame enters
     /// the queue and grows by the airtime of each frame heard or queued meanwhile, ReliableRouter.cpp), re-draws a
