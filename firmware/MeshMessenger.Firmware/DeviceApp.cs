@@ -291,6 +291,13 @@ public sealed class DeviceApp
                 StartAwaiting(sent, now);
             }
         }
+        else if (sent != null && sent.ChecksHop)
+        {
+            // A receipt sent to a relay not yet proven to hear us: that relay's repeat is awaited, else it floods once.
+            sent.SentAtMs = now;
+            sent.Attempt = Policy.MaxRetransmissions - 1;
+            StartAwaiting(sent, now);
+        }
 
         // Never transmit straight after an operation: every frame waits a fresh contention delay first
         // (RadioLibInterface.cpp:363-369 and the setTransmitDelay call on ISR_TX, :408-420).
@@ -430,15 +437,18 @@ public sealed class DeviceApp
 
             PacketInfo p = info!;
             Frame frame = p.Frame;
+            bool checksHop = false;
             if (p.IsDirect && frame.HopLimit > 0 && frame.NextHop == 0)
             {
                 // The node named no next hop (an answer to a relayed want names the asker's relay): route it.
                 byte nextHop = frame.WantAck ? Policy.OwnNextHop(p.DestinationHint, 0, now) : Policy.UnretriedNextHop(p.DestinationHint, now);
                 frame = frame.Readdressed(frame.HopLimit, nextHop, Node.Hint);
+                checksHop = !frame.WantAck && Policy.ChecksUnretriedHop && nextHop != 0 && nextHop != p.DestinationHint && p.Author == Node.Id;
             }
 
             _duplicates.Hear(p.Key);
             var own = new QueuedFrame(frame, p.Key, false, p.IsDirect, p.DestinationHint, now);
+            own.ChecksHop = checksHop;
             own.Sequence = p.Sequence;
             own.AirtimeMs = TimeOnAir.Milliseconds(_modulation, frames[i].Length);
             if (_held.Count >= MaxHeldFrames)
@@ -624,7 +634,7 @@ public sealed class DeviceApp
     /// </summary>
     private void AwaitReceipt(QueuedFrame a, long now)
     {
-        if (!a.IsDirect || a.Frame.Type != FrameType.Entry || a.Attempt >= Policy.MaxRetransmissions || IsDelivered(a))
+        if (!a.IsDirect || !a.Frame.WantAck || a.Frame.Type != FrameType.Entry || a.Attempt >= Policy.MaxRetransmissions || IsDelivered(a))
         {
             return;
         }

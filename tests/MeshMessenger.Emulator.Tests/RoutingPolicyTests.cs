@@ -78,15 +78,14 @@ public sealed class RoutingPolicyTests
     }
 
     [Fact]
-    public void Learned_routes_route_a_receipt_only_over_a_hop_heard_repeating_ours_while_managed_flooding_always_routes_it()
+    public void Learned_routes_route_a_receipt_to_a_relay_but_to_the_recipient_only_when_proven_while_managed_flooding_always_routes_it()
     {
         var me = new LearnedRoutePolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
         me.Learn(Packet(2, 0, 0x55, author: 0x0A0B0C42), 0, 0);
         Assert.Equal(0x55, me.OwnNextHop(0x42, 0, 1));
-        Assert.Equal(0, me.UnretriedNextHop(0x42, 1)); // 0x55 never repeated ours: a receipt floods
-        me.OnEcho(Packet(2, 0, 0x55), 0x55, 0, 2);      // 0x55 repeats one of our frames: it hears us
-        Assert.Equal(0x55, me.UnretriedNextHop(0x42, 3));
-        Assert.Equal(0, me.UnretriedNextHop(0x42, 2 + (30L * 60 * 1000))); // that proof lasts the route lifetime
+        Assert.Equal(0x55, me.UnretriedNextHop(0x42, 1)); // a relay: named, and its repeat awaited (ChecksUnretriedHop)
+        Assert.True(me.ChecksUnretriedHop);
+        Assert.Equal(0, me.UnretriedNextHop(0x42, 2 + (30L * 60 * 1000))); // the route expired
 
         // A recipient named as the first hop that answers with its delivery receipt proves the link as well.
         var other = new LearnedRoutePolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
@@ -252,7 +251,7 @@ public sealed class RoutingPolicyTests
         Frame sent = Info(Assert.Single(author.TakeOutbox(), f => IsDirectFrom(f, author.Id) && Info(f).Sequence == sequence)).Frame;
         Frame first = sent.Readdressed(sent.HopStart, firstDirected ? rig.Node.Hint : (byte)0, 0x55).Relayed(0x55, firstDirected ? rig.Node.Hint : (byte)0);
 
-        rig.App.OnReceive(FrameCodec.Encode(first, FrameLimits.LoRa), -80, 5);
+        rig.App.OnReceive(FrameCodec.Encode(first, FrameLimits.LoRa), -120, -16); // too weak a link to learn a route from: the receipt floods
         rig.Run(20_000);
         Assert.Equal(1, Receipts(rig, author.Id));
 
@@ -276,6 +275,45 @@ public sealed class RoutingPolicyTests
     private static int Receipts(DeviceRig rig, uint to)
     {
         return rig.Radio.Sent.Count(f => Info(f).Author == rig.Node.Id && Info(f).IsDirect && Info(f).DestinationHint == (byte)to);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Learned_routes_flood_a_receipt_once_when_the_relay_it_names_does_not_repeat_it(bool relayRepeats)
+    {
+        var rig = new DeviceRig(learnedRoutes: true);
+        LearnRouteToPeerVia55(rig);
+        rig.Run(30_000);
+        var author = new MessengerNode(NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)9, 32).ToArray()), "peer", new MemoryEntryStore(), rig.Clock, FrameLimits.LoRa, false);
+        Assert.True(author.Chains.AddContact(Profile.Of(NodeIdentity.FromRootSecret(new byte[32]), "me", null)));
+        author.TakeOutbox();
+        uint sequence = author.SendText(rig.Node.Id, "hello");
+        Frame dm = Info(Assert.Single(author.TakeOutbox(), f => IsDirectFrom(f, author.Id) && Info(f).Sequence == sequence)).Frame;
+        rig.App.OnReceive(FrameCodec.Encode(dm.Relayed(0x55, 0), FrameLimits.LoRa), -80, 5);
+        rig.Run(1_000);
+        List<Frame> receipts = ReceiptFrames(rig, author.Id);
+        Frame receipt = Assert.Single(receipts);
+        Assert.Equal(0x55, receipt.NextHop); // the relay the route names, not yet proven to hear us
+        if (relayRepeats)
+        {
+            rig.App.OnReceive(FrameCodec.Encode(receipt.Relayed(0x55, 0), FrameLimits.LoRa), -80, 5);
+        }
+
+        rig.Run(60_000);
+        receipts = ReceiptFrames(rig, author.Id);
+        Assert.Equal(relayRepeats ? 1 : 2, receipts.Count);
+        if (!relayRepeats)
+        {
+            Assert.Equal(0, receipts[1].NextHop); // the one flooded copy
+        }
+
+        Assert.Equal(0, rig.App.AwaitingAcks);
+    }
+
+    private static List<Frame> ReceiptFrames(DeviceRig rig, uint to)
+    {
+        return rig.Radio.Sent.Where(f => Info(f).Author == rig.Node.Id && Info(f).IsDirect && Info(f).DestinationHint == (byte)to).Select(f => Info(f).Frame).ToList();
     }
 
     [Fact]

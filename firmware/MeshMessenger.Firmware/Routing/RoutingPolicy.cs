@@ -50,6 +50,12 @@ public abstract class RoutingPolicy
     public virtual bool ResendsReceipt => false;
 
     /// <summary>
+    /// True to listen, after sending a frame nothing retries (a receipt) to a relay named by <see cref="UnretriedNextHop"/>,
+    /// for that relay's repeat, and to flood the frame once if it does not come within <see cref="AckTimeoutMs"/>.
+    /// </summary>
+    public virtual bool ChecksUnretriedHop => false;
+
+    /// <summary>
     /// True for the Meshtastic reference: <see cref="DeviceApp"/> then keeps meshtastic/firmware's queue order and
     /// eviction (MeshPacketQueue.cpp), its timers (an own frame's acknowledgement timer starts when the frame enters
     /// the queue and grows by the airtime of each frame heard or queued meanwhile, ReliableRouter.cpp), re-draws a
