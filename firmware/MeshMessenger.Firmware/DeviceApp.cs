@@ -4,7 +4,6 @@ using MeshMessenger.Firmware.Platform;
 using MeshMessenger.Firmware.Routing;
 using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Frames;
-using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Node;
 using MeshMessenger.Protocol.Platform;
 using MeshMessenger.Protocol.Receipts;
@@ -220,15 +219,6 @@ public sealed class DeviceApp
                 return;
             }
 
-            if (Policy.ResendsReceipt && p.IsDirect && p.DestinationHint == Node.Hint && p.Frame.Type == FrameType.Entry && p.Frame.NextHop == 0
-                && _duplicates.TakeDirected(p.Key) && !IsQueuedOwnReceiptFor(p.Author) && Node.ResendReceipt(p.Author, p.Sequence))
-            {
-                // We got it directed; a flooded copy now means its author gave up waiting for our receipt: send it again.
-                Counters.ReceiptsResent++;
-                DrainNode();
-                return;
-            }
-
             if (Policy.FollowsMeshtasticFirmware && p.IsTraffic && p.Frame.HopStart > 0 && p.Frame.HopLimit == p.Frame.HopStart && p.Frame.Relay == (byte)p.Author)
             {
                 // The originator retransmits (sent by the author, hop limit untouched; a sync answer re-sends others'
@@ -254,7 +244,7 @@ public sealed class DeviceApp
 
         Policy.Learn(p, snrDb, now);
         bool forMe = p.IsDirect && p.DestinationHint == Node.Hint;
-        if (p.IsTraffic && p.IsDirect && p.Frame.NextHop != 0 && (p.Frame.NextHop != Node.Hint || forMe))
+        if (p.IsTraffic && p.IsDirect && p.Frame.NextHop != 0 && p.Frame.NextHop != Node.Hint)
         {
             _duplicates.MarkDirected(p.Key);
         }
@@ -726,30 +716,6 @@ public sealed class DeviceApp
                 _queue.RemoveAt(i);
             }
         }
-    }
-
-    private bool IsQueuedOwnReceiptFor(uint author)
-    {
-        byte hint = NodeId.HintOf(author);
-        for (int i = 0; i < _queue.Count; i++)
-        {
-            var q = (QueuedFrame)_queue[i]!;
-            if (!q.IsRelay && q.IsDirect && !q.Frame.WantAck && q.DestinationHint == hint)
-            {
-                return true;
-            }
-        }
-
-        for (int i = 0; i < _held.Count; i++)
-        {
-            var q = (QueuedFrame)_held[i]!;
-            if (q.IsDirect && !q.Frame.WantAck && q.DestinationHint == hint)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private bool IsDelivered(QueuedFrame own)

@@ -42,9 +42,6 @@ public sealed class DeviceCounters
     /// <summary>Own direct messages flooded once more because their delivery receipt did not come back in time after a neighbour repeated them.</summary>
     public int EndToEndRetries { get; internal set; }
 
-    /// <summary>Delivery receipts queued again because the message they cover came back flooded after a directed copy.</summary>
-    public int ReceiptsResent { get; internal set; }
-
     /// <summary>Flooded fallbacks relayed although their directed first copy, named to another node, was heard.</summary>
     public int FallbackRelays { get; internal set; }
 

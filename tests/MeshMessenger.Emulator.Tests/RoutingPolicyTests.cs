@@ -236,45 +236,10 @@ public sealed class RoutingPolicyTests
         Assert.Equal(1, rig.App.Counters.EndToEndRetries);
     }
 
-    [Theory]
-    [InlineData(true, true)]
-    [InlineData(true, false)]
-    [InlineData(false, true)]
-    public void Learned_routes_send_the_receipt_again_when_a_message_that_came_directed_comes_back_flooded(bool learned, bool firstDirected)
-    {
-        var rig = new DeviceRig(learned);
-        rig.Run(30_000);
-        var author = new MessengerNode(NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)9, 32).ToArray()), "peer", new MemoryEntryStore(), rig.Clock, FrameLimits.LoRa, false);
-        Assert.True(author.Chains.AddContact(Profile.Of(NodeIdentity.FromRootSecret(new byte[32]), "me", null)));
-        author.TakeOutbox();
-        uint sequence = author.SendText(rig.Node.Id, "hello");
-        Frame sent = Info(Assert.Single(author.TakeOutbox(), f => IsDirectFrom(f, author.Id) && Info(f).Sequence == sequence)).Frame;
-        Frame first = sent.Readdressed(sent.HopStart, firstDirected ? rig.Node.Hint : (byte)0, 0x55).Relayed(0x55, firstDirected ? rig.Node.Hint : (byte)0);
-
-        rig.App.OnReceive(FrameCodec.Encode(first, FrameLimits.LoRa), -120, -16); // too weak a link to learn a route from: the receipt floods
-        rig.Run(20_000);
-        Assert.Equal(1, Receipts(rig, author.Id));
-
-        // The author's flooded last try, relayed twice: the receipt goes again, once, and only after a directed copy.
-        Frame flooded = sent.Readdressed(sent.HopStart, 0, (byte)author.Id).Relayed(0x66, 0);
-        rig.App.OnReceive(FrameCodec.Encode(flooded, FrameLimits.LoRa), -80, 5);
-        rig.Run(20_000);
-        rig.App.OnReceive(FrameCodec.Encode(flooded.Relayed(0x77, 0), FrameLimits.LoRa), -80, 5);
-        rig.Run(20_000);
-        int again = learned && firstDirected ? 1 : 0;
-        Assert.Equal(1 + again, Receipts(rig, author.Id));
-        Assert.Equal(again, rig.App.Counters.ReceiptsResent);
-    }
-
     private static PacketInfo Info(byte[] frame)
     {
         Assert.Equal(ProtocolError.None, PacketInfo.TryRead(frame, FrameLimits.LoRa, out PacketInfo? info));
         return info!;
-    }
-
-    private static int Receipts(DeviceRig rig, uint to)
-    {
-        return rig.Radio.Sent.Count(f => Info(f).Author == rig.Node.Id && Info(f).IsDirect && Info(f).DestinationHint == (byte)to);
     }
 
     [Theory]

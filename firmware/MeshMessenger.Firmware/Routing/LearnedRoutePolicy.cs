@@ -51,9 +51,6 @@ public sealed class LearnedRoutePolicy : RoutingPolicy
     public override bool RelaysFallback => true;
 
     /// <inheritdoc />
-    public override bool ResendsReceipt => true;
-
-    /// <inheritdoc />
     public override void Learn(PacketInfo packet, double snrDb, long nowMs)
     {
         if (packet.Author == 0 || packet.Frame.Type != Protocol.Frames.FrameType.Entry)

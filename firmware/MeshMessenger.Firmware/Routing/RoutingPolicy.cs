@@ -42,14 +42,6 @@ public abstract class RoutingPolicy
     public virtual bool RelaysFallback => false;
 
     /// <summary>
-    /// True to send a delivery receipt again when a flooded copy of a message addressed to us arrives after a directed
-    /// one: its author's last try, because our receipt did not reach it (the recipient's side of
-    /// <see cref="ReceiptTimeoutMs"/>; NextHopRouter::shouldFilterReceived, NextHopRouter.cpp:91-97 at meshtastic/firmware
-    /// 77540685, answers a repeated request again).
-    /// </summary>
-    public virtual bool ResendsReceipt => false;
-
-    /// <summary>
     /// True to listen, after sending a frame nothing retries (a receipt) to a relay named by <see cref="UnretriedNextHop"/>,
     /// for that relay's repeat, and to flood the frame once if it does not come within <see cref="AckTimeoutMs"/>.
     /// </summary>

@@ -333,15 +333,6 @@ public sealed class MessengerNode
         }
     }
 
-    /// <summary>
-    /// The author of (<paramref name="author"/>, <paramref name="sequence"/>) sent it again, so it did not hear this node's
-    /// delivery receipt: queue that receipt again. True if one was queued (docs/protocol.md §7).
-    /// </summary>
-    public bool ResendReceipt(uint author, uint sequence)
-    {
-        return _receipts.Resend(author, sequence);
-    }
-
     /// <summary>Tells <paramref name="author"/> that this node has read their messages up to and including <paramref name="sequence"/> (one receipt for the run).</summary>
     public void MarkRead(uint author, uint sequence)
     {

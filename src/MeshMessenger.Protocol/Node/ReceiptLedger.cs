@@ -209,48 +209,6 @@ internal sealed class ReceiptLedger
         return true;
     }
 
-    /// <summary>Own entries looked at, newest first, for the receipt to send again: a retransmission follows its message within seconds.</summary>
-    public const int ResendProbe = 64;
-
-    /// <summary>
-    /// Queues again the delivery receipt this node wrote for (<paramref name="author"/>, <paramref name="sequence"/>),
-    /// looking at no more than <see cref="ResendProbe"/> own entries; false if none of them is that receipt.
-    /// </summary>
-    public bool Resend(uint author, uint sequence)
-    {
-        Profile? peer = _chains.ProfileOf(author);
-        uint low;
-        uint high;
-        if (peer == null || !_chains.Store.TryGetRange(_id, out low, out high))
-        {
-            return false;
-        }
-
-        byte[]? key = _keys.CachedDirectKey(_keys.Own, peer);
-        uint oldest = high - low >= ResendProbe ? high - ResendProbe + 1 : low;
-        for (uint s = high; key != null && s >= oldest && s <= high; s--)
-        {
-            StoredEntry? own = _chains.Store.Get(_id, s);
-            if (own != null && own.Entry.Kind == EntryKind.DeliveryReceipt && own.Entry.Hint == NodeId.HintOf(author))
-            {
-                byte[]? plain = BodyCipher.Open(key, own.Entry);
-                ReceiptBody? receipt;
-                if (plain != null && ReceiptBody.TryDecode(plain, author, out receipt) == ProtocolError.None && receipt!.Covers(sequence))
-                {
-                    _outbox.Transmit(own.Entry, false);
-                    return true;
-                }
-            }
-
-            if (s == 0)
-            {
-                break;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>Finds the delivery receipts this node already wrote to <paramref name="author"/> (after a restore they came back from neighbours).</summary>
     private void ScanOwnReceipts(uint author)
     {
