@@ -375,7 +375,7 @@ public sealed class DeviceApp
         {
             // Channel activity: Meshtastic draws the whole contention delay again (RadioLibInterface.cpp:457-464,
             // setTransmitDelay); otherwise back off a random number of slots (mesh-alg.mdx, layer 1).
-            next.NotBeforeMs = now + (Policy.FollowsMeshtasticFirmware ? ContentionDelayMs(next, now) : (_context.Next(1 << RoutingPolicy.CwMin) + 1) * _context.SlotMs);
+            next.NotBeforeMs = now + (Policy.RedrawsDelayWhenBusy ? ContentionDelayMs(next, now) : (_context.Next(1 << RoutingPolicy.CwMin) + 1) * _context.SlotMs);
             Counters.LbtDeferrals++;
             return;
         }

@@ -281,6 +281,24 @@ public sealed class RoutingPolicyTests
         return rig.Radio.Sent.Where(f => Info(f).Author == rig.Node.Id && Info(f).IsDirect && Info(f).DestinationHint == (byte)to).Select(f => Info(f).Frame).ToList();
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void On_a_busy_channel_a_flood_relay_draws_its_contention_delay_again_instead_of_scanning_every_few_slots(bool learned)
+    {
+        var rig = new DeviceRig(learned);
+        rig.Run(30_000);
+        rig.App.OnReceive(DirectFrame(2, 0, 0x33), -80, 5); // flooded: relayed after at least 2·CWmax slots
+        rig.Radio.IsChannelBusy = true;
+        int before = rig.App.Counters.LbtDeferrals;
+        rig.Run(20_000);
+        int scans = rig.App.Counters.LbtDeferrals - before;
+
+        // Every draw waits at least 2·CWmax·slot = 448 ms, so 20 s hold at most 45 scans; 1 to 8 slots would be 89 or more.
+        Assert.InRange(scans, 1, 45);
+        Assert.Empty(Relayed(rig));
+    }
+
     [Fact]
     public void Learned_routes_wait_for_the_receipt_about_a_round_trip_of_the_route_and_only_after_a_directed_copy()
     {

@@ -15,8 +15,10 @@ namespace MeshMessenger.Firmware.Routing;
 /// relay, which covers nodes hidden behind the first relay (Meshtastic firmware#8274); two repeats do.</item>
 /// <item>Retransmission timeouts adapt to the echo delays actually seen (EWMA) instead of a fixed
 /// 4.5 s, with 2 retries; a route that failed is forgotten and the retry floods.</item>
-/// <item>A receipt (never retried) names its next hop only if that hop was heard repeating one of our frames;
-/// otherwise it floods.</item>
+/// <item>A directed DM whose first hop repeated it still waits for its delivery receipt, about one round trip of its
+/// route; if none comes it is flooded once more (the echo proves the first hop only).</item>
+/// <item>A receipt (never retried end to end) names a relay as next hop and floods once if that relay does not repeat
+/// it; it names its recipient only if that node was proven to hear us; otherwise it floods.</item>
 /// <item>A flooded copy of a direct frame first heard directed to another next hop is relayed: the directed try failed
 /// and its sender fell back to flooding (Meshtastic's NextHopRouter).</item>
 /// <item>Load shaping: above 40 % channel utilisation, floods are not relayed beyond the second hop.</item>
@@ -49,6 +51,9 @@ public sealed class LearnedRoutePolicy : RoutingPolicy
 
     /// <inheritdoc />
     public override bool RelaysFallback => true;
+
+    /// <inheritdoc />
+    public override bool RedrawsDelayWhenBusy => true;
 
     /// <inheritdoc />
     public override void Learn(PacketInfo packet, double snrDb, long nowMs)

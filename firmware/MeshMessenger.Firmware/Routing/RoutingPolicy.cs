@@ -48,6 +48,13 @@ public abstract class RoutingPolicy
     public virtual bool ChecksUnretriedHop => false;
 
     /// <summary>
+    /// True to draw a frame's whole contention delay again when the channel is busy as it is due (RadioLibInterface.cpp:457-464
+    /// at meshtastic/firmware 77540685); false to back off 1 to 2^CWmin slots. Every scan of a busy channel may miss the
+    /// packet on air (docs/emulator.md §2, CAD), so scanning again every few slots ends in transmitting over it.
+    /// </summary>
+    public virtual bool RedrawsDelayWhenBusy => FollowsMeshtasticFirmware;
+
+    /// <summary>
     /// True for the Meshtastic reference: <see cref="DeviceApp"/> then keeps meshtastic/firmware's queue order and
     /// eviction (MeshPacketQueue.cpp), its timers (an own frame's acknowledgement timer starts when the frame enters
     /// the queue and grows by the airtime of each frame heard or queued meanwhile, ReliableRouter.cpp), re-draws a
