@@ -431,9 +431,10 @@ public sealed class DeviceApp
             if (p.IsDirect && frame.HopLimit > 0 && frame.NextHop == 0)
             {
                 // The node named no next hop (an answer to a relayed want names the asker's relay): route it.
-                byte nextHop = frame.WantAck ? Policy.OwnNextHop(p.DestinationHint, 0, now) : Policy.UnretriedNextHop(p.DestinationHint, now);
+                bool check = !frame.WantAck && Policy.ChecksUnretriedHop && p.IsReceipt && p.Author == Node.Id;
+                byte nextHop = frame.WantAck ? Policy.OwnNextHop(p.DestinationHint, 0, now) : Policy.UnretriedNextHop(p.DestinationHint, check, now);
                 frame = frame.Readdressed(frame.HopLimit, nextHop, Node.Hint);
-                checksHop = !frame.WantAck && Policy.ChecksUnretriedHop && nextHop != 0 && nextHop != p.DestinationHint && p.Author == Node.Id;
+                checksHop = check && nextHop != 0 && nextHop != p.DestinationHint;
             }
 
             _duplicates.Hear(p.Key);

@@ -83,22 +83,23 @@ public sealed class RoutingPolicyTests
         var me = new LearnedRoutePolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
         me.Learn(Packet(2, 0, 0x55, author: 0x0A0B0C42), 0, 0);
         Assert.Equal(0x55, me.OwnNextHop(0x42, 0, 1));
-        Assert.Equal(0x55, me.UnretriedNextHop(0x42, 1)); // a relay: named, and its repeat awaited (ChecksUnretriedHop)
+        Assert.Equal(0x55, me.UnretriedNextHop(0x42, true, 1)); // a relay: named, and its repeat awaited (ChecksUnretriedHop)
+        Assert.Equal(0, me.UnretriedNextHop(0x42, false, 1)); // unchecked (not a receipt): only over a proven hop
         Assert.True(me.ChecksUnretriedHop);
-        Assert.Equal(0, me.UnretriedNextHop(0x42, 2 + (30L * 60 * 1000))); // the route expired
+        Assert.Equal(0, me.UnretriedNextHop(0x42, true, 2 + (30L * 60 * 1000))); // the route expired
 
         // A recipient named as the first hop that answers with its delivery receipt proves the link as well.
         var other = new LearnedRoutePolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
         other.Learn(Packet(3, 0, 0x42, author: 0x0A0B0C42), 0, 0); // heard straight from the recipient
-        Assert.Equal(0, other.UnretriedNextHop(0x42, 1));
+        Assert.Equal(0, other.UnretriedNextHop(0x42, true, 1));
         other.OnReached(0x42, 1);
-        Assert.Equal(0x42, other.UnretriedNextHop(0x42, 2));
+        Assert.Equal(0x42, other.UnretriedNextHop(0x42, true, 2));
 
         // The reference names its bidirectional route for every direct frame (NextHopRouter::send).
         var reference = new ManagedFloodingPolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
         reference.OnEcho(Packet(2, 0, 0x55), 0x55, 0, 0);
         reference.Learn(Packet(2, 0, 0x55, author: 0x0A0B0C42), 0, 0);
-        Assert.Equal(0x55, reference.UnretriedNextHop(0x42, 1));
+        Assert.Equal(0x55, reference.UnretriedNextHop(0x42, true, 1));
     }
 
     // A direct frame of author 0x01020304 to hint 0x42, as heard from relay 0x33 naming next hop nextHop.

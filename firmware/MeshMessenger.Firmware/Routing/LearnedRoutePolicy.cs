@@ -125,16 +125,17 @@ public sealed class LearnedRoutePolicy : RoutingPolicy
     /// <remarks>
     /// A receipt travels against the direction its route was learned in, links are not symmetric, and nothing
     /// retries it end to end. A relay as next hop is named and its repeat awaited (<see cref="ChecksUnretriedHop"/>: if
-    /// it does not repeat, the receipt floods). The recipient itself as next hop repeats nothing, so it is named only
+    /// it does not repeat, the receipt floods). Other unretried frames, and the recipient itself as next hop (it
+    /// repeats nothing), name a next hop only
     /// when it has been heard repeating one of our frames or answering a DM we named it for within the route lifetime
     /// (the link works our way); otherwise the receipt floods.
     /// </remarks>
-    public override byte UnretriedNextHop(byte destinationHint, long nowMs)
+    public override byte UnretriedNextHop(byte destinationHint, bool checksHop, long nowMs)
     {
         byte nextHop = OwnNextHop(destinationHint, 0, nowMs);
         long heard = _echoedAtMs[nextHop];
         bool proven = heard >= 0 && nowMs - heard < RouteLifetimeMs;
-        return nextHop != 0 && (proven || nextHop != destinationHint) ? nextHop : (byte)0;
+        return nextHop != 0 && (proven || (checksHop && nextHop != destinationHint)) ? nextHop : (byte)0;
     }
 
     /// <inheritdoc />

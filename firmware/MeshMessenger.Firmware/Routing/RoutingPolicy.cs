@@ -42,8 +42,8 @@ public abstract class RoutingPolicy
     public virtual bool RelaysFallback => false;
 
     /// <summary>
-    /// True to listen, after sending a frame nothing retries (a receipt) to a relay named by <see cref="UnretriedNextHop"/>,
-    /// for that relay's repeat, and to flood the frame once if it does not come within <see cref="AckTimeoutMs"/>.
+    /// True to listen, after sending a receipt (which nothing retries) to a relay named by <see cref="UnretriedNextHop"/>,
+    /// for that relay's repeat, and to flood the receipt once if it does not come within <see cref="AckTimeoutMs"/>.
     /// </summary>
     public virtual bool ChecksUnretriedHop => false;
 
@@ -86,7 +86,10 @@ public abstract class RoutingPolicy
     /// of a first attempt, as meshtastic/firmware names a next hop for every non-broadcast it sends, ACKs included
     /// (NextHopRouter::send, src/mesh/NextHopRouter.cpp).
     /// </summary>
-    public virtual byte UnretriedNextHop(byte destinationHint, long nowMs)
+    /// <param name="destinationHint">The recipient's hint.</param>
+    /// <param name="checksHop">True when the sender will listen for the named relay's repeat (<see cref="ChecksUnretriedHop"/>, receipts).</param>
+    /// <param name="nowMs">Now.</param>
+    public virtual byte UnretriedNextHop(byte destinationHint, bool checksHop, long nowMs)
     {
         return OwnNextHop(destinationHint, 0, nowMs);
     }
