@@ -21,6 +21,8 @@ namespace MeshMessenger.Firmware.Routing;
 /// it; it names its recipient only if that node was proven to hear us; otherwise it floods.</item>
 /// <item>A flooded copy of a direct frame first heard directed to another next hop is relayed: the directed try failed
 /// and its sender fell back to flooding (Meshtastic's NextHopRouter).</item>
+/// <item>A frame due on a busy channel draws its whole contention delay again, as Meshtastic does, rather than
+/// scanning again a few slots later: every scan may miss the packet on air.</item>
 /// <item>Load shaping: above 40 % channel utilisation, floods are not relayed beyond the second hop.</item>
 /// </list>
 /// </summary>
