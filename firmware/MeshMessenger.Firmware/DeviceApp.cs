@@ -281,6 +281,13 @@ public sealed class DeviceApp
                 StartAwaiting(sent, now);
             }
         }
+        else if (sent != null && sent.ChecksHop)
+        {
+            // A receipt sent to a relay not yet proven to hear us: that relay's repeat is awaited, else it floods once.
+            sent.SentAtMs = now;
+            sent.Attempt = Policy.MaxRetransmissions - 1;
+            StartAwaiting(sent, now);
+        }
 
         // Never transmit straight after an operation: every frame waits a fresh contention delay first
         // (RadioLibInterface.cpp:363-369 and the setTransmitDelay call on ISR_TX, :408-420).
@@ -368,7 +375,7 @@ public sealed class DeviceApp
         {
             // Channel activity: Meshtastic draws the whole contention delay again (RadioLibInterface.cpp:457-464,
             // setTransmitDelay); otherwise back off a random number of slots (mesh-alg.mdx, layer 1).
-            next.NotBeforeMs = now + (Policy.FollowsMeshtasticFirmware ? ContentionDelayMs(next, now) : (_context.Next(1 << RoutingPolicy.CwMin) + 1) * _context.SlotMs);
+            next.NotBeforeMs = now + (Policy.RedrawsDelayWhenBusy ? ContentionDelayMs(next, now) : (_context.Next(1 << RoutingPolicy.CwMin) + 1) * _context.SlotMs);
             Counters.LbtDeferrals++;
             return;
         }
@@ -420,15 +427,19 @@ public sealed class DeviceApp
 
             PacketInfo p = info!;
             Frame frame = p.Frame;
+            bool checksHop = false;
             if (p.IsDirect && frame.HopLimit > 0 && frame.NextHop == 0)
             {
                 // The node named no next hop (an answer to a relayed want names the asker's relay): route it.
-                byte nextHop = frame.WantAck ? Policy.OwnNextHop(p.DestinationHint, 0, now) : Policy.UnretriedNextHop(p.DestinationHint, now);
+                bool check = !frame.WantAck && Policy.ChecksUnretriedHop && p.IsReceipt && p.Author == Node.Id;
+                byte nextHop = frame.WantAck ? Policy.OwnNextHop(p.DestinationHint, 0, now) : Policy.UnretriedNextHop(p.DestinationHint, check, now);
                 frame = frame.Readdressed(frame.HopLimit, nextHop, Node.Hint);
+                checksHop = check && nextHop != 0 && nextHop != p.DestinationHint;
             }
 
             _duplicates.Hear(p.Key);
             var own = new QueuedFrame(frame, p.Key, false, p.IsDirect, p.DestinationHint, now);
+            own.ChecksHop = checksHop;
             own.Sequence = p.Sequence;
             own.AirtimeMs = TimeOnAir.Milliseconds(_modulation, frames[i].Length);
             if (_held.Count >= MaxHeldFrames)
@@ -587,7 +598,7 @@ public sealed class DeviceApp
         for (int i = 0; i < _awaiting.Count; i++)
         {
             var a = (QueuedFrame)_awaiting[i]!;
-            if (a.Key == p.Key)
+            if (a.Key == p.Key && !a.AwaitingReceipt)
             {
                 _awaiting.RemoveAt(i);
                 Counters.EchoAcks++;
@@ -597,6 +608,7 @@ public sealed class DeviceApp
                 }
 
                 Policy.OnEcho(p, p.Frame.Relay, now - a.SentAtMs, now);
+                AwaitReceipt(a, now);
                 return;
             }
         }
@@ -604,6 +616,26 @@ public sealed class DeviceApp
         if (p.IsDirect)
         {
             Policy.OnEcho(p, p.Frame.Relay, 0, now);
+        }
+    }
+
+    /// <summary>
+    /// A neighbour repeated an own direct message: that proves the first hop only. If the policy says so, the message
+    /// keeps waiting, now for its delivery receipt, and is flooded once more if none comes in time.
+    /// </summary>
+    private void AwaitReceipt(QueuedFrame a, long now)
+    {
+        if (!a.IsDirect || !a.Frame.WantAck || a.Frame.Type != FrameType.Entry || a.Attempt >= Policy.MaxRetransmissions || IsDelivered(a))
+        {
+            return;
+        }
+
+        long wait = Policy.ReceiptTimeoutMs(a.DestinationHint, a.Frame.NextHop, a.AirtimeMs, now);
+        if (wait >= 0)
+        {
+            a.AwaitingReceipt = true;
+            a.AckDeadlineMs = a.SentAtMs + wait;
+            _awaiting.Add(a);
         }
     }
 
@@ -618,6 +650,19 @@ public sealed class DeviceApp
             }
 
             _awaiting.RemoveAt(i);
+            if (a.AwaitingReceipt)
+            {
+                // No receipt in time although the first hop took it: flood it once, as a last attempt.
+                var flood = new QueuedFrame(a.Frame.Readdressed(a.Frame.HopStart, 0, Node.Hint), a.Key, false, true, a.DestinationHint, now + Policy.OriginDelayMs(now));
+                flood.Attempt = Policy.MaxRetransmissions;
+                flood.AirtimeMs = a.AirtimeMs;
+                flood.SentAtMs = a.SentAtMs;
+                flood.Sequence = a.Sequence;
+                Enqueue(flood);
+                Counters.EndToEndRetries++;
+                continue;
+            }
+
             if (a.Attempt >= Policy.MaxRetransmissions)
             {
                 Policy.OnUnacknowledged(a.DestinationHint, a.Frame.NextHop, now);

@@ -39,6 +39,9 @@ public sealed class DeviceCounters
     /// <summary>Own direct messages whose retransmissions the recipient's delivery receipt ended.</summary>
     public int ReceiptAcks { get; internal set; }
 
+    /// <summary>Own direct messages flooded once more because their delivery receipt did not come back in time after a neighbour repeated them.</summary>
+    public int EndToEndRetries { get; internal set; }
+
     /// <summary>Flooded fallbacks relayed although their directed first copy, named to another node, was heard.</summary>
     public int FallbackRelays { get; internal set; }
 

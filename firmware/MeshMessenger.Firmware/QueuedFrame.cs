@@ -56,6 +56,12 @@ internal sealed class QueuedFrame
     /// <summary>For a relay: the frame as heard, so the contention delay can be drawn again (setTransmitDelay).</summary>
     public PacketInfo? Heard { get; set; }
 
+    /// <summary>For an own direct entry a neighbour already repeated: waiting for the recipient's delivery receipt, not an echo.</summary>
+    public bool AwaitingReceipt { get; set; }
+
+    /// <summary>For an own frame nothing retries (a receipt) sent to a relay not proven to hear us: await its repeat, else flood once.</summary>
+    public bool ChecksHop { get; set; }
+
     /// <summary>For a relay: the SNR the frame was heard at.</summary>
     public double HeardSnrDb { get; set; }
 

@@ -1,6 +1,9 @@
 using MeshMessenger.Firmware.Routing;
 using MeshMessenger.Protocol;
+using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Node;
 using MeshMessenger.Radio.LoRa;
 
 namespace MeshMessenger.Emulator.Tests;
@@ -75,28 +78,28 @@ public sealed class RoutingPolicyTests
     }
 
     [Fact]
-    public void Learned_routes_route_a_receipt_only_over_a_hop_heard_repeating_ours_while_managed_flooding_always_routes_it()
+    public void Learned_routes_route_a_receipt_to_a_relay_but_to_the_recipient_only_when_proven_while_managed_flooding_always_routes_it()
     {
         var me = new LearnedRoutePolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
         me.Learn(Packet(2, 0, 0x55, author: 0x0A0B0C42), 0, 0);
         Assert.Equal(0x55, me.OwnNextHop(0x42, 0, 1));
-        Assert.Equal(0, me.UnretriedNextHop(0x42, 1)); // 0x55 never repeated ours: a receipt floods
-        me.OnEcho(Packet(2, 0, 0x55), 0x55, 0, 2);      // 0x55 repeats one of our frames: it hears us
-        Assert.Equal(0x55, me.UnretriedNextHop(0x42, 3));
-        Assert.Equal(0, me.UnretriedNextHop(0x42, 2 + (30L * 60 * 1000))); // that proof lasts the route lifetime
+        Assert.Equal(0x55, me.UnretriedNextHop(0x42, true, 1)); // a relay: named, and its repeat awaited (ChecksUnretriedHop)
+        Assert.Equal(0, me.UnretriedNextHop(0x42, false, 1)); // unchecked (not a receipt): only over a proven hop
+        Assert.True(me.ChecksUnretriedHop);
+        Assert.Equal(0, me.UnretriedNextHop(0x42, true, 2 + (30L * 60 * 1000))); // the route expired
 
         // A recipient named as the first hop that answers with its delivery receipt proves the link as well.
         var other = new LearnedRoutePolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
         other.Learn(Packet(3, 0, 0x42, author: 0x0A0B0C42), 0, 0); // heard straight from the recipient
-        Assert.Equal(0, other.UnretriedNextHop(0x42, 1));
+        Assert.Equal(0, other.UnretriedNextHop(0x42, true, 1));
         other.OnReached(0x42, 1);
-        Assert.Equal(0x42, other.UnretriedNextHop(0x42, 2));
+        Assert.Equal(0x42, other.UnretriedNextHop(0x42, true, 2));
 
         // The reference names its bidirectional route for every direct frame (NextHopRouter::send).
         var reference = new ManagedFloodingPolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
         reference.OnEcho(Packet(2, 0, 0x55), 0x55, 0, 0);
         reference.Learn(Packet(2, 0, 0x55, author: 0x0A0B0C42), 0, 0);
-        Assert.Equal(0x55, reference.UnretriedNextHop(0x42, 1));
+        Assert.Equal(0x55, reference.UnretriedNextHop(0x42, true, 1));
     }
 
     // A direct frame of author 0x01020304 to hint 0x42, as heard from relay 0x33 naming next hop nextHop.
@@ -181,6 +184,139 @@ public sealed class RoutingPolicyTests
         long adapted = me.AckTimeoutMs(1000, 0);
         Assert.Equal(2000 + 900 + 224, adapted); // 2·airtime + 1.5·600 ms + 8 slots
         Assert.Equal(2, me.MaxRetransmissions);
+    }
+
+    // Teaches the rig a route to its peer through neighbour 0x55 (a frame of the peer's, one hop old, heard from 0x55).
+    private static void LearnRouteToPeerVia55(DeviceRig rig)
+    {
+        uint a = rig.Peer.NodeId;
+        var header = new byte[] { 0x41, (byte)(a >> 24), (byte)(a >> 16), (byte)(a >> 8), (byte)a, 5, 0, 0, 0, 0, 9, 9, 9, 9, 9, 9, 9, 9, 0x42 };
+        byte[] payload = [.. header, .. new byte[80]];
+        rig.App.OnReceive(FrameCodec.Encode(new Frame(FrameType.Entry, 2, 3, false, 0, 0x55, payload), FrameLimits.LoRa), -80, 5);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Learned_routes_flood_a_directed_DM_once_more_when_its_first_hop_repeats_it_but_no_receipt_comes(bool receiptComes)
+    {
+        var rig = new DeviceRig(learnedRoutes: true);
+        LearnRouteToPeerVia55(rig);
+        uint sequence = rig.SendDm();
+        rig.Run(1_000);
+        Frame first = Assert.Single(rig.SentEntries(sequence));
+        Assert.Equal(0x55, first.NextHop);
+
+        // 0x55 repeats it toward the recipient: the first hop took it, nothing more is known.
+        rig.App.OnReceive(FrameCodec.Encode(first.Relayed(0x55, 0x66), FrameLimits.LoRa), -80, 5);
+        Assert.Equal(1, rig.App.AwaitingAcks); // now waiting for the delivery receipt
+        if (receiptComes)
+        {
+            var recipient = new MessengerNode(NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)9, 32).ToArray()), "peer", new MemoryEntryStore(), rig.Clock, FrameLimits.LoRa, false);
+            Assert.True(recipient.Chains.AddContact(Profile.Of(NodeIdentity.FromRootSecret(new byte[32]), "me", null)));
+            byte[] dm = FrameCodec.Encode(first, FrameLimits.LoRa);
+            Assert.Equal(ProtocolError.None, recipient.Receive(dm, 0, dm.Length));
+            rig.App.OnReceive(Assert.Single(recipient.TakeOutbox(), f => IsDirectFrom(f, recipient.Id)), -80, 5);
+        }
+
+        rig.Run(300_000);
+        List<Frame> sent = rig.SentEntries(sequence);
+        Assert.Equal(0, rig.App.AwaitingAcks);
+        Assert.Equal(0, rig.App.Counters.Retransmissions);
+        if (receiptComes)
+        {
+            Assert.Single(sent);
+            Assert.Equal(0, rig.App.Counters.EndToEndRetries);
+            return;
+        }
+
+        // No receipt: one flooded copy with a fresh hop limit, and nothing after it.
+        Assert.Equal(2, sent.Count);
+        Assert.Equal(0, sent[1].NextHop);
+        Assert.Equal(sent[1].HopStart, sent[1].HopLimit);
+        Assert.Equal(1, rig.App.Counters.EndToEndRetries);
+    }
+
+    private static PacketInfo Info(byte[] frame)
+    {
+        Assert.Equal(ProtocolError.None, PacketInfo.TryRead(frame, FrameLimits.LoRa, out PacketInfo? info));
+        return info!;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Learned_routes_flood_a_receipt_once_when_the_relay_it_names_does_not_repeat_it(bool relayRepeats)
+    {
+        var rig = new DeviceRig(learnedRoutes: true);
+        LearnRouteToPeerVia55(rig);
+        rig.Run(30_000);
+        var author = new MessengerNode(NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)9, 32).ToArray()), "peer", new MemoryEntryStore(), rig.Clock, FrameLimits.LoRa, false);
+        Assert.True(author.Chains.AddContact(Profile.Of(NodeIdentity.FromRootSecret(new byte[32]), "me", null)));
+        author.TakeOutbox();
+        uint sequence = author.SendText(rig.Node.Id, "hello");
+        Frame dm = Info(Assert.Single(author.TakeOutbox(), f => IsDirectFrom(f, author.Id) && Info(f).Sequence == sequence)).Frame;
+        rig.App.OnReceive(FrameCodec.Encode(dm.Relayed(0x55, 0), FrameLimits.LoRa), -80, 5);
+        rig.Run(1_000);
+        List<Frame> receipts = ReceiptFrames(rig, author.Id);
+        Frame receipt = Assert.Single(receipts);
+        Assert.Equal(0x55, receipt.NextHop); // the relay the route names, not yet proven to hear us
+        if (relayRepeats)
+        {
+            rig.App.OnReceive(FrameCodec.Encode(receipt.Relayed(0x55, 0), FrameLimits.LoRa), -80, 5);
+        }
+
+        rig.Run(60_000);
+        receipts = ReceiptFrames(rig, author.Id);
+        Assert.Equal(relayRepeats ? 1 : 2, receipts.Count);
+        if (!relayRepeats)
+        {
+            Assert.Equal(0, receipts[1].NextHop); // the one flooded copy
+        }
+
+        Assert.Equal(0, rig.App.AwaitingAcks);
+    }
+
+    private static List<Frame> ReceiptFrames(DeviceRig rig, uint to)
+    {
+        return rig.Radio.Sent.Where(f => Info(f).Author == rig.Node.Id && Info(f).IsDirect && Info(f).DestinationHint == (byte)to).Select(f => Info(f).Frame).ToList();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void On_a_busy_channel_a_flood_relay_draws_its_contention_delay_again_instead_of_scanning_every_few_slots(bool learned)
+    {
+        var rig = new DeviceRig(learned);
+        rig.Run(30_000);
+        rig.App.OnReceive(DirectFrame(2, 0, 0x33), -80, 5); // flooded: relayed after at least 2·CWmax slots
+        rig.Radio.IsChannelBusy = true;
+        int before = rig.App.Counters.LbtDeferrals;
+        rig.Run(20_000);
+        int scans = rig.App.Counters.LbtDeferrals - before;
+
+        // Every draw waits at least 2·CWmax·slot = 448 ms, so 20 s hold at most 45 scans; 1 to 8 slots would be 89 or more.
+        Assert.InRange(scans, 1, 45);
+        Assert.Empty(Relayed(rig));
+    }
+
+    [Fact]
+    public void Learned_routes_wait_for_the_receipt_about_a_round_trip_of_the_route_and_only_after_a_directed_copy()
+    {
+        var me = new LearnedRoutePolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
+        Assert.Equal(-1, me.ReceiptTimeoutMs(0x42, 0, 1000, 0)); // a flooded copy had its chance
+        me.Learn(Packet(2, 0, 0x55, author: 0x0A0B0C42), 0, 0);  // two hops through 0x55
+        long flood = ((2 * 8) + 256) * 28;
+        Assert.Equal((2 * (flood + 1000 + flood + 1000)) + flood, me.ReceiptTimeoutMs(0x42, 0x55, 1000, 1));
+        me.OnEcho(Packet(2, 0, 0x55), 0x55, 600, 2);
+        Assert.Equal((2 * (600 + 1000 + flood + 1000)) + flood, me.ReceiptTimeoutMs(0x42, 0x55, 1000, 3));
+        Assert.Equal(-1, new ManagedFloodingPolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0))).ReceiptTimeoutMs(0x42, 0x55, 1000, 0));
+    }
+
+    private static bool IsDirectFrom(byte[] frame, uint author)
+    {
+        Assert.Equal(ProtocolError.None, PacketInfo.TryRead(frame, FrameLimits.LoRa, out PacketInfo? info));
+        return info!.IsDirect && info.Author == author;
     }
 
     [Fact]

@@ -15,10 +15,14 @@ namespace MeshMessenger.Firmware.Routing;
 /// relay, which covers nodes hidden behind the first relay (Meshtastic firmware#8274); two repeats do.</item>
 /// <item>Retransmission timeouts adapt to the echo delays actually seen (EWMA) instead of a fixed
 /// 4.5 s, with 2 retries; a route that failed is forgotten and the retry floods.</item>
-/// <item>A receipt (never retried) names its next hop only if that hop was heard repeating one of our frames;
-/// otherwise it floods.</item>
+/// <item>A directed DM whose first hop repeated it still waits for its delivery receipt, about one round trip of its
+/// route; if none comes it is flooded once more (the echo proves the first hop only).</item>
+/// <item>A receipt (never retried end to end) names a relay as next hop and floods once if that relay does not repeat
+/// it; it names its recipient only if that node was proven to hear us; otherwise it floods.</item>
 /// <item>A flooded copy of a direct frame first heard directed to another next hop is relayed: the directed try failed
 /// and its sender fell back to flooding (Meshtastic's NextHopRouter).</item>
+/// <item>A frame due on a busy channel draws its whole contention delay again, as Meshtastic does, rather than
+/// scanning again a few slots later: every scan may miss the packet on air.</item>
 /// <item>Load shaping: above 40 % channel utilisation, floods are not relayed beyond the second hop.</item>
 /// </list>
 /// </summary>
@@ -49,6 +53,9 @@ public sealed class LearnedRoutePolicy : RoutingPolicy
 
     /// <inheritdoc />
     public override bool RelaysFallback => true;
+
+    /// <inheritdoc />
+    public override bool RedrawsDelayWhenBusy => true;
 
     /// <inheritdoc />
     public override void Learn(PacketInfo packet, double snrDb, long nowMs)
@@ -114,16 +121,23 @@ public sealed class LearnedRoutePolicy : RoutingPolicy
     }
 
     /// <inheritdoc />
+    public override bool ChecksUnretriedHop => true;
+
+    /// <inheritdoc />
     /// <remarks>
     /// A receipt travels against the direction its route was learned in, links are not symmetric, and nothing
-    /// retries it: the route is used only when its next hop has been heard repeating one of our frames within the
-    /// route lifetime (the link works our way), otherwise the receipt floods.
+    /// retries it end to end. A relay as next hop is named and its repeat awaited (<see cref="ChecksUnretriedHop"/>: if
+    /// it does not repeat, the receipt floods). Other unretried frames, and the recipient itself as next hop (it
+    /// repeats nothing), name a next hop only
+    /// when it has been heard repeating one of our frames or answering a DM we named it for within the route lifetime
+    /// (the link works our way); otherwise the receipt floods.
     /// </remarks>
-    public override byte UnretriedNextHop(byte destinationHint, long nowMs)
+    public override byte UnretriedNextHop(byte destinationHint, bool checksHop, long nowMs)
     {
         byte nextHop = OwnNextHop(destinationHint, 0, nowMs);
         long heard = _echoedAtMs[nextHop];
-        return nextHop != 0 && heard >= 0 && nowMs - heard < RouteLifetimeMs ? nextHop : (byte)0;
+        bool proven = heard >= 0 && nowMs - heard < RouteLifetimeMs;
+        return nextHop != 0 && (proven || (checksHop && nextHop != destinationHint)) ? nextHop : (byte)0;
     }
 
     /// <inheritdoc />
@@ -131,6 +145,28 @@ public sealed class LearnedRoutePolicy : RoutingPolicy
     {
         double echo = _echoDelayMs < 0 ? 2 * CwMax * Context.SlotMs + (1 << CwMax) * Context.SlotMs : _echoDelayMs;
         return (2L * airtimeMs) + (long)(1.5 * echo) + (8L * Context.SlotMs);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Only for a directed copy: a flooded one had every neighbour's chance already. The round trip is bounded hop by
+    /// hop: out, the smoothed echo delay (a directed relay's wait and airtime); back, the receipt may flood, so the
+    /// longest contention wait (2·CWmax + 2^CWmax slots, RadioInterface.cpp:823-840 at meshtastic/firmware 77540685) and
+    /// its airtime; plus one origin wait for the receipt. Hops are the route's, or the hop limit when it was forgotten.
+    /// </remarks>
+    public override long ReceiptTimeoutMs(byte destinationHint, byte nextHop, int airtimeMs, long nowMs)
+    {
+        if (nextHop == 0)
+        {
+            return -1;
+        }
+
+        uint destination;
+        int hops = _routes.NextHopForHint(destinationHint, nowMs, out destination) != 0 ? _routes.HopsTo(destination, nowMs) : -1;
+        hops = hops < 1 ? Protocol.Node.MessengerNode.DefaultHopLimit : hops;
+        long flood = (long)((2 * CwMax) + (1 << CwMax)) * Context.SlotMs;
+        double echo = _echoDelayMs < 0 ? flood : _echoDelayMs;
+        return (hops * ((long)echo + airtimeMs + flood + airtimeMs)) + flood;
     }
 
     /// <inheritdoc />

@@ -33,6 +33,9 @@ public sealed class PacketInfo
     /// <summary>Recipient hint of a direct entry.</summary>
     public byte DestinationHint { get; private set; }
 
+    /// <summary>True if the frame carries a delivery or read receipt (the entry kind in its clear header).</summary>
+    public bool IsReceipt { get; private set; }
+
     /// <summary>True if the frame carries an entry or a fragment (relayable traffic).</summary>
     public bool IsTraffic => Frame.Type == FrameType.Entry || Frame.Type == FrameType.Fragment;
 
@@ -76,6 +79,8 @@ public sealed class PacketInfo
             p.Sequence = sequence;
             p.IsDirect = (kindByte >> 6) == (int)BodySealing.Direct;
             p.DestinationHint = (byte)hint;
+            int kind = kindByte & 0x3F;
+            p.IsReceipt = kind == (int)EntryKind.DeliveryReceipt || kind == (int)EntryKind.ReadReceipt;
             // The hop start is part of the key: an answer to a relayed want (hop start 1, docs/protocol.md §8.4) is a new
             // transmission of an entry the relays may have heard live, and its named relay must still repeat it.
             p.Key = (((long)author << 32) | sequence) ^ ((long)frame.HopStart << 60);

@@ -42,6 +42,19 @@ public abstract class RoutingPolicy
     public virtual bool RelaysFallback => false;
 
     /// <summary>
+    /// True to listen, after sending a receipt (which nothing retries) to a relay named by <see cref="UnretriedNextHop"/>,
+    /// for that relay's repeat, and to flood the receipt once if it does not come within <see cref="AckTimeoutMs"/>.
+    /// </summary>
+    public virtual bool ChecksUnretriedHop => false;
+
+    /// <summary>
+    /// True to draw a frame's whole contention delay again when the channel is busy as it is due (RadioLibInterface.cpp:457-464
+    /// at meshtastic/firmware 77540685); false to back off 1 to 2^CWmin slots. Every scan of a busy channel may miss the
+    /// packet on air (docs/emulator.md §2, CAD), so scanning again every few slots ends in transmitting over it.
+    /// </summary>
+    public virtual bool RedrawsDelayWhenBusy => FollowsMeshtasticFirmware;
+
+    /// <summary>
     /// True for the Meshtastic reference: <see cref="DeviceApp"/> then keeps meshtastic/firmware's queue order and
     /// eviction (MeshPacketQueue.cpp), its timers (an own frame's acknowledgement timer starts when the frame enters
     /// the queue and grows by the airtime of each frame heard or queued meanwhile, ReliableRouter.cpp), re-draws a
@@ -73,7 +86,10 @@ public abstract class RoutingPolicy
     /// of a first attempt, as meshtastic/firmware names a next hop for every non-broadcast it sends, ACKs included
     /// (NextHopRouter::send, src/mesh/NextHopRouter.cpp).
     /// </summary>
-    public virtual byte UnretriedNextHop(byte destinationHint, long nowMs)
+    /// <param name="destinationHint">The recipient's hint.</param>
+    /// <param name="checksHop">True when the sender will listen for the named relay's repeat (<see cref="ChecksUnretriedHop"/>, receipts).</param>
+    /// <param name="nowMs">Now.</param>
+    public virtual byte UnretriedNextHop(byte destinationHint, bool checksHop, long nowMs)
     {
         return OwnNextHop(destinationHint, 0, nowMs);
     }
@@ -98,6 +114,20 @@ public abstract class RoutingPolicy
     /// </summary>
     public virtual void OnReached(byte nextHop, long nowMs)
     {
+    }
+
+    /// <summary>
+    /// How long after its send an own direct message that a neighbour repeated may wait for the recipient's delivery
+    /// receipt before it is flooded once more, or -1 never: the echo proves only the first hop, and nothing retries a
+    /// copy lost further along a route.
+    /// </summary>
+    /// <param name="destinationHint">The recipient's hint.</param>
+    /// <param name="nextHop">The next hop the repeated copy named (0: it was flooded).</param>
+    /// <param name="airtimeMs">The message's time on air.</param>
+    /// <param name="nowMs">Now.</param>
+    public virtual long ReceiptTimeoutMs(byte destinationHint, byte nextHop, int airtimeMs, long nowMs)
+    {
+        return -1;
     }
 
     /// <summary>An own frame was never repeated despite its retransmissions.</summary>
