@@ -42,6 +42,28 @@ public sealed class ArchivePullTests
     }
 
     [Fact]
+    public void A_spoofed_first_hand_copy_does_not_take_every_ask_from_the_relay_that_carries_the_author()
+    {
+        // Hostile: the relay byte is not signed, so one copy of an author's entry sent with relay byte = the author's
+        // hint (a spoofer, or the author once heard at the edge of range) marks it first-hand. The neighbour that
+        // keeps carrying the author's entries must still be asked, every other ask.
+        var (log, store, entries) = Chain(1, 4);
+        Hold(store, entries, 0, 4);
+        uint author = log.Identity.Id;
+        var pull = new ArchivePull();
+        pull.NoteEntry(author, NodeId.HintOf(author));
+        pull.NoteEntry(author, 0x44);
+
+        var vias = new List<byte>();
+        while (pull.Next(store, out _, out byte via))
+        {
+            vias.Add(via);
+        }
+
+        Assert.Equal([NodeId.HintOf(author), (byte)0x44, NodeId.HintOf(author), (byte)0x44], vias);
+    }
+
+    [Fact]
     public void A_chain_held_from_past_its_start_is_asked_from_sequence_zero_and_a_complete_one_is_not_asked()
     {
         var (late, store, lateEntries) = Chain(2, 4);

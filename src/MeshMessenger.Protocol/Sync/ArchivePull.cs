@@ -54,6 +54,7 @@ public sealed class ArchivePull
 
             var added = new Source(relay, firstHand, _notes);
             added.AddedAt = _notes;
+            added.Relay = firstHand ? (byte)0 : relay;
             _sources.Set(author, added);
             return;
         }
@@ -64,6 +65,11 @@ public sealed class ArchivePull
         {
             source.Via = relay;
             source.FirstHand = firstHand || source.FirstHand;
+        }
+
+        if (!firstHand)
+        {
+            source.Relay = relay;
         }
 
         source.Asks = 0;
@@ -97,10 +103,12 @@ public sealed class ArchivePull
                 to = from + MaxRangeLength - 1;
             }
 
+            // The relay byte is not signed: one copy sent as if by the author (a spoofer, or the author once heard at the
+            // edge of range) marks it first-hand for good, so every other ask goes to the neighbour that last carried it.
+            via = source.FirstHand && source.Relay != 0 && source.Asks % 2 == 1 ? source.Relay : source.Via;
             source.Asks++;
             _cursor = index + 1;
             range = new SequenceRange(author, from, to);
-            via = source.Via;
             return true;
         }
 
@@ -169,6 +177,9 @@ public sealed class ArchivePull
         public byte Via { get; set; }
 
         public bool FirstHand { get; set; }
+
+        // The last neighbour other than the author that carried an entry of it; 0 if none.
+        public byte Relay { get; set; }
 
         public int Asks { get; set; }
 
