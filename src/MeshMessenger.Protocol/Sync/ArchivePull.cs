@@ -9,7 +9,8 @@ namespace MeshMessenger.Protocol.Sync;
 /// What an archive (<c>SyncAllChains</c>) pulls of the entries it missed on air (docs/protocol.md §8.5): every chain
 /// starts at sequence 0, so a held run that starts later, or has a hole, shows entries that exist and are not held.
 /// One want at a time, paced by the host, for the first such range of the next author in turn, addressed to the
-/// neighbour that carried that author's entries (the author itself once heard first-hand: it holds its whole chain).
+/// neighbour that carried that author's entries (the author itself once heard first-hand: it holds its whole chain; then every
+/// other want goes to the last other neighbour that carried it, as the unsigned relay byte can be spoofed).
 /// Bounded: at most <see cref="MaxAuthors"/> authors remembered (a new author, when full, takes the place of the one
 /// whose entry was noted longest ago among those that already had their turn, so the table follows who is on air now
 /// and a flood of new authors cannot push one out before it is looked at), <see cref="MaxRangeLength"/> entries a
