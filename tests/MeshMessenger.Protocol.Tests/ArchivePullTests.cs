@@ -42,6 +42,28 @@ public sealed class ArchivePullTests
     }
 
     [Fact]
+    public void A_spoofed_first_hand_copy_does_not_take_every_ask_from_the_relay_that_carries_the_author()
+    {
+        // Hostile: the relay byte is not signed, so one copy of an author's entry sent with relay byte = the author's
+        // hint (a spoofer, or the author once heard at the edge of range) marks it first-hand. The neighbour that
+        // keeps carrying the author's entries must still be asked, every other ask.
+        var (log, store, entries) = Chain(1, 4);
+        Hold(store, entries, 0, 4);
+        uint author = log.Identity.Id;
+        var pull = new ArchivePull();
+        pull.NoteEntry(author, NodeId.HintOf(author));
+        pull.NoteEntry(author, 0x44);
+
+        var vias = new List<byte>();
+        while (pull.Next(store, out _, out byte via))
+        {
+            vias.Add(via);
+        }
+
+        Assert.Equal([NodeId.HintOf(author), (byte)0x44, NodeId.HintOf(author), (byte)0x44], vias);
+    }
+
+    [Fact]
     public void A_chain_held_from_past_its_start_is_asked_from_sequence_zero_and_a_complete_one_is_not_asked()
     {
         var (late, store, lateEntries) = Chain(2, 4);
@@ -142,8 +164,13 @@ public sealed class ArchivePullTests
             pull.NoteEntry(id, 9);
         }
 
+        while (pull.Next(store, out _, out _))
+        {
+            // every author has its turn (old and kept are asked MaxAsks times)
+        }
+
         pull.NoteEntry(kept.Identity.Id, 2); // heard again: now the most recent
-        pull.NoteEntry(fresh.Identity.Id, 3); // full: the author noted longest ago (old) makes room
+        pull.NoteEntry(fresh.Identity.Id, 3); // full: of those that had their turn, the one noted longest ago (old) makes room
 
         var asked = new HashSet<uint>();
         while (pull.Next(store, out SequenceRange range, out _))
@@ -157,5 +184,50 @@ public sealed class ArchivePullTests
         pull.NoteEntry(old.Identity.Id, 1); // heard again: remembered again, in place of the oldest filler
         Assert.True(pull.Next(store, out SequenceRange again, out byte via));
         Assert.Equal((old.Identity.Id, (byte)1), (again.Author, via));
+    }
+
+    [Fact]
+    public void A_flood_of_new_authors_cannot_evict_an_author_before_its_turn()
+    {
+        // Hostile: an attacker keeps its own authors freshly noted (new signed entries, each with something to ask)
+        // and adds one new author per pull. The real author noted before is the one noted longest ago; it must still
+        // get its want rather than be pushed out before the cursor reaches it.
+        var store = new MemoryEntryStore(2 * ArchivePull.MaxAuthors, 4);
+        var pull = new ArchivePull();
+        var occupiers = new List<uint>();
+        for (byte fill = 1; fill < ArchivePull.MaxAuthors - 1; fill++)
+        {
+            var (log, _, entries) = Chain(fill, 1);
+            Hold(store, entries, 1); // sequence 0 missing: every occupier has a range to ask
+            occupiers.Add(log.Identity.Id);
+            pull.NoteEntry(log.Identity.Id, fill);
+        }
+
+        var (real, _, realEntries) = Chain(255, 2);
+        Hold(store, realEntries, 0, 2);
+        pull.NoteEntry(real.Identity.Id, 0x40);
+        pull.NoteEntry(900_000, 9);
+        Assert.Equal(ArchivePull.MaxAuthors, pull.Count);
+
+        bool asked = false;
+        for (uint step = 0; step < 2 * ArchivePull.MaxAuthors && !asked; step++)
+        {
+            Assert.True(pull.Next(store, out SequenceRange range, out byte via));
+            asked = range.Author == real.Identity.Id;
+            if (asked)
+            {
+                Assert.Equal((1u, 1u, (byte)0x40), (range.From, range.To, via));
+            }
+
+            foreach (uint occupier in occupiers)
+            {
+                pull.NoteEntry(occupier, 7);
+            }
+
+            pull.NoteEntry(1_000_000 + step, 7); // one new author per pull
+            Assert.Equal(ArchivePull.MaxAuthors, pull.Count);
+        }
+
+        Assert.True(asked, "the real author was evicted before its turn");
     }
 }

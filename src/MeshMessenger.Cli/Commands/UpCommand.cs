@@ -52,6 +52,17 @@ public static class UpCommand
             return 2;
         }
 
+        // --port and --udp-port take 0 (the system picks a free one as it binds, and up prints it); --mqtt-port does not:
+        // the emulated devices dial the broker at the configured port (Gateway:Mqtt:Port is 1 to 65535).
+        foreach ((string name, int value, int lowest) in new[] { ("--port", settings.Port, 0), ("--mqtt-port", settings.MqttPort, 1), ("--udp-port", settings.UdpPort, 0) })
+        {
+            if (value < lowest || value > IPEndPoint.MaxPort)
+            {
+                console.MarkupLineInterpolated($"[red]error:[/] {name} is {lowest} to {IPEndPoint.MaxPort}, not {value}");
+                return 2;
+            }
+        }
+
         foreach ((string name, int value, ProtocolType protocol) in new[] { ("--port", settings.Port, ProtocolType.Tcp), ("--mqtt-port", settings.MqttPort, ProtocolType.Tcp), ("--udp-port", settings.UdpPort, ProtocolType.Udp) })
         {
             if (value != 0 && !PortIsFree(value, protocol)) // 0: the system picks a free one as it binds
