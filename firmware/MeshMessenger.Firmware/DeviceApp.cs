@@ -7,6 +7,7 @@ using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Node;
 using MeshMessenger.Protocol.Platform;
 using MeshMessenger.Protocol.Receipts;
+using MeshMessenger.Protocol.Sync;
 using MeshMessenger.Radio.LoRa;
 
 namespace MeshMessenger.Firmware;
@@ -229,6 +230,16 @@ public sealed class DeviceApp
                     QueueRelay(p, snrDb, now);
                 }
 
+                return;
+            }
+
+            if (queued == null && IsRelayedAnswerFor(p, Node.Hint))
+            {
+                // An answer to a relayed want that names us to repeat it, heard before: the asker asked again, so our
+                // earlier repeat did not reach it, and the answer's key (author, sequence, hop start) is the same each
+                // time (docs/protocol.md §8.4). Repeated once per copy the answerer sends.
+                Counters.SyncAnswersRepeatedAgain++;
+                QueueRelay(p, snrDb, now);
                 return;
             }
 
@@ -472,6 +483,13 @@ public sealed class DeviceApp
                 StartAwaiting(own, now);
             }
         }
+    }
+
+    // An entry answering a relayed want (hop start and hop limit 1, docs/protocol.md §8.4) that names this node to repeat it.
+    private static bool IsRelayedAnswerFor(PacketInfo p, byte selfHint)
+    {
+        return p.Frame.Type == FrameType.Entry && p.Frame.HopStart == RelayedWant.HopLimit && p.Frame.HopLimit == RelayedWant.HopLimit
+            && p.Frame.NextHop == selfHint && !(p.IsDirect && p.DestinationHint == selfHint);
     }
 
     private void QueueRelay(PacketInfo p, double snrDb, long now)

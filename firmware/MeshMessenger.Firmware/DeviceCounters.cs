@@ -59,4 +59,7 @@ public sealed class DeviceCounters
 
     /// <summary>Relays dropped by the regional duty-cycle limit.</summary>
     public int DutyCycleDrops { get; internal set; }
+
+    /// <summary>Answers to a relayed want, naming this node, repeated again because the answerer sent them again (docs/protocol.md §8.4).</summary>
+    public int SyncAnswersRepeatedAgain { get; internal set; }
 }
