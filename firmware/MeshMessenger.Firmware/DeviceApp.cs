@@ -417,6 +417,7 @@ public sealed class DeviceApp
     {
         long now = _clock.MonotonicMilliseconds;
         byte[][] frames = Node.TakeOutbox();
+        PacketInfo? pieces = null; // the entry whose pieces are being taken, read from its first piece
         for (int i = 0; i < frames.Length; i++)
         {
             PacketInfo? info;
@@ -426,6 +427,16 @@ public sealed class DeviceApp
             }
 
             PacketInfo p = info!;
+            PacketInfo? first;
+            if (p.TryReadFragmentedEntry(out first))
+            {
+                pieces = first;
+            }
+
+            // The outbox holds an entry's pieces in order, the first carrying its clear header (docs/protocol.md §5.2):
+            // every piece of an own DM ends on its delivery receipt, as a single-frame DM does.
+            bool piece = pieces != null && p.Frame.Type == FrameType.Fragment && p.MessageId == pieces.MessageId;
+            PacketInfo carried = piece ? pieces! : p;
             Frame frame = p.Frame;
             bool checksHop = false;
             if (p.IsDirect && frame.HopLimit > 0 && frame.NextHop == 0)
@@ -440,7 +451,8 @@ public sealed class DeviceApp
             _duplicates.Hear(p.Key);
             var own = new QueuedFrame(frame, p.Key, false, p.IsDirect, p.DestinationHint, now);
             own.ChecksHop = checksHop;
-            own.Sequence = p.Sequence;
+            own.Sequence = carried.Sequence;
+            own.EndsOnReceipt = frame.WantAck && carried.IsDirect && carried.Author == Node.Id && (piece || frame.Type == FrameType.Entry);
             own.AirtimeMs = TimeOnAir.Milliseconds(_modulation, frames[i].Length);
             if (_held.Count >= MaxHeldFrames)
             {
@@ -592,31 +604,67 @@ public sealed class DeviceApp
         }
     }
 
+    /// <summary>
+    /// A neighbour repeated one of our frames: the implicit ACK, and for learned routes the proof that this neighbour
+    /// hears us. Only a frame still awaited counts, and only a copy that is what we sent but for the fields a relay
+    /// rewrites (hop limit, next hop, relay byte): a frame carrying our packet header with another body, which anyone
+    /// can forge before any signature check, proves nothing and ends nothing. A replay of the real frame with a chosen
+    /// relay byte still counts: the payload is signed, the relay byte is not (docs/emulator.md §3.2).
+    /// </summary>
     private void OnOwnEcho(PacketInfo p, long now)
     {
-
         for (int i = 0; i < _awaiting.Count; i++)
         {
             var a = (QueuedFrame)_awaiting[i]!;
-            if (a.Key == p.Key && !a.AwaitingReceipt)
+            if (a.Key != p.Key || !IsRepeatOf(p.Frame, a.Frame))
             {
-                _awaiting.RemoveAt(i);
-                Counters.EchoAcks++;
-                if (Policy.FollowsMeshtasticFirmware)
-                {
-                    RemoveQueuedRetransmission(p.Key);
-                }
+                continue;
+            }
 
-                Policy.OnEcho(p, p.Frame.Relay, now - a.SentAtMs, now);
-                AwaitReceipt(a, now);
+            if (a.AwaitingReceipt)
+            {
+                Policy.OnEcho(p, p.Frame.Relay, 0, now); // a further hop heard repeating it: that neighbour hears us
                 return;
+            }
+
+            _awaiting.RemoveAt(i);
+            Counters.EchoAcks++;
+            if (Policy.FollowsMeshtasticFirmware)
+            {
+                RemoveQueuedRetransmission(p.Key);
+            }
+
+            Policy.OnEcho(p, p.Frame.Relay, now - a.SentAtMs, now);
+            AwaitReceipt(a, now);
+            return;
+        }
+
+        if (p.IsDirect && Policy.FollowsMeshtasticFirmware)
+        {
+            // The reference records who repeated any of its packets by header alone, awaited or not (its relayer
+            // record feeds next-hop learning, NextHopRouter.cpp:406-427): kept so the yardstick stays the firmware's.
+            Policy.OnEcho(p, p.Frame.Relay, 0, now);
+        }
+    }
+
+    /// <summary>A relayed copy of <paramref name="sent"/> (Frame.Relayed): everything but the hop limit, next hop and relay byte unchanged, and another node's relay byte.</summary>
+    private bool IsRepeatOf(Frame heard, Frame sent)
+    {
+        if (heard.Type != sent.Type || heard.HopStart != sent.HopStart || heard.WantAck != sent.WantAck || heard.LocalOnly != sent.LocalOnly
+            || heard.Relay == Node.Hint || heard.Payload.Length != sent.Payload.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < heard.Payload.Length; i++)
+        {
+            if (heard.Payload[i] != sent.Payload[i])
+            {
+                return false;
             }
         }
 
-        if (p.IsDirect)
-        {
-            Policy.OnEcho(p, p.Frame.Relay, 0, now);
-        }
+        return true;
     }
 
     /// <summary>
@@ -658,6 +706,7 @@ public sealed class DeviceApp
                 flood.AirtimeMs = a.AirtimeMs;
                 flood.SentAtMs = a.SentAtMs;
                 flood.Sequence = a.Sequence;
+                flood.EndsOnReceipt = a.EndsOnReceipt;
                 Enqueue(flood);
                 Counters.EndToEndRetries++;
                 continue;
@@ -676,6 +725,7 @@ public sealed class DeviceApp
             again.AirtimeMs = a.AirtimeMs;
             again.SentAtMs = a.SentAtMs;
             again.Sequence = a.Sequence;
+            again.EndsOnReceipt = a.EndsOnReceipt;
             Enqueue(again);
             if (Policy.FollowsMeshtasticFirmware)
             {
@@ -702,7 +752,7 @@ public sealed class DeviceApp
             {
                 _awaiting.RemoveAt(i);
                 Counters.ReceiptAcks++;
-                if (a.Attempt == 0 && a.Frame.NextHop == a.DestinationHint)
+                if (a.Attempt == 0 && a.IsDirect && a.Frame.NextHop != 0 && a.Frame.NextHop == a.DestinationHint)
                 {
                     Policy.OnReached(a.Frame.NextHop, now); // only the recipient was asked to take it, and it did
                 }
@@ -721,7 +771,7 @@ public sealed class DeviceApp
 
     private bool IsDelivered(QueuedFrame own)
     {
-        return own.IsDirect && own.Frame.Type == FrameType.Entry && Node.Tracker.StateOf(own.Sequence) >= MessageState.Delivered;
+        return own.EndsOnReceipt && Node.Tracker.StateOf(own.Sequence) >= MessageState.Delivered;
     }
 
     /// <summary>An implicit ACK also takes a queued retransmission off the queue (NextHopRouter::stopRetransmission, NextHopRouter.cpp:330-343).</summary>
