@@ -32,6 +32,7 @@ public sealed class DeviceApp
     private readonly ArrayList _queue = new ArrayList();
     private readonly ArrayList _awaiting = new ArrayList();
     private readonly ArrayList _held = new ArrayList();
+    private readonly ArrayList _watched = new ArrayList();
     private QueuedFrame? _onAir;
     private long _restoreDeadlineMs = -1;
     private long _restoreRoundMs = -1;
@@ -63,6 +64,12 @@ public sealed class DeviceApp
     /// retransmitted (its entry stays in the chain and reaches its recipient by sync).
     /// </summary>
     public const int MaxAwaitingAcks = 16;
+
+    /// <summary>
+    /// Own direct frames sent that nothing retries (or no longer), watched for a neighbour's repeat at most: each for one
+    /// ack timeout after it left, the oldest dropped beyond. A repeat of one proves that neighbour hears us.
+    /// </summary>
+    public const int MaxWatchedFrames = 16;
 
     /// <summary>A restored device's settling time: only an archive's heads heard after it confirm the own head (docs/protocol.md §8.3).</summary>
     public const long RestoreSettleMs = 180000; // six restore rounds: the relayed wants for the own chain get their answers first
@@ -287,6 +294,11 @@ public sealed class DeviceApp
             sent.SentAtMs = now;
             sent.Attempt = Policy.MaxRetransmissions - 1;
             StartAwaiting(sent, now);
+        }
+
+        if (sent != null && !sent.IsRelay && sent.IsDirect && sent.Frame.HopLimit > 0)
+        {
+            Watch(sent, now);
         }
 
         // Never transmit straight after an operation: every frame waits a fresh contention delay first
@@ -606,7 +618,7 @@ public sealed class DeviceApp
 
     /// <summary>
     /// A neighbour repeated one of our frames: the implicit ACK, and for learned routes the proof that this neighbour
-    /// hears us. Only a frame still awaited counts, and only a copy that is what we sent but for the fields a relay
+    /// hears us. Only a frame still awaited (or, for the proof alone, an own direct frame still watched) counts, and only a copy that is what we sent but for the fields a relay
     /// rewrites (hop limit, next hop, relay byte): a frame carrying our packet header with another body, which anyone
     /// can forge before any signature check, proves nothing and ends nothing. A replay of the real frame with a chosen
     /// relay byte still counts: the payload is signed, the relay byte is not (docs/emulator.md §3.2).
@@ -639,6 +651,20 @@ public sealed class DeviceApp
             return;
         }
 
+        for (int i = _watched.Count - 1; i >= 0 && !Policy.FollowsMeshtasticFirmware; i--)
+        {
+            var w = (QueuedFrame)_watched[i]!;
+            if (w.AckDeadlineMs < now)
+            {
+                _watched.RemoveAt(i);
+            }
+            else if (w.Key == p.Key && IsRepeatOf(p.Frame, w.Frame))
+            {
+                Policy.OnEcho(p, p.Frame.Relay, 0, now); // a frame sent lately, repeated: that neighbour hears us
+                return;
+            }
+        }
+
         if (p.IsDirect && Policy.FollowsMeshtasticFirmware)
         {
             // The reference records who repeated any of its packets by header alone, awaited or not (its relayer
@@ -647,11 +673,24 @@ public sealed class DeviceApp
         }
     }
 
-    /// <summary>A relayed copy of <paramref name="sent"/> (Frame.Relayed): everything but the hop limit, next hop and relay byte unchanged, and another node's relay byte.</summary>
-    private bool IsRepeatOf(Frame heard, Frame sent)
+    /// <summary>Watches an own direct frame just sent for a neighbour's repeat, for one ack timeout.</summary>
+    private void Watch(QueuedFrame sent, long now)
+    {
+        var w = new QueuedFrame(sent.Frame, sent.Key, false, true, sent.DestinationHint, now);
+        w.AckDeadlineMs = now + Policy.AckTimeoutMs(sent.AirtimeMs, now);
+        if (_watched.Count >= MaxWatchedFrames)
+        {
+            _watched.RemoveAt(0);
+        }
+
+        _watched.Add(w);
+    }
+
+    /// <summary>A relayed copy of <paramref name="sent"/> (Frame.Relayed): everything but the hop limit, next hop and relay byte unchanged.</summary>
+    private static bool IsRepeatOf(Frame heard, Frame sent)
     {
         if (heard.Type != sent.Type || heard.HopStart != sent.HopStart || heard.WantAck != sent.WantAck || heard.LocalOnly != sent.LocalOnly
-            || heard.Relay == Node.Hint || heard.Payload.Length != sent.Payload.Length)
+            || heard.Payload.Length != sent.Payload.Length)
         {
             return false;
         }
