@@ -660,7 +660,7 @@ public sealed class DeviceApp
             }
             else if (w.Key == p.Key && IsRepeatOf(p.Frame, w.Frame))
             {
-                Policy.OnEcho(p, p.Frame.Relay, 0, now); // a frame sent lately, repeated: that neighbour hears us
+                Policy.OnEcho(p, p.Frame.Relay, -1, now); // a frame sent lately, repeated: that neighbour hears us (no delay sample)
                 return;
             }
         }
