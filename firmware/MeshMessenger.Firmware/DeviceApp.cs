@@ -33,6 +33,7 @@ public sealed class DeviceApp
     private readonly ArrayList _queue = new ArrayList();
     private readonly ArrayList _awaiting = new ArrayList();
     private readonly ArrayList _held = new ArrayList();
+    private readonly ArrayList _watched = new ArrayList();
     private QueuedFrame? _onAir;
     private long _restoreDeadlineMs = -1;
     private long _restoreRoundMs = -1;
@@ -64,6 +65,12 @@ public sealed class DeviceApp
     /// retransmitted (its entry stays in the chain and reaches its recipient by sync).
     /// </summary>
     public const int MaxAwaitingAcks = 16;
+
+    /// <summary>
+    /// Own direct frames sent that nothing retries (or no longer), watched for a neighbour's repeat at most: each for one
+    /// ack timeout after it left, the oldest dropped beyond. A repeat of one proves that neighbour hears us.
+    /// </summary>
+    public const int MaxWatchedFrames = 16;
 
     /// <summary>A restored device's settling time: only an archive's heads heard after it confirm the own head (docs/protocol.md §8.3).</summary>
     public const long RestoreSettleMs = 180000; // six restore rounds: the relayed wants for the own chain get their answers first
@@ -300,6 +307,11 @@ public sealed class DeviceApp
             StartAwaiting(sent, now);
         }
 
+        if (sent != null && !sent.IsRelay && sent.IsDirect && sent.Frame.HopLimit > 0)
+        {
+            Watch(sent, now);
+        }
+
         // Never transmit straight after an operation: every frame waits a fresh contention delay first
         // (RadioLibInterface.cpp:363-369 and the setTransmitDelay call on ISR_TX, :408-420).
         for (int i = 0; Policy.FollowsMeshtasticFirmware && i < _queue.Count; i++)
@@ -428,6 +440,7 @@ public sealed class DeviceApp
     {
         long now = _clock.MonotonicMilliseconds;
         byte[][] frames = Node.TakeOutbox();
+        PacketInfo? pieces = null; // the entry whose pieces are being taken, read from its first piece
         for (int i = 0; i < frames.Length; i++)
         {
             PacketInfo? info;
@@ -437,6 +450,16 @@ public sealed class DeviceApp
             }
 
             PacketInfo p = info!;
+            PacketInfo? first;
+            if (p.TryReadFragmentedEntry(out first))
+            {
+                pieces = first;
+            }
+
+            // The outbox holds an entry's pieces in order, the first carrying its clear header (docs/protocol.md §5.2):
+            // every piece of an own DM ends on its delivery receipt, as a single-frame DM does.
+            bool piece = pieces != null && p.Frame.Type == FrameType.Fragment && p.MessageId == pieces.MessageId;
+            PacketInfo carried = piece ? pieces! : p;
             Frame frame = p.Frame;
             bool checksHop = false;
             if (p.IsDirect && frame.HopLimit > 0 && frame.NextHop == 0)
@@ -451,7 +474,8 @@ public sealed class DeviceApp
             _duplicates.Hear(p.Key);
             var own = new QueuedFrame(frame, p.Key, false, p.IsDirect, p.DestinationHint, now);
             own.ChecksHop = checksHop;
-            own.Sequence = p.Sequence;
+            own.Sequence = carried.Sequence;
+            own.EndsOnReceipt = frame.WantAck && carried.IsDirect && carried.Author == Node.Id && (piece || frame.Type == FrameType.Entry);
             own.AirtimeMs = TimeOnAir.Milliseconds(_modulation, frames[i].Length);
             if (_held.Count >= MaxHeldFrames)
             {
@@ -610,31 +634,94 @@ public sealed class DeviceApp
         }
     }
 
+    /// <summary>
+    /// A neighbour repeated one of our frames: the implicit ACK, and for learned routes the proof that this neighbour
+    /// hears us. Only a frame still awaited (or, for the proof alone, an own direct frame still watched) counts, and only a copy that is what we sent but for the fields a relay
+    /// rewrites (hop limit, next hop, relay byte): a frame carrying our packet header with another body, which anyone
+    /// can forge before any signature check, proves nothing and ends nothing. A replay of the real frame with a chosen
+    /// relay byte still counts: the payload is signed, the relay byte is not (docs/emulator.md §3.2).
+    /// </summary>
     private void OnOwnEcho(PacketInfo p, long now)
     {
-
         for (int i = 0; i < _awaiting.Count; i++)
         {
             var a = (QueuedFrame)_awaiting[i]!;
-            if (a.Key == p.Key && !a.AwaitingReceipt)
+            if (a.Key != p.Key || !IsRepeatOf(p.Frame, a.Frame))
             {
-                _awaiting.RemoveAt(i);
-                Counters.EchoAcks++;
-                if (Policy.FollowsMeshtasticFirmware)
-                {
-                    RemoveQueuedRetransmission(p.Key);
-                }
+                continue;
+            }
 
-                Policy.OnEcho(p, p.Frame.Relay, now - a.SentAtMs, now);
-                AwaitReceipt(a, now);
+            if (a.AwaitingReceipt)
+            {
+                Policy.OnEcho(p, p.Frame.Relay, 0, now); // a further hop heard repeating it: that neighbour hears us
+                return;
+            }
+
+            _awaiting.RemoveAt(i);
+            Counters.EchoAcks++;
+            if (Policy.FollowsMeshtasticFirmware)
+            {
+                RemoveQueuedRetransmission(p.Key);
+            }
+
+            Policy.OnEcho(p, p.Frame.Relay, now - a.SentAtMs, now);
+            AwaitReceipt(a, now);
+            return;
+        }
+
+        for (int i = _watched.Count - 1; i >= 0 && !Policy.FollowsMeshtasticFirmware; i--)
+        {
+            var w = (QueuedFrame)_watched[i]!;
+            if (w.AckDeadlineMs < now)
+            {
+                _watched.RemoveAt(i);
+            }
+            else if (w.Key == p.Key && IsRepeatOf(p.Frame, w.Frame))
+            {
+                Policy.OnEcho(p, p.Frame.Relay, -1, now); // a frame sent lately, repeated: that neighbour hears us (no delay sample)
                 return;
             }
         }
 
-        if (p.IsDirect)
+        if (p.IsDirect && Policy.FollowsMeshtasticFirmware)
         {
+            // The reference records who repeated any of its packets by header alone, awaited or not (its relayer
+            // record feeds next-hop learning, NextHopRouter.cpp:406-427): kept so the yardstick stays the firmware's.
             Policy.OnEcho(p, p.Frame.Relay, 0, now);
         }
+    }
+
+    /// <summary>Watches an own direct frame just sent for a neighbour's repeat, for one ack timeout.</summary>
+    private void Watch(QueuedFrame sent, long now)
+    {
+        var w = new QueuedFrame(sent.Frame, sent.Key, false, true, sent.DestinationHint, now);
+        w.AckDeadlineMs = now + Policy.AckTimeoutMs(sent.AirtimeMs, now);
+        if (_watched.Count >= MaxWatchedFrames)
+        {
+            _watched.RemoveAt(0);
+        }
+
+        _watched.Add(w);
+    }
+
+    /// <summary>A relayed copy of <paramref name="sent"/> (Frame.Relayed): everything but the hop limit, next hop and relay byte unchanged.</summary>
+    private static bool IsRepeatOf(Frame heard, Frame sent)
+    {
+        if (heard.Type != sent.Type || heard.HopStart != sent.HopStart || heard.WantAck != sent.WantAck || heard.LocalOnly != sent.LocalOnly
+            || heard.Payload.Length != sent.Payload.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < heard.Payload.Length; i++)
+        {
+            if (heard.Payload[i] != sent.Payload[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -676,6 +763,7 @@ public sealed class DeviceApp
                 flood.AirtimeMs = a.AirtimeMs;
                 flood.SentAtMs = a.SentAtMs;
                 flood.Sequence = a.Sequence;
+                flood.EndsOnReceipt = a.EndsOnReceipt;
                 Enqueue(flood);
                 Counters.EndToEndRetries++;
                 continue;
@@ -694,6 +782,7 @@ public sealed class DeviceApp
             again.AirtimeMs = a.AirtimeMs;
             again.SentAtMs = a.SentAtMs;
             again.Sequence = a.Sequence;
+            again.EndsOnReceipt = a.EndsOnReceipt;
             Enqueue(again);
             if (Policy.FollowsMeshtasticFirmware)
             {
@@ -720,7 +809,7 @@ public sealed class DeviceApp
             {
                 _awaiting.RemoveAt(i);
                 Counters.ReceiptAcks++;
-                if (a.Attempt == 0 && a.Frame.NextHop == a.DestinationHint)
+                if (a.Attempt == 0 && a.IsDirect && a.Frame.NextHop != 0 && a.Frame.NextHop == a.DestinationHint)
                 {
                     Policy.OnReached(a.Frame.NextHop, now); // only the recipient was asked to take it, and it did
                 }
@@ -739,7 +828,7 @@ public sealed class DeviceApp
 
     private bool IsDelivered(QueuedFrame own)
     {
-        return own.IsDirect && own.Frame.Type == FrameType.Entry && Node.Tracker.StateOf(own.Sequence) >= MessageState.Delivered;
+        return own.EndsOnReceipt && Node.Tracker.StateOf(own.Sequence) >= MessageState.Delivered;
     }
 
     /// <summary>An implicit ACK also takes a queued retransmission off the queue (NextHopRouter::stopRetransmission, NextHopRouter.cpp:330-343).</summary>

@@ -50,6 +50,12 @@ internal sealed class QueuedFrame
     /// <summary>For an own entry: its sequence in the own chain, whose delivery receipt ends its retransmissions.</summary>
     public uint Sequence { get; set; }
 
+    /// <summary>
+    /// An own direct entry, or one piece of an own direct entry sent in fragments: the delivery receipt for
+    /// <see cref="Sequence"/> ends its retransmissions.
+    /// </summary>
+    public bool EndsOnReceipt { get; set; }
+
     /// <summary>Meshtastic priority: the queue sends higher first and evicts its lowest when full.</summary>
     public int Priority { get; }
 

@@ -173,7 +173,10 @@ public sealed class LearnedRoutePolicy : RoutingPolicy
     public override void OnEcho(PacketInfo packet, byte relay, long delayMs, long nowMs)
     {
         _echoedAtMs[relay] = nowMs;
-        _echoDelayMs = _echoDelayMs < 0 ? delayMs : (0.875 * _echoDelayMs) + (0.125 * delayMs); // RFC 6298-style smoothing
+        if (delayMs >= 0)
+        {
+            _echoDelayMs = _echoDelayMs < 0 ? delayMs : (0.875 * _echoDelayMs) + (0.125 * delayMs); // RFC 6298-style smoothing
+        }
     }
 
     /// <inheritdoc />

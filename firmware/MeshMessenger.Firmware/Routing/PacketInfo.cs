@@ -58,36 +58,20 @@ public sealed class PacketInfo
         byte[] payload = frame!.Payload;
         if (frame.Type == FrameType.Entry)
         {
-            // Only the clear header: kind byte, author, sequence varint, then time, link and hint.
-            var reader = new ByteReader(payload, 0, payload.Length);
-            int kindByte = reader.ReadByte();
-            uint author;
-            uint sequence;
-            uint time;
-            if (kindByte < 0 || !reader.TryReadUInt32(out author) || !reader.TryReadVarint(out sequence) || !reader.TryReadUInt32(out time) || !reader.Skip(EntryCodec.LinkSize))
+            if (!p.TryReadEntryHeader(payload, 0))
             {
                 return ProtocolError.Truncated;
             }
 
-            int hint = reader.ReadByte();
-            if (hint < 0)
-            {
-                return ProtocolError.Truncated;
-            }
-
-            p.Author = author;
-            p.Sequence = sequence;
-            p.IsDirect = (kindByte >> 6) == (int)BodySealing.Direct;
-            p.DestinationHint = (byte)hint;
-            int kind = kindByte & 0x3F;
-            p.IsReceipt = kind == (int)EntryKind.DeliveryReceipt || kind == (int)EntryKind.ReadReceipt;
             // The hop start is part of the key: an answer to a relayed want (hop start 1, docs/protocol.md §8.4) is a new
             // transmission of an entry the relays may have heard live, and its named relay must still repeat it.
-            p.Key = (((long)author << 32) | sequence) ^ ((long)frame.HopStart << 60);
+            p.Key = (((long)p.Author << 32) | p.Sequence) ^ ((long)frame.HopStart << 60);
         }
         else if (frame.Type == FrameType.Fragment && payload.Length > Fragment.HeaderSize)
         {
             p.Key = (1L << 62) | ((long)payload[0] << 32) | ((long)payload[1] << 24) | ((long)payload[2] << 16) | ((long)payload[3] << 8) | payload[4];
+            p.MessageId = ((uint)payload[0] << 24) | ((uint)payload[1] << 16) | ((uint)payload[2] << 8) | payload[3];
+            p.FragmentIndex = payload[4];
         }
         else
         {
@@ -96,6 +80,67 @@ public sealed class PacketInfo
 
         info = p;
         return ProtocolError.None;
+    }
+
+    /// <summary>
+    /// For the first fragment of an entry (<see cref="FragmentIndex"/> 0), the entry's clear header its data begins with
+    /// (<see cref="Fragmenter"/> cuts the entry in order): a <see cref="PacketInfo"/> with the entry's author, sequence,
+    /// direct flag, recipient hint and receipt flag, keyed like the fragment. False for any other frame or a first
+    /// fragment too short to hold the header. Relays never use it: it is how a sender maps its own pieces to their entry.
+    /// </summary>
+    public bool TryReadFragmentedEntry(out PacketInfo? entry)
+    {
+        entry = null;
+        if (Frame.Type != FrameType.Fragment || FragmentIndex != 0 || Frame.Payload.Length <= Fragment.HeaderSize)
+        {
+            return false;
+        }
+
+        var p = new PacketInfo();
+        p.Frame = Frame;
+        p.Key = Key;
+        p.MessageId = MessageId;
+        if (!p.TryReadEntryHeader(Frame.Payload, Fragment.HeaderSize))
+        {
+            return false;
+        }
+
+        entry = p;
+        return true;
+    }
+
+    /// <summary>Fragments only: the id grouping the pieces of one entry.</summary>
+    public uint MessageId { get; private set; }
+
+    /// <summary>Fragments only: the piece's position, from 0.</summary>
+    public int FragmentIndex { get; private set; }
+
+    // Only the clear header: kind byte, author, sequence varint, then time, link and hint (docs/protocol.md §3.1).
+    private bool TryReadEntryHeader(byte[] payload, int offset)
+    {
+        var reader = new ByteReader(payload, offset, payload.Length - offset);
+        int kindByte = reader.ReadByte();
+        uint author;
+        uint sequence;
+        uint time;
+        if (kindByte < 0 || !reader.TryReadUInt32(out author) || !reader.TryReadVarint(out sequence) || !reader.TryReadUInt32(out time) || !reader.Skip(EntryCodec.LinkSize))
+        {
+            return false;
+        }
+
+        int hint = reader.ReadByte();
+        if (hint < 0)
+        {
+            return false;
+        }
+
+        Author = author;
+        Sequence = sequence;
+        IsDirect = (kindByte >> 6) == (int)BodySealing.Direct;
+        DestinationHint = (byte)hint;
+        int kind = kindByte & 0x3F;
+        IsReceipt = kind == (int)EntryKind.DeliveryReceipt || kind == (int)EntryKind.ReadReceipt;
+        return true;
     }
 
     private static long Checksum(byte[] payload)

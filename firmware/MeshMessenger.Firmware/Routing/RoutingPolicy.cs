@@ -103,7 +103,7 @@ public abstract class RoutingPolicy
     /// <summary>How long to wait for a neighbour to repeat an own frame before retransmitting it.</summary>
     public abstract long AckTimeoutMs(int airtimeMs, long nowMs);
 
-    /// <summary>An own frame was heard repeated by the neighbour <paramref name="relay"/> after <paramref name="delayMs"/>.</summary>
+    /// <summary>An own frame was heard repeated by the neighbour <paramref name="relay"/> after <paramref name="delayMs"/>, or -1 when the repeat gives no delay sample.</summary>
     public virtual void OnEcho(PacketInfo packet, byte relay, long delayMs, long nowMs)
     {
     }
