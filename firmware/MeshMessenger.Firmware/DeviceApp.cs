@@ -758,13 +758,7 @@ public sealed class DeviceApp
             if (a.AwaitingReceipt)
             {
                 // No receipt in time although the first hop took it: flood it once, as a last attempt.
-                var flood = new QueuedFrame(a.Frame.Readdressed(a.Frame.HopStart, 0, Node.Hint), a.Key, false, true, a.DestinationHint, now + Policy.OriginDelayMs(now));
-                flood.Attempt = Policy.MaxRetransmissions;
-                flood.AirtimeMs = a.AirtimeMs;
-                flood.SentAtMs = a.SentAtMs;
-                flood.Sequence = a.Sequence;
-                flood.EndsOnReceipt = a.EndsOnReceipt;
-                Enqueue(flood);
+                Enqueue(Retransmission(a, 0, Policy.MaxRetransmissions, now));
                 Counters.EndToEndRetries++;
                 continue;
             }
@@ -777,12 +771,7 @@ public sealed class DeviceApp
             }
 
             byte nextHop = a.IsDirect ? Policy.OwnNextHop(a.DestinationHint, a.Attempt + 1, now) : (byte)0;
-            var again = new QueuedFrame(a.Frame.Readdressed(a.Frame.HopStart, nextHop, Node.Hint), a.Key, false, a.IsDirect, a.DestinationHint, now + Policy.OriginDelayMs(now));
-            again.Attempt = a.Attempt + 1;
-            again.AirtimeMs = a.AirtimeMs;
-            again.SentAtMs = a.SentAtMs;
-            again.Sequence = a.Sequence;
-            again.EndsOnReceipt = a.EndsOnReceipt;
+            QueuedFrame again = Retransmission(a, nextHop, a.Attempt + 1, now);
             Enqueue(again);
             if (Policy.FollowsMeshtasticFirmware)
             {
@@ -791,6 +780,18 @@ public sealed class DeviceApp
 
             Counters.Retransmissions++;
         }
+    }
+
+    /// <summary>An own frame sent again to <paramref name="nextHop"/> (0 floods) after one origin wait, keeping what it carries.</summary>
+    private QueuedFrame Retransmission(QueuedFrame a, byte nextHop, int attempt, long now)
+    {
+        var again = new QueuedFrame(a.Frame.Readdressed(a.Frame.HopStart, nextHop, Node.Hint), a.Key, false, a.IsDirect, a.DestinationHint, now + Policy.OriginDelayMs(now));
+        again.Attempt = attempt;
+        again.AirtimeMs = a.AirtimeMs;
+        again.SentAtMs = a.SentAtMs;
+        again.Sequence = a.Sequence;
+        again.EndsOnReceipt = a.EndsOnReceipt;
+        return again;
     }
 
     /// <summary>

@@ -69,9 +69,9 @@ public sealed class PacketInfo
         }
         else if (frame.Type == FrameType.Fragment && payload.Length > Fragment.HeaderSize)
         {
-            p.Key = (1L << 62) | ((long)payload[0] << 32) | ((long)payload[1] << 24) | ((long)payload[2] << 16) | ((long)payload[3] << 8) | payload[4];
             p.MessageId = ((uint)payload[0] << 24) | ((uint)payload[1] << 16) | ((uint)payload[2] << 8) | payload[3];
             p.FragmentIndex = payload[4];
+            p.Key = (1L << 62) | ((long)p.MessageId << 8) | (long)p.FragmentIndex;
         }
         else
         {
