@@ -244,7 +244,7 @@ internal sealed class ChainSync
         for (int i = 0; i < missing.Count; i++)
         {
             var range = (SequenceRange)missing[i]!;
-            byte to = i < conversation ? (byte)0 : _restore.AdvertiserOf(range.Author);
+            byte to = i < conversation ? (byte)0 : _restore.AdvertisedTarget(range.Author);
             to = to == 0 ? best : to;
             if (to != 0 && !HasHint(targets, to))
             {
@@ -258,7 +258,7 @@ internal sealed class ChainSync
             for (int i = 0; i < missing.Count; i++)
             {
                 var range = (SequenceRange)missing[i]!;
-                byte to = i < conversation ? (byte)0 : _restore.AdvertiserOf(range.Author);
+                byte to = i < conversation ? (byte)0 : _restore.AdvertisedTarget(range.Author);
                 if ((to == 0 ? best : to) == (byte)targets[t]!)
                 {
                     ranges.Add(range);

@@ -102,7 +102,7 @@ public sealed class RestorePlan
             var run = (SequenceRange)_advertised.ValueAt((_advertisedOffset + j) % count);
             object? asked = _advertisedAsks.Get(run.Author);
             int times = asked == null ? 0 : (int)asked;
-            if (times >= AdvertisedAsks)
+            if (times >= (_archive != 0 ? ArchiveAdvertisedAsks : AdvertisedAsks))
             {
                 continue;
             }
@@ -174,6 +174,21 @@ public sealed class RestorePlan
 
     /// <summary>Times one author's advertised run is asked for at most (<see cref="AddAdvertisedMissing"/>).</summary>
     public const int AdvertisedAsks = 3;
+
+    /// <summary>Times one author's advertised run is asked for at most once an archive was heard (every second ask goes to it).</summary>
+    public const int ArchiveAdvertisedAsks = 6;
+
+    /// <summary>
+    /// Where a targeted want for <paramref name="author"/>'s advertised run goes: every second ask to the archive once one
+    /// was heard (it holds every chain it heard, and another sender's answers may collide where the first one's did), else
+    /// to the neighbour whose heads showed the widest run.
+    /// </summary>
+    public byte AdvertisedTarget(uint author)
+    {
+        object? asked = _advertisedAsks.Get(author);
+        int times = asked == null ? 0 : (int)asked;
+        return _archive != 0 && times % 2 == 1 ? _archive : AdvertiserOf(author);
+    }
 
     /// <summary>Rounds run so far.</summary>
     public int Round => _round;
@@ -258,6 +273,11 @@ public sealed class RestorePlan
     /// <summary>The heard neighbour whose heads showed the most entries (an archive or gateway), or 0 if none was heard.</summary>
     public byte BestNeighbour()
     {
+        if (_archive != 0)
+        {
+            return _archive;
+        }
+
         if (_neighbours.Count == 0)
         {
             return 0;
