@@ -236,8 +236,8 @@ internal sealed class ChainSync
             return;
         }
 
-        // Each range goes to the neighbour whose heads showed the widest run of that chain; the own chain's and the
-        // receipts' ranges to the neighbour whose heads showed the most entries (§8.3): a neighbour asked for a chain
+        // Each range goes to the neighbour whose heads showed the widest run of that chain, every second time to the
+        // archive once one was heard; the own chain's and the receipts' ranges to the best neighbour (§8.3): a neighbour asked for a chain
         // it never showed answers nothing.
         byte best = _restore!.BestNeighbour();
         var targets = new ArrayList(); // boxed byte hints, at most RestorePlan.MaxMissing

@@ -270,11 +270,16 @@ public sealed class RestorePlan
         return Pack(part, self);
     }
 
-    /// <summary>The heard neighbour whose heads showed the most entries (an archive or gateway), or 0 if none was heard.</summary>
+    /// <summary>
+    /// The archive once one was heard (it holds every chain it heard), else the heard neighbour whose heads showed the
+    /// most entries, or 0 if none was heard (docs/protocol.md §8.3).
+    /// </summary>
     public byte BestNeighbour()
     {
         if (_archive != 0)
         {
+            // The entries are summed over every heads frame heard, so a plain neighbour heard often outscores the archive
+            // (the emulator's wipe-gateway-30 seed 3: nothing was ever asked of the gateway).
             return _archive;
         }
 
@@ -421,7 +426,7 @@ public sealed class RestorePlan
 
     /// <summary>
     /// The neighbour this round's questions go to, so one answers at a time and the answers do not collide: on odd
-    /// rounds the one whose heads showed the most entries (an archive or gateway holds every chain it heard), on
+    /// rounds the best neighbour (<see cref="BestNeighbour"/>: an archive holds every chain it heard), on
     /// even rounds the heard neighbours in turn; 0 (any neighbour) while none was heard.
     /// </summary>
     public byte NextNeighbour()
