@@ -7,8 +7,8 @@ namespace MeshMessenger.Emulator.Tests;
 /// The bundled wipe scenarios over seeds 1..20 on the default channel (docs/emulator.md, "Wipe and restore"). The goals:
 /// 95 % of the wiped device's history back without a gateway, 100 % with one, never a reused sequence number another
 /// device holds, no fork seen. Every seed is checked for reuse and forks. Restore % of one seed swings by 20–30 points
-/// whenever routing timing changes, so it is held in aggregate: the 20-seed mean at least the measured mean less two
-/// standard errors (rounded down), and at least the measured number of seeds at the goal less two. A sequence signed
+/// whenever routing timing changes, so it is held in aggregate: the 20-seed mean at least about 3 points below the
+/// measured mean (about one and a half standard errors), and at least the measured number of seeds at the goal less two. A sequence signed
 /// again whose first entry nobody else holds (it never left the wiped device) is allowed on at most the seeds counted.
 /// Run time: about 20 s for the two scenarios.
 /// </summary>
@@ -17,14 +17,14 @@ public sealed class RestoreScenarioTests
     private static readonly int[] Seeds = Enumerable.Range(1, 20).ToArray();
 
     // Figures from `meshmsg emulate restore wipe-30 --seeds 1-20` and the same with wipe-gateway-30 (n = 20):
-    // wipe-30 93.1 ± 9.6 % (standard error 2.1; 88.8 rounded down to 88), 12 seeds at 95 %, every head unconfirmed (no
-    // archive in reach, docs/protocol.md §8.3); wipe-gateway-30 96.3 ± 6.0 % (standard error 1.3; 93.6 rounded down to
-    // 93), 13 seeds at 100 %, 3 heads unconfirmed (1, 4, 9; the archive is below the sensitivity on 1 and 9), at most
-    // 5 held. On wipe-gateway-30 seed 3 an own sequence that never left the device is signed again unseen
+    // wipe-30 93.1 ± 9.6 % (standard error 2.1; floor 90, about 3 points below), 12 seeds at 95 %, every head unconfirmed
+    // (no archive in reach, docs/protocol.md §8.3); wipe-gateway-30 96.5 ± 5.3 % (standard error 1.2; floor 93.5, 3
+    // points below), 13 seeds at 100 %, 3 heads unconfirmed (1, 4, 9; the archive is below the sensitivity on 1 and 9),
+    // at most 5 held. On wipe-gateway-30 seed 3 an own sequence that never left the device is signed again unseen
     // (docs/protocol.md §8.3, "What no rule can cover"); at most 2 seeds held.
     [Theory]
-    [InlineData("wipe-30", 95.0, 88.0, 10, 0, 20)]
-    [InlineData("wipe-gateway-30", 100.0, 93.0, 11, 2, 5)]
+    [InlineData("wipe-30", 95.0, 90.0, 10, 0, 20)]
+    [InlineData("wipe-gateway-30", 100.0, 93.5, 11, 2, 5)]
     public void A_wiped_device_gets_its_history_back_and_never_reuses_a_sequence(string name, double goal, double meanFloor, int seedsAtGoal, int maxUnseenReuseSeeds, int maxReadOnly)
     {
         Scenario scenario = Scenario.Load(Path.Combine(AppContext.BaseDirectory, "ScenarioFiles", name + ".json"));

@@ -39,6 +39,46 @@ public sealed class RestoreAskingTests
     }
 
     [Fact]
+    public void Once_an_archive_was_heard_the_own_chain_is_asked_of_it_not_of_the_neighbour_heard_most()
+    {
+        // The emulator's wipe-gateway-30 seeds 31 and 54: own entries only the archive and their recipient hold were asked
+        // 15-19 times of the plain neighbour whose summed heads showed the most entries, never of the archive.
+        const byte archive = 0x30;
+        var clock = new TestClock();
+        var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
+        wiped.TakeOutbox();
+        Hear(wiped, Big, false, new ChainHead(40, 0, 60, Link(1)));
+        Hear(wiped, archive, true, new ChainHead(wiped.Id, 0, 5, Link(2)));
+        wiped.TakeOutbox();
+
+        List<Frame> sent = RunRounds(wiped, clock, RestorePlan.Rounds + 1);
+
+        Frame own = Assert.Single(sent, f => f.Type == FrameType.Want && f.HopStart == 0 && Ranges(f).Any(r => r.Author == wiped.Id));
+        Assert.Equal(archive, own.NextHop);
+        Assert.Contains(Ranges(own), r => r.Author == wiped.Id && r.From == 0 && r.To == 5);
+    }
+
+    [Fact]
+    public void Once_an_archive_was_heard_every_second_ask_of_an_advertised_run_goes_to_it()
+    {
+        // The emulator's wipe-gateway-30 seeds 3, 17, 49: posts the archive held were asked 4 times of the one neighbour
+        // that showed them, whose answers collided at the wiped device each time; the archive was never asked.
+        const byte archive = 0x30;
+        var clock = new TestClock();
+        var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
+        wiped.TakeOutbox();
+        Hear(wiped, archive, true, new ChainHead(50, 0, 0, Link(1)));
+        Hear(wiped, Small, false, new ChainHead(30, 0, 2, Link(2))); // carol's posts, shown by one plain neighbour
+        wiped.TakeOutbox();
+
+        List<Frame> sent = RunRounds(wiped, clock, RestorePlan.Rounds + RestorePlan.ExtraRounds);
+
+        byte[] askees = sent.Where(f => f.Type == FrameType.Want && f.HopStart == 0 && Ranges(f).Any(r => r.Author == 30)).Select(f => f.NextHop).ToArray();
+        Assert.Equal(RestorePlan.ArchiveAdvertisedAsks, askees.Length);
+        Assert.Equal(new byte[] { archive, Small, archive, Small, archive, Small }, askees);
+    }
+
+    [Fact]
     public void Extra_rounds_ask_any_neighbour_about_a_known_author_no_heads_showed()
     {
         var clock = new TestClock();

@@ -236,15 +236,15 @@ internal sealed class ChainSync
             return;
         }
 
-        // Each range goes to the neighbour whose heads showed the widest run of that chain; the own chain's and the
-        // receipts' ranges to the neighbour whose heads showed the most entries (§8.3): a neighbour asked for a chain
+        // Each range goes to the neighbour whose heads showed the widest run of that chain, every second time to the
+        // archive once one was heard; the own chain's and the receipts' ranges to the best neighbour (§8.3): a neighbour asked for a chain
         // it never showed answers nothing.
         byte best = _restore!.BestNeighbour();
         var targets = new ArrayList(); // boxed byte hints, at most RestorePlan.MaxMissing
         for (int i = 0; i < missing.Count; i++)
         {
             var range = (SequenceRange)missing[i]!;
-            byte to = i < conversation ? (byte)0 : _restore.AdvertiserOf(range.Author);
+            byte to = i < conversation ? (byte)0 : _restore.AdvertisedTarget(range.Author);
             to = to == 0 ? best : to;
             if (to != 0 && !HasHint(targets, to))
             {
@@ -258,7 +258,7 @@ internal sealed class ChainSync
             for (int i = 0; i < missing.Count; i++)
             {
                 var range = (SequenceRange)missing[i]!;
-                byte to = i < conversation ? (byte)0 : _restore.AdvertiserOf(range.Author);
+                byte to = i < conversation ? (byte)0 : _restore.AdvertisedTarget(range.Author);
                 if ((to == 0 ? best : to) == (byte)targets[t]!)
                 {
                     ranges.Add(range);

@@ -102,7 +102,7 @@ public sealed class RestorePlan
             var run = (SequenceRange)_advertised.ValueAt((_advertisedOffset + j) % count);
             object? asked = _advertisedAsks.Get(run.Author);
             int times = asked == null ? 0 : (int)asked;
-            if (times >= AdvertisedAsks)
+            if (times >= (_archive != 0 ? ArchiveAdvertisedAsks : AdvertisedAsks))
             {
                 continue;
             }
@@ -174,6 +174,21 @@ public sealed class RestorePlan
 
     /// <summary>Times one author's advertised run is asked for at most (<see cref="AddAdvertisedMissing"/>).</summary>
     public const int AdvertisedAsks = 3;
+
+    /// <summary>Times one author's advertised run is asked for at most once an archive was heard (every second ask goes to it).</summary>
+    public const int ArchiveAdvertisedAsks = 6;
+
+    /// <summary>
+    /// Where a targeted want for <paramref name="author"/>'s advertised run goes: every second ask to the archive once one
+    /// was heard (it holds every chain it heard, and another sender's answers may collide where the first one's did), else
+    /// to the neighbour whose heads showed the widest run.
+    /// </summary>
+    public byte AdvertisedTarget(uint author)
+    {
+        object? asked = _advertisedAsks.Get(author);
+        int times = asked == null ? 0 : (int)asked;
+        return _archive != 0 && times % 2 == 1 ? _archive : AdvertiserOf(author);
+    }
 
     /// <summary>Rounds run so far.</summary>
     public int Round => _round;
@@ -255,9 +270,19 @@ public sealed class RestorePlan
         return Pack(part, self);
     }
 
-    /// <summary>The heard neighbour whose heads showed the most entries (an archive or gateway), or 0 if none was heard.</summary>
+    /// <summary>
+    /// The archive once one was heard (it holds every chain it heard), else the heard neighbour whose heads showed the
+    /// most entries, or 0 if none was heard (docs/protocol.md §8.3).
+    /// </summary>
     public byte BestNeighbour()
     {
+        if (_archive != 0)
+        {
+            // The entries are summed over every heads frame heard, so a plain neighbour heard often outscores the archive
+            // (the emulator's wipe-gateway-30 seed 3: nothing was ever asked of the gateway).
+            return _archive;
+        }
+
         if (_neighbours.Count == 0)
         {
             return 0;
@@ -401,7 +426,7 @@ public sealed class RestorePlan
 
     /// <summary>
     /// The neighbour this round's questions go to, so one answers at a time and the answers do not collide: on odd
-    /// rounds the one whose heads showed the most entries (an archive or gateway holds every chain it heard), on
+    /// rounds the best neighbour (<see cref="BestNeighbour"/>: an archive holds every chain it heard), on
     /// even rounds the heard neighbours in turn; 0 (any neighbour) while none was heard.
     /// </summary>
     public byte NextNeighbour()
