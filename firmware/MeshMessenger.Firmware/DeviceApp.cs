@@ -208,6 +208,8 @@ public sealed class DeviceApp
             return;
         }
 
+        Policy.Overhear(p, snrDb, now); // every copy, duplicates too, names a transmitter in range
+
         // While a frame was being received no implicit ACK could be heard: every wait grows by its airtime
         // (ReliableRouter::shouldFilterReceived, ReliableRouter.cpp:69-76 at meshtastic/firmware 77540685).
         ExtendAckDeadlines(airtime, -1);

@@ -157,6 +157,25 @@ public sealed class RoutingPolicyTests
     }
 
     [Fact]
+    public void Learned_routes_cancel_on_one_weak_repeat_once_four_neighbours_are_heard()
+    {
+        var me = new LearnedRoutePolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
+        PacketInfo p = Packet(2, 0, 9);
+        for (byte n = 20; n < 23; n++)
+        {
+            me.Overhear(Packet(2, 0, n), 5, 1_000);
+        }
+
+        me.Overhear(Packet(2, 0, 23), -19, 1_000); // below the floor + 3 dB: no usable neighbour
+        Assert.False(me.CancelOnDuplicate(p, -8, 1, 2_000)); // 3 neighbours: sparse, the far repeat covers another area
+
+        me.Overhear(Packet(2, 0, 24), 5, 1_500);
+        Assert.True(me.CancelOnDuplicate(p, -8, 1, 2_000)); // 4: others cover that area too
+
+        Assert.False(me.CancelOnDuplicate(p, -8, 1, 1_000 + (30L * 60 * 1000))); // all but one forgotten after 30 minutes
+    }
+
+    [Fact]
     public void Learned_routes_stop_flooding_beyond_the_second_hop_above_40_percent_channel_use()
     {
         var context = new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0));

@@ -11,8 +11,9 @@ namespace MeshMessenger.Firmware.Routing;
 /// only that relay repeats it, without the CLIENT contention wait, and names its own next hop, so a
 /// routed message costs one transmission per hop.</item>
 /// <item>Floods (broadcasts, and direct frames with no route) use Meshtastic's SNR-weighted contention,
-/// but a repeat heard from a weak neighbour (SNR below 0 dB, another area) does not cancel a queued
-/// relay, which covers nodes hidden behind the first relay (Meshtastic firmware#8274); two repeats do.</item>
+/// but at a sparse node (fewer than 4 neighbours heard) a repeat heard from a weak neighbour (SNR below 0 dB,
+/// another area) does not cancel a queued relay, which covers nodes hidden behind the first relay (Meshtastic
+/// firmware#8274); two repeats do.</item>
 /// <item>Retransmission timeouts adapt to the echo delays actually seen (EWMA) instead of a fixed
 /// 4.5 s, with 2 retries; a route that failed is forgotten and the retry floods.</item>
 /// <item>A directed DM whose first hop repeated it still waits for its delivery receipt, about one round trip of its
@@ -30,11 +31,18 @@ public sealed class LearnedRoutePolicy : RoutingPolicy
 {
     private const double LinkMarginDb = 3.0;
     private const long RouteLifetimeMs = 30L * 60 * 1000;
+
+    // From this many neighbours heard within the route lifetime, a node is not at the sparse edge the hidden-node rule
+    // protects: one weak repeat cancels its relay. Measured: docs/emulator.md §3.2, "hidden-node rule only where sparse".
+    private const int DenseNeighbours = 4;
     private readonly RouteTable _routes = new RouteTable(512, RouteLifetimeMs);
 
     // When each one-byte neighbour hint was last heard repeating an own frame, -1 never: one slot per hint.
     private readonly long[] _echoedAtMs = NewEchoTimes();
     private double _echoDelayMs = -1;
+
+    // When each one-byte hint was last heard transmitting at least LinkMarginDb above the floor, -1 never.
+    private readonly long[] _neighbourAtMs = NewEchoTimes();
 
     /// <summary>Creates the policy.</summary>
     public LearnedRoutePolicy(RoutingContext context)
@@ -56,6 +64,17 @@ public sealed class LearnedRoutePolicy : RoutingPolicy
 
     /// <inheritdoc />
     public override bool RedrawsDelayWhenBusy => true;
+
+    /// <inheritdoc />
+    /// <remarks>Every frame names its transmitter (the relay byte): a neighbour, when heard at a usable SNR.</remarks>
+    public override void Overhear(PacketInfo packet, double snrDb, long nowMs)
+    {
+        byte from = packet.Frame.Relay != 0 ? packet.Frame.Relay : (packet.Frame.HopsTaken == 0 ? (byte)packet.Author : (byte)0);
+        if (from != 0 && from != Context.SelfHint && snrDb >= Context.Modulation.DemodulationFloorDb + LinkMarginDb)
+        {
+            _neighbourAtMs[from] = nowMs;
+        }
+    }
 
     /// <inheritdoc />
     public override void Learn(PacketInfo packet, double snrDb, long nowMs)
@@ -108,9 +127,30 @@ public sealed class LearnedRoutePolicy : RoutingPolicy
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A repeat heard at SNR below 0 dB comes from a node that probably covers another area, so alone it keeps the
+    /// relay (Meshtastic firmware#8274), but only where the node is sparse: with <see cref="DenseNeighbours"/> or more
+    /// neighbours around, others cover that area too and the kept relay mostly repeated what they already had.
+    /// </remarks>
     public override bool CancelOnDuplicate(PacketInfo packet, double snrDb, int timesHeard, long nowMs)
     {
-        return timesHeard >= 2 || snrDb >= 0;
+        return timesHeard >= 2 || snrDb >= 0 || NeighbourCount(nowMs) >= DenseNeighbours;
+    }
+
+    // Neighbours heard within the route lifetime.
+    private int NeighbourCount(long nowMs)
+    {
+        int count = 0;
+        for (int n = 1; n < 256; n++)
+        {
+            long heard = _neighbourAtMs[n];
+            if (n != Context.SelfHint && heard >= 0 && nowMs - heard < RouteLifetimeMs)
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     /// <inheritdoc />

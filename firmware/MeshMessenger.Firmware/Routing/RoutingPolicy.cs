@@ -66,6 +66,11 @@ public abstract class RoutingPolicy
     /// </summary>
     public virtual bool FollowsMeshtasticFirmware => false;
 
+    /// <summary>Any frame not our own was heard, new or a duplicate, before it is handled: who transmitted it, and what it tells of the neighbourhood.</summary>
+    public virtual void Overhear(PacketInfo packet, double snrDb, long nowMs)
+    {
+    }
+
     /// <summary>A new frame was heard (not a duplicate, not our own): learn from it.</summary>
     public abstract void Learn(PacketInfo packet, double snrDb, long nowMs);
 
