@@ -303,7 +303,7 @@ public sealed class DeviceApp
         }
         else if (sent != null && sent.ChecksHop)
         {
-            // A receipt sent to a relay not yet proven to hear us: that relay's repeat is awaited, else it floods once.
+            // An own receipt, flooded or sent to a relay: a neighbour's repeat (the named relay's) is awaited, else it floods once more.
             sent.SentAtMs = now;
             sent.Attempt = Policy.MaxRetransmissions - 1;
             StartAwaiting(sent, now);
@@ -470,7 +470,7 @@ public sealed class DeviceApp
                 bool check = !frame.WantAck && Policy.ChecksUnretriedHop && p.IsReceipt && p.Author == Node.Id;
                 byte nextHop = frame.WantAck ? Policy.OwnNextHop(p.DestinationHint, 0, now) : Policy.UnretriedNextHop(p.DestinationHint, check, now);
                 frame = frame.Readdressed(frame.HopLimit, nextHop, Node.Hint);
-                checksHop = check && nextHop != 0 && nextHop != p.DestinationHint;
+                checksHop = check && nextHop != p.DestinationHint;
             }
 
             _duplicates.Hear(p.Key);

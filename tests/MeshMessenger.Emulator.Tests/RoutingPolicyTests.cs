@@ -78,22 +78,26 @@ public sealed class RoutingPolicyTests
     }
 
     [Fact]
-    public void Learned_routes_route_a_receipt_to_a_relay_but_to_the_recipient_only_when_proven_while_managed_flooding_always_routes_it()
+    public void Learned_routes_flood_a_receipt_and_name_a_next_hop_for_other_unretried_frames_only_when_proven_while_managed_flooding_always_routes_it()
     {
         var me = new LearnedRoutePolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
         me.Learn(Packet(2, 0, 0x55, author: 0x0A0B0C42), 0, 0);
         Assert.Equal(0x55, me.OwnNextHop(0x42, 0, 1));
-        Assert.Equal(0x55, me.UnretriedNextHop(0x42, true, 1)); // a relay: named, and its repeat awaited (ChecksUnretriedHop)
+        Assert.Equal(0, me.UnretriedNextHop(0x42, true, 1)); // a receipt floods, its repeat awaited (ChecksUnretriedHop)
         Assert.Equal(0, me.UnretriedNextHop(0x42, false, 1)); // unchecked (not a receipt): only over a proven hop
         Assert.True(me.ChecksUnretriedHop);
-        Assert.Equal(0, me.UnretriedNextHop(0x42, true, 2 + (30L * 60 * 1000))); // the route expired
+        me.OnEcho(Packet(2, 0, 0x55), 0x55, 0, 2); // 0x55 heard repeating one of our frames
+        Assert.Equal(0x55, me.UnretriedNextHop(0x42, false, 3));
+        Assert.Equal(0, me.UnretriedNextHop(0x42, true, 3)); // a receipt floods even over a proven hop
+        Assert.Equal(0, me.UnretriedNextHop(0x42, false, 3 + (30L * 60 * 1000))); // the route expired
 
         // A recipient named as the first hop that answers with its delivery receipt proves the link as well.
         var other = new LearnedRoutePolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
         other.Learn(Packet(3, 0, 0x42, author: 0x0A0B0C42), 0, 0); // heard straight from the recipient
-        Assert.Equal(0, other.UnretriedNextHop(0x42, true, 1));
+        Assert.Equal(0, other.UnretriedNextHop(0x42, false, 1));
         other.OnReached(0x42, 1);
-        Assert.Equal(0x42, other.UnretriedNextHop(0x42, true, 2));
+        Assert.Equal(0x42, other.UnretriedNextHop(0x42, false, 2));
+        Assert.Equal(0, other.UnretriedNextHop(0x42, true, 2));
 
         // The reference names its bidirectional route for every direct frame (NextHopRouter::send).
         var reference = new ManagedFloodingPolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
@@ -265,32 +269,31 @@ public sealed class RoutingPolicyTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Learned_routes_flood_a_receipt_once_when_the_relay_it_names_does_not_repeat_it(bool relayRepeats)
+    public void Learned_routes_flood_a_receipt_and_flood_it_once_more_when_no_neighbour_repeats_it(bool neighbourRepeats)
     {
         var rig = new DeviceRig(learnedRoutes: true);
-        LearnRouteToPeerVia55(rig);
         rig.Run(30_000);
         var author = new MessengerNode(NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)9, 32).ToArray()), "peer", new MemoryEntryStore(), rig.Clock, FrameLimits.LoRa, false);
         Assert.True(author.Chains.AddContact(Profile.Of(NodeIdentity.FromRootSecret(new byte[32]), "me", null)));
         author.TakeOutbox();
         uint sequence = author.SendText(rig.Node.Id, "hello");
         Frame dm = Info(Assert.Single(author.TakeOutbox(), f => IsDirectFrom(f, author.Id) && Info(f).Sequence == sequence)).Frame;
-        rig.App.OnReceive(FrameCodec.Encode(dm.Relayed(0x55, 0), FrameLimits.LoRa), -80, 5);
+        rig.App.OnReceive(FrameCodec.Encode(dm.Relayed(0x55, 0), FrameLimits.LoRa), -80, 5); // the route back: via relay 0x55
         rig.Run(1_000);
         List<Frame> receipts = ReceiptFrames(rig, author.Id);
         Frame receipt = Assert.Single(receipts);
-        Assert.Equal(0x55, receipt.NextHop); // the relay the route names, not yet proven to hear us
-        if (relayRepeats)
+        Assert.Equal(0, receipt.NextHop); // flooded, not sent to 0x55
+        if (neighbourRepeats)
         {
-            rig.App.OnReceive(FrameCodec.Encode(receipt.Relayed(0x55, 0), FrameLimits.LoRa), -80, 5);
+            rig.App.OnReceive(FrameCodec.Encode(receipt.Relayed(0x77, 0), FrameLimits.LoRa), -80, 5);
         }
 
         rig.Run(60_000);
         receipts = ReceiptFrames(rig, author.Id);
-        Assert.Equal(relayRepeats ? 1 : 2, receipts.Count);
-        if (!relayRepeats)
+        Assert.Equal(neighbourRepeats ? 1 : 2, receipts.Count);
+        if (!neighbourRepeats)
         {
-            Assert.Equal(0, receipts[1].NextHop); // the one flooded copy
+            Assert.Equal(0, receipts[1].NextHop); // the one more flooded copy
         }
 
         Assert.Equal(0, rig.App.AwaitingAcks);

@@ -18,8 +18,7 @@ namespace MeshMessenger.Firmware.Routing;
 /// 4.5 s, with 2 retries; a route that failed is forgotten and the retry floods.</item>
 /// <item>A directed DM whose first hop repeated it still waits for its delivery receipt, about one round trip of its
 /// route; if none comes it is flooded once more (the echo proves the first hop only).</item>
-/// <item>A receipt (never retried end to end) names a relay as next hop and floods once if that relay does not repeat
-/// it; it names its recipient only if that node was proven to hear us; otherwise it floods.</item>
+/// <item>A receipt (never retried end to end) floods, and floods once more if no neighbour is heard repeating it.</item>
 /// <item>A flooded copy of a direct frame first heard directed to another next hop is relayed: the directed try failed
 /// and its sender fell back to flooding (Meshtastic's NextHopRouter).</item>
 /// <item>A frame due on a busy channel draws its whole contention delay again, as Meshtastic does, rather than
@@ -166,18 +165,24 @@ public sealed class LearnedRoutePolicy : RoutingPolicy
     /// <inheritdoc />
     /// <remarks>
     /// A receipt travels against the direction its route was learned in, links are not symmetric, and nothing
-    /// retries it end to end. A relay as next hop is named and its repeat awaited (<see cref="ChecksUnretriedHop"/>: if
-    /// it does not repeat, the receipt floods). Other unretried frames, and the recipient itself as next hop (it
-    /// repeats nothing), name a next hop only
-    /// when it has been heard repeating one of our frames or answering a DM we named it for within the route lifetime
-    /// (the link works our way); otherwise the receipt floods.
+    /// retries it end to end: it floods, and a neighbour's repeat is awaited (<see cref="ChecksUnretriedHop"/>: without
+    /// one it floods once more). Other unretried frames name a next hop only when it has been heard repeating one of
+    /// our frames or answering a DM we named it for within the route lifetime (the link works our way); otherwise they
+    /// flood.
     /// </remarks>
     public override byte UnretriedNextHop(byte destinationHint, bool checksHop, long nowMs)
     {
+        if (checksHop)
+        {
+            // A receipt floods: routed, each hop sent it once and a copy lost past the first hop was lost for good; on
+            // Okumura-Hata light 300 most unacknowledged DMs were between neighbours (docs/emulator.md §3.2).
+            return 0;
+        }
+
         byte nextHop = OwnNextHop(destinationHint, 0, nowMs);
         long heard = _echoedAtMs[nextHop];
         bool proven = heard >= 0 && nowMs - heard < RouteLifetimeMs;
-        return nextHop != 0 && (proven || (checksHop && nextHop != destinationHint)) ? nextHop : (byte)0;
+        return nextHop != 0 && proven ? nextHop : (byte)0;
     }
 
     /// <inheritdoc />

@@ -42,8 +42,9 @@ public abstract class RoutingPolicy
     public virtual bool RelaysFallback => false;
 
     /// <summary>
-    /// True to listen, after sending a receipt (which nothing retries) to a relay named by <see cref="UnretriedNextHop"/>,
-    /// for that relay's repeat, and to flood the receipt once if it does not come within <see cref="AckTimeoutMs"/>.
+    /// True to listen, after sending a receipt (which nothing retries) flooded or to a relay named by
+    /// <see cref="UnretriedNextHop"/>, for a neighbour's repeat (the named relay's, if any), and to flood the receipt
+    /// once more if none comes within <see cref="AckTimeoutMs"/>.
     /// </summary>
     public virtual bool ChecksUnretriedHop => false;
 
@@ -92,7 +93,7 @@ public abstract class RoutingPolicy
     /// (NextHopRouter::send, src/mesh/NextHopRouter.cpp).
     /// </summary>
     /// <param name="destinationHint">The recipient's hint.</param>
-    /// <param name="checksHop">True when the sender will listen for the named relay's repeat (<see cref="ChecksUnretriedHop"/>, receipts).</param>
+    /// <param name="checksHop">True when the sender will listen for a repeat of it (<see cref="ChecksUnretriedHop"/>, receipts).</param>
     /// <param name="nowMs">Now.</param>
     public virtual byte UnretriedNextHop(byte destinationHint, bool checksHop, long nowMs)
     {
