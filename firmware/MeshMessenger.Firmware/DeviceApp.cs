@@ -81,6 +81,12 @@ public sealed class DeviceApp
     /// <summary>Time between a restored device's restore rounds (<see cref="MessengerNode.AnnounceHeads(bool)"/>, docs/protocol.md §8.3).</summary>
     public const long RestoreRoundMs = 30000;
 
+    /// <summary>
+    /// Gap between the frames of one restore round (docs/protocol.md §8.3, "Pacing"): each question or want gets its answer
+    /// before the next is sent, so answers neither arrive while the device transmits nor collide with the next ask's answers.
+    /// </summary>
+    public const long RestorePaceMs = 4000;
+
     /// <summary>Time between an archive's wants for entries it missed on air (<see cref="MessengerNode.PullMissing"/>, docs/protocol.md §8.5).</summary>
     public const long ArchivePullMs = 15000;
 
@@ -341,7 +347,7 @@ public sealed class DeviceApp
                 Node.AnnounceHeads(true);
             }
 
-            DrainNode();
+            DrainNode(RestorePaceMs);
         }
 
         if (_restoreRoundMs >= 0 && now >= _restoreRoundMs)
@@ -353,7 +359,7 @@ public sealed class DeviceApp
             }
 
             _restoreRoundMs = Node.Rebuilding ? now + RestoreRoundMs : -1;
-            DrainNode();
+            DrainNode(RestorePaceMs);
         }
 
         if (Node.SyncAllChains && now >= _pullAtMs)
@@ -440,6 +446,15 @@ public sealed class DeviceApp
     /// <summary>Takes the node's queued frames (new entries, receipts, sync answers) into the radio queue.</summary>
     private void DrainNode()
     {
+        DrainNode(0);
+    }
+
+    /// <summary>
+    /// Takes the node's queued frames into the radio queue, the k-th (from 0) sent no sooner than k × <paramref name="paceMs"/>
+    /// from now: a restore round's asks, each answered before the next goes (docs/protocol.md §8.3).
+    /// </summary>
+    private void DrainNode(long paceMs)
+    {
         long now = _clock.MonotonicMilliseconds;
         byte[][] frames = Node.TakeOutbox();
         PacketInfo? pieces = null; // the entry whose pieces are being taken, read from its first piece
@@ -474,7 +489,7 @@ public sealed class DeviceApp
             }
 
             _duplicates.Hear(p.Key);
-            var own = new QueuedFrame(frame, p.Key, false, p.IsDirect, p.DestinationHint, now);
+            var own = new QueuedFrame(frame, p.Key, false, p.IsDirect, p.DestinationHint, now + (i * paceMs));
             own.ChecksHop = checksHop;
             own.Sequence = carried.Sequence;
             own.EndsOnReceipt = frame.WantAck && carried.IsDirect && carried.Author == Node.Id && (piece || frame.Type == FrameType.Entry);
@@ -498,7 +513,8 @@ public sealed class DeviceApp
         {
             var own = (QueuedFrame)_held[0]!;
             _held.RemoveAt(0);
-            own.NotBeforeMs = now + Policy.OriginDelayMs(now);
+            long origin = now + Policy.OriginDelayMs(now);
+            own.NotBeforeMs = own.NotBeforeMs > origin ? own.NotBeforeMs : origin; // a paced restore ask keeps its later time
 
             // ReliableRouter::send (ReliableRouter.cpp:17-37): the retransmission timer starts when the frame is handed
             // to the radio queue, and every other wait grows by this frame's airtime.

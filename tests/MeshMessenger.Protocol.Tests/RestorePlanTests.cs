@@ -39,6 +39,28 @@ public sealed class RestorePlanTests
     }
 
     [Fact]
+    public void The_own_chain_is_asked_by_relayed_want_in_each_base_round_up_to_its_cap_other_chains_three_times()
+    {
+        // Own entries past the highest sequence known are held by their recipients alone, and a relayed want is the only
+        // ask that reaches them before the head is confirmed; the emulator's answers to it were lost to collisions (§8.3).
+        const uint Self = 42;
+        var plan = new RestorePlan(16);
+        var chains = new ChainStore(new MemoryEntryStore());
+        int own = 0;
+        while (!plan.Done)
+        {
+            plan.NextRound();
+            foreach (RelayedWant want in plan.RelayedWants(chains, Self, true))
+            {
+                own += want.Ranges.Count(r => r.Author == Self && r.From == 0);
+            }
+        }
+
+        Assert.Equal(RestorePlan.OwnRelayedAsks, own);
+        Assert.True(RestorePlan.OwnRelayedAsks > RestorePlan.RelayedAsks);
+    }
+
+    [Fact]
     public void Extra_rounds_back_off_and_end()
     {
         var plan = new RestorePlan(16);

@@ -31,6 +31,12 @@ public sealed class RestorePlan
     /// <summary>Relayed wants sent per author at most (a lost want or answer gets one more chance).</summary>
     public const int RelayedAsks = 3;
 
+    /// <summary>
+    /// Relayed wants for the own chain at most: the one when the restore begins, then one a base round. Its entries past the highest own sequence known are
+    /// held by their recipients alone, and only these wants reach them before the head is confirmed (§8.3).
+    /// </summary>
+    public const int OwnRelayedAsks = Rounds;
+
     /// <summary>Asked ranges remembered at most.</summary>
     public const int MaxAskedRanges = 64;
 
@@ -470,15 +476,15 @@ public sealed class RestorePlan
     }
 
     /// <summary>
-    /// The relayed wants of this round: the own chain from 0 (only that with <paramref name="ownOnly"/>), then the chain of each
-    /// known author the own chain names as a recipient, then the other known authors, from the start; each author at most
-    /// <see cref="RelayedAsks"/> times, at most <see cref="MaxRelayedWants"/> wants of
+    /// The relayed wants of this round: the own chain from 0 (only that with <paramref name="ownOnly"/>; at most
+    /// <see cref="OwnRelayedAsks"/> times), then the chain of each known author the own chain names as a recipient, then the
+    /// other known authors, from the start; each of those at most <see cref="RelayedAsks"/> times, at most <see cref="MaxRelayedWants"/> wants of
     /// <see cref="RelayedWant.MaxRanges"/> ranges.
     /// </summary>
     public RelayedWant[] RelayedWants(ChainStore chains, uint self, bool ownOnly)
     {
         var ranges = new ArrayList();
-        if (TakeRelayedAsk(self))
+        if (TakeRelayedAsk(self, OwnRelayedAsks))
         {
             ranges.Add(new SequenceRange(self, 0, WantMessage.MaxRangeLength - 1));
         }
@@ -535,9 +541,14 @@ public sealed class RestorePlan
 
     private bool TakeRelayedAsk(uint author)
     {
+        return TakeRelayedAsk(author, RelayedAsks);
+    }
+
+    private bool TakeRelayedAsk(uint author, int max)
+    {
         object? sent = _relayed.Get(author);
         int count = sent == null ? 0 : (int)sent;
-        if (count >= RelayedAsks)
+        if (count >= max)
         {
             return false;
         }
