@@ -44,8 +44,6 @@ public sealed class RelayedWantTests
         MessengerNode alice = TestLink.Node(1, "alice", clock);
         MessengerNode bob = TestLink.Node(2, "bob", clock);
         MessengerNode carol = TestLink.Node(3, "carol", clock);
-        bob.SyncAllChains = false; // devices: an archive also answers the asker's own chain (below)
-        carol.SyncAllChains = false;
         var link = new TestLink(alice, bob, carol);
         link.Run();
         uint aliceToBob = alice.SendText(bob.Id, "to bob");
@@ -84,49 +82,6 @@ public sealed class RelayedWantTests
         alice.Receive(want, 0, want.Length);
         Assert.Empty(carol.TakeOutbox());
         Assert.Empty(alice.TakeOutbox());
-    }
-
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void An_archive_also_answers_the_askers_own_chain_a_device_only_their_conversation(bool archive)
-    {
-        var clock = new TestClock();
-        MessengerNode alice = TestLink.Node(1, "alice", clock);
-        MessengerNode bob = TestLink.Node(2, "bob", clock);
-        MessengerNode carol = TestLink.Node(3, "carol", clock);
-        alice.SyncAllChains = false;
-        carol.SyncAllChains = false;
-        bob.SyncAllChains = archive;
-        var link = new TestLink(alice, bob, carol);
-        link.Run();
-        uint aliceToCarol = alice.SendText(carol.Id, "to carol");
-        uint alicePost = alice.PostPublic("everyone");
-        uint bobToCarol = bob.SendText(carol.Id, "bob to carol");
-        link.Run();
-        bob.TakeOutbox();
-
-        byte[] payload = new RelayedWant(alice.Id, 1, [new SequenceRange(alice.Id, 0, 63), new SequenceRange(bob.Id, 0, 63)]).Encode();
-        byte[] want = FrameCodec.Encode(new Frame(FrameType.Want, 0, 1, false, 0, RelayHint, payload), FrameLimits.LoRa);
-        Assert.Equal(ProtocolError.None, bob.Receive(want, 0, want.Length));
-        var answered = new List<Entry>();
-        foreach (byte[] bytes in bob.TakeOutbox())
-        {
-            Assert.Equal(ProtocolError.None, FrameCodec.TryDecode(bytes, 0, bytes.Length, FrameLimits.LoRa, out Frame? frame));
-            Assert.Equal(ProtocolError.None, EntryCodec.TryDecode(frame!.Payload, 0, frame.Payload.Length, out Entry? entry));
-            Assert.Equal(RelayHint, frame.NextHop);
-            answered.Add(entry!);
-        }
-
-        // The archive sends every held entry of alice's chain asked for (her profile, her message to carol, her post),
-        // and nothing of its own chain that is not for alice; a device sends none of them.
-        uint[] own = answered.Where(e => e.Author == alice.Id).Select(e => e.Sequence).Order().ToArray();
-        Assert.Equal(archive ? new uint[] { 0, aliceToCarol, alicePost } : [], own);
-        Assert.DoesNotContain(answered, e => e.Author == bob.Id);
-        Entry post = alice.Chains.Store.Get(alice.Id, alicePost)!.Entry;
-        Assert.Equal(archive, RelayedWant.ShouldAnswer(post, bob.Id, alice.Id, archive));
-        Assert.False(RelayedWant.ShouldAnswer(post, alice.Id, alice.Id, true)); // never the asker's own want
-        Assert.NotNull(bob.Chains.Store.Get(bob.Id, bobToCarol));
     }
 
     [Fact]

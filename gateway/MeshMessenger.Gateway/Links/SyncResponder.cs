@@ -135,8 +135,7 @@ public sealed class SyncResponder(GatewayDatabase database, NodeIdentity identit
 
     /// <summary>
     /// The LoRa frames answering a relayed want (docs/protocol.md §8.4) carried by <paramref name="frame"/>: only
-    /// the conversation between the gateway and the asker and, the gateway being an archive, the asker's own chain
-    /// (<see cref="RelayedWant.ShouldAnswer"/>), at most
+    /// the conversation between the gateway and the asker (<see cref="RelayedWant.Answers"/>), at most
     /// <see cref="RelayedWant.MaxAnswer"/> entries, addressed back as <see cref="RelayedWant.AnswerHops"/> says,
     /// one array per entry. None for a want the gateway itself asked.
     /// </summary>
@@ -163,7 +162,7 @@ public sealed class SyncResponder(GatewayDatabase database, NodeIdentity identit
             while (reader.Read() && frames.Count < RelayedWant.MaxAnswer)
             {
                 byte[] bytes = (byte[])reader[0];
-                if (EntryCodec.TryDecode(bytes, 0, bytes.Length, out Entry? entry) == Protocol.ProtocolError.None && RelayedWant.ShouldAnswer(entry!, identity.Id, want.Asker, true))
+                if (EntryCodec.TryDecode(bytes, 0, bytes.Length, out Entry? entry) == Protocol.ProtocolError.None && RelayedWant.Answers(entry!, identity.Id, want.Asker))
                 {
                     Frame[] split = Fragmenter.Split(bytes, FrameLimits.LoRa, hops, false, hint);
                     frames.Add(Encoded([.. split.Select(f => uplinkConsent ? f.Readdressed(hops, via, hint) : f.Readdressed(hops, via, hint).AsLocalOnly())], FrameLimits.LoRa));

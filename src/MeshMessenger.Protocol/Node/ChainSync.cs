@@ -492,7 +492,7 @@ internal sealed class ChainSync
     }
 
     // A want from past the neighbours (docs/protocol.md §8.4): only the conversation between this node and the
-    // asker is answered (an archive also answers the asker's own chain), at most RelayedWant.MaxAnswer entries, with the hops the want took so the answer goes as far.
+    // asker is answered, at most RelayedWant.MaxAnswer entries, with the hops the want took so the answer goes as far.
     private ProtocolError TakeRelayedWant(Frame frame)
     {
         RelayedWant? want;
@@ -511,7 +511,7 @@ internal sealed class ChainSync
             for (uint s = range.From; sent < RelayedWant.MaxAnswer; s++)
             {
                 StoredEntry? stored = _chains.Store.Get(range.Author, s);
-                if (stored != null && RelayedWant.ShouldAnswer(stored.Entry, Id, want.Asker, SyncAllChains))
+                if (stored != null && RelayedWant.Answers(stored.Entry, Id, want.Asker))
                 {
                     Frame[] frames = Fragmenter.Split(stored.Entry.Encoded, _maxFrameSize, hops, false, Hint);
                     for (int f = 0; f < frames.Length; f++)

@@ -13,9 +13,8 @@ namespace MeshMessenger.Protocol.Sync;
 /// count   1   1..4
 /// ranges  count × (author 4, from varint, to varint), to ≥ from, at most 64 entries each
 /// </code>
-/// Only the conversation between the answerer and the asker is answered (<see cref="Answers"/>),
-/// so one entry is answered by one node at most (the other party of a direct entry) and a small want cannot make many
-/// nodes send; an archive also answers the asker's own chain (<see cref="ShouldAnswer"/>).
+/// Only the conversation between the answerer and the asker is answered (<see cref="Answers"/>), so one entry is
+/// answered by one node at most (the other party of a direct entry) and a small want cannot make many nodes send.
 /// </summary>
 public sealed class RelayedWant
 {
@@ -110,17 +109,5 @@ public sealed class RelayedWant
 
         return (entry.Author == answerer && entry.Hint == NodeId.HintOf(asker))
             || (entry.Author == asker && entry.Hint == NodeId.HintOf(answerer));
-    }
-
-    /// <summary>
-    /// True if <paramref name="answerer"/> answers a relayed want of <paramref name="asker"/> with
-    /// <paramref name="entry"/> (docs/protocol.md §8.4): the conversation between them (<see cref="Answers"/>)
-    /// and, when the answerer is an archive (heads flag bit 2), any entry of the asker's own chain. Why: a wiped device
-    /// with only a one-way link to the archive cannot fetch from it hop by hop; the archive is the one holder of the
-    /// own entries whose recipients are out of reach.
-    /// </summary>
-    public static bool ShouldAnswer(Entry entry, uint answerer, uint asker, bool archive)
-    {
-        return Answers(entry, answerer, asker) || (archive && answerer != asker && entry.Author == asker);
     }
 }
