@@ -687,6 +687,8 @@ public sealed class DeviceApp
             return;
         }
 
+        CancelRetransmissionOnLateEcho(p);
+
         for (int i = _watched.Count - 1; i >= 0 && !Policy.FollowsMeshtasticFirmware; i--)
         {
             var w = (QueuedFrame)_watched[i]!;
@@ -706,6 +708,26 @@ public sealed class DeviceApp
             // The reference records who repeated any of its packets by header alone, awaited or not (its relayer
             // record feeds next-hop learning, NextHopRouter.cpp:406-427): kept so the yardstick stays the firmware's.
             Policy.OnEcho(p, p.Frame.Relay, 0, now);
+        }
+    }
+
+    /// <summary>
+    /// A true repeat of an own frame heard after its wait ended, while the retransmission is still queued: the neighbour
+    /// took the earlier copy, so the retransmission would only repeat it to nodes that have it. The reference ends a
+    /// pending retransmission on any implicit ACK (NextHopRouter::stopRetransmission, NextHopRouter.cpp:330-343); here
+    /// the retransmission waits in the queue after the deadline, for up to tens of seconds under load. A late flood
+    /// (no delivery receipt in time) stays: a repeat proves a hop, not the delivery.
+    /// </summary>
+    private void CancelRetransmissionOnLateEcho(PacketInfo p)
+    {
+        for (int i = _queue.Count - 1; i >= 0 && !Policy.FollowsMeshtasticFirmware; i--)
+        {
+            var q = (QueuedFrame)_queue[i]!;
+            if (!q.IsRelay && q.Attempt > 0 && !q.LateFlood && q.Key == p.Key && IsRepeatOf(p.Frame, q.Frame))
+            {
+                _queue.RemoveAt(i);
+                Counters.LateEchoCancels++;
+            }
         }
     }
 
@@ -776,7 +798,9 @@ public sealed class DeviceApp
             if (a.AwaitingReceipt)
             {
                 // No receipt in time although the first hop took it: flood it once, as a last attempt.
-                Enqueue(Retransmission(a, 0, Policy.MaxRetransmissions, now));
+                QueuedFrame late = Retransmission(a, 0, Policy.MaxRetransmissions, now);
+                late.LateFlood = true;
+                Enqueue(late);
                 Counters.EndToEndRetries++;
                 continue;
             }

@@ -30,6 +30,9 @@ public sealed class DeviceCounters
     /// <summary>Own frames sent again because no neighbour was heard repeating them.</summary>
     public int Retransmissions { get; internal set; }
 
+    /// <summary>Queued retransmissions dropped because a neighbour was heard repeating the earlier copy after its wait ended.</summary>
+    public int LateEchoCancels { get; internal set; }
+
     /// <summary>Own frames given up after the last retransmission.</summary>
     public int Unacknowledged { get; internal set; }
 

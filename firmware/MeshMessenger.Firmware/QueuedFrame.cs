@@ -68,6 +68,9 @@ internal sealed class QueuedFrame
     /// <summary>For an own frame nothing retries (a receipt) sent to a relay not proven to hear us: await its repeat, else flood once.</summary>
     public bool ChecksHop { get; set; }
 
+    /// <summary>For an own direct entry: the last flood sent because its delivery receipt did not come (not an echo's retry).</summary>
+    public bool LateFlood { get; set; }
+
     /// <summary>For a relay: the SNR the frame was heard at.</summary>
     public double HeardSnrDb { get; set; }
 

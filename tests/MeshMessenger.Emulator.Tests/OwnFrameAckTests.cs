@@ -102,6 +102,35 @@ public sealed class OwnFrameAckTests
         Assert.Equal(expected, rig.App.Policy.UnretriedNextHop(peer.Hint, false, rig.Clock.MonotonicMilliseconds));
     }
 
+    [Fact]
+    public void A_repeat_heard_after_the_wait_ended_cancels_the_queued_retransmission()
+    {
+        var rig = new DeviceRig(learnedRoutes: true);
+        uint sequence = rig.SendDm();
+        rig.Run(1_000);
+        Frame sent = Assert.Single(rig.SentEntries(sequence));
+        Assert.Equal(0, sent.NextHop); // no route yet: flooded, awaiting any neighbour's repeat
+
+        // The channel stays busy past the ack timeout: the retransmission is queued but cannot go.
+        rig.Radio.IsChannelBusy = true;
+        for (int t = 0; t < 600 && rig.App.Counters.Retransmissions == 0; t++)
+        {
+            rig.Run(100);
+        }
+
+        Assert.Equal(1, rig.App.Counters.Retransmissions);
+        Assert.Single(rig.SentEntries(sequence));
+
+        // A neighbour's repeat of the first copy arrives late, then the channel clears.
+        var echo = new Frame(sent.Type, sent.HopLimit - 1, sent.HopStart, sent.WantAck, 0, 0x42, sent.Payload);
+        rig.App.OnReceive(FrameCodec.Encode(echo, FrameLimits.LoRa), -80, 5);
+        rig.Radio.IsChannelBusy = false;
+        rig.Run(120_000);
+
+        Assert.Equal(1, rig.App.Counters.LateEchoCancels);
+        Assert.Single(rig.SentEntries(sequence));
+    }
+
     private static PacketInfo Info(byte[] frame)
     {
         Assert.Equal(ProtocolError.None, PacketInfo.TryRead(frame, FrameLimits.LoRa, out PacketInfo? info));
