@@ -12,7 +12,7 @@ namespace MeshMessenger.Emulator.Tests;
 /// "Pacing"): sent back to back, the first ask's answers arrived while the device was still sending the next, or collided
 /// with the next ask's answers.
 /// </summary>
-public class RestorePacingTests
+public sealed class RestorePacingTests
 {
     [Fact]
     public void A_restore_rounds_frames_go_out_at_least_the_pace_apart()
