@@ -65,7 +65,7 @@ internal sealed class QueuedFrame
     /// <summary>For an own direct entry a neighbour already repeated: waiting for the recipient's delivery receipt, not an echo.</summary>
     public bool AwaitingReceipt { get; set; }
 
-    /// <summary>For an own frame nothing retries (a receipt) sent to a relay not proven to hear us: await its repeat, else flood once.</summary>
+    /// <summary>For an own frame nothing retries (a receipt), unless sent straight to its recipient: await a neighbour's repeat, else flood once more.</summary>
     public bool ChecksHop { get; set; }
 
     /// <summary>For an own direct entry: the last flood sent because its delivery receipt did not come (not an echo's retry).</summary>

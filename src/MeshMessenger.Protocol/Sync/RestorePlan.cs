@@ -532,16 +532,11 @@ public sealed class RestorePlan
     {
         for (int i = 0; i < authors.Length && ranges.Count < MaxRelayedWants * RelayedWant.MaxRanges; i++)
         {
-            if (authors[i] != 0 && TakeRelayedAsk(authors[i]))
+            if (authors[i] != 0 && TakeRelayedAsk(authors[i], RelayedAsks))
             {
                 ranges.Add(new SequenceRange(authors[i], 0, WantMessage.MaxRangeLength - 1));
             }
         }
-    }
-
-    private bool TakeRelayedAsk(uint author)
-    {
-        return TakeRelayedAsk(author, RelayedAsks);
     }
 
     private bool TakeRelayedAsk(uint author, int max)
