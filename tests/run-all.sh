@@ -15,7 +15,12 @@ log="$results/dotnet-test.log"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 echo "== restore and build (Release, warnings as errors)"
-dotnet build MeshMessenger.sln -c Release -nologo -v minimal
+if ! dotnet build MeshMessenger.sln -c Release -nologo -v minimal; then
+  # A NuGet or npm download that fails once, or two parallel project builds meeting on one file, is not the code's
+  # fault; a compile error fails again here, one project at a time, with the same message.
+  echo "== build failed; building once more, one project at a time" >&2
+  dotnet build MeshMessenger.sln -c Release -nologo -v minimal -m:1
+fi
 
 echo "== test"
 set +e

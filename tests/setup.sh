@@ -4,6 +4,19 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# Package mirrors and registries fail now and then; each download is tried three times before setup gives up.
+retry() {
+  local attempt
+  for attempt in 1 2 3; do
+    if "$@"; then
+      return 0
+    fi
+    echo "setup: '$*' failed (attempt $attempt of 3)" >&2
+    [ "$attempt" -lt 3 ] && sleep $((attempt * 15))
+  done
+  return 1
+}
+
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "The .NET 10 SDK is required (https://dot.net); it is not in Debian's archive, so install it first." >&2
   exit 1
@@ -20,8 +33,8 @@ echo "setup: .NET SDK $(dotnet --version)"
 if ! command -v mosquitto_sub >/dev/null 2>&1 || [ ! -x /usr/sbin/mosquitto ]; then
   echo "setup: installing mosquitto and mosquitto-clients"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq mosquitto mosquitto-clients >/dev/null
+  retry apt-get update -qq
+  retry apt-get install -y -qq mosquitto mosquitto-clients >/dev/null
 fi
 echo "setup: $(/usr/sbin/mosquitto -h 2>/dev/null | head -1)"
 
@@ -29,8 +42,8 @@ echo "setup: $(/usr/sbin/mosquitto -h 2>/dev/null | head -1)"
 if ! command -v socat >/dev/null 2>&1; then
   echo "setup: installing socat"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq socat >/dev/null
+  retry apt-get update -qq
+  retry apt-get install -y -qq socat >/dev/null
 fi
 echo "setup: $(socat -V 2>/dev/null | grep -m1 'socat version')"
 
@@ -41,11 +54,11 @@ if [ ! -x "$anvil" ]; then
   if ! command -v npm >/dev/null 2>&1; then
     echo "setup: installing npm (Debian) to fetch anvil"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq npm >/dev/null
+    retry apt-get update -qq
+    retry apt-get install -y -qq npm >/dev/null
   fi
   echo "setup: installing anvil 1.7.1 into .tools/anvil"
-  npm install --no-save --silent --prefix .tools/anvil @foundry-rs/anvil-linux-amd64@1.7.1 >/dev/null
+  retry npm install --no-save --silent --prefix .tools/anvil @foundry-rs/anvil-linux-amd64@1.7.1 >/dev/null
 fi
 echo "setup: $("$anvil" --version | head -1)"
 
@@ -54,8 +67,8 @@ echo "setup: $("$anvil" --version | head -1)"
 if [ ! -x /usr/bin/chromium ]; then
   echo "setup: installing chromium (Debian)"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq chromium >/dev/null
+  retry apt-get update -qq
+  retry apt-get install -y -qq chromium >/dev/null
 fi
 echo "setup: $(/usr/bin/chromium --version 2>/dev/null | head -1)"
 
@@ -63,8 +76,14 @@ echo "setup: $(/usr/bin/chromium --version 2>/dev/null | head -1)"
 if ! command -v npm >/dev/null 2>&1; then
   echo "setup: installing npm (Debian) for the web app's QR decoder"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq npm >/dev/null
+  retry apt-get update -qq
+  retry apt-get install -y -qq npm >/dev/null
+fi
+
+# Installed here, with retries, rather than left to the build's one attempt (MeshMessenger.Gateway.csproj).
+if [ ! -f gateway/MeshMessenger.Gateway/WebApp/node_modules/jsqr/dist/jsQR.js ] || [ ! -f gateway/MeshMessenger.Gateway/WebApp/node_modules/qrcode-generator/dist/qrcode.mjs ]; then
+  echo "setup: installing the web app's jsqr and qrcode-generator (WebApp/package-lock.json)"
+  (cd gateway/MeshMessenger.Gateway/WebApp && retry npm ci --no-audit --no-fund --silent)
 fi
 
 # The wallet's Bitcoin-family tests run a throwaway Litecoin Core regtest node (Debian's litecoind 0.21;
@@ -72,14 +91,14 @@ fi
 if [ ! -x /usr/lib/litecoin/litecoind ]; then
   echo "setup: installing litecoind (Debian)"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq litecoind >/dev/null
+  retry apt-get update -qq
+  retry apt-get install -y -qq litecoind >/dev/null
 fi
 echo "setup: $(/usr/lib/litecoin/litecoind -version 2>/dev/null | head -1)"
 # The wallet's ERC-20 tests recompile tests/fixtures/erc20/MeshTestToken.sol and compare the bytecode with the
 # checked-in MeshTestToken.json: solc-js 0.8.37 and OpenZeppelin Contracts 5.7.0 from npm, into .tools/solc.
 if [ ! -f .tools/solc/node_modules/solc/package.json ] || [ ! -d .tools/solc/node_modules/@openzeppelin/contracts ]; then
   echo "setup: installing solc 0.8.37 and @openzeppelin/contracts 5.7.0 into .tools/solc"
-  npm install --no-save --silent --no-audit --no-fund --prefix .tools/solc solc@0.8.37 @openzeppelin/contracts@5.7.0 >/dev/null
+  retry npm install --no-save --silent --no-audit --no-fund --prefix .tools/solc solc@0.8.37 @openzeppelin/contracts@5.7.0 >/dev/null
 fi
 echo "setup: solc $(node -e 'console.log(require("./.tools/solc/node_modules/solc/package.json").version)')"

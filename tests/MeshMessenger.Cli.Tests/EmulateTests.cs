@@ -184,6 +184,33 @@ public sealed class EmulateTests : IDisposable
         Assert.Contains("nodes must be", console.Text);
     }
 
+    [Fact]
+    public void Restore_against_a_baseline_gives_the_paired_change_and_refuses_a_file_that_is_not_one()
+    {
+        var console = new RecordingConsole();
+        string before = Path.Combine(_dir, "before");
+        string after = Path.Combine(_dir, "after");
+        Assert.Equal(0, EmulateCommand.RunRestore("wipe-30", "1-2", before, console.Console));
+        string baseline = Path.Combine(before, "restore-wipe-30.json");
+
+        // The same code on seeds 2-3: only seed 2 pairs, and the same code gives the same wipe, so the change is zero.
+        Assert.Equal(0, EmulateCommand.RunRestore("wipe-30", "2-3", after, console.Console, baseline));
+        using JsonDocument paired = JsonDocument.Parse(File.ReadAllText(Path.Combine(after, "restore-wipe-30-paired.json")));
+        JsonElement c = Assert.Single(paired.RootElement.EnumerateArray());
+        Assert.Equal(1, c.GetProperty("pairs").GetInt32());
+        Assert.Equal(0.0, c.GetProperty("restorePercentChange").GetProperty("mean").GetDouble());
+        Assert.Equal(0.0, c.GetProperty("airtimeSecondsChange").GetProperty("mean").GetDouble());
+        Assert.Contains("paired against", console.Text);
+
+        string notRestore = Path.Combine(_dir, "not-restore.json");
+        File.WriteAllText(notRestore, """{"runs":[{"seed":1}]}""");
+        var refused = new RecordingConsole();
+        Assert.Equal(1, EmulateCommand.RunRestore("wipe-30", "1", Path.Combine(_dir, "x"), refused.Console, notRestore));
+        Assert.Contains("holds no restore runs", refused.Text);
+        Assert.Equal(1, EmulateCommand.RunRestore("wipe-30", "9", Path.Combine(_dir, "y"), refused.Console, baseline));
+        Assert.Contains("no run of the baseline", refused.Text);
+    }
+
     private static void AssertPng(string path)
     {
         byte[] bytes = File.ReadAllBytes(path);

@@ -60,11 +60,12 @@ public static class EmulateCommand
         var restoreScenario = new Argument<string>("scenario") { Description = "A scenario with a wipe event (wipe-30, wipe-gateway-30, or a file)." };
         var seeds = new Option<string>("--seeds") { Description = "Seeds: a range a-b or a comma-separated list.", DefaultValueFactory = _ => "1-10" };
         var restoreOut = new Option<string>("--out") { Description = "Folder for restore-<scenario>.json.", DefaultValueFactory = _ => DefaultOut };
-        var restore = new Command("restore", "Run a wipe scenario once per seed and give the restore figures: n, mean ± sd and 95 % interval of restore %, sync airtime and time to restore.\n\nExample:\n  meshmsg emulate restore wipe-30 --seeds 1-10")
+        var baseline = new Option<string?>("--baseline") { Description = "An earlier restore-<scenario>.json: also give the paired change against it (per seed, this run minus the baseline), written to restore-<scenario>-paired.json." };
+        var restore = new Command("restore", "Run a wipe scenario once per seed and give the restore figures: n, mean ± sd and 95 % interval of restore %, sync airtime and time to restore.\n\nExamples:\n  meshmsg emulate restore wipe-30 --seeds 1-10\n  meshmsg emulate restore wipe-30 --seeds 1-300 --out after --baseline before/restore-wipe-30.json")
         {
-            restoreScenario, seeds, restoreOut,
+            restoreScenario, seeds, restoreOut, baseline,
         };
-        restore.SetAction(parse => RunRestore(parse.GetValue(restoreScenario)!, parse.GetValue(seeds)!, parse.GetValue(restoreOut)!, AnsiConsole.Console));
+        restore.SetAction(parse => RunRestore(parse.GetValue(restoreScenario)!, parse.GetValue(seeds)!, parse.GetValue(restoreOut)!, AnsiConsole.Console, parse.GetValue(baseline)));
         run.Subcommands.Add(restore);
         return run;
     }
@@ -280,13 +281,19 @@ public static class EmulateCommand
     }
 
     /// <summary>Runs a wipe scenario once per seed, prints the per-seed rows and the summary, writes the JSON.</summary>
-    public static int RunRestore(string nameOrPath, string seedList, string outDir, IAnsiConsole console)
+    public static int RunRestore(string nameOrPath, string seedList, string outDir, IAnsiConsole console, string? baselineFile = null)
     {
         Scenario scenario;
         List<int> seeds;
+        IReadOnlyList<RestoreRun>? baseline = null;
         try
         {
             scenario = LoadScenario(nameOrPath);
+            if (baselineFile is not null)
+            {
+                baseline = LoadRestoreRuns(baselineFile);
+            }
+
             seeds = ParseSeeds(seedList);
             if (scenario.Events.All(e => e.Action != ScenarioEventKind.Wipe))
             {
@@ -322,8 +329,56 @@ public static class EmulateCommand
         string file = Path.Combine(outDir, $"restore-{scenario.Name}.json");
         File.WriteAllText(file, JsonSerializer.Serialize(study, JsonOptions));
         console.MarkupLineInterpolated($"results: [bold]{file}[/]");
+        if (baseline is null)
+        {
+            return 0;
+        }
+
+        IReadOnlyList<RestoreComparison> paired;
+        try
+        {
+            paired = RestoreComparison.Of(baseline, study.Runs);
+        }
+        catch (ArgumentException e)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] --baseline {baselineFile}: {e.Message}");
+            return 1;
+        }
+
+        foreach (RestoreComparison c in paired)
+        {
+            console.MarkupLineInterpolated($"{c.Policy}, paired against {baselineFile}, n = {c.Pairs}: restore {Change(c.RestorePercentChange)} points, restorable {Change(c.RestorablePercentChange)} points, sync airtime {Change(c.AirtimeSecondsChange)} s, time to restore {Change(c.RestoreSecondsChange)} s (mean of the per-seed changes ± half the 95 % interval); seeds reusing a held sequence or forking: baseline [[{string.Join(", ", c.BaselineReuseSeeds)}]], now [[{string.Join(", ", c.ReuseSeeds)}]]");
+        }
+
+        string pairedFile = Path.Combine(outDir, $"restore-{scenario.Name}-paired.json");
+        File.WriteAllText(pairedFile, JsonSerializer.Serialize(paired, JsonOptions));
+        console.MarkupLineInterpolated($"paired: [bold]{pairedFile}[/]");
         return 0;
     }
+
+    private static string Change(Spread s) => $"{s.Mean:+0.00;-0.00;0.00} ± {s.HalfWidth:F2}";
+
+    // The runs of an earlier `emulate restore` (its restore-<scenario>.json); anything else is refused by name.
+    private static IReadOnlyList<RestoreRun> LoadRestoreRuns(string file)
+    {
+        try
+        {
+            using FileStream stream = File.OpenRead(file);
+            RestoreFile? parsed = JsonSerializer.Deserialize<RestoreFile>(stream, JsonOptions);
+            if (parsed?.Runs is not { Count: > 0 } runs || runs.Any(r => r?.Wipe is null || r.Policy is null))
+            {
+                throw new ScenarioException($"{file} holds no restore runs (expected the restore-<scenario>.json of `meshmsg emulate restore`)");
+            }
+
+            return runs;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            throw new ScenarioException($"cannot read the baseline {file}: {e.Message}");
+        }
+    }
+
+    private sealed record RestoreFile(List<RestoreRun>? Runs);
 
     internal static List<int> ParseSeeds(string list)
     {
