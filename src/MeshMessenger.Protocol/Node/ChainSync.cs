@@ -150,7 +150,7 @@ internal sealed class ChainSync
                     }
 
                     // The known authors' questions to one heard neighbour no round asked yet: its heads show the posts it
-                    // alone of the asked ones holds (§8.3).
+                    // alone of the asked ones holds, and an archive misses posts too (§8.3).
                     byte fresh = _restore.Unquestioned(true);
                     ChainHead[][] questions = fresh == 0 ? new ChainHead[0][] : _restore.Questions(_chains, fit);
                     for (int i = 0; i < questions.Length; i++)

@@ -442,19 +442,14 @@ public sealed class RestorePlan
     }
 
     /// <summary>
-    /// A heard neighbour no round's questions went to yet, or 0 if there is none or an archive was heard (it holds every
-    /// chain it heard); with <paramref name="asking"/> it is remembered as asked. A plain neighbour answers a heads question
-    /// with the heads of what it holds, and each holds a different few posts of an author (those it heard live): the base
-    /// rounds ask only some neighbours (the best one every second round), so a post only an unasked neighbour shows was
-    /// never known missing and never asked for (docs/emulator.md §7, "Wipe and restore").
+    /// A heard neighbour no round's questions went to yet, or 0 if there is none; with <paramref name="asking"/> it is
+    /// remembered as asked. A plain neighbour answers a heads question with the heads of what it holds, and each holds a
+    /// different few posts of an author (those it heard live): the base rounds ask only some neighbours (the best one, an
+    /// archive once heard, every second round), so a post only an unasked neighbour shows was never known missing and never
+    /// asked for; an archive misses posts too (docs/emulator.md §7, "Wipe and restore").
     /// </summary>
     public byte Unquestioned(bool asking)
     {
-        if (_archive != 0)
-        {
-            return 0;
-        }
-
         for (int i = 0; i < _neighbours.Count; i++)
         {
             byte hint = (byte)_neighbours[i]!;
