@@ -248,6 +248,40 @@ public sealed class RestoreAskingTests
         Assert.False(wiped.OwnChain.HeadKnown);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Every_heard_neighbour_is_asked_the_known_authors_questions(bool archive)
+    {
+        // Each plain neighbour holds a different few of an author's posts (those it heard live) and its heads show only
+        // those; the base rounds ask the best neighbour (an archive once heard) every second round and a few others, and
+        // the emulator's wipe-30 and wipe-gateway-30 lost posts only an unasked neighbour showed (docs/emulator.md §7,
+        // "Wipe and restore").
+        var clock = new TestClock();
+        var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
+        Assert.True(wiped.AddContact(ContactCard.Create(Identities.Fixed(3), "carol", null)));
+        wiped.TakeOutbox();
+        byte[] neighbours = { 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47 };
+        for (int i = 0; i < neighbours.Length; i++)
+        {
+            Hear(wiped, neighbours[i], archive && i == 0, new ChainHead(100 + (uint)i, 0, (uint)i, Link((byte)i)));
+        }
+
+        wiped.TakeOutbox();
+        var all = new List<Frame>();
+        for (int r = 0; r < RestorePlan.Rounds + RestorePlan.ExtraRounds && wiped.Rebuilding; r++)
+        {
+            clock.MonotonicMilliseconds += 30_000;
+            wiped.AnnounceHeads(true);
+            all.AddRange(Decoded(wiped.TakeOutbox()));
+        }
+
+        foreach (byte hint in neighbours)
+        {
+            Assert.Contains(all, f => f.Type == FrameType.Heads && f.NextHop == hint && Heads(f).Query);
+        }
+    }
+
     private static void Hear(MessengerNode node, byte relay, bool archive, params ChainHead[] heads)
     {
         byte[] bytes = FrameCodec.Encode(new Frame(FrameType.Heads, 0, 0, false, 0, relay, new HeadsMessage(false, false, archive, heads).Encode()), FrameLimits.LoRa);

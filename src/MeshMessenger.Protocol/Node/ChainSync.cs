@@ -119,6 +119,11 @@ internal sealed class ChainSync
                     Queue(new Frame(FrameType.Heads, 0, 0, false, askee, Hint, new HeadsMessage(true, true, questions[i]).Encode()));
                 }
 
+                if (questions.Length > 0)
+                {
+                    _restore.NoteQuestioned(askee);
+                }
+
                 QueueRelayedWants(askee, false);
                 return;
             }
@@ -128,7 +133,7 @@ internal sealed class ChainSync
             int conversation;
             ArrayList missing = AllMissing(false, out conversation);
             int fit = HeadsMessage.Fit(_maxFrameSize - FrameLimits.HeaderSize);
-            if ((missing.Count > 0 || _restore.Unresolved(_chains, Id, fit, false).Length > 0) && !_restore.Exhausted)
+            if ((missing.Count > 0 || _restore.Unresolved(_chains, Id, fit, false).Length > 0 || _restore.Unquestioned(false) != 0) && !_restore.Exhausted)
             {
                 _restore.NextRound();
                 if (_restore.AsksThisRound())
@@ -142,6 +147,15 @@ internal sealed class ChainSync
                     if (unresolved.Length > 0)
                     {
                         Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(true, true, unresolved).Encode()));
+                    }
+
+                    // The known authors' questions to one heard neighbour no round asked yet: its heads show the posts it
+                    // alone of the asked ones holds, and an archive misses posts too (§8.3).
+                    byte fresh = _restore.Unquestioned(true);
+                    ChainHead[][] questions = fresh == 0 ? new ChainHead[0][] : _restore.Questions(_chains, fit);
+                    for (int i = 0; i < questions.Length; i++)
+                    {
+                        Queue(new Frame(FrameType.Heads, 0, 0, false, fresh, Hint, new HeadsMessage(true, true, questions[i]).Encode()));
                     }
                 }
 

@@ -430,6 +430,56 @@ public sealed class RestorePlan
         }
     }
 
+    private readonly ArrayList _questioned = new ArrayList(); // boxed byte hints of neighbours a round's questions went to
+
+    /// <summary>A round's questions about known authors went to <paramref name="hint"/> (0, every neighbour, is not remembered).</summary>
+    public void NoteQuestioned(byte hint)
+    {
+        if (hint != 0 && !Holds(_questioned, hint))
+        {
+            _questioned.Add(hint);
+        }
+    }
+
+    /// <summary>
+    /// A heard neighbour no round's questions went to yet, or 0 if there is none; with <paramref name="asking"/> it is
+    /// remembered as asked. A plain neighbour answers a heads question with the heads of what it holds, and each holds a
+    /// different few posts of an author (those it heard live): the base rounds ask only some neighbours (the best one, an
+    /// archive once heard, every second round), so a post only an unasked neighbour shows was never known missing and never
+    /// asked for; an archive misses posts too (docs/emulator.md §7, "Wipe and restore").
+    /// </summary>
+    public byte Unquestioned(bool asking)
+    {
+        for (int i = 0; i < _neighbours.Count; i++)
+        {
+            byte hint = (byte)_neighbours[i]!;
+            if (!Holds(_questioned, hint))
+            {
+                if (asking)
+                {
+                    _questioned.Add(hint);
+                }
+
+                return hint;
+            }
+        }
+
+        return 0;
+    }
+
+    private static bool Holds(ArrayList hints, byte hint)
+    {
+        for (int i = 0; i < hints.Count; i++)
+        {
+            if ((byte)hints[i]! == hint)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// The neighbour this round's questions go to, so one answers at a time and the answers do not collide: on odd
     /// rounds the best neighbour (<see cref="BestNeighbour"/>: an archive holds every chain it heard), on
