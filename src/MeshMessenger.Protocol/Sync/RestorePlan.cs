@@ -52,6 +52,7 @@ public sealed class RestorePlan
 
     private readonly ArrayList _neighbours = new ArrayList(); // boxed byte hints of neighbours whose heads were heard
     private readonly ArrayList _held = new ArrayList(); // boxed long: entries their heads showed, summed
+    private readonly ArrayList _questioned = new ArrayList(); // boxed byte hints of neighbours a round's questions went to, one per hint
     private int _round;
     private int _queryOffset;
     private byte _archive; // the hint of the last neighbour whose heads carried the archive flag, or 0
@@ -429,8 +430,6 @@ public sealed class RestorePlan
             _held.Add(entries);
         }
     }
-
-    private readonly ArrayList _questioned = new ArrayList(); // boxed byte hints of neighbours a round's questions went to
 
     /// <summary>A round's questions about known authors went to <paramref name="hint"/> (0, every neighbour, is not remembered).</summary>
     public void NoteQuestioned(byte hint)
