@@ -234,13 +234,7 @@ public sealed class RestoreAskingTests
         Assert.False(wiped.FinishRestore());
         wiped.TakeOutbox();
 
-        var all = new List<Frame>();
-        for (int r = 0; r < RestorePlan.Rounds + RestorePlan.ExtraRounds && wiped.Rebuilding; r++)
-        {
-            clock.MonotonicMilliseconds += 30_000;
-            wiped.AnnounceHeads(true);
-            all.AddRange(Decoded(wiped.TakeOutbox()));
-        }
+        List<Frame> all = RunRounds(wiped, clock, RestorePlan.Rounds + RestorePlan.ExtraRounds, keepAfter: 0);
 
         // The rounds' own questions go to the heard neighbour by name; the head questions to every neighbour (next hop 0).
         List<Frame> asked = all.Where(f => f.Type == FrameType.Heads && f.NextHop == 0 && Heads(f).Query && Heads(f).Heads.Any(h => h.Author == wiped.Id)).ToList();
@@ -268,13 +262,7 @@ public sealed class RestoreAskingTests
         }
 
         wiped.TakeOutbox();
-        var all = new List<Frame>();
-        for (int r = 0; r < RestorePlan.Rounds + RestorePlan.ExtraRounds && wiped.Rebuilding; r++)
-        {
-            clock.MonotonicMilliseconds += 30_000;
-            wiped.AnnounceHeads(true);
-            all.AddRange(Decoded(wiped.TakeOutbox()));
-        }
+        List<Frame> all = RunRounds(wiped, clock, RestorePlan.Rounds + RestorePlan.ExtraRounds, keepAfter: 0);
 
         foreach (byte hint in neighbours)
         {
@@ -303,8 +291,9 @@ public sealed class RestoreAskingTests
         return frames;
     }
 
-    // Runs restore rounds as the device app does (one every 30 s) and returns what the rounds after the base rounds sent.
-    private static List<Frame> RunRounds(MessengerNode node, TestClock clock, int rounds)
+    // Runs restore rounds as the device app does (one every 30 s) and returns what the rounds after the first
+    // keepAfter (by default the base rounds) sent.
+    private static List<Frame> RunRounds(MessengerNode node, TestClock clock, int rounds, int keepAfter = RestorePlan.Rounds)
     {
         var sent = new List<Frame>();
         for (int r = 1; r <= rounds && node.Rebuilding; r++)
@@ -312,7 +301,7 @@ public sealed class RestoreAskingTests
             clock.MonotonicMilliseconds += 30_000;
             node.AnnounceHeads(true);
             List<Frame> round = Decoded(node.TakeOutbox());
-            if (r > RestorePlan.Rounds)
+            if (r > keepAfter)
             {
                 sent.AddRange(round);
             }
