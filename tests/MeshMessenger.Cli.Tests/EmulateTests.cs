@@ -185,7 +185,7 @@ public sealed class EmulateTests : IDisposable
     }
 
     [Fact]
-    public void Restore_against_a_baseline_gives_the_paired_change_and_refuses_a_file_that_is_not_one()
+    public void Restore_against_a_baseline_gives_the_paired_change_and_refuses_a_baseline_that_cannot_pair()
     {
         var console = new RecordingConsole();
         string before = Path.Combine(_dir, "before");
@@ -203,12 +203,15 @@ public sealed class EmulateTests : IDisposable
         Assert.Contains("paired against", console.Text);
 
         string notRestore = Path.Combine(_dir, "not-restore.json");
-        File.WriteAllText(notRestore, """{"runs":[{"seed":1}]}""");
+        File.WriteAllText(notRestore, """{"scenario":"wipe-30","runs":[{"seed":1}]}""");
         var refused = new RecordingConsole();
         Assert.Equal(1, EmulateCommand.RunRestore("wipe-30", "1", Path.Combine(_dir, "x"), refused.Console, notRestore));
         Assert.Contains("holds no restore runs", refused.Text);
         Assert.Equal(1, EmulateCommand.RunRestore("wipe-30", "9", Path.Combine(_dir, "y"), refused.Console, baseline));
-        Assert.Contains("no run of the baseline", refused.Text);
+        Assert.Contains("has none of the seeds 9", refused.Text);
+        Assert.Equal(1, EmulateCommand.RunRestore("wipe-gateway-30", "1", Path.Combine(_dir, "z"), refused.Console, baseline));
+        Assert.Contains("is a restore of wipe-30, not of wipe-gateway-30", refused.Text);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "y")));
     }
 
     private static void AssertPng(string path)

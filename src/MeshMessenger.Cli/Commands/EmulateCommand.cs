@@ -289,15 +289,15 @@ public static class EmulateCommand
         try
         {
             scenario = LoadScenario(nameOrPath);
-            if (baselineFile is not null)
-            {
-                baseline = LoadRestoreRuns(baselineFile);
-            }
-
             seeds = ParseSeeds(seedList);
             if (scenario.Events.All(e => e.Action != ScenarioEventKind.Wipe))
             {
                 throw new ScenarioException($"{scenario.Name} has no wipe event");
+            }
+
+            if (baselineFile is not null)
+            {
+                baseline = LoadRestoreRuns(baselineFile, scenario.Name, seeds);
             }
         }
         catch (ScenarioException e)
@@ -358,8 +358,9 @@ public static class EmulateCommand
 
     private static string Change(Spread s) => $"{s.Mean:+0.00;-0.00;0.00} ± {s.HalfWidth:F2}";
 
-    // The runs of an earlier `emulate restore` (its restore-<scenario>.json); anything else is refused by name.
-    private static IReadOnlyList<RestoreRun> LoadRestoreRuns(string file)
+    // The runs of an earlier `emulate restore` of the same scenario (its restore-<scenario>.json) sharing a seed with
+    // this one, checked before the seeds run; anything else is refused by name.
+    private static IReadOnlyList<RestoreRun> LoadRestoreRuns(string file, string scenario, List<int> seeds)
     {
         try
         {
@@ -370,6 +371,16 @@ public static class EmulateCommand
                 throw new ScenarioException($"{file} holds no restore runs (expected the restore-<scenario>.json of `meshmsg emulate restore`)");
             }
 
+            if (parsed.Scenario != scenario)
+            {
+                throw new ScenarioException($"{file} is a restore of {parsed.Scenario ?? "no named scenario"}, not of {scenario}: runs pair only within one scenario");
+            }
+
+            if (!runs.Any(r => seeds.Contains(r.Seed)))
+            {
+                throw new ScenarioException($"{file} has none of the seeds {string.Join(", ", seeds.Take(5))}{(seeds.Count > 5 ? ", …" : "")}: nothing would pair");
+            }
+
             return runs;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
@@ -378,7 +389,7 @@ public static class EmulateCommand
         }
     }
 
-    private sealed record RestoreFile(List<RestoreRun>? Runs);
+    private sealed record RestoreFile(string? Scenario, List<RestoreRun>? Runs);
 
     internal static List<int> ParseSeeds(string list)
     {
