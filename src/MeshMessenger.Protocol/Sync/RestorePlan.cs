@@ -415,13 +415,11 @@ public sealed class RestorePlan
             return;
         }
 
-        for (int i = 0; i < _neighbours.Count; i++)
+        int at = IndexOf(_neighbours, hint);
+        if (at >= 0)
         {
-            if ((byte)_neighbours[i]! == hint)
-            {
-                _held[i] = (long)_held[i]! + entries;
-                return;
-            }
+            _held[at] = (long)_held[at]! + entries;
+            return;
         }
 
         if (_neighbours.Count < MaxNeighbours)
@@ -434,7 +432,7 @@ public sealed class RestorePlan
     /// <summary>A round's questions about known authors went to <paramref name="hint"/> (0, every neighbour, is not remembered).</summary>
     public void NoteQuestioned(byte hint)
     {
-        if (hint != 0 && !Holds(_questioned, hint))
+        if (hint != 0 && IndexOf(_questioned, hint) < 0)
         {
             _questioned.Add(hint);
         }
@@ -452,11 +450,11 @@ public sealed class RestorePlan
         for (int i = 0; i < _neighbours.Count; i++)
         {
             byte hint = (byte)_neighbours[i]!;
-            if (!Holds(_questioned, hint))
+            if (IndexOf(_questioned, hint) < 0)
             {
                 if (asking)
                 {
-                    _questioned.Add(hint);
+                    NoteQuestioned(hint);
                 }
 
                 return hint;
@@ -466,17 +464,18 @@ public sealed class RestorePlan
         return 0;
     }
 
-    private static bool Holds(ArrayList hints, byte hint)
+    // Where hint stands in a list of boxed byte hints, or -1 (by value: a boxed byte is a new object each time).
+    private static int IndexOf(ArrayList hints, byte hint)
     {
         for (int i = 0; i < hints.Count; i++)
         {
             if ((byte)hints[i]! == hint)
             {
-                return true;
+                return i;
             }
         }
 
-        return false;
+        return -1;
     }
 
     /// <summary>
