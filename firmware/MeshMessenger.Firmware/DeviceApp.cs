@@ -30,6 +30,7 @@ public sealed class DeviceApp
     private readonly DuplicateFilter _duplicates;
     private readonly RollingWindow _channelUse = new RollingWindow(6, 10000);
     private readonly RollingWindow _txUse = new RollingWindow(60, 60000);
+    private readonly RollingWindow _answerUse = new RollingWindow(60, 60000); // the part of _txUse that answered neighbours' questions
     private readonly ArrayList _queue = new ArrayList();
     private readonly ArrayList _awaiting = new ArrayList();
     private readonly ArrayList _held = new ArrayList();
@@ -89,6 +90,14 @@ public sealed class DeviceApp
 
     /// <summary>Time between an archive's wants for entries it missed on air (<see cref="MessengerNode.PullMissing"/>, docs/protocol.md §8.5).</summary>
     public const long ArchivePullMs = 15000;
+
+    /// <summary>
+    /// Share (percent) of the hour's transmit allowance (the region's duty cycle; the whole hour where there is none) that
+    /// answers to neighbours' heads questions and wants may use (docs/protocol.md §8.6): anyone can ask, under any hint, so
+    /// past it answers are dropped and the asker asks again, and the owner's own frames keep the rest. The gateway's
+    /// radio uses the same default (<c>Gateway:Radio:SyncAirtimePercent</c>).
+    /// </summary>
+    public const int AnswerSharePercent = 50;
 
     /// <summary>Creates the application around a protocol node and a radio.</summary>
     public DeviceApp(MessengerNode node, IRadioPort radio, IClock clock, IRandomSource random, LoRaModulation modulation, Region region, bool useLearnedRoutes)
@@ -413,6 +422,14 @@ public sealed class DeviceApp
 
         byte[] bytes = FrameCodec.Encode(next.Frame, FrameLimits.LoRa);
         int airtime = TimeOnAir.Milliseconds(_modulation, bytes.Length);
+        if (next.IsAnswer && _answerUse.BusyMs(now) + airtime > AnswerAllowanceMs())
+        {
+            // The answer share is spent (docs/protocol.md §8.6): every queued answer is dropped, the askers ask again.
+            DropAnswers();
+            FeedQueue(now);
+            return;
+        }
+
         if (_region.DutyCyclePercent < 100 && _txUse.BusyMs(now) + airtime > _txUse.WindowMs * _region.DutyCyclePercent / 100)
         {
             // Over the regional limit (ETSI EN 300 220 via Meshtastic's AirTime.cpp): relays are dropped,
@@ -434,6 +451,11 @@ public sealed class DeviceApp
         _onAir = next;
         next.AirtimeMs = airtime;
         _txUse.Add(now, airtime);
+        if (next.IsAnswer)
+        {
+            _answerUse.Add(now, airtime);
+        }
+
         _channelUse.Add(now, airtime);
         Counters.TxFrames++;
         Counters.TxAirtimeMs += airtime;
@@ -456,7 +478,8 @@ public sealed class DeviceApp
     private void DrainNode(long paceMs)
     {
         long now = _clock.MonotonicMilliseconds;
-        byte[][] frames = Node.TakeOutbox();
+        bool[] answers;
+        byte[][] frames = Node.TakeOutbox(out answers);
         PacketInfo? pieces = null; // the entry whose pieces are being taken, read from its first piece
         for (int i = 0; i < frames.Length; i++)
         {
@@ -494,9 +517,11 @@ public sealed class DeviceApp
             own.Sequence = carried.Sequence;
             own.EndsOnReceipt = frame.WantAck && carried.IsDirect && carried.Author == Node.Id && (piece || frame.Type == FrameType.Entry);
             own.AirtimeMs = TimeOnAir.Milliseconds(_modulation, frames[i].Length);
+            own.IsAnswer = answers[i];
             if (_held.Count >= MaxHeldFrames)
             {
-                _held.RemoveAt(0);
+                // The oldest answer goes first: a flood of questions must not push out the owner's own frames.
+                _held.RemoveAt(OldestAnswer(_held));
                 Counters.QueueDrops++;
             }
 
@@ -637,6 +662,39 @@ public sealed class DeviceApp
 
         _queue.Add(frame);
         return true;
+    }
+
+    // Airtime in the window that answers may take: AnswerSharePercent of the hour's allowance.
+    private long AnswerAllowanceMs()
+    {
+        int duty = _region.DutyCyclePercent < 100 ? _region.DutyCyclePercent : 100;
+        return _txUse.WindowMs * duty / 100 * AnswerSharePercent / 100;
+    }
+
+    // The index of the oldest answer in a list of queued frames, else 0 (the oldest frame).
+    private static int OldestAnswer(ArrayList frames)
+    {
+        for (int i = 0; i < frames.Count; i++)
+        {
+            if (((QueuedFrame)frames[i]!).IsAnswer)
+            {
+                return i;
+            }
+        }
+
+        return 0;
+    }
+
+    private void DropAnswers()
+    {
+        for (int i = _queue.Count - 1; i >= 0; i--)
+        {
+            if (((QueuedFrame)_queue[i]!).IsAnswer)
+            {
+                _queue.RemoveAt(i);
+                Counters.SyncAnswersDropped++;
+            }
+        }
     }
 
     private void DropDueRelays(long now)

@@ -63,6 +63,9 @@ public sealed class DeviceCounters
     /// <summary>Relays dropped by the regional duty-cycle limit.</summary>
     public int DutyCycleDrops { get; internal set; }
 
+    /// <summary>Answers to neighbours' heads questions and wants dropped because their airtime share was spent (<see cref="DeviceApp.AnswerSharePercent"/>).</summary>
+    public int SyncAnswersDropped { get; internal set; }
+
     /// <summary>Answers to a relayed want, naming this node, repeated again because the answerer sent them again (docs/protocol.md §8.4).</summary>
     public int SyncAnswersRepeatedAgain { get; internal set; }
 }

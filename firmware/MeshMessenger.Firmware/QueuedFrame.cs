@@ -71,6 +71,9 @@ internal sealed class QueuedFrame
     /// <summary>For an own direct entry: the last flood sent because its delivery receipt did not come (not an echo's retry).</summary>
     public bool LateFlood { get; set; }
 
+    /// <summary>An own frame answering a neighbour's heads question or want: bounded by <see cref="DeviceApp.AnswerSharePercent"/>.</summary>
+    public bool IsAnswer { get; set; }
+
     /// <summary>For a relay: the SNR the frame was heard at.</summary>
     public double HeardSnrDb { get; set; }
 

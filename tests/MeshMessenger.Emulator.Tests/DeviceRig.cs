@@ -12,12 +12,12 @@ namespace MeshMessenger.Emulator.Tests;
 /// <summary>One device (DeviceApp over a real MessengerNode) with a peer contact, driven by a manual clock; the radio is the recording fake at the hardware edge.</summary>
 internal sealed class DeviceRig
 {
-    public DeviceRig(bool learnedRoutes = false, byte random = 0)
+    public DeviceRig(bool learnedRoutes = false, byte random = 0, Region? region = null)
     {
         Node = new MessengerNode(NodeIdentity.FromRootSecret(new byte[32]), "me", new MemoryEntryStore(), Clock, FrameLimits.LoRa, false);
         Peer = Profile.Of(NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)9, 32).ToArray()), "peer", null);
         Assert.True(Node.Chains.AddContact(Peer));
-        App = new DeviceApp(Node, Radio, Clock, new FixedRandom(random), ModemPreset.LongFast.Modulation, Region.Us915, learnedRoutes);
+        App = new DeviceApp(Node, Radio, Clock, new FixedRandom(random), ModemPreset.LongFast.Modulation, region ?? Region.Us915, learnedRoutes);
     }
 
     public ManualClock Clock { get; } = new();

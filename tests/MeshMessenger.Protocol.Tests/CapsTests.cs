@@ -7,6 +7,7 @@ using MeshMessenger.Protocol.Receipts;
 using MeshMessenger.Protocol.Sealing;
 using MeshMessenger.Protocol.Sync;
 using MeshMessenger.Protocol.Tests.Support;
+using MeshMessenger.Protocol.Wire;
 
 namespace MeshMessenger.Protocol.Tests;
 
@@ -47,6 +48,32 @@ public sealed class CapsTests
         Assert.Equal(ProtocolError.None, FrameCodec.TryDecode(frames[2], 0, frames[2].Length, FrameLimits.Ip, out Frame? last));
         Assert.Equal(ProtocolError.None, EntryCodec.TryDecode(last!.Payload, 0, last.Payload.Length, out Entry? entry));
         Assert.Equal(5u, entry!.Sequence); // the newest survived
+    }
+
+    [Fact]
+    public void Node_outbox_at_its_cap_drops_answers_to_a_want_before_its_own_frames()
+    {
+        MessengerNode alice = Node(1, new TestClock(), new NodeLimits { Outbox = 4 });
+        for (int i = 0; i < 6; i++)
+        {
+            alice.PostPublic("post " + i);
+        }
+
+        alice.TakeOutbox();
+        uint own = alice.PostPublic("mine, not yet sent");
+
+        // Anyone may ask (the hint is unsigned): a want for the whole chain answers with 7 entries, more than the outbox holds.
+        var want = new Frame(FrameType.Want, 0, 0, false, 0, 0x77, new WantMessage([new SequenceRange(alice.Id, 0, 6)]).Encode());
+        byte[] bytes = FrameCodec.Encode(want, FrameLimits.LoRa);
+        Assert.Equal(ProtocolError.None, alice.Receive(bytes, 0, bytes.Length));
+
+        byte[][] frames = alice.TakeOutbox(out bool[] answers);
+        Assert.Equal(4, frames.Length);
+        Assert.Equal(new[] { false, true, true, true }, answers);
+        Assert.Equal(ProtocolError.None, FrameCodec.TryDecode(frames[0], 0, frames[0].Length, FrameLimits.Ip, out Frame? first));
+        Assert.Equal(ProtocolError.None, EntryCodec.TryDecode(first!.Payload, 0, first.Payload.Length, out Entry? entry));
+        Assert.Equal(own, entry!.Sequence); // the own post survived; the oldest answers went
+        Assert.Equal(3 + 4, alice.Counters.OutboxDropped); // 3 of the posts before, 4 answers now
     }
 
     [Fact]

@@ -173,7 +173,7 @@ internal sealed class ChainSync
             return;
         }
 
-        AnnounceHeads(requestReply, null);
+        AnnounceHeads(requestReply, null, false);
     }
 
     // The own head question (§8.3): of the archive by name once one was heard (only an archive confirms on the radio, and
@@ -310,7 +310,8 @@ internal sealed class ChainSync
         return false;
     }
 
-    private void AnnounceHeads(bool requestReply, ChainHead[]? asked)
+    // answer: sent because a neighbour asked (marked for the host's answer share, docs/protocol.md §8.6).
+    private void AnnounceHeads(bool requestReply, ChainHead[]? asked, bool answer)
     {
         int fit = HeadsMessage.Fit(_maxFrameSize - FrameLimits.HeaderSize);
         var list = new ArrayList();
@@ -341,9 +342,9 @@ internal sealed class ChainSync
                 AddAll(list, SyncPlanner.HeadsOf(_chains, new uint[] { Id }, 0, 1));
             }
 
-            var answer = new ChainHead[list.Count];
-            list.CopyTo(answer);
-            Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(requestReply, false, SyncAllChains, answer).Encode()));
+            var reply = new ChainHead[list.Count];
+            list.CopyTo(reply);
+            _outbox.Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(requestReply, false, SyncAllChains, reply).Encode()), answer);
             return;
         }
 
@@ -352,7 +353,7 @@ internal sealed class ChainSync
         AddAll(list, more);
         var heads = new ChainHead[list.Count];
         list.CopyTo(heads);
-        Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(requestReply, false, SyncAllChains, heads).Encode()));
+        _outbox.Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(requestReply, false, SyncAllChains, heads).Encode()), answer);
     }
 
     /// <summary>
@@ -452,7 +453,7 @@ internal sealed class ChainSync
         if (heads.RequestReply && (frame.NextHop == 0 || frame.NextHop == Hint))
         {
             // Questions addressed to another neighbour are left to it (docs/protocol.md §8.3).
-            AnnounceHeads(false, heads.Query ? heads.Heads : null);
+            AnnounceHeads(false, heads.Query ? heads.Heads : null, true);
         }
 
         return ProtocolError.None;
@@ -491,7 +492,7 @@ internal sealed class ChainSync
                 if (stored != null && want.Serves(stored.Entry, frame.Relay))
                 {
                     // A hop-0 want's relay byte is its sender's hint: the asker (docs/protocol.md §8.2).
-                    QueueEntry(stored.Entry, 0, false);
+                    _outbox.QueueEntry(stored.Entry, 0, false, true);
                     sent++;
                 }
 
@@ -531,7 +532,7 @@ internal sealed class ChainSync
                     for (int f = 0; f < frames.Length; f++)
                     {
                         Frame answer = frames[f].Readdressed(hops, via, Hint);
-                        Queue(_outbox.UplinkConsent ? answer : answer.AsLocalOnly());
+                        _outbox.Queue(_outbox.UplinkConsent ? answer : answer.AsLocalOnly(), true);
                     }
 
                     sent++;
@@ -627,8 +628,6 @@ internal sealed class ChainSync
 
     // The node's own paths, under the names the sync code has always used.
     private void Queue(Frame frame) => _outbox.Queue(frame);
-
-    private void QueueEntry(Entry entry, int hopLimit, bool wantAck) => _outbox.QueueEntry(entry, hopLimit, wantAck);
 
     private void RebuildFromStore() => _reader.RereadStore();
 

@@ -14,7 +14,7 @@ namespace MeshMessenger.Protocol.Node;
 /// <summary>
 /// The messenger's protocol logic for one node, without I/O: compose and seal entries, take frames in,
 /// verify, store, open what is addressed to this node, answer with receipts, and sync chains with
-/// neighbours. Frames to transmit collect in an outbox the host drains (<see cref="TakeOutbox"/>); the
+/// neighbours. Frames to transmit collect in an outbox the host drains (<see cref="TakeOutbox()"/>); the
 /// firmware, the emulator and the gateway drive the same class. Routing (whether to relay what is heard)
 /// belongs to the router on top of it.
 /// </summary>
@@ -183,6 +183,16 @@ public sealed class MessengerNode
     public byte[][] TakeOutbox()
     {
         return _outbox.Take();
+    }
+
+    /// <summary>
+    /// Hands the queued frames to the host and empties the outbox; <paramref name="answers"/>[i] is true where frame i
+    /// answers a neighbour's heads question or want, which anyone can ask for: the host bounds their airtime
+    /// (docs/protocol.md §8.6).
+    /// </summary>
+    public byte[][] TakeOutbox(out bool[] answers)
+    {
+        return _outbox.Take(out answers);
     }
 
     /// <summary>Learns a contact from a verified card.</summary>

@@ -8,11 +8,13 @@ namespace MeshMessenger.Protocol.Node;
 /// The node's bounded queue of encoded frames waiting for the host to transmit them: at
 /// <see cref="NodeLimits.Outbox"/> the oldest frame is dropped and counted in <see cref="NodeCounters.OutboxDropped"/>.
 /// Entries are split into frames here (<see cref="Fragmenter"/>), marked local-only while the person withholds
-/// uplink consent (docs/protocol.md §5.1).
+/// uplink consent (docs/protocol.md §5.1). Frames that answer a neighbour's heads question or want are marked
+/// (<see cref="Take(out bool[])"/>) so the host can bound their airtime (docs/protocol.md §8.6); at the cap they are dropped first.
 /// </summary>
 internal sealed class Outbox
 {
     private readonly ArrayList _frames = new ArrayList();
+    private readonly ArrayList _answers = new ArrayList(); // boxed bool per frame: it answers a neighbour's question
     private readonly int _capacity;
     private readonly int _maxFrameSize;
     private readonly byte _hint;
@@ -39,9 +41,26 @@ internal sealed class Outbox
     /// <summary>Hands the queued frames (encoded) over and empties the outbox.</summary>
     public byte[][] Take()
     {
+        bool[] answers;
+        return Take(out answers);
+    }
+
+    /// <summary>
+    /// Hands the queued frames (encoded) over and empties the outbox; <paramref name="answers"/>[i] is true where frame i
+    /// answers a neighbour's heads question or want.
+    /// </summary>
+    public byte[][] Take(out bool[] answers)
+    {
         var frames = new byte[_frames.Count][];
         _frames.CopyTo(frames);
+        answers = new bool[_answers.Count];
+        for (int i = 0; i < answers.Length; i++)
+        {
+            answers[i] = (bool)_answers[i]!;
+        }
+
         _frames.Clear();
+        _answers.Clear();
         return frames;
     }
 
@@ -54,23 +73,42 @@ internal sealed class Outbox
     /// <summary>Queues an entry, in fragments if it does not fit one frame (docs/protocol.md §6).</summary>
     public void QueueEntry(Entry entry, int hopLimit, bool wantAck)
     {
+        QueueEntry(entry, hopLimit, wantAck, false);
+    }
+
+    /// <summary>Queues an entry in fragments if needed, marked as an answer to a neighbour's want if <paramref name="answer"/>.</summary>
+    public void QueueEntry(Entry entry, int hopLimit, bool wantAck, bool answer)
+    {
         Frame[] frames = Fragmenter.Split(entry.Encoded, _maxFrameSize, hopLimit, wantAck, _hint);
         for (int i = 0; i < frames.Length; i++)
         {
-            Queue(UplinkConsent ? frames[i] : frames[i].AsLocalOnly());
+            Queue(UplinkConsent ? frames[i] : frames[i].AsLocalOnly(), answer);
         }
     }
 
-    /// <summary>Queues one frame, dropping the oldest at the cap.</summary>
+    /// <summary>Queues one frame of this node's own, dropping at the cap the oldest answer, else the oldest frame.</summary>
     public void Queue(Frame frame)
+    {
+        Queue(frame, false);
+    }
+
+    /// <summary>
+    /// Queues one frame, marked as an answer to a neighbour's question if <paramref name="answer"/>. At the cap the oldest
+    /// answer is dropped, else the oldest frame: answers that anyone can ask for never push out the node's own frames.
+    /// </summary>
+    public void Queue(Frame frame, bool answer)
     {
         if (_frames.Count == _capacity)
         {
-            _frames.RemoveAt(0);
+            int drop = _answers.IndexOf(true);
+            drop = drop < 0 ? 0 : drop;
+            _frames.RemoveAt(drop);
+            _answers.RemoveAt(drop);
             _counters.OutboxDropped++;
         }
 
         _frames.Add(FrameCodec.Encode(frame, _maxFrameSize));
+        _answers.Add(answer);
         _counters.FramesOut++;
     }
 }
