@@ -114,22 +114,8 @@ public static class BenchCommand
         anchoring.SetAction(parse => Report(parse.GetValue(printJson), parse.GetValue(anchoringJson)!, console => RunAnchoring(parse.GetValue(anchoringLeaves), parse.GetValue(anchoringRpc), parse.GetValue(anchoringJson)!, console)));
 
         var webJson = new Option<FileInfo>("--out") { Description = "Where to write the figures as JSON.", DefaultValueFactory = _ => new FileInfo(DefaultWebJson) };
-        var webRuns = new Option<int>("--runs") { Description = "Runs, each in a fresh browser context with a fresh identity (2 to 100: the interval needs a spread).", DefaultValueFactory = _ => 10 };
-        webRuns.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 2 or > 100)
-            {
-                result.AddError("--runs must be 2 to 100.");
-            }
-        });
-        var webMessages = new Option<int>("--messages") { Description = "Direct messages in the conversation that is opened.", DefaultValueFactory = _ => 1000 };
-        webMessages.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 10_000)
-            {
-                result.AddError("--messages must be 1 to 10,000.");
-            }
-        });
+        var webRuns = BoundedOption("--runs", "Runs, each in a fresh browser context with a fresh identity (2 to 100: the interval needs a spread).", 10, 2, 100);
+        var webMessages = BoundedOption("--messages", "Direct messages in the conversation that is opened.", 1000, 1, 10_000);
         var web = new Command(
             "web",
             "The web app's browser node in Debian's chromium (headless) against a gateway started in this process: the first load's " +
@@ -144,14 +130,7 @@ public static class BenchCommand
         web.SetAction(parse => Report(parse.GetValue(printJson), parse.GetValue(webJson)!, console => RunWeb(parse.GetValue(webRuns), parse.GetValue(webMessages), parse.GetValue(webJson)!, console)));
 
         var paymentsJson = new Option<FileInfo>("--out") { Description = "Where to write the figures as JSON.", DefaultValueFactory = _ => new FileInfo(DefaultPaymentsJson) };
-        var paymentsRuns = new Option<int>("--runs") { Description = "Seeds per payment type (2 to 100: the interval needs a spread).", DefaultValueFactory = _ => 10 };
-        paymentsRuns.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 2 or > 100)
-            {
-                result.AddError("--runs must be 2 to 100.");
-            }
-        });
+        var paymentsRuns = BoundedOption("--runs", "Seeds per payment type (2 to 100: the interval needs a spread).", 10, 2, 100);
         var paymentsSeed = new Option<int>("--seed") { Description = "The first seed; the runs use consecutive seeds.", DefaultValueFactory = _ => 1 };
         var payments = new Command(
             "payments",
@@ -213,6 +192,20 @@ public static class BenchCommand
         bench.Subcommands.Add(chipMode);
         bench.Subcommands.Add(sweepBench);
         return bench;
+    }
+
+    // An int option refused outside min..max, by a message naming the range.
+    private static Option<int> BoundedOption(string name, string description, int defaultValue, int min, int max)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < min || result.GetValueOrDefault<int>() > max)
+            {
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be {min:N0} to {max:N0}."));
+            }
+        });
+        return option;
     }
 
     /// <summary>Runs a benchmark; with <paramref name="json"/> its table and progress go nowhere and the JSON file it wrote is printed instead.</summary>
