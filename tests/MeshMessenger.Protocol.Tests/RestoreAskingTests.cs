@@ -249,8 +249,8 @@ public sealed class RestoreAskingTests
     {
         // Each plain neighbour holds a different few of an author's posts (those it heard live) and its heads show only
         // those; the base rounds ask the best neighbour (an archive once heard) every second round and a few others, and
-        // the emulator's wipe-30 and wipe-gateway-30 lost posts only an unasked neighbour showed (docs/emulator.md §7,
-        // "Wipe and restore").
+        // the emulator's wipe-30 and wipe-gateway-30 lost posts only an unasked neighbour showed
+        // (docs/emulator-experiments.md, "Every heard neighbour asked the known authors' questions once").
         var clock = new TestClock();
         var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
         Assert.True(wiped.AddContact(ContactCard.Create(Identities.Fixed(3), "carol", null)));

@@ -32,7 +32,8 @@ public sealed class LearnedRoutePolicy : RoutingPolicy
     private const long RouteLifetimeMs = 30L * 60 * 1000;
 
     // From this many neighbours heard within the route lifetime, a node is not at the sparse edge the hidden-node rule
-    // protects: one weak repeat cancels its relay. Measured: docs/emulator.md §3.2, "fewer relays kept by the hidden-node rule".
+    // protects: one weak repeat cancels its relay. Measured: docs/emulator-experiments.md, "Fewer relays kept by the
+    // hidden-node rule".
     private const int DenseNeighbours = 4;
     private readonly RouteTable _routes = new RouteTable(512, RouteLifetimeMs);
 

@@ -69,7 +69,7 @@ public sealed class Scenario
     /// <summary>
     /// Devices that are gateways: archive nodes running the same protocol core with every chain kept
     /// (SyncAllChains), host caps and the region's duty cycle. They model a gateway's radio side only; its IP links
-    /// are not emulated (docs/emulator.md, "Wipe and restore").
+    /// are not emulated (docs/emulator.md §5, "Gateways").
     /// </summary>
     public List<int> Gateways { get; set; } = [];
 

@@ -443,7 +443,8 @@ public sealed class RestorePlan
     /// remembered as asked. A plain neighbour answers a heads question with the heads of what it holds, and each holds a
     /// different few posts of an author (those it heard live): the base rounds ask only some neighbours (the best one, an
     /// archive once heard, every second round), so a post only an unasked neighbour shows was never known missing and never
-    /// asked for; an archive misses posts too (docs/emulator.md §7, "Wipe and restore").
+    /// asked for; an archive misses posts too (docs/emulator-experiments.md, "Every heard neighbour asked the known
+    /// authors' questions once").
     /// </summary>
     public byte Unquestioned(bool asking)
     {
