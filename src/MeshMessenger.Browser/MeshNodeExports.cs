@@ -178,7 +178,7 @@ public static partial class MeshNodeExports
     [JSExport]
     public static void AnnounceHeads(bool requestReply) => Session.Node.AnnounceHeads(requestReply);
 
-    /// <summary>Ends a restore with the highest head neighbours advertised; true if the node can append again.</summary>
+    /// <summary>Ends a restore at the confirmed head (held, and vouched for: docs/protocol.md §8.3); true if the node can append again.</summary>
     [JSExport]
     public static bool FinishRestore()
     {

@@ -28,8 +28,22 @@ public sealed class OwnChainHeadTests
         // While it waits, a neighbour's chain arrives and takes the only author slot.
         new LocalChain(bob, chains).StartNew(Profile.Of(bob, "bob", null), 100);
 
-        // A neighbour advertises alice's head at 4; the host ends the restore there (MessengerNode.FinishRestore).
-        own.NoteAdvertisedHead(4, new byte[EntryCodec.LinkSize]);
+        // Her chain up to 4 comes back (verified; with one author slot the store drops it) and a neighbour advertises 4;
+        // the host ends the restore there (MessengerNode.FinishRestore).
+        var writer = new LocalChain(alice, new ChainStore(new MemoryEntryStore()));
+        var entries = new List<Entry> { writer.StartNew(Profile.Of(alice, "alice", null), 100) };
+        for (int i = 1; i <= 4; i++)
+        {
+            entries.Add(writer.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, (uint)(100 + i), PostBody.Encode("p" + i, PostBody.NoMedia, null)));
+        }
+
+        foreach (Entry e in entries)
+        {
+            chains.Accept(e);
+            own.NoteVerified(e); // as MessengerNode does with every own entry accepted while restoring
+        }
+
+        own.NoteAdvertisedHead(4);
         Assert.True(own.AdoptAdvertisedHead());
 
         Entry first = own.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, 200, PostBody.Encode("one", PostBody.NoMedia, null));

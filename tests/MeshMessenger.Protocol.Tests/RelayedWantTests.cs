@@ -1,6 +1,5 @@
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
-using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Node;
 using MeshMessenger.Protocol.Sync;
 using MeshMessenger.Protocol.Tests.Support;
@@ -135,30 +134,6 @@ public sealed class RelayedWantTests
         }
 
         Assert.Equal([0x20, 0x20, 0x20, 0x30, 0x20, 0x10], asked);
-    }
-
-    [Fact]
-    public void Equal_advertised_heads_with_different_links_give_the_same_next_entry_whichever_came_first()
-    {
-        byte[] low = Enumerable.Repeat((byte)0x11, EntryCodec.LinkSize).ToArray();
-        byte[] high = Enumerable.Repeat((byte)0xEE, EntryCodec.LinkSize).ToArray();
-        byte[] HeaderAfter(byte[] first, byte[] second)
-        {
-            NodeIdentity alice = Identities.Fixed(1);
-            var chains = new ChainStore(new MemoryEntryStore());
-            chains.AddContact(Profile.Of(alice, "alice", null));
-            var own = new LocalChain(alice, chains);
-            own.BeginRestore();
-            own.NoteAdvertisedHead(4, first);
-            own.NoteAdvertisedHead(4, second);
-            Assert.True(own.AdoptAdvertisedHead());
-            return own.NextHeader(EntryKind.PublicPost, BodySealing.Clear, 0, 100);
-        }
-
-        byte[] a = HeaderAfter(low, high);
-        byte[] b = HeaderAfter(high, low);
-        Assert.Equal(a, b);
-        Assert.True(a.AsSpan().IndexOf(low) > 0); // the smaller link is the one linked to
     }
 
     [Fact]

@@ -124,6 +124,7 @@ public sealed class RestoreAskingTests
         Hear(wiped, 0x30, true, new ChainHead(alice.Id, 0, last - 1, Link(3)));
         Assert.False(wiped.FinishRestore());
         Assert.False(wiped.OwnChain.HeadKnown);
+        Deliver(wiped, alice.Chains.Store.Get(alice.Id, last)!.Entry, 0x30); // the archive's answer to the want for it
         Hear(wiped, 0x30, true, new ChainHead(alice.Id, 0, last, EntryHash.LinkOf(alice.Chains.HashOf(alice.Id, last)!)));
         Assert.True(wiped.FinishRestore());
         Assert.Equal(last + 1, wiped.OwnChain.NextSequence);
@@ -192,7 +193,9 @@ public sealed class RestoreAskingTests
         Assert.Contains(Decoded(wiped.TakeOutbox()), f => f.Type == FrameType.Heads && Heads(f).Query && Heads(f).Heads.Any(h => h.Author == alice.Id));
         Assert.False(wiped.FinishRestore());
 
-        // The archive, caught up meanwhile, answers at `last`: that ends the restore, and the next entry does not reuse it.
+        // The archive, caught up meanwhile, answers at `last` and gives the entry: that ends the restore, and the next entry
+        // does not reuse it.
+        Deliver(wiped, alice.Chains.Store.Get(alice.Id, last)!.Entry, 0x30);
         Hear(wiped, 0x30, true, new ChainHead(alice.Id, 0, last, EntryHash.LinkOf(alice.Chains.HashOf(alice.Id, last)!)));
         Assert.True(wiped.OwnChain.HeadKnown);
         Assert.Equal(last + 1, wiped.OwnChain.NextSequence);
@@ -217,7 +220,17 @@ public sealed class RestoreAskingTests
         Assert.NotEmpty(asked);
         Assert.All(asked, f => Assert.Equal(0x30, f.NextHop)); // only the archive answers: it alone confirms
 
-        // Its answer at the highest own sequence known ends the restore.
+        // Its answer at the highest own sequence known ends the restore, once that entry came back (heads are not signed).
+        Hear(wiped, 0x30, true, new ChainHead(wiped.Id, 0, 5, Link(1)));
+        Assert.False(wiped.OwnChain.HeadKnown);
+        var writer = new LocalChain(Identities.Fixed(1), new ChainStore(new MemoryEntryStore()));
+        Entry head = writer.StartNew(Profile.Of(Identities.Fixed(1), "alice", null), 100);
+        for (uint s = 1; s <= 5; s++)
+        {
+            head = writer.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, 100 + s, PostBody.Encode("p", PostBody.NoMedia, null));
+        }
+
+        Deliver(wiped, head, 0x30);
         Hear(wiped, 0x30, true, new ChainHead(wiped.Id, 0, 5, Link(1)));
         Assert.True(wiped.OwnChain.HeadKnown);
     }
@@ -267,6 +280,16 @@ public sealed class RestoreAskingTests
         foreach (byte hint in neighbours)
         {
             Assert.Contains(all, f => f.Type == FrameType.Heads && f.NextHop == hint && Heads(f).Query);
+        }
+    }
+
+    // An entry arriving from neighbour relay, in LoRa-sized pieces, as an answer to a want.
+    private static void Deliver(MessengerNode node, Entry entry, byte relay)
+    {
+        foreach (Frame f in Fragmenter.Split(entry.Encoded, FrameLimits.LoRa, 0, false, relay))
+        {
+            byte[] bytes = FrameCodec.Encode(f, FrameLimits.LoRa);
+            Assert.Equal(ProtocolError.None, node.Receive(bytes, 0, bytes.Length));
         }
     }
 

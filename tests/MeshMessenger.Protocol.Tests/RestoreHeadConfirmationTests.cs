@@ -25,11 +25,13 @@ public sealed class RestoreHeadConfirmationTests
     [Fact]
     public void A_low_head_from_neighbours_while_the_peer_holds_higher_keeps_the_node_read_only()
     {
-        LocalChain own = Restoring(out _, out _);
+        LocalChain own = Restoring(out ChainStore chains, out NodeIdentity alice);
+        Entry[] entries = Written(alice, 7);
+        Give(own, chains, entries, 0, 4); // what came back: the genesis and the posts up to 4
 
         // Two neighbours heard a channel post at 4; the peer that received the direct message at 6 is out of reach.
-        own.NoteAdvertisedHead(4, Link(4), 0x21, false);
-        own.NoteAdvertisedHead(4, Link(4), 0x22, false);
+        own.NoteAdvertisedHead(4, 0x21, false);
+        own.NoteAdvertisedHead(4, 0x22, false);
         Assert.Equal(2, own.Witnesses);
         Assert.False(own.HeadConfirmed);
         Assert.False(own.AdoptAdvertisedHead());
@@ -37,13 +39,68 @@ public sealed class RestoreHeadConfirmationTests
         ProtocolException refused = Assert.Throws<ProtocolException>(() => own.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, 200, PostBody.Encode("x", PostBody.NoMedia, null)));
         Assert.Contains("not confirmed", refused.Message, StringComparison.Ordinal);
 
-        // The peer answers with the true head; an archive that heard it too confirms, and the next entry is 7.
-        own.NoteAdvertisedHead(6, Link(6), 0x23, false);
+        // The peer answers with the true head; an archive that heard it too vouches, but only once the entries at 5 and
+        // 6 came back does its head count (heads are not signed). Then the next entry is 7, linked to entry 6.
+        own.NoteAdvertisedHead(6, 0x23, false);
+        own.NoteAdvertisedHead(6, 0x30, true);
         Assert.False(own.HeadConfirmed);
-        own.NoteAdvertisedHead(6, Link(6), 0x30, true);
+        Give(own, chains, entries, 5, 6);
         Assert.True(own.HeadConfirmed);
         Assert.True(own.AdoptAdvertisedHead());
         Assert.Equal(7u, own.NextSequence);
+        Entry next = own.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, 200, PostBody.Encode("x", PostBody.NoMedia, null));
+        Assert.Equal(ChainVerdict.Duplicate, chains.Accept(next)); // stored, and linked to the held entry 6 (no broken link)
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Made_up_heads_under_many_hints_neither_confirm_nor_keep_the_node_read_only(bool archiveFlag)
+    {
+        LocalChain own = Restoring(out ChainStore chains, out NodeIdentity alice);
+        Give(own, chains, Written(alice, 3), 0, 2);
+
+        // Anyone can send heads (unsigned) for alice's chain: far above anything she signed, under every hint the witness
+        // table holds and more, flagged as an archive or not.
+        for (byte hint = 0x40; hint < 0x40 + LocalChain.MaxWitnesses + 4; hint++)
+        {
+            own.NoteAdvertisedHead(4_000_000_000u - hint, hint, archiveFlag);
+        }
+
+        Assert.False(own.HeadConfirmed);
+        Assert.Equal(3u, own.NextSequence); // unchanged by the made-up heads
+
+        // The real archive vouches for the entry she holds: confirmed, and the next entry follows it.
+        own.NoteAdvertisedHead(2, 0x30, true);
+        Assert.True(own.HeadConfirmed);
+        Assert.True(own.AdoptAdvertisedHead());
+        Assert.Equal(3u, own.NextSequence);
+        Entry next = own.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, 200, PostBody.Encode("x", PostBody.NoMedia, null));
+        Assert.Equal(3u, next.Sequence);
+    }
+
+    // Alice's chain as she wrote it before the wipe: her genesis and then posts, count entries in all.
+    private static Entry[] Written(NodeIdentity alice, int count)
+    {
+        var writer = new LocalChain(alice, new ChainStore(new MemoryEntryStore(8, 256)));
+        var entries = new Entry[count];
+        entries[0] = writer.StartNew(Profile.Of(alice, "alice", null), 100);
+        for (int i = 1; i < count; i++)
+        {
+            entries[i] = writer.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, (uint)(100 + i), PostBody.Encode("p" + i, PostBody.NoMedia, null));
+        }
+
+        return entries;
+    }
+
+    // Entries from..to come back to the restoring node, as MessengerNode takes them (verified, stored, noted).
+    private static void Give(LocalChain own, ChainStore chains, Entry[] entries, int from, int to)
+    {
+        for (int i = from; i <= to; i++)
+        {
+            Assert.Equal(ChainVerdict.Accepted, chains.Accept(entries[i]));
+            own.NoteVerified(entries[i]);
+        }
     }
 
     [Fact]
@@ -64,10 +121,10 @@ public sealed class RestoreHeadConfirmationTests
             chains.Accept(e);
         }
 
-        own.NoteAdvertisedHead(1, Link(1), 0x30, true);
+        own.NoteAdvertisedHead(1, 0x30, true);
         Assert.False(own.HeadConfirmed);
         Assert.False(own.TryFinishRestore());
-        own.NoteAdvertisedHead(2, Link(2), 0x30, true);
+        own.NoteAdvertisedHead(2, 0x30, true);
         Assert.True(own.TryFinishRestore());
         Assert.Equal(3u, own.NextSequence);
     }

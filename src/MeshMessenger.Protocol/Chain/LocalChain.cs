@@ -4,8 +4,8 @@ namespace MeshMessenger.Protocol.Chain;
 
 /// <summary>
 /// The node's own chain, the only one it appends to. It never reuses a sequence number: a node restored
-/// from its backup starts with an unknown head and refuses to append until neighbours have given back
-/// its chain up to the highest head any of them advertised. This is the lesson of Secure Scuttlebutt,
+/// from its backup starts with an unknown head and refuses to append until a neighbour vouches for a head it holds
+/// again (docs/protocol.md §8.3; heads are not signed, so only entries that came back count). This is the lesson of Secure Scuttlebutt,
 /// where posting from a restored key before the old feed arrived forked it for good (manyverse 111,
 /// ssb-server 410).
 /// </summary>
@@ -17,8 +17,11 @@ public sealed class LocalChain
     private bool _headAdvertised;
     private uint _advertisedHigh;
     private long _namedHigh = -1; // the highest own sequence a peer's receipt named while restoring
-    private byte[]? _advertisedLink;
     private bool _adopted;
+    private uint _confirmedHigh; // the own head adopted at the end of a restore: held then, so its hash is known
+    private byte[]? _confirmedHash;
+    private long _verifiedHigh = -1; // the highest own entry that came back while restoring, stored or not (a store at its cap drops it)
+    private byte[]? _verifiedHash;
 
     // Who vouched for the own head while restoring (docs/protocol.md §8.3): each neighbour's hint and the highest own
     // sequence it advertised, at most MaxWitnesses neighbours (a restore hears a handful; more add nothing).
@@ -49,7 +52,7 @@ public sealed class LocalChain
         _chains = chains;
     }
 
-    /// <summary>True when appending is safe: the node is not restoring (it started the chain, or caught up, or adopted an advertised head).</summary>
+    /// <summary>True when appending is safe: the node is not restoring (it started the chain, or caught up, or adopted a confirmed head).</summary>
     public bool HeadKnown => !_restoring;
 
     /// <summary>True while a restored node waits for its own chain.</summary>
@@ -85,9 +88,9 @@ public sealed class LocalChain
             uint low;
             uint high;
             uint next = _chains.Store.TryGetRange(_identity.Id, out low, out high) ? high + 1 : 0;
-            if (_adopted && _advertisedHigh + 1 > next)
+            if (_adopted && _confirmedHigh + 1 > next)
             {
-                next = _advertisedHigh + 1;
+                next = _confirmedHigh + 1; // a store at its cap may since have dropped the confirmed head
             }
 
             return _appended && _lastSequence + 1 > next ? _lastSequence + 1 : next;
@@ -124,6 +127,8 @@ public sealed class LocalChain
         _headAdvertised = false;
         _advertisedHigh = 0;
         _namedHigh = -1;
+        _verifiedHigh = -1;
+        _verifiedHash = null;
         _witnessCount = 0;
         _witnessesNeeded = witnesses;
         _settleRequired = false;
@@ -178,12 +183,15 @@ public sealed class LocalChain
             int n = 0;
             for (int i = 0; i < _witnessCount; i++)
             {
-                if (_witnessHighs[i] >= top && _witnessArchives[i])
+                // Heads are not signed: a witness's head counts only once the own entry at it is held (signed by this
+                // identity, so verified), and a made-up head neither confirms nor raises the top (§8.3, "Made-up heads").
+                bool vouches = _witnessHighs[i] >= top && Holds(_witnessHighs[i]);
+                if (vouches && _witnessArchives[i])
                 {
                     return true;
                 }
 
-                n += _witnessHighs[i] >= top ? 1 : 0;
+                n += vouches ? 1 : 0;
             }
 
             return _witnessesNeeded > 0 && n >= _witnessesNeeded;
@@ -206,22 +214,45 @@ public sealed class LocalChain
         }
     }
 
-    // The highest own sequence known: advertised by a neighbour or held.
+    // The highest own sequence known to exist: held (or verified while restoring), or named by a peer's receipt (signed
+    // by that peer). An advertised head is not signed, so it does not count until its entry is held: one made-up head
+    // must not raise the top beyond every witness for good and keep the node read-only (docs/protocol.md §8.3,
+    // "Made-up heads").
     private uint Top()
     {
         uint low;
         uint high;
-        uint top = _namedHigh > _advertisedHigh ? (uint)_namedHigh : _advertisedHigh;
-        return _chains.Store.TryGetRange(_identity.Id, out low, out high) && high > top ? high : top;
+        long top = _chains.Store.TryGetRange(_identity.Id, out low, out high) ? high : 0;
+        top = _verifiedHigh > top ? _verifiedHigh : top;
+        return (uint)(_namedHigh > top ? _namedHigh : top);
+    }
+
+    // The own entry at this sequence came back: it is stored, or it was the highest verified while restoring.
+    private bool Holds(uint sequence)
+    {
+        return sequence == _verifiedHigh || _chains.Store.Get(_identity.Id, sequence) != null;
     }
 
     /// <summary>
-    /// As <see cref="NoteAdvertisedHead(uint, byte[])"/>, and remembers neighbour <paramref name="from"/> (its hint) as a
+    /// While restoring: an own entry came back and its signature checked (<see cref="ChainStore.Accept"/>). The highest
+    /// is remembered apart from the store, whose author cap may have dropped it, so a head it vouches for can be adopted.
+    /// </summary>
+    public void NoteVerified(Entry entry)
+    {
+        if (_restoring && entry.Author == _identity.Id && entry.Sequence > _verifiedHigh)
+        {
+            _verifiedHigh = entry.Sequence;
+            _verifiedHash = _chains.HashOf(_identity.Id, entry.Sequence) ?? EntryHash.Of(entry, _identity.SigningKey);
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="NoteAdvertisedHead(uint)"/>, and remembers neighbour <paramref name="from"/> (its hint) as a
     /// witness of that height; <paramref name="archive"/>: the neighbour keeps every chain it hears (heads flag bit 2).
     /// </summary>
-    public void NoteAdvertisedHead(uint high, byte[] link, byte from, bool archive)
+    public void NoteAdvertisedHead(uint high, byte from, bool archive)
     {
-        NoteHigh(high, link);
+        NoteHigh(high);
         for (int i = 0; i < _witnessCount; i++)
         {
             if (_witnessHints[i] == from)
@@ -232,7 +263,7 @@ public sealed class LocalChain
             }
         }
 
-        int slot = _witnessCount < MaxWitnesses ? _witnessCount++ : LowestPlainWitness(high, archive);
+        int slot = _witnessCount < MaxWitnesses ? _witnessCount++ : ReplaceableWitness(high, archive);
         if (slot >= 0)
         {
             _witnessHints[slot] = from;
@@ -241,10 +272,22 @@ public sealed class LocalChain
         }
     }
 
-    // With every slot taken, a newcomer replaces the plain (non-archive) witness with the lowest head, if it is an
-    // archive or vouches higher; -1 if it replaces none.
-    private int LowestPlainWitness(uint high, bool archive)
+    // With every slot taken, a newcomer that vouches (its head is held) replaces a witness that does not, archive or not:
+    // made-up heads under many hints (the hint and the archive flag are not signed) cannot keep an archive that vouches
+    // out. Otherwise it replaces the plain witness with the lowest head, if it is an archive or higher; -1 if none.
+    private int ReplaceableWitness(uint high, bool archive)
     {
+        if (Holds(high))
+        {
+            for (int i = 0; i < MaxWitnesses; i++)
+            {
+                if (!Holds(_witnessHighs[i]))
+                {
+                    return i;
+                }
+            }
+        }
+
         int slot = -1;
         for (int i = 0; i < MaxWitnesses; i++)
         {
@@ -257,45 +300,27 @@ public sealed class LocalChain
         return slot >= 0 && (archive || _witnessHighs[slot] < high) ? slot : -1;
     }
 
-    /// <summary>
-    /// A neighbour (unnamed: hint 0, one witness) says this identity's chain reaches <paramref name="high"/>, whose hash begins with
-    /// <paramref name="link"/>. The highest advertised head wins; between heads of the same height with different
-    /// links (a fork) the bytewise smaller link wins, so the outcome does not depend on which neighbour answered
-    /// first (docs/protocol.md §8.3).
-    /// </summary>
-    public void NoteAdvertisedHead(uint high, byte[] link)
+    /// <summary>A neighbour (unnamed: hint 0, one witness) says this identity's chain reaches <paramref name="high"/>.</summary>
+    public void NoteAdvertisedHead(uint high)
     {
-        NoteAdvertisedHead(high, link, 0, false);
+        NoteAdvertisedHead(high, 0, false);
     }
 
-    private void NoteHigh(uint high, byte[] link)
+    // The own chain is asked for up to the highest advertised head (KnownHigh). Heads are not signed, so a head confirms
+    // nothing until its entry is held (HeadConfirmed, docs/protocol.md §8.3).
+    private void NoteHigh(uint high)
     {
-        if (!_headAdvertised || high > _advertisedHigh || (high == _advertisedHigh && Smaller(link, _advertisedLink!)))
+        if (!_headAdvertised || high > _advertisedHigh)
         {
             _advertisedHigh = high;
-            _advertisedLink = link;
         }
 
         _headAdvertised = true;
     }
 
-    private static bool Smaller(byte[] a, byte[] b)
-    {
-        int n = a.Length < b.Length ? a.Length : b.Length;
-        for (int i = 0; i < n; i++)
-        {
-            if (a[i] != b[i])
-            {
-                return a[i] < b[i];
-            }
-        }
-
-        return a.Length < b.Length;
-    }
-
     /// <summary>
-    /// Ends the restore at the highest advertised head without holding every entry before it: the next
-    /// entry links to the advertised head link. False while the head is not confirmed (<see cref="HeadConfirmed"/>):
+    /// Ends the restore at the confirmed head without holding every entry before it: the confirmed head is held (its
+    /// entry came back), and the next entry links to it. False while the head is not confirmed (<see cref="HeadConfirmed"/>):
     /// the node then stays read-only rather than risk reusing a sequence number.
     /// </summary>
     public bool AdoptAdvertisedHead()
@@ -305,6 +330,8 @@ public sealed class LocalChain
             return !_restoring;
         }
 
+        _confirmedHigh = Top();
+        _confirmedHash = _chains.HashOf(_identity.Id, _confirmedHigh) ?? (_confirmedHigh == _verifiedHigh ? _verifiedHash : null);
         _adopted = true;
         _restoring = false;
         return true;
@@ -315,7 +342,7 @@ public sealed class LocalChain
     {
         uint low;
         uint high;
-        if (_restoring && HeadConfirmed && _chains.Store.TryGetRange(_identity.Id, out low, out high) && high >= _advertisedHigh && HoldsAll(high))
+        if (_restoring && HeadConfirmed && _chains.Store.TryGetRange(_identity.Id, out low, out high) && HoldsAll(high))
         {
             _restoring = false;
         }
@@ -351,7 +378,17 @@ public sealed class LocalChain
             held = _lastHash;
         }
 
-        byte[] previous = sequence == 0 ? new byte[EntryCodec.LinkSize] : (held != null ? EntryHash.LinkOf(held) : _advertisedLink!);
+        if (held == null && _adopted && sequence == _confirmedHigh + 1)
+        {
+            held = _confirmedHash;
+        }
+
+        if (sequence > 0 && held == null)
+        {
+            throw new ProtocolException(ProtocolError.InvalidField, "the previous own entry is not held; its link is unknown");
+        }
+
+        byte[] previous = sequence == 0 ? new byte[EntryCodec.LinkSize] : EntryHash.LinkOf(held!);
         return EntryCodec.EncodeHeader(kind, sealing, _identity.Id, sequence, time, previous, hint);
     }
 

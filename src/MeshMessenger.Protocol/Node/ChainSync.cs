@@ -357,8 +357,8 @@ internal sealed class ChainSync
     }
 
     /// <summary>
-    /// Ends a restore with the highest head neighbours advertised, even if not every own entry came back
-    /// (a recipient holds only what was sent to it). The host calls this after a settling time; true if the
+    /// Ends a restore at the confirmed head (held, and vouched for: docs/protocol.md §8.3), even if not every own entry
+    /// before it came back (a recipient holds only what was sent to it). The host calls this after a settling time; true if the
     /// node can append again. Entries arriving later are still read.
     /// </summary>
     public bool FinishRestore()
@@ -421,7 +421,7 @@ internal sealed class ChainSync
         {
             if (heads.Heads[i].Author == Id && _own.Restoring)
             {
-                _own.NoteAdvertisedHead(heads.Heads[i].High, heads.Heads[i].HeadLink, frame.Relay, heads.Archive);
+                _own.NoteAdvertisedHead(heads.Heads[i].High, frame.Relay, heads.Archive);
             }
         }
 

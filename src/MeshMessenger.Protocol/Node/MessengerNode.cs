@@ -412,8 +412,8 @@ public sealed class MessengerNode
     }
 
     /// <summary>
-    /// Ends a restore with the highest head neighbours advertised, even if not every own entry came back
-    /// (a recipient holds only what was sent to it). The host calls this after a settling time; true if the
+    /// Ends a restore at the confirmed head (held, and vouched for: docs/protocol.md §8.3), even if not every own entry
+    /// before it came back (a recipient holds only what was sent to it). The host calls this after a settling time; true if the
     /// node can append again. Entries arriving later are still read.
     /// </summary>
     public bool FinishRestore()
@@ -585,6 +585,7 @@ public sealed class MessengerNode
     {
         if (entry.Author == Id && _own.Restoring)
         {
+            _own.NoteVerified(entry);
             if (_own.TryFinishRestore())
             {
                 RebuildFromStore();
