@@ -31,6 +31,7 @@ public sealed class DeviceApp
     private readonly RollingWindow _channelUse = new RollingWindow(6, 10000);
     private readonly RollingWindow _txUse = new RollingWindow(60, 60000);
     private readonly RollingWindow _answerUse = new RollingWindow(60, 60000); // the part of _txUse that answered neighbours' questions
+    private readonly RollingWindow _relayUse = new RollingWindow(60, 60000); // the part of _txUse that relayed others' frames
     private readonly ArrayList _queue = new ArrayList();
     private readonly ArrayList _awaiting = new ArrayList();
     private readonly ArrayList _held = new ArrayList();
@@ -98,6 +99,13 @@ public sealed class DeviceApp
     /// radio uses the same default (<c>Gateway:Radio:SyncAirtimePercent</c>).
     /// </summary>
     public const int AnswerSharePercent = 50;
+
+    /// <summary>
+    /// Share (percent) of the hour's transmit allowance that frames sent for others, relays and answers together, may
+    /// use (docs/protocol.md §8.7): anyone can make a device relay, junk included (a relay repeats what it cannot
+    /// verify), so past it relays and answers are dropped and the rest of the allowance stays the owner's.
+    /// </summary>
+    public const int OthersSharePercent = 75;
 
     /// <summary>Creates the application around a protocol node and a radio.</summary>
     public DeviceApp(MessengerNode node, IRadioPort radio, IClock clock, IRandomSource random, LoRaModulation modulation, Region region, bool useLearnedRoutes)
@@ -287,7 +295,16 @@ public sealed class DeviceApp
         // An archive (a gateway's radio side: SyncAllChains) keeps every entry it hears, not only its own.
         if (forMe || !p.IsDirect || p.Frame.Type != FrameType.Entry || Node.SyncAllChains)
         {
-            Node.Receive(bytes, 0, bytes.Length);
+            ProtocolError refused = Node.Receive(bytes, 0, bytes.Length);
+            if (forMe && p.Frame.Type == FrameType.Entry && refused != ProtocolError.None)
+            {
+                // Not a valid signed entry (malformed or forged): it does not stand for the entry its clear header
+                // names, so the real one, when it comes, is not taken for a duplicate (docs/protocol.md §8.7). Only
+                // for an entry addressed to us, which we do not relay: a forgotten junk broadcast would be relayed
+                // again at each copy.
+                _duplicates.Unhear(p.Key);
+            }
+
             if (forMe)
             {
                 StopDelivered(now);
@@ -430,6 +447,15 @@ public sealed class DeviceApp
             return;
         }
 
+        if ((next.IsRelay || next.IsAnswer) && _relayUse.BusyMs(now) + _answerUse.BusyMs(now) + airtime > ShareOfAllowanceMs(OthersSharePercent))
+        {
+            // Relays and answers spent their share (docs/protocol.md §8.7): every queued relay and answer is dropped,
+            // and the rest of the hour's allowance stays the owner's.
+            DropForOthers();
+            FeedQueue(now);
+            return;
+        }
+
         if (_region.DutyCyclePercent < 100 && _txUse.BusyMs(now) + airtime > _txUse.WindowMs * _region.DutyCyclePercent / 100)
         {
             // Over the regional limit (ETSI EN 300 220 via Meshtastic's AirTime.cpp): relays are dropped,
@@ -454,6 +480,11 @@ public sealed class DeviceApp
         if (next.IsAnswer)
         {
             _answerUse.Add(now, airtime);
+        }
+
+        if (next.IsRelay)
+        {
+            _relayUse.Add(now, airtime);
         }
 
         _channelUse.Add(now, airtime);
@@ -667,8 +698,14 @@ public sealed class DeviceApp
     // Airtime in the window that answers may take: AnswerSharePercent of the hour's allowance.
     private long AnswerAllowanceMs()
     {
+        return ShareOfAllowanceMs(AnswerSharePercent);
+    }
+
+    // Airtime in the window that is the given share of the hour's allowance (the regional duty cycle, else the whole hour).
+    private long ShareOfAllowanceMs(int percent)
+    {
         int duty = _region.DutyCyclePercent < 100 ? _region.DutyCyclePercent : 100;
-        return _txUse.WindowMs * duty / 100 * AnswerSharePercent / 100;
+        return _txUse.WindowMs * duty / 100 * percent / 100;
     }
 
     // The index of the oldest answer in a list of queued frames, else 0 (the oldest frame).
@@ -690,6 +727,25 @@ public sealed class DeviceApp
         for (int i = _queue.Count - 1; i >= 0; i--)
         {
             if (((QueuedFrame)_queue[i]!).IsAnswer)
+            {
+                _queue.RemoveAt(i);
+                Counters.SyncAnswersDropped++;
+            }
+        }
+    }
+
+    // Frames for others (relays and answers) leave the queue: their share is spent, the owner's frames keep the rest.
+    private void DropForOthers()
+    {
+        for (int i = _queue.Count - 1; i >= 0; i--)
+        {
+            var q = (QueuedFrame)_queue[i]!;
+            if (q.IsRelay)
+            {
+                _queue.RemoveAt(i);
+                Counters.RelayShareDrops++;
+            }
+            else if (q.IsAnswer)
             {
                 _queue.RemoveAt(i);
                 Counters.SyncAnswersDropped++;

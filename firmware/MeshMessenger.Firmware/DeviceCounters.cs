@@ -66,6 +66,9 @@ public sealed class DeviceCounters
     /// <summary>Answers to neighbours' heads questions and wants dropped because their airtime share was spent (<see cref="DeviceApp.AnswerSharePercent"/>).</summary>
     public int SyncAnswersDropped { get; internal set; }
 
+    /// <summary>Relays dropped because relays and answers together spent their airtime share (<see cref="DeviceApp.OthersSharePercent"/>).</summary>
+    public int RelayShareDrops { get; internal set; }
+
     /// <summary>Answers to a relayed want, naming this node, repeated again because the answerer sent them again (docs/protocol.md §8.4).</summary>
     public int SyncAnswersRepeatedAgain { get; internal set; }
 }

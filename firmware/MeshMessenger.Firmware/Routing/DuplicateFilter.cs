@@ -59,6 +59,16 @@ public sealed class DuplicateFilter
         return Find(key) != null;
     }
 
+    /// <summary>
+    /// Forgets a key heard, so its next copy counts as new: the copy heard was not the frame its key names (an entry
+    /// refused as malformed or forged). Its ring slot is reused in turn, so a later copy under the same key may be
+    /// forgotten up to <see cref="Capacity"/> keys early.
+    /// </summary>
+    public void Unhear(long key)
+    {
+        Forget(key);
+    }
+
     /// <summary>The key's first copy named a next hop other than this node, so this node did not relay it.</summary>
     public void MarkDirected(long key)
     {

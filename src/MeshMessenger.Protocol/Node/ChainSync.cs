@@ -574,7 +574,11 @@ internal sealed class ChainSync
         return true;
     }
 
-    /// <summary>Asks neighbours for entries [<paramref name="from"/>, <paramref name="to"/>] of <paramref name="author"/>.</summary>
+    /// <summary>
+    /// Asks neighbours for entries [<paramref name="from"/>, <paramref name="to"/>] of <paramref name="author"/>: the profile
+    /// of an author heard but not known. Anyone can send entries under new authors (one whose key is unknown cannot be
+    /// checked), so the want is marked like an answer and bounded by the host's answer share (docs/protocol.md §8.6).
+    /// </summary>
     public void AskFor(uint author, uint from, uint to)
     {
         if (to - from >= WantMessage.MaxRangeLength)
@@ -582,7 +586,7 @@ internal sealed class ChainSync
             to = from + WantMessage.MaxRangeLength - 1;
         }
 
-        Queue(new Frame(FrameType.Want, 0, 0, false, 0, Hint, new WantMessage(new[] { new SequenceRange(author, from, to) }).Encode()));
+        _outbox.Queue(new Frame(FrameType.Want, 0, 0, false, 0, Hint, new WantMessage(new[] { new SequenceRange(author, from, to) }).Encode()), true);
     }
 
     // A hop-0 want for a node's own fetching (docs/protocol.md §8.2): a node that keeps every chain (an archive, a

@@ -187,8 +187,8 @@ public sealed class MessengerNode
 
     /// <summary>
     /// Hands the queued frames to the host and empties the outbox; <paramref name="answers"/>[i] is true where frame i
-    /// answers a neighbour's heads question or want, which anyone can ask for: the host bounds their airtime
-    /// (docs/protocol.md §8.6).
+    /// answers a neighbour's heads question or want, which anyone can ask for, or asks for the profile of an author heard
+    /// but not known, which anyone can trigger: the host bounds their airtime (docs/protocol.md §8.6).
     /// </summary>
     public byte[][] TakeOutbox(out bool[] answers)
     {
