@@ -1,6 +1,4 @@
 using MeshMessenger.Firmware;
-using MeshMessenger.Firmware.Routing;
-using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Sync;
 using MeshMessenger.Protocol.Wire;
@@ -52,18 +50,7 @@ public class AnswerShareTests
         Assert.NotEmpty(rig.SentEntries(mine)); // the owner's message went on air within a minute, flood or not
 
         // What the flood got: answers (heads, or own entries sent again) within half the allowance, plus one frame.
-        long answerMs = 0;
-        int longest = 0;
-        foreach (byte[] bytes in rig.Radio.Sent.Skip(before))
-        {
-            Assert.Equal(ProtocolError.None, PacketInfo.TryRead(bytes, FrameLimits.LoRa, out PacketInfo? info));
-            if (info!.Frame.Type == FrameType.Heads || (info.Frame.Type == FrameType.Entry && info.Author == rig.Node.Id && info.Sequence < OwnEntries))
-            {
-                int airtime = TimeOnAir.Milliseconds(ModemPreset.LongFast.Modulation, bytes.Length);
-                answerMs += airtime;
-                longest = Math.Max(longest, airtime);
-            }
-        }
+        long answerMs = rig.AirtimeSince(before, p => p.Frame.Type == FrameType.Heads || (p.Frame.Type == FrameType.Entry && p.Author == rig.Node.Id && p.Sequence < OwnEntries), out int longest);
 
         long allowanceMs = 3_600_000L * Region.Eu868.DutyCyclePercent / 100;
         Assert.InRange(answerMs, allowanceMs / 4, (allowanceMs * DeviceApp.AnswerSharePercent / 100) + longest);

@@ -15,7 +15,7 @@ internal sealed class DeviceRig
     public DeviceRig(bool learnedRoutes = false, byte random = 0, Region? region = null)
     {
         Node = new MessengerNode(NodeIdentity.FromRootSecret(new byte[32]), "me", new MemoryEntryStore(), Clock, FrameLimits.LoRa, false);
-        Peer = Profile.Of(NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)9, 32).ToArray()), "peer", null);
+        Peer = Profile.Of(PeerIdentity, "peer", null);
         Assert.True(Node.Chains.AddContact(Peer));
         App = new DeviceApp(Node, Radio, Clock, new FixedRandom(random), ModemPreset.LongFast.Modulation, region ?? Region.Us915, learnedRoutes);
     }
@@ -29,6 +29,41 @@ internal sealed class DeviceRig
     public Profile Peer { get; }
 
     public DeviceApp App { get; }
+
+    private static NodeIdentity PeerIdentity => NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)9, 32).ToArray());
+
+    // What a relay reads of a frame on air.
+    public static PacketInfo Info(byte[] frame)
+    {
+        Assert.Equal(ProtocolError.None, PacketInfo.TryRead(frame, FrameLimits.LoRa, out PacketInfo? info));
+        return info!;
+    }
+
+    // The peer as a node of its own on the same clock, knowing this device's profile.
+    public MessengerNode PeerNode()
+    {
+        var peer = new MessengerNode(PeerIdentity, "peer", new MemoryEntryStore(), Clock, FrameLimits.LoRa, false);
+        Assert.True(peer.Chains.AddContact(Profile.Of(NodeIdentity.FromRootSecret(new byte[32]), "me", null)));
+        return peer;
+    }
+
+    // The airtime of the frames sent from index `from` on that `counts` selects, and the longest of them.
+    public long AirtimeSince(int from, Func<PacketInfo, bool> counts, out int longestMs)
+    {
+        long total = 0;
+        longestMs = 0;
+        foreach (byte[] bytes in Radio.Sent.Skip(from))
+        {
+            if (counts(Info(bytes)))
+            {
+                int airtime = TimeOnAir.Milliseconds(ModemPreset.LongFast.Modulation, bytes.Length);
+                total += airtime;
+                longestMs = Math.Max(longestMs, airtime);
+            }
+        }
+
+        return total;
+    }
 
     // Runs the device for a while in 10 ms steps, ending each transmission after 1 ms.
     public void Run(long ms)

@@ -1,9 +1,5 @@
-using MeshMessenger.Firmware.Routing;
 using MeshMessenger.Protocol;
-using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
-using MeshMessenger.Protocol.Identity;
-using MeshMessenger.Protocol.Node;
 using MeshMessenger.Protocol.Receipts;
 
 namespace MeshMessenger.Emulator.Tests;
@@ -21,15 +17,14 @@ public sealed class HostileReceiptTests
     public void A_replayed_or_tampered_receipt_or_another_entry_does_not_end_a_later_messages_retransmissions(bool learnedRoutes)
     {
         var rig = new DeviceRig(learnedRoutes);
-        var recipient = new MessengerNode(NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)9, 32).ToArray()), "peer", new MemoryEntryStore(), rig.Clock, FrameLimits.LoRa, false);
-        Assert.True(recipient.Chains.AddContact(Profile.Of(NodeIdentity.FromRootSecret(new byte[32]), "me", null)));
+        var recipient = rig.PeerNode();
 
         // A first message and its genuine receipt, which an attacker records.
         uint first = rig.SendDm();
         rig.Run(1_000);
         byte[] dm = FrameCodec.Encode(rig.SentEntries(first)[0], FrameLimits.LoRa);
         Assert.Equal(ProtocolError.None, recipient.Receive(dm, 0, dm.Length));
-        byte[] receipt = recipient.TakeOutbox().Single(f => Info(f).IsDirect && Info(f).Author == recipient.Id);
+        byte[] receipt = recipient.TakeOutbox().Single(f => DeviceRig.Info(f).IsDirect && DeviceRig.Info(f).Author == recipient.Id);
         rig.App.OnReceive(receipt, -80, 5);
         Assert.Equal(MessageState.Delivered, rig.Node.Tracker.StateOf(first));
         Assert.Equal(1, rig.App.Counters.ReceiptAcks);
@@ -46,7 +41,7 @@ public sealed class HostileReceiptTests
 
         // A genuine new entry of the recipient addressed to us that is not a receipt covering it ends nothing either.
         recipient.SendText(rig.Node.Id, "hi");
-        foreach (byte[] frame in recipient.TakeOutbox().Where(f => Info(f).IsDirect && Info(f).Author == recipient.Id))
+        foreach (byte[] frame in recipient.TakeOutbox().Where(f => DeviceRig.Info(f).IsDirect && DeviceRig.Info(f).Author == recipient.Id))
         {
             rig.App.OnReceive(frame, -80, 5);
         }
@@ -60,9 +55,4 @@ public sealed class HostileReceiptTests
         Assert.Equal(1 + rig.App.Policy.MaxRetransmissions, rig.SentEntries(second).Count);
     }
 
-    private static PacketInfo Info(byte[] frame)
-    {
-        Assert.Equal(ProtocolError.None, PacketInfo.TryRead(frame, FrameLimits.LoRa, out PacketInfo? info));
-        return info!;
-    }
 }

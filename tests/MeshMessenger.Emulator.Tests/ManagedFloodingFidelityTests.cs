@@ -1,9 +1,6 @@
 using MeshMessenger.Firmware.Routing;
 using MeshMessenger.Protocol;
-using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
-using MeshMessenger.Protocol.Identity;
-using MeshMessenger.Protocol.Node;
 using MeshMessenger.Protocol.Receipts;
 using MeshMessenger.Protocol.Sync;
 using MeshMessenger.Protocol.Wire;
@@ -65,8 +62,8 @@ public sealed class ManagedFloodingFidelityTests
 
         rig.Radio.IsChannelBusy = false;
         rig.Run(20_000);
-        Assert.Equal(FrameType.Entry, Info(rig.Radio.Sent[before]).Frame.Type);
-        Assert.Equal(FrameType.Want, Info(rig.Radio.Sent[before + 1]).Frame.Type);
+        Assert.Equal(FrameType.Entry, DeviceRig.Info(rig.Radio.Sent[before]).Frame.Type);
+        Assert.Equal(FrameType.Want, DeviceRig.Info(rig.Radio.Sent[before + 1]).Frame.Type);
         Assert.Equal(before + 16, rig.Radio.Sent.Count);
     }
 
@@ -86,7 +83,7 @@ public sealed class ManagedFloodingFidelityTests
     {
         var shortest = new ManagedFloodingPolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
         var longest = new ManagedFloodingPolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0xFF)));
-        PacketInfo p = Info(ForeignEntry(0x0A0B0C0D, 5, 2, 3, 9));
+        PacketInfo p = DeviceRig.Info(ForeignEntry(0x0A0B0C0D, 5, 2, 3, 9));
         Assert.Equal(2 * 8 * Slot, shortest.RelayDelayMs(p, snr, 0));
         Assert.Equal((2 * 8 * Slot) + (((1 << cw) - 1) * Slot), longest.RelayDelayMs(p, snr, 0));
     }
@@ -167,11 +164,10 @@ public sealed class ManagedFloodingFidelityTests
         Assert.Equal(1, rig.App.AwaitingAcks);
 
         // The recipient, which does not repeat what is addressed to it, answers with its delivery receipt.
-        var recipient = new MessengerNode(NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)9, 32).ToArray()), "peer", new MemoryEntryStore(), rig.Clock, FrameLimits.LoRa, false);
-        Assert.True(recipient.Chains.AddContact(Profile.Of(NodeIdentity.FromRootSecret(new byte[32]), "me", null)));
+        var recipient = rig.PeerNode();
         byte[] dm = FrameCodec.Encode(first[0], FrameLimits.LoRa);
         Assert.Equal(ProtocolError.None, recipient.Receive(dm, 0, dm.Length));
-        byte[] receipt = recipient.TakeOutbox().Single(f => Info(f).IsDirect && Info(f).Author == recipient.Id);
+        byte[] receipt = recipient.TakeOutbox().Single(f => DeviceRig.Info(f).IsDirect && DeviceRig.Info(f).Author == recipient.Id);
         rig.App.OnReceive(receipt, -80, 5);
         rig.Run(120_000);
 
@@ -228,9 +224,4 @@ public sealed class ManagedFloodingFidelityTests
         Assert.Equal(2, rig.App.Counters.RelaysSent);
     }
 
-    private static PacketInfo Info(byte[] frame)
-    {
-        Assert.Equal(ProtocolError.None, PacketInfo.TryRead(frame, FrameLimits.LoRa, out PacketInfo? info));
-        return info!;
-    }
 }

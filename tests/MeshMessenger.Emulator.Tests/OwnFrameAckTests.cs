@@ -1,5 +1,3 @@
-using MeshMessenger.Firmware.Routing;
-using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
@@ -29,31 +27,30 @@ public sealed class OwnFrameAckTests
 
         // Until every piece went out once.
         List<byte[]> pieces = [];
-        for (int t = 0; t < 200 && (pieces.Count == 0 || pieces.Count < Info(pieces[0]).Frame.Payload[5]); t++)
+        for (int t = 0; t < 200 && (pieces.Count == 0 || pieces.Count < DeviceRig.Info(pieces[0]).Frame.Payload[5]); t++)
         {
             rig.Run(50);
-            pieces = rig.Radio.Sent.Skip(sentBefore).Where(f => Info(f).Frame.Type == FrameType.Fragment).ToList();
+            pieces = rig.Radio.Sent.Skip(sentBefore).Where(f => DeviceRig.Info(f).Frame.Type == FrameType.Fragment).ToList();
         }
 
         Assert.InRange(pieces.Count, 2, Fragment.MaxCount);
-        Assert.Equal(pieces.Count, pieces.Select(f => Info(f).Frame.Payload[4]).Distinct().Count()); // no piece sent twice yet
+        Assert.Equal(pieces.Count, pieces.Select(f => DeviceRig.Info(f).Frame.Payload[4]).Distinct().Count()); // no piece sent twice yet
         Assert.True(rig.App.AwaitingAcks >= 1);
 
         // The recipient gathers the pieces and answers with its delivery receipt.
-        var recipient = new MessengerNode(NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)9, 32).ToArray()), "peer", new MemoryEntryStore(), rig.Clock, FrameLimits.LoRa, false);
-        Assert.True(recipient.Chains.AddContact(Profile.Of(NodeIdentity.FromRootSecret(new byte[32]), "me", null)));
+        var recipient = rig.PeerNode();
         foreach (byte[] piece in pieces)
         {
             recipient.Receive(piece, 0, piece.Length);
         }
 
-        byte[] receipt = recipient.TakeOutbox().Single(f => Info(f).IsDirect && Info(f).Author == recipient.Id && Info(f).IsReceipt);
+        byte[] receipt = recipient.TakeOutbox().Single(f => DeviceRig.Info(f).IsDirect && DeviceRig.Info(f).Author == recipient.Id && DeviceRig.Info(f).IsReceipt);
         rig.App.OnReceive(receipt, -80, 5);
         rig.Run(120_000);
 
         Assert.Equal(MessageState.Delivered, rig.Node.Tracker.StateOf(longDm));
         Assert.Equal(retransmissions, rig.App.Counters.Retransmissions);
-        Assert.Equal(pieces.Count, rig.Radio.Sent.Skip(sentBefore).Count(f => Info(f).Frame.Type == FrameType.Fragment));
+        Assert.Equal(pieces.Count, rig.Radio.Sent.Skip(sentBefore).Count(f => DeviceRig.Info(f).Frame.Type == FrameType.Fragment));
         Assert.Equal(0, rig.App.AwaitingAcks);
     }
 
@@ -96,8 +93,8 @@ public sealed class OwnFrameAckTests
         // A route to the recipient through the hop the echo named: learned routes trust it for an unretried frame only
         // when that hop was proven to hear us.
         var peer = new MessengerNode(NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)9, 32).ToArray()), "peer", new MemoryEntryStore(), rig.Clock, FrameLimits.LoRa, false);
-        Frame fromPeer = Info(peer.TakeOutbox().First(f => Info(f).Frame.Type == FrameType.Entry && Info(f).Author == peer.Id)).Frame;
-        rig.App.Policy.Learn(Info(FrameCodec.Encode(fromPeer.Relayed(deadHop, 0), FrameLimits.LoRa)), 5, rig.Clock.MonotonicMilliseconds);
+        Frame fromPeer = DeviceRig.Info(peer.TakeOutbox().First(f => DeviceRig.Info(f).Frame.Type == FrameType.Entry && DeviceRig.Info(f).Author == peer.Id)).Frame;
+        rig.App.Policy.Learn(DeviceRig.Info(FrameCodec.Encode(fromPeer.Relayed(deadHop, 0), FrameLimits.LoRa)), 5, rig.Clock.MonotonicMilliseconds);
         byte expected = learnedRoutes && genuine ? deadHop : (byte)(learnedRoutes ? 0 : deadHop);
         Assert.Equal(expected, rig.App.Policy.UnretriedNextHop(peer.Hint, false, rig.Clock.MonotonicMilliseconds));
     }
@@ -131,9 +128,4 @@ public sealed class OwnFrameAckTests
         Assert.Single(rig.SentEntries(sequence));
     }
 
-    private static PacketInfo Info(byte[] frame)
-    {
-        Assert.Equal(ProtocolError.None, PacketInfo.TryRead(frame, FrameLimits.LoRa, out PacketInfo? info));
-        return info!;
-    }
 }

@@ -1,9 +1,6 @@
 using MeshMessenger.Firmware.Routing;
 using MeshMessenger.Protocol;
-using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
-using MeshMessenger.Protocol.Identity;
-using MeshMessenger.Protocol.Node;
 using MeshMessenger.Radio.LoRa;
 
 namespace MeshMessenger.Emulator.Tests;
@@ -235,8 +232,7 @@ public sealed class RoutingPolicyTests
         Assert.Equal(1, rig.App.AwaitingAcks); // now waiting for the delivery receipt
         if (receiptComes)
         {
-            var recipient = new MessengerNode(NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)9, 32).ToArray()), "peer", new MemoryEntryStore(), rig.Clock, FrameLimits.LoRa, false);
-            Assert.True(recipient.Chains.AddContact(Profile.Of(NodeIdentity.FromRootSecret(new byte[32]), "me", null)));
+            var recipient = rig.PeerNode();
             byte[] dm = FrameCodec.Encode(first, FrameLimits.LoRa);
             Assert.Equal(ProtocolError.None, recipient.Receive(dm, 0, dm.Length));
             rig.App.OnReceive(Assert.Single(recipient.TakeOutbox(), f => IsDirectFrom(f, recipient.Id)), -80, 5);
@@ -260,11 +256,6 @@ public sealed class RoutingPolicyTests
         Assert.Equal(1, rig.App.Counters.EndToEndRetries);
     }
 
-    private static PacketInfo Info(byte[] frame)
-    {
-        Assert.Equal(ProtocolError.None, PacketInfo.TryRead(frame, FrameLimits.LoRa, out PacketInfo? info));
-        return info!;
-    }
 
     [Theory]
     [InlineData(false)]
@@ -273,11 +264,10 @@ public sealed class RoutingPolicyTests
     {
         var rig = new DeviceRig(learnedRoutes: true);
         rig.Run(30_000);
-        var author = new MessengerNode(NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)9, 32).ToArray()), "peer", new MemoryEntryStore(), rig.Clock, FrameLimits.LoRa, false);
-        Assert.True(author.Chains.AddContact(Profile.Of(NodeIdentity.FromRootSecret(new byte[32]), "me", null)));
+        var author = rig.PeerNode();
         author.TakeOutbox();
         uint sequence = author.SendText(rig.Node.Id, "hello");
-        Frame dm = Info(Assert.Single(author.TakeOutbox(), f => IsDirectFrom(f, author.Id) && Info(f).Sequence == sequence)).Frame;
+        Frame dm = DeviceRig.Info(Assert.Single(author.TakeOutbox(), f => IsDirectFrom(f, author.Id) && DeviceRig.Info(f).Sequence == sequence)).Frame;
         rig.App.OnReceive(FrameCodec.Encode(dm.Relayed(0x55, 0), FrameLimits.LoRa), -80, 5); // the route back: via relay 0x55
         rig.Run(1_000);
         List<Frame> receipts = ReceiptFrames(rig, author.Id);
@@ -301,7 +291,7 @@ public sealed class RoutingPolicyTests
 
     private static List<Frame> ReceiptFrames(DeviceRig rig, uint to)
     {
-        return rig.Radio.Sent.Where(f => Info(f).Author == rig.Node.Id && Info(f).IsDirect && Info(f).DestinationHint == (byte)to).Select(f => Info(f).Frame).ToList();
+        return rig.Radio.Sent.Where(f => DeviceRig.Info(f).Author == rig.Node.Id && DeviceRig.Info(f).IsDirect && DeviceRig.Info(f).DestinationHint == (byte)to).Select(f => DeviceRig.Info(f).Frame).ToList();
     }
 
     [Theory]

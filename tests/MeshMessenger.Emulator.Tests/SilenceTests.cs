@@ -1,5 +1,4 @@
 using MeshMessenger.Firmware;
-using MeshMessenger.Firmware.Routing;
 using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
@@ -36,11 +35,6 @@ public class SilenceTests
         return FrameCodec.Encode(new Frame(FrameType.Entry, 3, 3, false, nextHop, 0x77, payload), FrameLimits.LoRa);
     }
 
-    private static PacketInfo Info(byte[] bytes)
-    {
-        Assert.Equal(ProtocolError.None, PacketInfo.TryRead(bytes, FrameLimits.LoRa, out PacketInfo? info));
-        return info!;
-    }
 
     [Theory]
     [InlineData(false)]
@@ -66,17 +60,7 @@ public class SilenceTests
         rig.Run(120_000);
         Assert.NotEmpty(rig.SentEntries(mine));
 
-        long relayMs = 0;
-        int longest = 0;
-        foreach (byte[] bytes in rig.Radio.Sent.Skip(before))
-        {
-            if (Info(bytes).Author >> 16 == 0x0BAD)
-            {
-                int airtime = TimeOnAir.Milliseconds(ModemPreset.LongFast.Modulation, bytes.Length);
-                relayMs += airtime;
-                longest = Math.Max(longest, airtime);
-            }
-        }
+        long relayMs = rig.AirtimeSince(before, p => p.Author >> 16 == 0x0BAD, out int longest);
 
         long allowanceMs = 3_600_000L * Region.Eu868.DutyCyclePercent / 100;
         Assert.InRange(relayMs, allowanceMs / 2, (allowanceMs * DeviceApp.OthersSharePercent / 100) + longest);
@@ -90,15 +74,14 @@ public class SilenceTests
     {
         var rig = new DeviceRig(learnedRoutes);
         rig.Run(30_000);
-        var author = new MessengerNode(NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)9, 32).ToArray()), "peer", new MemoryEntryStore(), rig.Clock, FrameLimits.LoRa, false);
-        Assert.True(author.Chains.AddContact(Profile.Of(NodeIdentity.FromRootSecret(new byte[32]), "me", null)));
+        var author = rig.PeerNode();
         author.TakeOutbox();
 
         // Sequence numbers are in the clear: an attacker sends junk under the author's next entry, addressed to the
         // device, before the author writes it. A malformed body and a well-formed entry with a forged signature.
         rig.App.OnReceive(JunkEntry(author.Id, author.OwnChain.NextSequence, rig.Node.Hint, 40, 0), -80, 5);
         uint toDevice = author.SendText(rig.Node.Id, "for you");
-        byte[] real = author.TakeOutbox().Single(f => Info(f).Author == author.Id && Info(f).Sequence == toDevice);
+        byte[] real = author.TakeOutbox().Single(f => DeviceRig.Info(f).Author == author.Id && DeviceRig.Info(f).Sequence == toDevice);
         byte[] forged = (byte[])real.Clone();
         forged[^1] ^= 0x01;
         rig.App.OnReceive(forged, -80, 5);
@@ -144,17 +127,7 @@ public class SilenceTests
         rig.Run(60_000);
         Assert.NotEmpty(rig.SentEntries(mine));
 
-        long wantMs = 0;
-        int longest = 0;
-        foreach (byte[] bytes in rig.Radio.Sent.Skip(before))
-        {
-            if (Info(bytes).Frame.Type == FrameType.Want)
-            {
-                int airtime = TimeOnAir.Milliseconds(ModemPreset.LongFast.Modulation, bytes.Length);
-                wantMs += airtime;
-                longest = Math.Max(longest, airtime);
-            }
-        }
+        long wantMs = rig.AirtimeSince(before, p => p.Frame.Type == FrameType.Want, out int longest);
 
         long allowanceMs = 3_600_000L * Region.Eu868.DutyCyclePercent / 100;
         Assert.InRange(wantMs, allowanceMs / 4, (allowanceMs * DeviceApp.AnswerSharePercent / 100) + longest);
