@@ -236,6 +236,28 @@ public sealed class RestoreAskingTests
     }
 
     [Fact]
+    public void A_made_up_own_head_holds_the_restore_back_only_until_the_rounds_ran_out()
+    {
+        // Heads are not signed: anyone can advertise the own chain far above anything signed, flagged as an archive. It is
+        // never adopted (no entry backs it), and it holds the real archive's head back only while the rounds ask for it.
+        var clock = new TestClock();
+        var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
+        wiped.TakeOutbox();
+        var writer = new LocalChain(Identities.Fixed(1), new ChainStore(new MemoryEntryStore()));
+        Deliver(wiped, writer.StartNew(Profile.Of(Identities.Fixed(1), "alice", null), 100), 0x30); // the genesis came back
+        Hear(wiped, 0x66, true, new ChainHead(wiped.Id, 0, 4_000_000_000, Link(9)));
+        Assert.False(wiped.FinishRestore()); // the settling time ends
+        Hear(wiped, 0x30, true, new ChainHead(wiped.Id, 0, 0, Link(1)));
+        Assert.False(wiped.OwnChain.HeadKnown);
+
+        RunRounds(wiped, clock, RestorePlan.Rounds + RestorePlan.ExtraRounds + 1, keepAfter: 0);
+        Assert.False(wiped.Rebuilding);
+        Hear(wiped, 0x30, true, new ChainHead(wiped.Id, 0, 0, Link(1)));
+        Assert.True(wiped.OwnChain.HeadKnown);
+        Assert.Equal(1u, wiped.OwnChain.NextSequence);
+    }
+
+    [Fact]
     public void With_no_archive_heard_the_rounds_ask_every_neighbour_for_the_head_a_few_times_only()
     {
         // Without an archive no answer can confirm (§8.3), and every plain neighbour holding the own chain answers.

@@ -22,6 +22,7 @@ public sealed class LocalChain
     private byte[]? _confirmedHash;
     private long _verifiedHigh = -1; // the highest own entry that came back while restoring, stored or not (a store at its cap drops it)
     private byte[]? _verifiedHash;
+    private bool _claimsExpired; // the restore asked for every advertised own entry it could: heads not backed stop counting
 
     // Who vouched for the own head while restoring (docs/protocol.md §8.3): each neighbour's hint and the highest own
     // sequence it advertised, at most MaxWitnesses neighbours (a restore hears a handful; more add nothing).
@@ -129,6 +130,7 @@ public sealed class LocalChain
         _namedHigh = -1;
         _verifiedHigh = -1;
         _verifiedHash = null;
+        _claimsExpired = false;
         _witnessCount = 0;
         _witnessesNeeded = witnesses;
         _settleRequired = false;
@@ -214,17 +216,27 @@ public sealed class LocalChain
         }
     }
 
-    // The highest own sequence known to exist: held (or verified while restoring), or named by a peer's receipt (signed
-    // by that peer). An advertised head is not signed, so it does not count until its entry is held: one made-up head
-    // must not raise the top beyond every witness for good and keep the node read-only (docs/protocol.md §8.3,
-    // "Made-up heads").
+    // The highest own sequence known to exist: held (or verified while restoring), named by a peer's receipt (signed by
+    // that peer), or advertised by a neighbour until the claims expire. An advertised head is not signed: it holds the
+    // confirmation back while the restore asks for its entries, and no longer, so one made-up head cannot keep the node
+    // read-only for good (docs/protocol.md §8.3, "Made-up heads").
     private uint Top()
     {
         uint low;
         uint high;
         long top = _chains.Store.TryGetRange(_identity.Id, out low, out high) ? high : 0;
         top = _verifiedHigh > top ? _verifiedHigh : top;
+        top = _headAdvertised && !_claimsExpired && _advertisedHigh > top ? _advertisedHigh : top;
         return (uint)(_namedHigh > top ? _namedHigh : top);
+    }
+
+    /// <summary>
+    /// The restore asked for every advertised own entry as often as it asks (on the radio: its rounds ran out): from now on
+    /// an advertised head whose entry never came back no longer holds the confirmation back (docs/protocol.md §8.3).
+    /// </summary>
+    public void ExpireClaims()
+    {
+        _claimsExpired = _restoring;
     }
 
     // The own entry at this sequence came back: it is stored, or it was the highest verified while restoring.

@@ -163,6 +163,7 @@ internal sealed class ChainSync
             }
 
             _rebuilding = false; // every round ran: what could come back came back; this call ends the rebuild only
+            _own.ExpireClaims(); // an own head advertised and never backed by its entry no longer holds the head back (§8.3)
             return;
         }
 
