@@ -211,6 +211,45 @@ public sealed class UdpLinkTests
     }
 
     [Fact]
+    public async Task One_host_proving_many_made_up_identities_cannot_evict_a_real_device_from_the_neighbour_table()
+    {
+        // The attack: keys cost nothing, so one host makes 12 identities, stores their profiles and proves each from a
+        // port of its own. With a table of 12 and no cap per host, the twelfth proof evicted carol, the least recently
+        // proven, and she got no downlink until she proved again (and the next made-up proof evicted her again).
+        await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-sybil-", udp => udp.MaxNeighbours = 12);
+        var carol = new TestDevice("carol");
+        byte[] carolGenesis = carol.Take()[0];
+        await gateway.StoreFromElsewhere([carolGenesis]);
+        using var real = new UdpTestDevice(carol, gateway.Endpoint);
+        real.Send(carolGenesis);
+        await UdpLinkFixture.WaitUntil(() => gateway.Link.IsProven(real.LocalEndpoint, carol.Id), "carol to prove her key");
+
+        var attacker = IPAddress.Parse("127.0.0.8");
+        var sybils = new List<UdpTestDevice>();
+        for (int i = 0; i < 12; i++)
+        {
+            var made = new TestDevice($"sybil{i}");
+            var link = new UdpTestDevice(made, gateway.Endpoint, bind: attacker);
+            sybils.Add(link);
+            link.Send(made.Take()[0]); // a new profile: stored, then challenged, and the node proves its key
+            await UdpLinkFixture.WaitUntil(() => gateway.Link.IsProven(link.LocalEndpoint, made.Id), "the made-up identity to prove its key", () => string.Join(", ", gateway.Counters.Snapshot().Select(p => $"{p.Key}={p.Value}")));
+        }
+
+        Assert.True(gateway.Link.IsProven(real.LocalEndpoint, carol.Id));
+        Assert.Equal(UdpLink.MaxNeighboursPerAddress, sybils.Count(l => gateway.Link.IsProven(l.LocalEndpoint, l.Device.Id)));
+        Assert.Equal(UdpLink.MaxNeighboursPerAddress + 1, gateway.Link.NeighbourCount);
+
+        // Carol still gets what is stored for her.
+        var dave = new TestDevice("dave");
+        dave.Node.AddContact(ContactCard.Create(carol.Identity, carol.Name, null));
+        await gateway.StoreFromElsewhere(dave.Take());
+        uint message = dave.Node.SendText(carol.Id, "still reachable");
+        await gateway.StoreFromElsewhere(dave.Take());
+        await UdpLinkFixture.WaitUntil(() => real.Copies(dave.Id, message) > 0, "dave's message to reach carol");
+        sybils.ForEach(l => l.Dispose());
+    }
+
+    [Fact]
     public async Task Entries_the_device_can_never_confirm_are_set_aside_and_never_block_a_newer_one()
     {
         await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-set-aside-");
