@@ -63,6 +63,34 @@ public sealed class IngestTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Junk_pieces_from_a_UDP_port_cannot_evict_a_radio_device_s_photo_post_in_progress()
+    {
+        // The attack: a photo post from a LoRa device takes seconds of airtime piece by piece (docs/protocol.md §5.2).
+        // While it is in progress, a stranger sends first pieces of made-up messages to the gateway's UDP port. When
+        // every link shared one reassembler of 16 slots, 20 of them evicted the post and its last piece found nothing
+        // to join: the post was lost. Now each IP sender has its own slots, and the radio its own.
+        var device = new Protocol.Node.MessengerNode(Protocol.Identity.NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)43, 32).ToArray()), "lora", new Protocol.Chain.MemoryEntryStore(), new FixedClock(), FrameLimits.LoRa, restoring: false);
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(device.TakeOutbox().Single(), IngestSource.Radio));
+        device.PostPublic("ford at noon", Protocol.Wire.PostBody.WebpImage, Enumerable.Range(0, 1000).Select(i => (byte)(i * 7)).ToArray());
+        byte[][] pieces = device.TakeOutbox();
+        Assert.InRange(pieces.Length, 5, 6);
+        foreach (byte[] piece in pieces[..^1])
+        {
+            Assert.Equal(IngestOutcome.NotStored, await _ingest.IngestAsync(piece, IngestSource.Radio));
+        }
+
+        for (uint id = 0; id < 20; id++)
+        {
+            var junk = new Fragment(0xA0000000u + id, 0, 2, [1, 2, 3, 4, 5, 6, 7, 8]);
+            await _ingest.IngestAsync(FrameCodec.Encode(new Frame(FrameType.Fragment, 3, 3, false, 0, 0x66, junk.Encode()), FrameLimits.Ip), IngestSource.Udp, "10.0.0.66:5000");
+        }
+
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(pieces[^1], IngestSource.Radio));
+        using SqliteConnection c = _db.Open();
+        Assert.Equal(1, GatewayDatabase.Scalar(c, $"SELECT COUNT(*) FROM entries WHERE author = {device.Id} AND seq = 1"));
+    }
+
+    [Fact]
     public async Task Replays_forgeries_strangers_and_garbage_are_dropped_and_counted()
     {
         var alice = new TestDevice("alice");

@@ -69,6 +69,48 @@ public sealed class RadioLinkTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Junk_under_a_made_up_or_forged_author_neither_lists_a_node_nor_sends_the_radio_anything_for_its_hint()
+    {
+        // The attack: the radio sends an entry only to a hint it heard lately, within the hour's duty cycle. Noted before
+        // verification, junk frames under authors nobody near holds (one per hint) made every stored entry for those hints
+        // queue for the radio, and 256 queued frames are hours of a 1 % duty cycle ahead of a real neighbour's message.
+        Sx1262Driver gatewayRadio = Radio(0);
+        Sx1262Driver attackerRadio = Radio(150);
+        var options = Options.Create(new GatewayOptions { Region = "US" });
+        var link = new RadioLink(options, _ingest, _counters, _directory, new SyncResponder(_fixture.Database, GatewayIdentity), _fixture.Database, GatewayIdentity, NullLogger<RadioLink>.Instance, () => gatewayRadio);
+        link.Open();
+        gatewayRadio.StartReceive(0);
+
+        var ghost = new TestDevice("ghost"); // never heard by the gateway: its profile is unknown
+        var victim = new TestDevice("victim");
+        var friend = new TestDevice("friend");
+        friend.Node.AddContact(ContactCard.Create(ghost.Identity, ghost.Name, null));
+        await _ingest.IngestAsync(victim.Take()[0], IngestSource.Udp, "10.0.0.2:4000");
+        await _ingest.IngestAsync(friend.Take()[0], IngestSource.Udp, "10.0.0.3:4000");
+        victim.Node.PostPublic("hello");
+        byte[] forged = victim.Take()[0];
+        forged[^1] ^= 0x01; // the victim's next entry with one signature bit flipped
+        ghost.Take(); // its genesis never reaches the gateway
+        ghost.Node.PostPublic("boo");
+        byte[] unknown = ghost.Take()[0]; // and an entry of an author whose key the gateway lacks
+        foreach (byte[] junk in new[] { forged, unknown })
+        {
+            attackerRadio.Transmit(junk, 0, junk.Length);
+            await link.PollOnceAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(2, _counters.Get("radio_rx"));
+        Assert.Equal(1, _counters.Get("dropped_badsignature"));
+        Assert.Equal(1, _counters.Get("dropped_unknownauthor"));
+
+        friend.Node.SendText(ghost.Id, "for the ghost's hint");
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(friend.Take()[0], IngestSource.Udp, "10.0.0.3:4000"));
+        Assert.Equal(0, link.DownlinkQueue);
+        Assert.False(link.EnqueueNotice(victim.Id, [1, 2, 3, 4]));
+        Assert.Empty(_directory.Snapshot());
+    }
+
+    [Fact]
     public async Task A_CRC_error_is_counted_and_nothing_is_stored()
     {
         Sx1262Driver gatewayRadio = Radio(0);

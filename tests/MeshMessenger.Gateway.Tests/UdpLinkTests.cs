@@ -211,6 +211,81 @@ public sealed class UdpLinkTests
     }
 
     [Fact]
+    public async Task One_host_proving_many_made_up_identities_cannot_evict_a_real_device_from_the_neighbour_table()
+    {
+        // The attack: keys cost nothing, so one host makes 12 identities, stores their profiles and proves each from a
+        // port of its own. With a table of 12 and no cap per host, the twelfth proof evicted carol, the least recently
+        // proven, and she got no downlink until she proved again (and the next made-up proof evicted her again).
+        await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-sybil-", udp => udp.MaxNeighbours = 12);
+        var carol = new TestDevice("carol");
+        byte[] carolGenesis = carol.Take()[0];
+        await gateway.StoreFromElsewhere([carolGenesis]);
+        using var real = new UdpTestDevice(carol, gateway.Endpoint);
+        real.Send(carolGenesis);
+        await UdpLinkFixture.WaitUntil(() => gateway.Link.IsProven(real.LocalEndpoint, carol.Id), "carol to prove her key");
+
+        var attacker = IPAddress.Parse("127.0.0.8");
+        var sybils = new List<UdpTestDevice>();
+        for (int i = 0; i < 12; i++)
+        {
+            var made = new TestDevice($"sybil{i}");
+            var link = new UdpTestDevice(made, gateway.Endpoint, bind: attacker);
+            sybils.Add(link);
+            link.Send(made.Take()[0]); // a new profile: stored, then challenged, and the node proves its key
+            await UdpLinkFixture.WaitUntil(() => gateway.Link.IsProven(link.LocalEndpoint, made.Id), "the made-up identity to prove its key", () => string.Join(", ", gateway.Counters.Snapshot().Select(p => $"{p.Key}={p.Value}")));
+        }
+
+        Assert.True(gateway.Link.IsProven(real.LocalEndpoint, carol.Id));
+        Assert.Equal(UdpLink.MaxNeighboursPerAddress, sybils.Count(l => gateway.Link.IsProven(l.LocalEndpoint, l.Device.Id)));
+        Assert.Equal(UdpLink.MaxNeighboursPerAddress + 1, gateway.Link.NeighbourCount);
+
+        // Carol still gets what is stored for her.
+        var dave = new TestDevice("dave");
+        dave.Node.AddContact(ContactCard.Create(carol.Identity, carol.Name, null));
+        await gateway.StoreFromElsewhere(dave.Take());
+        uint message = dave.Node.SendText(carol.Id, "still reachable");
+        await gateway.StoreFromElsewhere(dave.Take());
+        await UdpLinkFixture.WaitUntil(() => real.Copies(dave.Id, message) > 0, "dave's message to reach carol");
+        sybils.ForEach(l => l.Dispose());
+    }
+
+    [Fact]
+    public async Task A_device_s_proof_of_a_challenge_sent_to_another_address_cannot_be_presented_there()
+    {
+        // The attack: a proof signs the challenge, not the address it went to, and a device answers any challenge that
+        // reaches it. The attacker replays carol's genesis from its own port, is challenged, forwards the challenge to
+        // carol's device, and reads the proof carol sends the gateway (an open Wi-Fi, a WPA2-PSK insider). Presented from
+        // the attacker's port, that proof made the port a proven neighbour as carol: two such ports evicted her real one
+        // and her downlink and hand-overs went to the attacker. Now carol's copy withdraws the attacker's challenge.
+        await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-proof-relay-");
+        var carol = new TestDevice("carol");
+        byte[] carolGenesis = carol.Take()[0];
+        await gateway.StoreFromElsewhere([carolGenesis]);
+        using var real = new UdpTestDevice(carol, gateway.Endpoint);
+
+        using var attacker = new UdpClient(new IPEndPoint(IPAddress.Parse("127.0.0.9"), 0));
+        var attackerEndpoint = (IPEndPoint)attacker.Client.LocalEndPoint!;
+        await attacker.SendAsync(carolGenesis, gateway.Endpoint);
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        byte[] challenge = (await attacker.ReceiveAsync(wait.Token)).Buffer;
+        Assert.Equal(FrameType.Challenge, (FrameType)(challenge[0] & 0x1F));
+
+        await attacker.SendAsync(challenge, real.LocalEndpoint); // carol's device answers it, to the gateway
+        await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("udp_proofs_unsolicited") == 1, "carol's proof to reach the gateway from her own port");
+        byte[] proof = real.Sent.Last(d => (FrameType)(d[0] & 0x1F) == FrameType.Proof);
+        await attacker.SendAsync(proof, gateway.Endpoint); // read off the air and presented from the attacker's port
+        await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("udp_proofs_unsolicited") + gateway.Counters.Get("udp_proofs_accepted") == 2, "the copy to be judged");
+
+        Assert.False(gateway.Link.IsProven(attackerEndpoint, carol.Id));
+        Assert.Equal(0, gateway.Link.NeighbourCount);
+        Assert.Equal(1, gateway.Counters.Get("udp_challenges_withdrawn"));
+
+        // Carol herself still proves her key.
+        real.Send(carolGenesis);
+        await UdpLinkFixture.WaitUntil(() => gateway.Link.IsProven(real.LocalEndpoint, carol.Id), "carol to prove her key");
+    }
+
+    [Fact]
     public async Task Entries_the_device_can_never_confirm_are_set_aside_and_never_block_a_newer_one()
     {
         await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-set-aside-");

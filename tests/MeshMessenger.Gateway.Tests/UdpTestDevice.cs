@@ -14,13 +14,18 @@ namespace MeshMessenger.Gateway.Tests;
 /// </summary>
 internal sealed class UdpTestDevice : IDisposable
 {
-    private readonly UdpClient _socket = new(new IPEndPoint(IPAddress.Loopback, 0));
+    private readonly UdpClient _socket;
     private readonly IPEndPoint _gateway;
     private readonly Func<byte[], bool>? _drop;
     private readonly CancellationTokenSource _stop = new();
 
-    public UdpTestDevice(TestDevice device, IPEndPoint gateway, Func<byte[], bool>? drop = null)
+    /// <param name="device">The node behind the socket.</param>
+    /// <param name="gateway">Where it sends.</param>
+    /// <param name="drop">Datagrams the link loses before the node hears them.</param>
+    /// <param name="bind">The local address to send from (another 127.0.0.0/8 address is another host to the gateway); loopback if null.</param>
+    public UdpTestDevice(TestDevice device, IPEndPoint gateway, Func<byte[], bool>? drop = null, IPAddress? bind = null)
     {
+        _socket = new UdpClient(new IPEndPoint(bind ?? IPAddress.Loopback, 0));
         Device = device;
         _gateway = gateway;
         _drop = drop;

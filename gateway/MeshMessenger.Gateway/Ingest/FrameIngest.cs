@@ -22,6 +22,15 @@ public sealed class FrameIngest : IAsyncDisposable
     /// <summary>Frames written per transaction at most.</summary>
     public const int BatchSize = 512;
 
+    /// <summary>Messages in progress per IP sending address, as on a node (docs/protocol.md §5.2).</summary>
+    public const int ReassemblySlotsPerSender = 4;
+
+    /// <summary>Messages in progress from the radio, whichever neighbour relayed each piece.</summary>
+    public const int RadioReassemblySlots = 16;
+
+    /// <summary>Sending addresses with a reassembler at most (at most 2 KiB per slot: 8 MiB in all); past that the least recently used one goes.</summary>
+    public const int MaxReassemblers = 1024;
+
     // Names built once: the writer would otherwise format two strings per frame.
     private static readonly string[] SourceName = Enum.GetNames<IngestSource>().Select(n => n.ToLowerInvariant()).ToArray();
     private static readonly string[] FramesInCounter = SourceName.Select(n => $"frames_in_{n}").ToArray();
@@ -37,9 +46,13 @@ public sealed class FrameIngest : IAsyncDisposable
     private readonly Action<string>? _log;
 
     // Entries larger than a LoRa frame (a post with a photo) arrive as fragments (docs/protocol.md §5.2); the
-    // protocol's bounded reassembler puts them back together before the entry is decoded.
+    // protocol's bounded reassembler puts them back together before the entry is decoded. A reassembler whose slots
+    // are all busy evicts its oldest message (§5.2), so with one shared by every link, junk first pieces from one UDP
+    // port evicted a radio device's photo post, whose pieces arrive seconds apart, before its last piece came. Now the
+    // radio has its own (16 slots: pieces of one entry may come through different relays, so not one per relay byte)
+    // and each IP sender address (its LinkBudgets key) its own of 4, so junk evicts only its own sender's messages.
     private readonly TimeProvider _clock;
-    private readonly Reassembler _reassembler = new(16, Protocol.Node.MessengerNode.ReassemblyTimeoutMilliseconds);
+    private readonly Dictionary<string, (Reassembler Pieces, long UsedAt)> _reassemblers = new(StringComparer.Ordinal);
 
     /// <summary>Starts the writer.</summary>
     /// <param name="database">The store.</param>
@@ -107,13 +120,17 @@ public sealed class FrameIngest : IAsyncDisposable
             }
 
             payload = frame!.Payload;
-            if (frame.Type == FrameType.Fragment && Reassemble(frame) is byte[] whole)
+            string? sender = LinkBudgets.KeyOf(source, origin, frame.Relay);
+
+            // A sender over its budget does not reach the reassembler either: the writer refuses the piece.
+            if (frame.Type == FrameType.Fragment && _budgets.MayProcess(sender, Environment.TickCount64)
+                && Reassemble(frame, source == IngestSource.Radio ? "radio" : sender ?? "") is byte[] whole)
             {
                 payload = whole;
             }
             else if (frame.Type != FrameType.Entry)
             {
-                return new Item(frame, null, false, source, origin, LinkBudgets.KeyOf(source, origin, frame.Relay), done);
+                return new Item(frame, null, false, source, origin, sender, done);
             }
         }
 
@@ -132,18 +149,45 @@ public sealed class FrameIngest : IAsyncDisposable
         return new Item(frame, entry, frame?.LocalOnly ?? false, source, origin, budget, done);
     }
 
-    /// <summary>The whole entry once <paramref name="frame"/> completes it; null while pieces are missing or the fragment is refused.</summary>
-    private byte[]? Reassemble(Frame frame)
+    /// <summary>The whole entry once <paramref name="frame"/> completes it in the reassembler of <paramref name="key"/> ("radio", or an IP sender's budget key); null while pieces are missing or the fragment is refused.</summary>
+    private byte[]? Reassemble(Frame frame, string key)
     {
         if (Fragment.TryDecode(frame.Payload, out Fragment? fragment) != ProtocolError.None)
         {
             return null;
         }
 
-        lock (_reassembler)
+        long now = Environment.TickCount64;
+        lock (_reassemblers)
         {
-            return _reassembler.Offer(fragment!, Environment.TickCount64, out byte[]? whole) == ReassemblyStatus.Completed ? whole : null;
+            if (!_reassemblers.TryGetValue(key, out (Reassembler Pieces, long UsedAt) own))
+            {
+                if (_reassemblers.Count >= MaxReassemblers)
+                {
+                    // Idle ones first (nothing in progress after expiry), else the least recently used; never the radio's.
+                    foreach (string idle in _reassemblers.Where(r => r.Key != "radio" && IsIdle(r.Value.Pieces, now)).Select(r => r.Key).ToList())
+                    {
+                        _reassemblers.Remove(idle);
+                    }
+
+                    if (_reassemblers.Count >= MaxReassemblers)
+                    {
+                        _reassemblers.Remove(_reassemblers.Where(r => r.Key != "radio").MinBy(r => r.Value.UsedAt).Key);
+                    }
+                }
+
+                own = (new Reassembler(key == "radio" ? RadioReassemblySlots : ReassemblySlotsPerSender, Protocol.Node.MessengerNode.ReassemblyTimeoutMilliseconds), now);
+            }
+
+            _reassemblers[key] = (own.Pieces, now);
+            return own.Pieces.Offer(fragment!, now, out byte[]? whole) == ReassemblyStatus.Completed ? whole : null;
         }
+    }
+
+    private static bool IsIdle(Reassembler pieces, long now)
+    {
+        pieces.Expire(now);
+        return pieces.InProgress == 0;
     }
 
     private async Task WriteLoop(ISignatureVerifier verifier)

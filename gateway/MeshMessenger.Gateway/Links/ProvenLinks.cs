@@ -14,7 +14,7 @@ namespace MeshMessenger.Gateway.Links;
 /// what <see cref="StoreAndForward"/> holds (at most 32 entries, then a challenge whose signed bitmap is the
 /// receipt). Each link keeps its own address policy (caps, evictions) and passes it in where room is made.
 /// Counters are named after the link: <c>{link}_challenges_sent</c>, <c>{link}_proofs_accepted</c>,
-/// <c>{link}_proofs_refused</c>, <c>{link}_proofs_unsolicited</c>, <c>{link}_proofs_malformed</c>,
+/// <c>{link}_proofs_refused</c>, <c>{link}_proofs_unsolicited</c>, <c>{link}_proofs_malformed</c>, <c>{link}_challenges_withdrawn</c>,
 /// <c>{link}_downlink_dropped</c>, <c>frames_out_{link}</c>; hand-overs count <c>held_*</c> and <c>frames_out_held</c>.
 /// </summary>
 /// <typeparam name="TKey">What names a peer's address on the link.</typeparam>
@@ -199,9 +199,18 @@ public sealed class ProvenLinks<TKey>
 
             if (answered is null)
             {
+                // A proof of a nonce this address was not sent: if another address (or link) was, its challenge goes, so
+                // a copy of this proof presented there is refused (ChallengeNonces).
+                if (_held.Nonces.Withdraw(proof!.Nonce))
+                {
+                    _counters.Add($"{_link}_challenges_withdrawn");
+                }
+
                 _counters.Add($"{_link}_proofs_unsolicited");
                 return null;
             }
+
+            _held.Nonces.Consumed(answered.Nonce);
 
             byte[]? key = _held.SigningKeyOf(proof!.Node);
             if (key is null || (answered.Node is uint expected && expected != proof.Node) || !proof.Verify(_verifier, key, answered.Payload))
@@ -488,7 +497,18 @@ public sealed class ProvenLinks<TKey>
     {
         var challenge = new LinkChallenge(_identity.Id, RandomNumberGenerator.GetBytes(LinkChallenge.NonceSize), [.. items.Select(i => i.Author)], [.. items.Select(i => i.Sequence)]);
         byte[] payload = challenge.Encode();
-        _challenges[to] = new Outstanding(node, challenge.Nonce, payload, items, now + _limits.ChallengeMilliseconds, unproven);
+        byte[] nonce = challenge.Nonce;
+        _challenges[to] = new Outstanding(node, nonce, payload, items, now + _limits.ChallengeMilliseconds, unproven);
+        _held.Nonces.Issue(nonce, now + _limits.ChallengeMilliseconds, () =>
+        {
+            lock (_gate)
+            {
+                if (_challenges.TryGetValue(to, out Outstanding? open) && open.Nonce.AsSpan().SequenceEqual(nonce))
+                {
+                    _challenges.Remove(to);
+                }
+            }
+        });
         return FrameCodec.Encode(new Frame(FrameType.Challenge, 0, 0, false, 0, NodeId.HintOf(_identity.Id), payload), FrameLimits.Ip);
     }
 

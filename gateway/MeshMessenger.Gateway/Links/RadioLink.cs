@@ -191,8 +191,15 @@ public sealed class RadioLink : BackgroundService
         {
             byte[] frame = _packet.ToArray();
             _counters.Add("radio_rx");
-            NoteNeighbour(frame);
             IngestOutcome outcome = await _ingest.IngestAsync(frame, IngestSource.Radio, "radio", ct).ConfigureAwait(false);
+            if (outcome is IngestOutcome.Stored or IngestOutcome.Duplicate)
+            {
+                // Only a verified entry (signature checked before a duplicate is recognised) says its author is near:
+                // noted before verification, junk under made-up or forged authors made the radio spend the duty cycle
+                // on entries for hints nobody near holds, and filled the node list with nodes that do not exist.
+                NoteNeighbour(frame);
+            }
+
             if (outcome is not (IngestOutcome.RateLimited or IngestOutcome.Malformed))
             {
                 try
@@ -336,8 +343,8 @@ public sealed class RadioLink : BackgroundService
     }
 
     /// <summary>
-    /// Remembers the author of an entry heard first-hand (hop limit still at its start, so no relay touched it):
-    /// its hint for downlink, and its signal for the node list. Relayed frames say nothing about the author's link.
+    /// Remembers the author of a verified entry: its hint for downlink, and, heard first-hand (hop limit still at its
+    /// start, so no relay touched it), its signal for the node list. Relayed frames say nothing about the author's link.
     /// </summary>
     private void NoteNeighbour(byte[] frame)
     {

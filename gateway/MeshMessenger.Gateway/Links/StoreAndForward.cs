@@ -21,6 +21,9 @@ public sealed class StoreAndForward(GatewayDatabase database)
     /// <summary>Offers without a receipt after which an entry is set aside for that node.</summary>
     public const int MaxOffers = 3;
 
+    /// <summary>The nonces of challenges outstanding on every IP link: the links share this object, so a proof consumes its nonce on whichever link it arrives.</summary>
+    public ChallengeNonces Nonces { get; } = new();
+
     /// <summary>(node, author, sequence) offer counts remembered at most; past it the counts start over, which only delays.</summary>
     public const int MaxTrackedOffers = 65_536;
 

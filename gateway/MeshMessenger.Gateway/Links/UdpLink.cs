@@ -37,6 +37,14 @@ public sealed class UdpLink : BackgroundService
     public const int MaxEndpointsPerNode = 2;
 
     /// <summary>
+    /// Proven neighbours one source host (an IPv4 address, or an IPv6 /64, as <see cref="LinkBudgets.HostOf"/>) may hold
+    /// at once; a proof from a host at the cap drops that host's least recently proven address. Anyone can make keys,
+    /// so without it one host with 128 made-up identities proven from two ports each filled <c>Udp:MaxNeighbours</c>
+    /// and every new proof of theirs evicted a real device, which then got no downlink until it proved again.
+    /// </summary>
+    public const int MaxNeighboursPerAddress = 8;
+
+    /// <summary>
     /// Challenges larger than the heads query that asked for them, per source IP address at most, refilled one per
     /// <see cref="UdpOptions.ChallengeSeconds"/>: a restoring device's query (about 20 bytes) is smaller than a
     /// challenge (25), so a spoofed source can make the gateway send a victim at most this many 25-byte frames in a
@@ -271,6 +279,8 @@ public sealed class UdpLink : BackgroundService
             _counters.Add("udp_neighbours_evicted", _links.EvictLeastRecentlyProven((address, proven) => proven == node && !address.Equals(from), MaxEndpointsPerNode - 1));
             if (!already)
             {
+                string host = LinkBudgets.HostOf(from.ToString());
+                _counters.Add("udp_neighbours_evicted", _links.EvictLeastRecentlyProven((address, _) => !address.Equals(from) && LinkBudgets.HostOf(address.ToString()) == host, MaxNeighboursPerAddress - 1));
                 _counters.Add("udp_neighbours_evicted", _links.EvictLeastRecentlyProven((_, _) => true, Udp.MaxNeighbours - 1));
             }
         }, ct);
