@@ -32,13 +32,17 @@ public sealed class RadioLinkTests : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _fixture.DisposeAsync();
 
+    // The gateway's radio link over the given simulated chip, on this fixture's store and counters.
+    private RadioLink Link(IOptions<GatewayOptions> options, Sx1262Driver chip) =>
+        new(options, _ingest, _counters, _directory, new SyncResponder(_fixture.Database, GatewayIdentity), _fixture.Database, GatewayIdentity, NullLogger<RadioLink>.Instance, () => chip);
+
     [Fact]
     public async Task Frames_heard_on_the_radio_are_stored_and_a_direct_message_goes_back_to_the_neighbour()
     {
         Sx1262Driver gatewayRadio = Radio(0);
         Sx1262Driver deviceRadio = Radio(150);
         var options = Options.Create(new GatewayOptions { Region = "US" });
-        var link = new RadioLink(options, _ingest, _counters, _directory, new SyncResponder(_fixture.Database, GatewayIdentity), _fixture.Database, GatewayIdentity, NullLogger<RadioLink>.Instance, () => gatewayRadio);
+        var link = Link(options, gatewayRadio);
         link.Open();
         gatewayRadio.StartReceive(0);
 
@@ -77,7 +81,7 @@ public sealed class RadioLinkTests : IAsyncDisposable
         Sx1262Driver gatewayRadio = Radio(0);
         Sx1262Driver attackerRadio = Radio(150);
         var options = Options.Create(new GatewayOptions { Region = "US" });
-        var link = new RadioLink(options, _ingest, _counters, _directory, new SyncResponder(_fixture.Database, GatewayIdentity), _fixture.Database, GatewayIdentity, NullLogger<RadioLink>.Instance, () => gatewayRadio);
+        var link = Link(options, gatewayRadio);
         link.Open();
         gatewayRadio.StartReceive(0);
 
@@ -115,7 +119,7 @@ public sealed class RadioLinkTests : IAsyncDisposable
     {
         Sx1262Driver gatewayRadio = Radio(0);
         Sx1262Driver deviceRadio = Radio(100);
-        var link = new RadioLink(Options.Create(new GatewayOptions()), _ingest, _counters, _directory, new SyncResponder(_fixture.Database, GatewayIdentity), _fixture.Database, GatewayIdentity, NullLogger<RadioLink>.Instance, () => gatewayRadio);
+        var link = Link(Options.Create(new GatewayOptions()), gatewayRadio);
         link.Open();
         gatewayRadio.StartReceive(0);
         _air.CorruptNextPacket();
@@ -133,7 +137,7 @@ public sealed class RadioLinkTests : IAsyncDisposable
         Sx1262Driver deviceRadio = Radio(150);
         // US has no duty-cycle limit (100 %); 1 % of it for sync answers is 36 s of airtime an hour.
         var options = Options.Create(new GatewayOptions { Region = "US", Radio = { SyncAirtimePercent = 1 } });
-        var link = new RadioLink(options, _ingest, _counters, _directory, new SyncResponder(_fixture.Database, GatewayIdentity), _fixture.Database, GatewayIdentity, NullLogger<RadioLink>.Instance, () => gatewayRadio);
+        var link = Link(options, gatewayRadio);
         link.Open();
         gatewayRadio.StartReceive(0);
 
