@@ -439,19 +439,12 @@ public sealed class DeviceApp
 
         byte[] bytes = FrameCodec.Encode(next.Frame, FrameLimits.LoRa);
         int airtime = TimeOnAir.Milliseconds(_modulation, bytes.Length);
-        if (next.IsAnswer && _answerUse.BusyMs(now) + airtime > AnswerAllowanceMs())
+        // Frames for others within their shares: answers (docs/protocol.md §8.6), relays and answers together (§8.7). Past
+        // a share every queued frame of that kind is dropped (askers ask again), and the rest of the allowance stays the owner's.
+        bool othersSpent = (next.IsRelay || next.IsAnswer) && _relayUse.BusyMs(now) + _answerUse.BusyMs(now) + airtime > ShareOfAllowanceMs(OthersSharePercent);
+        if (othersSpent || (next.IsAnswer && _answerUse.BusyMs(now) + airtime > ShareOfAllowanceMs(AnswerSharePercent)))
         {
-            // The answer share is spent (docs/protocol.md §8.6): every queued answer is dropped, the askers ask again.
-            DropAnswers();
-            FeedQueue(now);
-            return;
-        }
-
-        if ((next.IsRelay || next.IsAnswer) && _relayUse.BusyMs(now) + _answerUse.BusyMs(now) + airtime > ShareOfAllowanceMs(OthersSharePercent))
-        {
-            // Relays and answers spent their share (docs/protocol.md §8.7): every queued relay and answer is dropped,
-            // and the rest of the hour's allowance stays the owner's.
-            DropForOthers();
+            DropForOthers(othersSpent);
             FeedQueue(now);
             return;
         }
@@ -695,12 +688,6 @@ public sealed class DeviceApp
         return true;
     }
 
-    // Airtime in the window that answers may take: AnswerSharePercent of the hour's allowance.
-    private long AnswerAllowanceMs()
-    {
-        return ShareOfAllowanceMs(AnswerSharePercent);
-    }
-
     // Airtime in the window that is the given share of the hour's allowance (the regional duty cycle, else the whole hour).
     private long ShareOfAllowanceMs(int percent)
     {
@@ -722,33 +709,21 @@ public sealed class DeviceApp
         return 0;
     }
 
-    private void DropAnswers()
-    {
-        for (int i = _queue.Count - 1; i >= 0; i--)
-        {
-            if (((QueuedFrame)_queue[i]!).IsAnswer)
-            {
-                _queue.RemoveAt(i);
-                Counters.SyncAnswersDropped++;
-            }
-        }
-    }
-
-    // Frames for others (relays and answers) leave the queue: their share is spent, the owner's frames keep the rest.
-    private void DropForOthers()
+    // Frames for others leave the queue, their share spent: answers, and relays too if relaysToo; the owner's frames keep the rest.
+    private void DropForOthers(bool relaysToo)
     {
         for (int i = _queue.Count - 1; i >= 0; i--)
         {
             var q = (QueuedFrame)_queue[i]!;
-            if (q.IsRelay)
-            {
-                _queue.RemoveAt(i);
-                Counters.RelayShareDrops++;
-            }
-            else if (q.IsAnswer)
+            if (q.IsAnswer)
             {
                 _queue.RemoveAt(i);
                 Counters.SyncAnswersDropped++;
+            }
+            else if (relaysToo && q.IsRelay)
+            {
+                _queue.RemoveAt(i);
+                Counters.RelayShareDrops++;
             }
         }
     }

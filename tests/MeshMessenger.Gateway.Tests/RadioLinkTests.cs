@@ -36,15 +36,23 @@ public sealed class RadioLinkTests : IAsyncDisposable
     private RadioLink Link(IOptions<GatewayOptions> options, Sx1262Driver chip) =>
         new(options, _ingest, _counters, _directory, new SyncResponder(_fixture.Database, GatewayIdentity), _fixture.Database, GatewayIdentity, NullLogger<RadioLink>.Instance, () => chip);
 
+    // The link opened in the US region (no duty-cycle limit) and its chip listening.
+    private RadioLink Listening(Sx1262Driver chip, int? syncAirtimePercent = null)
+    {
+        var options = new GatewayOptions { Region = "US" };
+        options.Radio.SyncAirtimePercent = syncAirtimePercent ?? options.Radio.SyncAirtimePercent;
+        RadioLink link = Link(Options.Create(options), chip);
+        link.Open();
+        chip.StartReceive(0);
+        return link;
+    }
+
     [Fact]
     public async Task Frames_heard_on_the_radio_are_stored_and_a_direct_message_goes_back_to_the_neighbour()
     {
         Sx1262Driver gatewayRadio = Radio(0);
         Sx1262Driver deviceRadio = Radio(150);
-        var options = Options.Create(new GatewayOptions { Region = "US" });
-        var link = Link(options, gatewayRadio);
-        link.Open();
-        gatewayRadio.StartReceive(0);
+        RadioLink link = Listening(gatewayRadio);
 
         var device = new TestDevice("field");
         var friend = new TestDevice("friend");
@@ -80,10 +88,7 @@ public sealed class RadioLinkTests : IAsyncDisposable
         // queue for the radio, and 256 queued frames are hours of a 1 % duty cycle ahead of a real neighbour's message.
         Sx1262Driver gatewayRadio = Radio(0);
         Sx1262Driver attackerRadio = Radio(150);
-        var options = Options.Create(new GatewayOptions { Region = "US" });
-        var link = Link(options, gatewayRadio);
-        link.Open();
-        gatewayRadio.StartReceive(0);
+        RadioLink link = Listening(gatewayRadio);
 
         var ghost = new TestDevice("ghost"); // never heard by the gateway: its profile is unknown
         var victim = new TestDevice("victim");
@@ -136,10 +141,7 @@ public sealed class RadioLinkTests : IAsyncDisposable
         Sx1262Driver gatewayRadio = Radio(0);
         Sx1262Driver deviceRadio = Radio(150);
         // US has no duty-cycle limit (100 %); 1 % of it for sync answers is 36 s of airtime an hour.
-        var options = Options.Create(new GatewayOptions { Region = "US", Radio = { SyncAirtimePercent = 1 } });
-        var link = Link(options, gatewayRadio);
-        link.Open();
-        gatewayRadio.StartReceive(0);
+        RadioLink link = Listening(gatewayRadio, syncAirtimePercent: 1);
 
         // Dave's chain (his profile and 40 posts of about 170 bytes, one LoRa frame each) reached the gateway over UDP.
         var dave = new TestDevice("dave");
