@@ -163,6 +163,95 @@ public sealed class IngestTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task On_the_radio_an_author_that_floods_is_rate_limited_whichever_relays_carry_it()
+    {
+        // The relay byte is all a LoRa frame says of who sent it, and nobody signs it: a flood carried through (or
+        // claiming) many relays is still one author's, and its new entries spend that author's budget.
+        var noisy = new TestDevice("noisy");
+        var frames = new List<byte[]>(noisy.Take());
+        for (int i = 0; i < 40; i++)
+        {
+            noisy.Node.PostPublic($"post {i}");
+            frames.AddRange(noisy.Take());
+        }
+
+        var outcomes = new List<IngestOutcome>();
+        for (int i = 0; i < frames.Count; i++)
+        {
+            outcomes.Add(await _ingest.IngestAsync(WithRelay(frames[i], (byte)i), IngestSource.Radio));
+        }
+
+        Assert.Equal(20, outcomes.Count(o => o == IngestOutcome.Stored)); // the burst
+        Assert.Equal(21, outcomes.Count(o => o == IngestOutcome.RateLimited));
+    }
+
+    [Fact]
+    public async Task On_the_radio_junk_and_new_identities_sent_under_a_person_s_relay_byte_cannot_silence_them()
+    {
+        // The attack: on the radio the budget was keyed on the relay byte, which anyone can write. Forged copies of
+        // a victim's entry and garbage under the victim's byte spent its junk budget, and genuine entries of made-up
+        // identities under that byte its entry budget; the victim's next messages were then refused unverified.
+        var victim = new TestDevice("victim");
+        var friend = new TestDevice("friend");
+        victim.Befriend(friend);
+        byte[] genesis = victim.Take()[0];
+        byte victimRelay = genesis[3];
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(friend.Take()[0], IngestSource.Radio));
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(genesis, IngestSource.Radio));
+        victim.Node.SendText(friend.Id, "first");
+        byte[] genuine = victim.Take()[0];
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(genuine, IngestSource.Radio));
+
+        var attack = new List<IngestOutcome>();
+        for (int i = 0; i < 60; i++)
+        {
+            byte[] forged = (byte[])genuine.Clone();
+            forged[^(1 + (i % 40))] ^= 0x01; // inside the signature or the sealed body
+            attack.Add(await _ingest.IngestAsync(forged, IngestSource.Radio));
+            byte[] garbage = WithRelay(new byte[] { 0x21, 0, 0, 0, (byte)i, 0xFF, 0xFF }, victimRelay);
+            attack.Add(await _ingest.IngestAsync(garbage, IngestSource.Radio));
+        }
+
+        for (int n = 0; n < 3; n++)
+        {
+            var stranger = new TestDevice($"stranger{n}");
+            var strangerFrames = new List<byte[]>(stranger.Take());
+            for (int i = 0; i < 10; i++)
+            {
+                stranger.Node.PostPublic($"stranger post {i}");
+                strangerFrames.AddRange(stranger.Take());
+            }
+
+            foreach (byte[] f in strangerFrames)
+            {
+                attack.Add(await _ingest.IngestAsync(WithRelay(f, victimRelay), IngestSource.Radio));
+            }
+        }
+
+        Assert.Contains(IngestOutcome.BadSignature, attack);
+        Assert.Equal(33, attack.Count(o => o == IngestOutcome.Stored)); // the strangers' own entries, within their budgets
+
+        var victimOutcomes = new List<IngestOutcome>();
+        for (int i = 0; i < 10; i++)
+        {
+            victim.Node.SendText(friend.Id, $"message {i}");
+            victimOutcomes.Add(await _ingest.IngestAsync(victim.Take()[0], IngestSource.Radio));
+        }
+
+        Assert.All(victimOutcomes, o => Assert.Equal(IngestOutcome.Stored, o));
+        using SqliteConnection c = _db.Open();
+        Assert.Equal(11, GatewayDatabase.Scalar(c, $"SELECT high FROM chains WHERE author = {victim.Id}"));
+    }
+
+    // The frame with its relay byte (header byte 3, docs/protocol.md §5) set to relay.
+    private static byte[] WithRelay(byte[] frame, byte relay)
+    {
+        byte[] copy = (byte[])frame.Clone();
+        copy[3] = relay;
+        return copy;
+    }
+
+    [Fact]
     public async Task Forged_copies_of_a_person_s_entries_from_another_address_cannot_silence_them()
     {
         // The attack: copies of a victim's genuine entry with one byte flipped, sent to the gateway's UDP port.

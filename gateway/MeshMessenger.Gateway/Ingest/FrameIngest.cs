@@ -140,7 +140,7 @@ public sealed class FrameIngest : IAsyncDisposable
         }
 
         // A sender over its budget costs no signature check: the writer refuses it unless the budget refilled meanwhile.
-        string? budget = LinkBudgets.KeyOf(source, origin, frame?.Relay ?? 0);
+        string? budget = source == IngestSource.Radio ? LinkBudgets.RadioAuthorKeyOf(entry!.Author) : LinkBudgets.KeyOf(source, origin, frame?.Relay ?? 0);
         if (_budgets.MayProcess(budget, Environment.TickCount64) && _signatures.KeyOf(entry!.Author) is byte[] key)
         {
             _signatures.Preverify(key, EntryHash.Of(entry, key), entry.Encoded, entry.SignedLength);
