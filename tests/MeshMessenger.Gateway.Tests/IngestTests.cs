@@ -141,44 +141,20 @@ public sealed class IngestTests : IAsyncDisposable
         Assert.Equal(2, GatewayDatabase.Scalar(c, "SELECT COUNT(*) FROM entries"));
     }
 
-    [Fact]
-    public async Task A_node_that_floods_is_rate_limited()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_node_that_floods_is_rate_limited(bool onTheRadioThroughManyRelays)
     {
-        var noisy = new TestDevice("noisy");
-        var frames = new List<byte[]>(noisy.Take());
-        for (int i = 0; i < 40; i++)
-        {
-            noisy.Node.PostPublic($"post {i}");
-            frames.AddRange(noisy.Take());
-        }
-
-        var outcomes = new List<IngestOutcome>();
-        foreach (byte[] f in frames)
-        {
-            outcomes.Add(await _ingest.IngestAsync(f, IngestSource.Udp));
-        }
-
-        Assert.Equal(20, outcomes.Count(o => o == IngestOutcome.Stored)); // the burst
-        Assert.Equal(21, outcomes.Count(o => o == IngestOutcome.RateLimited));
-    }
-
-    [Fact]
-    public async Task On_the_radio_an_author_that_floods_is_rate_limited_whichever_relays_carry_it()
-    {
-        // The relay byte is all a LoRa frame says of who sent it, and nobody signs it: a flood carried through (or
-        // claiming) many relays is still one author's, and its new entries spend that author's budget.
-        var noisy = new TestDevice("noisy");
-        var frames = new List<byte[]>(noisy.Take());
-        for (int i = 0; i < 40; i++)
-        {
-            noisy.Node.PostPublic($"post {i}");
-            frames.AddRange(noisy.Take());
-        }
-
+        // On the radio the relay byte is all a LoRa frame says of who sent it, and nobody signs it: a flood carried
+        // through (or claiming) many relays is still one author's, and its new entries spend that author's budget.
+        List<byte[]> frames = GenesisAndPosts(new TestDevice("noisy"), 40);
         var outcomes = new List<IngestOutcome>();
         for (int i = 0; i < frames.Count; i++)
         {
-            outcomes.Add(await _ingest.IngestAsync(WithRelay(frames[i], (byte)i), IngestSource.Radio));
+            outcomes.Add(onTheRadioThroughManyRelays
+                ? await _ingest.IngestAsync(WithRelay(frames[i], (byte)i), IngestSource.Radio)
+                : await _ingest.IngestAsync(frames[i], IngestSource.Udp));
         }
 
         Assert.Equal(20, outcomes.Count(o => o == IngestOutcome.Stored)); // the burst
@@ -214,15 +190,7 @@ public sealed class IngestTests : IAsyncDisposable
 
         for (int n = 0; n < 3; n++)
         {
-            var stranger = new TestDevice($"stranger{n}");
-            var strangerFrames = new List<byte[]>(stranger.Take());
-            for (int i = 0; i < 10; i++)
-            {
-                stranger.Node.PostPublic($"stranger post {i}");
-                strangerFrames.AddRange(stranger.Take());
-            }
-
-            foreach (byte[] f in strangerFrames)
+            foreach (byte[] f in GenesisAndPosts(new TestDevice($"stranger{n}"), 10))
             {
                 attack.Add(await _ingest.IngestAsync(WithRelay(f, victimRelay), IngestSource.Radio));
             }
@@ -241,6 +209,18 @@ public sealed class IngestTests : IAsyncDisposable
         Assert.All(victimOutcomes, o => Assert.Equal(IngestOutcome.Stored, o));
         using SqliteConnection c = _db.Open();
         Assert.Equal(11, GatewayDatabase.Scalar(c, $"SELECT high FROM chains WHERE author = {victim.Id}"));
+    }
+
+    private static List<byte[]> GenesisAndPosts(TestDevice device, int posts)
+    {
+        var frames = new List<byte[]>(device.Take());
+        for (int i = 0; i < posts; i++)
+        {
+            device.Node.PostPublic($"post {i}");
+            frames.AddRange(device.Take());
+        }
+
+        return frames;
     }
 
     // The frame with its relay byte (header byte 3, docs/protocol.md §5) set to relay.
