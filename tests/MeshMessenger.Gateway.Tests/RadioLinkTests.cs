@@ -120,6 +120,133 @@ public sealed class RadioLinkTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_flood_of_direct_messages_to_a_neighbour_s_hint_cannot_drop_or_delay_a_friend_s_messages_and_every_drop_is_counted()
+    {
+        // The attack: anyone can make an identity and write entries over UDP, and the radio sends about a frame a second
+        // or less, so 300 genuine DMs to the victim's hint filled a single first-come queue of 256 frames and the
+        // friend's message behind them was dropped without a trace.
+        Sx1262Driver gatewayRadio = Radio(0);
+        Sx1262Driver victimRadio = Radio(150);
+        RadioLink link = Listening(gatewayRadio);
+        var victim = new TestDevice("victim");
+        var friend = new TestDevice("friend");
+        var attacker = new TestDevice("attacker");
+        victim.Befriend(friend);
+        attacker.Node.AddContact(ContactCard.Create(victim.Identity, victim.Name, null));
+        byte[] genesis = victim.Take()[0];
+        victimRadio.Transmit(genesis, 0, genesis.Length);
+        await link.PollOnceAsync(CancellationToken.None); // the victim is heard on the radio
+        await _ingest.IngestAsync(friend.Take()[0], IngestSource.Udp, "10.0.0.3:4000");
+        await _ingest.IngestAsync(attacker.Take()[0], IngestSource.Udp, "10.0.0.66:4000");
+        for (int i = 0; i < 300; i++)
+        {
+            attacker.Node.SendText(victim.Id, "buy now " + i);
+            Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(attacker.Take()[0], IngestSource.Udp, "10.0.0.66:4000"));
+        }
+
+        // One frame each: the attacker's queue for the hint keeps its first 64, the rest are dropped and counted.
+        Assert.Equal(RadioDownlink.MaxFramesPerQueue, link.DownlinkQueue);
+        Assert.Equal(300 - RadioDownlink.MaxFramesPerQueue, _counters.Get("radio_downlink_dropped"));
+
+        friend.Node.SendText(victim.Id, "meet at the well at noon");
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(friend.Take()[0], IngestSource.Udp, "10.0.0.3:4000"));
+        string letter = "a long letter: " + new string('x', 600);
+        friend.Node.SendText(victim.Id, letter);
+        IngestOutcome outcome = IngestOutcome.Malformed;
+        foreach (byte[] piece in friend.Take())
+        {
+            outcome = await _ingest.IngestAsync(piece, IngestSource.Udp, "10.0.0.3:4000");
+        }
+
+        Assert.Equal(IngestOutcome.Stored, outcome);
+        int total = link.DownlinkQueue;
+        Assert.True(total > RadioDownlink.MaxFramesPerQueue + 2, $"{total} frames: the letter is sent as fragments");
+
+        // Authors take turns at the hint: the friend's message is the second frame sent, and the letter's fragments go
+        // out one after another (an entry is never split by another's frames), then the rest of the flood.
+        var packet = new ReceivedPacket();
+        var types = new List<FrameType>();
+        int noon = -1;
+        int read = -1;
+        while (link.DownlinkQueue > 0)
+        {
+            victimRadio.StartReceive(0);
+            await link.PollOnceAsync(CancellationToken.None);
+            Assert.Equal(ReceiveStatus.Packet, victimRadio.PollReceive(packet));
+            Assert.Equal(Protocol.ProtocolError.None, FrameCodec.TryDecode(packet.Data, 0, packet.Length, FrameLimits.LoRa, out Frame? frame));
+            types.Add(frame!.Type);
+            victim.Node.Receive(packet.Data, 0, packet.Length);
+            IEnumerable<Protocol.Node.MessageRecord> messages = victim.Node.Messages.Cast<Protocol.Node.MessageRecord>();
+            noon = noon < 0 && messages.Any(m => m.Text == "meet at the well at noon") ? types.Count : noon;
+            read = read < 0 && messages.Any(m => m.Text == letter) ? types.Count : read;
+        }
+
+        Assert.Equal(total, types.Count);
+        Assert.Equal(2, noon);
+        int first = types.IndexOf(FrameType.Fragment);
+        int last = types.LastIndexOf(FrameType.Fragment);
+        Assert.True(first >= 0 && types.Skip(first).Take(last - first + 1).All(t => t == FrameType.Fragment), string.Join(",", types));
+        Assert.Equal(last + 1, read); // the letter is read once its last fragment is heard
+        Assert.True(read < 10, $"the letter read at frame {read}");
+    }
+
+    [Fact]
+    public async Task When_floods_from_many_identities_fill_the_radio_queue_a_friend_s_message_and_an_anchor_notice_displace_the_flood()
+    {
+        // Five identities, 64 DMs each to the victim's hint: 320 frames for a queue of 256. A newcomer takes the place of
+        // the newest entry of the author with the most frames waiting, so the friend's one message and the gateway's
+        // anchor notice are queued, go out in the first round of authors, and every entry dropped is counted.
+        Sx1262Driver gatewayRadio = Radio(0);
+        Sx1262Driver victimRadio = Radio(150);
+        RadioLink link = Listening(gatewayRadio);
+        var victim = new TestDevice("victim");
+        var friend = new TestDevice("friend");
+        victim.Befriend(friend);
+        byte[] genesis = victim.Take()[0];
+        victimRadio.Transmit(genesis, 0, genesis.Length);
+        await link.PollOnceAsync(CancellationToken.None);
+        await _ingest.IngestAsync(friend.Take()[0], IngestSource.Udp, "10.0.0.3:4000");
+        for (int a = 0; a < 5; a++)
+        {
+            var attacker = new TestDevice("attacker" + a);
+            attacker.Node.AddContact(ContactCard.Create(victim.Identity, victim.Name, null));
+            string from = $"10.0.1.{a}:4000";
+            await _ingest.IngestAsync(attacker.Take()[0], IngestSource.Udp, from);
+            for (int i = 0; i < RadioDownlink.MaxFramesPerQueue; i++)
+            {
+                attacker.Node.SendText(victim.Id, "buy now " + i);
+                Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(attacker.Take()[0], IngestSource.Udp, from));
+            }
+        }
+
+        Assert.Equal(RadioDownlink.MaxFrames, link.DownlinkQueue);
+        Assert.Equal((5 * RadioDownlink.MaxFramesPerQueue) - RadioDownlink.MaxFrames, _counters.Get("radio_downlink_dropped"));
+
+        friend.Node.SendText(victim.Id, "meet at the well at noon");
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(friend.Take()[0], IngestSource.Udp, "10.0.0.3:4000"));
+        byte[] notice = [0xA5, 0x5A, 1, 2, 3];
+        Assert.True(link.EnqueueNotice(victim.Id, notice));
+        Assert.Equal(RadioDownlink.MaxFrames, link.DownlinkQueue);
+        Assert.Equal((5 * RadioDownlink.MaxFramesPerQueue) - RadioDownlink.MaxFrames + 2, _counters.Get("radio_downlink_dropped"));
+
+        var packet = new ReceivedPacket();
+        int noon = -1;
+        int noticed = -1;
+        for (int sent = 1; sent <= 7; sent++)
+        {
+            victimRadio.StartReceive(0);
+            await link.PollOnceAsync(CancellationToken.None);
+            Assert.Equal(ReceiveStatus.Packet, victimRadio.PollReceive(packet));
+            noticed = packet.ToArray().AsSpan().SequenceEqual(notice) ? sent : noticed;
+            victim.Node.Receive(packet.Data, 0, packet.Length);
+            noon = noon < 0 && victim.Node.Messages.Cast<Protocol.Node.MessageRecord>().Any(m => m.Text == "meet at the well at noon") ? sent : noon;
+        }
+
+        Assert.Equal(6, noon); // after one entry of each of the five identities
+        Assert.Equal(7, noticed);
+    }
+
+    [Fact]
     public async Task A_CRC_error_is_counted_and_nothing_is_stored()
     {
         Sx1262Driver gatewayRadio = Radio(0);

@@ -329,6 +329,49 @@ public sealed class UdpLinkTests
     }
 
     [Fact]
+    public async Task A_flood_held_for_a_device_cannot_hold_a_friend_s_message_back_because_authors_take_turns_in_each_round()
+    {
+        // The attack: anyone can make an identity and write DMs to a device's hint over UDP while it is away. Rounds
+        // taken in the order received put all of them ahead of a friend's later message: 100 entries, each offered
+        // 3 times before it is set aside, are ten rounds of 32 before the friend's turn, and a longer absence more.
+        await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-turns-");
+        var alice = new TestDevice("alice");
+        var bob = new TestDevice("bob");
+        var mallory = new TestDevice("mallory");
+        alice.Befriend(bob);
+        mallory.Node.AddContact(ContactCard.Create(bob.Identity, bob.Name, null)); // bob never gets mallory's profile
+        byte[] bobGenesis = bob.Take()[0];
+        await gateway.StoreFromElsewhere(alice.Take());
+        await gateway.StoreFromElsewhere(mallory.Take());
+        await gateway.StoreFromElsewhere([bobGenesis]);
+        for (int i = 0; i < 100; i++)
+        {
+            mallory.Node.SendText(bob.Id, $"buy now {i}");
+        }
+
+        await gateway.StoreFromElsewhere(mallory.Take());
+        await Task.Delay(10); // a later receive time: alice's message is the newest held entry
+        uint genuine = alice.Node.SendText(bob.Id, "genuine");
+        await gateway.StoreFromElsewhere(alice.Take());
+        Assert.Equal(101, gateway.Held.HeldCount(bob.Id));
+
+        // The first round: mallory's oldest, then alice's, then the rest of mallory's (each author's oldest first).
+        List<HeldEntry> round = gateway.Held.NextBatch(bob.Id, LinkChallenge.MaxItems);
+        Assert.Equal(LinkChallenge.MaxItems, round.Count);
+        Assert.Equal([(mallory.Id, 1u), (alice.Id, genuine), (mallory.Id, 2u)], round.Take(3).Select(e => (e.Author, e.Sequence)));
+
+        // And over the link: bob proves his key and gets alice's message in that round, confirmed once.
+        using var real = new UdpTestDevice(bob, gateway.Endpoint, datagram => IsEntry(datagram, mallory.Id, 0));
+        real.Send(bobGenesis);
+        await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("held_confirmed") >= 1, "alice's message to be confirmed");
+        Assert.Equal(1, real.Copies(alice.Id, genuine));
+        lock (bob)
+        {
+            Assert.Contains(bob.Node.Messages.Cast<MessageRecord>(), m => m.Author == alice.Id && m.Text == "genuine");
+        }
+    }
+
+    [Fact]
     public async Task A_flood_of_replays_from_many_addresses_evicts_old_challenges_and_never_locks_out_a_new_device()
     {
         await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-challenge-flood-", udp => udp.MaxOutstandingChallenges = 16);

@@ -21,7 +21,8 @@ namespace MeshMessenger.Gateway.Links;
 /// src/MeshMessenger.Radio). It listens all the time; every intact frame goes to ingest. Downlink is
 /// frugal, because airtime is the mesh's scarcest resource: only entries addressed to a node heard on the
 /// radio recently (its hint), sent with hop limit 0 so they stop at that neighbour, and only while the
-/// region's hourly duty cycle has room. Heads requests and wants heard on the radio (docs/protocol.md §8, one-hop
+/// region's hourly duty cycle has room; they wait in one queue per (hint, author), served in turn
+/// (<see cref="RadioDownlink"/>), so one author's flood to a hint cannot crowd out another's message. Heads requests and wants heard on the radio (docs/protocol.md §8, one-hop
 /// and relayed, §8.4) are answered from the store by <see cref="SyncResponder"/> in LoRa-sized frames, within
 /// <see cref="RadioOptions.SyncAirtimePercent"/> of the duty-cycle allowance (airtime sent and queued): what does
 /// not fit is refused, entry by entry, and counted (radio_sync_refused_airtime, radio_sync_refused_queue); the
@@ -48,7 +49,7 @@ public sealed class RadioLink : BackgroundService
     private readonly SyncResponder _sync;
     private readonly byte _hint;
     private int _headsOffset;
-    private readonly ConcurrentQueue<byte[]> _downlink = new();
+    private readonly RadioDownlink _downlink = new();
     private readonly ConcurrentQueue<byte[]> _syncDownlink = new();
     private long _syncQueuedMs;
     private readonly ConcurrentDictionary<byte, long> _heardHints = new();
@@ -158,17 +159,20 @@ public sealed class RadioLink : BackgroundService
         return true;
     }
 
-    /// <summary>Queues an anchor notice for a node heard on the radio, if it fits one LoRa frame (trees up to about 32 leaves per path length 5).</summary>
+    /// <summary>
+    /// Queues an anchor notice for a node heard on the radio, if it fits one LoRa frame (trees up to about 32 leaves per
+    /// path length 5). Notices are the gateway's own frames: they wait in the (hint, gateway) queue, in turn with the
+    /// authors writing to that hint (<see cref="RadioDownlink"/>); one that does not fit is counted (radio_downlink_dropped).
+    /// </summary>
     public bool EnqueueNotice(uint author, byte[] frame)
     {
         bool heard = _heardHints.TryGetValue(NodeId.HintOf(author), out long at) && Environment.TickCount64 - at < _options.Value.Udp.NeighbourSeconds * 1000L;
-        if (_radio is null || !heard || frame.Length > FrameLimits.LoRa || _downlink.Count >= 256)
+        if (_radio is null || !heard || frame.Length > FrameLimits.LoRa)
         {
             return false;
         }
 
-        _downlink.Enqueue(frame);
-        return true;
+        return Queue(NodeId.HintOf(author), _id, [frame]);
     }
 
     /// <summary>Opens the radio; call before <see cref="PollOnceAsync"/> when driving the link by hand.</summary>
@@ -234,9 +238,9 @@ public sealed class RadioLink : BackgroundService
             _counters.Add("radio_sync_frames_sent");
             _radio.StartReceive(0);
         }
-        else if (_downlink.TryPeek(out byte[]? next) && HasAirtime(next.Length, sync: false))
+        else if (_downlink.Peek() is { } next && HasAirtime(next.Length, sync: false))
         {
-            _downlink.TryDequeue(out _);
+            _downlink.Sent();
             _radio.Transmit(next, 0, next.Length);
             _counters.Add("frames_out_radio");
             _radio.StartReceive(0);
@@ -375,13 +379,22 @@ public sealed class RadioLink : BackgroundService
 
         bool neighbourAddressed = _heardHints.TryGetValue(entry.Hint, out long heard) && Environment.TickCount64 - heard < _options.Value.Udp.NeighbourSeconds * 1000L;
         Frame[] frames = Fragmenter.Split(entry.Encoded, FrameLimits.LoRa, 0, false, 0); // hop limit 0: for the neighbour only; larger entries as fragments (§5.2)
-        if (neighbourAddressed && _downlink.Count + frames.Length <= 256)
+        if (neighbourAddressed)
         {
-            foreach (Frame frame in frames)
-            {
-                _downlink.Enqueue(FrameCodec.Encode(frame, FrameLimits.LoRa));
-            }
+            Queue(entry.Hint, entry.Author, [.. frames.Select(f => FrameCodec.Encode(f, FrameLimits.LoRa))]);
         }
+    }
+
+    /// <summary>Queues one entry's frames for the radio downlink; every entry dropped (refused or evicted) is counted.</summary>
+    private bool Queue(byte hint, uint author, byte[][] frames)
+    {
+        bool queued = _downlink.TryAdd(hint, author, frames, out int dropped);
+        if (dropped > 0)
+        {
+            _counters.Add("radio_downlink_dropped", dropped);
+        }
+
+        return queued;
     }
 
     /// <summary>

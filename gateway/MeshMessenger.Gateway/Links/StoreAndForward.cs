@@ -33,7 +33,13 @@ public sealed class StoreAndForward(GatewayDatabase database)
     /// <summary>The mark never passes entries received this recently: a batch the ingest writer has not committed yet may still carry such times.</summary>
     private const long SettleMilliseconds = 60_000;
 
-    /// <summary>The oldest held entries for <paramref name="node"/> that it has not confirmed and that are not set aside, at most <paramref name="max"/>.</summary>
+    /// <summary>
+    /// The next round of held entries for <paramref name="node"/> that it has not confirmed and that are not set aside, at
+    /// most <paramref name="max"/>: authors take turns, each author's oldest first (every author's first entry, then
+    /// every author's second, and so on; within a turn the oldest received first). Anyone can make an identity and
+    /// write DMs to a hint, so in the order received alone a flood stored while the device was away went whole ahead of
+    /// a friend's later message, 32 a round and each up to <see cref="MaxOffers"/> times.
+    /// </summary>
     public List<HeldEntry> NextBatch(uint node, int max)
     {
         int setAside;
@@ -45,11 +51,17 @@ public sealed class StoreAndForward(GatewayDatabase database)
         var batch = new List<HeldEntry>(max);
         using SqliteConnection c = database.Open();
         using SqliteCommand select = c.CreateCommand();
+        // Turns are numbered without the entries' bytes, which are read only for the round's few rows.
         select.CommandText = """
-            SELECT e.author, e.seq, e.bytes FROM entries e
-            WHERE e.hint = $h AND e.author != $n AND e.received_at > $s
-              AND NOT EXISTS (SELECT 1 FROM handovers d WHERE d.node = $n AND d.author = e.author AND d.seq = e.seq)
-            ORDER BY e.received_at, e.author, e.seq LIMIT $max
+            SELECT t.author, t.seq, x.bytes FROM (
+              SELECT e.author, e.seq, e.received_at,
+                     ROW_NUMBER() OVER (PARTITION BY e.author ORDER BY e.received_at, e.seq) AS turn
+              FROM entries e
+              WHERE e.hint = $h AND e.author != $n AND e.received_at > $s
+                AND NOT EXISTS (SELECT 1 FROM handovers d WHERE d.node = $n AND d.author = e.author AND d.seq = e.seq)
+              ORDER BY turn, e.received_at, e.author, e.seq LIMIT $max) t
+            JOIN entries x ON x.author = t.author AND x.seq = t.seq
+            ORDER BY t.turn, t.received_at, t.author, t.seq
             """;
         select.Parameters.AddWithValue("$h", (int)NodeId.HintOf(node));
         select.Parameters.AddWithValue("$n", (long)node);
