@@ -63,6 +63,41 @@ public sealed class IngestTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_junk_piece_heard_on_the_radio_before_a_photo_s_genuine_piece_does_not_spoil_the_post()
+    {
+        // The attack: pieces are not signed, so someone on the air who hears a photo's first piece can send other
+        // bytes under its message id, index and count (docs/protocol.md §5.2). When other bytes at an index dropped
+        // the message, every receiver lost the post; it arrived only by sync. Now the junk is kept aside and the
+        // combination whose SHA-256 starts with the message id is the one stored.
+        var device = new Protocol.Node.MessengerNode(Protocol.Identity.NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)44, 32).ToArray()), "lora", new Protocol.Chain.MemoryEntryStore(), new FixedClock(), FrameLimits.LoRa, restoring: false);
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(device.TakeOutbox().Single(), IngestSource.Radio));
+        device.PostPublic("ford at noon", Protocol.Wire.PostBody.WebpImage, Enumerable.Range(0, 1000).Select(i => (byte)(i * 11)).ToArray());
+        byte[][] pieces = device.TakeOutbox();
+        Assert.InRange(pieces.Length, 5, 6);
+        foreach (int index in new[] { 0, 1 })
+        {
+            Assert.Equal(Protocol.ProtocolError.None, FrameCodec.TryDecode(pieces[index], 0, pieces[index].Length, FrameLimits.LoRa, out Frame? frame));
+            Assert.Equal(FrameType.Fragment, frame!.Type);
+            Assert.Equal(Protocol.ProtocolError.None, Fragment.TryDecode(frame.Payload, out Fragment? genuine));
+            byte[] junkData = (byte[])genuine!.Data.Clone();
+            junkData[^1] ^= 0xFF;
+            var junk = new Fragment(genuine.MessageId, genuine.Index, genuine.Count, junkData);
+            Assert.Equal(IngestOutcome.NotStored, await _ingest.IngestAsync(FrameCodec.Encode(new Frame(FrameType.Fragment, 3, 3, false, 0, 0x66, junk.Encode()), FrameLimits.LoRa), IngestSource.Radio));
+        }
+
+        var outcomes = new List<IngestOutcome>();
+        foreach (byte[] piece in pieces)
+        {
+            outcomes.Add(await _ingest.IngestAsync(piece, IngestSource.Radio));
+        }
+
+        Assert.Equal(IngestOutcome.Stored, outcomes[^1]);
+        Assert.DoesNotContain(IngestOutcome.Stored, outcomes[..^1]);
+        using SqliteConnection c = _db.Open();
+        Assert.Equal(1, GatewayDatabase.Scalar(c, $"SELECT COUNT(*) FROM entries WHERE author = {device.Id} AND seq = 1"));
+    }
+
+    [Fact]
     public async Task Junk_pieces_from_a_UDP_port_cannot_evict_a_radio_device_s_photo_post_in_progress()
     {
         // The attack: a photo post from a LoRa device takes seconds of airtime piece by piece (docs/protocol.md §5.2).

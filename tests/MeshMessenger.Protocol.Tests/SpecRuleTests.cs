@@ -123,6 +123,47 @@ public sealed class SpecRuleTests
     }
 
     [Fact]
+    public void Two_versions_of_an_index_resolve_to_the_combination_whose_SHA256_starts_with_the_message_id()
+    {
+        // §5.2: a 982-byte entry split by version 1 (197 × 4, 194) and by a sender that spreads the remainder
+        // (197, 197, 196, 196, 196): indexes 2-4 differ. A receiver hearing both keeps the second version of an index
+        // as its alternative and, once every index has a piece, hashes the combinations, first-arrived pieces first.
+        byte[] entry = new AuthorLog(1).Post(new string('q', 982 - 19 - 64)).Encoded;
+        Assert.Equal(982, entry.Length);
+        Fragment[] v1 = Split(entry, FrameLimits.LoRa);
+        Assert.Equal([197, 197, 197, 197, 194], v1.Select(p => p.Data.Length));
+        int[] spread = [197, 197, 196, 196, 196];
+        Fragment[] other = [.. spread.Select((length, i) => new Fragment(v1[0].MessageId, i, 5, entry[spread.Take(i).Sum()..(spread.Take(i).Sum() + length)]))];
+
+        // The other sender's pieces 2 and 3 first, then version 1's 2 and 3 (alternatives), then version 1's 4, 0, 1:
+        // the first-arrived combination has a gap and does not hash to the id; taking both alternatives does.
+        var r = new Reassembler(4, 60_000);
+        var statuses = new List<ReassemblyStatus>();
+        byte[]? whole = null;
+        foreach (Fragment f in new[] { other[2], other[3], v1[2], v1[3], v1[4], v1[0], v1[1] })
+        {
+            statuses.Add(r.Offer(f, 0, out byte[]? done));
+            whole ??= done;
+        }
+
+        Assert.Equal([ReassemblyStatus.Stored, ReassemblyStatus.Stored, ReassemblyStatus.AlternativeKept, ReassemblyStatus.AlternativeKept,
+            ReassemblyStatus.Stored, ReassemblyStatus.Stored, ReassemblyStatus.Completed], statuses);
+        Assert.Equal(entry, whole);
+
+        // Every index filled once, but by a mix whose bytes do not hash to the id: Conflict, the message is dropped.
+        r = new Reassembler(4, 60_000);
+        statuses.Clear();
+        foreach (Fragment f in new[] { v1[0], v1[1], v1[2], other[3], other[4] })
+        {
+            statuses.Add(r.Offer(f, 0, out whole));
+        }
+
+        Assert.Equal(ReassemblyStatus.Conflict, statuses[^1]);
+        Assert.Null(whole);
+        Assert.Equal(0, r.InProgress);
+    }
+
+    [Fact]
     public void Identity_keys_are_HKDF_SHA256_outputs_of_32_bytes_with_the_stated_salt_and_info()
     {
         byte[] root = Enumerable.Repeat((byte)1, 32).ToArray();

@@ -28,7 +28,7 @@ public sealed class FrameIngest : IAsyncDisposable
     /// <summary>Messages in progress from the radio, whichever neighbour relayed each piece.</summary>
     public const int RadioReassemblySlots = 16;
 
-    /// <summary>Sending addresses with a reassembler at most (at most 2 KiB per slot: 8 MiB in all); past that the least recently used one goes.</summary>
+    /// <summary>Sending addresses with a reassembler at most (at most 3 KiB per slot, docs/protocol.md §5.2: 12 MiB in all); past that the least recently used one goes.</summary>
     public const int MaxReassemblers = 1024;
 
     // Names built once: the writer would otherwise format two strings per frame.

@@ -8,7 +8,7 @@ public sealed class NodeCounters
 {
     private readonly int[] _decodeErrors = new int[(int)ProtocolError.BadChecksum + 1];
     private readonly int[] _verdicts = new int[(int)ChainVerdict.Invalid + 1];
-    private readonly int[] _reassembly = new int[(int)ReassemblyStatus.AlreadyCompleted + 1];
+    private readonly int[] _reassembly = new int[(int)ReassemblyStatus.AlternativeIgnored + 1];
 
     /// <summary>Frames offered to the node.</summary>
     public int FramesIn { get; internal set; }
