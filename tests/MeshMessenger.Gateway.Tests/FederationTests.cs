@@ -89,7 +89,15 @@ public sealed class FederationTests : IDisposable
 
             // Downlink and store-and-forward: every device got every direct message written to it on another
             // gateway, including those that arrived while its gateway was down.
-            MosquittoBroker.WaitUntil(() => devices.All(d => directMessages[d].All(d.Heard)), TimeSpan.FromSeconds(30), "every direct message to reach its recipient");
+            try
+            {
+                MosquittoBroker.WaitUntil(() => devices.All(d => directMessages[d].All(d.Heard)), TimeSpan.FromSeconds(60), "every direct message to reach its recipient");
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail(string.Join("\n", devices.Select(d => $"{d.Device.Name} on {d.Gateway.Name}: not heard {string.Join(",", directMessages[d].Where(m => !d.Heard(m)).Select(m => $"{m.Author:x8}/{m.Sequence}"))}"))
+                    + "\n" + string.Join("\n", gateways.Select(g => $"{g.Name}:\n{g.Metrics()}")));
+            }
 
             // Receipts flow back: recipients answer with signed delivery receipts, which travel the same way home.
             MosquittoBroker.WaitUntil(

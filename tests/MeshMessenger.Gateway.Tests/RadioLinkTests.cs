@@ -47,28 +47,47 @@ public sealed class RadioLinkTests : IAsyncDisposable
         return link;
     }
 
+    // A device heard on the radio (its genesis, at 150 m), whose friend's genesis the gateway holds from UDP.
+    private async Task<(RadioLink Link, Sx1262Driver VictimRadio, TestDevice Victim, TestDevice Friend)> VictimHeardOnTheRadio()
+    {
+        Sx1262Driver gatewayRadio = Radio(0);
+        Sx1262Driver victimRadio = Radio(150);
+        RadioLink link = Listening(gatewayRadio);
+        var victim = new TestDevice("victim");
+        var friend = new TestDevice("friend");
+        victim.Befriend(friend);
+        byte[] genesis = victim.Take()[0];
+        victimRadio.Transmit(genesis, 0, genesis.Length);
+        await link.PollOnceAsync(CancellationToken.None);
+        await _ingest.IngestAsync(friend.Take()[0], IngestSource.Udp, "10.0.0.3:4000");
+        return (link, victimRadio, victim, friend);
+    }
+
+    // A new identity writes count genuine DMs to the victim over UDP from one address; each is stored.
+    private async Task Flood(TestDevice victim, string name, string from, int count)
+    {
+        var attacker = new TestDevice(name);
+        attacker.Node.AddContact(ContactCard.Create(victim.Identity, victim.Name, null));
+        await _ingest.IngestAsync(attacker.Take()[0], IngestSource.Udp, from);
+        for (int i = 0; i < count; i++)
+        {
+            attacker.Node.SendText(victim.Id, "buy now " + i);
+            Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(attacker.Take()[0], IngestSource.Udp, from));
+        }
+    }
+
     [Fact]
     public async Task Frames_heard_on_the_radio_are_stored_and_a_direct_message_goes_back_to_the_neighbour()
     {
-        Sx1262Driver gatewayRadio = Radio(0);
-        Sx1262Driver deviceRadio = Radio(150);
-        RadioLink link = Listening(gatewayRadio);
-
-        var device = new TestDevice("field");
-        var friend = new TestDevice("friend");
-        device.Befriend(friend);
-        byte[] genesis = device.Take()[0];
-        deviceRadio.Transmit(genesis, 0, genesis.Length);
-        await link.PollOnceAsync(CancellationToken.None);
+        (RadioLink link, Sx1262Driver deviceRadio, TestDevice device, TestDevice friend) = await VictimHeardOnTheRadio();
         Assert.Equal(1, _counters.Get("radio_rx"));
-        Assert.Equal(1, _counters.Get("stored"));
+        Assert.Equal(2, _counters.Get("stored")); // the device's genesis heard on the radio, the friend's from UDP
         HeardNode heard = Assert.Single(_directory.Snapshot());
         Assert.Equal((device.Id, IngestSource.Radio), (heard.Id, heard.Link));
         Assert.InRange(heard.RssiDbm!.Value, -140, -20); // the simulated chip's packet RSSI at 150 m
         Assert.NotEqual("n/a", heard.Quality);
 
         // A friend's direct message to the device arrives over UDP; the radio hands it to its neighbour.
-        await _ingest.IngestAsync(friend.Take()[0], IngestSource.Udp);
         friend.Node.SendText(device.Id, "meet at the well at noon");
         Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(friend.Take()[0], IngestSource.Udp));
         Assert.Equal(1, link.DownlinkQueue); // the friend's genesis is not for the device: only the message is
@@ -125,24 +144,8 @@ public sealed class RadioLinkTests : IAsyncDisposable
         // The attack: anyone can make an identity and write entries over UDP, and the radio sends about a frame a second
         // or less, so 300 genuine DMs to the victim's hint filled a single first-come queue of 256 frames and the
         // friend's message behind them was dropped without a trace.
-        Sx1262Driver gatewayRadio = Radio(0);
-        Sx1262Driver victimRadio = Radio(150);
-        RadioLink link = Listening(gatewayRadio);
-        var victim = new TestDevice("victim");
-        var friend = new TestDevice("friend");
-        var attacker = new TestDevice("attacker");
-        victim.Befriend(friend);
-        attacker.Node.AddContact(ContactCard.Create(victim.Identity, victim.Name, null));
-        byte[] genesis = victim.Take()[0];
-        victimRadio.Transmit(genesis, 0, genesis.Length);
-        await link.PollOnceAsync(CancellationToken.None); // the victim is heard on the radio
-        await _ingest.IngestAsync(friend.Take()[0], IngestSource.Udp, "10.0.0.3:4000");
-        await _ingest.IngestAsync(attacker.Take()[0], IngestSource.Udp, "10.0.0.66:4000");
-        for (int i = 0; i < 300; i++)
-        {
-            attacker.Node.SendText(victim.Id, "buy now " + i);
-            Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(attacker.Take()[0], IngestSource.Udp, "10.0.0.66:4000"));
-        }
+        (RadioLink link, Sx1262Driver victimRadio, TestDevice victim, TestDevice friend) = await VictimHeardOnTheRadio();
+        await Flood(victim, "attacker", "10.0.0.66:4000", 300);
 
         // One frame each: the attacker's queue for the hint keeps its first 64, the rest are dropped and counted.
         Assert.Equal(RadioDownlink.MaxFramesPerQueue, link.DownlinkQueue);
@@ -196,27 +199,10 @@ public sealed class RadioLinkTests : IAsyncDisposable
         // Five identities, 64 DMs each to the victim's hint: 320 frames for a queue of 256. A newcomer takes the place of
         // the newest entry of the author with the most frames waiting, so the friend's one message and the gateway's
         // anchor notice are queued, go out in the first round of authors, and every entry dropped is counted.
-        Sx1262Driver gatewayRadio = Radio(0);
-        Sx1262Driver victimRadio = Radio(150);
-        RadioLink link = Listening(gatewayRadio);
-        var victim = new TestDevice("victim");
-        var friend = new TestDevice("friend");
-        victim.Befriend(friend);
-        byte[] genesis = victim.Take()[0];
-        victimRadio.Transmit(genesis, 0, genesis.Length);
-        await link.PollOnceAsync(CancellationToken.None);
-        await _ingest.IngestAsync(friend.Take()[0], IngestSource.Udp, "10.0.0.3:4000");
+        (RadioLink link, Sx1262Driver victimRadio, TestDevice victim, TestDevice friend) = await VictimHeardOnTheRadio();
         for (int a = 0; a < 5; a++)
         {
-            var attacker = new TestDevice("attacker" + a);
-            attacker.Node.AddContact(ContactCard.Create(victim.Identity, victim.Name, null));
-            string from = $"10.0.1.{a}:4000";
-            await _ingest.IngestAsync(attacker.Take()[0], IngestSource.Udp, from);
-            for (int i = 0; i < RadioDownlink.MaxFramesPerQueue; i++)
-            {
-                attacker.Node.SendText(victim.Id, "buy now " + i);
-                Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(attacker.Take()[0], IngestSource.Udp, from));
-            }
+            await Flood(victim, "attacker" + a, $"10.0.1.{a}:4000", RadioDownlink.MaxFramesPerQueue);
         }
 
         Assert.Equal(RadioDownlink.MaxFrames, link.DownlinkQueue);

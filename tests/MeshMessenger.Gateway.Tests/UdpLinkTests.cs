@@ -285,30 +285,46 @@ public sealed class UdpLinkTests
         await UdpLinkFixture.WaitUntil(() => gateway.Link.IsProven(real.LocalEndpoint, carol.Id), "carol to prove her key");
     }
 
+    // Alice and Bob are friends; a stranger knows Bob but Bob never gets the stranger's profile. The gateway holds the
+    // three geneses (Bob's is also returned, for Bob to send from his socket).
+    private static async Task<(TestDevice Alice, TestDevice Bob, TestDevice Stranger, byte[] BobGenesis)> AliceBobAndAStranger(UdpLinkFixture gateway, string stranger)
+    {
+        var alice = new TestDevice("alice");
+        var bob = new TestDevice("bob");
+        var other = new TestDevice(stranger);
+        alice.Befriend(bob);
+        other.Node.AddContact(ContactCard.Create(bob.Identity, bob.Name, null));
+        byte[] bobGenesis = bob.Take()[0];
+        await gateway.StoreFromElsewhere(alice.Take());
+        await gateway.StoreFromElsewhere(other.Take());
+        await gateway.StoreFromElsewhere([bobGenesis]);
+        return (alice, bob, other, bobGenesis);
+    }
+
+    // The stranger's count messages to Bob are held, then Alice's "genuine" one, received later (the newest held entry);
+    // returns its sequence.
+    private static async Task<uint> StrangerWritesThenAlice(UdpLinkFixture gateway, TestDevice stranger, TestDevice alice, TestDevice bob, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            stranger.Node.SendText(bob.Id, $"from {stranger.Name} {i}");
+        }
+
+        await gateway.StoreFromElsewhere(stranger.Take());
+        await Task.Delay(10);
+        uint genuine = alice.Node.SendText(bob.Id, "genuine");
+        await gateway.StoreFromElsewhere(alice.Take());
+        return genuine;
+    }
+
     [Fact]
     public async Task Entries_the_device_can_never_confirm_are_set_aside_and_never_block_a_newer_one()
     {
         await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-set-aside-");
-        var alice = new TestDevice("alice");
-        var bob = new TestDevice("bob");
-        var xavier = new TestDevice("xavier");
-        alice.Befriend(bob);
-        xavier.Node.AddContact(ContactCard.Create(bob.Identity, bob.Name, null)); // bob never gets xavier's profile
-        byte[] bobGenesis = bob.Take()[0];
-        await gateway.StoreFromElsewhere(alice.Take());
-        await gateway.StoreFromElsewhere(xavier.Take());
-        await gateway.StoreFromElsewhere([bobGenesis]);
+        (TestDevice alice, TestDevice bob, TestDevice xavier, byte[] bobGenesis) = await AliceBobAndAStranger(gateway, "xavier");
 
         // 40 held messages from an author bob cannot verify, so he never holds them; then one he can.
-        for (int i = 0; i < 40; i++)
-        {
-            xavier.Node.SendText(bob.Id, $"unverifiable {i}");
-        }
-
-        await gateway.StoreFromElsewhere(xavier.Take());
-        await Task.Delay(10); // a later receive time, so alice's message is the newest held entry
-        uint genuine = alice.Node.SendText(bob.Id, "genuine");
-        await gateway.StoreFromElsewhere(alice.Take());
+        uint genuine = await StrangerWritesThenAlice(gateway, xavier, alice, bob, 40);
         Assert.Equal(41, gateway.Held.HeldCount(bob.Id));
 
         // Bob asks the gateway for the profiles of authors he does not know (a want the gateway answers): the link
@@ -335,24 +351,8 @@ public sealed class UdpLinkTests
         // taken in the order received put all of them ahead of a friend's later message: 100 entries, each offered
         // 3 times before it is set aside, are ten rounds of 32 before the friend's turn, and a longer absence more.
         await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-turns-");
-        var alice = new TestDevice("alice");
-        var bob = new TestDevice("bob");
-        var mallory = new TestDevice("mallory");
-        alice.Befriend(bob);
-        mallory.Node.AddContact(ContactCard.Create(bob.Identity, bob.Name, null)); // bob never gets mallory's profile
-        byte[] bobGenesis = bob.Take()[0];
-        await gateway.StoreFromElsewhere(alice.Take());
-        await gateway.StoreFromElsewhere(mallory.Take());
-        await gateway.StoreFromElsewhere([bobGenesis]);
-        for (int i = 0; i < 100; i++)
-        {
-            mallory.Node.SendText(bob.Id, $"buy now {i}");
-        }
-
-        await gateway.StoreFromElsewhere(mallory.Take());
-        await Task.Delay(10); // a later receive time: alice's message is the newest held entry
-        uint genuine = alice.Node.SendText(bob.Id, "genuine");
-        await gateway.StoreFromElsewhere(alice.Take());
+        (TestDevice alice, TestDevice bob, TestDevice mallory, byte[] bobGenesis) = await AliceBobAndAStranger(gateway, "mallory");
+        uint genuine = await StrangerWritesThenAlice(gateway, mallory, alice, bob, 100);
         Assert.Equal(101, gateway.Held.HeldCount(bob.Id));
 
         // The first round: mallory's oldest, then alice's, then the rest of mallory's (each author's oldest first).

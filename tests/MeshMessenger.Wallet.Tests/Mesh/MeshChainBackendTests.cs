@@ -120,7 +120,8 @@ public sealed class MeshChainBackendTests
         using var mesh = new MeshHarness(Anvil, 2);
         mesh.Answer(0, (seq, body) => null);
         mesh.Answer(1, (seq, body) => ChainStatusBody.OfTx(seq, ChainStatusKind.Accepted, TxId));
-        using var backend = new MeshChainBackend(mesh.Link, Anvil, TimeSpan.FromMilliseconds(500), [mesh.Gateways[0].Id, mesh.Gateways[1].Id]);
+        // Long enough for the answering gateway under a loaded test machine (a 0.5 s wait once ran out there).
+        using var backend = new MeshChainBackend(mesh.Link, Anvil, TimeSpan.FromSeconds(3), [mesh.Gateways[0].Id, mesh.Gateways[1].Id]);
 
         Assert.Equal(TxId, await backend.BroadcastAsync(Raw, None));
         Assert.Equal(mesh.Gateways[1].Id, backend.LastGateway);
