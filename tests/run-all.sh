@@ -24,7 +24,10 @@ fi
 
 echo "== test"
 set +e
-dotnet test MeshMessenger.sln -c Release --no-build -nologo \
+# One test assembly at a time (-m:1): in parallel, the browser tests' chromium, the gateway processes, anvil and the
+# emulator's runs held a 2-core machine at a load average of 14, and tests that wait on real time (a federation of
+# three gateways, a tip mined by anvil, a page's live feed) ran out of it.
+dotnet test MeshMessenger.sln -c Release --no-build -nologo -m:1 \
   --logger "console;verbosity=minimal" --logger "trx" --results-directory "$results" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
