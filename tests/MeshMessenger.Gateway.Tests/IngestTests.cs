@@ -42,12 +42,7 @@ public sealed class IngestTests : IAsyncDisposable
     [Fact]
     public async Task A_photo_post_from_a_lora_device_arrives_as_fragments_and_is_stored_whole_once_the_last_one_is_in()
     {
-        var device = new Protocol.Node.MessengerNode(Protocol.Identity.NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)42, 32).ToArray()), "lora", new Protocol.Chain.MemoryEntryStore(), new FixedClock(), FrameLimits.LoRa, restoring: false);
-        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(device.TakeOutbox().Single(), IngestSource.Radio));
-        byte[] photo = Enumerable.Range(0, 1000).Select(i => (byte)(i * 13)).ToArray();
-        device.PostPublic("ford at noon", Protocol.Wire.PostBody.WebpImage, photo);
-        byte[][] fragments = device.TakeOutbox();
-        Assert.InRange(fragments.Length, 5, 6);
+        (Protocol.Node.MessengerNode device, byte[][] fragments) = await PhotoPostFromALoRaDevice(42, 13);
         Assert.All(fragments, f => Assert.True(f.Length <= FrameLimits.LoRa));
         var outcomes = new List<IngestOutcome>();
         foreach (byte[] fragment in fragments.Reverse()) // out of order, as a mesh delivers them
@@ -69,11 +64,7 @@ public sealed class IngestTests : IAsyncDisposable
         // bytes under its message id, index and count (docs/protocol.md §5.2). When other bytes at an index dropped
         // the message, every receiver lost the post; it arrived only by sync. Now the junk is kept aside and the
         // combination whose SHA-256 starts with the message id is the one stored.
-        var device = new Protocol.Node.MessengerNode(Protocol.Identity.NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)44, 32).ToArray()), "lora", new Protocol.Chain.MemoryEntryStore(), new FixedClock(), FrameLimits.LoRa, restoring: false);
-        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(device.TakeOutbox().Single(), IngestSource.Radio));
-        device.PostPublic("ford at noon", Protocol.Wire.PostBody.WebpImage, Enumerable.Range(0, 1000).Select(i => (byte)(i * 11)).ToArray());
-        byte[][] pieces = device.TakeOutbox();
-        Assert.InRange(pieces.Length, 5, 6);
+        (Protocol.Node.MessengerNode device, byte[][] pieces) = await PhotoPostFromALoRaDevice(44, 11);
         foreach (int index in new[] { 0, 1 })
         {
             Assert.Equal(Protocol.ProtocolError.None, FrameCodec.TryDecode(pieces[index], 0, pieces[index].Length, FrameLimits.LoRa, out Frame? frame));
@@ -104,11 +95,7 @@ public sealed class IngestTests : IAsyncDisposable
         // While it is in progress, a stranger sends first pieces of made-up messages to the gateway's UDP port. When
         // every link shared one reassembler of 16 slots, 20 of them evicted the post and its last piece found nothing
         // to join: the post was lost. Now each IP sender has its own slots, and the radio its own.
-        var device = new Protocol.Node.MessengerNode(Protocol.Identity.NodeIdentity.FromRootSecret(Enumerable.Repeat((byte)43, 32).ToArray()), "lora", new Protocol.Chain.MemoryEntryStore(), new FixedClock(), FrameLimits.LoRa, restoring: false);
-        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(device.TakeOutbox().Single(), IngestSource.Radio));
-        device.PostPublic("ford at noon", Protocol.Wire.PostBody.WebpImage, Enumerable.Range(0, 1000).Select(i => (byte)(i * 7)).ToArray());
-        byte[][] pieces = device.TakeOutbox();
-        Assert.InRange(pieces.Length, 5, 6);
+        (Protocol.Node.MessengerNode device, byte[][] pieces) = await PhotoPostFromALoRaDevice(43, 7);
         foreach (byte[] piece in pieces[..^1])
         {
             Assert.Equal(IngestOutcome.NotStored, await _ingest.IngestAsync(piece, IngestSource.Radio));
@@ -256,6 +243,18 @@ public sealed class IngestTests : IAsyncDisposable
         }
 
         return frames;
+    }
+
+    // A LoRa device (root secret of seed bytes) whose genesis the radio stored, and the fragments of its photo post:
+    // "ford at noon" with 1,000 bytes of image (byte i = i * step), 5 or 6 LoRa pieces.
+    private async Task<(Protocol.Node.MessengerNode Device, byte[][] Pieces)> PhotoPostFromALoRaDevice(byte seed, int step)
+    {
+        var device = new Protocol.Node.MessengerNode(Protocol.Identity.NodeIdentity.FromRootSecret(Enumerable.Repeat(seed, 32).ToArray()), "lora", new Protocol.Chain.MemoryEntryStore(), new FixedClock(), FrameLimits.LoRa, restoring: false);
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(device.TakeOutbox().Single(), IngestSource.Radio));
+        device.PostPublic("ford at noon", Protocol.Wire.PostBody.WebpImage, Enumerable.Range(0, 1000).Select(i => (byte)(i * step)).ToArray());
+        byte[][] pieces = device.TakeOutbox();
+        Assert.InRange(pieces.Length, 5, 6);
+        return (device, pieces);
     }
 
     // The frame with its relay byte (header byte 3, docs/protocol.md §5) set to relay.
