@@ -226,7 +226,8 @@ internal static class ProtocolVectorRunner
             : m!.Ranges.Length == 1 && m.Ranges[0].From == 2 && m.Ranges[0].To == 4 && m.ReadableOnly ? Same(m.Encode(), Hex(p), "re-encoded flagged want") : "the flagged want asks for something else");
 
         LinkVectors(made, decoders, file, alice, bob);
-        UnevenFragments(made, decoders, file, aliceChain, alice, reader);
+        Entry uneven = UnevenFragments(made, decoders, file, aliceChain, alice, reader);
+        Resume(made, decoders, file, alice, reader, [genesis, dm, post, pub, checkpoint, uneven]);
 
         // The Ack payload (docs/protocol.md §5.1): author (4, big-endian) then the sequence as a varint.
         var ack = new ByteWriter(4 + Varint.MaxSize);
@@ -314,7 +315,7 @@ internal static class ProtocolVectorRunner
     }
 
     /// <summary>Alice's entry 5: 982 bytes, five LoRa pieces of 197, 197, 197, 197 and 194 bytes (§5.2), one IP frame.</summary>
-    private static void UnevenFragments(Dictionary<(string, string), string> made, Dictionary<(string, string), Func<string?>> decoders, Dictionary<string, Dictionary<string, string>> file, LocalChain aliceChain, NodeIdentity alice, ChainStore reader)
+    private static Entry UnevenFragments(Dictionary<(string, string), string> made, Dictionary<(string, string), Func<string?>> decoders, Dictionary<string, Dictionary<string, string>> file, LocalChain aliceChain, NodeIdentity alice, ChainStore reader)
     {
         const string s = "alice entry 5";
         Entry uneven = aliceChain.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, 4000, Encoding.UTF8.GetBytes(new string('~', 899)));
@@ -338,6 +339,30 @@ internal static class ProtocolVectorRunner
 
         made[(s, "ip_frame")] = Hex(FrameCodec.Encode(Fragmenter.Split(uneven.Encoded, FrameLimits.Ip, 3, false, NodeId.HintOf(alice.Id)).Single(), FrameLimits.Ip));
         decoders[(s, "ip_frame")] = () => Payload(file[s]["ip_frame"], FrameType.Entry, p => Same(p, file[s]["entry"], "the IP frame's payload"), FrameLimits.Ip);
+        return uneven;
+    }
+
+    /// <summary>Alice's resume entry (§8.3): her chain 0..5 came back, an archive vouched for 5; the entry sits at 70 and links to 5.</summary>
+    private static void Resume(Dictionary<(string, string), string> made, Dictionary<(string, string), Func<string?>> decoders, Dictionary<string, Dictionary<string, string>> file, NodeIdentity alice, ChainStore reader, Entry[] written)
+    {
+        var chains = new ChainStore(new MemoryEntryStore());
+        var own = new LocalChain(alice, chains);
+        own.BeginRestore();
+        foreach (Entry back in written)
+        {
+            chains.Accept(back);
+            own.NoteVerified(back);
+        }
+
+        own.NoteAdvertisedHead(5, 0x30, true);
+        Entry? resume = own.TryFinishRestore() ? own.CommitResume(4100) : null;
+        if (resume == null)
+        {
+            decoders[("alice entry 70", "entry")] = () => "the restore did not end with a resume entry";
+            return;
+        }
+
+        Entries(made, decoders, file, "alice entry 70", resume, alice, reader);
     }
 
     private static (NodeIdentity Gateway, byte[] Challenge, LinkProof Proof) LinkParts(Dictionary<string, Dictionary<string, string>> file, NodeIdentity alice)

@@ -64,6 +64,25 @@ public sealed class EmulationTests
     }
 
     [Fact]
+    public void A_wiped_device_without_an_archive_writes_again_once_its_restore_rounds_ran_out_and_signs_no_sequence_twice()
+    {
+        // The scenario above, run 35 minutes past the wipe: the restore's rounds end (about 20 minutes on the device
+        // app), no archive confirmed the head, and the device resumes past what came back (docs/protocol.md §8.3).
+        Scenario s = Small(seed: 11, nodes: 25);
+        s.Placement = new PlacementSpec { Kind = PlacementKind.Grid, SpacingM = 300 };
+        s.DurationMinutes = 60;
+        s.Traffic.FriendRadiusM = 450;
+        s.Events.Add(new ScenarioEvent { AtMinute = 25, Node = 6, Action = ScenarioEventKind.Wipe });
+        EmulationResult r = new Emulation(s, "learned-routes").Run();
+        WipeReport w = Assert.Single(r.Wipes);
+        Assert.True(w.HeadRecovered);
+        Assert.True(w.NextSequenceAfter > w.NextSequenceBefore + 1); // past the resume entry, which skips 64
+        Assert.Equal(0, w.ReusedSequences);
+        Assert.Equal(0, w.ReusedUnseen);
+        Assert.Equal(0, w.ForksSeenByOthers);
+    }
+
+    [Fact]
     public void The_EU_duty_cycle_holds_transmissions_back()
     {
         Scenario s = Small(nodes: 10);

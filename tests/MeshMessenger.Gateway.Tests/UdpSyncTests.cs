@@ -87,11 +87,14 @@ public sealed class UdpSyncTests
         Assert.Equal(1, gateway.Counters.Get("udp_sync_heads_deferred")); // the query waited for the proof
         Assert.True(gateway.Counters.Get("udp_sync_frames_sent") > 0);
 
+        // The first entry after the restore is a resume entry past the skipped run (docs/protocol.md §8.3), then the message.
+        uint resume = high + 1 + LocalChain.ResumeSkip;
         Assert.True(Locked(wiped, () => wiped.Node.FinishRestore()));
-        Assert.Equal(high + 1, Locked(wiped, () => wiped.Node.OwnChain.NextSequence));
+        Assert.Equal(resume + 1, Locked(wiped, () => wiped.Node.OwnChain.NextSequence));
         uint next = Locked(wiped, () => wiped.Node.SendText(bob.Id, "after the restore"));
         again.Flush();
-        Assert.Equal(high + 1, next);
+        Assert.Equal(resume + 1, next);
+        Assert.Equal(EntryKind.Resume, Locked(wiped, () => wiped.Node.Chains.Store.Get(alice.Id, resume)!.Entry.Kind));
         await UdpLinkFixture.WaitUntil(() => StoredHigh(gateway.Database, alice.Id) == next, "the new message to be stored");
         Assert.Equal(0, gateway.Counters.Get("dropped_fork"));
     }

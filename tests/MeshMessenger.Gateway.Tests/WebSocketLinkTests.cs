@@ -147,15 +147,17 @@ public sealed class WebSocketLinkTests
                 && texts.Contains("before the wipe 1") && texts.Contains("before the wipe 2") && texts.Contains("reply before the wipe"),
             "the conversation to be rebuilt",
             gateway);
-        Assert.Equal(high + 1, Locked(after, () => after.OwnChain.NextSequence));
+        // The first entry after the restore is a resume entry past the skipped run (docs/protocol.md §8.3), then the message.
+        uint resume = high + 1 + LocalChain.ResumeSkip;
+        Assert.Equal(resume + 1, Locked(after, () => after.OwnChain.NextSequence));
 
         uint next = Locked(after, () => after.SendText(amina.Id, "after the restore"));
         await again.FlushAsync();
-        Assert.Equal(high + 1, next);
+        Assert.Equal(resume + 1, next);
         await Wait(() => StoredHigh(gateway, after.Id).GetAwaiter().GetResult() == next, "the new message to be stored", gateway);
         Assert.Equal(0, gateway.Counters.Get("dropped_fork"));
         List<long> chain = (await Http.GetFromJsonAsync<Dictionary<string, List<long>>>(gateway.BaseUrl + "/api/entries"))![Hex(after.Id)];
-        Assert.Equal(Enumerable.Range(0, (int)next + 1).Select(i => (long)i), chain.Order()); // one chain, no sequence twice
+        Assert.Equal(Enumerable.Range(0, (int)high + 1).Select(i => (long)i).Append(resume).Append(next), chain.Order()); // one chain, no sequence twice
         await Wait(() => gateway.Emulated.Use(amina.Id, d => d.Node.Messages.Cast<MessageRecord>().Any(m => m.Text == "after the restore")), "Amina to read it", gateway);
     }
 

@@ -74,7 +74,7 @@ public sealed class EntryCodecTests
             return [.. header, .. new byte[bodyLength], .. sig];
         }
 
-        Assert.Equal(ProtocolError.UnknownType, EntryCodec.TryDecode(Build(0x0C, 1, link, 0, 0), 0, Build(0x0C, 1, link, 0, 0).Length, out _));
+        Assert.Equal(ProtocolError.UnknownType, EntryCodec.TryDecode(Build(0x0D, 1, link, 0, 0), 0, Build(0x0D, 1, link, 0, 0).Length, out _));
         Assert.Equal(ProtocolError.UnknownType, EntryCodec.TryDecode(Build(0xC3, 1, link, 0, 0), 0, Build(0xC3, 1, link, 0, 0).Length, out _));
         byte[] textInClear = Build((int)EntryKind.Text, 1, link, 0, 20);
         Assert.Equal(ProtocolError.InvalidField, EntryCodec.TryDecode(textInClear, 0, textInClear.Length, out _));

@@ -48,7 +48,8 @@ public sealed class OwnChainHeadTests
 
         Entry first = own.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, 200, PostBody.Encode("one", PostBody.NoMedia, null));
         Entry second = own.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, 201, PostBody.Encode("two", PostBody.NoMedia, null));
-        Assert.Equal(5u, first.Sequence);
+        Assert.Null(own.CommitResume(199)); // the first Commit wrote the resume entry before its own
+        Assert.Equal(4 + LocalChain.ResumeSkip + 2, first.Sequence); // after the resume entry linking to 4 (docs/protocol.md §8.3)
         Assert.NotEqual(first.Sequence, second.Sequence);
     }
 }

@@ -127,7 +127,7 @@ public sealed class RestoreAskingTests
         Deliver(wiped, alice.Chains.Store.Get(alice.Id, last)!.Entry, 0x30); // the archive's answer to the want for it
         Hear(wiped, 0x30, true, new ChainHead(alice.Id, 0, last, EntryHash.LinkOf(alice.Chains.HashOf(alice.Id, last)!)));
         Assert.True(wiped.FinishRestore());
-        Assert.Equal(last + 1, wiped.OwnChain.NextSequence);
+        AssertResumedAfter(wiped, last);
     }
 
     [Theory]
@@ -198,7 +198,7 @@ public sealed class RestoreAskingTests
         Deliver(wiped, alice.Chains.Store.Get(alice.Id, last)!.Entry, 0x30);
         Hear(wiped, 0x30, true, new ChainHead(alice.Id, 0, last, EntryHash.LinkOf(alice.Chains.HashOf(alice.Id, last)!)));
         Assert.True(wiped.OwnChain.HeadKnown);
-        Assert.Equal(last + 1, wiped.OwnChain.NextSequence);
+        AssertResumedAfter(wiped, last);
     }
 
     [Fact]
@@ -254,7 +254,7 @@ public sealed class RestoreAskingTests
         Assert.False(wiped.Rebuilding);
         Hear(wiped, 0x30, true, new ChainHead(wiped.Id, 0, 0, Link(1)));
         Assert.True(wiped.OwnChain.HeadKnown);
-        Assert.Equal(1u, wiped.OwnChain.NextSequence);
+        AssertResumedAfter(wiped, 0);
     }
 
     [Fact]
@@ -372,5 +372,17 @@ public sealed class RestoreAskingTests
         var link = new byte[EntryCodec.LinkSize];
         link[0] = b;
         return link;
+    }
+
+    // The restore ended at own head `head`: the first entry after it is a resume entry skipping LocalChain.ResumeSkip
+    // sequences (docs/protocol.md §8.3), linked to the head, and the next entry comes after it.
+    private static void AssertResumedAfter(MessengerNode node, uint head)
+    {
+        Entry? resume = node.Chains.Store.Get(node.Id, head + 1 + LocalChain.ResumeSkip)?.Entry;
+        Assert.NotNull(resume);
+        Assert.Equal(EntryKind.Resume, resume.Kind);
+        Assert.Equal(head, EntryCodec.LinkedSequence(resume));
+        Assert.True(node.OwnChain.NextSequence > head + 1 + LocalChain.ResumeSkip);
+        Assert.Null(node.Chains.Store.Get(node.Id, head + 1));
     }
 }

@@ -40,16 +40,23 @@ public sealed class RestoreHeadConfirmationTests
         Assert.Contains("not confirmed", refused.Message, StringComparison.Ordinal);
 
         // The peer answers with the true head; an archive that heard it too vouches, but only once the entries at 5 and
-        // 6 came back does its head count (heads are not signed). Then the next entry is 7, linked to entry 6.
+        // 6 came back does its head count (heads are not signed). Then the next entry is a resume entry at 6 + 1 + the
+        // skip, linked to entry 6 by its full hash, and the post after it (docs/protocol.md §8.3).
         own.NoteAdvertisedHead(6, 0x23, false);
         own.NoteAdvertisedHead(6, 0x30, true);
         Assert.False(own.HeadConfirmed);
         Give(own, chains, entries, 5, 6);
         Assert.True(own.HeadConfirmed);
         Assert.True(own.AdoptAdvertisedHead());
-        Assert.Equal(7u, own.NextSequence);
+        Assert.Equal(AfterResume(6), own.NextSequence);
         Entry next = own.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, 200, PostBody.Encode("x", PostBody.NoMedia, null));
-        Assert.Equal(ChainVerdict.Duplicate, chains.Accept(next)); // stored, and linked to the held entry 6 (no broken link)
+        Assert.Equal(AfterResume(6), next.Sequence);
+        Assert.Equal(ChainVerdict.Duplicate, chains.Accept(next)); // stored, and linked to the resume entry
+        Entry resume = chains.Store.Get(alice.Id, AfterResume(6) - 1)!.Entry;
+        Assert.Equal(EntryKind.Resume, resume.Kind);
+        Assert.Equal(6u, EntryCodec.LinkedSequence(resume));
+        Assert.Equal(ChainVerdict.Duplicate, chains.Accept(resume)); // linked to the held entry 6 (no broken link)
+        Assert.Null(chains.Store.Get(alice.Id, 7)); // 7 onwards stay free for entries only their recipients held
     }
 
     [Theory]
@@ -77,10 +84,13 @@ public sealed class RestoreHeadConfirmationTests
         own.ExpireClaims();
         Assert.True(own.HeadConfirmed);
         Assert.True(own.AdoptAdvertisedHead());
-        Assert.Equal(3u, own.NextSequence);
+        Assert.Equal(AfterResume(2), own.NextSequence);
         Entry next = own.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, 200, PostBody.Encode("x", PostBody.NoMedia, null));
-        Assert.Equal(3u, next.Sequence);
+        Assert.Equal(AfterResume(2), next.Sequence);
     }
+
+    // The sequence of the first entry written after a restore adopted head: past the resume entry that skips LocalChain.ResumeSkip.
+    private static uint AfterResume(uint head) => head + LocalChain.ResumeSkip + 2;
 
     // Alice's chain as she wrote it before the wipe: her genesis and then posts, count entries in all.
     private static Entry[] Written(NodeIdentity alice, int count)
@@ -129,7 +139,7 @@ public sealed class RestoreHeadConfirmationTests
         Assert.False(own.TryFinishRestore());
         own.NoteAdvertisedHead(2, 0x30, true);
         Assert.True(own.TryFinishRestore());
-        Assert.Equal(3u, own.NextSequence);
+        Assert.Equal(AfterResume(2), own.NextSequence);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class SyncTests
         link.Run();
 
         Assert.True(wiped.OwnChain.HeadKnown);
-        Assert.True(bobNext == wiped.OwnChain.NextSequence, string.Join(",", Enumerable.Range(0, (int)wiped.OwnChain.NextSequence).Select(i => wiped.Chains.Store.Get(wiped.Id, (uint)i)?.Entry.Kind.ToString() ?? "-")) + " / " + string.Join(",", Enumerable.Range(0, (int)bobNext).Select(i => bob.Chains.Store.Get(bob.Id, (uint)i)?.Entry.Kind.ToString() ?? "-")));
+        AssertResumedPast(bob, wiped, bobNext);
         Assert.True(bobMessages == wiped.Messages.Count, string.Join(" | ", wiped.Messages.Cast<MessageRecord>().Select(m => $"{m.Author:x}/{m.Sequence}/{m.Text}/{m.Outgoing}")) + " vs " + string.Join(" | ", bob.Messages.Cast<MessageRecord>().Select(m => $"{m.Author:x}/{m.Sequence}/{m.Text}/{m.Outgoing}")));
         Assert.Contains(wiped.Messages.Cast<MessageRecord>(), m => m.Outgoing && m.Text == "reply from bob");
         Assert.Contains(wiped.Messages.Cast<MessageRecord>(), m => !m.Outgoing && m.Text == "second");
@@ -55,9 +55,9 @@ public sealed class SyncTests
             .ToList();
         Assert.Contains(wants, w => w.Ranges.Any(r => r.Author == bob.Id && r.From == 0 && r.To == bobNext - 1));
 
-        // Bob writes again at the next number; Alice accepts it as the continuation, not a fork.
+        // Bob writes again after his resume entry; Alice accepts both as the continuation, not a fork.
         uint next = wiped.SendText(alice.Id, "I'm back");
-        Assert.Equal(bobNext, next);
+        Assert.Equal(bobNext + LocalChain.ResumeSkip + 1, next);
         link.Run();
         Assert.Empty(alice.Chains.Forks);
         Assert.Contains(alice.Messages.Cast<MessageRecord>(), m => m.Text == "I'm back");
@@ -142,7 +142,7 @@ public sealed class SyncTests
         Assert.False(wiped.FinishRestore()); // the settling time ends: only heads heard from now on vouch (§8.3)
         new TestLink(alice, wiped).Run();
         Assert.True(wiped.FinishRestore());
-        Assert.True(bobNext == wiped.OwnChain.NextSequence, string.Join(",", Enumerable.Range(0, (int)wiped.OwnChain.NextSequence).Select(i => wiped.Chains.Store.Get(wiped.Id, (uint)i)?.Entry.Kind.ToString() ?? "-")) + " / " + string.Join(",", Enumerable.Range(0, (int)bobNext).Select(i => bob.Chains.Store.Get(bob.Id, (uint)i)?.Entry.Kind.ToString() ?? "-")));
+        AssertResumedPast(bob, wiped, bobNext);
         wiped.SendText(alice.Id, "continuing");
         new TestLink(alice, wiped).Run();
         Assert.Empty(alice.Chains.Forks);
@@ -179,5 +179,22 @@ public sealed class SyncTests
 
         SequenceRange[] wants = SyncPlanner.Wants(chains, [new ChainHead(author.Identity.Id, 0, 200, new byte[8])], allChains: false);
         Assert.Equal([(121u, 184u), (185u, 200u), (0u, 63u), (64u, 99u)], wants.Select(r => (r.From, r.To)));
+    }
+
+    // After a restore the node wrote a resume entry past every sequence the old device had used (docs/protocol.md §8.3):
+    // nothing it holds below that differs from what the old device wrote, and its next entry comes after the resume.
+    private static void AssertResumedPast(MessengerNode before, MessengerNode restored, uint nextBefore)
+    {
+        string layout = string.Join(",", Enumerable.Range(0, (int)nextBefore).Select(i => restored.Chains.Store.Get(restored.Id, (uint)i)?.Entry.Kind.ToString() ?? "-"))
+            + " / " + string.Join(",", Enumerable.Range(0, (int)nextBefore).Select(i => before.Chains.Store.Get(before.Id, (uint)i)?.Entry.Kind.ToString() ?? "-"));
+        Entry? resume = restored.Chains.Store.Get(restored.Id, nextBefore + LocalChain.ResumeSkip)?.Entry;
+        Assert.True(resume != null && resume.Kind == EntryKind.Resume, layout);
+        Assert.Equal(nextBefore - 1, EntryCodec.LinkedSequence(resume!));
+        Assert.True(restored.OwnChain.NextSequence > nextBefore + LocalChain.ResumeSkip, layout);
+        for (uint s = 0; s < nextBefore + LocalChain.ResumeSkip; s++)
+        {
+            byte[]? now = restored.Chains.HashOf(restored.Id, s);
+            Assert.True(now == null || now.AsSpan().SequenceEqual(before.Chains.HashOf(before.Id, s)), "sequence " + s + " signed again: " + layout);
+        }
     }
 }

@@ -113,7 +113,11 @@ public static class DemoCommand
         syncFrames += link.Run().Count;
         console.MarkupLineInterpolated($"  sync with Alice: {syncFrames} frames; Bob now holds {wiped.Chains.Store.Count} entries, shows {wiped.Messages.Count} messages, next sequence {wiped.OwnChain.NextSequence}");
         checks.Add(($"Bob rebuilt his history ({wiped.Messages.Count} of {bobHistory} messages)", wiped.Messages.Count == bobHistory));
-        checks.Add(($"Bob's next sequence is {bobNext}, never reused", wiped.OwnChain.HeadKnown && wiped.OwnChain.NextSequence == bobNext));
+        // His first entry after the restore is a resume entry that skips LocalChain.ResumeSkip sequences past his head, left
+        // to own entries only their recipients held (docs/protocol.md §8.3); nothing below it is signed again.
+        uint resumeAt = bobNext + LocalChain.ResumeSkip;
+        bool resumed = wiped.Chains.Store.Get(bob.Id, resumeAt)?.Entry.Kind == EntryKind.Resume && wiped.Chains.Store.Get(bob.Id, bobNext) == null;
+        checks.Add(($"Bob resumes at sequence {resumeAt}, past his old head {bobNext - 1}: no sequence reused", wiped.OwnChain.HeadKnown && resumed && wiped.OwnChain.NextSequence > resumeAt));
 
         uint back = wiped.SendText(alice.Id, "Back online after the reset. Did I miss anything?");
         link.Run();

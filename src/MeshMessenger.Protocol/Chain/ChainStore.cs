@@ -183,14 +183,15 @@ public sealed class ChainStore
             return RecordFork(held.Entry, entry, ChainVerdict.Fork);
         }
 
-        StoredEntry? before = entry.Sequence == 0 ? null : _store.Get(entry.Author, entry.Sequence - 1);
+        // A resume entry links to the sequence it names, not to the one before it (docs/protocol.md §3.3, §8.3).
+        StoredEntry? before = entry.Sequence == 0 ? null : _store.Get(entry.Author, EntryCodec.LinkedSequence(entry));
         if (before != null && !LinksTo(entry, before.Hash))
         {
             return RecordFork(before.Entry, entry, ChainVerdict.BrokenLink);
         }
 
         StoredEntry? after = entry.Sequence == uint.MaxValue ? null : _store.Get(entry.Author, entry.Sequence + 1);
-        if (after != null && !LinksTo(after.Entry, hash))
+        if (after != null && EntryCodec.LinkedSequence(after.Entry) == entry.Sequence && !LinksTo(after.Entry, hash))
         {
             return RecordFork(after.Entry, entry, ChainVerdict.BrokenLink);
         }
@@ -241,7 +242,7 @@ public sealed class ChainStore
         return a.Author < b.Author || (a.Author == b.Author && a.Sequence < b.Sequence);
     }
 
-    /// <summary>True if <paramref name="next"/> names <paramref name="previousHash"/> as its predecessor; a checkpoint must name all 32 bytes.</summary>
+    /// <summary>True if <paramref name="next"/> names <paramref name="previousHash"/> as its predecessor; a checkpoint or a resume entry must name all 32 bytes.</summary>
     private static bool LinksTo(Entry next, byte[] previousHash)
     {
         if (!EntryHash.Links(next.Previous, previousHash))
@@ -249,7 +250,8 @@ public sealed class ChainStore
             return false;
         }
 
-        return next.Kind != EntryKind.Checkpoint || CryptoBytes.ConstantTimeEquals(next.Encoded, next.BodyOffset, previousHash, 0, EntryHash.Size);
+        int full = EntryCodec.FullLinkOffset(next);
+        return full < 0 || CryptoBytes.ConstantTimeEquals(next.Encoded, full, previousHash, 0, EntryHash.Size);
     }
 
     private ChainVerdict RecordFork(Entry held, Entry conflicting, ChainVerdict verdict)

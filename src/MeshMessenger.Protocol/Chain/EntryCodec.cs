@@ -147,6 +147,11 @@ public static class EntryCodec
         var kind = (EntryKind)(kindByte & 0x3F);
         var sealing = (BodySealing)(kindByte >> 6);
         ProtocolError rule = CheckRules(kind, sealing, sequence, previous, hint, bodyLength);
+        if (rule == ProtocolError.None && kind == EntryKind.Resume)
+        {
+            rule = CheckResume(data, offset + bodyOffset, bodyLength, sequence, previous);
+        }
+
         if (rule != ProtocolError.None)
         {
             return rule;
@@ -160,7 +165,7 @@ public static class EntryCodec
 
     private static ProtocolError CheckRules(EntryKind kind, BodySealing sealing, uint sequence, byte[] previous, int hint, int bodyLength)
     {
-        if ((int)sealing > (int)BodySealing.Channel || kind < EntryKind.Text || kind > EntryKind.Tip)
+        if ((int)sealing > (int)BodySealing.Channel || kind < EntryKind.Text || kind > EntryKind.Resume)
         {
             return ProtocolError.UnknownType;
         }
@@ -198,6 +203,65 @@ public static class EntryCodec
         }
 
         return ProtocolError.None;
+    }
+
+    // A resume entry (docs/protocol.md §3.2, §8.3): the body is the canonical varint of the sequence it links to, then
+    // that entry's full hash, nothing after; it skips at least one sequence (else the entry before it is its link), and
+    // its 8-byte link is the first 8 bytes of the hash it carries, so the two cannot name different entries.
+    private static ProtocolError CheckResume(byte[] data, int body, int bodyLength, uint sequence, byte[] previous)
+    {
+        uint from;
+        int hashAt = Varint.TryRead(data, body, body + bodyLength, out from);
+        if (hashAt < 0 || body + bodyLength - hashAt != Sha256.HashSize || sequence < 2 || from >= sequence - 1)
+        {
+            return ProtocolError.InvalidField;
+        }
+
+        for (int i = 0; i < LinkSize; i++)
+        {
+            if (data[hashAt + i] != previous[i])
+            {
+                return ProtocolError.InvalidField;
+            }
+        }
+
+        return ProtocolError.None;
+    }
+
+    /// <summary>
+    /// The sequence <paramref name="entry"/> links to: the one it names for a <see cref="EntryKind.Resume"/>, else the one
+    /// before it. Not meaningful at sequence 0, which links to nothing.
+    /// </summary>
+    public static uint LinkedSequence(Entry entry)
+    {
+        if (entry.Kind != EntryKind.Resume)
+        {
+            return entry.Sequence - 1;
+        }
+
+        uint from;
+        Varint.TryRead(entry.Encoded, entry.BodyOffset, entry.BodyOffset + entry.BodyLength, out from); // checked on decode
+        return from;
+    }
+
+    /// <summary>Where the full 32-byte hash of the linked entry starts in <paramref name="entry"/>'s bytes, or -1 if it carries none.</summary>
+    public static int FullLinkOffset(Entry entry)
+    {
+        if (entry.Kind == EntryKind.Checkpoint)
+        {
+            return entry.BodyOffset;
+        }
+
+        return entry.Kind == EntryKind.Resume ? entry.BodyOffset + Varint.SizeOf(LinkedSequence(entry)) : -1;
+    }
+
+    /// <summary>The body of a resume entry linking to own entry <paramref name="from"/> whose hash is <paramref name="hash"/>.</summary>
+    public static byte[] ResumeBody(uint from, byte[] hash)
+    {
+        var body = new byte[Varint.SizeOf(from) + Sha256.HashSize];
+        int at = Varint.Write(from, body, 0);
+        Array.Copy(hash, 0, body, at, Sha256.HashSize);
+        return body;
     }
 
     /// <summary>The sealing a kind must use (blob fragments may use any).</summary>

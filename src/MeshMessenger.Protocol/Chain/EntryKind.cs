@@ -35,4 +35,11 @@ public enum EntryKind
 
     /// <summary>A public note that a payment rewards a post (<see cref="Payments.TipBody"/>); signed, in the clear.</summary>
     Tip = 11,
+
+    /// <summary>
+    /// The first entry a node writes after a restore from backup: it links to the highest own entry that came back and
+    /// skips <see cref="LocalChain.ResumeSkip"/> sequences, left to own entries the restore never learned of
+    /// (docs/protocol.md §8.3). The body is the varint sequence it links to and that entry's full 32-byte hash.
+    /// </summary>
+    Resume = 12,
 }

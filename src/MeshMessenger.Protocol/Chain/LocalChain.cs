@@ -5,7 +5,9 @@ namespace MeshMessenger.Protocol.Chain;
 /// <summary>
 /// The node's own chain, the only one it appends to. It never reuses a sequence number: a node restored
 /// from its backup starts with an unknown head and refuses to append until a neighbour vouches for a head it holds
-/// again (docs/protocol.md §8.3; heads are not signed, so only entries that came back count). This is the lesson of Secure Scuttlebutt,
+/// again (docs/protocol.md §8.3; heads are not signed, so only entries that came back count), and its first entry
+/// after the restore is a <see cref="EntryKind.Resume"/> entry that skips <see cref="ResumeSkip"/> sequences past that
+/// head, left to own entries only their recipients held. This is the lesson of Secure Scuttlebutt,
 /// where posting from a restored key before the old feed arrived forked it for good (manyverse 111,
 /// ssb-server 410).
 /// </summary>
@@ -39,6 +41,21 @@ public sealed class LocalChain
 
     /// <summary>Neighbours remembered as witnesses of the own head while restoring.</summary>
     public const int MaxWitnesses = 8;
+
+    /// <summary>
+    /// Sequences a resume entry leaves out above the highest own entry known after a restore (docs/protocol.md §8.3). The
+    /// newest own entries before a wipe may be held by their recipients alone, out of every archive's hearing; they keep
+    /// their sequences as long as fewer than this many were written after the last own entry that came back. 64 keeps
+    /// the sequences of a young chain in a 1-byte varint and stays far below the 4,096 sequences a hole probe looks at
+    /// (<c>SyncPlanner.MaxHoleProbe</c>).
+    /// </summary>
+    public const uint ResumeSkip = 64;
+
+    // A restore ended: the next entry written is a resume entry linking to this held own entry, past _resumeAbove.
+    private bool _resumePending;
+    private uint _resumeFrom;
+    private byte[]? _resumeHash;
+    private uint _resumeAbove;
 
     // The last entry appended here, kept apart from the store: a store at its cap may not hold it, and the next
     // sequence number must never depend on what a store chose to keep.
@@ -81,11 +98,16 @@ public sealed class LocalChain
         }
     }
 
-    /// <summary>The sequence number the next entry will get.</summary>
+    /// <summary>The sequence number the next entry will get (after a restore, the one after the resume entry written first).</summary>
     public uint NextSequence
     {
         get
         {
+            if (_resumePending)
+            {
+                return ResumeSequence + 1;
+            }
+
             uint low;
             uint high;
             uint next = _chains.Store.TryGetRange(_identity.Id, out low, out high) ? high + 1 : 0;
@@ -346,7 +368,86 @@ public sealed class LocalChain
         _confirmedHash = _chains.HashOf(_identity.Id, _confirmedHigh) ?? (_confirmedHigh == _verifiedHigh ? _verifiedHash : null);
         _adopted = true;
         _restoring = false;
+        PendResume(_confirmedHigh, _confirmedHash, _confirmedHigh);
         return true;
+    }
+
+    /// <summary>
+    /// Ends a radio restore that no archive confirmed, once its rounds ran out (<see cref="ExpireClaims"/>) and its settling
+    /// time ended: the resume entry links to the highest own entry that came back and skips <see cref="ResumeSkip"/>
+    /// sequences past the highest own sequence known (held, or named by a peer's receipt at most that far above it), so an
+    /// own entry only its recipient held keeps its sequence (docs/protocol.md §8.3). False, staying read-only, while the
+    /// rounds run or if no own entry came back to link to.
+    /// </summary>
+    public bool AdoptHeldHead()
+    {
+        if (!_restoring || !_claimsExpired || !Settled)
+        {
+            return !_restoring;
+        }
+
+        uint low;
+        uint high;
+        long held = _chains.Store.TryGetRange(_identity.Id, out low, out high) ? high : -1;
+        held = _verifiedHigh > held ? _verifiedHigh : held;
+        if (held < 0)
+        {
+            return false;
+        }
+
+        uint from = (uint)held;
+        byte[]? hash = _chains.HashOf(_identity.Id, from) ?? (from == _verifiedHigh ? _verifiedHash : null);
+        if (hash == null)
+        {
+            return false;
+        }
+
+        // A receipt is signed by a contact, who could name any sequence: one far above what came back is not believed.
+        uint above = _namedHigh > from && _namedHigh - from <= ResumeSkip ? (uint)_namedHigh : from;
+        _restoring = false;
+        PendResume(from, hash, above);
+        return true;
+    }
+
+    /// <summary>True when a restore ended and the resume entry (<see cref="CommitResume"/>) is not written yet.</summary>
+    public bool ResumePending => _resumePending;
+
+    // The resume entry's own sequence: ResumeSkip sequences left out past the highest own sequence known.
+    private uint ResumeSequence => _resumeAbove + ResumeSkip + 1;
+
+    private void PendResume(uint from, byte[]? hash, uint above)
+    {
+        _resumePending = true;
+        _resumeFrom = from;
+        _resumeHash = hash;
+        _resumeAbove = above;
+    }
+
+    /// <summary>
+    /// After a restore: writes the resume entry (docs/protocol.md §8.3) and returns it, for the node to send; null if none
+    /// is due. <see cref="NextHeader"/> writes it first anyway, so no entry can follow a restore without it.
+    /// </summary>
+    public Entry? CommitResume(uint time)
+    {
+        if (!_resumePending)
+        {
+            return null;
+        }
+
+        if (_resumeHash == null)
+        {
+            throw new ProtocolException(ProtocolError.InvalidField, "the own head adopted is not held; its link is unknown");
+        }
+
+        if (_resumeAbove > uint.MaxValue - ResumeSkip - 2)
+        {
+            throw new ProtocolException(ProtocolError.InvalidField, "no sequence numbers left after this restore");
+        }
+
+        byte[] header = EntryCodec.EncodeHeader(EntryKind.Resume, BodySealing.Clear, _identity.Id, ResumeSequence, time, EntryHash.LinkOf(_resumeHash), 0);
+        Entry resume = Store(EntryCodec.Sign(_identity, header, EntryCodec.ResumeBody(_resumeFrom, _resumeHash)));
+        _resumePending = false;
+        return resume;
     }
 
     /// <summary>Ends the restore once the head is confirmed and the whole chain up to it is held; true if it ended.</summary>
@@ -357,6 +458,7 @@ public sealed class LocalChain
         if (_restoring && HeadConfirmed && _chains.Store.TryGetRange(_identity.Id, out low, out high) && HoldsAll(high))
         {
             _restoring = false;
+            PendResume(high, _chains.HashOf(_identity.Id, high), high);
         }
 
         return !_restoring;
@@ -383,6 +485,8 @@ public sealed class LocalChain
             throw new ProtocolException(ProtocolError.InvalidField, "the chain head is not confirmed yet (restoring from backup); appending now could reuse a sequence number");
         }
 
+        CommitResume(time);
+
         uint sequence = NextSequence;
         byte[]? held = sequence == 0 ? null : _chains.HashOf(_identity.Id, sequence - 1);
         if (held == null && _appended && _lastSequence + 1 == sequence)
@@ -408,11 +512,16 @@ public sealed class LocalChain
     public Entry Append(byte[] header, byte[] body)
     {
         Entry entry = EntryCodec.Sign(_identity, header, body);
-        if (entry.Sequence != NextSequence)
+        if (entry.Sequence != NextSequence || _resumePending)
         {
             throw new ProtocolException(ProtocolError.InvalidField, "the chain moved since the header was made");
         }
 
+        return Store(entry);
+    }
+
+    private Entry Store(Entry entry)
+    {
         ChainVerdict verdict = _chains.Accept(entry);
         if (verdict != ChainVerdict.Accepted && verdict != ChainVerdict.Gap)
         {

@@ -218,9 +218,10 @@ internal sealed class ChainSync
         uint high;
         long top = _chains.Store.TryGetRange(Id, out low, out high) ? high : -1;
         top = _own.KnownHigh > top ? _own.KnownHigh : top;
+        uint[] skipped = top < 0 ? new uint[0] : SyncPlanner.SkippedRuns(_chains.Store, Id, 0, (uint)top); // an earlier restore's resume entries
         for (long s = 0; s <= top && s < SyncPlanner.MaxHoleProbe; s++)
         {
-            if (_chains.Store.Get(Id, (uint)s) == null && !RestorePlan.AddMissing(missing, Id, (uint)s, RestorePlan.MaxMissing))
+            if (_chains.Store.Get(Id, (uint)s) == null && !SyncPlanner.Skipped(skipped, (uint)s) && !RestorePlan.AddMissing(missing, Id, (uint)s, RestorePlan.MaxMissing))
             {
                 break;
             }
@@ -379,15 +380,30 @@ internal sealed class ChainSync
 
         // The history is shown either way; an unconfirmed head only keeps the chain read-only (§8.3). Rebuilt after the
         // adoption, as when the whole chain came back (MessengerNode.OnAccepted).
-        bool adopted = _own.AdoptAdvertisedHead();
+        // With no archive's confirmation, the rounds' end lets the node resume past what came back (§8.3, the resume entry).
+        bool adopted = _own.AdoptAdvertisedHead() || _own.AdoptHeldHead();
         RebuildFromStore();
         if (!adopted)
         {
             return false;
         }
 
+        SendResume();
         AcknowledgeUnreceipted();
         return true;
+    }
+
+    /// <summary>
+    /// A restore ended: writes the resume entry (docs/protocol.md §8.3) and sends it to the neighbours (hop limit 0), so
+    /// an archive in reach holds the link across the sequences it skips; others fetch it by sync like any entry.
+    /// </summary>
+    public void SendResume()
+    {
+        Entry? resume = _own.CommitResume(_clock.EntrySeconds);
+        if (resume != null)
+        {
+            _outbox.QueueEntry(resume, 0, false);
+        }
     }
 
     /// <summary>A neighbour's heads: note the own head while restoring, ask for what is missing, and answer a request for heads.</summary>

@@ -589,6 +589,7 @@ public sealed class MessengerNode
             if (_own.TryFinishRestore())
             {
                 RebuildFromStore();
+                _sync.SendResume();
                 _receipts.AcknowledgeUnreceipted();
             }
 

@@ -116,9 +116,10 @@ public sealed class RestorePlan
 
             int before = ranges.Count;
             object? last = before > 0 ? ranges[before - 1] : null;
+            uint[] skipped = SyncPlanner.SkippedRuns(store, run.Author, run.From, run.To);
             for (uint s = run.From; probed < SyncPlanner.MaxHoleProbe; s++, probed++)
             {
-                if (store.Get(run.Author, s) == null && !AddMissing(ranges, run.Author, s, max))
+                if (store.Get(run.Author, s) == null && !SyncPlanner.Skipped(skipped, s) && !AddMissing(ranges, run.Author, s, max))
                 {
                     break;
                 }

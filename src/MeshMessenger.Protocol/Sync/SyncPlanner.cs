@@ -105,7 +105,8 @@ public static class SyncPlanner
         int probed = 0;
         for (uint s = from; s <= to && probed < MaxHoleProbe; s++, probed++)
         {
-            bool held = store.Get(author, s) != null;
+            StoredEntry? stored = store.Get(author, s);
+            bool held = stored != null;
             if (!held && !inHole)
             {
                 inHole = true;
@@ -113,7 +114,16 @@ public static class SyncPlanner
             }
             else if (held && inHole)
             {
-                holeTo = s - 1;
+                // A resume entry leaves the sequences between it and the entry it links to empty on purpose
+                // (docs/protocol.md §8.3): only the part of the hole at or below its link is missing.
+                uint linked = EntryCodec.LinkedSequence(stored!.Entry);
+                if (linked + 1 < s && linked < holeFrom)
+                {
+                    inHole = false;
+                    continue;
+                }
+
+                holeTo = linked + 1 < s ? linked : s - 1;
                 return true;
             }
 
@@ -127,6 +137,53 @@ public static class SyncPlanner
         {
             holeTo = from + (uint)probed - 1; // the probe ended inside the hole: ask up to the last sequence probed
             return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The sequences that held resume entries of <paramref name="author"/> between <paramref name="from"/> and
+    /// <paramref name="to"/> leave out on purpose (docs/protocol.md §8.3), as pairs: the linked sequence, then the resume
+    /// entry's own; looking at no more than <see cref="MaxHoleProbe"/> sequences. Empty for a chain never restored.
+    /// </summary>
+    public static uint[] SkippedRuns(IEntryStore store, uint author, uint from, uint to)
+    {
+        var list = new ArrayList();
+        int probed = 0;
+        for (uint s = from; s <= to && probed < MaxHoleProbe; s++, probed++)
+        {
+            StoredEntry? stored = store.Get(author, s);
+            if (stored != null && stored.Entry.Kind == EntryKind.Resume)
+            {
+                list.Add(EntryCodec.LinkedSequence(stored.Entry));
+                list.Add(s);
+            }
+
+            if (s == uint.MaxValue)
+            {
+                break;
+            }
+        }
+
+        var runs = new uint[list.Count];
+        for (int i = 0; i < runs.Length; i++)
+        {
+            runs[i] = (uint)list[i]!;
+        }
+
+        return runs;
+    }
+
+    /// <summary>True if <paramref name="sequence"/> lies strictly inside one of <paramref name="runs"/> (<see cref="SkippedRuns"/>).</summary>
+    public static bool Skipped(uint[] runs, uint sequence)
+    {
+        for (int i = 0; i + 1 < runs.Length; i += 2)
+        {
+            if (sequence > runs[i] && sequence < runs[i + 1])
+            {
+                return true;
+            }
         }
 
         return false;

@@ -76,7 +76,7 @@ internal static class NegativeVectorSet
         Input("entry: sequence varint above 32 bits", "entry", ProtocolError.InvalidField, Entry(0x03, [0xFF, 0xFF, 0xFF, 0xFF, 0x1F], link, 0, body));
         Input("entry: sequence varint cut by the end of the input", "entry", ProtocolError.Truncated, [0x03, .. U32(alice.Id), 0x80]);
         Input("entry: kind 0", "entry", ProtocolError.UnknownType, Entry(0x00, [1], link, 0, body));
-        Input("entry: kind 12", "entry", ProtocolError.UnknownType, Entry(0x0C, [1], link, 0, body));
+        Input("entry: kind 13", "entry", ProtocolError.UnknownType, Entry(0x0D, [1], link, 0, body));
         Input("entry: sealing 3", "entry", ProtocolError.UnknownType, Entry(0xC3, [1], link, 0, body));
         Input("entry: a text sent clear (kind 1 needs sealing 1)", "entry", ProtocolError.InvalidField, Entry(0x01, [1], link, 0, body));
         Input("entry: a public post sealed direct", "entry", ProtocolError.InvalidField, Entry(0x43, [1], link, 0x11, new byte[16]));
@@ -85,6 +85,15 @@ internal static class NegativeVectorSet
         Input("entry: sequence 0 that is not a profile", "entry", ProtocolError.InvalidField, Entry(0x03, [0], new byte[8], 0, body));
         Input("entry: a profile at sequence 0 with a non-zero link", "entry", ProtocolError.InvalidField, Entry(0x06, [0], link, 0, Profile.Of(alice, "Alice", null).Encode()));
         Input("entry: a checkpoint with a 31-byte body", "entry", ProtocolError.InvalidField, Entry(0x07, [1], link, 0, new byte[31]));
+        // Resume entries (§3.2, §8.3): the varint sequence linked to, then that entry's 32-byte hash whose first 8 bytes are the link.
+        byte[] full = [.. link, .. new byte[24]];
+        Input("entry: a resume with the hash but no linked sequence", "entry", ProtocolError.InvalidField, Entry(0x0C, [70], link, 0, full));
+        Input("entry: a resume with one byte after the hash", "entry", ProtocolError.InvalidField, Entry(0x0C, [70], link, 0, [5, .. full, 0]));
+        Input("entry: a resume whose linked sequence is 85 00 (not the shortest form)", "entry", ProtocolError.InvalidField, Entry(0x0C, [70], link, 0, [0x85, 0x00, .. full]));
+        Input("entry: a resume at 70 linking to 69 (it skips nothing)", "entry", ProtocolError.InvalidField, Entry(0x0C, [70], link, 0, [69, .. full]));
+        Input("entry: a resume at 70 linking to 70", "entry", ProtocolError.InvalidField, Entry(0x0C, [70], link, 0, [70, .. full]));
+        Input("entry: a resume whose link is not the start of the hash it carries", "entry", ProtocolError.InvalidField, Entry(0x0C, [70], new byte[8], 0, [5, .. full]));
+        Input("entry: a resume at sequence 1", "entry", ProtocolError.InvalidField, Entry(0x0C, [1], link, 0, [0, .. full]));
 
         // Fragments (§5.2), read by Fragment.TryDecode (the frame's payload).
         Input("fragment: header without data", "fragment", ProtocolError.Truncated, [0, 0, 0, 1, 0, 2]);

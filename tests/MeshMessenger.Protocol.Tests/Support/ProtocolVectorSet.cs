@@ -115,6 +115,11 @@ internal static class ProtocolVectorSet
 
         o.AppendLine("ip_frame = " + Hex(FrameCodec.Encode(Fragmenter.Split(uneven.Encoded, FrameLimits.Ip, 3, false, NodeId.HintOf(alice.Id)).Single(), FrameLimits.Ip)));
 
+        // §8.3: Alice restored from her backup code got entries 0..5 back and an archive vouched for 5; the first entry
+        // she writes after it is a resume entry at 5 + 1 + 64 = 70, linking to entry 5 by its full hash.
+        Entry resume = ResumeAfter(alice, [genesis, dm, post, pub, checkpoint, uneven], 4100);
+        EntrySection(o, "alice entry 70: resume after a restore, linking to entry 5", resume, alice);
+
         // §5.1: the Ack payload is author (4) ‖ sequence (varint); bob, as next hop, acknowledges alice entry 1.
         o.AppendLine("[ack: bob acknowledges alice entry 1 to alice]");
         o.AppendLine("ack_frame = " + Hex(FrameCodec.Encode(new Frame(FrameType.Ack, 0, 0, false, NodeId.HintOf(alice.Id), NodeId.HintOf(bob.Id), AckPayload(alice.Id, dm.Sequence)), FrameLimits.LoRa)));
@@ -133,6 +138,27 @@ internal static class ProtocolVectorSet
         o.AppendLine("contact_card = " + Hex(card.Encoded));
         o.AppendLine("contact_card_text = " + card.ToText());
         o.AppendLine("backup_code_text = " + BackupCode.Create(id));
+    }
+
+    // A restore as LocalChain runs it: the written entries come back, an archive (hint 0x30) vouches for the last one.
+    internal static Entry ResumeAfter(NodeIdentity author, Entry[] written, uint time)
+    {
+        var chains = new ChainStore(new MemoryEntryStore());
+        var own = new LocalChain(author, chains);
+        own.BeginRestore();
+        foreach (Entry e in written)
+        {
+            chains.Accept(e);
+            own.NoteVerified(e);
+        }
+
+        own.NoteAdvertisedHead(written[^1].Sequence, 0x30, true);
+        if (!own.TryFinishRestore())
+        {
+            throw new InvalidOperationException("the restore did not finish");
+        }
+
+        return own.CommitResume(time)!;
     }
 
     private static void EntrySection(StringBuilder o, string title, Entry entry, NodeIdentity author)
