@@ -4,6 +4,7 @@ using MeshMessenger.Firmware.Platform;
 using MeshMessenger.Firmware.Routing;
 using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Node;
 using MeshMessenger.Protocol.Platform;
 using MeshMessenger.Protocol.Receipts;
@@ -36,6 +37,8 @@ public sealed class DeviceApp
     private readonly ArrayList _awaiting = new ArrayList();
     private readonly ArrayList _held = new ArrayList();
     private readonly ArrayList _watched = new ArrayList();
+    private readonly ArrayList _sentReceipts = new ArrayList(); // SentReceipt, the newest last
+    private PacketInfo? _answering; // the direct message for us being taken in, while its delivery receipt is drained
     private QueuedFrame? _onAir;
     private long _restoreDeadlineMs = -1;
     private long _restoreRoundMs = -1;
@@ -73,6 +76,13 @@ public sealed class DeviceApp
     /// ack timeout after it left, the oldest dropped beyond. A repeat of one proves that neighbour hears us.
     /// </summary>
     public const int MaxWatchedFrames = 16;
+
+    /// <summary>
+    /// Own delivery receipts remembered with the direct message each answers, at most (<see cref="RoutingPolicy.SendsLostReceiptAgain"/>);
+    /// the oldest is forgotten beyond. An author retransmits within a few ack timeouts, a late flood within about one
+    /// round trip of its route (docs/emulator.md §3.2), so the last few receipts are the ones that can still be asked for.
+    /// </summary>
+    public const int MaxRememberedReceipts = 16;
 
     /// <summary>A restored device's settling time: only an archive's heads heard after it confirm the own head (docs/protocol.md §8.3).</summary>
     public const long RestoreSettleMs = 180000; // six restore rounds: the relayed wants for the own chain get their answers first
@@ -243,6 +253,11 @@ public sealed class DeviceApp
         {
             Counters.Duplicates++;
             QueuedFrame? queued = FindQueuedRelay(p.Key);
+            if (Policy.SendsLostReceiptAgain && SendReceiptAgain(p, now - airtime, now))
+            {
+                return;
+            }
+
             if (Policy.RelaysFallback && p.IsTraffic && p.IsDirect && p.Frame.NextHop == 0 && p.DestinationHint != Node.Hint && queued == null
                 && _duplicates.TakeDirected(p.Key))
             {
@@ -295,6 +310,8 @@ public sealed class DeviceApp
         // An archive (a gateway's radio side: SyncAllChains) keeps every entry it hears, not only its own.
         if (forMe || !p.IsDirect || p.Frame.Type != FrameType.Entry || Node.SyncAllChains)
         {
+            // A live text DM for us is answered with a delivery receipt as it is taken in (EntryReader): remembered with it.
+            _answering = forMe && Policy.SendsLostReceiptAgain && p.Frame.Type == FrameType.Entry && !p.IsReceipt ? p : null;
             ProtocolError refused = Node.Receive(bytes, 0, bytes.Length);
             if (forMe && p.Frame.Type == FrameType.Entry && refused != ProtocolError.None)
             {
@@ -311,6 +328,7 @@ public sealed class DeviceApp
             }
 
             DrainNode();
+            _answering = null;
         }
 
         if (!forMe)
@@ -344,6 +362,12 @@ public sealed class DeviceApp
         if (sent != null && !sent.IsRelay && sent.IsDirect && sent.Frame.HopLimit > 0)
         {
             Watch(sent, now);
+        }
+
+        for (int i = 0; sent != null && i < _sentReceipts.Count; i++)
+        {
+            var r = (SentReceipt)_sentReceipts[i]!;
+            r.LeftAtMs = r.Receipt == sent && r.LeftAtMs < 0 ? now : r.LeftAtMs; // its first copy only
         }
 
         // Never transmit straight after an operation: every frame waits a fresh contention delay first
@@ -542,6 +566,13 @@ public sealed class DeviceApp
             own.EndsOnReceipt = frame.WantAck && carried.IsDirect && carried.Author == Node.Id && (piece || frame.Type == FrameType.Entry);
             own.AirtimeMs = TimeOnAir.Milliseconds(_modulation, frames[i].Length);
             own.IsAnswer = answers[i];
+            if (_answering != null && frame.Type == FrameType.Entry && p.IsReceipt && p.Author == Node.Id && p.IsDirect
+                && p.DestinationHint == NodeId.HintOf(_answering.Author))
+            {
+                // Drained while a DM for us is taken in: its delivery receipt (a read receipt is sent only on MarkRead).
+                RememberReceipt(new SentReceipt(_answering.Key, _answering.Frame.NextHop != 0, own));
+            }
+
             if (_held.Count >= MaxHeldFrames)
             {
                 // The oldest answer goes first: a flood of questions must not push out the owner's own frames.
@@ -553,6 +584,66 @@ public sealed class DeviceApp
         }
 
         FeedQueue(now);
+    }
+
+    private void RememberReceipt(SentReceipt receipt)
+    {
+        if (_sentReceipts.Count >= MaxRememberedReceipts)
+        {
+            _sentReceipts.RemoveAt(0);
+        }
+
+        _sentReceipts.Add(receipt);
+    }
+
+    /// <summary>
+    /// A copy of a direct message we answered, heard again: if it says our delivery receipt was lost, the same signed
+    /// receipt goes once more, flooded and unchecked (<see cref="RoutingPolicy.SendsLostReceiptAgain"/>). It does if it
+    /// began (<paramref name="beganAtMs"/>) after the receipt left, so the author sent it without having the receipt (a
+    /// retransmission that crossed the receipt on air says nothing), and if it is the author's own transmission (hop
+    /// limit untouched, the author's relay byte) or a flooded copy of a message that came directed (the author's late
+    /// flood, docs/emulator.md §3.2; a directed route makes no flooded copies otherwise). The relays that carried the
+    /// first copy hold its key and drop this one. Returns true if it was sent again.
+    /// </summary>
+    private bool SendReceiptAgain(PacketInfo p, long beganAtMs, long now)
+    {
+        if (p.Frame.Type != FrameType.Entry || !p.IsDirect || p.DestinationHint != Node.Hint || p.IsReceipt)
+        {
+            return false;
+        }
+
+        bool byAuthor = p.Frame.HopStart > 0 && p.Frame.HopLimit == p.Frame.HopStart && p.Frame.Relay == NodeId.HintOf(p.Author);
+        for (int i = _sentReceipts.Count - 1; i >= 0; i--)
+        {
+            var r = (SentReceipt)_sentReceipts[i]!;
+            if (r.MessageKey != p.Key)
+            {
+                continue;
+            }
+
+            if (r.SentAgain || r.LeftAtMs < 0 || beganAtMs < r.LeftAtMs || !(byAuthor || (r.MessageCameDirected && p.Frame.NextHop == 0)))
+            {
+                return false;
+            }
+
+            r.SentAgain = true;
+            QueuedFrame first = r.Receipt;
+            var again = new QueuedFrame(first.Frame.Readdressed(first.Frame.HopLimit, 0, Node.Hint), first.Key, false, true, first.DestinationHint, now);
+            again.Sequence = first.Sequence;
+            again.AirtimeMs = first.AirtimeMs;
+            if (_held.Count >= MaxHeldFrames)
+            {
+                _held.RemoveAt(OldestAnswer(_held));
+                Counters.QueueDrops++;
+            }
+
+            _held.Add(again);
+            Counters.ReceiptsSentAgain++;
+            FeedQueue(now);
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>Hands held own frames to the radio queue while it has room.</summary>

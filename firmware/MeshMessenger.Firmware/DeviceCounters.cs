@@ -45,6 +45,9 @@ public sealed class DeviceCounters
     /// <summary>Own direct messages flooded once more because their delivery receipt did not come back in time after a neighbour repeated them.</summary>
     public int EndToEndRetries { get; internal set; }
 
+    /// <summary>Own delivery receipts sent once more, flooded, because a copy of the message they answer began after they left (<see cref="Routing.RoutingPolicy.SendsLostReceiptAgain"/>).</summary>
+    public int ReceiptsSentAgain { get; internal set; }
+
     /// <summary>Flooded fallbacks relayed although their directed first copy, named to another node, was heard.</summary>
     public int FallbackRelays { get; internal set; }
 

@@ -289,6 +289,74 @@ public sealed class RoutingPolicyTests
         Assert.Equal(0, rig.App.AwaitingAcks);
     }
 
+    [Theory]
+    [InlineData(true, "author's copy")]
+    [InlineData(true, "late flood")]
+    [InlineData(true, "relay's copy")]
+    [InlineData(true, "crossed the receipt")]
+    [InlineData(false, "author's copy")]
+    public void Learned_routes_send_a_lost_delivery_receipt_once_more_when_the_author_sends_its_DM_again(bool learned, string copy)
+    {
+        var rig = new DeviceRig(learned);
+        rig.Run(30_000);
+        var author = rig.PeerNode();
+        author.TakeOutbox();
+        uint sequence = author.SendText(rig.Node.Id, "hello");
+        Frame dm = DeviceRig.Info(Assert.Single(author.TakeOutbox(), f => IsDirectFrom(f, author.Id) && DeviceRig.Info(f).Sequence == sequence)).Frame;
+        Assert.Equal(dm.HopStart, dm.HopLimit);
+        byte authorHint = (byte)author.Id;
+
+        // The first copy comes directed to us: from the author itself, or through relay 0x55.
+        Frame first = copy == "author's copy" || copy == "crossed the receipt"
+            ? dm.Readdressed(dm.HopLimit, rig.Node.Hint, authorHint)
+            : dm.Readdressed(dm.HopLimit - 1, rig.Node.Hint, 0x55);
+        rig.App.OnReceive(FrameCodec.Encode(first, FrameLimits.LoRa), -80, 5);
+        for (int waited = 0; ReceiptFrames(rig, author.Id).Count == 0 && waited < 10_000; waited += 10)
+        {
+            rig.Run(10); // until the receipt has left
+        }
+
+        Frame receipt = Assert.Single(ReceiptFrames(rig, author.Id));
+
+        // The copy heard again: the author's flooded retransmission (hop limit untouched, its relay byte) heard from it;
+        // its late flood heard through relay 0x66; a relay's directed repeat; or the author's retransmission that was
+        // already on air when the receipt left (it ends now, so it began before: it crossed the receipt).
+        Frame again = copy switch
+        {
+            "late flood" => dm.Readdressed(dm.HopLimit - 1, 0, 0x66),
+            "relay's copy" => dm.Readdressed(dm.HopLimit - 1, rig.Node.Hint, 0x66),
+            _ => dm.Readdressed(dm.HopLimit, 0, authorHint),
+        };
+        if (copy == "crossed the receipt")
+        {
+            rig.App.OnReceive(FrameCodec.Encode(again, FrameLimits.LoRa), -80, 5);
+        }
+
+        // A neighbour repeats the receipt (no flood once more for want of a repeat), and the author's wait runs out.
+        rig.App.OnReceive(FrameCodec.Encode(receipt.Relayed(0x77, 0), FrameLimits.LoRa), -80, 5);
+        rig.Run(5_000);
+        if (copy != "crossed the receipt")
+        {
+            rig.App.OnReceive(FrameCodec.Encode(again, FrameLimits.LoRa), -80, 5);
+            rig.Run(30_000);
+            rig.App.OnReceive(FrameCodec.Encode(again, FrameLimits.LoRa), -80, 5); // and once more: answered once only
+        }
+
+        rig.Run(30_000);
+
+        List<Frame> receipts = ReceiptFrames(rig, author.Id);
+        bool sentAgain = learned && (copy == "author's copy" || copy == "late flood");
+        Assert.Equal(sentAgain ? 2 : 1, receipts.Count);
+        Assert.Equal(sentAgain ? 1 : 0, rig.App.Counters.ReceiptsSentAgain);
+        if (sentAgain)
+        {
+            // The same signed receipt, flooded with its hop limit untouched.
+            Assert.Equal(0, receipts[1].NextHop);
+            Assert.Equal(receipt.HopLimit, receipts[1].HopLimit);
+            Assert.Equal(receipt.Payload, receipts[1].Payload);
+        }
+    }
+
     private static List<Frame> ReceiptFrames(DeviceRig rig, uint to)
     {
         return rig.Radio.Sent.Where(f => DeviceRig.Info(f).Author == rig.Node.Id && DeviceRig.Info(f).IsDirect && DeviceRig.Info(f).DestinationHint == (byte)to).Select(f => DeviceRig.Info(f).Frame).ToList();

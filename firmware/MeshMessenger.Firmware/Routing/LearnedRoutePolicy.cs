@@ -164,6 +164,9 @@ public sealed class LearnedRoutePolicy : RoutingPolicy
     public override bool ChecksUnretriedHop => true;
 
     /// <inheritdoc />
+    public override bool SendsLostReceiptAgain => true;
+
+    /// <inheritdoc />
     /// <remarks>
     /// A receipt travels against the direction its route was learned in, links are not symmetric, and nothing
     /// retries it end to end: it floods, and a neighbour's repeat is awaited (<see cref="ChecksUnretriedHop"/>: without

@@ -49,6 +49,17 @@ public abstract class RoutingPolicy
     public virtual bool ChecksUnretriedHop => false;
 
     /// <summary>
+    /// True for the recipient of a direct message to send its delivery receipt once more, flooded, when a copy of the
+    /// message that says the receipt was lost begins after the receipt left: one sent by the author itself (hop limit
+    /// untouched, the author's relay byte), or a flooded copy of a message that had come directed (the author's late
+    /// flood). The author ends its retransmissions on the receipt (NextHopRouter::stopRetransmission,
+    /// NextHopRouter.cpp:330-343 at meshtastic/firmware 77540685), so it sent that copy without it; the reference answers
+    /// a repeated request again (NextHopRouter.cpp:91-97). Once per receipt, for the last
+    /// <see cref="DeviceApp.MaxRememberedReceipts"/> receipts.
+    /// </summary>
+    public virtual bool SendsLostReceiptAgain => false;
+
+    /// <summary>
     /// True to draw a frame's whole contention delay again when the channel is busy as it is due (RadioLibInterface.cpp:457-464
     /// at meshtastic/firmware 77540685); false to back off 1 to 2^CWmin slots. Every scan of a busy channel may miss the
     /// packet on air (docs/emulator.md §2, CAD), so scanning again every few slots ends in transmitting over it.
