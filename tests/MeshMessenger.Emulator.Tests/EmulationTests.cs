@@ -17,6 +17,17 @@ public sealed class EmulationTests
         Traffic = new TrafficSpec { DmPerNodePerHour = 6, ChannelPostsPerNodePerHour = 1, Friends = 3, FriendRadiusM = 900, QuietTailMinutes = 3 },
     };
 
+    // 25 devices on a 300 m grid, no gateway; device 6 is wiped at minute 25.
+    private static Scenario WipeWithoutArchive(int durationMinutes)
+    {
+        Scenario s = Small(seed: 11, nodes: 25);
+        s.Placement = new PlacementSpec { Kind = PlacementKind.Grid, SpacingM = 300 };
+        s.DurationMinutes = durationMinutes;
+        s.Traffic.FriendRadiusM = 450;
+        s.Events.Add(new ScenarioEvent { AtMinute = 25, Node = 6, Action = ScenarioEventKind.Wipe });
+        return s;
+    }
+
     private static string Figures(EmulationResult r) => JsonSerializer.Serialize(r with { WallSeconds = 0, SpeedUp = 0, EventsPerSecond = 0, PeakMemoryMb = 0 });
 
     [Fact]
@@ -46,12 +57,7 @@ public sealed class EmulationTests
     [Fact]
     public void A_wiped_device_without_an_archive_in_reach_stays_read_only_and_never_forks()
     {
-        Scenario s = Small(seed: 11, nodes: 25);
-        s.Placement = new PlacementSpec { Kind = PlacementKind.Grid, SpacingM = 300 };
-        s.DurationMinutes = 40;
-        s.Traffic.FriendRadiusM = 450;
-        s.Events.Add(new ScenarioEvent { AtMinute = 25, Node = 6, Action = ScenarioEventKind.Wipe });
-        EmulationResult r = new Emulation(s, "learned-routes").Run();
+        EmulationResult r = new Emulation(WipeWithoutArchive(durationMinutes: 40), "learned-routes").Run();
         WipeReport w = Assert.Single(r.Wipes);
         // No archive in reach: the head cannot be confirmed, so the device stays read-only rather than risk a reuse
         // (docs/protocol.md §8.3), and it signs nothing again.
@@ -68,12 +74,7 @@ public sealed class EmulationTests
     {
         // The scenario above, run 35 minutes past the wipe: the restore's rounds end (about 20 minutes on the device
         // app), no archive confirmed the head, and the device resumes past what came back (docs/protocol.md §8.3).
-        Scenario s = Small(seed: 11, nodes: 25);
-        s.Placement = new PlacementSpec { Kind = PlacementKind.Grid, SpacingM = 300 };
-        s.DurationMinutes = 60;
-        s.Traffic.FriendRadiusM = 450;
-        s.Events.Add(new ScenarioEvent { AtMinute = 25, Node = 6, Action = ScenarioEventKind.Wipe });
-        EmulationResult r = new Emulation(s, "learned-routes").Run();
+        EmulationResult r = new Emulation(WipeWithoutArchive(durationMinutes: 60), "learned-routes").Run();
         WipeReport w = Assert.Single(r.Wipes);
         Assert.True(w.HeadRecovered);
         Assert.True(w.NextSequenceAfter > w.NextSequenceBefore + 1); // past the resume entry, which skips 64

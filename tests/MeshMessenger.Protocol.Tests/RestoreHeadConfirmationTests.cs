@@ -26,7 +26,7 @@ public sealed class RestoreHeadConfirmationTests
     public void A_low_head_from_neighbours_while_the_peer_holds_higher_keeps_the_node_read_only()
     {
         LocalChain own = Restoring(out ChainStore chains, out NodeIdentity alice);
-        Entry[] entries = Written(alice, 7);
+        Entry[] entries = WrittenChain.Of(alice, 7);
         Give(own, chains, entries, 0, 4); // what came back: the genesis and the posts up to 4
 
         // Two neighbours heard a channel post at 4; the peer that received the direct message at 6 is out of reach.
@@ -65,7 +65,7 @@ public sealed class RestoreHeadConfirmationTests
     public void Made_up_heads_under_many_hints_are_never_adopted_and_stop_holding_the_head_back_once_the_rounds_ran(bool archiveFlag)
     {
         LocalChain own = Restoring(out ChainStore chains, out NodeIdentity alice);
-        Give(own, chains, Written(alice, 3), 0, 2);
+        Give(own, chains, WrittenChain.Of(alice, 3), 0, 2);
 
         // Anyone can send heads (unsigned) for alice's chain: far above anything she signed, under every hint the witness
         // table holds and more, flagged as an archive or not.
@@ -91,20 +91,6 @@ public sealed class RestoreHeadConfirmationTests
 
     // The sequence of the first entry written after a restore adopted head: past the resume entry that skips LocalChain.ResumeSkip.
     private static uint AfterResume(uint head) => head + LocalChain.ResumeSkip + 2;
-
-    // Alice's chain as she wrote it before the wipe: her genesis and then posts, count entries in all.
-    private static Entry[] Written(NodeIdentity alice, int count)
-    {
-        var writer = new LocalChain(alice, new ChainStore(new MemoryEntryStore(8, 256)));
-        var entries = new Entry[count];
-        entries[0] = writer.StartNew(Profile.Of(alice, "alice", null), 100);
-        for (int i = 1; i < count; i++)
-        {
-            entries[i] = writer.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, (uint)(100 + i), PostBody.Encode("p" + i, PostBody.NoMedia, null));
-        }
-
-        return entries;
-    }
 
     // Entries from..to come back to the restoring node, as MessengerNode takes them (verified, stored, noted).
     private static void Give(LocalChain own, ChainStore chains, Entry[] entries, int from, int to)

@@ -17,7 +17,7 @@ public sealed class ResumeEntryTests
     public void An_entry_only_its_recipient_held_keeps_its_sequence_when_the_archive_vouched_below_it()
     {
         NodeIdentity alice = Identities.Fixed(1);
-        Entry[] written = Written(alice, 5); // 0..4; 4 went to Carol alone, out of the archive's hearing
+        Entry[] written = WrittenChain.Of(alice, 5); // 0..4; 4 went to Carol alone, out of the archive's hearing
 
         var carol = new ChainStore(new MemoryEntryStore());
         foreach (Entry e in written)
@@ -59,7 +59,7 @@ public sealed class ResumeEntryTests
     public void A_resume_entry_must_link_to_the_entry_it_names_by_its_full_hash()
     {
         NodeIdentity alice = Identities.Fixed(1);
-        Entry[] written = Written(alice, 4);
+        Entry[] written = WrittenChain.Of(alice, 4);
         var peer = new ChainStore(new MemoryEntryStore());
         foreach (Entry e in written)
         {
@@ -88,7 +88,7 @@ public sealed class ResumeEntryTests
     public void The_run_a_resume_entry_skips_is_not_a_hole_to_ask_for()
     {
         NodeIdentity alice = Identities.Fixed(1);
-        Entry[] written = Written(alice, 6); // 0..5
+        Entry[] written = WrittenChain.Of(alice, 6); // 0..5
         var peer = new ChainStore(new MemoryEntryStore());
         foreach (Entry e in written)
         {
@@ -118,7 +118,7 @@ public sealed class ResumeEntryTests
     public void Without_an_archive_the_node_resumes_past_what_came_back_once_the_rounds_ran_out()
     {
         NodeIdentity alice = Identities.Fixed(1);
-        Entry[] written = Written(alice, 7); // 0..6; 5 and 6 went to recipients out of reach
+        Entry[] written = WrittenChain.Of(alice, 7); // 0..6; 5 and 6 went to recipients out of reach
         var chains = new ChainStore(new MemoryEntryStore());
         Assert.True(chains.AddContact(Profile.Of(alice, "alice", null)));
         var own = new LocalChain(alice, chains);
@@ -155,7 +155,7 @@ public sealed class ResumeEntryTests
     public void A_receipt_naming_a_sequence_far_above_what_came_back_does_not_move_the_resume()
     {
         NodeIdentity alice = Identities.Fixed(1);
-        Entry[] written = Written(alice, 3);
+        Entry[] written = WrittenChain.Of(alice, 3);
         var chains = new ChainStore(new MemoryEntryStore());
         Assert.True(chains.AddContact(Profile.Of(alice, "alice", null)));
         var own = new LocalChain(alice, chains);
@@ -171,20 +171,6 @@ public sealed class ResumeEntryTests
         own.ExpireClaims();
         Assert.True(own.AdoptHeldHead());
         Assert.Equal(2 + 1 + LocalChain.ResumeSkip, own.CommitResume(300)!.Sequence);
-    }
-
-    // Alice's chain as written before a wipe: the genesis and count - 1 posts.
-    private static Entry[] Written(NodeIdentity alice, int count)
-    {
-        var writer = new LocalChain(alice, new ChainStore(new MemoryEntryStore()));
-        var entries = new Entry[count];
-        entries[0] = writer.StartNew(Profile.Of(alice, "alice", null), 100);
-        for (int i = 1; i < count; i++)
-        {
-            entries[i] = writer.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, (uint)(100 + i), PostBody.Encode("p" + i, PostBody.NoMedia, null));
-        }
-
-        return entries;
     }
 
     private static Entry Resume(NodeIdentity author, uint sequence, uint from, byte[] hash)
