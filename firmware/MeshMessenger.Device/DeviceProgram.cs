@@ -20,6 +20,9 @@ namespace MeshMessenger.Device;
 /// at the bundle's region and preset, and the <see cref="DeviceApp"/>; then loop: serial, radio, tick, sleep until the
 /// next wake-up (at most <see cref="MaxSleepMs"/>, so a provisioning frame is read promptly). A good provisioning
 /// frame at any time stores the new bundle and boots on it. The loop allocates nothing of its own per iteration.
+/// A bundle with <see cref="ProvisioningBundle.RestoreChain"/> boots a node that restores its chain from its neighbours
+/// (docs/protocol.md §8.3); once the restore ends the bundle is stored again without the flag (docs/firmware.md,
+/// "Restoring an identity").
 /// </summary>
 public sealed class DeviceProgram
 {
@@ -68,6 +71,13 @@ public sealed class DeviceProgram
     /// <summary>Times a provisioning request replaced the bundle since start.</summary>
     public int Reprovisioned { get; private set; }
 
+    /// <summary>
+    /// Times storing the bundle without its restore flag failed after a restore ended. Harmless but for time: the flag
+    /// stays on flash, so the next start restores again (read-only until the head is confirmed, and the resume entry
+    /// skips past every held own entry, so no sequence is signed twice).
+    /// </summary>
+    public int RestoreFlagStoreFailures { get; private set; }
+
     /// <summary>Loads the bundle from flash and boots on it, or waits for provisioning.</summary>
     public void Start()
     {
@@ -88,7 +98,13 @@ public sealed class DeviceProgram
         if (_provisioner.Poll())
         {
             Reprovisioned++;
-            Boot(_provisioner.Current);
+            ProvisioningBundle? next = _provisioner.Current;
+            if (next != null && next.RestoreChain && HoldsOwnChain(next))
+            {
+                next = StoreWithoutRestore(next);
+            }
+
+            Boot(next);
             return 0;
         }
 
@@ -105,6 +121,14 @@ public sealed class DeviceProgram
             app.Tick();
         }
 
+        ProvisioningBundle? bundle = Bundle;
+        if (bundle != null && bundle.RestoreChain && !app.Node.OwnChain.Restoring)
+        {
+            // The restore ended and its resume entry is on flash: a restart must continue the chain, not restore again.
+            Bundle = StoreWithoutRestore(bundle);
+            _provisioner.Current = Bundle;
+        }
+
         long wait = app.NextWakeupMs - _platform.Clock.MonotonicMilliseconds;
         return wait < 0 ? 0 : wait > MaxSleepMs ? MaxSleepMs : (int)wait;
     }
@@ -117,6 +141,30 @@ public sealed class DeviceProgram
         {
             _platform.Sleep(Step());
         }
+    }
+
+    // A restore bundle for the identity this board runs with its head known (not restoring, none pending on flash): the
+    // board holds its chain, and restoring it again would only keep it read-only until a neighbour vouched.
+    private bool HoldsOwnChain(ProvisioningBundle next)
+    {
+        NodeIdentity? identity = next.RestoreIdentity();
+        ProvisioningBundle? current = Bundle;
+        return App != null && identity != null && identity.Id == NodeId && current != null && !current.RestoreChain && !App.Node.OwnChain.Restoring;
+    }
+
+    // The bundle without its restore flag, stored on flash in its place (the flag on flash means a restore that has not
+    // ended). If flash fails the flag stays there and the next start restores again: safe, as the counter's summary says.
+    private ProvisioningBundle StoreWithoutRestore(ProvisioningBundle bundle)
+    {
+        ProvisioningBundle cleared = bundle.WithoutRestore();
+        byte[] data = cleared.Encode();
+        if (!_bundles.Store(data, 0, data.Length))
+        {
+            RestoreFlagStoreFailures++;
+        }
+
+        Array.Clear(data, 0, data.Length); // held the phrase and the Wi-Fi password
+        return cleared;
     }
 
     private void Boot(ProvisioningBundle? bundle)
@@ -138,7 +186,12 @@ public sealed class DeviceProgram
         // The own id keeps the device's own head through any eviction: a head it no longer stored is a sequence number it
         // would sign again after a restart.
         Store = new FlashEntryStore(_platform.Flash, EntryStoreName, FlashEntryStore.DefaultCapacity, identity.Id, FlashEntryStore.DefaultMaxLogBytes);
-        var node = new MessengerNode(identity, bundle.Name, Store, _platform.Clock, FrameLimits.LoRa, false);
+        // A restore bundle whose restore has not ended (docs/firmware.md, "Restoring an identity"): the node asks its
+        // neighbours for its chain and signs nothing until its head is confirmed; its first entry then is a resume entry
+        // past every own sequence known (docs/protocol.md §8.3). Restoring again after a restart mid-restore is safe, as
+        // the own entries that came back before it are held and count; starting afresh on them could sign a sequence
+        // that had not come back yet a second time.
+        var node = new MessengerNode(identity, bundle.Name, Store, _platform.Clock, FrameLimits.LoRa, bundle.RestoreChain);
         for (int i = 0; i < bundle.Channels.Length; i++)
         {
             ChannelKey? channel;

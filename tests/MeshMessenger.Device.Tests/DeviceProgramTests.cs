@@ -1,4 +1,6 @@
 using MeshMessenger.Device.Provisioning;
+using MeshMessenger.Protocol;
+using MeshMessenger.Protocol.Chain;
 
 namespace MeshMessenger.Device.Tests;
 
@@ -68,6 +70,111 @@ public sealed class DeviceProgramTests
         Assert.Equal((ProvisioningStatus.BadBundleField, BundleField.Region, node, "EU_868"), (reply.Status, reply.Field, reply.NodeId, reply.Region));
         Assert.Equal(DeviceState.Running, program.State);
         Assert.Equal(1, program.Reprovisioned);
+    }
+
+    [Fact]
+    public void A_restore_bundle_boots_a_node_that_restores_its_chain_signs_nothing_and_restores_again_after_a_restart()
+    {
+        var flash = new MemoryFlash();
+        var platform = new TestPlatform(flash);
+        var program = new DeviceProgram(platform, 20);
+        program.Start();
+        platform.MemorySerial.Send(Vector.Hex("restoreRequestFrameHex"));
+        Pump(program, platform);
+        ProvisioningReply reply = ReadReply(platform.MemorySerial.TakeWritten());
+        Assert.Equal((ProvisioningStatus.Ok, Vector.Text("nodeId")), (reply.Status, reply.NodeId.ToString("x8")));
+        Assert.Equal(DeviceState.Running, program.State);
+        Assert.True(program.Bundle!.RestoreChain);
+        Assert.True(program.App!.Node.OwnChain.Restoring);
+        Assert.Throws<ProtocolException>(() => program.App.Node.PostPublic("too early"));
+        for (int i = 0; i < 100; i++)
+        {
+            platform.Sleep(program.Step());
+        }
+
+        Assert.False(program.Store!.TryGetRange(program.NodeId, out _, out _)); // no second genesis: nothing signed
+
+        // Power lost mid-restore: the flag is still on flash, so the board restores again rather than start a chain.
+        var restarted = new DeviceProgram(new TestPlatform(flash), 20);
+        restarted.Start();
+        Assert.True(restarted.App!.Node.OwnChain.Restoring);
+        Assert.False(restarted.Store!.TryGetRange(restarted.NodeId, out _, out _));
+    }
+
+    [Fact]
+    public void A_restart_mid_restore_with_own_entries_back_restores_again_and_once_the_restore_ends_a_restart_continues()
+    {
+        // Own entries already came back (here: the chain a first boot wrote, sequences 0 to 3), then power was lost with
+        // the restore bundle on flash. Starting afresh would sign sequence 4, which may exist and not have come back yet.
+        var flash = new MemoryFlash();
+        var first = new DeviceProgram(new TestPlatform(flash), 20);
+        Assert.True(new BundleStore(flash).Store(Payload("requestFrameHex"), 0, Payload("requestFrameHex").Length));
+        first.Start();
+        for (int i = 0; i < 3; i++)
+        {
+            first.App!.Node.PostPublic($"post {i}");
+        }
+
+        Assert.Equal(4u, first.App!.Node.OwnChain.NextSequence);
+        Assert.True(new BundleStore(flash).Store(Payload("restoreRequestFrameHex"), 0, Payload("restoreRequestFrameHex").Length));
+
+        var platform = new TestPlatform(flash);
+        var program = new DeviceProgram(platform, 20);
+        program.Start();
+        Assert.True(program.App!.Node.OwnChain.Restoring);
+
+        // No neighbour answers (a void radio): once its rounds and settling time ran out the restore resumes past the
+        // held head (docs/protocol.md §8.3), and the bundle goes back to flash without the flag.
+        for (long until = platform.ManualClock.MonotonicMilliseconds + 30 * 60_000; platform.ManualClock.MonotonicMilliseconds < until && program.App.Node.OwnChain.Restoring;)
+        {
+            platform.Sleep(program.Step());
+        }
+
+        Assert.False(program.App.Node.OwnChain.Restoring);
+        Assert.True(program.Store!.TryGetRange(program.NodeId, out _, out uint head));
+        Assert.Equal(EntryKind.Resume, program.Store.Get(program.NodeId, head)!.Entry.Kind);
+        Assert.True(head > 3 + LocalChain.ResumeSkip);
+        platform.Sleep(program.Step());
+        Assert.False(program.Bundle!.RestoreChain);
+        byte[] stored = new BundleStore(flash).Load()!;
+        Assert.Equal(BundleField.None, ProvisioningBundle.TryDecode(stored, 0, stored.Length, out ProvisioningBundle? onFlash));
+        Assert.False(onFlash!.RestoreChain);
+        Assert.Equal(0, program.RestoreFlagStoreFailures);
+
+        var restarted = new DeviceProgram(new TestPlatform(flash), 20);
+        restarted.Start();
+        Assert.False(restarted.App!.Node.OwnChain.Restoring);
+        Assert.Equal(head + 1, restarted.App.Node.OwnChain.NextSequence);
+    }
+
+    [Fact]
+    public void A_restore_bundle_sent_to_a_board_that_runs_the_identity_with_its_chain_boots_it_without_restoring()
+    {
+        var flash = new MemoryFlash();
+        var platform = new TestPlatform(flash);
+        var program = new DeviceProgram(platform, 20);
+        program.Start();
+        platform.MemorySerial.Send(Vector.Hex("requestFrameHex"));
+        Pump(program, platform);
+        platform.MemorySerial.TakeWritten();
+        Assert.False(program.App!.Node.OwnChain.Restoring);
+
+        platform.MemorySerial.Send(Vector.Hex("restoreRequestFrameHex"));
+        Pump(program, platform);
+        Assert.Equal(ProvisioningStatus.Ok, ReadReply(platform.MemorySerial.TakeWritten()).Status);
+        Assert.Equal(2, program.Reprovisioned);
+        Assert.False(program.App!.Node.OwnChain.Restoring);
+        Assert.False(program.Bundle!.RestoreChain);
+        Assert.Equal(1u, program.App.Node.OwnChain.NextSequence);
+        byte[] stored = new BundleStore(flash).Load()!;
+        Assert.Equal(Payload("requestFrameHex"), stored);
+    }
+
+    // The bundle a vector's request frame carries.
+    private static byte[] Payload(string vector)
+    {
+        byte[] frame = Vector.Hex(vector);
+        return frame[ProvisioningFrame.HeaderSize..^4];
     }
 
     // A few loop iterations: the device reads at most Provisioner.MaxBytesPerPoll bytes per step.

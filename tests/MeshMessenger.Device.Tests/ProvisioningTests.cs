@@ -35,6 +35,38 @@ public sealed class ProvisioningTests
         Assert.Equal(("dev1", "EU_868", "LongFast", "home", "secret-pass", 0x0c80b9c4u, "192.168.1.10:4403"),
             (bundle.Name, bundle.Region, bundle.Preset, bundle.WifiSsid, bundle.WifiPassword, bundle.GatewayNode, bundle.GatewayAddress));
         Assert.Equal(Vector.Channels, bundle.Channels);
+        Assert.False(bundle.RestoreChain); // no flags byte: a new identity, as every bundle before the flag
+    }
+
+    [Fact]
+    public void A_restore_bundle_ends_with_the_flags_byte_and_matches_the_vector()
+    {
+        ProvisioningBundle v = VectorBundle();
+        var restore = new ProvisioningBundle(v.Identity, v.Name, v.Region, v.Preset, v.Channels, v.WifiSsid, v.WifiPassword, v.GatewayNode, v.GatewayAddress, true);
+        byte[] payload = restore.Encode();
+        Assert.Equal(Vector.Hex("restoreRequestFrameHex"), ProvisioningFrame.Encode(ProvisioningFrame.RequestType, payload, 0, payload.Length));
+        Assert.Equal(v.Encode().Append(ProvisioningBundle.RestoreFlag), payload);
+
+        byte[] frame = Vector.Hex("restoreRequestFrameHex");
+        Assert.Equal(BundleField.None, ProvisioningBundle.TryDecode(frame, ProvisioningFrame.HeaderSize, frame.Length - ProvisioningFrame.HeaderSize - 4, out ProvisioningBundle? decoded));
+        Assert.True(decoded!.RestoreChain);
+        Assert.Equal(Vector.Text("nodeId"), decoded.RestoreIdentity()!.Id.ToString("x8"));
+        Assert.Equal((v.Name, v.Region, v.Preset, v.GatewayNode, v.GatewayAddress), (decoded.Name, decoded.Region, decoded.Preset, decoded.GatewayNode, decoded.GatewayAddress));
+        Assert.False(decoded.WithoutRestore().RestoreChain);
+        Assert.Equal(v.Encode(), decoded.WithoutRestore().Encode());
+    }
+
+    [Theory]
+    [InlineData(0x00)] // a bundle without flags omits the byte: one encoding per bundle
+    [InlineData(0x02)]
+    [InlineData(0x03)]
+    [InlineData(0x80)]
+    [InlineData(0xff)]
+    public void A_flags_byte_that_is_zero_or_sets_a_reserved_bit_is_refused_as_flags(byte flags)
+    {
+        byte[] data = VectorBundle().Encode().Append(flags).ToArray();
+        Assert.Equal(BundleField.Flags, ProvisioningBundle.TryDecode(data, 0, data.Length, out ProvisioningBundle? decoded));
+        Assert.Null(decoded);
     }
 
     [Theory]
@@ -74,7 +106,8 @@ public sealed class ProvisioningTests
             Assert.NotEqual(BundleField.None, ProvisioningBundle.TryDecode(data, 0, n, out _));
         }
 
-        byte[] longer = data.Append((byte)0).ToArray();
+        // One byte after the last field is the flags byte (refused unless a known flag); two are one too many.
+        byte[] longer = data.Append(ProvisioningBundle.RestoreFlag).Append((byte)0).ToArray();
         Assert.Equal(BundleField.Length, ProvisioningBundle.TryDecode(longer, 0, longer.Length, out _));
     }
 

@@ -35,4 +35,7 @@ public enum BundleField
 
     /// <summary>The bundle ended early or had bytes after its last field.</summary>
     Length = 10,
+
+    /// <summary>The flags byte: zero (a bundle without flags omits it) or a reserved bit set.</summary>
+    Flags = 11,
 }

@@ -35,11 +35,24 @@ public sealed class ProvisioningBundle
     /// <summary>Longest gateway address (host:port).</summary>
     public const int MaxAddressBytes = 64;
 
+    /// <summary>
+    /// Flags bit 0: the identity already has a chain, which the device restores from its neighbours before it signs
+    /// anything (docs/firmware.md, "Request payload, the bundle"; docs/protocol.md §8.3). The other bits are reserved.
+    /// </summary>
+    public const byte RestoreFlag = 0x01;
+
     private NodeIdentity? _restored;
 
-    /// <summary>Creates a bundle; <see cref="Encode"/> does not validate, <see cref="TryDecode"/> does.</summary>
+    /// <summary>Creates a bundle for a new identity (no flags); <see cref="Encode"/> does not validate, <see cref="TryDecode"/> does.</summary>
     public ProvisioningBundle(string identity, string name, string region, string preset, string[] channels, string wifiSsid, string wifiPassword, uint gatewayNode, string gatewayAddress)
+        : this(identity, name, region, preset, channels, wifiSsid, wifiPassword, gatewayNode, gatewayAddress, false)
     {
+    }
+
+    /// <summary>Creates a bundle; <paramref name="restoreChain"/>: the identity already has a chain to restore (<see cref="RestoreFlag"/>).</summary>
+    public ProvisioningBundle(string identity, string name, string region, string preset, string[] channels, string wifiSsid, string wifiPassword, uint gatewayNode, string gatewayAddress, bool restoreChain)
+    {
+        RestoreChain = restoreChain;
         Identity = identity;
         Name = name;
         Region = region;
@@ -78,7 +91,21 @@ public sealed class ProvisioningBundle
     /// <summary>Where the gateway listens (host:port), or empty.</summary>
     public string GatewayAddress { get; }
 
-    /// <summary>The bundle's bytes (layout v1).</summary>
+    /// <summary>
+    /// True if the identity already has a chain: the device boots restoring it (<see cref="RestoreFlag"/>). On flash the
+    /// flag means a restore that has not ended; the device stores the bundle again without it once the restore ends.
+    /// </summary>
+    public bool RestoreChain { get; }
+
+    /// <summary>The same bundle without <see cref="RestoreChain"/> (the identity it restored is kept).</summary>
+    public ProvisioningBundle WithoutRestore()
+    {
+        var bundle = new ProvisioningBundle(Identity, Name, Region, Preset, Channels, WifiSsid, WifiPassword, GatewayNode, GatewayAddress, false);
+        bundle._restored = _restored;
+        return bundle;
+    }
+
+    /// <summary>The bundle's bytes (layout v1); the flags byte only if a flag is set, so a bundle without flags is the bytes it always was.</summary>
     public byte[] Encode()
     {
         byte[] identity = Utf8Text.GetBytes(Identity);
@@ -89,7 +116,7 @@ public sealed class ProvisioningBundle
         byte[] password = Utf8Text.GetBytes(WifiPassword);
         byte[] address = Utf8Text.GetBytes(GatewayAddress);
         var invites = new byte[Channels.Length][];
-        int size = 2 + identity.Length + 1 + name.Length + 1 + region.Length + 1 + preset.Length + 1 + 1 + ssid.Length + 1 + password.Length + 4 + 1 + address.Length;
+        int size = 2 + identity.Length + 1 + name.Length + 1 + region.Length + 1 + preset.Length + 1 + 1 + ssid.Length + 1 + password.Length + 4 + 1 + address.Length + (RestoreChain ? 1 : 0);
         for (int i = 0; i < Channels.Length; i++)
         {
             invites[i] = Utf8Text.GetBytes(Channels[i]);
@@ -112,7 +139,12 @@ public sealed class ProvisioningBundle
         at = PutText(data, at, password, 1);
         Storage.FlashRecord.PutUInt32(data, at, GatewayNode);
         at += 4;
-        PutText(data, at, address, 1);
+        at = PutText(data, at, address, 1);
+        if (RestoreChain)
+        {
+            data[at] = RestoreFlag;
+        }
+
         return data;
     }
 
@@ -198,12 +230,26 @@ public sealed class ProvisioningBundle
             return BundleField.GatewayAddress;
         }
 
+        // The optional flags byte, absent when no flag is set: present, it must set a known bit and no reserved one, so a
+        // bundle has one encoding and a flag this firmware does not know is refused rather than ignored.
+        bool restore = false;
+        if (end - at == 1)
+        {
+            byte flags = data[at++];
+            if (flags == 0 || (flags & ~RestoreFlag) != 0)
+            {
+                return BundleField.Flags;
+            }
+
+            restore = (flags & RestoreFlag) != 0;
+        }
+
         if (at != end)
         {
             return BundleField.Length;
         }
 
-        bundle = new ProvisioningBundle(identity, name, region, preset, channels, ssid, password, gateway, address);
+        bundle = new ProvisioningBundle(identity, name, region, preset, channels, ssid, password, gateway, address, restore);
         bundle._restored = restored;
         return BundleField.None;
     }

@@ -29,6 +29,10 @@ public static class ProvisionCommand
         var gatewayNode = new Option<string?>("--gateway-node") { Description = "The gateway's node id (8 hex digits)." };
         var gatewayAddress = new Option<string>("--gateway-address") { Description = "Where the gateway listens (host:port).", DefaultValueFactory = _ => "" };
         var output = new Option<string>("--out") { Description = "Bundle file to write (it holds the recovery phrase: kept private, mode 600).", Required = true };
+        var restore = new Option<bool>("--restore")
+        {
+            Description = "The identity already has a chain (a wiped or replaced board of someone who used it before): the device asks its neighbours for the chain and sends nothing until its head is confirmed, so it never signs a sequence twice. Without it the device starts a new chain.",
+        };
         var force = new Option<bool>("--force") { Description = "Replace an existing bundle file." };
         var bundleJson = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var bundle = new Command(
@@ -36,14 +40,15 @@ public static class ProvisionCommand
             "Make a provisioning bundle file from an identity file and options.\n\n" +
             "Examples:\n" +
             "  meshmsg provision bundle --region EU_868 --preset LongFast --out device.mmb\n" +
+            "  meshmsg provision bundle --identity alice.json --region EU_868 --restore --out alice-wiped-board.mmb\n" +
             "  meshmsg provision bundle --identity alice.json --region US --channel MMC1:... --wifi-ssid home --wifi-password secret --gateway-node 0c80b9c4 --gateway-address 192.168.1.10:4403 --out alice.mmb")
         {
-            identity, name, region, preset, channel, ssid, password, gatewayNode, gatewayAddress, output, force, bundleJson,
+            identity, name, region, preset, channel, ssid, password, gatewayNode, gatewayAddress, restore, output, force, bundleJson,
         };
         bundle.SetAction(parse => MakeBundle(
             parse.GetValue(identity)!, parse.GetValue(name), parse.GetValue(region)!, parse.GetValue(preset)!, parse.GetValue(channel) ?? [],
             parse.GetValue(ssid)!, parse.GetValue(password)!, parse.GetValue(gatewayNode), parse.GetValue(gatewayAddress)!, parse.GetValue(output)!,
-            parse.GetValue(force), parse.GetValue(bundleJson), AnsiConsole.Console));
+            parse.GetValue(force), parse.GetValue(bundleJson), AnsiConsole.Console, parse.GetValue(restore)));
 
         var port = new Option<string?>("--port") { Description = "The device's serial port (/dev/ttyUSB0, /dev/ttyACM0, COM3)." };
         var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for the device's reply.", DefaultValueFactory = _ => 10 };
@@ -74,8 +79,11 @@ public static class ProvisionCommand
         return command;
     }
 
-    /// <summary>Writes a bundle file; 0 on success, 1 with a message naming the bad input.</summary>
-    public static int MakeBundle(string identityPath, string? name, string region, string preset, string[] channels, string ssid, string password, string? gatewayNode, string gatewayAddress, string output, bool force, bool json, IAnsiConsole console)
+    /// <summary>
+    /// Writes a bundle file; 0 on success, 1 with a message naming the bad input. <paramref name="restore"/> sets the
+    /// bundle's restore flag (docs/firmware.md, "Restoring an identity").
+    /// </summary>
+    public static int MakeBundle(string identityPath, string? name, string region, string preset, string[] channels, string ssid, string password, string? gatewayNode, string gatewayAddress, string output, bool force, bool json, IAnsiConsole console, bool restore = false)
     {
         IdentityFile file;
         try
@@ -95,7 +103,7 @@ public static class ProvisionCommand
             return 1;
         }
 
-        var bundle = new ProvisioningBundle(file.BackupCode, name ?? file.Name, region, preset, channels, ssid, password, gateway, gatewayAddress);
+        var bundle = new ProvisioningBundle(file.BackupCode, name ?? file.Name, region, preset, channels, ssid, password, gateway, gatewayAddress, restore);
         byte[] payload = bundle.Encode();
         BundleField bad = ProvisioningBundle.TryDecode(payload, 0, payload.Length, out ProvisioningBundle? valid);
         if (bad != BundleField.None || valid is null)
@@ -141,11 +149,12 @@ public static class ProvisionCommand
         string node = NodeId.ToText(valid.RestoreIdentity()!.Id);
         if (json)
         {
-            RawOutput.Line(console, JsonSerializer.Serialize(new { bundle = Path.GetFullPath(output), nodeId = node, region = valid.Region, preset = valid.Preset, channels = valid.Channels.Length, bytes = frame.Length }));
+            RawOutput.Line(console, JsonSerializer.Serialize(new { bundle = Path.GetFullPath(output), nodeId = node, region = valid.Region, preset = valid.Preset, channels = valid.Channels.Length, restore = valid.RestoreChain, bytes = frame.Length }));
             return 0;
         }
 
-        console.MarkupLineInterpolated($"Wrote {Path.GetFullPath(output)} ({frame.Length} bytes): node [bold]{node}[/], {valid.Region} {valid.Preset}, {valid.Channels.Length} channel(s). It holds the recovery phrase: keep it private.");
+        string start = valid.RestoreChain ? " The device restores the identity's chain from its neighbours before it sends anything." : " The device starts a new chain for the identity.";
+        console.MarkupLineInterpolated($"Wrote {Path.GetFullPath(output)} ({frame.Length} bytes): node [bold]{node}[/], {valid.Region} {valid.Preset}, {valid.Channels.Length} channel(s).{start} It holds the recovery phrase: keep it private.");
         return 0;
     }
 
@@ -291,6 +300,7 @@ public static class ProvisionCommand
         BundleField.WifiSsid => $"at most {ProvisioningBundle.MaxSsidBytes} bytes",
         BundleField.WifiPassword => $"at most {ProvisioningBundle.MaxPasswordBytes} bytes",
         BundleField.GatewayAddress => $"at most {ProvisioningBundle.MaxAddressBytes} bytes",
+        BundleField.Flags => "only the restore flag is defined",
         _ => "see docs/firmware.md",
     };
 }
