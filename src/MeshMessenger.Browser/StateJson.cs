@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Node;
+using MeshMessenger.Protocol.Sync;
 using MeshMessenger.Protocol.Wire;
 
 namespace MeshMessenger.Browser;
@@ -44,7 +45,26 @@ internal static class StateJson
         w.WriteEndObject();
     }
 
-    /// <summary>The whole state: identity, restore flag, next sequence, contacts, channels, conversations.</summary>
+    // Own entries held after the genesis, resume entries left out (docs/protocol.md §8.3): what a restore has brought
+    // back. The sequence numbers cannot say it, since a resume entry skips 64. Probes at most SyncPlanner.MaxHoleProbe.
+    private static int OwnEntriesBack(NodeSession s)
+    {
+        IEntryStore store = s.Node.Chains.Store;
+        if (!store.TryGetRange(s.Identity.Id, out uint low, out uint high))
+        {
+            return 0;
+        }
+
+        int count = 0;
+        for (uint q = low < 1 ? 1 : low, probed = 0; q <= high && q != 0 && probed < SyncPlanner.MaxHoleProbe; q++, probed++)
+        {
+            count += store.Get(s.Identity.Id, q)?.Entry.Kind is EntryKind k && k != EntryKind.Resume ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    /// <summary>The whole state: identity, restore flag, next sequence, own entries back, contacts, channels, conversations.</summary>
     public static void State(Utf8JsonWriter w, NodeSession s)
     {
         Dictionary<uint, string> names = NodeNames.Distinct(s.Node.Chains.KnownProfiles());
@@ -55,6 +75,7 @@ internal static class StateJson
         w.WriteBoolean("restoring", s.Node.OwnChain.Restoring);
         w.WriteBoolean("rebuilding", s.Node.Rebuilding);
         w.WriteNumber("nextSequence", s.Node.OwnChain.NextSequence);
+        w.WriteNumber("ownEntriesBack", OwnEntriesBack(s));
         w.WriteStartArray("contacts");
         foreach (uint c in s.Contacts.OrderBy(c => NameOf(names, c), StringComparer.Ordinal))
         {

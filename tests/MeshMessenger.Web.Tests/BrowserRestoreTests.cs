@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MeshMessenger.Cli.Benchmarks;
 using MeshMessenger.Gateway.Tests;
+using MeshMessenger.Protocol.Chain;
 using Microsoft.Playwright;
 
 namespace MeshMessenger.Web.Tests;
@@ -61,14 +62,15 @@ public sealed class BrowserRestoreTests(ChromiumFixture chromium) : IClassFixtur
         await restored.Page.EvaluateAsync("() => { location.hash = '#/feed'; }");
         await restored.Page.Locator($"article.post[data-author='{ada.Id}']", new() { HasTextString = "Ada's public post before the restore" }).WaitForAsync();
 
-        // The next message carries on the chain: old head + 1, stored once; the chain has no gap and no repeat.
+        // The next message carries on the chain after the resume entry, which skips 64 sequences past the old head
+        // (docs/protocol.md §8.3): stored once; no sequence repeats, and the only gap is the skipped run.
         await restored.OpenConversationAsync(demoId);
         await restored.SendAsync("written after the restore");
         string? seq = await restored.Page.Locator("li.bubble.mine", new() { HasTextString = "written after the restore" }).GetAttributeAsync("data-seq");
-        Assert.Equal(head + 1, long.Parse(seq!, System.Globalization.CultureInfo.InvariantCulture));
-        MosquittoBroker.WaitUntil(() => Held(gateway, ada.Id).Contains(head + 1), TimeSpan.FromSeconds(30), "the gateway to store the message written after the restore");
-        List<long> chain = Held(gateway, ada.Id);
-        Assert.Equal(Enumerable.Range((int)chain[0], chain.Count).Select(s => (long)s), chain);
+        long next = long.Parse(seq!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(next > head + LocalChain.ResumeSkip + 1, $"the message after the restore took {next}, not past the resume entry at {head + LocalChain.ResumeSkip + 1}");
+        MosquittoBroker.WaitUntil(() => Held(gateway, ada.Id).Contains(next), TimeSpan.FromSeconds(30), "the gateway to store the message written after the restore");
+        ResumedChain.AssertContinues(Held(gateway, ada.Id), head);
         await restored.Page.Context.CloseAsync();
     }
 

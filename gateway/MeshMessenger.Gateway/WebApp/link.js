@@ -158,8 +158,9 @@ export function startLink(node, { onChange, onStatus }) {
 
 /**
  * Rebuilds a restored identity: the node opened with restoring = true asks for its own chain (heads/wants over the
- * link); once no new own entries arrived for `quietMs` while the link is up, finishRestore() lets it write again at
- * its next sequence number (never reusing one). `progress(count)` reports how many of its own entries it holds.
+ * link); once no new own entries arrived for `quietMs` while the link is up, finishRestore() lets it write again after
+ * a resume entry that skips 64 sequences (docs/protocol.md §8.3, never reusing one). `progress(count)` reports how many
+ * of its own entries (after the genesis) it holds.
  */
 export function settleRestore(node, link, { quietMs = 3000, progress }) {
   return new Promise(resolve => {
@@ -167,7 +168,7 @@ export function settleRestore(node, link, { quietMs = 3000, progress }) {
     let quietSince = Date.now();
     const timer = setInterval(() => {
       const s = node.state();
-      const own = Math.max(0, (s.nextSequence || 1) - 1);
+      const own = s.ownEntriesBack || 0;
       if (own !== last) { last = own; quietSince = Date.now(); progress(own, link.received); }
       if (!link.up) { quietSince = Date.now(); return; }
       if (Date.now() - quietSince >= quietMs && node.finishRestore()) {
