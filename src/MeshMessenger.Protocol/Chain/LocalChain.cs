@@ -19,9 +19,6 @@ public sealed class LocalChain
     private bool _headAdvertised;
     private uint _advertisedHigh;
     private long _namedHigh = -1; // the highest own sequence a peer's receipt named while restoring
-    private bool _adopted;
-    private uint _confirmedHigh; // the own head adopted at the end of a restore: held then, so its hash is known
-    private byte[]? _confirmedHash;
     private long _verifiedHigh = -1; // the highest own entry that came back while restoring, stored or not (a store at its cap drops it)
     private byte[]? _verifiedHash;
     private bool _claimsExpired; // the restore asked for every advertised own entry it could: heads not backed stop counting
@@ -111,11 +108,6 @@ public sealed class LocalChain
             uint low;
             uint high;
             uint next = _chains.Store.TryGetRange(_identity.Id, out low, out high) ? high + 1 : 0;
-            if (_adopted && _confirmedHigh + 1 > next)
-            {
-                next = _confirmedHigh + 1; // a store at its cap may since have dropped the confirmed head
-            }
-
             return _appended && _lastSequence + 1 > next ? _lastSequence + 1 : next;
         }
     }
@@ -364,11 +356,11 @@ public sealed class LocalChain
             return !_restoring;
         }
 
-        _confirmedHigh = Top();
-        _confirmedHash = _chains.HashOf(_identity.Id, _confirmedHigh) ?? (_confirmedHigh == _verifiedHigh ? _verifiedHash : null);
-        _adopted = true;
+        // The confirmed head is held (or was verified while restoring, if a store at its cap dropped it), so its hash is known.
+        uint confirmed = Top();
+        byte[]? hash = _chains.HashOf(_identity.Id, confirmed) ?? (confirmed == _verifiedHigh ? _verifiedHash : null);
         _restoring = false;
-        PendResume(_confirmedHigh, _confirmedHash, _confirmedHigh);
+        PendResume(confirmed, hash, confirmed);
         return true;
     }
 
@@ -492,11 +484,6 @@ public sealed class LocalChain
         if (held == null && _appended && _lastSequence + 1 == sequence)
         {
             held = _lastHash;
-        }
-
-        if (held == null && _adopted && sequence == _confirmedHigh + 1)
-        {
-            held = _confirmedHash;
         }
 
         if (sequence > 0 && held == null)
