@@ -12,7 +12,16 @@ internal sealed class TestFolder(string prefix) : IDisposable
         SqliteConnection.ClearAllPools(); // pooled connections hold the files open
         if (Environment.GetEnvironmentVariable("MM_KEEP_TEST_FILES") is null)
         {
-            Directory.Delete(Path, recursive: true);
+            try
+            {
+                Directory.Delete(Path, recursive: true);
+            }
+            catch (IOException e) when (Directory.Exists(Path))
+            {
+                // Something wrote here after the test ended: name what, for the next look.
+                string left = string.Join(", ", Directory.EnumerateFileSystemEntries(Path).Select(System.IO.Path.GetFileName));
+                throw new IOException($"{e.Message}; still there: {left}", e);
+            }
         }
     }
 }

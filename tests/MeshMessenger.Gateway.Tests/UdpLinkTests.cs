@@ -372,6 +372,22 @@ public sealed class UdpLinkTests
     }
 
     [Fact]
+    public async Task A_stop_returns_only_once_every_datagram_it_took_has_been_handled()
+    {
+        // A hand-over runs in the handler of the datagram that started it and writes to the store as it goes; one
+        // still running after the host stopped wrote to a store being closed (seen as a test folder that would not
+        // delete). Stopped mid hand-over: 100 held entries take rounds, and the first confirmation is early.
+        await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-stop-");
+        (TestDevice alice, TestDevice bob, TestDevice mallory, byte[] bobGenesis) = await AliceBobAndAStranger(gateway, "mallory");
+        await StrangerWritesThenAlice(gateway, mallory, alice, bob, 100);
+        using var real = new UdpTestDevice(bob, gateway.Endpoint);
+        real.Send(bobGenesis);
+        await UdpLinkFixture.WaitUntil(() => gateway.Counters.Get("held_confirmed") >= 1, "the hand-over to start");
+        await gateway.Link.StopAsync(CancellationToken.None);
+        Assert.Equal(0, gateway.Link.ReceivesInFlight);
+    }
+
+    [Fact]
     public async Task A_flood_of_replays_from_many_addresses_evicts_old_challenges_and_never_locks_out_a_new_device()
     {
         await using UdpLinkFixture gateway = await UdpLinkFixture.StartAsync("udp-challenge-flood-", udp => udp.MaxOutstandingChallenges = 16);

@@ -98,6 +98,9 @@ public sealed class UdpLink : BackgroundService
     /// <summary>Challenges to unproven addresses now outstanding (expired ones count until the sweep forgets them).</summary>
     public int OutstandingChallenges => _links.OutstandingUnproven;
 
+    /// <summary>Datagrams taken and still being handled; none once a stop has returned.</summary>
+    public int ReceivesInFlight => MaxReceivesInFlight - _inFlight.CurrentCount;
+
     private UdpOptions Udp => _options.Value.Udp;
 
     /// <summary>True if the device at <paramref name="endpoint"/> has proved it holds <paramref name="node"/>'s key and is still a neighbour.</summary>
@@ -179,6 +182,16 @@ public sealed class UdpLink : BackgroundService
 
         _downlink.Writer.TryComplete();
         await Task.WhenAll(sender, sweeper).ConfigureAwait(false);
+
+        // Handlers already started still write to the store (a hand-over confirms what it delivered): a stop
+        // returns only once every one has ended, so nothing touches the database after the host says stopped.
+        for (int slot = 0; slot < MaxReceivesInFlight; slot++)
+        {
+            await _inFlight.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        _inFlight.Release(MaxReceivesInFlight);
+
         _socket.Dispose();
     }
 
