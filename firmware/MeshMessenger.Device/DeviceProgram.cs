@@ -95,16 +95,11 @@ public sealed class DeviceProgram
     /// <summary>One loop iteration; returns how long to sleep before the next.</summary>
     public int Step()
     {
+        _provisioner.HeldChain = HeldChain();
         if (_provisioner.Poll())
         {
             Reprovisioned++;
-            ProvisioningBundle? next = _provisioner.Current;
-            if (next != null && next.RestoreChain && HoldsOwnChain(next))
-            {
-                next = StoreWithoutRestore(next);
-            }
-
-            Boot(next);
+            Boot(_provisioner.Current);
             return 0;
         }
 
@@ -143,13 +138,11 @@ public sealed class DeviceProgram
         }
     }
 
-    // A restore bundle for the identity this board runs with its head known (not restoring, none pending on flash): the
-    // board holds its chain, and restoring it again would only keep it read-only until a neighbour vouched.
-    private bool HoldsOwnChain(ProvisioningBundle next)
+    // The identity whose chain this board holds with its head known (not restoring, no restore pending on flash), or 0.
+    private uint HeldChain()
     {
-        NodeIdentity? identity = next.RestoreIdentity();
         ProvisioningBundle? current = Bundle;
-        return App != null && identity != null && identity.Id == NodeId && current != null && !current.RestoreChain && !App.Node.OwnChain.Restoring;
+        return App != null && current != null && !current.RestoreChain && !App.Node.OwnChain.Restoring ? NodeId : 0;
     }
 
     // The bundle without its restore flag, stored on flash in its place (the flag on flash means a restore that has not

@@ -63,8 +63,8 @@ public sealed class ProvisionSerialTests : IDisposable
         using (JsonDocument reply = JsonDocument.Parse(console.Text))
         {
             JsonElement r = reply.RootElement;
-            Assert.Equal(("Ok", node, "EU_868", "LongFast", 0, true), (r.GetProperty("status").GetString(), r.GetProperty("nodeId").GetString(), r.GetProperty("region").GetString(),
-                r.GetProperty("preset").GetString(), r.GetProperty("channels").GetInt32(), r.GetProperty("matchesBundle").GetBoolean()));
+            Assert.Equal(("Ok", node, "EU_868", "LongFast", 0, true, false), (r.GetProperty("status").GetString(), r.GetProperty("nodeId").GetString(), r.GetProperty("region").GetString(),
+                r.GetProperty("preset").GetString(), r.GetProperty("channels").GetInt32(), r.GetProperty("matchesBundle").GetBoolean(), r.GetProperty("restoring").GetBoolean()));
         }
 
         Assert.StartsWith($"device: running {node} EU_868 LongFast", device.NextLine());
@@ -90,6 +90,36 @@ public sealed class ProvisionSerialTests : IDisposable
         var cli = new RecordingConsole();
         Assert.Equal(1, ProvisionCommand.Send(HostEnd, corruptFile, 5, json: false, cli.Console));
         Assert.Contains("BadChecksum", cli.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_reply_says_whether_the_device_restores_the_identity_s_chain_or_already_holds_it()
+    {
+        // A wiped board given its person's phrase with --restore: it says it restores and signs nothing meanwhile.
+        (string restore, string node) = MakeBundle("carol", "EU_868", "LongFast", restore: true);
+        var device = StartDevice();
+        Assert.Equal("device: awaiting provisioning", device.NextLine());
+        var console = new RecordingConsole();
+        Assert.Equal(0, ProvisionCommand.Send(HostEnd, restore, 20, json: false, console.Console));
+        Assert.Contains($"node {node}", console.Text, StringComparison.Ordinal);
+        Assert.Contains("restoring this identity's chain", console.Text, StringComparison.Ordinal);
+        device.Process.Kill();
+        device.Process.WaitForExit();
+        DrainDeviceEnd();
+
+        // A board that runs that identity with its chain (provisioned without the flag) keeps its chain and says so.
+        File.Delete(Path.Combine(_dir, "carol.mmb"));
+        Directory.Delete(Flash, recursive: true);
+        (string plain, _) = MakeBundle("carol", "EU_868", "LongFast", keepIdentity: true);
+        var board = StartDevice();
+        Assert.Equal("device: awaiting provisioning", board.NextLine());
+        Assert.Equal(0, ProvisionCommand.Send(HostEnd, plain, 20, json: true, new RecordingConsole().Console));
+        Assert.StartsWith($"device: running {node}", board.NextLine());
+        (string again, _) = MakeBundle("carol", "EU_868", "LongFast", restore: true, keepIdentity: true);
+        var json = new RecordingConsole();
+        Assert.Equal(0, ProvisionCommand.Send(HostEnd, again, 20, json: true, json.Console));
+        using JsonDocument reply = JsonDocument.Parse(json.Text);
+        Assert.Equal((true, false), (reply.RootElement.GetProperty("matchesBundle").GetBoolean(), reply.RootElement.GetProperty("restoring").GetBoolean()));
     }
 
     [Fact]
@@ -147,13 +177,17 @@ public sealed class ProvisionSerialTests : IDisposable
         Assert.NotNull(ProvisionCommand.ReadBundle(File.ReadAllBytes(bundle), out _));
     }
 
-    private (string Path, string Node) MakeBundle(string name, string region, string preset)
+    private (string Path, string Node) MakeBundle(string name, string region, string preset, bool restore = false, bool keepIdentity = false)
     {
         string identity = Path.Combine(_dir, name + ".json");
         string bundle = Path.Combine(_dir, name + ".mmb");
-        Assert.Equal(0, KeygenCommand.Run(name, identity, false, null, false, new RecordingConsole().Console));
+        if (!keepIdentity)
+        {
+            Assert.Equal(0, KeygenCommand.Run(name, identity, false, null, false, new RecordingConsole().Console));
+        }
+
         var console = new RecordingConsole();
-        Assert.Equal(0, ProvisionCommand.MakeBundle(identity, null, region, preset, [], "", "", null, "", bundle, false, true, console.Console));
+        Assert.Equal(0, ProvisionCommand.MakeBundle(identity, null, region, preset, [], "", "", null, "", bundle, true, true, console.Console, restore));
         using JsonDocument made = JsonDocument.Parse(console.Text);
         return (bundle, made.RootElement.GetProperty("nodeId").GetString()!);
     }

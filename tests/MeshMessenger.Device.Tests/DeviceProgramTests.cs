@@ -19,7 +19,7 @@ public sealed class DeviceProgramTests
         Pump(program, platform);
         Assert.Equal(DeviceState.Running, program.State);
         ProvisioningReply reply = ReadReply(platform.MemorySerial.TakeWritten());
-        Assert.Equal((ProvisioningStatus.Ok, Vector.Text("nodeId"), "EU_868", "LongFast", 1), (reply.Status, reply.NodeId.ToString("x8"), reply.Region, reply.Preset, reply.ChannelCount));
+        Assert.Equal((ProvisioningStatus.Ok, Vector.Text("nodeId"), "EU_868", "LongFast", 1, false), (reply.Status, reply.NodeId.ToString("x8"), reply.Region, reply.Preset, reply.ChannelCount, reply.Restoring));
         Assert.Equal(869_525_000, platform.Settings!.FrequencyHz); // EU_868's one 250 kHz slot
         for (int i = 0; i < 100; i++)
         {
@@ -82,7 +82,7 @@ public sealed class DeviceProgramTests
         platform.MemorySerial.Send(Vector.Hex("restoreRequestFrameHex"));
         Pump(program, platform);
         ProvisioningReply reply = ReadReply(platform.MemorySerial.TakeWritten());
-        Assert.Equal((ProvisioningStatus.Ok, Vector.Text("nodeId")), (reply.Status, reply.NodeId.ToString("x8")));
+        Assert.Equal((ProvisioningStatus.Ok, Vector.Text("nodeId"), true), (reply.Status, reply.NodeId.ToString("x8"), reply.Restoring));
         Assert.Equal(DeviceState.Running, program.State);
         Assert.True(program.Bundle!.RestoreChain);
         Assert.True(program.App!.Node.OwnChain.Restoring);
@@ -161,7 +161,8 @@ public sealed class DeviceProgramTests
 
         platform.MemorySerial.Send(Vector.Hex("restoreRequestFrameHex"));
         Pump(program, platform);
-        Assert.Equal(ProvisioningStatus.Ok, ReadReply(platform.MemorySerial.TakeWritten()).Status);
+        ProvisioningReply reply = ReadReply(platform.MemorySerial.TakeWritten());
+        Assert.Equal((ProvisioningStatus.Ok, false), (reply.Status, reply.Restoring)); // the reply says what the board does
         Assert.Equal(2, program.Reprovisioned);
         Assert.False(program.App!.Node.OwnChain.Restoring);
         Assert.False(program.Bundle!.RestoreChain);

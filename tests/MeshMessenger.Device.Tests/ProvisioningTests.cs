@@ -14,8 +14,40 @@ public sealed class ProvisioningTests
     {
         byte[] payload = VectorBundle().Encode();
         Assert.Equal(Vector.Hex("requestFrameHex"), ProvisioningFrame.Encode(ProvisioningFrame.RequestType, payload, 0, payload.Length));
-        byte[] reply = new ProvisioningReply(ProvisioningStatus.Ok, BundleField.None, Convert.ToUInt32(Vector.Text("nodeId"), 16), 1, "EU_868", "LongFast").Encode();
+        byte[] reply = new ProvisioningReply(ProvisioningStatus.Ok, BundleField.None, Convert.ToUInt32(Vector.Text("nodeId"), 16), 1, "EU_868", "LongFast", false).Encode();
         Assert.Equal(Vector.Hex("okReplyFrameHex"), ProvisioningFrame.Encode(ProvisioningFrame.ReplyType, reply, 0, reply.Length));
+    }
+
+    [Fact]
+    public void A_restoring_reply_ends_with_its_flags_byte_matches_the_vector_and_decodes_back()
+    {
+        byte[] reply = new ProvisioningReply(ProvisioningStatus.Ok, BundleField.None, Convert.ToUInt32(Vector.Text("nodeId"), 16), 1, "EU_868", "LongFast", true).Encode();
+        byte[] frame = Vector.Hex("restoringOkReplyFrameHex");
+        Assert.Equal(frame, ProvisioningFrame.Encode(ProvisioningFrame.ReplyType, reply, 0, reply.Length));
+
+        ProvisioningReply? decoded = ProvisioningReply.TryDecode(frame, ProvisioningFrame.HeaderSize, frame.Length - ProvisioningFrame.HeaderSize - 4);
+        Assert.True(decoded!.Restoring);
+        Assert.Equal((ProvisioningStatus.Ok, Vector.Text("nodeId"), 1, "EU_868", "LongFast"), (decoded.Status, decoded.NodeId.ToString("x8"), decoded.ChannelCount, decoded.Region, decoded.Preset));
+
+        byte[] plain = Vector.Hex("okReplyFrameHex");
+        Assert.False(ProvisioningReply.TryDecode(plain, ProvisioningFrame.HeaderSize, plain.Length - ProvisioningFrame.HeaderSize - 4)!.Restoring);
+    }
+
+    [Theory]
+    [InlineData(0x00)] // no flag set: the byte is omitted, one encoding per reply
+    [InlineData(0x02)] // a reserved bit
+    [InlineData(0x03)]
+    public void A_reply_flags_byte_without_exactly_the_restoring_bit_or_a_byte_after_it_is_refused(byte flags)
+    {
+        byte[] reply = new ProvisioningReply(ProvisioningStatus.Ok, BundleField.None, 1, 1, "EU_868", "LongFast", false).Encode();
+        byte[] flagged = reply.Append(flags).ToArray();
+        Assert.Null(ProvisioningReply.TryDecode(flagged, 0, flagged.Length));
+        byte[] longer = reply.Append(ProvisioningReply.RestoringFlag).Append((byte)0).ToArray();
+        Assert.Null(ProvisioningReply.TryDecode(longer, 0, longer.Length));
+        for (int n = 0; n < reply.Length; n++)
+        {
+            Assert.Null(ProvisioningReply.TryDecode(reply, 0, n));
+        }
     }
 
     [Fact]

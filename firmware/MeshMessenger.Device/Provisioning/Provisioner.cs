@@ -32,6 +32,14 @@ public sealed class Provisioner
     /// <summary>The bundle in force (loaded, or stored by the last good request), or null.</summary>
     public ProvisioningBundle? Current { get; set; }
 
+    /// <summary>
+    /// The node whose chain this board holds with its head known (booted on a bundle without the restore flag and not
+    /// restoring), or 0: kept current by the device program. A restore bundle for that identity is stored and answered
+    /// without its flag (docs/firmware.md, "Restoring an identity"): the board holds the chain, and restoring it would
+    /// only keep it read-only until a neighbour vouched.
+    /// </summary>
+    public uint HeldChain { get; set; }
+
     /// <summary>Frames answered so far, any status.</summary>
     public int Answered { get; private set; }
 
@@ -88,7 +96,20 @@ public sealed class Provisioner
             return false;
         }
 
-        if (!_store.Store(_receiver.Buffer, ProvisioningFrame.HeaderSize, _receiver.PayloadLength))
+        NodeIdentity? identity = bundle.RestoreChain && HeldChain != 0 ? bundle.RestoreIdentity() : null;
+        if (identity != null && identity.Id == HeldChain)
+        {
+            bundle = bundle.WithoutRestore();
+            byte[] cleared = bundle.Encode();
+            bool kept = _store.Store(cleared, 0, cleared.Length);
+            Array.Clear(cleared, 0, cleared.Length); // it holds the phrase
+            if (!kept)
+            {
+                Answer(ProvisioningStatus.StorageFailure, BundleField.None);
+                return false;
+            }
+        }
+        else if (!_store.Store(_receiver.Buffer, ProvisioningFrame.HeaderSize, _receiver.PayloadLength))
         {
             Answer(ProvisioningStatus.StorageFailure, BundleField.None);
             return false;
@@ -114,7 +135,7 @@ public sealed class Provisioner
             preset = Current.Preset;
         }
 
-        byte[] payload = new ProvisioningReply(status, field, node, channels, region, preset).Encode();
+        byte[] payload = new ProvisioningReply(status, field, node, channels, region, preset, Current != null && Current.RestoreChain).Encode();
         byte[] frame = ProvisioningFrame.Encode(ProvisioningFrame.ReplyType, payload, 0, payload.Length);
         try
         {

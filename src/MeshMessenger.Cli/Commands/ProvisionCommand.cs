@@ -204,12 +204,20 @@ public static class ProvisionCommand
             RawOutput.Line(console, JsonSerializer.Serialize(new
             {
                 status = reply.Status.ToString(), field = reply.Field.ToString(), nodeId = NodeId.ToText(reply.NodeId), region = reply.Region,
-                preset = reply.Preset, channels = reply.ChannelCount, matchesBundle = matches,
+                preset = reply.Preset, channels = reply.ChannelCount, restoring = reply.Restoring, matchesBundle = matches,
             }));
         }
         else if (reply.Status == ProvisioningStatus.Ok)
         {
             console.MarkupLineInterpolated($"Device stored the bundle: node [bold]{NodeId.ToText(reply.NodeId)}[/], {reply.Region} {reply.Preset}, {reply.ChannelCount} channel(s)");
+            if (reply.Restoring)
+            {
+                console.MarkupLine("It is restoring this identity's chain from its neighbours: it signs nothing (no message, post or receipt) until the restore ends (docs/firmware.md, \"Restoring an identity\").");
+            }
+            else if (expected.RestoreChain)
+            {
+                console.MarkupLine("It already holds this identity's chain, so it carries the chain on without restoring.");
+            }
         }
 
         if (reply.Status != ProvisioningStatus.Ok)
