@@ -85,6 +85,39 @@ public sealed class ResumeEntryTests
     }
 
     [Fact]
+    public void A_resume_entry_taken_before_the_entry_it_names_is_checked_against_it_when_that_arrives()
+    {
+        NodeIdentity alice = Identities.Fixed(1);
+        Entry[] written = WrittenChain.Of(alice, 4); // 0..3
+        Entry[] other = WrittenChain.Of(alice, 4, "another history"); // her key, the same 0..2, another entry 3
+        Assert.Equal(written[2].Encoded, other[2].Encoded);
+        Assert.NotEqual(written[3].Encoded, other[3].Encoded);
+
+        var source = new ChainStore(new MemoryEntryStore());
+        foreach (Entry e in written)
+        {
+            source.Accept(e);
+        }
+
+        // The peer holds 0..2, then hears the resume entry (linking to 3) before entry 3 itself: a gap, no check yet.
+        var peer = new ChainStore(new MemoryEntryStore());
+        for (int i = 0; i <= 2; i++)
+        {
+            peer.Accept(written[i]);
+        }
+
+        Entry resume = Resume(alice, 70, 3, source.HashOf(alice.Id, 3)!);
+        Assert.Equal(ChainVerdict.Gap, peer.Accept(resume));
+
+        // An entry 3 the resume entry does not name is refused as a broken link and kept as evidence; the one it names fits.
+        Assert.Equal(ChainVerdict.BrokenLink, peer.Accept(other[3]));
+        Assert.Single(peer.Forks);
+        Assert.Null(peer.Store.Get(alice.Id, 3));
+        Assert.Equal(ChainVerdict.Accepted, peer.Accept(written[3]));
+        Assert.Single(peer.Forks);
+    }
+
+    [Fact]
     public void The_run_a_resume_entry_skips_is_not_a_hole_to_ask_for()
     {
         NodeIdentity alice = Identities.Fixed(1);

@@ -17,6 +17,13 @@ public sealed class ChainStore
     /// <summary>Fork evidence kept, oldest dropped first (bounded memory).</summary>
     public const int MaxForkEvidence = 32;
 
+    /// <summary>
+    /// Resume entries accepted before the entry they link to was held, kept until it arrives so that its hash is checked
+    /// then (oldest dropped first): a resume entry links over the run it skips, where the check against the entry one
+    /// above does not reach (docs/protocol.md §3.3).
+    /// </summary>
+    public const int MaxUnresolvedResumes = 32;
+
     private readonly IEntryStore _store;
     private readonly ISignatureVerifier _verifier;
     /// <summary>
@@ -27,6 +34,7 @@ public sealed class ChainStore
 
     private readonly KeyedTable _profiles;
     private readonly ArrayList _forks = new ArrayList();
+    private readonly ArrayList _unresolvedResumes = new ArrayList(); // StoredEntry, the oldest first
 
     /// <summary>Gates <paramref name="store"/>, verifying with the managed Ed25519.</summary>
     public ChainStore(IEntryStore store)
@@ -196,10 +204,33 @@ public sealed class ChainStore
             return RecordFork(after.Entry, entry, ChainVerdict.BrokenLink);
         }
 
+        int resume = UnresolvedResumeFor(entry.Author, entry.Sequence);
+        if (resume >= 0)
+        {
+            var linking = (StoredEntry)_unresolvedResumes[resume]!;
+            if (!LinksTo(linking.Entry, hash))
+            {
+                return RecordFork(linking.Entry, entry, ChainVerdict.BrokenLink);
+            }
+
+            _unresolvedResumes.RemoveAt(resume); // resolved: the entry it links to is the one stored below
+        }
+
         uint low;
         uint high;
         bool gap = entry.Sequence != 0 && before == null && _store.TryGetRange(entry.Author, out low, out high) && low < entry.Sequence;
-        _store.Put(new StoredEntry(entry, hash));
+        var stored = new StoredEntry(entry, hash);
+        _store.Put(stored);
+        if (before == null && entry.Sequence != 0 && EntryCodec.LinkedSequence(entry) != entry.Sequence - 1)
+        {
+            if (_unresolvedResumes.Count == MaxUnresolvedResumes)
+            {
+                _unresolvedResumes.RemoveAt(0);
+            }
+
+            _unresolvedResumes.Add(stored);
+        }
+
         if (introduced != null && (entry.Sequence == 0 || _profiles.Contains(entry.Author)))
         {
             _profiles.Set(entry.Author, introduced);
@@ -252,6 +283,21 @@ public sealed class ChainStore
 
         int full = EntryCodec.FullLinkOffset(next);
         return full < 0 || CryptoBytes.ConstantTimeEquals(next.Encoded, full, previousHash, 0, EntryHash.Size);
+    }
+
+    // Where in the unresolved list a resume entry of author linking to sequence is, or -1.
+    private int UnresolvedResumeFor(uint author, uint sequence)
+    {
+        for (int i = 0; i < _unresolvedResumes.Count; i++)
+        {
+            var r = (StoredEntry)_unresolvedResumes[i]!;
+            if (r.Entry.Author == author && EntryCodec.LinkedSequence(r.Entry) == sequence)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private ChainVerdict RecordFork(Entry held, Entry conflicting, ChainVerdict verdict)
