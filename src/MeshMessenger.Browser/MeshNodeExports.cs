@@ -212,15 +212,18 @@ public static partial class MeshNodeExports
         StateJson.Posts(w, Session, m => m.Kind == EntryKind.ChannelPost && m.Channel == id, ascending: true, StateJson.ChannelLimit);
     });
 
-    /// <summary>A provisioning bundle for a new device: { ok: { json, qrText, backupCode } }.</summary>
+    /// <summary>
+    /// A board's provisioning bundle: { ok: { frame (base64 of the request frame a board stores), summary (JSON),
+    /// recoveryPhrase } }.
+    /// </summary>
     [JSExport]
     public static string ProvisionBundle(string optionsJson, byte[] seed) => Answer(w =>
     {
-        (string json, string qr, string code) = Browser.ProvisionBundle.Create(optionsJson, seed);
+        (byte[] frame, string summary, string phrase) = Browser.ProvisionBundle.Create(optionsJson, seed);
         w.WriteStartObject();
-        w.WriteString("json", json);
-        w.WriteString("qrText", qr);
-        w.WriteString("backupCode", code);
+        w.WriteBase64String("frame", frame);
+        w.WriteString("summary", summary);
+        w.WriteString("recoveryPhrase", phrase);
         w.WriteEndObject();
     });
 

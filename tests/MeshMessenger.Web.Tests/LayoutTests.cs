@@ -80,8 +80,8 @@ public sealed class LayoutTests(WebAppFixture web) : IClassFixture<WebAppFixture
         await page.GotoAsync("/#/provision");
         await page.Locator("#device-name").FillAsync("Heltec by the well");
         await page.GetByRole(AriaRole.Button, new() { Name = "Make bundle" }).ClickAsync();
-        await Expect(page.Locator("#bundle-qr")).ToBeVisibleAsync();
-        await page.Locator("details summary", new() { HasText = "Bundle as JSON" }).ClickAsync();
+        await Expect(page.Locator("#device-card-qr")).ToBeVisibleAsync();
+        await page.Locator("details summary", new() { HasText = "Recovery phrase" }).ClickAsync();
         await PhoneLayout.AssertFitsAsync(page, "provisioning bundle");
 
         await page.Locator("#identity-open").ClickAsync();

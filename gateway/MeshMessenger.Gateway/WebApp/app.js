@@ -23,7 +23,7 @@
 //   confirmation: #pay-confirm, #confirm-to, #confirm-amount, #confirm-fee, #confirm-chain, #confirm-ok, #confirm-cancel
 //   tip: article.post button "Tip", #tip, #tip-asset, #tip-amount, #tip-submit, #tip-error, .tips[data-tips][data-tips-pending]
 //   contacts: #my-qr, #my-card, #my-qr-download, #qr-image, #card-text
-//   provision: #device-name, #bundle-qr, #bundle-json;  proofs: #proof;  toast: #toast
+//   provision: #device-name, #device-restore, #device-restore-phrase, #device-bundle-download, #device-card-qr;  proofs: #proof;  toast: #toast
 
 import { openKeystore } from './keystore.js';
 import { startLink, settleRestore } from './link.js';
@@ -780,29 +780,51 @@ async function anchorsView() {
 }
 
 async function provisionView() {
+  const g0 = state.gateway ?? {};
   const name = h('input', { id: 'device-name', required: true, maxlength: 32, placeholder: 'e.g. Heltec by the well' });
+  const address = h('input', { id: 'device-gateway-address', maxlength: 64, value: g0.udpPort ? `${location.hostname}:${g0.udpPort}` : '', 'aria-describedby': 'device-gateway-address-help' });
+  const ssid = h('input', { id: 'device-wifi-ssid', maxlength: 32, autocomplete: 'off' });
+  const password = h('input', { id: 'device-wifi-password', type: 'password', maxlength: 64, autocomplete: 'new-password' });
+  const restore = h('input', { id: 'device-restore', type: 'checkbox' });
+  const phrase = h('textarea', { id: 'device-restore-phrase', rows: 2, autocomplete: 'off', spellcheck: 'false', disabled: true });
+  restore.addEventListener('change', () => { phrase.disabled = !restore.checked; phrase.required = restore.checked; });
   const out = h('section', { 'aria-label': 'Device bundle', 'aria-live': 'polite' });
   setView('New device',
-    h('p', {}, 'Make an identity and settings bundle for a new board, here in this browser. Scan the QR code with the device\'s setup screen or save the file for the flasher.'),
+    h('p', {}, 'Make the settings bundle for a board, here in this browser: its identity, radio settings, channel and where this gateway listens. Save the file and send it to the board over its USB serial port with meshmsg provision.'),
     h('form', { class: 'card', onsubmit: async e => {
       e.preventDefault();
       try {
         const node = await bootNode();
         const g = state.gateway;
-        const r = node.provisionBundle({ name: name.value.trim(), region: g.region, preset: g.preset, channel: g.channelInvite ?? g.channel, gatewayNode: g.node, udpPort: g.udpPort });
-        const bundle = JSON.parse(r.json);
-        const file = URL.createObjectURL(new Blob([JSON.stringify(bundle, null, 2)], { type: 'application/json' }));
-        const label = bundle.name || name.value.trim();
-        out.replaceChildren(h('div', { class: 'card' },
-          h('h2', {}, `Bundle for ${label}`),
-          h('p', { class: 'bad', role: 'note' }, 'This bundle holds the device\'s secret key (its backup code). Anyone who scans it can be this device. It was made in this browser; the gateway never saw it.'),
-          qrSvg(r.qrText, `QR code of the device bundle for ${label}`, 'bundle-qr'),
-          h('dl', {}, h('dt', {}, 'Node id'), h('dd', { class: 'code' }, bundle.node ?? '—'), h('dt', {}, 'Radio'), h('dd', {}, `${bundle.region}, ${bundle.preset}`),
-            h('dt', {}, 'Gateway'), h('dd', { class: 'code' }, `${bundle.gateway} (UDP ${bundle.udpPort})`)),
-          h('details', {}, h('summary', {}, 'Bundle as JSON'), h('pre', { class: 'code', id: 'bundle-json' }, JSON.stringify(bundle, null, 2))),
-          h('a', { class: 'button', href: file, download: `${label}.meshmsg.json` }, 'Download bundle')));
+        const r = node.provisionBundle({ name: name.value.trim(), region: g.region, preset: g.preset, channel: g.channelInvite ?? g.channel, gatewayNode: g.node,
+          gatewayAddress: address.value.trim(), wifiSsid: ssid.value, wifiPassword: password.value, restorePhrase: restore.checked ? phrase.value : undefined });
+        const b = r.summary;
+        const fileName = `${b.name}.mmb`;
+        const file = URL.createObjectURL(new Blob([r.frame], { type: 'application/octet-stream' }));
+        out.replaceChildren(h('div', { class: 'card', id: 'device-bundle' },
+          h('h2', {}, `Bundle for ${b.name}`),
+          h('p', { class: 'bad', role: 'note' }, 'This bundle holds the board\'s secret key (its recovery phrase). Anyone who has the file can be this board. It was made in this browser; the gateway never saw it.'),
+          h('p', { id: 'device-bundle-start' }, b.restore
+            ? 'The board restores this identity\'s chain from its neighbours and signs nothing until that ends: it never signs a sequence again.'
+            : 'The board starts a new chain for a new identity.'),
+          h('dl', {}, h('dt', {}, 'Node id'), h('dd', { class: 'code', id: 'device-bundle-node' }, b.node), h('dt', {}, 'Radio'), h('dd', {}, `${b.region}, ${b.preset}`),
+            h('dt', {}, 'Gateway'), h('dd', { class: 'code' }, b.gatewayAddress ? `${b.gateway} at ${b.gatewayAddress}` : b.gateway),
+            h('dt', {}, 'Wi-Fi'), h('dd', {}, b.wifi ? 'yes' : 'none')),
+          h('a', { class: 'button', id: 'device-bundle-download', href: file, download: fileName }, `Download ${fileName} (${b.bytes} bytes)`),
+          h('p', {}, 'Then, with the board on USB: ', h('code', {}, `meshmsg provision --port /dev/ttyUSB0 ${fileName}`), ' (the board answers with what it stored).'),
+          b.restore ? null : h('details', {}, h('summary', {}, 'Recovery phrase (to restore this board after a wipe)'), h('p', { class: 'code', id: 'device-bundle-phrase' }, r.recoveryPhrase)),
+          h('h3', {}, 'Its contact card'),
+          qrSvg(b.card, `QR code of the contact card of ${b.name}`, 'device-card-qr')));
       } catch (err) { out.replaceChildren(errorCard(err)); }
-    } }, h('label', { for: 'device-name' }, 'Device name'), h('div', { class: 'row' }, name, h('button', { type: 'submit' }, 'Make bundle'))),
+    } },
+    h('label', { for: 'device-name' }, 'Device name'), name,
+    h('label', { for: 'device-gateway-address' }, 'Gateway address the board reaches over Wi-Fi (host:port)'), address,
+    h('p', { id: 'device-gateway-address-help', class: 'muted' }, 'Leave empty for a radio-only board.'),
+    h('details', {}, h('summary', {}, 'Wi-Fi'),
+      h('label', { for: 'device-wifi-ssid' }, 'Network name'), ssid, h('label', { for: 'device-wifi-password' }, 'Password'), password),
+    h('div', { class: 'row' }, restore, h('label', { for: 'device-restore' }, 'Restore an identity on a wiped board')),
+    h('label', { for: 'device-restore-phrase' }, 'Its recovery phrase (24 words)'), phrase,
+    h('button', { type: 'submit' }, 'Make bundle')),
     out);
   state.view = null;
 }

@@ -193,10 +193,15 @@ class MeshNode {
     return answer(call(() => this.#x.ChannelPosts(String(channel))));
   }
 
-  /** A bundle for a new device, its identity made here: { json, qrText, backupCode }. */
-  provisionBundle({ name, region, preset, channel, gatewayNode, udpPort }) {
-    const options = JSON.stringify({ name, region, preset, channel, gatewayNode, udpPort });
-    return answer(call(() => this.#x.ProvisionBundle(options, randomBytes(32))));
+  /**
+   * A board's provisioning bundle, its identity made here (or restored from restorePhrase, with the restore flag):
+   * { frame: Uint8Array (the request frame a board stores; `meshmsg provision --port … file.mmb` sends it),
+   *   summary: { name, node, card, region, preset, gateway, gatewayAddress, wifi, restore, bytes }, recoveryPhrase }.
+   */
+  provisionBundle({ name, region, preset, channel, gatewayNode, gatewayAddress, wifiSsid, wifiPassword, restorePhrase }) {
+    const options = JSON.stringify({ name, region, preset, channel, gatewayNode, gatewayAddress, wifiSsid, wifiPassword, restorePhrase });
+    const r = answer(call(() => this.#x.ProvisionBundle(options, randomBytes(32))));
+    return { frame: Uint8Array.from(atob(r.frame), c => c.charCodeAt(0)), summary: JSON.parse(r.summary), recoveryPhrase: r.recoveryPhrase };
   }
 
   /**
