@@ -1,13 +1,13 @@
-using System.Collections;
 using MeshMessenger.Firmware.Airtime;
 using MeshMessenger.Firmware.Platform;
+using MeshMessenger.Firmware.Queue;
+using MeshMessenger.Firmware.Retransmission;
 using MeshMessenger.Firmware.Routing;
 using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Node;
 using MeshMessenger.Protocol.Platform;
-using MeshMessenger.Protocol.Receipts;
 using MeshMessenger.Protocol.Sync;
 using MeshMessenger.Radio.LoRa;
 
@@ -19,32 +19,28 @@ namespace MeshMessenger.Firmware;
 /// ends, and <see cref="Tick"/> at <see cref="NextWakeupMs"/> (or any time). In between the app receives,
 /// drops duplicates, routes through its <see cref="RoutingPolicy"/>, delivers to the protocol node
 /// (verify, store, open, receipts, sync), listens before talking, and keeps within the regional duty cycle.
-/// A board, the emulator and the gateway drive these same sources.
+/// A board, the emulator and the gateway drive these same sources. The app wires the radio, the node and the policy;
+/// its parts keep the rest: the radio queue and its bounds (<see cref="TransmitQueue"/>), the hour's airtime and its
+/// shares (<see cref="AirtimeBudget"/>), own frames awaiting an acknowledgement and their retransmissions
+/// (<see cref="AwaitedFrames"/>), and the delivery receipts that may go once more (<see cref="LostReceipts"/>).
 /// </summary>
 public sealed class DeviceApp
 {
     private readonly IRadioPort _radio;
     private readonly IClock _clock;
     private readonly LoRaModulation _modulation;
-    private readonly Region _region;
     private readonly RoutingContext _context;
     private readonly DuplicateFilter _duplicates;
     private readonly RollingWindow _channelUse = new RollingWindow(6, 10000);
-    private readonly RollingWindow _txUse = new RollingWindow(60, 60000);
-    private readonly RollingWindow _answerUse = new RollingWindow(60, 60000); // the part of _txUse that answered neighbours' questions
-    private readonly RollingWindow _relayUse = new RollingWindow(60, 60000); // the part of _txUse that relayed others' frames
-    private readonly ArrayList _queue = new ArrayList();
-    private readonly ArrayList _awaiting = new ArrayList();
-    private readonly ArrayList _held = new ArrayList();
-    private readonly ArrayList _watched = new ArrayList();
-    private readonly ArrayList _sentReceipts = new ArrayList(); // SentReceipt, the newest last
+    private readonly AirtimeBudget _airtime;
+    private readonly TransmitQueue _queue;
+    private readonly AwaitedFrames _awaited;
+    private readonly LostReceipts _lostReceipts;
     private PacketInfo? _answering; // the direct message for us being taken in, while its delivery receipt is drained
     private QueuedFrame? _onAir;
     private long _restoreDeadlineMs = -1;
     private long _restoreRoundMs = -1;
     private long _pullAtMs;
-    private long _dutyHoldUntilMs;
-    private readonly int _queueCapacity;
 
     /// <summary>
     /// Frames the radio queue holds at most, whatever the policy (about 12 KB of 255-byte LoRa frames, within an
@@ -125,10 +121,12 @@ public sealed class DeviceApp
         _radio = radio;
         _clock = clock;
         _modulation = modulation;
-        _region = region;
+        _airtime = new AirtimeBudget(region);
         _context = new RoutingContext(node.Hint, modulation, random);
         Policy = useLearnedRoutes ? new LearnedRoutePolicy(_context) : (RoutingPolicy)new ManagedFloodingPolicy(_context);
-        _queueCapacity = Policy.QueueCapacity < MaxQueueLength ? Policy.QueueCapacity : MaxQueueLength;
+        _queue = new TransmitQueue(Policy, Counters);
+        _awaited = new AwaitedFrames(node, Policy, _queue, Counters);
+        _lostReceipts = new LostReceipts(node);
         _duplicates = new DuplicateFilter(Policy.DuplicateCapacity);
         if (node.OwnChain.Restoring)
         {
@@ -149,19 +147,19 @@ public sealed class DeviceApp
     public DeviceCounters Counters { get; } = new DeviceCounters();
 
     /// <summary>Own frames waiting for an acknowledgement (at most <see cref="MaxAwaitingAcks"/>).</summary>
-    public int AwaitingAcks => _awaiting.Count;
+    public int AwaitingAcks => _awaited.Count;
 
     /// <summary>Frames waiting for the radio.</summary>
     public int QueueLength => _queue.Count;
 
     /// <summary>Own frames held back until the radio queue has room (at most <see cref="MaxHeldFrames"/>).</summary>
-    public int HeldFrames => _held.Count;
+    public int HeldFrames => _queue.HeldCount;
 
     /// <summary>Channel utilisation over the last minute, 0..1 (Meshtastic's ChUtil).</summary>
     public double ChannelUtilisation => _channelUse.Utilisation(_clock.MonotonicMilliseconds);
 
     /// <summary>Own transmit time over the last hour, 0..1 (Meshtastic's AirUtilTX).</summary>
-    public double TxUtilisation => _txUse.Utilisation(_clock.MonotonicMilliseconds);
+    public double TxUtilisation => _airtime.TxUtilisation(_clock.MonotonicMilliseconds);
 
     /// <summary>When <see cref="Tick"/> next has work; <see cref="long.MaxValue"/> if none.</summary>
     public long NextWakeupMs
@@ -171,20 +169,8 @@ public sealed class DeviceApp
             long next = _restoreDeadlineMs >= 0 ? _restoreDeadlineMs : long.MaxValue;
             next = _restoreRoundMs >= 0 && _restoreRoundMs < next ? _restoreRoundMs : next;
             bool radioFree = _onAir == null && !_radio.IsTransmitting; // else OnTransmitDone runs the queue
-            for (int i = 0; radioFree && i < _queue.Count; i++)
-            {
-                var q = (QueuedFrame)_queue[i]!;
-                long due = q.NotBeforeMs > _dutyHoldUntilMs ? q.NotBeforeMs : _dutyHoldUntilMs;
-                next = due < next ? due : next;
-            }
-
-            for (int i = 0; i < _awaiting.Count; i++)
-            {
-                var a = (QueuedFrame)_awaiting[i]!;
-                next = a.AckDeadlineMs < next ? a.AckDeadlineMs : next;
-            }
-
-            return next;
+            next = radioFree ? _queue.EarliestDueMs(next, _airtime.HoldUntilMs) : next;
+            return _awaited.EarliestDeadlineMs(next);
         }
     }
 
@@ -235,8 +221,8 @@ public sealed class DeviceApp
         PacketInfo p = info!;
         if (p.IsTraffic && p.Author == Node.Id && p.Author != 0)
         {
-            OnOwnEcho(p, now);
-            ExtendAckDeadlines(airtime, -1);
+            _awaited.OnOwnEcho(p, now);
+            _awaited.ExtendAckDeadlines(airtime, -1);
             Node.Receive(bytes, 0, bytes.Length);
             return;
         }
@@ -245,14 +231,14 @@ public sealed class DeviceApp
 
         // While a frame was being received no implicit ACK could be heard: every wait grows by its airtime
         // (ReliableRouter::shouldFilterReceived, ReliableRouter.cpp:69-76 at meshtastic/firmware 77540685).
-        ExtendAckDeadlines(airtime, -1);
+        _awaited.ExtendAckDeadlines(airtime, -1);
 
         // A neighbour's sync frame (hop start 0) is never a relayed copy: the same question asked again is answered again.
         int heard = p.IsTraffic || p.Frame.HopStart > 0 ? _duplicates.Hear(p.Key) : 0;
         if (heard > 0)
         {
             Counters.Duplicates++;
-            QueuedFrame? queued = FindQueuedRelay(p.Key);
+            QueuedFrame? queued = _queue.FindQueuedRelay(p.Key);
             if (Policy.SendsLostReceiptAgain && SendReceiptAgain(p, now - airtime, now))
             {
                 return;
@@ -324,7 +310,7 @@ public sealed class DeviceApp
 
             if (forMe)
             {
-                StopDelivered(now);
+                _awaited.StopDelivered(now);
             }
 
             DrainNode();
@@ -348,7 +334,7 @@ public sealed class DeviceApp
             sent.SentAtMs = now;
             if (!Policy.FollowsMeshtasticFirmware)
             {
-                StartAwaiting(sent, now);
+                _awaited.StartAwaiting(sent, now);
             }
         }
         else if (sent != null && sent.ChecksHop)
@@ -356,25 +342,24 @@ public sealed class DeviceApp
             // An own receipt, flooded or sent to a relay: a neighbour's repeat (the named relay's) is awaited, else it floods once more.
             sent.SentAtMs = now;
             sent.Attempt = Policy.MaxRetransmissions - 1;
-            StartAwaiting(sent, now);
+            _awaited.StartAwaiting(sent, now);
         }
 
         if (sent != null && !sent.IsRelay && sent.IsDirect && sent.Frame.HopLimit > 0)
         {
-            Watch(sent, now);
+            _awaited.Watch(sent, now);
         }
 
-        for (int i = 0; sent != null && i < _sentReceipts.Count; i++)
+        if (sent != null)
         {
-            var r = (SentReceipt)_sentReceipts[i]!;
-            r.LeftAtMs = r.Receipt == sent && r.LeftAtMs < 0 ? now : r.LeftAtMs; // its first copy only
+            _lostReceipts.OnTransmitted(sent, now);
         }
 
         // Never transmit straight after an operation: every frame waits a fresh contention delay first
         // (RadioLibInterface.cpp:363-369 and the setTransmitDelay call on ISR_TX, :408-420).
         for (int i = 0; Policy.FollowsMeshtasticFirmware && i < _queue.Count; i++)
         {
-            var q = (QueuedFrame)_queue[i]!;
+            QueuedFrame q = _queue[i];
             long fresh = now + ContentionDelayMs(q, now);
             q.NotBeforeMs = q.NotBeforeMs < fresh ? fresh : q.NotBeforeMs;
         }
@@ -422,31 +407,20 @@ public sealed class DeviceApp
             }
         }
 
-        CheckAcknowledgements(now);
+        _awaited.CheckAcknowledgements(now);
         FeedQueue(now);
         if (_onAir != null || _radio.IsTransmitting)
         {
             return;
         }
 
-        if (now < _dutyHoldUntilMs)
+        if (now < _airtime.HoldUntilMs)
         {
-            DropDueRelays(now);
+            _queue.DropDueRelays(now);
             return;
         }
 
-        // Meshtastic: the queue is in its order (priority, then relays before own frames) and the first frame whose
-        // contention delay has passed goes. Otherwise the earliest due frame goes.
-        QueuedFrame? next = null;
-        for (int i = 0; i < _queue.Count && (next == null || !Policy.FollowsMeshtasticFirmware); i++)
-        {
-            var q = (QueuedFrame)_queue[i]!;
-            if (q.NotBeforeMs <= now && (next == null || q.NotBeforeMs < next.NotBeforeMs))
-            {
-                next = q;
-            }
-        }
-
+        QueuedFrame? next = _queue.NextDue(now);
         if (next == null)
         {
             return;
@@ -465,22 +439,21 @@ public sealed class DeviceApp
         int airtime = TimeOnAir.Milliseconds(_modulation, bytes.Length);
         // Frames for others within their shares: answers (docs/protocol.md §8.6), relays and answers together (§8.7). Past
         // a share every queued frame of that kind is dropped (askers ask again), and the rest of the allowance stays the owner's.
-        bool othersSpent = (next.IsRelay || next.IsAnswer) && _relayUse.BusyMs(now) + _answerUse.BusyMs(now) + airtime > ShareOfAllowanceMs(OthersSharePercent);
-        if (othersSpent || (next.IsAnswer && _answerUse.BusyMs(now) + airtime > ShareOfAllowanceMs(AnswerSharePercent)))
+        bool othersSpent = _airtime.OthersSpent(next, airtime, now);
+        if (othersSpent || _airtime.AnswersSpent(next, airtime, now))
         {
-            DropForOthers(othersSpent);
+            _queue.DropForOthers(othersSpent);
             FeedQueue(now);
             return;
         }
 
-        if (_region.DutyCyclePercent < 100 && _txUse.BusyMs(now) + airtime > _txUse.WindowMs * _region.DutyCyclePercent / 100)
+        if (_airtime.OverDutyCycle(airtime, now))
         {
             // Over the regional limit (ETSI EN 300 220 via Meshtastic's AirTime.cpp): relays are dropped,
-            // own frames wait until the oldest bucket of the hour leaves the window. One hold for the whole
-            // queue keeps the device from rescanning every frame on every wake-up.
-            _dutyHoldUntilMs = ((now / _txUse.BucketMs) + 1) * _txUse.BucketMs;
+            // own frames wait until the oldest bucket of the hour leaves the window.
+            _airtime.HoldForDutyCycle(now);
             Counters.DutyCycleDeferrals++;
-            DropDueRelays(now);
+            _queue.DropDueRelays(now);
             return;
         }
 
@@ -493,17 +466,7 @@ public sealed class DeviceApp
         _queue.Remove(next);
         _onAir = next;
         next.AirtimeMs = airtime;
-        _txUse.Add(now, airtime);
-        if (next.IsAnswer)
-        {
-            _answerUse.Add(now, airtime);
-        }
-
-        if (next.IsRelay)
-        {
-            _relayUse.Add(now, airtime);
-        }
-
+        _airtime.Add(next, now, airtime);
         _channelUse.Add(now, airtime);
         Counters.TxFrames++;
         Counters.TxAirtimeMs += airtime;
@@ -570,99 +533,48 @@ public sealed class DeviceApp
                 && p.DestinationHint == NodeId.HintOf(_answering.Author))
             {
                 // Drained while a DM for us is taken in: its delivery receipt (a read receipt is sent only on MarkRead).
-                RememberReceipt(new SentReceipt(_answering.Key, _answering.Frame.NextHop != 0, own));
+                _lostReceipts.RememberReceipt(new SentReceipt(_answering.Key, _answering.Frame.NextHop != 0, own));
             }
 
-            if (_held.Count >= MaxHeldFrames)
-            {
-                // The oldest answer goes first: a flood of questions must not push out the owner's own frames.
-                _held.RemoveAt(OldestAnswer(_held));
-                Counters.QueueDrops++;
-            }
-
-            _held.Add(own);
+            _queue.Hold(own);
         }
 
         FeedQueue(now);
     }
 
-    private void RememberReceipt(SentReceipt receipt)
-    {
-        if (_sentReceipts.Count >= MaxRememberedReceipts)
-        {
-            _sentReceipts.RemoveAt(0);
-        }
-
-        _sentReceipts.Add(receipt);
-    }
-
     /// <summary>
-    /// A copy of a direct message we answered, heard again: if it says our delivery receipt was lost, the same signed
-    /// receipt goes once more, flooded and unchecked (<see cref="RoutingPolicy.SendsLostReceiptAgain"/>). It does if it
-    /// began (<paramref name="beganAtMs"/>) after the receipt left, so the author sent it without having the receipt (a
-    /// retransmission that crossed the receipt on air says nothing), and if it is the author's own transmission (hop
-    /// limit untouched, the author's relay byte) or a flooded copy of a message that came directed (the author's late
-    /// flood, docs/emulator.md §3.2; a directed route makes no flooded copies otherwise). The relays that carried the
-    /// first copy hold its key and drop this one. Returns true if it was sent again.
+    /// A copy of a direct message we answered, heard again: the remembered delivery receipt goes once more if the copy
+    /// says it was lost (<see cref="LostReceipts.ReceiptToSendAgain"/>). Returns true if it was sent again.
     /// </summary>
     private bool SendReceiptAgain(PacketInfo p, long beganAtMs, long now)
     {
-        if (p.Frame.Type != FrameType.Entry || !p.IsDirect || p.DestinationHint != Node.Hint || p.IsReceipt)
+        QueuedFrame? again = _lostReceipts.ReceiptToSendAgain(p, beganAtMs, now);
+        if (again == null)
         {
             return false;
         }
 
-        bool byAuthor = p.Frame.HopStart > 0 && p.Frame.HopLimit == p.Frame.HopStart && p.Frame.Relay == NodeId.HintOf(p.Author);
-        for (int i = _sentReceipts.Count - 1; i >= 0; i--)
-        {
-            var r = (SentReceipt)_sentReceipts[i]!;
-            if (r.MessageKey != p.Key)
-            {
-                continue;
-            }
-
-            if (r.SentAgain || r.LeftAtMs < 0 || beganAtMs < r.LeftAtMs || !(byAuthor || (r.MessageCameDirected && p.Frame.NextHop == 0)))
-            {
-                return false;
-            }
-
-            r.SentAgain = true;
-            QueuedFrame first = r.Receipt;
-            var again = new QueuedFrame(first.Frame.Readdressed(first.Frame.HopLimit, 0, Node.Hint), first.Key, false, true, first.DestinationHint, now);
-            again.Sequence = first.Sequence;
-            again.AirtimeMs = first.AirtimeMs;
-            if (_held.Count >= MaxHeldFrames)
-            {
-                _held.RemoveAt(OldestAnswer(_held));
-                Counters.QueueDrops++;
-            }
-
-            _held.Add(again);
-            Counters.ReceiptsSentAgain++;
-            FeedQueue(now);
-            return true;
-        }
-
-        return false;
+        _queue.Hold(again);
+        Counters.ReceiptsSentAgain++;
+        FeedQueue(now);
+        return true;
     }
 
     /// <summary>Hands held own frames to the radio queue while it has room.</summary>
     private void FeedQueue(long now)
     {
-        while (_held.Count > 0 && _queue.Count < _queueCapacity)
+        for (QueuedFrame? own = _queue.TakeHeld(); own != null; own = _queue.TakeHeld())
         {
-            var own = (QueuedFrame)_held[0]!;
-            _held.RemoveAt(0);
             long origin = now + Policy.OriginDelayMs(now);
             own.NotBeforeMs = own.NotBeforeMs > origin ? own.NotBeforeMs : origin; // a paced restore ask keeps its later time
 
             // ReliableRouter::send (ReliableRouter.cpp:17-37): the retransmission timer starts when the frame is handed
             // to the radio queue, and every other wait grows by this frame's airtime.
-            ExtendAckDeadlines(own.AirtimeMs, own.Key);
-            Enqueue(own);
+            _awaited.ExtendAckDeadlines(own.AirtimeMs, own.Key);
+            _queue.Enqueue(own);
             if (Policy.FollowsMeshtasticFirmware && own.Frame.WantAck && own.Frame.HopLimit > 0)
             {
-                StartAwaiting(own, now);
+                _awaited.StartAwaiting(own, now);
             }
         }
     }
@@ -686,7 +598,7 @@ public sealed class DeviceApp
         var relay = new QueuedFrame(relayed, p.Key, true, p.IsDirect, p.DestinationHint, now + delay);
         relay.Heard = p;
         relay.HeardSnrDb = snrDb;
-        if (Enqueue(relay))
+        if (_queue.Enqueue(relay))
         {
             Counters.RelaysQueued++;
         }
@@ -700,384 +612,5 @@ public sealed class DeviceApp
     {
         int delay = q.IsRelay && q.Heard != null ? Policy.RelayDelayMs(q.Heard, q.HeardSnrDb, now) : Policy.OriginDelayMs(now);
         return delay < 0 ? Policy.OriginDelayMs(now) : delay;
-    }
-
-    private void StartAwaiting(QueuedFrame frame, long now)
-    {
-        frame.AckDeadlineMs = now + Policy.AckTimeoutMs(frame.AirtimeMs, now);
-        if (_awaiting.Count >= MaxAwaitingAcks)
-        {
-            _awaiting.RemoveAt(0);
-            Counters.AckWaitDrops++;
-        }
-
-        _awaiting.Add(frame);
-    }
-
-    private void ExtendAckDeadlines(int airtimeMs, long exceptKey)
-    {
-        for (int i = 0; Policy.FollowsMeshtasticFirmware && i < _awaiting.Count; i++)
-        {
-            var a = (QueuedFrame)_awaiting[i]!;
-            a.AckDeadlineMs += a.Key == exceptKey ? 0 : airtimeMs;
-        }
-    }
-
-    /// <summary>Adds a frame within the policy's queue capacity; false if the frame itself was refused.</summary>
-    private bool Enqueue(QueuedFrame frame)
-    {
-        if (!Policy.FollowsMeshtasticFirmware)
-        {
-            return EnqueueRelaysFirstDropped(frame);
-        }
-
-        if (_queue.Count >= _queueCapacity)
-        {
-            // Full: the last frame (lowest priority, own before relays) makes room only for a strictly higher priority.
-            Counters.QueueDrops++;
-            if (((QueuedFrame)_queue[_queue.Count - 1]!).Priority >= frame.Priority)
-            {
-                return false;
-            }
-
-            _queue.RemoveAt(_queue.Count - 1);
-        }
-
-        // std::upper_bound: after every frame that does not go after it, so equal frames keep their arrival order.
-        int at = _queue.Count;
-        for (int i = 0; i < _queue.Count && at == _queue.Count; i++)
-        {
-            at = frame.GoesBefore((QueuedFrame)_queue[i]!) ? i : at;
-        }
-
-        _queue.Insert(at, frame);
-        return true;
-    }
-
-    /// <summary>Our own rule: when full, the oldest relay is dropped before an own frame; arrival order.</summary>
-    private bool EnqueueRelaysFirstDropped(QueuedFrame frame)
-    {
-        if (_queue.Count >= _queueCapacity)
-        {
-            int victim = -1;
-            for (int i = 0; i < _queue.Count && victim < 0; i++)
-            {
-                victim = ((QueuedFrame)_queue[i]!).IsRelay ? i : -1;
-            }
-
-            if (victim < 0 && frame.IsRelay)
-            {
-                Counters.QueueDrops++;
-                return false;
-            }
-
-            _queue.RemoveAt(victim < 0 ? 0 : victim);
-            Counters.QueueDrops++;
-        }
-
-        _queue.Add(frame);
-        return true;
-    }
-
-    // Airtime in the window that is the given share of the hour's allowance (the regional duty cycle, else the whole hour).
-    private long ShareOfAllowanceMs(int percent)
-    {
-        int duty = _region.DutyCyclePercent < 100 ? _region.DutyCyclePercent : 100;
-        return _txUse.WindowMs * duty / 100 * percent / 100;
-    }
-
-    // The index of the oldest answer in a list of queued frames, else 0 (the oldest frame).
-    private static int OldestAnswer(ArrayList frames)
-    {
-        for (int i = 0; i < frames.Count; i++)
-        {
-            if (((QueuedFrame)frames[i]!).IsAnswer)
-            {
-                return i;
-            }
-        }
-
-        return 0;
-    }
-
-    // Frames for others leave the queue, their share spent: answers, and relays too if relaysToo; the owner's frames keep the rest.
-    private void DropForOthers(bool relaysToo)
-    {
-        for (int i = _queue.Count - 1; i >= 0; i--)
-        {
-            var q = (QueuedFrame)_queue[i]!;
-            if (q.IsAnswer)
-            {
-                _queue.RemoveAt(i);
-                Counters.SyncAnswersDropped++;
-            }
-            else if (relaysToo && q.IsRelay)
-            {
-                _queue.RemoveAt(i);
-                Counters.RelayShareDrops++;
-            }
-        }
-    }
-
-    private void DropDueRelays(long now)
-    {
-        for (int i = _queue.Count - 1; i >= 0; i--)
-        {
-            var q = (QueuedFrame)_queue[i]!;
-            if (q.IsRelay && q.NotBeforeMs <= now)
-            {
-                _queue.RemoveAt(i);
-                Counters.DutyCycleDrops++;
-            }
-        }
-    }
-
-    /// <summary>
-    /// A neighbour repeated one of our frames: the implicit ACK, and for learned routes the proof that this neighbour
-    /// hears us. Only a frame still awaited (or, for the proof alone, an own direct frame still watched) counts, and only a copy that is what we sent but for the fields a relay
-    /// rewrites (hop limit, next hop, relay byte): a frame carrying our packet header with another body, which anyone
-    /// can forge before any signature check, proves nothing and ends nothing. A replay of the real frame with a chosen
-    /// relay byte still counts: the payload is signed, the relay byte is not (docs/emulator.md §3.2).
-    /// </summary>
-    private void OnOwnEcho(PacketInfo p, long now)
-    {
-        for (int i = 0; i < _awaiting.Count; i++)
-        {
-            var a = (QueuedFrame)_awaiting[i]!;
-            if (a.Key != p.Key || !IsRepeatOf(p.Frame, a.Frame))
-            {
-                continue;
-            }
-
-            if (a.AwaitingReceipt)
-            {
-                Policy.OnEcho(p, p.Frame.Relay, 0, now); // a further hop heard repeating it: that neighbour hears us
-                return;
-            }
-
-            _awaiting.RemoveAt(i);
-            Counters.EchoAcks++;
-            if (Policy.FollowsMeshtasticFirmware)
-            {
-                RemoveQueuedRetransmission(p.Key);
-            }
-
-            Policy.OnEcho(p, p.Frame.Relay, now - a.SentAtMs, now);
-            AwaitReceipt(a, now);
-            return;
-        }
-
-        CancelRetransmissionOnLateEcho(p);
-
-        for (int i = _watched.Count - 1; i >= 0 && !Policy.FollowsMeshtasticFirmware; i--)
-        {
-            var w = (QueuedFrame)_watched[i]!;
-            if (w.AckDeadlineMs < now)
-            {
-                _watched.RemoveAt(i);
-            }
-            else if (w.Key == p.Key && IsRepeatOf(p.Frame, w.Frame))
-            {
-                Policy.OnEcho(p, p.Frame.Relay, -1, now); // a frame sent lately, repeated: that neighbour hears us (no delay sample)
-                return;
-            }
-        }
-
-        if (p.IsDirect && Policy.FollowsMeshtasticFirmware)
-        {
-            // The reference records who repeated any of its packets by header alone, awaited or not (its relayer
-            // record feeds next-hop learning, NextHopRouter.cpp:406-427): kept so the yardstick stays the firmware's.
-            Policy.OnEcho(p, p.Frame.Relay, 0, now);
-        }
-    }
-
-    /// <summary>
-    /// A true repeat of an own frame heard after its wait ended, while the retransmission is still queued: the neighbour
-    /// took the earlier copy, so the retransmission would only repeat it to nodes that have it. The reference ends a
-    /// pending retransmission on any implicit ACK (NextHopRouter::stopRetransmission, NextHopRouter.cpp:330-343); here
-    /// the retransmission waits in the queue after the deadline, for up to tens of seconds under load. A late flood
-    /// (no delivery receipt in time) stays: a repeat proves a hop, not the delivery.
-    /// </summary>
-    private void CancelRetransmissionOnLateEcho(PacketInfo p)
-    {
-        for (int i = _queue.Count - 1; i >= 0 && !Policy.FollowsMeshtasticFirmware; i--)
-        {
-            var q = (QueuedFrame)_queue[i]!;
-            if (!q.IsRelay && q.Attempt > 0 && !q.LateFlood && q.Key == p.Key && IsRepeatOf(p.Frame, q.Frame))
-            {
-                _queue.RemoveAt(i);
-                Counters.LateEchoCancels++;
-            }
-        }
-    }
-
-    /// <summary>Watches an own direct frame just sent for a neighbour's repeat, for one ack timeout.</summary>
-    private void Watch(QueuedFrame sent, long now)
-    {
-        var w = new QueuedFrame(sent.Frame, sent.Key, false, true, sent.DestinationHint, now);
-        w.AckDeadlineMs = now + Policy.AckTimeoutMs(sent.AirtimeMs, now);
-        if (_watched.Count >= MaxWatchedFrames)
-        {
-            _watched.RemoveAt(0);
-        }
-
-        _watched.Add(w);
-    }
-
-    /// <summary>A relayed copy of <paramref name="sent"/> (Frame.Relayed): everything but the hop limit, next hop and relay byte unchanged.</summary>
-    private static bool IsRepeatOf(Frame heard, Frame sent)
-    {
-        if (heard.Type != sent.Type || heard.HopStart != sent.HopStart || heard.WantAck != sent.WantAck || heard.LocalOnly != sent.LocalOnly
-            || heard.Payload.Length != sent.Payload.Length)
-        {
-            return false;
-        }
-
-        for (int i = 0; i < heard.Payload.Length; i++)
-        {
-            if (heard.Payload[i] != sent.Payload[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>
-    /// A neighbour repeated an own direct message: that proves the first hop only. If the policy says so, the message
-    /// keeps waiting, now for its delivery receipt, and is flooded once more if none comes in time.
-    /// </summary>
-    private void AwaitReceipt(QueuedFrame a, long now)
-    {
-        if (!a.IsDirect || !a.Frame.WantAck || a.Frame.Type != FrameType.Entry || a.Attempt >= Policy.MaxRetransmissions || IsDelivered(a))
-        {
-            return;
-        }
-
-        long wait = Policy.ReceiptTimeoutMs(a.DestinationHint, a.Frame.NextHop, a.AirtimeMs, now);
-        if (wait >= 0)
-        {
-            a.AwaitingReceipt = true;
-            a.AckDeadlineMs = a.SentAtMs + wait;
-            _awaiting.Add(a);
-        }
-    }
-
-    private void CheckAcknowledgements(long now)
-    {
-        for (int i = _awaiting.Count - 1; i >= 0; i--)
-        {
-            var a = (QueuedFrame)_awaiting[i]!;
-            if (a.AckDeadlineMs > now)
-            {
-                continue;
-            }
-
-            _awaiting.RemoveAt(i);
-            if (a.AwaitingReceipt)
-            {
-                // No receipt in time although the first hop took it: flood it once, as a last attempt.
-                QueuedFrame late = Retransmission(a, 0, Policy.MaxRetransmissions, now);
-                late.LateFlood = true;
-                Enqueue(late);
-                Counters.EndToEndRetries++;
-                continue;
-            }
-
-            if (a.Attempt >= Policy.MaxRetransmissions)
-            {
-                Policy.OnUnacknowledged(a.DestinationHint, a.Frame.NextHop, now);
-                Counters.Unacknowledged++;
-                continue;
-            }
-
-            byte nextHop = a.IsDirect ? Policy.OwnNextHop(a.DestinationHint, a.Attempt + 1, now) : (byte)0;
-            QueuedFrame again = Retransmission(a, nextHop, a.Attempt + 1, now);
-            Enqueue(again);
-            if (Policy.FollowsMeshtasticFirmware)
-            {
-                StartAwaiting(again, now); // NextHopRouter::setNextTx after each retransmission (NextHopRouter.cpp:467-469, 484-488)
-            }
-
-            Counters.Retransmissions++;
-        }
-    }
-
-    /// <summary>An own frame sent again to <paramref name="nextHop"/> (0 floods) after one origin wait, keeping what it carries.</summary>
-    private QueuedFrame Retransmission(QueuedFrame a, byte nextHop, int attempt, long now)
-    {
-        var again = new QueuedFrame(a.Frame.Readdressed(a.Frame.HopStart, nextHop, Node.Hint), a.Key, false, a.IsDirect, a.DestinationHint, now + Policy.OriginDelayMs(now));
-        again.Attempt = attempt;
-        again.AirtimeMs = a.AirtimeMs;
-        again.SentAtMs = a.SentAtMs;
-        again.Sequence = a.Sequence;
-        again.EndsOnReceipt = a.EndsOnReceipt;
-        return again;
-    }
-
-    /// <summary>
-    /// The recipient's delivery receipt is the end-to-end ACK: it ends the message's retransmissions, the waiting one and
-    /// a queued one (ReliableRouter::sniffReceived, ReliableRouter.cpp:149-154 at meshtastic/firmware 77540685, and
-    /// NextHopRouter::stopRetransmission, NextHopRouter.cpp:330-343). A recipient does not repeat what is addressed to it,
-    /// so without this a message sent straight to its recipient was always retransmitted. A first attempt that named the
-    /// recipient itself as the next hop reached it: the recipient hears us.
-    /// </summary>
-    private void StopDelivered(long now)
-    {
-        for (int i = _awaiting.Count - 1; i >= 0; i--)
-        {
-            var a = (QueuedFrame)_awaiting[i]!;
-            if (IsDelivered(a))
-            {
-                _awaiting.RemoveAt(i);
-                Counters.ReceiptAcks++;
-                if (a.Attempt == 0 && a.IsDirect && a.Frame.NextHop != 0 && a.Frame.NextHop == a.DestinationHint)
-                {
-                    Policy.OnReached(a.Frame.NextHop, now); // only the recipient was asked to take it, and it did
-                }
-            }
-        }
-
-        for (int i = _queue.Count - 1; i >= 0; i--)
-        {
-            var q = (QueuedFrame)_queue[i]!;
-            if (!q.IsRelay && q.Attempt > 0 && IsDelivered(q))
-            {
-                _queue.RemoveAt(i);
-            }
-        }
-    }
-
-    private bool IsDelivered(QueuedFrame own)
-    {
-        return own.EndsOnReceipt && Node.Tracker.StateOf(own.Sequence) >= MessageState.Delivered;
-    }
-
-    /// <summary>An implicit ACK also takes a queued retransmission off the queue (NextHopRouter::stopRetransmission, NextHopRouter.cpp:330-343).</summary>
-    private void RemoveQueuedRetransmission(long key)
-    {
-        for (int i = _queue.Count - 1; i >= 0; i--)
-        {
-            var q = (QueuedFrame)_queue[i]!;
-            if (!q.IsRelay && q.Key == key && q.Attempt > 0)
-            {
-                _queue.RemoveAt(i);
-            }
-        }
-    }
-
-    private QueuedFrame? FindQueuedRelay(long key)
-    {
-        for (int i = 0; i < _queue.Count; i++)
-        {
-            var q = (QueuedFrame)_queue[i]!;
-            if (q.IsRelay && q.Key == key)
-            {
-                return q;
-            }
-        }
-
-        return null;
     }
 }
