@@ -1,6 +1,7 @@
 using MeshMessenger.Device.Provisioning;
 using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Chain;
+using MeshMessenger.Protocol.Identity;
 
 namespace MeshMessenger.Device.Tests;
 
@@ -169,6 +170,57 @@ public sealed class DeviceProgramTests
         Assert.Equal(1u, program.App.Node.OwnChain.NextSequence);
         byte[] stored = new BundleStore(flash).Load()!;
         Assert.Equal(Payload("requestFrameHex"), stored);
+    }
+
+    [Fact]
+    public void A_restore_bundle_for_another_identity_keeps_its_flag_on_a_board_that_holds_a_chain()
+    {
+        var flash = new MemoryFlash();
+        var platform = new TestPlatform(flash);
+        var program = new DeviceProgram(platform, 20);
+        program.Start();
+
+        // Stripping the flag anywhere but for the chain the board holds would start a wiped identity as a new chain (a
+        // fork). The board runs another identity (B), with its head known.
+        var rootB = new byte[32];
+        rootB[0] = 0x42;
+        string phraseB = BackupCode.Create(NodeIdentity.FromRootSecret(rootB));
+        byte[] bundleB = new ProvisioningBundle(phraseB, "b", "EU_868", "LongFast", [], "", "", 0, "").Encode();
+        platform.MemorySerial.Send(ProvisioningFrame.Encode(ProvisioningFrame.RequestType, bundleB, 0, bundleB.Length));
+        Pump(program, platform);
+        platform.MemorySerial.TakeWritten();
+        Assert.False(program.App!.Node.OwnChain.Restoring);
+        Assert.NotEqual(Convert.ToUInt32(Vector.Text("nodeId"), 16), program.NodeId);
+
+        // A restore bundle for the vector identity (A): the board does not hold A's chain, so it must restore.
+        platform.MemorySerial.Send(Vector.Hex("restoreRequestFrameHex"));
+        Pump(program, platform);
+        ProvisioningReply reply = ReadReply(platform.MemorySerial.TakeWritten());
+        Assert.Equal((ProvisioningStatus.Ok, true), (reply.Status, reply.Restoring));
+        Assert.True(program.Bundle!.RestoreChain);
+        Assert.True(program.App!.Node.OwnChain.Restoring);
+    }
+
+    [Fact]
+    public void A_restore_bundle_sent_again_mid_restore_keeps_its_flag()
+    {
+        var flash = new MemoryFlash();
+        var platform = new TestPlatform(flash);
+        var program = new DeviceProgram(platform, 20);
+        program.Start();
+        platform.MemorySerial.Send(Vector.Hex("restoreRequestFrameHex"));
+        Pump(program, platform);
+        platform.MemorySerial.TakeWritten();
+        Assert.True(program.App!.Node.OwnChain.Restoring);
+
+        platform.MemorySerial.Send(Vector.Hex("restoreRequestFrameHex"));
+        Pump(program, platform);
+        ProvisioningReply reply = ReadReply(platform.MemorySerial.TakeWritten());
+        Assert.Equal((ProvisioningStatus.Ok, true), (reply.Status, reply.Restoring));
+        Assert.True(program.App!.Node.OwnChain.Restoring);
+        byte[] stored = new BundleStore(flash).Load()!;
+        Assert.Equal(BundleField.None, ProvisioningBundle.TryDecode(stored, 0, stored.Length, out ProvisioningBundle? onFlash));
+        Assert.True(onFlash!.RestoreChain);
     }
 
     // The bundle a vector's request frame carries.

@@ -118,6 +118,46 @@ public sealed class ResumeEntryTests
     }
 
     [Fact]
+    public void Two_resume_entries_naming_one_unheld_entry_by_different_hashes_are_evidence_and_the_second_is_refused()
+    {
+        NodeIdentity alice = Identities.Fixed(1);
+        Entry[] written = WrittenChain.Of(alice, 4);
+        Entry[] other = WrittenChain.Of(alice, 4, "another history");
+        var a = new ChainStore(new MemoryEntryStore());
+        var b = new ChainStore(new MemoryEntryStore());
+        foreach (Entry e in written)
+        {
+            a.Accept(e);
+        }
+
+        foreach (Entry e in other)
+        {
+            b.Accept(e);
+        }
+
+        var peer = new ChainStore(new MemoryEntryStore());
+        for (int i = 0; i <= 2; i++)
+        {
+            peer.Accept(written[i]);
+        }
+
+        // Two restores of hers, both linking to 3, which the peer does not hold: the same hash twice is no conflict.
+        Assert.Equal(ChainVerdict.Gap, peer.Accept(Resume(alice, 70, 3, a.HashOf(alice.Id, 3)!)));
+        Assert.Equal(ChainVerdict.Gap, peer.Accept(Resume(alice, 140, 3, a.HashOf(alice.Id, 3)!)));
+        Assert.Empty(peer.Forks);
+
+        // A third over the other history disagrees with both before any entry 3 arrives.
+        Assert.Equal(ChainVerdict.BrokenLink, peer.Accept(Resume(alice, 210, 3, b.HashOf(alice.Id, 3)!)));
+        Assert.Single(peer.Forks);
+        Assert.Null(peer.Store.Get(alice.Id, 210));
+
+        // The entry both held resume entries name fits them; the other one fits neither.
+        Assert.Equal(ChainVerdict.BrokenLink, peer.Accept(other[3]));
+        Assert.Equal(ChainVerdict.Accepted, peer.Accept(written[3]));
+        Assert.Equal(2, peer.Forks.Count);
+    }
+
+    [Fact]
     public void The_run_a_resume_entry_skips_is_not_a_hole_to_ask_for()
     {
         NodeIdentity alice = Identities.Fixed(1);

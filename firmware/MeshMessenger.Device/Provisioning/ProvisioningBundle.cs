@@ -145,6 +145,8 @@ public sealed class ProvisioningBundle
             data[at] = RestoreFlag;
         }
 
+        System.Array.Clear(identity, 0, identity.Length); // the phrase and the Wi-Fi password: one copy fewer on the heap
+        System.Array.Clear(password, 0, password.Length);
         return data;
     }
 

@@ -180,19 +180,24 @@ public sealed class UdpLink : BackgroundService
             _ = HandleAsync(datagram, stoppingToken);
         }
 
-        _downlink.Writer.TryComplete();
-        await Task.WhenAll(sender, sweeper).ConfigureAwait(false);
-
-        // Handlers already started still write to the store (a hand-over confirms what it delivered): a stop
-        // returns only once every one has ended, so nothing touches the database after the host says stopped.
-        for (int slot = 0; slot < MaxReceivesInFlight; slot++)
+        try
         {
-            await _inFlight.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            _downlink.Writer.TryComplete();
+            await Task.WhenAll(sender, sweeper).ConfigureAwait(false);
         }
+        finally
+        {
+            // Handlers already started still write to the store (a hand-over confirms what it delivered): a stop
+            // returns only once every one has ended, so nothing touches the database after the host says stopped,
+            // even when the sender or the sweep failed.
+            for (int slot = 0; slot < MaxReceivesInFlight; slot++)
+            {
+                await _inFlight.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
 
-        _inFlight.Release(MaxReceivesInFlight);
-
-        _socket.Dispose();
+            _inFlight.Release(MaxReceivesInFlight);
+            _socket.Dispose();
+        }
     }
 
     /// <summary>Sends a frame to the proven neighbour(s) that are node <paramref name="node"/>, within their downlink budget.</summary>

@@ -214,7 +214,7 @@ public static class ProvisionCommand
             {
                 console.MarkupLine("It is restoring this identity's chain from its neighbours: it signs nothing (no message, post or receipt) until the restore ends (docs/firmware.md, \"Restoring an identity\").");
             }
-            else if (expected.RestoreChain)
+            else if (expected.RestoreChain && matches)
             {
                 console.MarkupLine("It already holds this identity's chain, so it carries the chain on without restoring.");
             }

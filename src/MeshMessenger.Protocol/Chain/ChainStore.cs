@@ -19,8 +19,9 @@ public sealed class ChainStore
 
     /// <summary>
     /// Resume entries accepted before the entry they link to was held, kept until it arrives so that its hash is checked
-    /// then (oldest dropped first): a resume entry links over the run it skips, where the check against the entry one
-    /// above does not reach (docs/protocol.md §3.3).
+    /// then: a resume entry links over the run it skips, where the check against the entry one above does not reach
+    /// (docs/protocol.md §3.3). Best effort, as fork evidence is: in memory only (a restart forgets them) and the last 32
+    /// of every author together, so anyone's later resume entries push one out.
     /// </summary>
     public const int MaxUnresolvedResumes = 32;
 
@@ -204,16 +205,26 @@ public sealed class ChainStore
             return RecordFork(after.Entry, entry, ChainVerdict.BrokenLink);
         }
 
-        int resume = UnresolvedResumeFor(entry.Author, entry.Sequence);
-        if (resume >= 0)
+        // Every remembered resume entry that links here must name this entry's hash (all of them: an author can sign more).
+        for (int i = 0; i < _unresolvedResumes.Count; i++)
         {
-            var linking = (StoredEntry)_unresolvedResumes[resume]!;
-            if (!LinksTo(linking.Entry, hash))
+            var linking = (StoredEntry)_unresolvedResumes[i]!;
+            if (linking.Entry.Author == entry.Author && EntryCodec.LinkedSequence(linking.Entry) == entry.Sequence && !LinksTo(linking.Entry, hash))
             {
                 return RecordFork(linking.Entry, entry, ChainVerdict.BrokenLink);
             }
+        }
 
-            _unresolvedResumes.RemoveAt(resume); // resolved: the entry it links to is the one stored below
+        bool unresolved = before == null && entry.Sequence != 0 && EntryCodec.LinkedSequence(entry) != entry.Sequence - 1;
+        for (int i = 0; unresolved && i < _unresolvedResumes.Count; i++)
+        {
+            // Two resume entries naming one sequence with different hashes: both are the author's, and they disagree.
+            var other = (StoredEntry)_unresolvedResumes[i]!;
+            if (other.Entry.Author == entry.Author && EntryCodec.LinkedSequence(other.Entry) == EntryCodec.LinkedSequence(entry)
+                && !CryptoBytes.ConstantTimeEquals(other.Entry.Encoded, EntryCodec.FullLinkOffset(other.Entry), entry.Encoded, EntryCodec.FullLinkOffset(entry), EntryHash.Size))
+            {
+                return RecordFork(other.Entry, entry, ChainVerdict.BrokenLink);
+            }
         }
 
         uint low;
@@ -221,7 +232,8 @@ public sealed class ChainStore
         bool gap = entry.Sequence != 0 && before == null && _store.TryGetRange(entry.Author, out low, out high) && low < entry.Sequence;
         var stored = new StoredEntry(entry, hash);
         _store.Put(stored);
-        if (before == null && entry.Sequence != 0 && EntryCodec.LinkedSequence(entry) != entry.Sequence - 1)
+        ForgetResolvedResumes(entry.Author, entry.Sequence);
+        if (unresolved)
         {
             if (_unresolvedResumes.Count == MaxUnresolvedResumes)
             {
@@ -285,19 +297,17 @@ public sealed class ChainStore
         return full < 0 || CryptoBytes.ConstantTimeEquals(next.Encoded, full, previousHash, 0, EntryHash.Size);
     }
 
-    // Where in the unresolved list a resume entry of author linking to sequence is, or -1.
-    private int UnresolvedResumeFor(uint author, uint sequence)
+    // The entry at sequence is now held and every remembered resume entry linking to it matched: they are resolved.
+    private void ForgetResolvedResumes(uint author, uint sequence)
     {
-        for (int i = 0; i < _unresolvedResumes.Count; i++)
+        for (int i = _unresolvedResumes.Count - 1; i >= 0; i--)
         {
             var r = (StoredEntry)_unresolvedResumes[i]!;
             if (r.Entry.Author == author && EntryCodec.LinkedSequence(r.Entry) == sequence)
             {
-                return i;
+                _unresolvedResumes.RemoveAt(i);
             }
         }
-
-        return -1;
     }
 
     private ChainVerdict RecordFork(Entry held, Entry conflicting, ChainVerdict verdict)
