@@ -152,17 +152,11 @@ public sealed class DeviceProgramTests
     public void A_restore_bundle_sent_to_a_board_that_runs_the_identity_with_its_chain_boots_it_without_restoring()
     {
         var flash = new MemoryFlash();
-        var platform = new TestPlatform(flash);
-        var program = new DeviceProgram(platform, 20);
-        program.Start();
-        platform.MemorySerial.Send(Vector.Hex("requestFrameHex"));
-        Pump(program, platform);
-        platform.MemorySerial.TakeWritten();
+        (DeviceProgram program, TestPlatform platform) = Started(flash);
+        Provision(program, platform, Vector.Hex("requestFrameHex"));
         Assert.False(program.App!.Node.OwnChain.Restoring);
 
-        platform.MemorySerial.Send(Vector.Hex("restoreRequestFrameHex"));
-        Pump(program, platform);
-        ProvisioningReply reply = ReadReply(platform.MemorySerial.TakeWritten());
+        ProvisioningReply reply = Provision(program, platform, Vector.Hex("restoreRequestFrameHex"));
         Assert.Equal((ProvisioningStatus.Ok, false), (reply.Status, reply.Restoring)); // the reply says what the board does
         Assert.Equal(2, program.Reprovisioned);
         Assert.False(program.App!.Node.OwnChain.Restoring);
@@ -175,10 +169,7 @@ public sealed class DeviceProgramTests
     [Fact]
     public void A_restore_bundle_for_another_identity_keeps_its_flag_on_a_board_that_holds_a_chain()
     {
-        var flash = new MemoryFlash();
-        var platform = new TestPlatform(flash);
-        var program = new DeviceProgram(platform, 20);
-        program.Start();
+        (DeviceProgram program, TestPlatform platform) = Started(new MemoryFlash());
 
         // Stripping the flag anywhere but for the chain the board holds would start a wiped identity as a new chain (a
         // fork). The board runs another identity (B), with its head known.
@@ -186,16 +177,12 @@ public sealed class DeviceProgramTests
         rootB[0] = 0x42;
         string phraseB = BackupCode.Create(NodeIdentity.FromRootSecret(rootB));
         byte[] bundleB = new ProvisioningBundle(phraseB, "b", "EU_868", "LongFast", [], "", "", 0, "").Encode();
-        platform.MemorySerial.Send(ProvisioningFrame.Encode(ProvisioningFrame.RequestType, bundleB, 0, bundleB.Length));
-        Pump(program, platform);
-        platform.MemorySerial.TakeWritten();
+        Provision(program, platform, ProvisioningFrame.Encode(ProvisioningFrame.RequestType, bundleB, 0, bundleB.Length));
         Assert.False(program.App!.Node.OwnChain.Restoring);
         Assert.NotEqual(Convert.ToUInt32(Vector.Text("nodeId"), 16), program.NodeId);
 
         // A restore bundle for the vector identity (A): the board does not hold A's chain, so it must restore.
-        platform.MemorySerial.Send(Vector.Hex("restoreRequestFrameHex"));
-        Pump(program, platform);
-        ProvisioningReply reply = ReadReply(platform.MemorySerial.TakeWritten());
+        ProvisioningReply reply = Provision(program, platform, Vector.Hex("restoreRequestFrameHex"));
         Assert.Equal((ProvisioningStatus.Ok, true), (reply.Status, reply.Restoring));
         Assert.True(program.Bundle!.RestoreChain);
         Assert.True(program.App!.Node.OwnChain.Restoring);
@@ -205,22 +192,33 @@ public sealed class DeviceProgramTests
     public void A_restore_bundle_sent_again_mid_restore_keeps_its_flag()
     {
         var flash = new MemoryFlash();
-        var platform = new TestPlatform(flash);
-        var program = new DeviceProgram(platform, 20);
-        program.Start();
-        platform.MemorySerial.Send(Vector.Hex("restoreRequestFrameHex"));
-        Pump(program, platform);
-        platform.MemorySerial.TakeWritten();
+        (DeviceProgram program, TestPlatform platform) = Started(flash);
+        Provision(program, platform, Vector.Hex("restoreRequestFrameHex"));
         Assert.True(program.App!.Node.OwnChain.Restoring);
 
-        platform.MemorySerial.Send(Vector.Hex("restoreRequestFrameHex"));
-        Pump(program, platform);
-        ProvisioningReply reply = ReadReply(platform.MemorySerial.TakeWritten());
+        ProvisioningReply reply = Provision(program, platform, Vector.Hex("restoreRequestFrameHex"));
         Assert.Equal((ProvisioningStatus.Ok, true), (reply.Status, reply.Restoring));
         Assert.True(program.App!.Node.OwnChain.Restoring);
         byte[] stored = new BundleStore(flash).Load()!;
         Assert.Equal(BundleField.None, ProvisioningBundle.TryDecode(stored, 0, stored.Length, out ProvisioningBundle? onFlash));
         Assert.True(onFlash!.RestoreChain);
+    }
+
+    // A device program started on flash (provisioned or not).
+    private static (DeviceProgram Program, TestPlatform Platform) Started(MemoryFlash flash)
+    {
+        var platform = new TestPlatform(flash);
+        var program = new DeviceProgram(platform, 20);
+        program.Start();
+        return (program, platform);
+    }
+
+    // Sends a request frame, runs the loop and returns the device's reply.
+    private static ProvisioningReply Provision(DeviceProgram program, TestPlatform platform, byte[] frame)
+    {
+        platform.MemorySerial.Send(frame);
+        Pump(program, platform);
+        return ReadReply(platform.MemorySerial.TakeWritten());
     }
 
     // The bundle a vector's request frame carries.
