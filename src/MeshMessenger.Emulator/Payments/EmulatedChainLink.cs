@@ -20,6 +20,7 @@ internal sealed class EmulatedChainLink : IMeshChainLink
     private readonly HashSet<uint> _outstanding = [];
     private readonly object _sync = new();
     private long _requests;
+    private long _requestsAtAnswer;
     private int _answered;
 
     public EmulatedChainLink(Emulation emulation, VirtualDevice device, Action<uint, ChainRequestBody> sent)
@@ -39,6 +40,12 @@ internal sealed class EmulatedChainLink : IMeshChainLink
 
     /// <summary>Statuses that answered an outstanding request and whose wallet continuation has not been waited for.</summary>
     public int Answered => Volatile.Read(ref _answered);
+
+    /// <summary>
+    /// <see cref="Requests"/> when the last answer arrived: the wallet has moved on once it asks again beyond this, even
+    /// if it did so on the thread pool before the emulation looked.
+    /// </summary>
+    public long RequestsAtAnswer => Interlocked.Read(ref _requestsAtAnswer);
 
     public uint SendChainRequest(uint gateway, ChainRequestBody body)
     {
@@ -85,6 +92,7 @@ internal sealed class EmulatedChainLink : IMeshChainLink
             {
                 if (_outstanding.Remove(status!.RequestSequence))
                 {
+                    Interlocked.Exchange(ref _requestsAtAnswer, Interlocked.Read(ref _requests));
                     Interlocked.Increment(ref _answered);
                 }
             }
