@@ -374,8 +374,8 @@ public sealed class DeviceApp
         _context.ChannelUtilisation = _channelUse.Utilisation(now);
         if (_restoreDeadlineMs >= 0 && now >= _restoreDeadlineMs)
         {
-            // An unconfirmed head keeps the device read-only; it asks again for its head until two neighbours
-            // vouch for it (docs/protocol.md §8.3).
+            // An unconfirmed head keeps the device read-only; it asks again for its head until an archive or a
+            // neighbour vouches for one it holds, or the rounds ran out (docs/protocol.md §8.3).
             _restoreDeadlineMs = Node.FinishRestore() ? -1 : now + RestoreRetryMs;
             if (_restoreDeadlineMs >= 0 && !Node.Rebuilding)
             {

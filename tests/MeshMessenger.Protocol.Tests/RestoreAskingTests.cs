@@ -258,6 +258,43 @@ public sealed class RestoreAskingTests
     }
 
     [Fact]
+    public void After_the_settling_time_a_plain_neighbour_vouching_for_a_held_head_ends_the_restore_past_the_skip()
+    {
+        // With no archive in reach a plain neighbour's heads confirm (§8.3): a head too low by up to the resume entry's
+        // skip is harmless, so waiting the rounds out only kept the device read-only. A higher head nobody backed yet
+        // still holds the restore back, and heads from before the settling time vouch for nothing.
+        var clock = new TestClock();
+        var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
+        wiped.TakeOutbox();
+        var writer = new LocalChain(Identities.Fixed(1), new ChainStore(new MemoryEntryStore()));
+        var written = new List<Entry> { writer.StartNew(Profile.Of(Identities.Fixed(1), "alice", null), 100) };
+        for (uint s = 1; s <= 5; s++)
+        {
+            written.Add(writer.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, 100 + s, PostBody.Encode("p", PostBody.NoMedia, null)));
+        }
+
+        for (int i = 0; i <= 3; i++)
+        {
+            Deliver(wiped, written[i], Small);
+        }
+
+        Hear(wiped, Small, false, new ChainHead(wiped.Id, 0, 3, Link(1)));
+        Assert.False(wiped.OwnChain.HeadKnown); // before the settling time
+        Assert.False(wiped.FinishRestore()); // the settling time ends
+
+        Hear(wiped, Big, false, new ChainHead(wiped.Id, 0, 5, Link(3))); // 4 and 5 have not come back
+        Hear(wiped, Small, false, new ChainHead(wiped.Id, 0, 3, Link(1)));
+        Assert.False(wiped.OwnChain.HeadKnown);
+        Assert.Throws<ProtocolException>(() => wiped.PostPublic("too early"));
+
+        Deliver(wiped, written[4], Big);
+        Deliver(wiped, written[5], Big);
+        Hear(wiped, Big, false, new ChainHead(wiped.Id, 0, 5, Link(3)));
+        Assert.True(wiped.OwnChain.HeadKnown);
+        AssertResumedAfter(wiped, 5);
+    }
+
+    [Fact]
     public void With_no_archive_heard_the_rounds_ask_every_neighbour_for_the_head_a_few_times_only()
     {
         // Without an archive no answer can confirm (§8.3), and every plain neighbour holding the own chain answers.

@@ -7,8 +7,9 @@ using MeshMessenger.Protocol.Tests.Support;
 namespace MeshMessenger.Protocol.Tests;
 
 /// <summary>
-/// A restored radio node adopts its own head only when an archive vouches for it (docs/protocol.md §8.3): a neighbour
-/// that missed the newest own entries, or any number of them agreeing, must not make it sign a sequence again.
+/// A restored node adopts its own head only when a witness vouches for a head it holds (docs/protocol.md §8.3), and its
+/// first entry then skips past the sequences a neighbour that missed the newest own entries could not vouch for. Here the
+/// strictest setting, only an archive confirms, so the cases where plain neighbours agree on a head too low show.
 /// </summary>
 public sealed class RestoreHeadConfirmationTests
 {
@@ -18,7 +19,7 @@ public sealed class RestoreHeadConfirmationTests
         alice = Identities.Fixed(1);
         Assert.True(chains.AddContact(Profile.Of(alice, "alice", null)));
         var own = new LocalChain(alice, chains);
-        own.BeginRestore(0); // as a radio node does (ChainSync.RadioHeadWitnesses)
+        own.BeginRestore(0); // only an archive confirms (a radio node also takes one plain witness: ChainSync.RadioHeadWitnesses)
         return own;
     }
 

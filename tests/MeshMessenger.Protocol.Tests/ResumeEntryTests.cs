@@ -203,7 +203,7 @@ public sealed class ResumeEntryTests
             own.NoteVerified(written[i]);
         }
 
-        // Plain neighbours agree on 4; only an archive confirms, so the node stays read-only while the rounds run.
+        // Plain neighbours agree on 4; with only an archive confirming (BeginRestore(0)), the node stays read-only while the rounds run.
         own.NoteAdvertisedHead(4, 0x21, false);
         own.NoteAdvertisedHead(4, 0x22, false);
         Assert.True(own.EndSettling());

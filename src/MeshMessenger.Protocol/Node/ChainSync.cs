@@ -17,11 +17,12 @@ namespace MeshMessenger.Protocol.Node;
 internal sealed class ChainSync
 {
     /// <summary>
-    /// Plain neighbours that vouch for the own head of a restored radio node: none suffice, only an archive confirms
-    /// (docs/protocol.md §8.3). Each own direct entry is held by its recipient alone, and a channel post by everyone who
-    /// heard it, so any number of neighbours can agree on a head that is too low.
+    /// Plain neighbours that vouch for the own head of a restored radio node (docs/protocol.md §8.3): one, heard after the
+    /// settling time, whose head is held and at least every own sequence known. Neighbours can agree on a head that is too
+    /// low (each own direct entry is held by its recipient alone); the resume entry's skip of
+    /// <see cref="LocalChain.ResumeSkip"/> sequences covers that, so waiting for an archive only kept the device read-only.
     /// </summary>
-    public const int RadioHeadWitnesses = 0;
+    public const int RadioHeadWitnesses = 1;
 
     /// <summary>Entries sent in answer to one want message.</summary>
     public const int MaxEntriesPerAnswer = 64;
@@ -67,8 +68,8 @@ internal sealed class ChainSync
     /// <summary>Starts a restore: the own chain waits for its head, and neighbours are asked about it first (a query head), and for their heads in general.</summary>
     public void BeginRestore()
     {
-        // On the radio only an archive vouches for the head; over IP the neighbour is a gateway that holds every chain it
-        // serves (docs/protocol.md §8.3).
+        // On the radio an archive or a plain neighbour vouches for the head after the settling time; over IP the neighbour
+        // is a gateway that holds every chain it serves (docs/protocol.md §8.3).
         _own.BeginRestore(_maxFrameSize <= FrameLimits.LoRa ? RadioHeadWitnesses : 1);
         if (_maxFrameSize <= FrameLimits.LoRa)
         {
@@ -177,9 +178,9 @@ internal sealed class ChainSync
         AnnounceHeads(requestReply, null, false);
     }
 
-    // The own head question (§8.3): of the archive by name once one was heard (only an archive confirms on the radio, and
-    // the plain neighbours that hold the own chain would answer a question to all at once, colliding with its answer),
-    // else of every neighbour.
+    // The own head question (§8.3): of the archive by name once one was heard (it holds the most of the own chain, and
+    // the plain neighbours that hold some of it would answer a question to all at once, colliding with its answer), else
+    // of every neighbour.
     private void QueueOwnHeadQuestion()
     {
         var query = new ChainHead[] { new ChainHead(Id, 0, 0, new byte[EntryCodec.LinkSize]) };
