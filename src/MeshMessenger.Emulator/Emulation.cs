@@ -44,6 +44,7 @@ public sealed class Emulation
     private readonly List<WipeReport> _wipes = [];
     private readonly List<(int Device, double AtMinute, int Before, uint NextBefore, HashSet<(uint, uint)> Known, long SyncStartMs, MessengerNode Old)> _pendingWipes = [];
     private readonly Dictionary<int, (HashSet<(uint, uint)> Back, long LastMs)> _wipeBack = [];
+    private readonly Dictionary<int, long> _writableAtMs = []; // when a wiped device's head was confirmed
     private long _receptions;
     private long _newReceptions;
     private long _wifiFrames;
@@ -391,6 +392,12 @@ public sealed class Emulation
 
     private void Wake(VirtualDevice device)
     {
+        // Every device event ends here: the first one after which a wiped device's head is confirmed is when it can send.
+        if (_wipeBack.ContainsKey(device.Index) && !_writableAtMs.ContainsKey(device.Index) && device.App.Node.OwnChain.HeadKnown)
+        {
+            _writableAtMs[device.Index] = _events.Now;
+        }
+
         if (_air is not null)
         {
             SchedulePoll(device, _ports[device.Index].NextPollMs);
@@ -716,10 +723,11 @@ public sealed class Emulation
             int recovered = Devices[w.Device].Shown.Count(w.Known.Contains);
             int forks = Devices.Sum(d => d.App.Node.Chains.Forks.Cast<ForkEvidence>().Count(f => f.Held.Author == node.Id));
             double restoreSeconds = (_wipeBack[w.Device].LastMs - w.SyncStartMs) / 1000.0;
+            double writableSeconds = _writableAtMs.TryGetValue(w.Device, out long writableAt) ? (writableAt - w.SyncStartMs) / 1000.0 : -1;
             var reused = ReusedSequences(w.Old, node, w.NextBefore);
             var missing = MissingHolders(w.Device, w.Known);
             int restorable = w.Before - missing.Nobody;
-            _wipes.Add(new WipeReport(w.Device, w.AtMinute, w.Before, recovered, w.Before == 0 ? 100 : 100.0 * recovered / w.Before, node.OwnChain.HeadKnown, w.NextBefore, node.OwnChain.NextSequence, forks, _syncAirtimeMs / 1000.0, restoreSeconds, reused.Visible, reused.Unseen, missing.Nobody, missing.Archive, missing.DevicesOnly, restorable <= 0 ? 100 : 100.0 * recovered / restorable));
+            _wipes.Add(new WipeReport(w.Device, w.AtMinute, w.Before, recovered, w.Before == 0 ? 100 : 100.0 * recovered / w.Before, node.OwnChain.HeadKnown, w.NextBefore, node.OwnChain.NextSequence, forks, _syncAirtimeMs / 1000.0, restoreSeconds, reused.Visible, reused.Unseen, missing.Nobody, missing.Archive, missing.DevicesOnly, restorable <= 0 ? 100 : 100.0 * recovered / restorable, writableSeconds));
         }
 
         List<MessageTrack> dms = _messages.Values.Where(m => m.IsDirect).ToList();

@@ -5,7 +5,7 @@ namespace MeshMessenger.Emulator.Tests;
 public sealed class RestoreComparisonTests
 {
     private static RestoreRun Run(int seed, double restore, double airtime, int reused = 0, string policy = "learned-routes") =>
-        new(seed, policy, new WipeReport(4, 30, 20, (int)(restore / 5), restore, true, 9, 9, 0, airtime, 300, reused, 0, 0, 0, 0, restore));
+        new(seed, policy, new WipeReport(4, 30, 20, (int)(restore / 5), restore, true, 9, 9, 0, airtime, 300, reused, 0, 0, 0, 0, restore, 200));
 
     [Fact]
     public void Each_seed_is_set_against_its_own_baseline()

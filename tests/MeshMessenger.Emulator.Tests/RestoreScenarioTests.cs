@@ -1,5 +1,6 @@
 using MeshMessenger.Emulator.Metrics;
 using MeshMessenger.Emulator.Scenarios;
+using MeshMessenger.Firmware;
 
 namespace MeshMessenger.Emulator.Tests;
 
@@ -52,6 +53,11 @@ public sealed class RestoreScenarioTests
         Assert.True(atGoal >= seedsAtGoal, $"{name}: {atGoal} seeds at {goal} %, fewer than {seedsAtGoal}");
         int readOnly = study.Runs.Count(r => !r.Wipe.HeadRecovered);
         Assert.True(readOnly <= maxReadOnly, $"{name}: {readOnly} heads unconfirmed, more than {maxReadOnly}");
+
+        // A device writes again only once its head is confirmed, and never before the settling time (docs/protocol.md §8.3).
+        Assert.All(study.Runs, r => Assert.Equal(r.Wipe.HeadRecovered, r.Wipe.WritableSeconds >= 0));
+        double settle = DeviceApp.RestoreSettleMs / 1000.0;
+        Assert.All(study.Runs.Where(r => r.Wipe.HeadRecovered), r => Assert.InRange(r.Wipe.WritableSeconds, settle, scenario.DurationMinutes * 60.0));
         RestoreSummary summary = Assert.Single(study.Summaries);
         Assert.Equal(Seeds.Length, summary.N);
         Assert.Equal(reused.Length, summary.SequenceRegressions);

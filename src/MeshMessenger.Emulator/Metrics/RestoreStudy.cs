@@ -28,7 +28,8 @@ public sealed class RestoreStudy
             Spread.Of(g.Select(r => r.Wipe.RestorablePercent)),
             g.Sum(r => r.Wipe.MissingHeldByNobody),
             g.Sum(r => r.Wipe.MissingHeldByArchive),
-            g.Sum(r => r.Wipe.MissingHeldByDevicesOnly))).ToList();
+            g.Sum(r => r.Wipe.MissingHeldByDevicesOnly),
+            g.Any(r => r.Wipe.WritableSeconds >= 0) ? Spread.Of(g.Where(r => r.Wipe.WritableSeconds >= 0).Select(r => r.Wipe.WritableSeconds)) : null)).ToList();
     }
 
     /// <summary>The scenario's name.</summary>

@@ -5,7 +5,9 @@ namespace MeshMessenger.Emulator.Metrics;
 /// restore (s), the worst restore %, how many runs reused a sequence number another device holds
 /// (<see cref="WipeReport.ReusedSequences"/>), the forks others saw, how many ended with the head still unconfirmed
 /// (read-only), how many signed again a sequence whose first entry nobody else held (<see cref="WipeReport.ReusedUnseen"/>),
-/// the restorable % (<see cref="WipeReport.RestorablePercent"/>) and the missing messages summed by who else holds them.
+/// the restorable % (<see cref="WipeReport.RestorablePercent"/>), the missing messages summed by who else holds them, and
+/// the time until the device could send again over the runs where it could (<see cref="WipeReport.WritableSeconds"/>;
+/// null if in none).
 /// </summary>
 public sealed record RestoreSummary(
     string Policy,
@@ -21,4 +23,5 @@ public sealed record RestoreSummary(
     Spread RestorablePercent,
     int MissingHeldByNobody,
     int MissingHeldByArchive,
-    int MissingHeldByDevicesOnly);
+    int MissingHeldByDevicesOnly,
+    Spread? WritableSeconds);

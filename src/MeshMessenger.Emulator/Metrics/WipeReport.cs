@@ -13,7 +13,8 @@ namespace MeshMessenger.Emulator.Metrics;
 /// nobody (<see cref="MissingHeldByNobody"/>: it never left the device, or its only holder lost it; no rule brings it
 /// back), an archive or gateway (<see cref="MissingHeldByArchive"/>, other devices may hold it too), or other devices
 /// only (<see cref="MissingHeldByDevicesOnly"/>). <see cref="RestorablePercent"/> is recovered / (before − held by
-/// nobody): the share of what could come back that did.
+/// nobody): the share of what could come back that did. <see cref="WritableSeconds"/> runs from the wipe until the head
+/// was confirmed and the device could send again, −1 if it was still read-only at the end.
 /// </summary>
 public sealed record WipeReport(
     int Device,
@@ -32,4 +33,5 @@ public sealed record WipeReport(
     int MissingHeldByNobody,
     int MissingHeldByArchive,
     int MissingHeldByDevicesOnly,
-    double RestorablePercent);
+    double RestorablePercent,
+    double WritableSeconds);
