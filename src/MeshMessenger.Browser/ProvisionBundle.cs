@@ -68,7 +68,7 @@ internal static class ProvisionBundle
         BundleField bad = ProvisioningBundle.TryDecode(payload, 0, payload.Length, out _);
         if (bad != BundleField.None)
         {
-            throw new ArgumentException(Explain(bad));
+            throw new ArgumentException($"a board would refuse the bundle's {bad} field: {ProvisioningBundle.RuleOf(bad)}");
         }
 
         byte[] frame = ProvisioningFrame.Encode(ProvisioningFrame.RequestType, payload, 0, payload.Length);
@@ -107,18 +107,6 @@ internal static class ProvisionBundle
         string channelName = NodeNames.Require(channelText, "a channel name");
         return new ChannelKey(channelName, SHA256.HashData(Encoding.UTF8.GetBytes("MeshMessenger demo channel: " + channelName))).ToText();
     }
-
-    // What the board would refuse, in the words of docs/firmware.md's bundle table.
-    private static string Explain(BundleField field) => field switch
-    {
-        BundleField.Name => "the device name must be 1 to 32 bytes",
-        BundleField.Region => "the gateway's region is not one a board knows",
-        BundleField.Preset => "the gateway's radio preset is not one a board knows",
-        BundleField.WifiSsid => "the Wi-Fi network name must be at most 32 bytes",
-        BundleField.WifiPassword => "the Wi-Fi password must be at most 64 bytes",
-        BundleField.GatewayAddress => "the gateway address must be at most 64 bytes (host:port)",
-        _ => $"a board would refuse the bundle's {field} field",
-    };
 
     private static string? Text(JsonElement o, string property) =>
         o.ValueKind == JsonValueKind.Object && o.TryGetProperty(property, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -257,6 +257,37 @@ public sealed class ProvisioningBundle
     }
 
     /// <summary>
+    /// What <paramref name="field"/> must be for a device to take the bundle (docs/firmware.md, the bundle table): one
+    /// wording for every tool that makes bundles and names the field a device would refuse.
+    /// </summary>
+    public static string RuleOf(BundleField field)
+    {
+        switch (field)
+        {
+            case BundleField.Identity:
+                return "the recovery phrase does not restore an identity";
+            case BundleField.Name:
+                return "1 to " + MaxNameBytes + " UTF-8 bytes";
+            case BundleField.Region:
+                return "a region name such as EU_868 or US";
+            case BundleField.Preset:
+                return "a preset name such as LongFast";
+            case BundleField.Channels:
+                return "at most " + MaxChannels + " invites, each MMC1:...";
+            case BundleField.WifiSsid:
+                return "at most " + MaxSsidBytes + " bytes";
+            case BundleField.WifiPassword:
+                return "at most " + MaxPasswordBytes + " bytes";
+            case BundleField.GatewayAddress:
+                return "at most " + MaxAddressBytes + " bytes";
+            case BundleField.Flags:
+                return "only the restore flag is defined";
+            default:
+                return "see docs/firmware.md";
+        }
+    }
+
+    /// <summary>
     /// The identity the bundle names, or null if its text does not restore. Kept after the first call (and after
     /// <see cref="TryDecode"/>, which restores it as its check): deriving the keys is a scalar multiplication, seconds
     /// on a device's interpreter.

@@ -108,7 +108,7 @@ public static class ProvisionCommand
         BundleField bad = ProvisioningBundle.TryDecode(payload, 0, payload.Length, out ProvisioningBundle? valid);
         if (bad != BundleField.None || valid is null)
         {
-            console.MarkupLineInterpolated($"[red]error:[/] the bundle's {bad} field is not valid ({Explain(bad)})");
+            console.MarkupLineInterpolated($"[red]error:[/] the bundle's {bad} field is not valid ({ProvisioningBundle.RuleOf(bad)})");
             return 1;
         }
 
@@ -297,18 +297,4 @@ public static class ProvisionCommand
 
         return null;
     }
-
-    private static string Explain(BundleField field) => field switch
-    {
-        BundleField.Identity => "the identity file's recovery phrase does not restore",
-        BundleField.Name => $"1 to {ProvisioningBundle.MaxNameBytes} UTF-8 bytes",
-        BundleField.Region => "a region name such as EU_868 or US",
-        BundleField.Preset => "a preset name such as LongFast",
-        BundleField.Channels => $"at most {ProvisioningBundle.MaxChannels} invites, each MMC1:...",
-        BundleField.WifiSsid => $"at most {ProvisioningBundle.MaxSsidBytes} bytes",
-        BundleField.WifiPassword => $"at most {ProvisioningBundle.MaxPasswordBytes} bytes",
-        BundleField.GatewayAddress => $"at most {ProvisioningBundle.MaxAddressBytes} bytes",
-        BundleField.Flags => "only the restore flag is defined",
-        _ => "see docs/firmware.md",
-    };
 }
