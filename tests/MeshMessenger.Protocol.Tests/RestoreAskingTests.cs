@@ -79,6 +79,25 @@ public sealed class RestoreAskingTests
     }
 
     [Fact]
+    public void A_run_only_the_archive_showed_is_asked_of_every_neighbour_every_second_time()
+    {
+        // The emulator's wipe-gateway-30 with the gateway 100 m from the wiped device, seed 10: a post 26 devices held and
+        // the gateway never decoded lay inside the run the gateway's heads showed, the only heads that reached the wiped
+        // device; every ask went to the gateway, which cannot answer it.
+        const byte archive = 0x30;
+        var clock = new TestClock();
+        var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
+        wiped.TakeOutbox();
+        Hear(wiped, archive, true, new ChainHead(30, 0, 2, Link(1)));
+        wiped.TakeOutbox();
+
+        List<Frame> sent = RunRounds(wiped, clock, RestorePlan.Rounds + RestorePlan.ExtraRounds);
+
+        byte[] askees = sent.Where(f => f.Type == FrameType.Want && f.HopStart == 0 && Ranges(f).Any(r => r.Author == 30)).Select(f => f.NextHop).ToArray();
+        Assert.Equal(new byte[] { archive, 0, archive, 0, archive, 0 }, askees); // 0: no next hop, every neighbour answers
+    }
+
+    [Fact]
     public void Extra_rounds_ask_any_neighbour_about_a_known_author_no_heads_showed()
     {
         var clock = new TestClock();
@@ -340,6 +359,30 @@ public sealed class RestoreAskingTests
         {
             Assert.Contains(all, f => f.Type == FrameType.Heads && f.NextHop == hint && Heads(f).Query);
         }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void With_an_archive_heard_a_neighbour_heard_sending_any_frame_is_asked_the_known_authors_questions(bool archive)
+    {
+        // The emulator's wipe-home-gateway-30: the gateway 100 m away answers every question to all, its answers drown the
+        // plain neighbours' heads, and a post the gateway never decoded was never known missing: only the gateway's heads
+        // reached the wiped device. Without an archive the plain neighbours' heads do arrive, and nothing changes.
+        const byte archiveHint = 0x30;
+        const byte plain = 0x41;
+        var clock = new TestClock();
+        var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
+        Assert.True(wiped.AddContact(ContactCard.Create(Identities.Fixed(3), "carol", null)));
+        wiped.TakeOutbox();
+        Hear(wiped, archiveHint, archive, new ChainHead(100, 0, 3, Link(1)));
+        byte[] want = FrameCodec.Encode(new Frame(FrameType.Want, 0, 0, false, 0x55, plain, new WantMessage([new SequenceRange(100, 0, 0)]).Encode()), FrameLimits.LoRa);
+        Assert.Equal(ProtocolError.None, wiped.Receive(want, 0, want.Length)); // the plain neighbour's want to someone else
+        wiped.TakeOutbox();
+
+        List<Frame> all = RunRounds(wiped, clock, RestorePlan.Rounds + RestorePlan.ExtraRounds, keepAfter: 0);
+
+        Assert.Equal(archive, all.Any(f => f.Type == FrameType.Heads && f.NextHop == plain && Heads(f).Query));
     }
 
     // An entry arriving from neighbour relay, in LoRa-sized pieces, as an answer to a want.

@@ -21,7 +21,7 @@ public static class EmulateCommand
 
     public static Command Create()
     {
-        var scenario = new Argument<string>("scenario") { Description = "A scenario file, or the name of a bundled one (village-30, wipe-30, sweep, bench-1000)." };
+        var scenario = new Argument<string>("scenario") { Description = "A scenario file, or the name of a bundled one (village-30, wipe-30, wipe-gateway-30, wipe-home-gateway-30, sweep, bench-1000)." };
         var output = new Option<string>("--out") { Description = "Folder for results.json and the PNG plots.", DefaultValueFactory = _ => DefaultOut };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of a table." };
         var radio = new Option<string?>("--radio") { Description = "medium (the modelled channel), or chip mode: chip (= sx1262), sx1262 or sx1276 — the firmware over the real driver over a simulated chip's SPI bytes. Overrides the scenario's radio field." };
@@ -57,7 +57,7 @@ public static class EmulateCommand
             AnsiConsole.Console));
         run.Subcommands.Add(sweep);
 
-        var restoreScenario = new Argument<string>("scenario") { Description = "A scenario with a wipe event (wipe-30, wipe-gateway-30, or a file)." };
+        var restoreScenario = new Argument<string>("scenario") { Description = "A scenario with a wipe event (wipe-30, wipe-gateway-30, wipe-home-gateway-30, or a file)." };
         var seeds = new Option<string>("--seeds") { Description = "Seeds: a range a-b or a comma-separated list.", DefaultValueFactory = _ => "1-10" };
         var restoreOut = new Option<string>("--out") { Description = "Folder for restore-<scenario>.json.", DefaultValueFactory = _ => DefaultOut };
         var baseline = new Option<string?>("--baseline") { Description = "An earlier restore-<scenario>.json: also give the paired change against it (per seed, this run minus the baseline), written to restore-<scenario>-paired.json." };

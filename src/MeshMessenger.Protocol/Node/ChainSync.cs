@@ -39,6 +39,9 @@ internal sealed class ChainSync
     private bool _rebuilding;
     private int _headsOffset;
     private RestorePlan? _restore; // set while a restored radio node rebuilds its history
+    // A want target that is no hint: every neighbour (next hop 0).
+    private const int EveryNeighbour = 256;
+
     private readonly ArchivePull _pull = new ArchivePull(); // what an archive missed on air (§8.5)
 
     /// <summary>Creates the sync of node <paramref name="id"/>.</summary>
@@ -257,13 +260,11 @@ internal sealed class ChainSync
         // archive once one was heard; the own chain's and the receipts' ranges to the best neighbour (§8.3): a neighbour asked for a chain
         // it never showed answers nothing.
         byte best = _restore!.BestNeighbour();
-        var targets = new ArrayList(); // boxed byte hints, at most RestorePlan.MaxMissing
+        var targets = new ArrayList(); // boxed int targets (a hint, or EveryNeighbour), at most RestorePlan.MaxMissing
         for (int i = 0; i < missing.Count; i++)
         {
-            var range = (SequenceRange)missing[i]!;
-            byte to = i < conversation ? (byte)0 : _restore.AdvertisedTarget(range.Author);
-            to = to == 0 ? best : to;
-            if (to != 0 && !HasHint(targets, to))
+            int to = TargetOf((SequenceRange)missing[i]!, i < conversation, best);
+            if (to != 0 && !HasTarget(targets, to))
             {
                 targets.Add(to);
             }
@@ -275,8 +276,7 @@ internal sealed class ChainSync
             for (int i = 0; i < missing.Count; i++)
             {
                 var range = (SequenceRange)missing[i]!;
-                byte to = i < conversation ? (byte)0 : _restore.AdvertisedTarget(range.Author);
-                if ((to == 0 ? best : to) == (byte)targets[t]!)
+                if (TargetOf(range, i < conversation, best) == (int)targets[t]!)
                 {
                     ranges.Add(range);
                 }
@@ -284,7 +284,8 @@ internal sealed class ChainSync
 
             var want = new SequenceRange[ranges.Count];
             ranges.CopyTo(want);
-            QueueWant((byte)targets[t]!, want);
+            int target = (int)targets[t]!;
+            QueueWant(target == EveryNeighbour ? (byte)0 : (byte)target, want);
         }
 
         // Relayed wants only for the conversations: nobody answers a channel post that way (§8.4).
@@ -300,11 +301,25 @@ internal sealed class ChainSync
         }
     }
 
-    private static bool HasHint(ArrayList hints, byte hint)
+    // Where a missing range is asked: a conversation's or the own chain's of the best neighbour; an advertised run of
+    // the neighbour that showed it, in turn with the archive, or of every neighbour (RestorePlan.AsksEveryNeighbour);
+    // 0 if nobody is known to ask.
+    private int TargetOf(SequenceRange range, bool conversation, byte best)
     {
-        for (int i = 0; i < hints.Count; i++)
+        if (!conversation && _restore!.AsksEveryNeighbour(range.Author))
         {
-            if ((byte)hints[i]! == hint)
+            return EveryNeighbour;
+        }
+
+        byte to = conversation ? (byte)0 : _restore!.AdvertisedTarget(range.Author);
+        return to == 0 ? best : to;
+    }
+
+    private static bool HasTarget(ArrayList targets, int target)
+    {
+        for (int i = 0; i < targets.Count; i++)
+        {
+            if ((int)targets[i]! == target)
             {
                 return true;
             }
@@ -404,6 +419,19 @@ internal sealed class ChainSync
         if (resume != null)
         {
             _outbox.QueueEntry(resume, 0, false);
+        }
+    }
+
+    /// <summary>
+    /// A frame was heard from <paramref name="relay"/>, its transmitter's hint: while the node rebuilds on the radio with an
+    /// archive in reach, a neighbour to ask the known authors' questions of (§8.3) even if its heads never reached it, as
+    /// the archive's answers drown a plain neighbour's.
+    /// </summary>
+    public void NoteHeard(byte relay)
+    {
+        if (_rebuilding && _restore != null && _restore.Archive != 0 && relay != 0 && relay != Hint)
+        {
+            _restore.NoteNeighbour(relay, 0);
         }
     }
 

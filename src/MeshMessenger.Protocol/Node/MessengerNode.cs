@@ -400,6 +400,7 @@ public sealed class MessengerNode
         ProtocolError error = FrameCodec.TryDecode(data, offset, count, _maxFrameSize, out frame);
         if (error == ProtocolError.None)
         {
+            _sync.NoteHeard(frame!.Relay);
             error = Dispatch(frame!);
         }
 

@@ -198,6 +198,20 @@ public sealed class RestorePlan
         return _archive != 0 && times % 2 == 1 ? _archive : AdvertiserOf(author);
     }
 
+    /// <summary>
+    /// Whether this ask for <paramref name="author"/>'s advertised run (counted by <see cref="AddAdvertisedMissing"/> before
+    /// it is sent) goes to every neighbour, a hop-0 want with no next hop, rather than to the archive: when the archive
+    /// is also the neighbour that showed the widest run, <see cref="AdvertisedTarget"/> would send every ask to it, and
+    /// a run it did not fill may hold posts it never decoded, which the plain neighbours that heard them hold. So every
+    /// second ask, from the second on.
+    /// </summary>
+    public bool AsksEveryNeighbour(uint author)
+    {
+        object? asked = _advertisedAsks.Get(author);
+        int times = asked == null ? 0 : (int)asked;
+        return _archive != 0 && times % 2 == 0 && times > 0 && AdvertiserOf(author) == _archive;
+    }
+
     /// <summary>Rounds run so far.</summary>
     public int Round => _round;
 
