@@ -27,6 +27,9 @@ internal sealed class ChainSync
     /// <summary>Entries sent in answer to one want message.</summary>
     public const int MaxEntriesPerAnswer = 64;
 
+    // A want target that is no hint: every neighbour (next hop 0).
+    private const int EveryNeighbour = 256;
+
     private readonly uint _id;
     private readonly ChainStore _chains;
     private readonly LocalChain _own;
@@ -39,9 +42,6 @@ internal sealed class ChainSync
     private bool _rebuilding;
     private int _headsOffset;
     private RestorePlan? _restore; // set while a restored radio node rebuilds its history
-    // A want target that is no hint: every neighbour (next hop 0).
-    private const int EveryNeighbour = 256;
-
     private readonly ArchivePull _pull = new ArchivePull(); // what an archive missed on air (§8.5)
 
     /// <summary>Creates the sync of node <paramref name="id"/>.</summary>
@@ -257,8 +257,9 @@ internal sealed class ChainSync
         }
 
         // Each range goes to the neighbour whose heads showed the widest run of that chain, every second time to the
-        // archive once one was heard; the own chain's and the receipts' ranges to the best neighbour (§8.3): a neighbour asked for a chain
-        // it never showed answers nothing.
+        // archive once one was heard (or, when the archive showed the widest run itself, to every neighbour); the own
+        // chain's and the receipts' ranges to the best neighbour (§8.3): a neighbour asked for a chain it never showed
+        // answers nothing.
         byte best = _restore!.BestNeighbour();
         var targets = new ArrayList(); // boxed int targets (a hint, or EveryNeighbour), at most RestorePlan.MaxMissing
         for (int i = 0; i < missing.Count; i++)
