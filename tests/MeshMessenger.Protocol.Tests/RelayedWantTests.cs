@@ -163,4 +163,34 @@ public sealed class RelayedWantTests
         Assert.Equal(RestorePlan.MaxNeighbours, asked.Count);
         Assert.All(asked, h => Assert.InRange(h, 1, RestorePlan.MaxNeighbours));
     }
+
+    [Fact]
+    public void A_neighbour_whose_heads_showed_entries_takes_the_place_of_one_heard_only_by_its_frames()
+    {
+        // Hostile or merely dense: relay bytes are not signed, and 16 transmitters heard once an archive was heard fill the
+        // table before the plain neighbours' heads arrive; those must still be asked.
+        var plan = new RestorePlan(16);
+        for (int hint = 1; hint <= RestorePlan.MaxNeighbours; hint++)
+        {
+            plan.NoteNeighbour((byte)hint, 0); // heard by a frame only
+        }
+
+        plan.NoteNeighbour(0x70, 0); // one more frame: not remembered
+        plan.NoteNeighbour(0x71, 12); // heads showing 12 entries: in place of the first frame-only neighbour
+        plan.NoteNeighbour(0x72, 5);
+
+        var asked = new HashSet<byte>();
+        for (int i = 0; i < 80; i++)
+        {
+            plan.NextRound();
+            asked.Add(plan.NextNeighbour());
+        }
+
+        Assert.Contains((byte)0x71, asked);
+        Assert.Contains((byte)0x72, asked);
+        Assert.DoesNotContain((byte)0x70, asked);
+        Assert.DoesNotContain((byte)1, asked);
+        Assert.DoesNotContain((byte)2, asked);
+        Assert.Equal((byte)0x71, plan.BestNeighbour());
+    }
 }

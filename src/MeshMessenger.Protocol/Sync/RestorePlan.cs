@@ -50,7 +50,7 @@ public sealed class RestorePlan
     /// <summary>Neighbours remembered at most (by hint) to address questions to.</summary>
     public const int MaxNeighbours = 16;
 
-    private readonly ArrayList _neighbours = new ArrayList(); // boxed byte hints of neighbours whose heads were heard
+    private readonly ArrayList _neighbours = new ArrayList(); // boxed byte hints of neighbours heard (their heads, or any frame once an archive was)
     private readonly ArrayList _held = new ArrayList(); // boxed long: entries their heads showed, summed
     private readonly ArrayList _questioned = new ArrayList(); // boxed byte hints of neighbours a round's questions went to, one per hint
     private int _round;
@@ -420,8 +420,10 @@ public sealed class RestorePlan
     }
 
     /// <summary>
-    /// A neighbour's heads were heard (its hint, and how many entries its heads say it holds), so questions can be
-    /// addressed to it.
+    /// A neighbour was heard (its hint, and how many entries its heads say it holds: 0 for a neighbour heard sending any
+    /// other frame), so questions can be addressed to it. When <see cref="MaxNeighbours"/> are remembered, one whose heads
+    /// showed entries takes the place of the first one heard only by its frames: in a dense mesh those fill the table
+    /// first (and the relay byte is not signed), and must not keep out the neighbours that showed what they hold.
     /// </summary>
     public void NoteNeighbour(byte hint, long entries)
     {
@@ -441,6 +443,17 @@ public sealed class RestorePlan
         {
             _neighbours.Add(hint);
             _held.Add(entries);
+            return;
+        }
+
+        for (int i = 0; i < _held.Count && entries > 0; i++)
+        {
+            if ((long)_held[i]! == 0)
+            {
+                _neighbours[i] = hint;
+                _held[i] = entries;
+                return;
+            }
         }
     }
 
