@@ -97,6 +97,30 @@ public sealed class RestoreAskingTests
         Assert.Equal(new byte[] { archive, 0, archive, 0, archive, 0 }, askees); // 0: no next hop, every neighbour answers
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_ask_to_every_neighbour_is_flagged_readable_by_the_asker_only_even_for_an_archive(bool syncAllChains)
+    {
+        // Every neighbour answers a want with no next hop, each with up to 64 entries: unflagged (a restoring archive,
+        // SyncAllChains, asks unflagged), the author itself and every other archive in reach would send the author's
+        // direct messages to everyone, the cost §8.2's flag exists to avoid. The asks to the archive by name keep the
+        // asker's own rule (an archive wants every entry).
+        const byte archive = 0x30;
+        var clock = new TestClock();
+        var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true) { SyncAllChains = syncAllChains };
+        wiped.TakeOutbox();
+        Hear(wiped, archive, true, new ChainHead(30, 0, 2, Link(1)));
+        wiped.TakeOutbox();
+
+        List<Frame> wants = RunRounds(wiped, clock, RestorePlan.Rounds + RestorePlan.ExtraRounds)
+            .Where(f => f.Type == FrameType.Want && f.HopStart == 0 && Ranges(f).Any(r => r.Author == 30)).ToList();
+
+        Assert.Equal(3, wants.Count(f => f.NextHop == 0));
+        Assert.All(wants.Where(f => f.NextHop == 0), f => Assert.True(Want(f).ReadableOnly));
+        Assert.All(wants.Where(f => f.NextHop == archive), f => Assert.Equal(!syncAllChains, Want(f).ReadableOnly));
+    }
+
     [Fact]
     public void Extra_rounds_ask_any_neighbour_about_a_known_author_no_heads_showed()
     {
@@ -385,6 +409,37 @@ public sealed class RestoreAskingTests
         Assert.Equal(archive, all.Any(f => f.Type == FrameType.Heads && f.NextHop == plain && Heads(f).Query));
     }
 
+    [Fact]
+    public void Frames_under_every_relay_byte_leave_at_most_16_neighbours_and_a_neighbours_heads_still_get_in()
+    {
+        // Hostile input for ChainSync.NoteHeard: relay bytes are not signed, so a stranger can send a frame under each of
+        // the 256 (0 and the device's own hint included) once an archive was heard. The table stays bounded, the own
+        // hint and 0 are never named, and a plain neighbour whose heads show entries is still asked.
+        const byte archiveHint = 0x30;
+        const byte plain = 0xC1;
+        var clock = new TestClock();
+        var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
+        Assert.True(wiped.AddContact(ContactCard.Create(Identities.Fixed(3), "carol", null)));
+        wiped.TakeOutbox();
+        Hear(wiped, archiveHint, true, new ChainHead(100, 0, 3, Link(1)));
+        foreach (int relay in new[] { 0, 1, wiped.Hint }.Concat(Enumerable.Range(0, 256))) // 0 and the own hint early
+        {
+            byte[] junk = FrameCodec.Encode(new Frame(FrameType.Want, 0, 0, false, 0x55, (byte)relay, new WantMessage([new SequenceRange(100, 0, 0)]).Encode()), FrameLimits.LoRa);
+            wiped.Receive(junk, 0, junk.Length); // decoded, whatever its payload's fate
+        }
+
+        Hear(wiped, plain, false, new ChainHead(100, 0, 2, Link(2)));
+        wiped.TakeOutbox();
+
+        List<Frame> all = RunRounds(wiped, clock, RestorePlan.Rounds + RestorePlan.ExtraRounds, keepAfter: 0);
+
+        byte[] named = all.Where(f => f.Type == FrameType.Heads && Heads(f).Query && f.NextHop != 0).Select(f => f.NextHop).Distinct().ToArray();
+        Assert.DoesNotContain(wiped.Hint, named);
+        Assert.Contains(plain, named);
+        Assert.Contains(archiveHint, named);
+        Assert.InRange(named.Length, 2, RestorePlan.MaxNeighbours + 1); // the table's 16 and the archive, which need not be in it
+    }
+
     // An entry arriving from neighbour relay, in LoRa-sized pieces, as an answer to a want.
     private static void Deliver(MessengerNode node, Entry entry, byte relay)
     {
@@ -439,6 +494,12 @@ public sealed class RestoreAskingTests
     {
         Assert.Equal(ProtocolError.None, WantMessage.TryDecode(f.Payload, out WantMessage? w));
         return w!.Ranges;
+    }
+
+    private static WantMessage Want(Frame f)
+    {
+        Assert.Equal(ProtocolError.None, WantMessage.TryDecode(f.Payload, out WantMessage? w));
+        return w!;
     }
 
     private static HeadsMessage Heads(Frame f)

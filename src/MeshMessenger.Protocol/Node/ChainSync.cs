@@ -286,7 +286,16 @@ internal sealed class ChainSync
             var want = new SequenceRange[ranges.Count];
             ranges.CopyTo(want);
             int target = (int)targets[t]!;
-            QueueWant(target == EveryNeighbour ? (byte)0 : (byte)target, want);
+            if (target == EveryNeighbour)
+            {
+                // Every neighbour answers it, each with up to 64 entries: flagged readable by the asker only whoever asks
+                // (an archive too), so the author and the archives in reach do not all send its direct messages (§8.2,
+                // §8.3). Its ranges are advertised runs, never the own chain (TakeHeads notes no own head).
+                QueueWant(0, want, true);
+                continue;
+            }
+
+            QueueWant((byte)target, want);
         }
 
         // Relayed wants only for the conversations: nobody answers a channel post that way (§8.4).

@@ -422,7 +422,8 @@ public sealed class RestorePlan
     /// <summary>
     /// A neighbour was heard (its hint, and how many entries its heads say it holds: 0 for a neighbour heard sending any
     /// other frame), so questions can be addressed to it. When <see cref="MaxNeighbours"/> are remembered, one whose heads
-    /// showed entries takes the place of the first one heard only by its frames: in a dense mesh those fill the table
+    /// showed entries takes the place of the first one that showed none (heard only by its frames, or by heads listing
+    /// nothing): in a dense mesh those fill the table
     /// first (and the relay byte is not signed), and must not keep out the neighbours that showed what they hold.
     /// </summary>
     public void NoteNeighbour(byte hint, long entries)
