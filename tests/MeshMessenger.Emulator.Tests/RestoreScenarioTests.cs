@@ -26,8 +26,9 @@ public sealed class RestoreScenarioTests
     // 96.6 % (73 seeds at the goal, 14 read-only) and 97.2 % (71 seeds, 3 read-only). Before the resume entry 3 seeds
     // signed again an own sequence nobody else held, and on seeds 301–600 seed 387 signed a held one again (§7.3); with
     // it, none. Before a plain neighbour could vouch for the head every wipe-30 seed ended read-only and 14 with a gateway.
-    // With the gateway 100 m away (wipe-home-gateway-30): 99.4 ± 1.8 % (standard error 0.18; floor 97.5), 91 seeds at 100 %,
-    // none read-only; wipe-gateway-30 on the build of docs/emulator.md §7.3 98.3 %, 84 seeds, 2 read-only (wipe-30 as before).
+    // With the gateway 100 m away (wipe-home-gateway-30): 99.7 ± 1.3 % (standard error 0.13; floor 97.5), 95 seeds at 100 %,
+    // none read-only; on that build (docs/emulator.md §7.3) wipe-gateway-30 98.9 %, 88 seeds, 2 read-only, and wipe-30
+    // 97.2 %, 76 seeds, 14 read-only.
     [Theory]
     [InlineData("wipe-30", 95.0, 92.5, 53, 0, 0, 30)]
     [InlineData("wipe-gateway-30", 100.0, 94.5, 61, 0, 0, 10)]

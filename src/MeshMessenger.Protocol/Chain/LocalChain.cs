@@ -404,6 +404,9 @@ public sealed class LocalChain
     /// <summary>True when a restore ended and the resume entry (<see cref="CommitResume"/>) is not written yet.</summary>
     public bool ResumePending => _resumePending;
 
+    /// <summary>The sequence of the resume entry this node wrote after its restore (<see cref="CommitResume"/>), or -1.</summary>
+    public long WrittenResume { get; private set; } = -1;
+
     // The resume entry's own sequence: ResumeSkip sequences left out past the highest own sequence known.
     private uint ResumeSequence => _resumeAbove + ResumeSkip + 1;
 
@@ -439,6 +442,7 @@ public sealed class LocalChain
         byte[] header = EntryCodec.EncodeHeader(EntryKind.Resume, BodySealing.Clear, _identity.Id, ResumeSequence, time, EntryHash.LinkOf(_resumeHash), 0);
         Entry resume = Store(EntryCodec.Sign(_identity, header, EntryCodec.ResumeBody(_resumeFrom, _resumeHash)));
         _resumePending = false;
+        WrittenResume = resume.Sequence;
         return resume;
     }
 

@@ -30,6 +30,9 @@ internal sealed class ChainSync
     // A want target that is no hint: every neighbour (next hop 0).
     private const int EveryNeighbour = 256;
 
+    // Asking rounds that ask for the run this restore's resume entry skips (AddResumeGap).
+    private const int ResumeGapAsks = 6;
+
     private readonly uint _id;
     private readonly ChainStore _chains;
     private readonly LocalChain _own;
@@ -42,6 +45,7 @@ internal sealed class ChainSync
     private bool _rebuilding;
     private int _headsOffset;
     private RestorePlan? _restore; // set while a restored radio node rebuilds its history
+    private int _resumeGapAsks;
     private readonly ArchivePull _pull = new ArchivePull(); // what an archive missed on air (§8.5)
 
     /// <summary>Creates the sync of node <paramref name="id"/>.</summary>
@@ -215,9 +219,10 @@ internal sealed class ChainSync
 
     // What the node knows it lacks (docs/protocol.md §8.3): holes in the own chain up to the highest head held or
     // advertised, and the messages its own receipts say it received; at most RestorePlan.MaxMissing ranges.
-    private ArrayList KnownMissing()
+    private ArrayList KnownMissing(bool asking)
     {
         var missing = new ArrayList();
+        AddResumeGap(missing, asking);
         uint low;
         uint high;
         long top = _chains.Store.TryGetRange(Id, out low, out high) ? high : -1;
@@ -235,10 +240,34 @@ internal sealed class ChainSync
         return missing;
     }
 
+    // The run the resume entry this restore wrote skips (§8.3): its head was confirmed by a neighbour that may have held
+    // too little of the own chain (one plain witness), and own entries the device did not know of may lie there, held by
+    // the archive or by their recipients. Asked of the best neighbour ResumeGapAsks times, then taken as empty.
+    private void AddResumeGap(ArrayList missing, bool asking)
+    {
+        long resume = _own.WrittenResume;
+        StoredEntry? stored = resume < 0 || _resumeGapAsks >= ResumeGapAsks ? null : _chains.Store.Get(Id, (uint)resume);
+        if (stored == null || stored.Entry.Kind != EntryKind.Resume)
+        {
+            return;
+        }
+
+        int before = missing.Count;
+        for (uint s = EntryCodec.LinkedSequence(stored.Entry) + 1; s < (uint)resume; s++)
+        {
+            if (_chains.Store.Get(Id, s) == null && !RestorePlan.AddMissing(missing, Id, s, RestorePlan.MaxMissing))
+            {
+                break;
+            }
+        }
+
+        _resumeGapAsks += asking && missing.Count > before ? 1 : 0;
+    }
+
     // KnownMissing, then what neighbours' heads showed and the store lacks (channel posts come back this way).
     private ArrayList AllMissing(bool asking, out int conversation)
     {
-        ArrayList missing = KnownMissing();
+        ArrayList missing = KnownMissing(asking);
         conversation = missing.Count;
         _restore!.AddAdvertisedMissing(_chains.Store, missing, RestorePlan.MaxMissing, asking);
         return missing;
