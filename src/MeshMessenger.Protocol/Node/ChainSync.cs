@@ -217,8 +217,9 @@ internal sealed class ChainSync
         }
     }
 
-    // What the node knows it lacks (docs/protocol.md §8.3): holes in the own chain up to the highest head held or
-    // advertised, and the messages its own receipts say it received; at most RestorePlan.MaxMissing ranges.
+    // What the node knows it lacks (docs/protocol.md §8.3): the run its own resume entry skips (AddResumeGap), holes in
+    // the own chain up to the highest head held or advertised, and the messages its own receipts say it received; at
+    // most RestorePlan.MaxMissing ranges.
     private ArrayList KnownMissing(bool asking)
     {
         var missing = new ArrayList();
@@ -242,7 +243,8 @@ internal sealed class ChainSync
 
     // The run the resume entry this restore wrote skips (§8.3): its head was confirmed by a neighbour that may have held
     // too little of the own chain (one plain witness), and own entries the device did not know of may lie there, held by
-    // the archive or by their recipients. Asked of the best neighbour ResumeGapAsks times, then taken as empty.
+    // the archive or by their recipients. Asked with the own chain's ranges (of the best neighbour, and by relayed want
+    // through the round's neighbour) in ResumeGapAsks asking rounds, then taken as empty.
     private void AddResumeGap(ArrayList missing, bool asking)
     {
         long resume = _own.WrittenResume;
