@@ -309,12 +309,7 @@ public sealed class RestoreAskingTests
         var clock = new TestClock();
         var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
         wiped.TakeOutbox();
-        var writer = new LocalChain(Identities.Fixed(1), new ChainStore(new MemoryEntryStore()));
-        var written = new List<Entry> { writer.StartNew(Profile.Of(Identities.Fixed(1), "alice", null), 100) };
-        for (uint s = 1; s <= 5; s++)
-        {
-            written.Add(writer.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, 100 + s, PostBody.Encode("p", PostBody.NoMedia, null)));
-        }
+        List<Entry> written = AlicesChain(5);
 
         for (int i = 0; i <= 3; i++)
         {
@@ -346,12 +341,7 @@ public sealed class RestoreAskingTests
         var clock = new TestClock();
         var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
         wiped.TakeOutbox();
-        var writer = new LocalChain(Identities.Fixed(1), new ChainStore(new MemoryEntryStore()));
-        var written = new List<Entry> { writer.StartNew(Profile.Of(Identities.Fixed(1), "alice", null), 100) };
-        for (uint s = 1; s <= 5; s++)
-        {
-            written.Add(writer.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, 100 + s, PostBody.Encode("p", PostBody.NoMedia, null)));
-        }
+        List<Entry> written = AlicesChain(5);
 
         for (int i = 0; i <= 3; i++)
         {
@@ -477,6 +467,19 @@ public sealed class RestoreAskingTests
         Assert.Contains(plain, named);
         Assert.Contains(archiveHint, named);
         Assert.InRange(named.Length, 2, RestorePlan.MaxNeighbours + 1); // the table's 16 and the archive, which need not be in it
+    }
+
+    // Alice's own chain as she wrote it before the wipe: her genesis and posts 1..last.
+    private static List<Entry> AlicesChain(uint last)
+    {
+        var writer = new LocalChain(Identities.Fixed(1), new ChainStore(new MemoryEntryStore()));
+        var written = new List<Entry> { writer.StartNew(Profile.Of(Identities.Fixed(1), "alice", null), 100) };
+        for (uint s = 1; s <= last; s++)
+        {
+            written.Add(writer.Commit(EntryKind.PublicPost, BodySealing.Clear, 0, 100 + s, PostBody.Encode("p", PostBody.NoMedia, null)));
+        }
+
+        return written;
     }
 
     // An entry arriving from neighbour relay, in LoRa-sized pieces, as an answer to a want.
