@@ -25,7 +25,7 @@ public sealed class DeviceBundleTests(WebAppFixture web) : IClassFixture<WebAppF
         await page.Locator("#device-wifi-ssid").FillAsync("village");
         await page.Locator("#device-wifi-password").FillAsync("secret-pass");
         await page.GetByRole(AriaRole.Button, new() { Name = "Make bundle" }).ClickAsync();
-        await Expect(page.Locator("#device-card-qr")).ToBeVisibleAsync();
+        await Expect(page.Locator("#device-card-qr")).ToBeVisibleAsync(new() { Timeout = 60_000 }); // the first bundle boots the browser's node (.NET WebAssembly), slow on a loaded machine
         string node = (await page.Locator("#device-bundle-node").TextContentAsync())!;
         ProvisioningBundle fresh = await DownloadedBundle(page);
         Assert.Equal(node, fresh.RestoreIdentity()!.Id.ToString("x8"));

@@ -80,7 +80,7 @@ public sealed class LayoutTests(WebAppFixture web) : IClassFixture<WebAppFixture
         await page.GotoAsync("/#/provision");
         await page.Locator("#device-name").FillAsync("Heltec by the well");
         await page.GetByRole(AriaRole.Button, new() { Name = "Make bundle" }).ClickAsync();
-        await Expect(page.Locator("#device-card-qr")).ToBeVisibleAsync();
+        await Expect(page.Locator("#device-card-qr")).ToBeVisibleAsync(new() { Timeout = 60_000 }); // the first bundle boots the browser's node (.NET WebAssembly), slow on a loaded machine
         await page.Locator("details summary", new() { HasText = "Recovery phrase" }).ClickAsync();
         await PhoneLayout.AssertFitsAsync(page, "provisioning bundle");
 
