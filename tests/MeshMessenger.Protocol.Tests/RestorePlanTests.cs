@@ -125,4 +125,41 @@ public sealed class RestorePlanTests
         plan.AddAdvertisedMissing(store, last, RestorePlan.MaxMissing, false);
         Assert.Empty(last);
     }
+
+    [Fact]
+    public void A_neighbour_is_asked_again_while_fewer_heads_frames_came_back_than_question_frames_went_to_it()
+    {
+        // A plain neighbour answers each question frame with one heads frame; where an archive's answers drown it, some of
+        // those are lost, and the authors they listed were never known missing (the emulator's wipe-home-gateway-30).
+        var plan = new RestorePlan(16);
+        plan.NoteNeighbour(0x41, 5, false); // its heads heard before it was asked: they answer nothing
+        plan.NoteNeighbour(0x42, 5, false);
+        Assert.Equal(0x41, plan.Unquestioned()); // never asked yet, in the order heard
+        plan.NoteQuestioned(0x41, 2);
+        Assert.Equal(0x42, plan.Unquestioned());
+        plan.NoteQuestioned(0x42, 2);
+
+        // 0x42 answers both frames: done. 0x41 answers one of two: asked again, at most UnansweredQuestions rounds in all.
+        plan.NoteNeighbour(0x42, 3, false);
+        plan.NoteNeighbour(0x42, 3, false);
+        plan.NoteNeighbour(0x41, 3, false);
+        var again = new List<byte>();
+        for (byte hint = plan.Unquestioned(); hint != 0 && again.Count < 10; hint = plan.Unquestioned())
+        {
+            again.Add(hint);
+            plan.NoteQuestioned(hint, 2);
+        }
+
+        Assert.Equal(Enumerable.Repeat((byte)0x41, RestorePlan.UnansweredQuestions - 1), again);
+    }
+
+    [Fact]
+    public void A_neighbour_asked_with_no_question_frame_is_not_asked_again()
+    {
+        // No known author: the round sent it nothing to answer, so no answer is missing.
+        var plan = new RestorePlan(16);
+        plan.NoteNeighbour(0x41, 0);
+        plan.NoteQuestioned(plan.Unquestioned(), 0);
+        Assert.Equal(0, plan.Unquestioned());
+    }
 }

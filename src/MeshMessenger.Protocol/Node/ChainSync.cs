@@ -129,7 +129,7 @@ internal sealed class ChainSync
 
                 if (questions.Length > 0)
                 {
-                    _restore.NoteQuestioned(askee);
+                    _restore.NoteQuestioned(askee, questions.Length);
                 }
 
                 QueueRelayedWants(askee, false);
@@ -141,7 +141,7 @@ internal sealed class ChainSync
             int conversation;
             ArrayList missing = AllMissing(false, out conversation);
             int fit = HeadsMessage.Fit(_maxFrameSize - FrameLimits.HeaderSize);
-            if ((missing.Count > 0 || _restore.Unresolved(_chains, Id, fit, false).Length > 0 || _restore.Unquestioned(false) != 0) && !_restore.Exhausted)
+            if ((missing.Count > 0 || _restore.Unresolved(_chains, Id, fit, false).Length > 0 || _restore.Unquestioned() != 0) && !_restore.Exhausted)
             {
                 _restore.NextRound();
                 if (_restore.AsksThisRound())
@@ -157,10 +157,11 @@ internal sealed class ChainSync
                         Queue(new Frame(FrameType.Heads, 0, 0, false, 0, Hint, new HeadsMessage(true, true, unresolved).Encode()));
                     }
 
-                    // The known authors' questions to one heard neighbour no round asked yet: its heads show the posts it
-                    // alone of the asked ones holds, and an archive misses posts too (§8.3).
-                    byte fresh = _restore.Unquestioned(true);
+                    // The known authors' questions to one heard neighbour no round asked yet (or whose answers did not all
+                    // come back): its heads show the posts it alone of the asked ones holds, and an archive misses posts too (§8.3).
+                    byte fresh = _restore.Unquestioned();
                     ChainHead[][] questions = fresh == 0 ? new ChainHead[0][] : _restore.Questions(_chains, fit);
+                    _restore.NoteQuestioned(fresh, questions.Length);
                     for (int i = 0; i < questions.Length; i++)
                     {
                         Queue(new Frame(FrameType.Heads, 0, 0, false, fresh, Hint, new HeadsMessage(true, true, questions[i]).Encode()));

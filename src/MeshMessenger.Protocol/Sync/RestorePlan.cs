@@ -53,6 +53,9 @@ public sealed class RestorePlan
     private readonly ArrayList _neighbours = new ArrayList(); // boxed byte hints of neighbours heard (their heads, or any frame once an archive was)
     private readonly ArrayList _held = new ArrayList(); // boxed long: entries their heads showed, summed
     private readonly ArrayList _questioned = new ArrayList(); // boxed byte hints of neighbours a round's questions went to, one per hint
+    private readonly ArrayList _questionRounds = new ArrayList(); // boxed int: rounds whose questions went to the hint at the same place in _questioned
+    private readonly ArrayList _questionFrames = new ArrayList(); // boxed int: question frames those rounds sent it
+    private readonly ArrayList _answerFrames = new ArrayList(); // boxed int: heads frames (not questions) heard from it since
     private int _round;
     private int _queryOffset;
     private byte _archive; // the hint of the last neighbour whose heads carried the archive flag, or 0
@@ -416,6 +419,12 @@ public sealed class RestorePlan
         }
 
         _archive = archive ? hint : _archive;
+        int asked = IndexOf(_questioned, hint);
+        if (asked >= 0)
+        {
+            _answerFrames[asked] = (int)_answerFrames[asked]! + 1;
+        }
+
         NoteNeighbour(hint, entries);
     }
 
@@ -458,40 +467,63 @@ public sealed class RestorePlan
         }
     }
 
-    /// <summary>A round's questions about known authors went to <paramref name="hint"/> (0, every neighbour, is not remembered).</summary>
-    public void NoteQuestioned(byte hint)
+    /// <summary>
+    /// A round's questions about known authors, <paramref name="frames"/> query heads frames, went to <paramref name="hint"/>
+    /// (0, every neighbour, is not remembered).
+    /// </summary>
+    public void NoteQuestioned(byte hint, int frames)
     {
-        if (hint != 0 && IndexOf(_questioned, hint) < 0)
+        if (hint == 0)
         {
-            _questioned.Add(hint);
+            return;
         }
+
+        int at = IndexOf(_questioned, hint);
+        if (at < 0)
+        {
+            _questioned.Add(hint); // one per hint: bounded by 256
+            _questionRounds.Add(1);
+            _questionFrames.Add(frames);
+            _answerFrames.Add(0);
+            return;
+        }
+
+        _questionRounds[at] = (int)_questionRounds[at]! + 1;
+        _questionFrames[at] = (int)_questionFrames[at]! + frames;
     }
 
+    /// <summary>Rounds whose questions go to one heard neighbour at most while fewer of its heads came back than questions went to it (<see cref="Unquestioned"/>).</summary>
+    public const int UnansweredQuestions = 3;
+
     /// <summary>
-    /// A heard neighbour no round's questions went to yet, or 0 if there is none; with <paramref name="asking"/> it is
-    /// remembered as asked. A plain neighbour answers a heads question with the heads of what it holds, and each holds a
-    /// different few posts of an author (those it heard live): the base rounds ask only some neighbours (the best one, an
-    /// archive once heard, every second round), so a post only an unasked neighbour shows was never known missing and never
-    /// asked for; an archive misses posts too (docs/emulator-experiments.md, "Every heard neighbour asked the known
-    /// authors' questions once").
+    /// A heard neighbour no round's questions went to yet, else one asked fewer than <see cref="UnansweredQuestions"/> times
+    /// from which fewer heads frames came back than question frames went to it, or 0 if there is none. A plain neighbour
+    /// answers a heads question with the heads of what it holds, and each holds a different few posts of an author (those it
+    /// heard live): the base rounds ask only some neighbours (the best one, an archive once heard, every second round), so a
+    /// post only an unasked neighbour shows was never known missing and never asked for; an archive misses posts too
+    /// (docs/emulator-experiments.md, "Every heard neighbour asked the known authors' questions once"). And a plain
+    /// neighbour's answer to one question frame is one heads frame, lost where an archive's answers drown it, so a
+    /// neighbour that answered fewer frames than it was asked is asked again ("Unanswered neighbours asked again").
     /// </summary>
-    public byte Unquestioned(bool asking)
+    public byte Unquestioned()
     {
+        byte again = 0;
         for (int i = 0; i < _neighbours.Count; i++)
         {
             byte hint = (byte)_neighbours[i]!;
-            if (IndexOf(_questioned, hint) < 0)
+            int at = IndexOf(_questioned, hint);
+            if (at < 0)
             {
-                if (asking)
-                {
-                    NoteQuestioned(hint);
-                }
-
                 return hint;
+            }
+
+            if (again == 0 && (int)_answerFrames[at]! < (int)_questionFrames[at]! && (int)_questionRounds[at]! < UnansweredQuestions)
+            {
+                again = hint;
             }
         }
 
-        return 0;
+        return again;
     }
 
     // Where hint stands in a list of boxed byte hints, or -1 (by value: a boxed byte is a new object each time).
