@@ -55,7 +55,7 @@ public sealed class RestorePlan
     private readonly ArrayList _questioned = new ArrayList(); // boxed byte hints of neighbours a round's questions went to, one per hint
     private readonly ArrayList _questionRounds = new ArrayList(); // boxed int: rounds whose questions went to the hint at the same place in _questioned
     private readonly ArrayList _questionFrames = new ArrayList(); // boxed int: question frames those rounds sent it
-    private readonly ArrayList _answerFrames = new ArrayList(); // boxed int: heads frames (not questions) heard from it since
+    private readonly ArrayList _answerFrames = new ArrayList(); // boxed int: heads frames (not questions) heard from it since it was first asked
     private int _round;
     private int _queryOffset;
     private byte _archive; // the hint of the last neighbour whose heads carried the archive flag, or 0
