@@ -309,15 +309,7 @@ public sealed class RestoreAskingTests
         // With no archive in reach a plain neighbour's heads confirm (§8.3): a head too low by up to the resume entry's
         // skip is harmless, so waiting the rounds out only kept the device read-only. A higher head nobody backed yet
         // still holds the restore back, and heads from before the settling time vouch for nothing.
-        var clock = new TestClock();
-        var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
-        wiped.TakeOutbox();
-        List<Entry> written = AlicesChain(5);
-
-        for (int i = 0; i <= 3; i++)
-        {
-            Deliver(wiped, written[i], Small);
-        }
+        (MessengerNode wiped, TestClock clock, List<Entry> written) = WipedHoldingOwnUpTo3();
 
         Hear(wiped, Small, false, new ChainHead(wiped.Id, 0, 3, Link(1)));
         Assert.False(wiped.OwnChain.HeadKnown); // before the settling time
@@ -341,15 +333,7 @@ public sealed class RestoreAskingTests
         // A plain neighbour can vouch for a head that is too low (§8.3). The resume entry's skip keeps those sequences from
         // being signed again, but the own entries above the head were then never asked for: in the emulator's
         // wipe-gateway-30 (seed 230) two own entries the gateway held did not come back.
-        var clock = new TestClock();
-        var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
-        wiped.TakeOutbox();
-        List<Entry> written = AlicesChain(5);
-
-        for (int i = 0; i <= 3; i++)
-        {
-            Deliver(wiped, written[i], Small);
-        }
+        (MessengerNode wiped, TestClock clock, List<Entry> written) = WipedHoldingOwnUpTo3();
 
         Assert.False(wiped.FinishRestore()); // the settling time ends
         Hear(wiped, Small, false, new ChainHead(wiped.Id, 0, 3, Link(1))); // the neighbour holds 0..3 only
@@ -517,6 +501,21 @@ public sealed class RestoreAskingTests
         }
 
         return frames;
+    }
+
+    // A wiped Alice whose own entries 0..3 of the 0..5 she wrote came back from Small.
+    private static (MessengerNode Wiped, TestClock Clock, List<Entry> Written) WipedHoldingOwnUpTo3()
+    {
+        var clock = new TestClock();
+        var wiped = new MessengerNode(Identities.Fixed(1), "alice", new MemoryEntryStore(), clock, FrameLimits.LoRa, restoring: true);
+        wiped.TakeOutbox();
+        List<Entry> written = AlicesChain(5);
+        for (int i = 0; i <= 3; i++)
+        {
+            Deliver(wiped, written[i], Small);
+        }
+
+        return (wiped, clock, written);
     }
 
     // Runs restore rounds as the device app does (one every 30 s) and returns what the rounds after the first
