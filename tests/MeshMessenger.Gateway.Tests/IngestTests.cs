@@ -1,7 +1,10 @@
 using MeshMessenger.Gateway.Ingest;
+using MeshMessenger.Gateway.Links;
 using MeshMessenger.Gateway.Storage;
 using MeshMessenger.Protocol.Frames;
+using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Platform;
+using MeshMessenger.Protocol.Sealing;
 using Microsoft.Data.Sqlite;
 
 namespace MeshMessenger.Gateway.Tests;
@@ -372,6 +375,73 @@ public sealed class IngestTests : IAsyncDisposable
 
         var ex = Assert.Throws<InvalidOperationException>(() => new GatewayDatabase(_db.Path));
         Assert.Contains("schema 99", ex.Message);
+    }
+
+    [Fact]
+    public async Task Only_direct_entries_are_held_for_a_device_whose_hint_equals_a_clear_or_channel_entry_s_hint()
+    {
+        var alice = new TestDevice("alice");
+        var bob = new TestDevice("bob");
+        alice.Befriend(bob);
+        var channel = new ChannelKey("hikers", new byte[ChannelKey.SecretSize]);
+        Assert.True(alice.Node.JoinChannel(channel));
+        alice.Node.PostPublic("a public post carries hint 0");
+        alice.Node.PostToChannel(channel.Id, "a channel post carries the channel's hint");
+        alice.Node.SendText(bob.Id, "only this one is held for bob");
+        foreach (byte[] frame in alice.Take())
+        {
+            Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(frame, IngestSource.Udp, "10.0.0.2:4000"));
+        }
+
+        var held = new StoreAndForward(_db);
+        Assert.Equal(1, held.HeldCount(bob.Id));
+        Assert.Equal(0, held.HeldCount(0x1234_5600)); // a node whose hint is 0, as about one in 256 is
+        Assert.Equal(channel.Hint == NodeId.HintOf(bob.Id) ? 1 : 0, held.HeldCount(0x1234_5600u | channel.Hint));
+    }
+
+    [Fact]
+    public void The_direct_column_is_filled_from_each_stored_entry_s_kind_byte_when_an_older_database_is_upgraded()
+    {
+        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"gw-upgrade-{Guid.NewGuid():N}.db");
+        try
+        {
+            byte[] clear = [0x03, 1, 2];  // public post, sealing 0
+            byte[] direct = [0x41, 1, 2]; // text, sealing 1
+            byte[] channel = [0x82, 1, 2]; // channel post, sealing 2
+            using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
+            {
+                c.Open();
+                for (int step = 0; step < 6; step++)
+                {
+                    GatewayDatabase.Execute(c, Migrations.Steps[step]);
+                }
+
+                GatewayDatabase.Execute(c, "PRAGMA user_version = 6;");
+                int seq = 1;
+                foreach (byte[] bytes in new[] { clear, direct, channel })
+                {
+                    using SqliteCommand insert = c.CreateCommand();
+                    insert.CommandText = "INSERT INTO entries (author, seq, kind, hint, hash, bytes, source, received_at) VALUES (7, $s, 1, 0, x'00', $b, 'udp', 1)";
+                    insert.Parameters.AddWithValue("$s", seq++);
+                    insert.Parameters.AddWithValue("$b", bytes);
+                    insert.ExecuteNonQuery();
+                }
+            }
+
+            var upgraded = new GatewayDatabase(path);
+            Assert.Equal(Migrations.Steps.Count, upgraded.SchemaVersion);
+            using SqliteConnection read = upgraded.Open();
+            Assert.Equal(2, GatewayDatabase.Scalar(read, "SELECT seq FROM entries WHERE direct = 1"));
+            Assert.Equal(2, GatewayDatabase.Scalar(read, "SELECT COUNT(*) FROM entries WHERE direct = 0"));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (string file in new[] { path, path + "-wal", path + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
     }
 
     private sealed class FixedClock : IClock

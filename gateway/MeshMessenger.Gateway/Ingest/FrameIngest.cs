@@ -312,7 +312,7 @@ public sealed class FrameIngest : IAsyncDisposable
             store.PutContact(e.Author, known.SigningKey, known.Name);
         }
 
-        stored = new IngestedEntry(e.Author, e.Sequence, e.Hint, e.Encoded, item.Source, item.Origin, item.LocalOnly, item.Frame?.Relay ?? 0);
+        stored = new IngestedEntry(e.Author, e.Sequence, e.Hint, e.Sealing, e.Encoded, item.Source, item.Origin, item.LocalOnly, item.Frame?.Relay ?? 0);
         if (_uplinkTopic(stored) is string topic)
         {
             using SqliteCommand outbox = connection.CreateCommand();

@@ -330,7 +330,7 @@ public sealed class ProvenLinks<TKey>
                 continue;
             }
 
-            if (entry.Hint == NodeId.HintOf(node) && entry.Author != node)
+            if (entry.IsAddressedTo(NodeId.HintOf(node)) && entry.Author != node)
             {
                 await HandOverAsync(address, node, ct).ConfigureAwait(false);
                 continue;

@@ -6,7 +6,7 @@ namespace MeshMessenger.Gateway.Links;
 
 /// <summary>
 /// Holds entries for devices that are away and hands them over once the device has proved its key: direct
-/// messages to it and receipts for its messages carry its 1-byte hint, so every stored entry with that hint
+/// messages to it and receipts for its messages carry its 1-byte hint, so every stored direct entry with that hint
 /// (by another author) is held until the device's signed receipt (a proof's held bitmap, docs/protocol.md
 /// §5.4) says it has it. Receipts are kept in SQLite, so a restart neither loses nor repeats a confirmed
 /// hand-over; nothing is marked handed over without one. deliveries.delivered_until is the contiguous
@@ -57,7 +57,7 @@ public sealed class StoreAndForward(GatewayDatabase database)
               SELECT e.author, e.seq, e.received_at,
                      ROW_NUMBER() OVER (PARTITION BY e.author ORDER BY e.received_at, e.seq) AS turn
               FROM entries e
-              WHERE e.hint = $h AND e.author != $n AND e.received_at > $s
+              WHERE e.direct = 1 AND e.hint = $h AND e.author != $n AND e.received_at > $s
                 AND NOT EXISTS (SELECT 1 FROM handovers d WHERE d.node = $n AND d.author = e.author AND d.seq = e.seq)
               ORDER BY turn, e.received_at, e.author, e.seq LIMIT $max) t
             JOIN entries x ON x.author = t.author AND x.seq = t.seq
@@ -87,7 +87,7 @@ public sealed class StoreAndForward(GatewayDatabase database)
         using SqliteCommand count = c.CreateCommand();
         count.CommandText = """
             SELECT COUNT(*) FROM entries e
-            WHERE e.hint = $h AND e.author != $n AND e.received_at > $s
+            WHERE e.direct = 1 AND e.hint = $h AND e.author != $n AND e.received_at > $s
               AND NOT EXISTS (SELECT 1 FROM handovers d WHERE d.node = $n AND d.author = e.author AND d.seq = e.seq)
             """;
         count.Parameters.AddWithValue("$h", (int)NodeId.HintOf(node));
@@ -157,9 +157,9 @@ public sealed class StoreAndForward(GatewayDatabase database)
             next.CommandText = """
                 SELECT COALESCE(
                   (SELECT MIN(e.received_at) - 1 FROM entries e
-                   WHERE e.hint = $h AND e.author != $n AND e.received_at > $s
+                   WHERE e.direct = 1 AND e.hint = $h AND e.author != $n AND e.received_at > $s
                      AND NOT EXISTS (SELECT 1 FROM handovers d WHERE d.node = $n AND d.author = e.author AND d.seq = e.seq)),
-                  (SELECT MAX(e.received_at) FROM entries e WHERE e.hint = $h AND e.author != $n AND e.received_at > $s),
+                  (SELECT MAX(e.received_at) FROM entries e WHERE e.direct = 1 AND e.hint = $h AND e.author != $n AND e.received_at > $s),
                   $s)
                 """;
             next.Parameters.AddWithValue("$h", (int)NodeId.HintOf(node));

@@ -104,5 +104,13 @@ public static class Migrations
         ALTER TABLE relay_requests ADD COLUMN sent_block INTEGER;
         UPDATE relay_requests SET sent_stage = stage, sent_block = block;
         """,
+
+        // 7: whether an entry is sealed direct (kind byte bits 7-6 = 1, docs/protocol.md §3.1): only those carry a
+        //    recipient hint, so only those are held for a device. A channel post carries its channel's hint and a clear
+        //    entry 0, which a device's own hint may equal. Rows from before are read from their kind byte (hex 4x-7x).
+        """
+        ALTER TABLE entries ADD COLUMN direct INTEGER NOT NULL DEFAULT 0;
+        UPDATE entries SET direct = 1 WHERE substr(hex(bytes), 1, 1) IN ('4', '5', '6', '7');
+        """,
     ];
 }

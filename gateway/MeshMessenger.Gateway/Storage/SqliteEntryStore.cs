@@ -70,11 +70,12 @@ public sealed class SqliteEntryStore(SqliteConnection connection) : IEntryStore
             _latest[e.Author] = stored;
         }
 
-        SqliteCommand insert = Command("INSERT INTO entries (author, seq, kind, hint, hash, bytes, source, received_at) VALUES ($a, $s, $k, $h, $hash, $bytes, $src, $t)");
+        SqliteCommand insert = Command("INSERT INTO entries (author, seq, kind, hint, direct, hash, bytes, source, received_at) VALUES ($a, $s, $k, $h, $d, $hash, $bytes, $src, $t)");
         insert.Parameters.AddWithValue("$a", (long)e.Author);
         insert.Parameters.AddWithValue("$s", (long)e.Sequence);
         insert.Parameters.AddWithValue("$k", (int)e.Kind);
         insert.Parameters.AddWithValue("$h", (int)e.Hint);
+        insert.Parameters.AddWithValue("$d", e.Sealing == BodySealing.Direct ? 1 : 0);
         insert.Parameters.AddWithValue("$hash", stored.Hash);
         insert.Parameters.AddWithValue("$bytes", e.Encoded);
         insert.Parameters.AddWithValue("$src", CurrentSource);
