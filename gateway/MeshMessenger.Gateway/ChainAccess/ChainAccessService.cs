@@ -241,10 +241,11 @@ public sealed class ChainAccessService : BackgroundService
         await FeedAsync(entry.Encoded, ct).ConfigureAwait(false);
     }
 
-    // Only what the node needs: entries sealed with the gateway's hint (requests to it; a few are for other nodes with
-    // the same hint and fail to open) and profiles (requesters' keys). The kind is read only when the hint differs.
+    // Only what the node needs: entries sealed direct with the gateway's hint (requests to it; a few are for other nodes
+    // with the same hint and fail to open; a channel or public post may carry the same hint and is not one) and profiles
+    // (requesters' keys). The kind is read only when the entry is not addressed to the gateway.
     private bool Needed(IngestedEntry entry) =>
-        entry.Hint == _hint
+        entry.IsAddressedTo(_hint)
         || (EntryCodec.TryDecode(entry.Encoded, 0, entry.Encoded.Length, out Entry? decoded) == ProtocolError.None && decoded!.Kind == EntryKind.Profile);
 
     // Hands one stored entry to the node and runs the chain requests it opened.
