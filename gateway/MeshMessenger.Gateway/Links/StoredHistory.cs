@@ -8,7 +8,8 @@ namespace MeshMessenger.Gateway.Links;
 
 /// <summary>
 /// What a device hosted in the gateway had heard before a restart, read back from the gateway's store: its own
-/// chain, every profile, what carries its hint (direct messages and receipts to it) and the newest posts. The
+/// chain, every profile, what is sealed direct with its hint (direct messages and receipts to it; a clear entry's hint
+/// 0 may equal its own) and the newest posts. The
 /// entries were verified when they were ingested, so they go into the node's store as they are, and the node
 /// carries on at its next sequence number instead of forking its own chain with a new genesis.
 /// </summary>
@@ -24,7 +25,7 @@ public static class StoredHistory
         using SqliteCommand select = c.CreateCommand();
         select.CommandText =
             "SELECT bytes, hash FROM entries WHERE author = $me " +
-            "UNION ALL SELECT * FROM (SELECT bytes, hash FROM entries WHERE author != $me AND (seq = 0 OR hint = $hint OR kind IN ($channel, $public)) ORDER BY received_at DESC LIMIT $max)";
+            "UNION ALL SELECT * FROM (SELECT bytes, hash FROM entries WHERE author != $me AND (seq = 0 OR (direct = 1 AND hint = $hint) OR kind IN ($channel, $public)) ORDER BY received_at DESC LIMIT $max)";
         select.Parameters.AddWithValue("$me", (long)node);
         select.Parameters.AddWithValue("$hint", (int)NodeId.HintOf(node));
         select.Parameters.AddWithValue("$channel", (int)EntryKind.ChannelPost);
