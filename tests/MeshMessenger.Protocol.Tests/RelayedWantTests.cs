@@ -123,9 +123,9 @@ public sealed class RelayedWantTests
     {
         var plan = new RestorePlan(16);
         Assert.Equal(0, plan.NextNeighbour()); // none heard yet: any neighbour answers
-        plan.NoteNeighbour(0x10, 5);
-        plan.NoteNeighbour(0x20, 400); // an archive
-        plan.NoteNeighbour(0x30, 7);
+        plan.Neighbours.Note(0x10, 5);
+        plan.Neighbours.Note(0x20, 400); // an archive
+        plan.Neighbours.Note(0x30, 7);
         var asked = new List<byte>();
         for (int i = 0; i < 6; i++)
         {
@@ -150,7 +150,7 @@ public sealed class RelayedWantTests
 
         for (int hint = 1; hint <= 20; hint++)
         {
-            plan.NoteNeighbour((byte)hint, hint);
+            plan.Neighbours.Note((byte)hint, hint);
         }
 
         var asked = new HashSet<byte>();
@@ -160,8 +160,8 @@ public sealed class RelayedWantTests
             asked.Add(plan.NextNeighbour());
         }
 
-        Assert.Equal(RestorePlan.MaxNeighbours, asked.Count);
-        Assert.All(asked, h => Assert.InRange(h, 1, RestorePlan.MaxNeighbours));
+        Assert.Equal(RestoreNeighbours.MaxNeighbours, asked.Count);
+        Assert.All(asked, h => Assert.InRange(h, 1, RestoreNeighbours.MaxNeighbours));
     }
 
     [Fact]
@@ -170,14 +170,14 @@ public sealed class RelayedWantTests
         // Hostile or merely dense: relay bytes are not signed, and 16 transmitters heard once an archive was heard fill the
         // table before the plain neighbours' heads arrive; those must still be asked.
         var plan = new RestorePlan(16);
-        for (int hint = 1; hint <= RestorePlan.MaxNeighbours; hint++)
+        for (int hint = 1; hint <= RestoreNeighbours.MaxNeighbours; hint++)
         {
-            plan.NoteNeighbour((byte)hint, 0); // heard by a frame only
+            plan.Neighbours.Note((byte)hint, 0); // heard by a frame only
         }
 
-        plan.NoteNeighbour(0x70, 0); // one more frame: not remembered
-        plan.NoteNeighbour(0x71, 12); // heads showing 12 entries: in place of the first frame-only neighbour
-        plan.NoteNeighbour(0x72, 5);
+        plan.Neighbours.Note(0x70, 0); // one more frame: not remembered
+        plan.Neighbours.Note(0x71, 12); // heads showing 12 entries: in place of the first frame-only neighbour
+        plan.Neighbours.Note(0x72, 5);
 
         var asked = new HashSet<byte>();
         for (int i = 0; i < 80; i++)
@@ -191,6 +191,6 @@ public sealed class RelayedWantTests
         Assert.DoesNotContain((byte)0x70, asked);
         Assert.DoesNotContain((byte)1, asked);
         Assert.DoesNotContain((byte)2, asked);
-        Assert.Equal((byte)0x71, plan.BestNeighbour());
+        Assert.Equal((byte)0x71, plan.Neighbours.Best());
     }
 }

@@ -425,7 +425,7 @@ public sealed class RestoreAskingTests
         // None of its heads came back, so it is asked again after the base rounds, in UnansweredQuestions rounds in all
         // (one question frame a round here): its answers may have been lost under the archive's.
         int rounds = all.Count(f => f.Type == FrameType.Heads && f.NextHop == plain && Heads(f).Query);
-        Assert.Equal(archive ? RestorePlan.UnansweredQuestions : 0, rounds);
+        Assert.Equal(archive ? RestoreNeighbours.UnansweredQuestions : 0, rounds);
     }
 
     [Fact]
@@ -456,7 +456,7 @@ public sealed class RestoreAskingTests
         Assert.DoesNotContain(wiped.Hint, named);
         Assert.Contains(plain, named);
         Assert.Contains(archiveHint, named);
-        Assert.InRange(named.Length, 2, RestorePlan.MaxNeighbours + 1); // the table's 16 and the archive, which need not be in it
+        Assert.InRange(named.Length, 2, RestoreNeighbours.MaxNeighbours + 1); // the table's 16 and the archive, which need not be in it
     }
 
     // Alice's own chain as she wrote it before the wipe: her genesis and posts 1..last.

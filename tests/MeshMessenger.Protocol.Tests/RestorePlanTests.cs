@@ -132,25 +132,25 @@ public sealed class RestorePlanTests
         // A plain neighbour answers each question frame with one heads frame; where an archive's answers drown it, some of
         // those are lost, and the authors they listed were never known missing (the emulator's wipe-home-gateway-30).
         var plan = new RestorePlan(16);
-        plan.NoteNeighbour(0x41, 5, false); // its heads heard before it was asked: they answer nothing
-        plan.NoteNeighbour(0x42, 5, false);
-        Assert.Equal(0x41, plan.Unquestioned()); // never asked yet, in the order heard
-        plan.NoteQuestioned(0x41, 2);
-        Assert.Equal(0x42, plan.Unquestioned());
-        plan.NoteQuestioned(0x42, 2);
+        plan.Neighbours.NoteHeads(0x41, 5, false); // its heads heard before it was asked: they answer nothing
+        plan.Neighbours.NoteHeads(0x42, 5, false);
+        Assert.Equal(0x41, plan.Neighbours.Unquestioned()); // never asked yet, in the order heard
+        plan.Neighbours.NoteQuestioned(0x41, 2);
+        Assert.Equal(0x42, plan.Neighbours.Unquestioned());
+        plan.Neighbours.NoteQuestioned(0x42, 2);
 
         // 0x42 answers both frames: done. 0x41 answers one of two: asked again, at most UnansweredQuestions rounds in all.
-        plan.NoteNeighbour(0x42, 3, false);
-        plan.NoteNeighbour(0x42, 3, false);
-        plan.NoteNeighbour(0x41, 3, false);
+        plan.Neighbours.NoteHeads(0x42, 3, false);
+        plan.Neighbours.NoteHeads(0x42, 3, false);
+        plan.Neighbours.NoteHeads(0x41, 3, false);
         var again = new List<byte>();
-        for (byte hint = plan.Unquestioned(); hint != 0 && again.Count < 10; hint = plan.Unquestioned())
+        for (byte hint = plan.Neighbours.Unquestioned(); hint != 0 && again.Count < 10; hint = plan.Neighbours.Unquestioned())
         {
             again.Add(hint);
-            plan.NoteQuestioned(hint, 2);
+            plan.Neighbours.NoteQuestioned(hint, 2);
         }
 
-        Assert.Equal(Enumerable.Repeat((byte)0x41, RestorePlan.UnansweredQuestions - 1), again);
+        Assert.Equal(Enumerable.Repeat((byte)0x41, RestoreNeighbours.UnansweredQuestions - 1), again);
     }
 
     [Fact]
@@ -158,8 +158,8 @@ public sealed class RestorePlanTests
     {
         // No known author: the round sent it nothing to answer, so no answer is missing.
         var plan = new RestorePlan(16);
-        plan.NoteNeighbour(0x41, 0);
-        plan.NoteQuestioned(plan.Unquestioned(), 0);
-        Assert.Equal(0, plan.Unquestioned());
+        plan.Neighbours.Note(0x41, 0);
+        plan.Neighbours.NoteQuestioned(plan.Neighbours.Unquestioned(), 0);
+        Assert.Equal(0, plan.Neighbours.Unquestioned());
     }
 }

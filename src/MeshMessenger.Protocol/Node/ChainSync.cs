@@ -129,7 +129,7 @@ internal sealed class ChainSync
 
                 if (questions.Length > 0)
                 {
-                    _restore.NoteQuestioned(askee, questions.Length);
+                    _restore.Neighbours.NoteQuestioned(askee, questions.Length);
                 }
 
                 QueueRelayedWants(askee, false);
@@ -141,7 +141,7 @@ internal sealed class ChainSync
             int conversation;
             ArrayList missing = AllMissing(false, out conversation);
             int fit = HeadsMessage.Fit(_maxFrameSize - FrameLimits.HeaderSize);
-            if ((missing.Count > 0 || _restore.Unresolved(_chains, Id, fit, false).Length > 0 || _restore.Unquestioned() != 0) && !_restore.Exhausted)
+            if ((missing.Count > 0 || _restore.Unresolved(_chains, Id, fit, false).Length > 0 || _restore.Neighbours.Unquestioned() != 0) && !_restore.Exhausted)
             {
                 _restore.NextRound();
                 if (_restore.AsksThisRound())
@@ -159,9 +159,9 @@ internal sealed class ChainSync
 
                     // The known authors' questions to one heard neighbour no round asked yet (or whose answers did not all
                     // come back): its heads show the posts it alone of the asked ones holds, and an archive misses posts too (§8.3).
-                    byte fresh = _restore.Unquestioned();
+                    byte fresh = _restore.Neighbours.Unquestioned();
                     ChainHead[][] questions = fresh == 0 ? new ChainHead[0][] : _restore.Questions(_chains, fit);
-                    _restore.NoteQuestioned(fresh, questions.Length);
+                    _restore.Neighbours.NoteQuestioned(fresh, questions.Length);
                     for (int i = 0; i < questions.Length; i++)
                     {
                         Queue(new Frame(FrameType.Heads, 0, 0, false, fresh, Hint, new HeadsMessage(true, true, questions[i]).Encode()));
@@ -192,7 +192,7 @@ internal sealed class ChainSync
     private void QueueOwnHeadQuestion()
     {
         var query = new ChainHead[] { new ChainHead(Id, 0, 0, new byte[EntryCodec.LinkSize]) };
-        byte to = _restore == null ? (byte)0 : _restore.Archive;
+        byte to = _restore == null ? (byte)0 : _restore.Neighbours.Archive;
         Queue(new Frame(FrameType.Heads, 0, 0, false, to, Hint, new HeadsMessage(true, true, query).Encode()));
     }
 
@@ -292,7 +292,7 @@ internal sealed class ChainSync
         // archive once one was heard (or, when the archive showed the widest run itself, to every neighbour); the own
         // chain's and the receipts' ranges to the best neighbour (§8.3): a neighbour asked for a chain it never showed
         // answers nothing.
-        byte best = _restore!.BestNeighbour();
+        byte best = _restore!.Neighbours.Best();
         var targets = new ArrayList(); // boxed int targets (a hint, or EveryNeighbour), at most RestorePlan.MaxMissing
         for (int i = 0; i < missing.Count; i++)
         {
@@ -471,9 +471,9 @@ internal sealed class ChainSync
     /// </summary>
     public void NoteHeard(byte relay)
     {
-        if (_rebuilding && _restore != null && _restore.Archive != 0 && relay != 0 && relay != Hint)
+        if (_rebuilding && _restore != null && _restore.Neighbours.Archive != 0 && relay != 0 && relay != Hint)
         {
-            _restore.NoteNeighbour(relay, 0);
+            _restore.Neighbours.Note(relay, 0);
         }
     }
 
@@ -495,7 +495,7 @@ internal sealed class ChainSync
                 held += (long)heads.Heads[i].High - heads.Heads[i].Low + 1;
             }
 
-            _restore.NoteNeighbour(frame.Relay, held, heads.Archive);
+            _restore.Neighbours.NoteHeads(frame.Relay, held, heads.Archive);
             for (int i = 0; i < heads.Heads.Length; i++)
             {
                 if (_rebuilding && heads.Heads[i].Author != Id)

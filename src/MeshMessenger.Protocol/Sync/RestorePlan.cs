@@ -47,18 +47,11 @@ public sealed class RestorePlan
     private readonly KeyedTable _advertiser; // author -> boxed byte: the neighbour whose heads showed the widest run
     private readonly KeyedTable _unresolvedAsks; // author -> boxed int: extra-round questions sent about its chain
     private int _advertisedOffset;
-    /// <summary>Neighbours remembered at most (by hint) to address questions to.</summary>
-    public const int MaxNeighbours = 16;
-
-    private readonly ArrayList _neighbours = new ArrayList(); // boxed byte hints of neighbours heard (their heads, or any frame once an archive was)
-    private readonly ArrayList _held = new ArrayList(); // boxed long: entries their heads showed, summed
-    private readonly ArrayList _questioned = new ArrayList(); // boxed byte hints of neighbours a round's questions went to, one per hint
-    private readonly ArrayList _questionRounds = new ArrayList(); // boxed int: rounds whose questions went to the hint at the same place in _questioned
-    private readonly ArrayList _questionFrames = new ArrayList(); // boxed int: question frames those rounds sent it
-    private readonly ArrayList _answerFrames = new ArrayList(); // boxed int: heads frames (not questions) heard from it since it was first asked
     private int _round;
     private int _queryOffset;
-    private byte _archive; // the hint of the last neighbour whose heads carried the archive flag, or 0
+
+    /// <summary>The neighbours heard and asked: whom each round's questions go to.</summary>
+    public RestoreNeighbours Neighbours { get; } = new RestoreNeighbours();
 
     /// <summary>Creates a plan remembering at most <paramref name="capacity"/> authors asked.</summary>
     public RestorePlan(int capacity)
@@ -112,7 +105,7 @@ public sealed class RestorePlan
             var run = (SequenceRange)_advertised.ValueAt((_advertisedOffset + j) % count);
             object? asked = _advertisedAsks.Get(run.Author);
             int times = asked == null ? 0 : (int)asked;
-            if (times >= (_archive != 0 ? ArchiveAdvertisedAsks : AdvertisedAsks))
+            if (times >= (Neighbours.Archive != 0 ? ArchiveAdvertisedAsks : AdvertisedAsks))
             {
                 continue;
             }
@@ -198,7 +191,7 @@ public sealed class RestorePlan
     {
         object? asked = _advertisedAsks.Get(author);
         int times = asked == null ? 0 : (int)asked;
-        return _archive != 0 && times % 2 == 1 ? _archive : AdvertiserOf(author);
+        return Neighbours.Archive != 0 && times % 2 == 1 ? Neighbours.Archive : AdvertiserOf(author);
     }
 
     /// <summary>
@@ -212,7 +205,7 @@ public sealed class RestorePlan
     {
         object? asked = _advertisedAsks.Get(author);
         int times = asked == null ? 0 : (int)asked;
-        return _archive != 0 && times % 2 == 0 && times > 0 && AdvertiserOf(author) == _archive;
+        return Neighbours.Archive != 0 && times % 2 == 0 && times > 0 && AdvertiserOf(author) == Neighbours.Archive;
     }
 
     /// <summary>Rounds run so far.</summary>
@@ -295,33 +288,6 @@ public sealed class RestorePlan
         return Pack(part, self);
     }
 
-    /// <summary>
-    /// The archive once one was heard (it holds every chain it heard), else the heard neighbour whose heads showed the
-    /// most entries, or 0 if none was heard (docs/protocol.md §8.3).
-    /// </summary>
-    public byte BestNeighbour()
-    {
-        if (_archive != 0)
-        {
-            // The entries are summed over every heads frame heard, so a plain neighbour heard often outscores the archive
-            // (the emulator's wipe-gateway-30 seed 3: nothing was ever asked of the gateway).
-            return _archive;
-        }
-
-        if (_neighbours.Count == 0)
-        {
-            return 0;
-        }
-
-        int best = 0;
-        for (int i = 1; i < _held.Count; i++)
-        {
-            best = (long)_held[i]! > (long)_held[best]! ? i : best;
-        }
-
-        return (byte)_neighbours[best]!;
-    }
-
     /// <summary>Starts the next round.</summary>
     public void NextRound()
     {
@@ -379,12 +345,6 @@ public sealed class RestorePlan
     }
 
     /// <summary>
-    /// The neighbour last heard sending heads flagged as an archive's (§8.1 bit 2), or 0 if none was: the only kind that
-    /// confirms a radio node's head (§8.3), so the own head is asked of it by name.
-    /// </summary>
-    public byte Archive => _archive;
-
-    /// <summary>
     /// Own-head questions to every neighbour at most, once the settling time ended and no archive was heard (§8.3): every
     /// plain neighbour holding the own chain answers one, and none of them can confirm.
     /// </summary>
@@ -398,7 +358,7 @@ public sealed class RestorePlan
     /// </summary>
     public bool TakeHeadAsk()
     {
-        if (_archive != 0)
+        if (Neighbours.Archive != 0)
         {
             return true;
         }
@@ -408,156 +368,18 @@ public sealed class RestorePlan
     }
 
     /// <summary>
-    /// A neighbour's heads were heard (its hint, how many entries its heads say it holds, and whether they carry the
-    /// archive flag), so questions can be addressed to it.
-    /// </summary>
-    public void NoteNeighbour(byte hint, long entries, bool archive)
-    {
-        if (hint == 0)
-        {
-            return;
-        }
-
-        _archive = archive ? hint : _archive;
-        int asked = IndexOf(_questioned, hint);
-        if (asked >= 0)
-        {
-            _answerFrames[asked] = (int)_answerFrames[asked]! + 1;
-        }
-
-        NoteNeighbour(hint, entries);
-    }
-
-    /// <summary>
-    /// A neighbour was heard (its hint, and how many entries its heads say it holds: 0 for a neighbour heard sending any
-    /// other frame), so questions can be addressed to it. When <see cref="MaxNeighbours"/> are remembered, one whose heads
-    /// showed entries takes the place of the first one that showed none (heard only by its frames, or by heads listing
-    /// nothing): in a dense mesh those fill the table
-    /// first (and the relay byte is not signed), and must not keep out the neighbours that showed what they hold.
-    /// </summary>
-    public void NoteNeighbour(byte hint, long entries)
-    {
-        if (hint == 0)
-        {
-            return;
-        }
-
-        int at = IndexOf(_neighbours, hint);
-        if (at >= 0)
-        {
-            _held[at] = (long)_held[at]! + entries;
-            return;
-        }
-
-        if (_neighbours.Count < MaxNeighbours)
-        {
-            _neighbours.Add(hint);
-            _held.Add(entries);
-            return;
-        }
-
-        for (int i = 0; i < _held.Count && entries > 0; i++)
-        {
-            if ((long)_held[i]! == 0)
-            {
-                _neighbours[i] = hint;
-                _held[i] = entries;
-                return;
-            }
-        }
-    }
-
-    /// <summary>
-    /// A round's questions about known authors, <paramref name="frames"/> query heads frames, went to <paramref name="hint"/>
-    /// (0, every neighbour, is not remembered).
-    /// </summary>
-    public void NoteQuestioned(byte hint, int frames)
-    {
-        if (hint == 0)
-        {
-            return;
-        }
-
-        int at = IndexOf(_questioned, hint);
-        if (at < 0)
-        {
-            _questioned.Add(hint); // one per hint: bounded by 256
-            _questionRounds.Add(1);
-            _questionFrames.Add(frames);
-            _answerFrames.Add(0);
-            return;
-        }
-
-        _questionRounds[at] = (int)_questionRounds[at]! + 1;
-        _questionFrames[at] = (int)_questionFrames[at]! + frames;
-    }
-
-    /// <summary>Rounds whose questions go to one heard neighbour at most while fewer of its heads came back than questions went to it (<see cref="Unquestioned"/>).</summary>
-    public const int UnansweredQuestions = 3;
-
-    /// <summary>
-    /// A heard neighbour no round's questions went to yet, else one asked fewer than <see cref="UnansweredQuestions"/> times
-    /// from which fewer heads frames came back than question frames went to it, or 0 if there is none. A plain neighbour
-    /// answers a heads question with the heads of what it holds, and each holds a different few posts of an author (those it
-    /// heard live): the base rounds ask only some neighbours (the best one, an archive once heard, every second round), so a
-    /// post only an unasked neighbour shows was never known missing and never asked for; an archive misses posts too
-    /// (docs/emulator-experiments.md, "Every heard neighbour asked the known authors' questions once"). And a plain
-    /// neighbour's answer to one question frame is one heads frame, lost where an archive's answers drown it, so a
-    /// neighbour that answered fewer frames than it was asked is asked again ("Unanswered neighbours asked again").
-    /// </summary>
-    public byte Unquestioned()
-    {
-        byte again = 0;
-        for (int i = 0; i < _neighbours.Count; i++)
-        {
-            byte hint = (byte)_neighbours[i]!;
-            int at = IndexOf(_questioned, hint);
-            if (at < 0)
-            {
-                return hint;
-            }
-
-            if (again == 0 && (int)_answerFrames[at]! < (int)_questionFrames[at]! && (int)_questionRounds[at]! < UnansweredQuestions)
-            {
-                again = hint;
-            }
-        }
-
-        return again;
-    }
-
-    // Where hint stands in a list of boxed byte hints, or -1 (by value: a boxed byte is a new object each time).
-    private static int IndexOf(ArrayList hints, byte hint)
-    {
-        for (int i = 0; i < hints.Count; i++)
-        {
-            if ((byte)hints[i]! == hint)
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
-    /// <summary>
     /// The neighbour this round's questions go to, so one answers at a time and the answers do not collide: on odd
-    /// rounds the best neighbour (<see cref="BestNeighbour"/>: an archive holds every chain it heard), on
+    /// rounds the best neighbour (<see cref="RestoreNeighbours.Best"/>: an archive holds every chain it heard), on
     /// even rounds the heard neighbours in turn; 0 (any neighbour) while none was heard.
     /// </summary>
     public byte NextNeighbour()
     {
-        if (_neighbours.Count == 0)
+        if (Neighbours.Count == 0)
         {
             return 0;
         }
 
-        if (_round % 2 == 0)
-        {
-            return (byte)_neighbours[(_round / 2) % _neighbours.Count]!;
-        }
-
-        return BestNeighbour();
+        return _round % 2 == 0 ? Neighbours.InTurn(_round / 2) : Neighbours.Best();
     }
 
     /// <summary>
