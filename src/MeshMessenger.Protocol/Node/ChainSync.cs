@@ -9,8 +9,8 @@ using MeshMessenger.Protocol.Wire;
 namespace MeshMessenger.Protocol.Node;
 
 /// <summary>
-/// Chain sync with neighbours (docs/protocol.md §8): announces heads, answers heads with wants and wants with
-/// entries, and runs a restore until the own chain and the conversations are back (on the radio, in rounds that
+/// Chain sync with neighbours (docs/protocol.md §8): announces heads, answers heads with wants (a want's answer is
+/// <see cref="WantResponder"/>'s), and runs a restore until the own chain and the conversations are back (on the radio, in rounds that
 /// ask further than one hop: <see cref="RestorePlan"/>, §8.3–8.4). Holds a heads cursor, the rebuilding flag and,
 /// while a radio node restores, its bounded restore plan; what it fetches goes through the node's normal receive path.
 /// </summary>
@@ -23,9 +23,6 @@ internal sealed class ChainSync
     /// <see cref="LocalChain.ResumeSkip"/> sequences covers that, so waiting for an archive only kept the device read-only.
     /// </summary>
     public const int RadioHeadWitnesses = 1;
-
-    /// <summary>Entries sent in answer to one want message.</summary>
-    public const int MaxEntriesPerAnswer = 64;
 
     // A want target that is no hint: every neighbour (next hop 0).
     private const int EveryNeighbour = 256;
@@ -542,95 +539,6 @@ internal sealed class ChainSync
         {
             // Questions addressed to another neighbour are left to it (docs/protocol.md §8.3).
             AnnounceHeads(false, heads.Query ? heads.Heads : null, true);
-        }
-
-        return ProtocolError.None;
-    }
-
-    /// <summary>
-    /// A neighbour's want: answers with at most <see cref="MaxEntriesPerAnswer"/> held entries (for a want flagged readable
-    /// by the asker only, those <see cref="WantMessage.Serves"/> lets through), unless it was asked of another neighbour.
-    /// </summary>
-    public ProtocolError TakeWant(Frame frame)
-    {
-        if (frame.HopStart > 0)
-        {
-            return TakeRelayedWant(frame);
-        }
-
-        WantMessage? want;
-        ProtocolError error = WantMessage.TryDecode(frame.Payload, out want);
-        if (error != ProtocolError.None)
-        {
-            return error;
-        }
-
-        if (frame.NextHop != 0 && frame.NextHop != Hint)
-        {
-            return ProtocolError.None; // asked of another neighbour
-        }
-
-        int sent = 0;
-        for (int i = 0; i < want!.Ranges.Length && sent < MaxEntriesPerAnswer; i++)
-        {
-            SequenceRange range = want.Ranges[i];
-            for (uint s = range.From; sent < MaxEntriesPerAnswer; s++)
-            {
-                StoredEntry? stored = _chains.Store.Get(range.Author, s);
-                if (stored != null && want.Serves(stored.Entry, frame.Relay))
-                {
-                    // A hop-0 want's relay byte is its sender's hint: the asker (docs/protocol.md §8.2).
-                    _outbox.QueueEntry(stored.Entry, 0, false, true);
-                    sent++;
-                }
-
-                if (s == range.To)
-                {
-                    break;
-                }
-            }
-        }
-
-        return ProtocolError.None;
-    }
-
-    // A want from past the neighbours (docs/protocol.md §8.4): only the conversation between this node and the
-    // asker is answered, at most RelayedWant.MaxAnswer entries, with the hops the want took so the answer goes as far.
-    private ProtocolError TakeRelayedWant(Frame frame)
-    {
-        RelayedWant? want;
-        ProtocolError error = RelayedWant.TryDecode(frame.Payload, out want);
-        if (error != ProtocolError.None || want!.Asker == Id)
-        {
-            return error;
-        }
-
-        byte via;
-        int hops = RelayedWant.AnswerHops(frame, Hint, out via);
-        int sent = 0;
-        for (int i = 0; i < want.Ranges.Length && sent < RelayedWant.MaxAnswer; i++)
-        {
-            SequenceRange range = want.Ranges[i];
-            for (uint s = range.From; sent < RelayedWant.MaxAnswer; s++)
-            {
-                StoredEntry? stored = _chains.Store.Get(range.Author, s);
-                if (stored != null && RelayedWant.Answers(stored.Entry, Id, want.Asker))
-                {
-                    Frame[] frames = Fragmenter.Split(stored.Entry.Encoded, _maxFrameSize, hops, false, Hint);
-                    for (int f = 0; f < frames.Length; f++)
-                    {
-                        Frame answer = frames[f].Readdressed(hops, via, Hint);
-                        _outbox.Queue(_outbox.UplinkConsent ? answer : answer.AsLocalOnly(), true);
-                    }
-
-                    sent++;
-                }
-
-                if (s == range.To)
-                {
-                    break;
-                }
-            }
         }
 
         return ProtocolError.None;

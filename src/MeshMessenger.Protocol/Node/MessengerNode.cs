@@ -37,7 +37,7 @@ public sealed class MessengerNode
     public const int DefaultHopLimit = 3;
 
     /// <summary>Entries sent in answer to one want message.</summary>
-    public const int MaxEntriesPerAnswer = ChainSync.MaxEntriesPerAnswer;
+    public const int MaxEntriesPerAnswer = WantResponder.MaxEntriesPerAnswer;
 
     private readonly NodeIdentity _identity;
     private readonly IClock _clock;
@@ -53,6 +53,7 @@ public sealed class MessengerNode
     private readonly ReceiptLedger _receipts;
     private readonly EntryReader _reader;
     private readonly ChainSync _sync;
+    private readonly WantResponder _wants;
 
     /// <summary>
     /// Creates a node. A fresh node (<paramref name="restoring"/> false, nothing stored) starts its chain with
@@ -88,6 +89,7 @@ public sealed class MessengerNode
         _receipts = new ReceiptLedger(identity.Id, _chains, _own, clock, _keys, _inbox, _outbox, limits);
         _reader = new EntryReader(identity.Id, _chains, _keys, _inbox, _receipts, _tracker, _own, Counters);
         _sync = new ChainSync(identity.Id, _chains, _own, _outbox, _reader, _receipts, clock, limits);
+        _wants = new WantResponder(identity.Id, _chains, _outbox);
         if (restoring)
         {
             _sync.BeginRestore();
@@ -452,7 +454,7 @@ public sealed class MessengerNode
             case FrameType.Heads:
                 return _sync.TakeHeads(frame);
             case FrameType.Want:
-                return _sync.TakeWant(frame);
+                return _wants.Take(frame);
             case FrameType.Anchor:
                 return TakeAnchor(frame.Payload);
             case FrameType.Challenge:
