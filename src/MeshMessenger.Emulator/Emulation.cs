@@ -41,14 +41,10 @@ public sealed class Emulation
     private readonly Random _random;
     private readonly Dictionary<(uint Author, uint Sequence), MessageTrack> _messages = [];
     private readonly HashSet<(int Device, ulong Frame)> _heard = [];
-    private readonly List<WipeReport> _wipes = [];
-    private readonly List<(int Device, double AtMinute, int Before, uint NextBefore, HashSet<(uint, uint)> Known, long SyncStartMs, MessengerNode Old)> _pendingWipes = [];
-    private readonly Dictionary<int, (HashSet<(uint, uint)> Back, long LastMs)> _wipeBack = [];
-    private readonly Dictionary<int, long> _writableAtMs = []; // when a wiped device's head was confirmed
+    private readonly WipeStudy _wipes = new();
     private long _receptions;
     private long _newReceptions;
     private long _wifiFrames;
-    private long _syncAirtimeMs;
     private readonly ChipAir? _air;
     private readonly LinkMap _linkMap;
     private readonly DriverRadioPort[] _ports = [];
@@ -190,10 +186,7 @@ public sealed class Emulation
     private void OnAir(VirtualDevice sender, byte[] frame, long airtimeMs)
     {
         Transmitted?.Invoke(sender.Index, frame, airtimeMs);
-        if (_pendingWipes.Count > 0 && IsSync(frame))
-        {
-            _syncAirtimeMs += airtimeMs; // after a wipe: the restore's sync traffic
-        }
+        _wipes.NoteOnAir(frame, airtimeMs);
 
         if (sender.Wifi)
         {
@@ -350,7 +343,7 @@ public sealed class Emulation
     private void OnMessageAdded(VirtualDevice device, MessageRecord m)
     {
         device.Shown.Add((m.Author, m.Sequence));
-        NoteRestored(device, m);
+        _wipes.NoteShown(device, m, _events.Now);
         if (!m.Outgoing && _messages.TryGetValue((m.Author, m.Sequence), out MessageTrack? track) && !track.ReceivedAt.ContainsKey(device.Index))
         {
             if (!track.IsDirect || track.Recipient == device.Index)
@@ -375,28 +368,9 @@ public sealed class Emulation
         }
     }
 
-    // Wipe accounting: when each message the wiped device held came back (time to restore = the last one).
-    private void NoteRestored(VirtualDevice device, MessageRecord m)
-    {
-        if (_wipeBack.TryGetValue(device.Index, out var back))
-        {
-            foreach (var w in _pendingWipes)
-            {
-                if (w.Device == device.Index && w.Known.Contains((m.Author, m.Sequence)) && back.Back.Add((m.Author, m.Sequence)))
-                {
-                    _wipeBack[device.Index] = (back.Back, _events.Now);
-                }
-            }
-        }
-    }
-
     private void Wake(VirtualDevice device)
     {
-        // Every device event ends here: the first one after which a wiped device's head is confirmed is when it can send.
-        if (_wipeBack.ContainsKey(device.Index) && !_writableAtMs.ContainsKey(device.Index) && device.App.Node.OwnChain.HeadKnown)
-        {
-            _writableAtMs[device.Index] = _events.Now;
-        }
+        _wipes.NoteEvent(device, _events.Now); // every device event ends here
 
         if (_air is not null)
         {
@@ -652,11 +626,7 @@ public sealed class Emulation
                         Wake(d);
                         break;
                     case ScenarioEventKind.Wipe:
-                        MessengerNode old = d.App.Node;
-                        var known = new HashSet<(uint, uint)>(d.Shown);
-                        _pendingWipes.Add((d.Index, e.AtMinute, known.Count, old.OwnChain.NextSequence, known, _events.Now, old));
-                        d.Shown.Clear();
-                        _wipeBack[d.Index] = ([], _events.Now);
+                        _wipes.Begin(d, e.AtMinute, _events.Now);
                         d.App = CreateApp(d, profiles, restoring: true);
                         d.ScheduledWakeMs = long.MaxValue;
                         d.On = true;
@@ -669,67 +639,8 @@ public sealed class Emulation
 
     private Profile DefaultProfile(VirtualDevice d) => ProfileOf?.Invoke(d) ?? Profile.Of(d.Identity, $"n{d.Index}", null);
 
-    // Sequences below the old next sequence that the restored node signed again (it holds another entry there than it
-    // wrote before the wipe) or would sign again (its head was adopted below the old one). The first tuple item counts
-    // those whose first entry another device holds: a fork anyone can prove. The second counts those whose first entry
-    // nobody else holds (it never left the wiped device): no rule can know of them, and no one can see the fork.
-    private (int Visible, int Unseen) ReusedSequences(MessengerNode old, MessengerNode restored, uint nextBefore)
-    {
-        int visible = 0;
-        int unseen = 0;
-        uint next = restored.OwnChain.NextSequence;
-        for (uint s = 0; s < nextBefore; s++)
-        {
-            byte[]? before = old.Chains.HashOf(old.Id, s);
-            byte[]? after = restored.Chains.HashOf(restored.Id, s);
-            bool again = (before != null && after != null && !before.AsSpan().SequenceEqual(after))
-                || (restored.OwnChain.HeadKnown && s >= next);
-            if (!again)
-            {
-                continue;
-            }
-
-            bool heldElsewhere = before != null && Devices.Any(d => d.App.Node != restored && d.App.Node.Chains.HashOf(old.Id, s) is byte[] h && h.AsSpan().SequenceEqual(before));
-            visible += heldElsewhere ? 1 : 0;
-            unseen += heldElsewhere ? 0 : 1;
-        }
-
-        return (visible, unseen);
-    }
-
-    // Who else holds each known message that did not come back: nobody, an archive (a gateway; others may hold it too),
-    // or other devices only.
-    private (int Nobody, int Archive, int DevicesOnly) MissingHolders(int wiped, HashSet<(uint, uint)> known)
-    {
-        int nobody = 0;
-        int archive = 0;
-        int devices = 0;
-        foreach ((uint author, uint sequence) in known.Where(k => !Devices[wiped].Shown.Contains(k)))
-        {
-            var holders = Devices.Where(d => d.Index != wiped && d.App.Node.Chains.HashOf(author, sequence) != null).ToList();
-            nobody += holders.Count == 0 ? 1 : 0;
-            archive += holders.Any(d => d.App.Node.SyncAllChains) ? 1 : 0;
-            devices += holders.Count > 0 && !holders.Any(d => d.App.Node.SyncAllChains) ? 1 : 0;
-        }
-
-        return (nobody, archive, devices);
-    }
-
     private EmulationResult Measure(long durationMs, double wallSeconds)
     {
-        foreach (var w in _pendingWipes)
-        {
-            MessengerNode node = Devices[w.Device].App.Node;
-            int recovered = Devices[w.Device].Shown.Count(w.Known.Contains);
-            int forks = Devices.Sum(d => d.App.Node.Chains.Forks.Cast<ForkEvidence>().Count(f => f.Held.Author == node.Id));
-            double restoreSeconds = (_wipeBack[w.Device].LastMs - w.SyncStartMs) / 1000.0;
-            double writableSeconds = _writableAtMs.TryGetValue(w.Device, out long writableAt) ? (writableAt - w.SyncStartMs) / 1000.0 : -1;
-            var reused = ReusedSequences(w.Old, node, w.NextBefore);
-            var missing = MissingHolders(w.Device, w.Known);
-            int restorable = w.Before - missing.Nobody;
-            _wipes.Add(new WipeReport(w.Device, w.AtMinute, w.Before, recovered, w.Before == 0 ? 100 : 100.0 * recovered / w.Before, node.OwnChain.HeadKnown, w.NextBefore, node.OwnChain.NextSequence, forks, _syncAirtimeMs / 1000.0, restoreSeconds, reused.Visible, reused.Unseen, missing.Nobody, missing.Archive, missing.DevicesOnly, restorable <= 0 ? 100 : 100.0 * recovered / restorable, writableSeconds));
-        }
-
         List<MessageTrack> dms = _messages.Values.Where(m => m.IsDirect).ToList();
         List<MessageTrack> posts = _messages.Values.Where(m => !m.IsDirect).ToList();
         int delivered = dms.Count(m => m.ReceivedAt.ContainsKey(m.Recipient));
@@ -774,7 +685,7 @@ public sealed class Emulation
             QueueDrops = Devices.Sum(d => (long)d.App.Counters.QueueDrops),
             HalfDuplexLosses = Medium.HalfDuplexLosses,
             WifiFrames = _wifiFrames,
-            Wipes = _wipes,
+            Wipes = _wipes.Reports(Devices),
             WallSeconds = wallSeconds,
             SpeedUp = wallSeconds <= 0 ? 0 : durationMs / 1000.0 / wallSeconds,
             Events = _events.Processed,
@@ -823,15 +734,6 @@ public sealed class Emulation
     }
 
     private static double Distance(VirtualDevice a, VirtualDevice b) => Math.Sqrt(((a.X - b.X) * (a.X - b.X)) + ((a.Y - b.Y) * (a.Y - b.Y)));
-
-    // Sync traffic: heads and wants, and what is sent with hop start 0 (answers to neighbours) or a relayed want's hop
-    // start (answers through a named relay, docs/protocol.md §8.4); live traffic starts with the default hop limit.
-    private static bool IsSync(byte[] frame)
-    {
-        // Peek, not decode: this runs for every frame on air while a wipe is measured.
-        return FrameCodec.TryPeek(frame, 0, frame.Length, out FrameType type, out int hopStart) == Protocol.ProtocolError.None
-            && (type is FrameType.Heads or FrameType.Want || (type is FrameType.Entry or FrameType.Fragment && hopStart <= Protocol.Sync.RelayedWant.HopLimit));
-    }
 
     private static ulong Fnv1a(byte[] frame, int length)
     {
