@@ -5,6 +5,7 @@ using MeshMessenger.Gateway.Ingest;
 using MeshMessenger.Gateway.Links;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
+using MeshMessenger.Protocol.Sealing;
 using MeshMessenger.Protocol.Sync;
 using MeshMessenger.Protocol.Wire;
 using MeshMessenger.Radio.Drivers;
@@ -97,6 +98,26 @@ public sealed class RadioLinkTests : IAsyncDisposable
         Assert.Equal(ReceiveStatus.Packet, deviceRadio.PollReceive(packet));
         Assert.Equal(Protocol.ProtocolError.None, device.Node.Receive(packet.Data, 0, packet.Length));
         Assert.Contains(device.Node.Messages.Cast<Protocol.Node.MessageRecord>(), m => m.Text == "meet at the well at noon");
+    }
+
+    [Fact]
+    public async Task A_channel_post_carrying_a_heard_neighbour_s_hint_is_not_queued_for_it_on_the_radio()
+    {
+        // A channel post carries its channel's hint, which a neighbour's own hint may equal: only a direct entry is for it.
+        (RadioLink link, _, TestDevice device, TestDevice friend) = await VictimHeardOnTheRadio();
+        ChannelKey channel = Enumerable.Range(1, 100_000).Select(i => new ChannelKey("hikers", [.. BitConverter.GetBytes(i), .. new byte[28]]))
+            .First(c => c.Hint == NodeId.HintOf(device.Id));
+        Assert.True(friend.Node.JoinChannel(channel));
+        friend.Node.PostToChannel(channel.Id, "for the channel, not the device");
+        foreach (byte[] frame in friend.Take())
+        {
+            Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(frame, IngestSource.Udp));
+        }
+
+        Assert.Equal(0, link.DownlinkQueue);
+        friend.Node.SendText(device.Id, "for the device");
+        Assert.Equal(IngestOutcome.Stored, await _ingest.IngestAsync(friend.Take()[0], IngestSource.Udp));
+        Assert.Equal(1, link.DownlinkQueue);
     }
 
     [Fact]

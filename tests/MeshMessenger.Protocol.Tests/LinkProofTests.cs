@@ -1,8 +1,10 @@
+using MeshMessenger.Protocol.Chain;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Links;
 using MeshMessenger.Protocol.Node;
 using MeshMessenger.Protocol.Platform;
+using MeshMessenger.Protocol.Sealing;
 using MeshMessenger.Protocol.Tests.Support;
 
 namespace MeshMessenger.Protocol.Tests;
@@ -95,6 +97,38 @@ public sealed class LinkProofTests
         byte[] relayed = FrameCodec.Encode(new Frame(FrameType.Challenge, 0, 2, false, 0, 3, payload), FrameLimits.Ip);
         Assert.Equal(ProtocolError.InvalidField, alice.Receive(relayed, 0, relayed.Length));
         Assert.Empty(alice.TakeOutbox());
+    }
+
+    [Fact]
+    public void A_node_whose_hint_is_0_and_its_channel_s_proves_holding_only_the_direct_entry_listed()
+    {
+        // A public post carries hint 0 and a channel post its channel's hint; a node may have either hint, and only a
+        // direct entry with its hint is held for it (docs/protocol.md §5.4), so only that one's bit is set.
+        var clock = new TestClock();
+        NodeIdentity zero = Enumerable.Range(1, 100_000).Select(i => NodeIdentity.FromRootSecret([.. BitConverter.GetBytes(i), .. new byte[28]]))
+            .First(id => NodeId.HintOf(id.Id) == 0);
+        ChannelKey channel = Enumerable.Range(1, 100_000).Select(i => new ChannelKey("hikers", [.. BitConverter.GetBytes(i), .. new byte[28]]))
+            .First(c => c.Hint == 0);
+        var zoe = new MessengerNode(zero, "zoe", new MemoryEntryStore(), clock, FrameLimits.Ip, restoring: false);
+        MessengerNode bob = TestLink.Node(2, "bob", clock, FrameLimits.Ip);
+        zoe.AddContact(ContactCard.Create(Identities.Fixed(2), "bob", null));
+        bob.AddContact(ContactCard.Create(zero, "zoe", null));
+        Assert.True(zoe.JoinChannel(channel));
+        Assert.True(bob.JoinChannel(channel));
+        uint post = bob.PostPublic("public");
+        uint channelPost = bob.PostToChannel(channel.Id, "to the channel");
+        uint toZoe = bob.SendText(zoe.Id, "for zoe");
+        new TestLink(zoe, bob).Run();
+        Assert.All(new[] { post, channelPost, toZoe }, s => Assert.NotNull(zoe.Chains.HashOf(bob.Id, s)));
+
+        var challenge = new LinkChallenge(Identities.Fixed(9).Id, Nonce, [bob.Id, bob.Id, bob.Id], [post, channelPost, toZoe]);
+        byte[] payload = challenge.Encode();
+        byte[] frame = FrameCodec.Encode(new Frame(FrameType.Challenge, 0, 0, false, 0, 3, payload), FrameLimits.Ip);
+        Assert.Equal(ProtocolError.None, zoe.Receive(frame, 0, frame.Length));
+        byte[] answer = Assert.Single(zoe.TakeOutbox());
+        Assert.Equal(ProtocolError.None, FrameCodec.TryDecode(answer, 0, answer.Length, FrameLimits.Ip, out Frame? f));
+        Assert.Equal(ProtocolError.None, LinkProof.TryDecode(f!.Payload, 0, f.Payload.Length, out LinkProof? proof));
+        Assert.Equal(0b100u, proof!.Held);
     }
 
     [Fact]

@@ -108,7 +108,7 @@ public sealed class NodePartsTests
     }
 
     [Fact]
-    public void Chain_sync_answers_one_want_with_at_most_MaxEntriesPerAnswer_entries()
+    public void Want_responder_answers_one_want_with_at_most_MaxEntriesPerAnswer_entries()
     {
         var clock = new TestClock();
         MessengerNode alice = TestLink.Node(1, "alice", clock);

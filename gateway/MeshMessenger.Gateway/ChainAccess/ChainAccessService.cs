@@ -108,7 +108,7 @@ public sealed class ChainAccessService : BackgroundService
         }
     }
 
-    /// <summary>Entries held in the memory of the gateway's own node (profiles, its own chain, entries sealed with its hint).</summary>
+    /// <summary>Entries held in the memory of the gateway's own node (profiles, its own chain, entries sealed direct with its hint).</summary>
     internal int NodeEntryCount => _nodeStore?.Count ?? 0;
 
     /// <inheritdoc />

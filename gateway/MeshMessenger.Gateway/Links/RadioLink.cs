@@ -19,8 +19,8 @@ namespace MeshMessenger.Gateway.Links;
 /// <summary>
 /// The gateway's own LoRa radio (SX1262 or SX1276 on a Pi HAT, through the drivers in
 /// src/MeshMessenger.Radio). It listens all the time; every intact frame goes to ingest. Downlink is
-/// frugal, because airtime is the mesh's scarcest resource: only entries addressed to a node heard on the
-/// radio recently (its hint), sent with hop limit 0 so they stop at that neighbour, and only while the
+/// frugal, because airtime is the mesh's scarcest resource: only entries sealed direct to a node heard on the
+/// radio recently (its hint; a channel post carrying the same hint is not for it), sent with hop limit 0 so they stop at that neighbour, and only while the
 /// region's hourly duty cycle has room; they wait in one queue per (hint, author), served in turn
 /// (<see cref="RadioDownlink"/>), so one author's flood to a hint cannot crowd out another's message. Heads requests and wants heard on the radio (docs/protocol.md §8, one-hop
 /// and relayed, §8.4) are answered from the store by <see cref="SyncResponder"/> in LoRa-sized frames, within

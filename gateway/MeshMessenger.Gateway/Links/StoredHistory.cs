@@ -8,7 +8,7 @@ namespace MeshMessenger.Gateway.Links;
 
 /// <summary>
 /// What a device hosted in the gateway had heard before a restart, read back from the gateway's store: its own
-/// chain, every profile, what is sealed direct with its hint (direct messages and receipts to it; a clear entry's hint
+/// chain, every author's first profile (sequence 0; later ones come back by sync), what is sealed direct with its hint (direct messages and receipts to it; a clear entry's hint
 /// 0 may equal its own) and the newest posts. The
 /// entries were verified when they were ingested, so they go into the node's store as they are, and the node
 /// carries on at its next sequence number instead of forking its own chain with a new genesis.

@@ -108,9 +108,11 @@ public static class Migrations
         // 7: whether an entry is sealed direct (kind byte bits 7-6 = 1, docs/protocol.md §3.1): only those carry a
         //    recipient hint, so only those are held for a device. A channel post carries its channel's hint and a clear
         //    entry 0, which a device's own hint may equal. Rows from before are read from their kind byte (hex 4x-7x).
+        //    The held entries' queries name direct = 1, so the partial index serves them without reading the table.
         """
         ALTER TABLE entries ADD COLUMN direct INTEGER NOT NULL DEFAULT 0;
-        UPDATE entries SET direct = 1 WHERE substr(hex(bytes), 1, 1) IN ('4', '5', '6', '7');
+        UPDATE entries SET direct = 1 WHERE substr(hex(substr(bytes, 1, 1)), 1, 1) IN ('4', '5', '6', '7');
+        CREATE INDEX entries_direct_by_hint ON entries (hint, received_at) WHERE direct = 1;
         """,
     ];
 }

@@ -22,7 +22,8 @@ namespace MeshMessenger.Protocol.Node;
 /// A facade over the parts in this folder, each bounded by <see cref="NodeLimits"/>: <see cref="KeyRing"/> (own
 /// profile, direct keys, channels), <see cref="Inbox"/> (records, <see cref="MessageAdded"/>),
 /// <see cref="ReceiptLedger"/> (receipts written and remembered), <see cref="EntryReader"/> (opens verified entries),
-/// <see cref="ChainSync"/> (heads, wants, restore) and <see cref="Outbox"/> (frames to send). This class composes
+/// <see cref="ChainSync"/> (heads, the wants it sends, restore), <see cref="WantResponder"/> (answers to wants and
+/// relayed wants) and <see cref="Outbox"/> (frames to send). This class composes
 /// entries and dispatches received frames by type.
 /// </remarks>
 public sealed class MessengerNode
