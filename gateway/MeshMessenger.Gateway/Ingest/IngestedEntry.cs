@@ -18,5 +18,8 @@ public sealed record IngestedEntry(uint Author, uint Sequence, byte Hint, BodySe
     /// Whether the entry may be for <paramref name="hint"/>'s node: sealed direct with that recipient hint. A channel
     /// post carries its channel's hint and a clear entry 0, either of which a node's own hint may equal.
     /// </summary>
-    public bool IsAddressedTo(byte hint) => Sealing == BodySealing.Direct && Hint == hint;
+    public bool IsAddressedTo(byte hint) => IsDirect && Hint == hint;
+
+    /// <summary>Whether the entry is sealed direct, so its hint names a recipient.</summary>
+    public bool IsDirect => Sealing == BodySealing.Direct;
 }

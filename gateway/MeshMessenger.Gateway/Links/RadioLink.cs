@@ -377,7 +377,7 @@ public sealed class RadioLink : BackgroundService
             return;
         }
 
-        bool neighbourAddressed = entry.Sealing == BodySealing.Direct && _heardHints.TryGetValue(entry.Hint, out long heard) && Environment.TickCount64 - heard < _options.Value.Udp.NeighbourSeconds * 1000L;
+        bool neighbourAddressed = entry.IsDirect && _heardHints.TryGetValue(entry.Hint, out long heard) && Environment.TickCount64 - heard < _options.Value.Udp.NeighbourSeconds * 1000L;
         Frame[] frames = Fragmenter.Split(entry.Encoded, FrameLimits.LoRa, 0, false, 0); // hop limit 0: for the neighbour only; larger entries as fragments (§5.2)
         if (neighbourAddressed)
         {

@@ -30,6 +30,10 @@ public sealed class StoreAndForward(GatewayDatabase database)
     private readonly object _offersGate = new();
     private readonly Dictionary<(uint Node, uint Author, uint Sequence), int> _offers = [];
 
+    // Entries held for node $n (hint $h) after its contiguous mark $s: sealed direct with its hint, by another author. The
+    // partial index entries_direct_by_hint serves it (schema step 7).
+    private const string HeldFor = "e.direct = 1 AND e.hint = $h AND e.author != $n AND e.received_at > $s";
+
     /// <summary>The mark never passes entries received this recently: a batch the ingest writer has not committed yet may still carry such times.</summary>
     private const long SettleMilliseconds = 60_000;
 
@@ -52,12 +56,12 @@ public sealed class StoreAndForward(GatewayDatabase database)
         using SqliteConnection c = database.Open();
         using SqliteCommand select = c.CreateCommand();
         // Turns are numbered without the entries' bytes, which are read only for the round's few rows.
-        select.CommandText = """
+        select.CommandText = $"""
             SELECT t.author, t.seq, x.bytes FROM (
               SELECT e.author, e.seq, e.received_at,
                      ROW_NUMBER() OVER (PARTITION BY e.author ORDER BY e.received_at, e.seq) AS turn
               FROM entries e
-              WHERE e.direct = 1 AND e.hint = $h AND e.author != $n AND e.received_at > $s
+              WHERE {HeldFor}
                 AND NOT EXISTS (SELECT 1 FROM handovers d WHERE d.node = $n AND d.author = e.author AND d.seq = e.seq)
               ORDER BY turn, e.received_at, e.author, e.seq LIMIT $max) t
             JOIN entries x ON x.author = t.author AND x.seq = t.seq
@@ -85,9 +89,9 @@ public sealed class StoreAndForward(GatewayDatabase database)
     {
         using SqliteConnection c = database.Open();
         using SqliteCommand count = c.CreateCommand();
-        count.CommandText = """
+        count.CommandText = $"""
             SELECT COUNT(*) FROM entries e
-            WHERE e.direct = 1 AND e.hint = $h AND e.author != $n AND e.received_at > $s
+            WHERE {HeldFor}
               AND NOT EXISTS (SELECT 1 FROM handovers d WHERE d.node = $n AND d.author = e.author AND d.seq = e.seq)
             """;
         count.Parameters.AddWithValue("$h", (int)NodeId.HintOf(node));
@@ -154,12 +158,12 @@ public sealed class StoreAndForward(GatewayDatabase database)
         {
             // The new mark is just below the oldest unconfirmed entry, or the newest held entry if all are confirmed.
             next.Transaction = t;
-            next.CommandText = """
+            next.CommandText = $"""
                 SELECT COALESCE(
                   (SELECT MIN(e.received_at) - 1 FROM entries e
-                   WHERE e.direct = 1 AND e.hint = $h AND e.author != $n AND e.received_at > $s
+                   WHERE {HeldFor}
                      AND NOT EXISTS (SELECT 1 FROM handovers d WHERE d.node = $n AND d.author = e.author AND d.seq = e.seq)),
-                  (SELECT MAX(e.received_at) FROM entries e WHERE e.direct = 1 AND e.hint = $h AND e.author != $n AND e.received_at > $s),
+                  (SELECT MAX(e.received_at) FROM entries e WHERE {HeldFor}),
                   $s)
                 """;
             next.Parameters.AddWithValue("$h", (int)NodeId.HintOf(node));

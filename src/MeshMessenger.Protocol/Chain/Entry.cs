@@ -43,6 +43,13 @@ public sealed class Entry
     /// <summary>Recipient hint (direct), channel hint (channel), or 0 (clear).</summary>
     public byte Hint { get; }
 
+    /// <summary>
+    /// Whether this entry is for the node whose hint is <paramref name="hint"/> (or another sharing it): sealed direct with
+    /// that recipient hint. A channel post carries its channel's hint and a clear entry 0, either of which a node's own hint
+    /// may equal (docs/protocol.md §3.1).
+    /// </summary>
+    public bool IsAddressedTo(byte hint) => Sealing == BodySealing.Direct && Hint == hint;
+
     /// <summary>Where the body starts in <see cref="Encoded"/>.</summary>
     public int BodyOffset { get; }
 

@@ -520,7 +520,7 @@ public sealed class MessengerNode
         for (int i = 0; i < challenge!.Count; i++)
         {
             StoredEntry? stored = _chains.Store.Get(challenge.Authors[i], challenge.Sequences[i]);
-            if (stored != null && stored.Entry.Sealing == BodySealing.Direct && stored.Entry.Hint == Hint && stored.Entry.Author != _identity.Id)
+            if (stored != null && stored.Entry.IsAddressedTo(Hint) && stored.Entry.Author != _identity.Id)
             {
                 held |= 1u << i;
             }

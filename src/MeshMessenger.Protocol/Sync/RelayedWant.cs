@@ -102,12 +102,8 @@ public sealed class RelayedWant
     /// </summary>
     public static bool Answers(Entry entry, uint answerer, uint asker)
     {
-        if (entry.Sealing != BodySealing.Direct || answerer == asker)
-        {
-            return false;
-        }
-
-        return (entry.Author == answerer && entry.Hint == NodeId.HintOf(asker))
-            || (entry.Author == asker && entry.Hint == NodeId.HintOf(answerer));
+        return answerer != asker
+            && ((entry.Author == answerer && entry.IsAddressedTo(NodeId.HintOf(asker)))
+                || (entry.Author == asker && entry.IsAddressedTo(NodeId.HintOf(answerer))));
     }
 }
