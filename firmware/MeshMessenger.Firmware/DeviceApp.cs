@@ -36,6 +36,7 @@ public sealed class DeviceApp
     private readonly TransmitQueue _queue;
     private readonly AwaitedFrames _awaited;
     private readonly LostReceipts _lostReceipts;
+    private readonly OverheardReceipts _overheard;
     private PacketInfo? _answering; // the direct message for us being taken in, while its delivery receipt is drained
     private QueuedFrame? _onAir;
     private long _restoreDeadlineMs = -1;
@@ -79,6 +80,13 @@ public sealed class DeviceApp
     /// round trip of its route (docs/emulator.md §3.2), so the last few receipts are the ones that can still be asked for.
     /// </summary>
     public const int MaxRememberedReceipts = 16;
+
+    /// <summary>
+    /// Direct messages for others, and receipts for others, remembered at most each (<see cref="RoutingPolicy.HandsBackOverheardReceipts"/>);
+    /// the oldest forgotten beyond. An author sends a message again within about one round trip of its route, and a
+    /// node on a busy channel hears a few tens of direct entries a minute.
+    /// </summary>
+    public const int MaxOverheardEntries = 32;
 
     /// <summary>A restored device's settling time: only an archive's heads heard after it confirm the own head (docs/protocol.md §8.3).</summary>
     public const long RestoreSettleMs = 180000; // six restore rounds: the relayed wants for the own chain get their answers first
@@ -127,6 +135,7 @@ public sealed class DeviceApp
         _queue = new TransmitQueue(Policy, Counters);
         _awaited = new AwaitedFrames(node, Policy, _queue, Counters);
         _lostReceipts = new LostReceipts(node);
+        _overheard = new OverheardReceipts(node.Hint);
         _duplicates = new DuplicateFilter(Policy.DuplicateCapacity);
         if (node.OwnChain.Restoring)
         {
@@ -288,6 +297,22 @@ public sealed class DeviceApp
 
         Policy.Learn(p, snrDb, now);
         bool forMe = p.IsDirect && p.DestinationHint == Node.Hint;
+        if (p.Frame.Type == FrameType.ReceiptRequest)
+        {
+            // An author next to us asks for a receipt it did not get: ours if we wrote it, else one we heard pass.
+            if (Policy.HandsBackOverheardReceipts && Node.Receive(bytes, 0, bytes.Length) == ProtocolError.None)
+            {
+                AnswerReceiptRequest(p, snrDb, now - airtime, now);
+            }
+
+            return;
+        }
+
+        if (Policy.HandsBackOverheardReceipts)
+        {
+            _overheard.Note(p, now);
+        }
+
         if (p.IsTraffic && p.IsDirect && p.Frame.NextHop != 0 && p.Frame.NextHop != Node.Hint)
         {
             _duplicates.MarkDirected(p.Key);
@@ -533,7 +558,7 @@ public sealed class DeviceApp
                 && p.DestinationHint == NodeId.HintOf(_answering.Author))
             {
                 // Drained while a DM for us is taken in: its delivery receipt (a read receipt is sent only on MarkRead).
-                _lostReceipts.RememberReceipt(new SentReceipt(_answering.Key, _answering.Frame.NextHop != 0, own));
+                _lostReceipts.RememberReceipt(new SentReceipt(_answering, own));
             }
 
             _queue.Hold(own);
@@ -558,6 +583,44 @@ public sealed class DeviceApp
         Counters.ReceiptsSentAgain++;
         FeedQueue(now);
         return true;
+    }
+
+    /// <summary>
+    /// A neighbour asks for the receipt of its direct message (<see cref="FrameType.ReceiptRequest"/>, begun at
+    /// <paramref name="beganAtMs"/>): the recipient sends its own once more (<see cref="LostReceipts.ReceiptRequested"/>);
+    /// a node that heard it pass hands it back after <see cref="RoutingPolicy.HandBackDelayMs"/>, as a relay that another
+    /// neighbour's copy cancels (<see cref="OverheardReceipts.ReceiptToHandBack"/>). Both directed to the author.
+    /// </summary>
+    private void AnswerReceiptRequest(PacketInfo p, double snrDb, long beganAtMs, long now)
+    {
+        EntryReference? asked;
+        if (EntryReference.TryDecode(p.Frame.Payload, out asked) != ProtocolError.None || asked!.Author == Node.Id)
+        {
+            return;
+        }
+
+        QueuedFrame? own = _lostReceipts.ReceiptRequested(asked, beganAtMs, now);
+        if (own != null)
+        {
+            _queue.Hold(own);
+            Counters.ReceiptsSentAgain++;
+            FeedQueue(now);
+            return;
+        }
+
+        PacketInfo? receipt = _overheard.ReceiptToHandBack(asked, beganAtMs);
+        if (receipt == null)
+        {
+            return;
+        }
+
+        var back = new QueuedFrame(OverheardReceipts.HandBackCopy(receipt, Node.Hint), receipt.Key, true, true, receipt.DestinationHint, now + Policy.HandBackDelayMs(snrDb));
+        back.Heard = receipt;
+        back.HeardSnrDb = snrDb;
+        if (_queue.Enqueue(back))
+        {
+            Counters.ReceiptsHandedBack++;
+        }
     }
 
     /// <summary>Hands held own frames to the radio queue while it has room.</summary>

@@ -48,6 +48,12 @@ public sealed class DeviceCounters
     /// <summary>Own delivery receipts sent once more, flooded, because a copy of the message they answer began after they left (<see cref="Routing.RoutingPolicy.SendsLostReceiptAgain"/>).</summary>
     public int ReceiptsSentAgain { get; internal set; }
 
+    /// <summary>Receipts heard on their way to another node's message, handed back to its author when it asked for them (<see cref="Routing.RoutingPolicy.HandsBackOverheardReceipts"/>).</summary>
+    public int ReceiptsHandedBack { get; internal set; }
+
+    /// <summary>Requests sent for the delivery receipt of an own flooded direct message that did not come in time (docs/protocol.md §7.1).</summary>
+    public int ReceiptRequests { get; internal set; }
+
     /// <summary>Flooded fallbacks relayed although their directed first copy, named to another node, was heard.</summary>
     public int FallbackRelays { get; internal set; }
 

@@ -72,14 +72,39 @@ internal sealed class LostReceipts
                 return null;
             }
 
-            r.SentAgain = true;
-            QueuedFrame first = r.Receipt;
-            var again = new QueuedFrame(first.Frame.Readdressed(first.Frame.HopLimit, 0, _node.Hint), first.Key, false, true, first.DestinationHint, now);
-            again.Sequence = first.Sequence;
-            again.AirtimeMs = first.AirtimeMs;
-            return again;
+            return SendAgain(r, 0, now);
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The author asks for the receipt of its message <paramref name="asked"/> (a <see cref="FrameType.ReceiptRequest"/>
+    /// heard first-hand, so the author is a neighbour): if we answered it and the receipt left before the request began
+    /// (<paramref name="beganAtMs"/>), the same signed receipt goes once more, directed to the author. Returns it, else null.
+    /// </summary>
+    public QueuedFrame? ReceiptRequested(EntryReference asked, long beganAtMs, long now)
+    {
+        for (int i = _sentReceipts.Count - 1; i >= 0; i--)
+        {
+            var r = (SentReceipt)_sentReceipts[i]!;
+            if (r.MessageAuthor == asked.Author && r.MessageSequence == asked.Sequence)
+            {
+                return r.SentAgain || r.LeftAtMs < 0 || beganAtMs < r.LeftAtMs ? null : SendAgain(r, r.Receipt.DestinationHint, now);
+            }
+        }
+
+        return null;
+    }
+
+    // The remembered receipt's signed bytes once more, to nextHop (0 floods); never again after.
+    private QueuedFrame SendAgain(SentReceipt r, byte nextHop, long now)
+    {
+        r.SentAgain = true;
+        QueuedFrame first = r.Receipt;
+        var again = new QueuedFrame(first.Frame.Readdressed(first.Frame.HopLimit, nextHop, _node.Hint), first.Key, false, true, first.DestinationHint, now);
+        again.Sequence = first.Sequence;
+        again.AirtimeMs = first.AirtimeMs;
+        return again;
     }
 }

@@ -1,3 +1,5 @@
+using MeshMessenger.Firmware.Routing;
+
 namespace MeshMessenger.Firmware;
 
 /// <summary>
@@ -6,16 +8,24 @@ namespace MeshMessenger.Firmware;
 /// </summary>
 internal sealed class SentReceipt
 {
-    public SentReceipt(long messageKey, bool messageCameDirected, QueuedFrame receipt)
+    public SentReceipt(PacketInfo message, QueuedFrame receipt)
     {
-        MessageKey = messageKey;
-        MessageCameDirected = messageCameDirected;
+        MessageKey = message.Key;
+        MessageAuthor = message.Author;
+        MessageSequence = message.Sequence;
+        MessageCameDirected = message.Frame.NextHop != 0;
         Receipt = receipt;
         LeftAtMs = -1;
     }
 
     /// <summary>The duplicate key of the direct message the receipt answers.</summary>
     public long MessageKey { get; }
+
+    /// <summary>The author of the direct message the receipt answers.</summary>
+    public uint MessageAuthor { get; }
+
+    /// <summary>The sequence number of the direct message the receipt answers.</summary>
+    public uint MessageSequence { get; }
 
     /// <summary>True if the copy the receipt answered named a next hop: then a flooded copy is its author's late flood.</summary>
     public bool MessageCameDirected { get; }

@@ -229,12 +229,14 @@ internal static class ProtocolVectorRunner
         Entry uneven = UnevenFragments(made, decoders, file, aliceChain, alice, reader);
         Resume(made, decoders, file, alice, reader, [genesis, dm, post, pub, checkpoint, uneven]);
 
-        // The Ack payload (docs/protocol.md §5.1): author (4, big-endian) then the sequence as a varint.
-        var ack = new ByteWriter(4 + Varint.MaxSize);
-        ack.WriteUInt32(alice.Id);
-        ack.WriteVarint(dm.Sequence);
-        made[("ack", "ack_frame")] = Hex(FrameCodec.Encode(new Frame(FrameType.Ack, 0, 0, false, NodeId.HintOf(alice.Id), NodeId.HintOf(bob.Id), ack.ToArray()), FrameLimits.LoRa));
+        // The Ack and receipt request payload (docs/protocol.md §5.1.1, §7.1): author (4, big-endian) then the sequence as a varint.
+        byte[] named = new EntryReference(alice.Id, dm.Sequence).Encode();
+        made[("ack", "ack_frame")] = Hex(FrameCodec.Encode(new Frame(FrameType.Ack, 0, 0, false, NodeId.HintOf(alice.Id), NodeId.HintOf(bob.Id), named), FrameLimits.LoRa));
         decoders[("ack", "ack_frame")] = () => Payload(file["ack"]["ack_frame"], FrameType.Ack, p => Same(p, file["identity alice"]["node_id"] + "01", "the ack's author and sequence"));
+        made[("receipt request", "receipt_request_frame")] = Hex(FrameCodec.Encode(new Frame(FrameType.ReceiptRequest, 0, 0, false, 0, NodeId.HintOf(alice.Id), named), FrameLimits.LoRa));
+        decoders[("receipt request", "receipt_request_frame")] = () => Payload(file["receipt request"]["receipt_request_frame"], FrameType.ReceiptRequest,
+            p => EntryReference.TryDecode(p, out EntryReference? r) != ProtocolError.None ? "the receipt request does not decode"
+            : r!.Author == alice.Id && r.Sequence == dm.Sequence ? null : "the receipt request names another entry");
         return (made, decoders);
     }
 

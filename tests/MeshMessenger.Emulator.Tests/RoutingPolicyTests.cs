@@ -381,12 +381,12 @@ public sealed class RoutingPolicyTests
     }
 
     [Fact]
-    public void Learned_routes_wait_for_the_receipt_about_a_round_trip_of_the_route_and_only_after_a_directed_copy()
+    public void Learned_routes_wait_for_the_receipt_about_a_round_trip_of_the_route()
     {
         var me = new LearnedRoutePolicy(new RoutingContext(7, ModemPreset.LongFast.Modulation, new FixedRandom(0)));
-        Assert.Equal(-1, me.ReceiptTimeoutMs(0x42, 0, 1000, 0)); // a flooded copy had its chance
-        me.Learn(Packet(2, 0, 0x55, author: 0x0A0B0C42), 0, 0);  // two hops through 0x55
         long flood = ((2 * 8) + 256) * 28;
+        Assert.Equal((3 * (flood + 1000 + flood + 1000)) + flood, me.ReceiptTimeoutMs(0x42, 0, 1000, 0)); // no route: the hop limit
+        me.Learn(Packet(2, 0, 0x55, author: 0x0A0B0C42), 0, 0);  // two hops through 0x55
         Assert.Equal((2 * (flood + 1000 + flood + 1000)) + flood, me.ReceiptTimeoutMs(0x42, 0x55, 1000, 1));
         me.OnEcho(Packet(2, 0, 0x55), 0x55, 600, 2);
         Assert.Equal((2 * (600 + 1000 + flood + 1000)) + flood, me.ReceiptTimeoutMs(0x42, 0x55, 1000, 3));

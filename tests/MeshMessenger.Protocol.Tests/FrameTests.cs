@@ -112,9 +112,32 @@ public sealed class FrameTests
     public void Header_rules_are_checked()
     {
         Assert.Equal(ProtocolError.UnsupportedVersion, FrameCodec.TryDecode([0x41, 0, 0, 0, 1], 0, 5, 255, out _));
-        Assert.Equal(ProtocolError.UnknownType, FrameCodec.TryDecode([0x29, 0, 0, 0, 1], 0, 5, 255, out _));
+        Assert.Equal(ProtocolError.None, FrameCodec.TryDecode([0x29, 0, 0, 0, 1], 0, 5, 255, out _)); // 9: receipt request, the last type
+        Assert.Equal(ProtocolError.UnknownType, FrameCodec.TryDecode([0x2A, 0, 0, 0, 1], 0, 5, 255, out _));
         Assert.Equal(ProtocolError.UnknownType, FrameCodec.TryDecode([0x20, 0, 0, 0, 1], 0, 5, 255, out _));
         Assert.Equal(ProtocolError.InvalidField, FrameCodec.TryDecode([0x21, 0x64, 0, 0, 1], 0, 5, 255, out _)); // limit 3 > start 1
+    }
+
+    [Fact]
+    public void The_payload_naming_an_entry_round_trips_and_refuses_short_input_and_trailing_bytes()
+    {
+        byte[] named = new EntryReference(0xC40C80B9, 300).Encode();
+        Assert.Equal("c40c80b9ac02", Convert.ToHexStringLower(named)); // big-endian id, then 300 as a varint (LEB128)
+        Assert.Equal(ProtocolError.None, EntryReference.TryDecode(named, out EntryReference? back));
+        Assert.Equal(0xC40C80B9u, back!.Author);
+        Assert.Equal(300u, back.Sequence);
+        Assert.Equal(ProtocolError.Truncated, EntryReference.TryDecode(named[..3], out _));
+        Assert.Equal(ProtocolError.Truncated, EntryReference.TryDecode(named[..5], out _));
+        Assert.Equal(ProtocolError.TrailingBytes, EntryReference.TryDecode([.. named, 0], out _));
+
+        // A node reads a receipt request's payload and nothing else of it: bad bytes are refused with their error.
+        var node = new MessengerNode(NodeIdentity.FromRootSecret(new byte[32]), "alice", new MemoryEntryStore(), new TestClock(), FrameLimits.LoRa, false);
+        node.TakeOutbox();
+        byte[] frame = FrameCodec.Encode(new Frame(FrameType.ReceiptRequest, 0, 0, false, 0, 0x42, [.. named, 0]), FrameLimits.LoRa);
+        Assert.Equal(ProtocolError.TrailingBytes, node.Receive(frame, 0, frame.Length));
+        frame = FrameCodec.Encode(new Frame(FrameType.ReceiptRequest, 0, 0, false, 0, 0x42, named), FrameLimits.LoRa);
+        Assert.Equal(ProtocolError.None, node.Receive(frame, 0, frame.Length));
+        Assert.Empty(node.TakeOutbox());
     }
 
     [Fact]

@@ -132,6 +132,6 @@ public sealed class ProtocolVectorTests
         Assert.Equal(ProtocolError.None, bob.Receive(ack, 0, ack.Length));
         Assert.Equal(ProtocolError.None, alice.Receive(ack, 0, ack.Length));
         Assert.Equal(Receipts.MessageState.Relayed, alice.Tracker.StateOf(1));
-        Assert.Equal(s["ack"]["ack_frame"], Convert.ToHexStringLower(FrameCodec.Encode(new Frame(FrameType.Ack, 0, 0, false, NodeId.HintOf(alice.Id), NodeId.HintOf(bob.Id), ProtocolVectorSet.AckPayload(alice.Id, 1)), FrameLimits.LoRa)));
+        Assert.Equal(s["ack"]["ack_frame"], Convert.ToHexStringLower(FrameCodec.Encode(new Frame(FrameType.Ack, 0, 0, false, NodeId.HintOf(alice.Id), NodeId.HintOf(bob.Id), new EntryReference(alice.Id, 1).Encode()), FrameLimits.LoRa)));
     }
 }

@@ -156,6 +156,14 @@ internal sealed class AwaitedFrames
             if (a.AwaitingReceipt)
             {
                 // No receipt in time although the first hop took it: flood it once, as a last attempt.
+                if (a.Frame.NextHop == 0)
+                {
+                    // A flooded copy had every neighbour's chance: ask the neighbours for the receipt that passed them.
+                    _queue.Enqueue(ReceiptRequest(a, now));
+                    _counters.ReceiptRequests++;
+                    continue;
+                }
+
                 QueuedFrame late = Retransmission(a, 0, _policy.MaxRetransmissions, now);
                 late.LateFlood = true;
                 _queue.Enqueue(late);
@@ -285,6 +293,15 @@ internal sealed class AwaitedFrames
         again.Sequence = a.Sequence;
         again.EndsOnReceipt = a.EndsOnReceipt;
         return again;
+    }
+
+    /// <summary>The author's request for the receipt of <paramref name="a"/> (docs/protocol.md §7.1): hop limit 0, after one origin wait.</summary>
+    private QueuedFrame ReceiptRequest(QueuedFrame a, long now)
+    {
+        var frame = new Frame(FrameType.ReceiptRequest, 0, 0, false, 0, _node.Hint, new EntryReference(_node.Id, a.Sequence).Encode());
+        PacketInfo? info;
+        PacketInfo.TryRead(FrameCodec.Encode(frame, FrameLimits.LoRa), FrameLimits.LoRa, out info);
+        return new QueuedFrame(frame, info!.Key, false, false, 0, now + _policy.OriginDelayMs(now));
     }
 
     private bool IsDelivered(QueuedFrame own)

@@ -167,6 +167,9 @@ public sealed class LearnedRoutePolicy : RoutingPolicy
     public override bool SendsLostReceiptAgain => true;
 
     /// <inheritdoc />
+    public override bool HandsBackOverheardReceipts => true;
+
+    /// <inheritdoc />
     /// <remarks>
     /// A receipt travels against the direction its route was learned in, links are not symmetric, and nothing
     /// retries it end to end: it floods, and a neighbour's repeat is awaited (<see cref="ChecksUnretriedHop"/>: without
@@ -205,11 +208,6 @@ public sealed class LearnedRoutePolicy : RoutingPolicy
     /// </remarks>
     public override long ReceiptTimeoutMs(byte destinationHint, byte nextHop, int airtimeMs, long nowMs)
     {
-        if (nextHop == 0)
-        {
-            return -1;
-        }
-
         uint destination;
         int hops = _routes.NextHopForHint(destinationHint, nowMs, out destination) != 0 ? _routes.HopsTo(destination, nowMs) : -1;
         hops = hops < 1 ? Protocol.Node.MessengerNode.DefaultHopLimit : hops;

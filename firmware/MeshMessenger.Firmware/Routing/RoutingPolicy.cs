@@ -60,6 +60,23 @@ public abstract class RoutingPolicy
     public virtual bool SendsLostReceiptAgain => false;
 
     /// <summary>
+    /// True for a node that heard a receipt pass on its way to the author of a direct message to hand it back, once,
+    /// directed to the author, when it hears the author send that message again itself (<see cref="OverheardReceipts"/>):
+    /// the author has no receipt, and a neighbour that heard one is next to it. Waits <see cref="HandBackDelayMs"/>.
+    /// </summary>
+    public virtual bool HandsBackOverheardReceipts => false;
+
+    /// <summary>
+    /// The wait before handing a receipt back to an author heard at <paramref name="snrDb"/>: the neighbours that hear the
+    /// author best go first (Meshtastic's SNR-weighted window turned around: here one copy must reach one node, not cover
+    /// an area), and one that hears another's copy first cancels its own.
+    /// </summary>
+    public int HandBackDelayMs(double snrDb)
+    {
+        return Context.Next(1 << (CwMin + CwMax - CwFromSnr(snrDb))) * Context.SlotMs;
+    }
+
+    /// <summary>
     /// True to draw a frame's whole contention delay again when the channel is busy as it is due (RadioLibInterface.cpp:457-464
     /// at meshtastic/firmware 77540685); false to back off 1 to 2^CWmin slots. Every scan of a busy channel may miss the
     /// packet on air (docs/emulator.md §2, CAD), so scanning again every few slots ends in transmitting over it.

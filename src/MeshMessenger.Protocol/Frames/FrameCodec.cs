@@ -85,7 +85,7 @@ public static class FrameCodec
         }
 
         int kind = b0 & 0x1F;
-        if (kind < (int)FrameType.Entry || kind > (int)FrameType.Proof)
+        if (kind < (int)FrameType.Entry || kind > (int)FrameType.ReceiptRequest)
         {
             return ProtocolError.UnknownType;
         }

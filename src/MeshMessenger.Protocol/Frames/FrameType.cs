@@ -26,4 +26,10 @@ public enum FrameType
 
     /// <summary>A device answers a challenge (<see cref="Links.LinkProof"/>; hop limit 0).</summary>
     Proof = 8,
+
+    /// <summary>
+    /// The author of a direct message asks its neighbours for the message's delivery receipt, which did not come
+    /// (<see cref="EntryReference"/> payload; hop limit 0).
+    /// </summary>
+    ReceiptRequest = 9,
 }

@@ -462,6 +462,10 @@ public sealed class MessengerNode
                 return TakeChallenge(frame);
             case FrameType.Proof:
                 return ProtocolError.None; // proofs are for the challenger (a gateway); a device has nothing to check
+            case FrameType.ReceiptRequest:
+                // For the neighbours that heard the receipt pass (the device's routing layer hands it back); the node checks the payload only.
+                EntryReference? asked;
+                return EntryReference.TryDecode(frame.Payload, out asked);
             default:
                 return TakeAck(frame.Payload);
         }
@@ -610,24 +614,13 @@ public sealed class MessengerNode
 
     private ProtocolError TakeAck(byte[] payload)
     {
-        var reader = new ByteReader(payload, 0, payload.Length);
-        uint author;
-        uint sequence;
-        if (!reader.TryReadUInt32(out author) || !reader.TryReadVarint(out sequence))
+        EntryReference? acked;
+        ProtocolError error = EntryReference.TryDecode(payload, out acked);
+        if (error == ProtocolError.None && acked!.Author == Id)
         {
-            return ProtocolError.Truncated;
+            _tracker.Relayed(acked.Sequence);
         }
 
-        if (reader.Remaining != 0)
-        {
-            return ProtocolError.TrailingBytes;
-        }
-
-        if (author == Id)
-        {
-            _tracker.Relayed(sequence);
-        }
-
-        return ProtocolError.None;
+        return error;
     }
 }

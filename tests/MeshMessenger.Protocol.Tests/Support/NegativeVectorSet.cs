@@ -57,7 +57,7 @@ internal static class NegativeVectorSet
         Input("frame: version 0", "frame_lora", ProtocolError.UnsupportedVersion, [0x01, 0x00, 0x00, 0x01, .. payload]);
         Input("frame: version 2", "frame_lora", ProtocolError.UnsupportedVersion, [0x41, 0x00, 0x00, 0x01, .. payload]);
         Input("frame: type 0", "frame_lora", ProtocolError.UnknownType, [0x20, 0x00, 0x00, 0x01, .. payload]);
-        Input("frame: type 9", "frame_lora", ProtocolError.UnknownType, [0x29, 0x00, 0x00, 0x01, .. payload]);
+        Input("frame: type 10", "frame_lora", ProtocolError.UnknownType, [0x2A, 0x00, 0x00, 0x01, .. payload]);
         Input("frame: hop limit 3 above hop start 1", "frame_lora", ProtocolError.InvalidField, [0x21, (3 << 5) | (1 << 2), 0x00, 0x01, .. payload]);
         Input("frame: 256 bytes on LoRa (checked before the header)", "frame_lora", ProtocolError.TooLarge, [0x41, .. new byte[255]]);
         Input("frame: 1233 bytes on an IP link", "frame_ip", ProtocolError.TooLarge, [0x21, 0x00, 0x00, 0x01, .. new byte[1229]]);
@@ -124,6 +124,10 @@ internal static class NegativeVectorSet
         // Acks (§5.1), read by a node receiving the frame (MessengerNode.Receive).
         Input("ack: payload of 3 bytes", "node_lora", ProtocolError.Truncated, [0x25, 0x00, 0x00, 0x02, 0x00, 0x00, 0x01]);
         Input("ack: one byte after the sequence", "node_lora", ProtocolError.TrailingBytes, [0x25, 0x00, 0x00, 0x02, .. U32(alice.Id), 0x01, 0x00]);
+
+        // Receipt requests (§7.1), the same payload, read by a node receiving the frame.
+        Input("receipt request: payload of 3 bytes", "node_lora", ProtocolError.Truncated, [0x29, 0x00, 0x00, 0x02, 0x00, 0x00, 0x01]);
+        Input("receipt request: one byte after the sequence", "node_lora", ProtocolError.TrailingBytes, [0x29, 0x00, 0x00, 0x02, .. U32(alice.Id), 0x01, 0x00]);
 
         // Receipt bodies (§7), read by ReceiptBody.TryDecode (the opened plaintext).
         Input("receipt: count 0", "receipt", ProtocolError.InvalidField, [0x00]);

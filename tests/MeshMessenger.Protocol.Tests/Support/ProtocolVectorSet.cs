@@ -122,7 +122,11 @@ internal static class ProtocolVectorSet
 
         // §5.1: the Ack payload is author (4) ‖ sequence (varint); bob, as next hop, acknowledges alice entry 1.
         o.AppendLine("[ack: bob acknowledges alice entry 1 to alice]");
-        o.AppendLine("ack_frame = " + Hex(FrameCodec.Encode(new Frame(FrameType.Ack, 0, 0, false, NodeId.HintOf(alice.Id), NodeId.HintOf(bob.Id), AckPayload(alice.Id, dm.Sequence)), FrameLimits.LoRa)));
+        o.AppendLine("ack_frame = " + Hex(FrameCodec.Encode(new Frame(FrameType.Ack, 0, 0, false, NodeId.HintOf(alice.Id), NodeId.HintOf(bob.Id), new EntryReference(alice.Id, dm.Sequence).Encode()), FrameLimits.LoRa)));
+
+        // §7.1: the same payload in a receipt request; alice asks her neighbours for the delivery receipt of entry 1.
+        o.AppendLine("[receipt request: alice asks her neighbours for the receipt of her entry 1]");
+        o.AppendLine("receipt_request_frame = " + Hex(FrameCodec.Encode(new Frame(FrameType.ReceiptRequest, 0, 0, false, 0, NodeId.HintOf(alice.Id), new EntryReference(alice.Id, dm.Sequence).Encode()), FrameLimits.LoRa)));
         return o.ToString().Replace("\r\n", "\n");
     }
 
@@ -179,13 +183,5 @@ internal static class ProtocolVectorSet
     }
 
     /// <summary>An Ack payload (docs/protocol.md §5.1): author, 4 bytes big-endian, then the sequence as a varint.</summary>
-    internal static byte[] AckPayload(uint author, uint sequence)
-    {
-        var writer = new ByteWriter(4 + Varint.MaxSize);
-        writer.WriteUInt32(author);
-        writer.WriteVarint(sequence);
-        return writer.ToArray();
-    }
-
     private static string Hex(byte[] b) => Convert.ToHexStringLower(b);
 }
