@@ -1,6 +1,7 @@
 using MeshMessenger.Firmware.Airtime;
 using MeshMessenger.Firmware.Platform;
 using MeshMessenger.Firmware.Queue;
+using MeshMessenger.Firmware.Receipts;
 using MeshMessenger.Firmware.Retransmission;
 using MeshMessenger.Firmware.Routing;
 using MeshMessenger.Protocol;
@@ -22,7 +23,7 @@ namespace MeshMessenger.Firmware;
 /// A board, the emulator and the gateway drive these same sources. The app wires the radio, the node and the policy;
 /// its parts keep the rest: the radio queue and its bounds (<see cref="TransmitQueue"/>), the hour's airtime and its
 /// shares (<see cref="AirtimeBudget"/>), own frames awaiting an acknowledgement and their retransmissions
-/// (<see cref="AwaitedFrames"/>), and the delivery receipts that may go once more (<see cref="LostReceipts"/>).
+/// (<see cref="AwaitedFrames"/>), and what it does for a delivery receipt that did not reach its author (<see cref="ReceiptAnswers"/>).
 /// </summary>
 public sealed class DeviceApp
 {
@@ -35,8 +36,7 @@ public sealed class DeviceApp
     private readonly AirtimeBudget _airtime;
     private readonly TransmitQueue _queue;
     private readonly AwaitedFrames _awaited;
-    private readonly LostReceipts _lostReceipts;
-    private readonly OverheardReceipts _overheard;
+    private readonly ReceiptAnswers _receipts;
     private PacketInfo? _answering; // the direct message for us being taken in, while its delivery receipt is drained
     private QueuedFrame? _onAir;
     private long _restoreDeadlineMs = -1;
@@ -82,7 +82,7 @@ public sealed class DeviceApp
     public const int MaxRememberedReceipts = 16;
 
     /// <summary>
-    /// Direct messages for others, and receipts for others, remembered at most each (<see cref="RoutingPolicy.HandsBackOverheardReceipts"/>);
+    /// Direct messages for others, and receipts for others, remembered at most each (<see cref="RoutingPolicy.UsesReceiptRequests"/>);
     /// the oldest forgotten beyond. An author sends a message again within about one round trip of its route, and a
     /// node on a busy channel hears a few tens of direct entries a minute.
     /// </summary>
@@ -134,8 +134,7 @@ public sealed class DeviceApp
         Policy = useLearnedRoutes ? new LearnedRoutePolicy(_context) : (RoutingPolicy)new ManagedFloodingPolicy(_context);
         _queue = new TransmitQueue(Policy, Counters);
         _awaited = new AwaitedFrames(node, Policy, _queue, Counters);
-        _lostReceipts = new LostReceipts(node);
-        _overheard = new OverheardReceipts(node.Hint);
+        _receipts = new ReceiptAnswers(node, Policy, _queue, Counters);
         _duplicates = new DuplicateFilter(Policy.DuplicateCapacity);
         if (node.OwnChain.Restoring)
         {
@@ -248,8 +247,10 @@ public sealed class DeviceApp
         {
             Counters.Duplicates++;
             QueuedFrame? queued = _queue.FindQueuedRelay(p.Key);
-            if (Policy.SendsLostReceiptAgain && SendReceiptAgain(p, now - airtime, now))
+            QueuedFrame? again = _receipts.OnDuplicate(p, now - airtime, now);
+            if (again != null)
             {
+                HoldOwn(again, now);
                 return;
             }
 
@@ -299,20 +300,28 @@ public sealed class DeviceApp
         bool forMe = p.IsDirect && p.DestinationHint == Node.Hint;
         if (p.Frame.Type == FrameType.ReceiptRequest)
         {
-            // An author next to us asks for a receipt it did not get: ours if we wrote it, else one we heard pass.
-            if (Policy.HandsBackOverheardReceipts && Node.Receive(bytes, 0, bytes.Length) == ProtocolError.None)
+            // An author next to us asks for a receipt it did not get (ours if we wrote it, else one we heard pass), or
+            // whether we have a message of which it heard no repeat.
+            QueuedFrame? own = Node.Receive(bytes, 0, bytes.Length) == ProtocolError.None ? _receipts.OnRequest(p, snrDb, now - airtime, now) : null;
+            if (own != null)
             {
-                AnswerReceiptRequest(p, snrDb, now - airtime, now);
+                HoldOwn(own, now);
             }
 
             return;
         }
 
-        if (Policy.HandsBackOverheardReceipts)
+        if (p.Frame.Type == FrameType.Ack)
         {
-            _overheard.Note(p, now);
+            // A neighbour's Ack answering a receipt request: to its author, the wait for a repeat ends.
+            long acked = _receipts.OnAck(p);
+            if (acked >= 0)
+            {
+                _awaited.OnProbeAnswered((uint)acked, now);
+            }
         }
 
+        _receipts.Note(p, now);
         if (p.IsTraffic && p.IsDirect && p.Frame.NextHop != 0 && p.Frame.NextHop != Node.Hint)
         {
             _duplicates.MarkDirected(p.Key);
@@ -377,7 +386,7 @@ public sealed class DeviceApp
 
         if (sent != null)
         {
-            _lostReceipts.OnTransmitted(sent, now);
+            _receipts.OnTransmitted(sent, now);
         }
 
         // Never transmit straight after an operation: every frame waits a fresh contention delay first
@@ -558,7 +567,7 @@ public sealed class DeviceApp
                 && p.DestinationHint == NodeId.HintOf(_answering.Author))
             {
                 // Drained while a DM for us is taken in: its delivery receipt (a read receipt is sent only on MarkRead).
-                _lostReceipts.RememberReceipt(new SentReceipt(_answering, own));
+                _receipts.RememberReceipt(_answering, own);
             }
 
             _queue.Hold(own);
@@ -567,60 +576,11 @@ public sealed class DeviceApp
         FeedQueue(now);
     }
 
-    /// <summary>
-    /// A copy of a direct message we answered, heard again: the remembered delivery receipt goes once more if the copy
-    /// says it was lost (<see cref="LostReceipts.ReceiptToSendAgain"/>). Returns true if it was sent again.
-    /// </summary>
-    private bool SendReceiptAgain(PacketInfo p, long beganAtMs, long now)
+    /// <summary>An own frame made while receiving (a receipt sent once more) goes behind the held own frames.</summary>
+    private void HoldOwn(QueuedFrame own, long now)
     {
-        QueuedFrame? again = _lostReceipts.ReceiptToSendAgain(p, beganAtMs, now);
-        if (again == null)
-        {
-            return false;
-        }
-
-        _queue.Hold(again);
-        Counters.ReceiptsSentAgain++;
+        _queue.Hold(own);
         FeedQueue(now);
-        return true;
-    }
-
-    /// <summary>
-    /// A neighbour asks for the receipt of its direct message (<see cref="FrameType.ReceiptRequest"/>, begun at
-    /// <paramref name="beganAtMs"/>): the recipient sends its own once more (<see cref="LostReceipts.ReceiptRequested"/>);
-    /// a node that heard it pass hands it back after <see cref="RoutingPolicy.HandBackDelayMs"/>, as a relay that another
-    /// neighbour's copy cancels (<see cref="OverheardReceipts.ReceiptToHandBack"/>). Both directed to the author.
-    /// </summary>
-    private void AnswerReceiptRequest(PacketInfo p, double snrDb, long beganAtMs, long now)
-    {
-        EntryReference? asked;
-        if (EntryReference.TryDecode(p.Frame.Payload, out asked) != ProtocolError.None || asked!.Author == Node.Id)
-        {
-            return;
-        }
-
-        QueuedFrame? own = _lostReceipts.ReceiptRequested(asked, beganAtMs, now);
-        if (own != null)
-        {
-            _queue.Hold(own);
-            Counters.ReceiptsSentAgain++;
-            FeedQueue(now);
-            return;
-        }
-
-        PacketInfo? receipt = _overheard.ReceiptToHandBack(asked, beganAtMs);
-        if (receipt == null)
-        {
-            return;
-        }
-
-        var back = new QueuedFrame(OverheardReceipts.HandBackCopy(receipt, Node.Hint), receipt.Key, true, true, receipt.DestinationHint, now + Policy.HandBackDelayMs(snrDb));
-        back.Heard = receipt;
-        back.HeardSnrDb = snrDb;
-        if (_queue.Enqueue(back))
-        {
-            Counters.ReceiptsHandedBack++;
-        }
     }
 
     /// <summary>Hands held own frames to the radio queue while it has room.</summary>
@@ -673,6 +633,11 @@ public sealed class DeviceApp
     /// </summary>
     private int ContentionDelayMs(QueuedFrame q, long now)
     {
+        if (q.AnswersRequest)
+        {
+            return Policy.HandBackDelayMs(q.HeardSnrDb); // the best-hearing answerer still goes first
+        }
+
         int delay = q.IsRelay && q.Heard != null ? Policy.RelayDelayMs(q.Heard, q.HeardSnrDb, now) : Policy.OriginDelayMs(now);
         return delay < 0 ? Policy.OriginDelayMs(now) : delay;
     }

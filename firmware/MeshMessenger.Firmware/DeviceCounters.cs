@@ -36,7 +36,7 @@ public sealed class DeviceCounters
     /// <summary>Own frames given up after the last retransmission.</summary>
     public int Unacknowledged { get; internal set; }
 
-    /// <summary>Own frames heard repeated by a neighbour (implicit acknowledgement).</summary>
+    /// <summary>Own frames heard repeated by a neighbour (implicit acknowledgement), or said to be held by a neighbour's Ack answering our request.</summary>
     public int EchoAcks { get; internal set; }
 
     /// <summary>Own direct messages whose retransmissions the recipient's delivery receipt ended.</summary>
@@ -48,11 +48,17 @@ public sealed class DeviceCounters
     /// <summary>Own delivery receipts sent once more, flooded, because a copy of the message they answer began after they left (<see cref="Routing.RoutingPolicy.SendsLostReceiptAgain"/>).</summary>
     public int ReceiptsSentAgain { get; internal set; }
 
-    /// <summary>Receipts heard on their way to another node's message, handed back to its author when it asked for them (<see cref="Routing.RoutingPolicy.HandsBackOverheardReceipts"/>).</summary>
+    /// <summary>Receipts heard on their way to another node's message, queued to go back to its author that asked for them (<see cref="Routing.RoutingPolicy.UsesReceiptRequests"/>); one another neighbour's copy cancelled is counted too.</summary>
     public int ReceiptsHandedBack { get; internal set; }
 
-    /// <summary>Requests sent for the delivery receipt of an own flooded direct message that did not come in time (docs/protocol.md §7.1).</summary>
+    /// <summary>Requests queued for the delivery receipt of an own flooded direct message that did not come in time (docs/protocol.md §7.1).</summary>
     public int ReceiptRequests { get; internal set; }
+
+    /// <summary>Requests queued, asking whether the neighbours have an own flooded direct message, before retransmitting it because no repeat was heard (docs/protocol.md §7.1).</summary>
+    public int RetransmissionProbes { get; internal set; }
+
+    /// <summary>Acks queued to answer a neighbour's request about a message this node heard (another neighbour's Ack may cancel one).</summary>
+    public int ProbesAnswered { get; internal set; }
 
     /// <summary>Flooded fallbacks relayed although their directed first copy, named to another node, was heard.</summary>
     public int FallbackRelays { get; internal set; }

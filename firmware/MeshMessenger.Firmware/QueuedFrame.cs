@@ -71,6 +71,21 @@ internal sealed class QueuedFrame
     /// <summary>For an own direct entry: the last flood sent because its delivery receipt did not come (not an echo's retry).</summary>
     public bool LateFlood { get; set; }
 
+    /// <summary>For an own flooded direct entry whose repeat was not heard: the neighbours were asked whether they have it before it is sent again.</summary>
+    public bool Probed { get; set; }
+
+    /// <summary>For an own flooded direct entry: a neighbour answered that it has it, so its retransmission was spared.</summary>
+    public bool ProbeAnswered { get; set; }
+
+    /// <summary>For an own flooded direct entry: its delivery receipt was asked of the neighbours.</summary>
+    public bool ReceiptAsked { get; set; }
+
+    /// <summary>An own receipt request (docs/protocol.md §7.1) about own entry <see cref="Sequence"/>: withdrawn once it is answered otherwise.</summary>
+    public bool IsReceiptRequest { get; set; }
+
+    /// <summary>An answer to a neighbour's receipt request: redrawn with <see cref="Routing.RoutingPolicy.HandBackDelayMs"/> on a busy channel.</summary>
+    public bool AnswersRequest { get; set; }
+
     /// <summary>An own frame answering a neighbour's heads question or want: bounded by <see cref="DeviceApp.AnswerSharePercent"/>.</summary>
     public bool IsAnswer { get; set; }
 

@@ -19,7 +19,7 @@ public sealed class OwnFrameAckTests
     {
         var rig = new DeviceRig(learnedRoutes);
         uint sequence = rig.SendDm();
-        rig.Run(30_000); // the short DM's own retransmissions are over
+        rig.Run(120_000); // the short DM's own retransmissions are over (with learned routes each follows a request to the neighbours)
         int retransmissions = rig.App.Counters.Retransmissions;
         int sentBefore = rig.Radio.Sent.Count;
         uint longDm = rig.App.SendText(rig.Peer.NodeId, new string('x', 400));

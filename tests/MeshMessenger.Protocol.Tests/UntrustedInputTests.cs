@@ -40,6 +40,7 @@ public sealed class UntrustedInputTests
         List<byte[]> corpus = link.Carried.Distinct(new BytesComparer()).ToList();
         corpus.Add(FrameCodec.Encode(new Frame(FrameType.Want, 0, 0, false, 0, 1, new WantMessage([new Wire.SequenceRange(alice.Id, 0, 3)]).Encode()), FrameLimits.LoRa));
         corpus.Add(FrameCodec.Encode(new Frame(FrameType.Ack, 0, 0, false, 0, 1, [0, 0, 0, 1, 5]), FrameLimits.LoRa));
+        corpus.Add(FrameCodec.Encode(new Frame(FrameType.ReceiptRequest, 0, 0, true, 0, 1, new EntryReference(alice.Id, s).Encode()), FrameLimits.LoRa));
         var challenge = new Links.LinkChallenge(7, new byte[16], [alice.Id, bob.Id], [0, 1]);
         corpus.Add(FrameCodec.Encode(new Frame(FrameType.Challenge, 0, 0, false, 0, 1, challenge.Encode()), FrameLimits.LoRa));
         corpus.Add(FrameCodec.Encode(new Frame(FrameType.Proof, 0, 0, false, 0, 1, new Links.LinkProof(alice.Id, new byte[16], 3, new byte[64]).Encode()), FrameLimits.LoRa));

@@ -88,7 +88,7 @@ internal sealed class AwaitedFrames
 
             if (a.AwaitingReceipt)
             {
-                _policy.OnEcho(p, p.Frame.Relay, 0, now); // a further hop heard repeating it: that neighbour hears us
+                _policy.OnEcho(p, p.Frame.Relay, -1, now); // a further hop heard repeating it: that neighbour hears us (no delay sample)
                 return;
             }
 
@@ -99,7 +99,9 @@ internal sealed class AwaitedFrames
                 _queue.RemoveQueuedRetransmission(p.Key);
             }
 
-            _policy.OnEcho(p, p.Frame.Relay, now - a.SentAtMs, now);
+            // A repeat heard while the neighbours were asked came after the ack timeout: no sample of the echo delay.
+            _policy.OnEcho(p, p.Frame.Relay, a.Probed ? -1 : now - a.SentAtMs, now);
+            WithdrawRequests(a.Sequence);
             AwaitReceipt(a, now);
             return;
         }
@@ -141,7 +143,7 @@ internal sealed class AwaitedFrames
         _watched.Add(w);
     }
 
-    /// <summary>Ends the waits past their deadline: a retransmission is queued, a last flood, or the frame is given up.</summary>
+    /// <summary>Ends the waits past their deadline: a retransmission is queued, a request to the neighbours, a last flood, or the frame is given up.</summary>
     public void CheckAcknowledgements(long now)
     {
         for (int i = _awaiting.Count - 1; i >= 0; i--)
@@ -155,19 +157,22 @@ internal sealed class AwaitedFrames
             _awaiting.RemoveAt(i);
             if (a.AwaitingReceipt)
             {
-                // No receipt in time although the first hop took it: flood it once, as a last attempt.
-                if (a.Frame.NextHop == 0)
-                {
-                    // A flooded copy had every neighbour's chance: ask the neighbours for the receipt that passed them.
-                    _queue.Enqueue(ReceiptRequest(a, now));
-                    _counters.ReceiptRequests++;
-                    continue;
-                }
+                ReceiptLate(a, now);
+                continue;
+            }
 
-                QueuedFrame late = Retransmission(a, 0, _policy.MaxRetransmissions, now);
-                late.LateFlood = true;
-                _queue.Enqueue(late);
-                _counters.EndToEndRetries++;
+            if (_policy.UsesReceiptRequests && !a.Probed && _policy.AsksBeforeRetransmitting(now) && a.EndsOnReceipt && a.Frame.NextHop == 0 && a.Frame.Type == FrameType.Entry
+                && a.Attempt < _policy.MaxRetransmissions)
+            {
+                // No repeat heard of a flooded copy: where that happens its relays' repeats mostly collided here. Ask the
+                // neighbours first, once per message: one that has it answers with an Ack, and only without an answer is
+                // it sent again. The answers' window opens when the request is due to leave.
+                QueuedFrame probe = ReceiptRequest(a, true, now);
+                _queue.Enqueue(probe);
+                _counters.RetransmissionProbes++;
+                a.Probed = true;
+                a.AckDeadlineMs = probe.NotBeforeMs + _policy.ReceiptRequestWaitMs(a.AirtimeMs);
+                _awaiting.Add(a);
                 continue;
             }
 
@@ -187,6 +192,29 @@ internal sealed class AwaitedFrames
             }
 
             _counters.Retransmissions++;
+        }
+    }
+
+    /// <summary>
+    /// A neighbour answered our request about own entry <paramref name="sequence"/>, sent when no repeat of it was heard,
+    /// with an Ack: it has the frame, so the retransmission is spared and the wait for the delivery receipt begins. The
+    /// Ack is not signed and proves no hop (no route is learned from it); a forged one ends the wait as a replayed repeat
+    /// can (docs/emulator.md §3.2), and the message is still flooded once if its receipt does not come.
+    /// </summary>
+    public void OnProbeAnswered(uint sequence, long now)
+    {
+        for (int i = 0; i < _awaiting.Count; i++)
+        {
+            var a = (QueuedFrame)_awaiting[i]!;
+            if (a.Probed && !a.AwaitingReceipt && a.EndsOnReceipt && a.Sequence == sequence)
+            {
+                _awaiting.RemoveAt(i);
+                _counters.EchoAcks++;
+                a.ProbeAnswered = true;
+                WithdrawRequests(sequence);
+                AwaitReceipt(a, now);
+                return;
+            }
         }
     }
 
@@ -216,7 +244,7 @@ internal sealed class AwaitedFrames
         for (int i = _queue.Count - 1; i >= 0; i--)
         {
             QueuedFrame q = _queue[i];
-            if (!q.IsRelay && q.Attempt > 0 && IsDelivered(q))
+            if (!q.IsRelay && (q.Attempt > 0 || q.IsReceiptRequest) && IsDelivered(q))
             {
                 _queue.RemoveAt(i);
             }
@@ -264,8 +292,8 @@ internal sealed class AwaitedFrames
     }
 
     /// <summary>
-    /// A neighbour repeated an own direct message: that proves the first hop only. If the policy says so, the message
-    /// keeps waiting, now for its delivery receipt, and is flooded once more if none comes in time.
+    /// A neighbour repeated an own direct message (or said it has it): that proves the first hop only. If the policy says
+    /// so, the message keeps waiting, now for its delivery receipt (<see cref="ReceiptLate"/> if none comes in time).
     /// </summary>
     private void AwaitReceipt(QueuedFrame a, long now)
     {
@@ -295,13 +323,62 @@ internal sealed class AwaitedFrames
         return again;
     }
 
-    /// <summary>The author's request for the receipt of <paramref name="a"/> (docs/protocol.md §7.1): hop limit 0, after one origin wait.</summary>
-    private QueuedFrame ReceiptRequest(QueuedFrame a, long now)
+    /// <summary>
+    /// No delivery receipt within the round trip although a neighbour took the message. A directed copy is flooded once,
+    /// as a last attempt. A flooded one had every neighbour's chance: the neighbours are asked for the receipt that
+    /// passed them; if the message's retransmission was spared because a neighbour said it had it, and that request
+    /// brings no receipt either, it is flooded once after all.
+    /// </summary>
+    private void ReceiptLate(QueuedFrame a, long now)
     {
-        var frame = new Frame(FrameType.ReceiptRequest, 0, 0, false, 0, _node.Hint, new EntryReference(_node.Id, a.Sequence).Encode());
+        if (a.Frame.NextHop == 0 && !a.ReceiptAsked)
+        {
+            QueuedFrame request = ReceiptRequest(a, false, now);
+            _queue.Enqueue(request);
+            _counters.ReceiptRequests++;
+            a.ReceiptAsked = true;
+            if (a.ProbeAnswered)
+            {
+                a.AckDeadlineMs = request.NotBeforeMs + _policy.ReceiptRequestWaitMs(a.AirtimeMs);
+                _awaiting.Add(a);
+            }
+
+            return;
+        }
+
+        QueuedFrame late = Retransmission(a, 0, _policy.MaxRetransmissions, now);
+        late.LateFlood = true;
+        _queue.Enqueue(late);
+        _counters.EndToEndRetries++;
+    }
+
+    /// <summary>
+    /// The author's request about <paramref name="a"/> (docs/protocol.md §7.1): hop limit 0, after one origin wait; with
+    /// want-ack set (<paramref name="whetherHeard"/>) a neighbour that heard the message answers with an Ack.
+    /// </summary>
+    private QueuedFrame ReceiptRequest(QueuedFrame a, bool whetherHeard, long now)
+    {
+        var frame = new Frame(FrameType.ReceiptRequest, 0, 0, whetherHeard, 0, _node.Hint, new EntryReference(_node.Id, a.Sequence).Encode());
         PacketInfo? info;
         PacketInfo.TryRead(FrameCodec.Encode(frame, FrameLimits.LoRa), FrameLimits.LoRa, out info);
-        return new QueuedFrame(frame, info!.Key, false, false, 0, now + _policy.OriginDelayMs(now));
+        var request = new QueuedFrame(frame, info!.Key, false, false, 0, now + _policy.OriginDelayMs(now));
+        request.IsReceiptRequest = true;
+        request.Sequence = a.Sequence;
+        request.EndsOnReceipt = true; // withdrawn once the receipt is in (StopDelivered)
+        return request;
+    }
+
+    // Own requests about entry `sequence` still queued: no longer needed (a repeat, an Ack or the receipt came).
+    private void WithdrawRequests(uint sequence)
+    {
+        for (int i = _queue.Count - 1; i >= 0; i--)
+        {
+            QueuedFrame q = _queue[i];
+            if (q.IsReceiptRequest && q.Sequence == sequence)
+            {
+                _queue.RemoveAt(i);
+            }
+        }
     }
 
     private bool IsDelivered(QueuedFrame own)

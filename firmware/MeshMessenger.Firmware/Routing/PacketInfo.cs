@@ -36,6 +36,9 @@ public sealed class PacketInfo
     /// <summary>True if the frame carries a delivery or read receipt (the entry kind in its clear header).</summary>
     public bool IsReceipt { get; private set; }
 
+    /// <summary>True if the frame carries a delivery receipt (not a read receipt).</summary>
+    public bool IsDeliveryReceipt { get; private set; }
+
     /// <summary>True if the frame carries an entry or a fragment (relayable traffic).</summary>
     public bool IsTraffic => Frame.Type == FrameType.Entry || Frame.Type == FrameType.Fragment;
 
@@ -139,7 +142,8 @@ public sealed class PacketInfo
         IsDirect = (kindByte >> 6) == (int)BodySealing.Direct;
         DestinationHint = (byte)hint;
         int kind = kindByte & 0x3F;
-        IsReceipt = kind == (int)EntryKind.DeliveryReceipt || kind == (int)EntryKind.ReadReceipt;
+        IsDeliveryReceipt = kind == (int)EntryKind.DeliveryReceipt;
+        IsReceipt = IsDeliveryReceipt || kind == (int)EntryKind.ReadReceipt;
         return true;
     }
 

@@ -60,20 +60,37 @@ public abstract class RoutingPolicy
     public virtual bool SendsLostReceiptAgain => false;
 
     /// <summary>
-    /// True for a node that heard a receipt pass on its way to the author of a direct message to hand it back, once,
-    /// directed to the author, when it hears the author send that message again itself (<see cref="OverheardReceipts"/>):
-    /// the author has no receipt, and a neighbour that heard one is next to it. Waits <see cref="HandBackDelayMs"/>.
+    /// True for receipt requests (docs/protocol.md §7.1, <see cref="Receipts.OverheardReceipts"/>). The author of a flooded direct
+    /// message asks its neighbours, with one frame at hop limit 0, when its delivery receipt did not come, and (if
+    /// <see cref="AsksBeforeRetransmitting"/>) when no neighbour's repeat was heard, before sending it again. A neighbour that heard the receipt pass hands it back, once,
+    /// directed to the author; one that heard only the message says so with an Ack, once; the recipient sends its receipt
+    /// once more. Each waits <see cref="HandBackDelayMs"/>, and one that hears another's answer first cancels its own.
     /// </summary>
-    public virtual bool HandsBackOverheardReceipts => false;
+    public virtual bool UsesReceiptRequests => false;
 
     /// <summary>
-    /// The wait before handing a receipt back to an author heard at <paramref name="snrDb"/>: the neighbours that hear the
-    /// author best go first (Meshtastic's SNR-weighted window turned around: here one copy must reach one node, not cover
-    /// an area), and one that hears another's copy first cancels its own.
+    /// True to ask the neighbours, with a receipt request, whether they have a flooded direct message of which no repeat
+    /// was heard before sending it again (<see cref="UsesReceiptRequests"/>): a neighbour's Ack spares the retransmission.
+    /// </summary>
+    public virtual bool AsksBeforeRetransmitting(long nowMs) => false;
+
+    /// <summary>
+    /// The wait before answering an author's receipt request heard at <paramref name="snrDb"/>: the neighbours that hear
+    /// the author best go first (Meshtastic's SNR-weighted window turned around: here one copy must reach one node, not
+    /// cover an area), and one that hears another's answer first cancels its own.
     /// </summary>
     public int HandBackDelayMs(double snrDb)
     {
         return Context.Next(1 << (CwMin + CwMax - CwFromSnr(snrDb))) * Context.SlotMs;
+    }
+
+    /// <summary>
+    /// How long an author waits for the answers to its receipt request before it sends the message again: the longest
+    /// window of <see cref="HandBackDelayMs"/> and CWmax slots more, and two airtimes of the message.
+    /// </summary>
+    public long ReceiptRequestWaitMs(int airtimeMs)
+    {
+        return ((1L << CwMax) + CwMax) * Context.SlotMs + (2L * airtimeMs);
     }
 
     /// <summary>
@@ -152,8 +169,9 @@ public abstract class RoutingPolicy
 
     /// <summary>
     /// How long after its send an own direct message that a neighbour repeated may wait for the recipient's delivery
-    /// receipt before it is flooded once more, or -1 never: the echo proves only the first hop, and nothing retries a
-    /// copy lost further along a route.
+    /// receipt, or -1 never: the echo proves only the first hop, and nothing retries a copy lost further along a route.
+    /// Then a directed message is flooded once more, and a flooded one asks its neighbours for the receipt
+    /// (<see cref="UsesReceiptRequests"/>).
     /// </summary>
     /// <param name="destinationHint">The recipient's hint.</param>
     /// <param name="nextHop">The next hop the repeated copy named (0: it was flooded).</param>

@@ -1,6 +1,6 @@
 using MeshMessenger.Firmware.Routing;
 
-namespace MeshMessenger.Firmware;
+namespace MeshMessenger.Firmware.Receipts;
 
 /// <summary>
 /// An own delivery receipt remembered with the direct message it answers, so that a copy of that message which began
@@ -36,6 +36,9 @@ internal sealed class SentReceipt
     /// <summary>When its first transmission ended; -1 while it has not left.</summary>
     public long LeftAtMs { get; set; }
 
-    /// <summary>True once it was sent once more: never again.</summary>
+    /// <summary>True once it was sent once more for a later copy of the message: never again for one.</summary>
     public bool SentAgain { get; set; }
+
+    /// <summary>True once it was sent once more for the author's receipt request: never again for one.</summary>
+    public bool SentOnRequest { get; set; }
 }

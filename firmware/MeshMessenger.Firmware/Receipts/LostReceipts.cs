@@ -4,7 +4,7 @@ using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Node;
 
-namespace MeshMessenger.Firmware;
+namespace MeshMessenger.Firmware.Receipts;
 
 /// <summary>
 /// Own delivery receipts remembered with the direct message each answers (at most <see cref="DeviceApp.MaxRememberedReceipts"/>,
@@ -72,6 +72,7 @@ internal sealed class LostReceipts
                 return null;
             }
 
+            r.SentAgain = true;
             return SendAgain(r, 0, now);
         }
 
@@ -79,28 +80,41 @@ internal sealed class LostReceipts
     }
 
     /// <summary>
-    /// The author asks for the receipt of its message <paramref name="asked"/> (a <see cref="FrameType.ReceiptRequest"/>
-    /// heard first-hand, so the author is a neighbour): if we answered it and the receipt left before the request began
-    /// (<paramref name="beganAtMs"/>), the same signed receipt goes once more, directed to the author. Returns it, else null.
+    /// The author asks for the receipt of its message <paramref name="asked"/> in <paramref name="request"/>, a
+    /// <see cref="FrameType.ReceiptRequest"/> that began at <paramref name="beganAtMs"/>. Only a request transmitted by the
+    /// author itself (its relay byte, hop start 0) counts, so the author is a neighbour and the answer, directed to it,
+    /// can reach it; the relay byte is not signed, but a forger spends only this answer, not the one a later copy of the
+    /// message gets (<see cref="ReceiptToSendAgain"/>). If we answered the message and the receipt left before the
+    /// request began, the same signed receipt goes once more. Returns it, else null.
     /// </summary>
-    public QueuedFrame? ReceiptRequested(EntryReference asked, long beganAtMs, long now)
+    public QueuedFrame? ReceiptRequested(Frame request, EntryReference asked, long beganAtMs, long now)
     {
+        if (request.HopStart != 0 || request.Relay != NodeId.HintOf(asked.Author))
+        {
+            return null;
+        }
+
         for (int i = _sentReceipts.Count - 1; i >= 0; i--)
         {
             var r = (SentReceipt)_sentReceipts[i]!;
             if (r.MessageAuthor == asked.Author && r.MessageSequence == asked.Sequence)
             {
-                return r.SentAgain || r.LeftAtMs < 0 || beganAtMs < r.LeftAtMs ? null : SendAgain(r, r.Receipt.DestinationHint, now);
+                if (r.SentOnRequest || r.LeftAtMs < 0 || beganAtMs < r.LeftAtMs)
+                {
+                    return null;
+                }
+
+                r.SentOnRequest = true;
+                return SendAgain(r, r.Receipt.DestinationHint, now);
             }
         }
 
         return null;
     }
 
-    // The remembered receipt's signed bytes once more, to nextHop (0 floods); never again after.
+    // The remembered receipt's signed bytes once more, to nextHop (0 floods).
     private QueuedFrame SendAgain(SentReceipt r, byte nextHop, long now)
     {
-        r.SentAgain = true;
         QueuedFrame first = r.Receipt;
         var again = new QueuedFrame(first.Frame.Readdressed(first.Frame.HopLimit, nextHop, _node.Hint), first.Key, false, true, first.DestinationHint, now);
         again.Sequence = first.Sequence;
