@@ -4,6 +4,7 @@ using MeshMessenger.Protocol;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
 using MeshMessenger.Protocol.Node;
+using MeshMessenger.Protocol.Wire;
 
 namespace MeshMessenger.Firmware.Receipts;
 
@@ -120,7 +121,7 @@ internal sealed class ReceiptAnswers
         }
 
         QueuedFrame? same = _queue.FindQueuedRelay(p.Key);
-        if (same != null && same.AnswersRequest && same.Frame.Type == FrameType.Ack && SameBytes(same.Frame.Payload, p.Frame.Payload))
+        if (same != null && same.AnswersRequest && same.Frame.Type == FrameType.Ack && ByteArrays.Same(same.Frame.Payload, p.Frame.Payload))
         {
             same.Cancelled = true;
             _queue.Remove(same);
@@ -136,23 +137,5 @@ internal sealed class ReceiptAnswers
         answer.AnswersRequest = true;
         answer.HeardSnrDb = snrDb;
         return _queue.Enqueue(answer);
-    }
-
-    private static bool SameBytes(byte[] a, byte[] b)
-    {
-        if (a.Length != b.Length)
-        {
-            return false;
-        }
-
-        for (int i = 0; i < a.Length; i++)
-        {
-            if (a[i] != b[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

@@ -4,6 +4,7 @@ using MeshMessenger.Firmware.Routing;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Node;
 using MeshMessenger.Protocol.Receipts;
+using MeshMessenger.Protocol.Wire;
 
 namespace MeshMessenger.Firmware.Retransmission;
 
@@ -254,21 +255,8 @@ internal sealed class AwaitedFrames
     /// <summary>A relayed copy of <paramref name="sent"/> (Frame.Relayed): everything but the hop limit, next hop and relay byte unchanged.</summary>
     private static bool IsRepeatOf(Frame heard, Frame sent)
     {
-        if (heard.Type != sent.Type || heard.HopStart != sent.HopStart || heard.WantAck != sent.WantAck || heard.LocalOnly != sent.LocalOnly
-            || heard.Payload.Length != sent.Payload.Length)
-        {
-            return false;
-        }
-
-        for (int i = 0; i < heard.Payload.Length; i++)
-        {
-            if (heard.Payload[i] != sent.Payload[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return heard.Type == sent.Type && heard.HopStart == sent.HopStart && heard.WantAck == sent.WantAck && heard.LocalOnly == sent.LocalOnly
+            && ByteArrays.Same(heard.Payload, sent.Payload);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System;
 using MeshMessenger.Crypto;
+using MeshMessenger.Protocol.Wire;
 
 namespace MeshMessenger.Protocol.Frames;
 
@@ -186,7 +187,7 @@ public sealed class Reassembler
     /// <summary>A piece at an index that already holds one: a copy, a kept alternative, or one past the limits.</summary>
     private static ReassemblyStatus Contest(Slot slot, Fragment fragment)
     {
-        if (SameBytes(slot.Pieces[fragment.Index]!, fragment.Data))
+        if (ByteArrays.Same(slot.Pieces[fragment.Index]!, fragment.Data))
         {
             return ReassemblyStatus.Duplicate;
         }
@@ -196,7 +197,7 @@ public sealed class Reassembler
             if (slot.ContestedIndex[j] == fragment.Index)
             {
                 // One alternative per index: a third version is not kept.
-                return SameBytes(slot.Alternatives[j]!, fragment.Data) ? ReassemblyStatus.Duplicate : ReassemblyStatus.AlternativeIgnored;
+                return ByteArrays.Same(slot.Alternatives[j]!, fragment.Data) ? ReassemblyStatus.Duplicate : ReassemblyStatus.AlternativeIgnored;
             }
         }
 
@@ -322,23 +323,6 @@ public sealed class Reassembler
         }
     }
 
-    private static bool SameBytes(byte[] a, byte[] b)
-    {
-        if (a.Length != b.Length)
-        {
-            return false;
-        }
-
-        for (int i = 0; i < a.Length; i++)
-        {
-            if (a[i] != b[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     private sealed class Slot
     {
