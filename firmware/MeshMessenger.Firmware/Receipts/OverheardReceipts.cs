@@ -3,7 +3,6 @@ using MeshMessenger.Firmware.Routing;
 using MeshMessenger.Protocol.Frames;
 using MeshMessenger.Protocol.Identity;
 
-
 namespace MeshMessenger.Firmware.Receipts;
 
 /// <summary>

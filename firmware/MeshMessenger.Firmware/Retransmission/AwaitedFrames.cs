@@ -347,9 +347,7 @@ internal sealed class AwaitedFrames
     private QueuedFrame ReceiptRequest(QueuedFrame a, bool whetherHeard, long now)
     {
         var frame = new Frame(FrameType.ReceiptRequest, 0, 0, whetherHeard, 0, _node.Hint, new EntryReference(_node.Id, a.Sequence).Encode());
-        PacketInfo? info;
-        PacketInfo.TryRead(FrameCodec.Encode(frame, FrameLimits.LoRa), FrameLimits.LoRa, out info);
-        var request = new QueuedFrame(frame, info!.Key, false, false, 0, now + _policy.OriginDelayMs(now));
+        var request = new QueuedFrame(frame, PacketInfo.KeyOfPayload(frame.Payload), false, false, 0, now + _policy.OriginDelayMs(now));
         request.IsReceiptRequest = true;
         request.Sequence = a.Sequence;
         request.EndsOnReceipt = true; // withdrawn once the receipt is in (StopDelivered)

@@ -78,7 +78,7 @@ public sealed class PacketInfo
         }
         else
         {
-            p.Key = (2L << 60) | Checksum(payload);
+            p.Key = KeyOfPayload(payload);
         }
 
         info = p;
@@ -145,6 +145,12 @@ public sealed class PacketInfo
         IsDeliveryReceipt = kind == (int)EntryKind.DeliveryReceipt;
         IsReceipt = IsDeliveryReceipt || kind == (int)EntryKind.ReadReceipt;
         return true;
+    }
+
+    /// <summary>The duplicate key of a frame that is neither an entry nor a fragment (heads, want, ack, receipt request): its payload's checksum.</summary>
+    public static long KeyOfPayload(byte[] payload)
+    {
+        return (2L << 60) | Checksum(payload);
     }
 
     private static long Checksum(byte[] payload)
